@@ -1,0 +1,1 @@
+"""Writers' tools: check, playtest, route, graph, schema."""

@@ -1,0 +1,38 @@
+"""`dayjob check`: every error and warning in a story, each at its place."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from game.engine import Problem, StoryError, load_story
+
+
+def check_story(root: Path | None) -> tuple[list[Problem], list[Problem]]:
+    """Errors and warnings for the story in `root`."""
+    try:
+        story = load_story(root)
+    except StoryError as exc:
+        return exc.problems, []
+    from game.authoring.lint import lint
+
+    return [], sorted(story.warnings + lint(story))
+
+
+def run_check(root: Path | None, fmt: str = "text") -> int:
+    errors, warnings = check_story(root)
+    if fmt == "json":
+        print(json.dumps({
+            "ok": not errors,
+            "errors": [p.to_dict() for p in errors],
+            "warnings": [p.to_dict() for p in warnings],
+        }, indent=2))
+    else:
+        for p in errors + warnings:
+            print(p)
+        if errors:
+            print(f"{len(errors)} error(s), {len(warnings)} warning(s)", file=sys.stderr)
+        else:
+            print(f"ok: no errors, {len(warnings)} warning(s)", file=sys.stderr)
+    return 1 if errors else 0

@@ -1,0 +1,152 @@
+"""The `dayjob` command: one entry point, sub-commands imported only when used."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _story_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--story", metavar="DIR", type=Path, help="story folder (default: the shipped day)")
+
+
+def _play_options(p: argparse.ArgumentParser) -> None:
+    _story_option(p)
+    p.add_argument("--seed", metavar="S", help="seed for the day's random events (any text)")
+    p.add_argument("--short", action="store_true", help="the short workshop day (about ten minutes)")
+    p.add_argument("--from", dest="from_scene", metavar="SCENE", help="start at this scene (play from here)")
+    p.add_argument("--set", dest="presets", metavar="NAME=VALUE", action="append", default=[],
+                   help="preset a stat, flag or word (repeatable), e.g. --set energy=2 --set cluster_fixed=true")
+    p.add_argument("--reveal", action="store_true", help="show the hidden stats while playing")
+    p.add_argument("--results", metavar="DIR", type=Path, help="write the finished day's result file here (workshops)")
+    p.add_argument("--nickname", metavar="NAME", help="nickname stored in the result file")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dayjob",
+        description="Day Job: one workday of a machine learning engineer. With no sub-command, starts the game.",
+    )
+    _play_options(parser)
+    parser.add_argument("--projector", action="store_true", help="large, high-contrast theme for a room")
+    parser.add_argument("--no-save", action="store_true", help="do not read or write the autosave")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("play", help="play a day (the TUI, or --plain for line-by-line)")
+    _play_options(p)
+    p.add_argument("--plain", action="store_true", help="line-by-line player for screen readers, pipes and CI")
+    p.add_argument("--choices", metavar="ID,ID,...", help="replay these choice ids, then stop")
+    p.add_argument("--projector", action="store_true", help="large, high-contrast theme for a room")
+    p.add_argument("--no-save", action="store_true", help="do not read or write the autosave")
+
+    p = sub.add_parser("check", help="check a story: every problem as path:line:col: message")
+    p.add_argument("dir", nargs="?", type=Path, help="story folder")
+    _story_option(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("playtest", help="play thousands of random days and report coverage")
+    p.add_argument("dir", nargs="?", type=Path, help="story folder")
+    _story_option(p)
+    p.add_argument("-n", type=int, default=10_000, help="days to play (default 10000)")
+    p.add_argument("--seed", default="playtest", help="base seed (day i uses SEED-i)")
+    p.add_argument("--jobs", type=int, default=0, help="processes (default: all cores)")
+    p.add_argument("--short", action="store_true", help="play the short day")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("route", help="the shortest choices that reach a scene or ending")
+    p.add_argument("target", help="scene or ending id")
+    _story_option(p)
+    p.add_argument("--short", action="store_true", help="search the short day")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("graph", help="the story map as Mermaid or Graphviz dot")
+    _story_option(p)
+    p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    p.add_argument("--around", metavar="SCENE", help="only scenes near this one")
+    p.add_argument("--depth", type=int, default=2, help="how near, with --around (default 2)")
+
+    p = sub.add_parser("schema", help="JSON Schema for story files (for editors)")
+    _story_option(p)
+
+    p = sub.add_parser("serve", help="serve the game to browsers for a workshop")
+    _story_option(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--public-url", metavar="URL", help="address players' browsers use to reach this machine")
+    p.add_argument("--seed", metavar="S", help="everyone plays this seed (default: one chosen now)")
+    p.add_argument("--short", action="store_true", help="the short day")
+    p.add_argument("--results", metavar="DIR", type=Path, help="collect finished days here")
+    p.add_argument("--max-players", type=int, default=40, metavar="N")
+
+    p = sub.add_parser("debrief", help="summarise a workshop's results for discussion")
+    p.add_argument("dir", type=Path, help="results folder")
+    _story_option(p)
+    p.add_argument("--format", choices=("text", "markdown", "html"), default="text")
+    p.add_argument("--out", metavar="FILE", type=Path)
+    return parser
+
+
+def parse_presets(items: list[str]) -> dict[str, str]:
+    presets = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--set takes NAME=VALUE, not {item!r}")
+        presets[name.strip()] = value.strip()
+    return presets
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command
+    try:
+        if command == "check":
+            from game.authoring.check import run_check
+
+            return run_check(args.dir or args.story, args.format)
+        if command == "playtest":
+            from game.authoring.playtest import run_playtest
+
+            return run_playtest(args)
+        if command == "route":
+            from game.authoring.route import run_route
+
+            return run_route(args)
+        if command == "graph":
+            from game.authoring.graph import run_graph
+
+            return run_graph(args)
+        if command == "schema":
+            from game.authoring.schema import run_schema
+
+            return run_schema(args)
+        if command == "serve":
+            from game.workshop.serve import run_serve
+
+            return run_serve(args)
+        if command == "debrief":
+            from game.workshop.debrief import run_debrief
+
+            return run_debrief(args)
+        if command == "play" and args.plain:
+            from game.plain import run_plain
+
+            return run_plain(args)
+        if command == "play" and args.choices:
+            parser.error("--choices replays in the plain player: add --plain")
+        from game.tui.run import run_tui
+
+        return run_tui(args)
+    except KeyboardInterrupt:
+        return 130 if command in ("playtest", "serve") else 0
+    except BrokenPipeError:
+        try:
+            sys.stdout = None  # type: ignore[assignment]
+        finally:
+            return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,298 @@
+"""The condition language: parsed once with `ast` against a whitelist, then interpreted.
+
+Nothing a story writes is ever given to `eval`: the parse tree is checked node
+by node, turned into a small tuple tree, and that tree into closures.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+MAX_LENGTH = 400
+MAX_DEPTH = 12
+MAX_NODES = 80
+RESERVED = frozenset({"clock", "true", "false", "visited", "and", "or", "not", "back", "end"})
+TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
+
+
+class ExprError(Exception):
+    """An expression that cannot be used; `offset` is where in its text (0-based)."""
+
+    def __init__(self, message: str, offset: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+def parse_time(text: str) -> int | None:
+    """Minutes since midnight for "HH:MM", or None."""
+    m = TIME.match(text)
+    return int(m.group(1)) * 60 + int(m.group(2)) if m else None
+
+
+def format_time(minutes: int) -> str:
+    """"HH:MM" for minutes since midnight (days wrap)."""
+    minutes %= 24 * 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True)
+class Env:
+    """The names an expression may use."""
+
+    stats: frozenset[str]
+    flags: frozenset[str]
+    scenes: frozenset[str] | None = None  # None: scene ids are checked elsewhere
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A compiled condition: its source, its checked tree and its evaluator."""
+
+    src: str
+    tree: tuple
+    fn: Callable[[object], object]
+    scenes: frozenset[str]
+
+    def __call__(self, state: object) -> bool:
+        return bool(self.fn(state))
+
+
+_CMP = {
+    ast.Eq: ("==", lambda a, b: a == b),
+    ast.NotEq: ("!=", lambda a, b: a != b),
+    ast.Lt: ("<", lambda a, b: a < b),
+    ast.LtE: ("<=", lambda a, b: a <= b),
+    ast.Gt: (">", lambda a, b: a > b),
+    ast.GtE: (">=", lambda a, b: a >= b),
+}
+_FORBIDDEN_HINTS = {
+    ast.Pow: "'**' is not allowed: only + and - do arithmetic",
+    ast.Mult: "'*' is not allowed: only + and - do arithmetic",
+    ast.Div: "'/' is not allowed: only + and - do arithmetic",
+    ast.FloorDiv: "'//' is not allowed: only + and - do arithmetic",
+    ast.Mod: "'%' is not allowed: only + and - do arithmetic",
+    ast.Attribute: "attributes (a.b) are not allowed",
+    ast.Subscript: "subscripts (a[b]) are not allowed",
+    ast.Lambda: "lambdas are not allowed",
+    ast.IfExp: "'x if c else y' is not allowed; use branches in `goto` instead",
+    ast.List: "lists are not allowed",
+    ast.Tuple: "tuples are not allowed",
+    ast.Dict: "mappings are not allowed",
+    ast.Set: "sets are not allowed",
+}
+_cache: dict[tuple, tuple] = {}
+
+
+def compile_expr(src: object, env: Env) -> Expr:
+    """Check and compile one expression; raises ExprError with an offset."""
+    if isinstance(src, bool):
+        src = "true" if src else "false"
+    elif isinstance(src, int):
+        src = str(src)
+    if not isinstance(src, str):
+        raise ExprError(f"a condition must be text like `energy >= 3`, not {type(src).__name__}")
+    key = (src, env)
+    hit = _cache.get(key)
+    if hit is None:
+        hit = _compile_uncached(src, env)
+        if len(_cache) < 50_000:
+            _cache[key] = hit
+    tree, fn, scenes = hit
+    return Expr(src, tree, fn, scenes)
+
+
+def _compile_uncached(src: str, env: Env) -> tuple:
+    if len(src) > MAX_LENGTH:
+        raise ExprError(f"the condition is {len(src)} characters long; the limit is {MAX_LENGTH}")
+    if not src.strip():
+        raise ExprError("the condition is empty")
+    text = src.strip()
+    lead = len(src) - len(src.lstrip())
+    try:
+        node = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        offset = max((exc.offset or 1) - 1, 0) + lead
+        raise ExprError(f"cannot read the condition: {exc.msg}", offset) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExprError("the condition nests too deeply") from None
+    checker = _Checker(env, lead)
+    tree, kind = checker.visit(node.body, 0)
+    if kind not in ("bool", "int"):
+        raise ExprError("the condition must be true or false", lead)
+    return tree, _build(tree), frozenset(checker.scenes)
+
+
+class _Checker:
+    def __init__(self, env: Env, lead: int):
+        self.env = env
+        self.lead = lead
+        self.count = 0
+        self.scenes: set[str] = set()
+
+    def fail(self, node: ast.AST, message: str):
+        raise ExprError(message, getattr(node, "col_offset", 0) + self.lead)
+
+    def visit(self, node: ast.AST, depth: int) -> tuple[tuple, str]:
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.fail(node, f"the condition has more than {MAX_NODES} parts; split it")
+        if depth > MAX_DEPTH:
+            self.fail(node, f"the condition nests deeper than {MAX_DEPTH} levels")
+        d = depth + 1
+        if isinstance(node, ast.BoolOp):
+            op = "and" if isinstance(node.op, ast.And) else "or"
+            parts = [self.visit(v, d) for v in node.values]
+            for (_, k), v in zip(parts, node.values):
+                if k == "time":
+                    self.fail(v, "a time alone is not a condition; compare it: clock >= \"10:00\"")
+            return (op, *[t for t, _ in parts]), "bool"
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.Not):
+                t, k = self.visit(node.operand, d)
+                return ("not", t), "bool"
+            if isinstance(node.op, ast.USub):
+                t, k = self.visit(node.operand, d)
+                if k == "bool":
+                    self.fail(node, "'-' needs a number")
+                if t[0] == "num":
+                    return ("num", -t[1]), "int"
+                return ("neg", t), "int"
+            if isinstance(node.op, ast.UAdd):
+                return self.visit(node.operand, d)
+            self.fail(node, "'~' is not allowed")
+        if isinstance(node, ast.BinOp):
+            if not isinstance(node.op, (ast.Add, ast.Sub)):
+                self.fail(node, _FORBIDDEN_HINTS.get(type(node.op), "only + and - do arithmetic"))
+            (a, ka), (b, kb) = self.visit(node.left, d), self.visit(node.right, d)
+            for k, n in ((ka, node.left), (kb, node.right)):
+                if k == "bool":
+                    self.fail(n, "'+' and '-' need numbers, not true/false")
+            op = "add" if isinstance(node.op, ast.Add) else "sub"
+            return (op, a, b), "int"
+        if isinstance(node, ast.Compare):
+            left, kl = self.visit(node.left, d)
+            items = [(left, kl, node.left)]
+            ops = []
+            for op, right in zip(node.ops, node.comparators):
+                if type(op) not in _CMP:
+                    self.fail(node, "only == != < <= > >= compare")
+                t, k = self.visit(right, d)
+                items.append((t, k, right))
+                ops.append(_CMP[type(op)][0])
+            for i, op in enumerate(ops):
+                ka, kb = items[i][1], items[i + 1][1]
+                nums = {"int", "time"}
+                if op in ("<", "<=", ">", ">=") and (ka == "bool" or kb == "bool"):
+                    self.fail(items[i + 1][2], f"'{op}' compares numbers or times, not true/false")
+                if (ka == "bool") != (kb == "bool") and not ({ka, kb} <= nums):
+                    self.fail(items[i + 1][2], "this compares true/false with a number")
+            return ("cmp", tuple(ops), tuple(t for t, _, _ in items)), "bool"
+        if isinstance(node, ast.Name):
+            name = node.id
+            if name in ("true", "True"):
+                return ("bool", True), "bool"
+            if name in ("false", "False"):
+                return ("bool", False), "bool"
+            if name == "clock":
+                return ("clock",), "time"
+            if name in self.env.stats:
+                return ("stat", name), "int"
+            if name in self.env.flags:
+                return ("flag", name), "bool"
+            known = sorted(self.env.stats | self.env.flags | {"clock"})
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else " (declare it under `stats:` or `flags:` in story.yaml)"
+            self.fail(node, f"unknown name {name!r}{hint}")
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if isinstance(v, bool):
+                return ("bool", v), "bool"
+            if isinstance(v, int):
+                if abs(v) > 10**9:
+                    self.fail(node, "that number is too large")
+                return ("num", v), "int"
+            if isinstance(v, str):
+                t = parse_time(v)
+                if t is None:
+                    self.fail(node, f"text {v!r} is only allowed as a time like \"10:30\"")
+                return ("num", t), "time"
+            self.fail(node, f"{type(v).__name__} values are not allowed; use whole numbers")
+        if isinstance(node, ast.Call):
+            if not (isinstance(node.func, ast.Name) and node.func.id == "visited"):
+                self.fail(node, "the only function is visited(\"scene_id\")")
+            if node.keywords or len(node.args) != 1 or not (
+                isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+            ):
+                self.fail(node, "visited takes one scene id in quotes: visited(\"standup\")")
+            scene = node.args[0].value
+            if self.env.scenes is not None and scene not in self.env.scenes:
+                close = difflib.get_close_matches(scene, sorted(self.env.scenes), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self.fail(node.args[0], f"visited() names unknown scene {scene!r}{hint}")
+            self.scenes.add(scene)
+            return ("visited", scene), "int"
+        self.fail(node, _FORBIDDEN_HINTS.get(type(node), f"{type(node).__name__} is not allowed in a condition"))
+        raise AssertionError  # unreachable; fail raises
+
+
+def _build(t: tuple) -> Callable[[object], object]:
+    """Closures for a checked tree; the state has stats, flags, clock and visits."""
+    kind = t[0]
+    if kind == "num" or kind == "bool":
+        value = t[1]
+        return lambda s: value
+    if kind == "stat":
+        name = t[1]
+        return lambda s: s.stats[name]
+    if kind == "flag":
+        name = t[1]
+        return lambda s: s.flags[name]
+    if kind == "clock":
+        return lambda s: s.clock
+    if kind == "visited":
+        scene = t[1]
+        return lambda s: s.visits.get(scene, 0)
+    if kind == "not":
+        a = _build(t[1])
+        return lambda s: not a(s)
+    if kind == "neg":
+        a = _build(t[1])
+        return lambda s: -a(s)
+    if kind == "add":
+        a, b = _build(t[1]), _build(t[2])
+        return lambda s: a(s) + b(s)
+    if kind == "sub":
+        a, b = _build(t[1]), _build(t[2])
+        return lambda s: a(s) - b(s)
+    if kind == "and":
+        parts = [_build(x) for x in t[1:]]
+        return lambda s: all(p(s) for p in parts)
+    if kind == "or":
+        parts = [_build(x) for x in t[1:]]
+        return lambda s: any(p(s) for p in parts)
+    if kind == "cmp":
+        ops = [_CMP_BY_NAME[o] for o in t[1]]
+        fns = [_build(x) for x in t[2]]
+        if len(ops) == 1:
+            op, a, b = ops[0], fns[0], fns[1]
+            return lambda s: op(a(s), b(s))
+
+        def chained(s):
+            left = fns[0](s)
+            for op, fn in zip(ops, fns[1:]):
+                right = fn(s)
+                if not op(left, right):
+                    return False
+                left = right
+            return True
+
+        return chained
+    raise AssertionError(kind)
+
+
+_CMP_BY_NAME = {name: fn for name, fn in _CMP.values()}

@@ -1,0 +1,391 @@
+"""One day in progress: the rules of a day over a compiled story."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+
+from game.engine.errors import ChoiceError, SaveError
+from game.engine.expr import format_time
+from game.engine.report import Report, build_report
+from game.engine.story import Choice, Ending, Scene, Story
+
+SAVE_VERSION = 1
+CARRY_ON = "_carry_on"
+_MASK = (1 << 64) - 1
+_SEED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_seed() -> str:
+    """A short seed people can read aloud and type: six letters and digits."""
+    return "".join(secrets.choice(_SEED_ALPHABET) for _ in range(6))
+
+
+def seed_state(seed: str) -> int:
+    return int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big")
+
+
+@dataclass
+class DayState:
+    """Everything about a day so far, as plain data (the machine sets `scene`)."""
+
+    scene: str
+    stats: dict[str, int]
+    flags: dict[str, bool]
+    words: dict[str, str]
+    clock: int
+    day_start: int
+    day_end: int
+    rng: int
+    held: str | None = None
+    arrival: str = "start"  # how the scene began: start, choice, appointment, interruption, back
+    minutes: dict[str, int] = field(default_factory=dict)
+    visits: dict[str, int] = field(default_factory=dict)
+    taken: list[str] = field(default_factory=list)  # once-choices taken, "scene/choice"
+    history: list[list] = field(default_factory=list)  # [scene, choice, clock before, arrival]
+    ending: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "scene": self.scene, "stats": dict(self.stats), "flags": dict(self.flags), "words": dict(self.words),
+            "clock": self.clock, "day_start": self.day_start, "day_end": self.day_end, "rng": self.rng,
+            "held": self.held, "arrival": self.arrival, "minutes": dict(self.minutes), "visits": dict(self.visits),
+            "taken": list(self.taken), "history": [list(h) for h in self.history], "ending": self.ending,
+        }
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    """A choice as a front end shows it."""
+
+    id: str
+    text: str
+    minutes: int
+    available: bool
+    locked: str | None = None  # the reason, when shown but not available
+
+
+class Game:
+    """A day being played: read `title`, `text`, `choices`; answer with `choose(id)`."""
+
+    def __init__(
+        self,
+        story: Story,
+        seed: str | None = None,
+        *,
+        short: bool = False,
+        start: str | None = None,
+        preset: dict[str, object] | None = None,
+        keep_undo: bool = True,
+    ):
+        self.story = story
+        self.seed = seed if seed is not None else new_seed()
+        self.short = bool(short and story.short is not None)
+        self.keep_undo = keep_undo
+        self._machine = story.machine
+        self._past: list[dict] = []
+        self.notices: list[str] = []
+        sd = story.short if self.short else None
+        begin = start or (sd.start if sd else story.start)
+        if begin not in story.scenes:
+            raise ChoiceError(f"no scene {begin!r} in this story")
+        day_start = sd.clock_start if sd else story.clock_start
+        self.state = DayState(
+            scene=begin,
+            stats={s.name: s.start for s in story.stats.values()},
+            flags={f: False for f in story.flags},
+            words=dict(story.words),
+            clock=day_start,
+            day_start=day_start,
+            day_end=sd.clock_end if sd else story.clock_end,
+            rng=seed_state(self.seed),
+            minutes={c: 0 for c in story.categories},
+            visits={begin: 1},
+        )
+        if sd:
+            self._effects(sd.effects)
+            self._sets(sd.sets)
+        if preset:
+            self.preset(preset)
+        self._machine.set_state(begin, self.state)
+
+    # -- reading ------------------------------------------------------------------------
+
+    @property
+    def scene_id(self) -> str:
+        return self.state.scene
+
+    @property
+    def scene(self) -> Scene | None:
+        return self.story.scenes.get(self.state.scene)
+
+    @property
+    def ended(self) -> bool:
+        return self.state.ending is not None
+
+    @property
+    def ending(self) -> Ending | None:
+        return self.story.ending(self.state.ending) if self.state.ending else None
+
+    @property
+    def arrival(self) -> str:
+        return self.state.arrival
+
+    @property
+    def clock(self) -> int:
+        return self.state.clock
+
+    @property
+    def clock_text(self) -> str:
+        return format_time(self.state.clock)
+
+    @property
+    def title(self) -> str:
+        if self.ended:
+            return self.ending.title.render(self.state.words)
+        return self.scene.title.render(self.state.words)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The scene's text, then each variant whose condition holds."""
+        if self.ended:
+            return [self.ending.text.render(self.state.words).strip()]
+        st = self.state
+        scene = self.scene
+        out = [scene.text.render(st.words).strip()]
+        out.extend(tpl.render(st.words).strip() for cond, tpl in scene.variants if cond(st))
+        return [p for p in out if p]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    def _visible(self) -> list[tuple[Choice, bool]]:
+        st = self.state
+        scene = self.scene
+        out = []
+        for ch in scene.choices:
+            if ch.once and f"{scene.id}/{ch.id}" in st.taken:
+                continue
+            ok = ch.cond is None or ch.cond(st)
+            if ok or ch.locked is not None:
+                out.append((ch, ok))
+        return out
+
+    @property
+    def choices(self) -> list[ChoiceView]:
+        """Available choices and locked ones (with their reason), in story order."""
+        if self.ended:
+            return []
+        words = self.state.words
+        views = [
+            ChoiceView(ch.id, ch.text.render(words), ch.minutes, ok, None if ok else ch.locked.render(words))
+            for ch, ok in self._visible()
+        ]
+        if not any(v.available for v in views):  # a dead end in the story never traps the player
+            views.append(ChoiceView(CARRY_ON, "Carry on", 5, True))
+        return views
+
+    @property
+    def available(self) -> list[str]:
+        return [v.id for v in self.choices if v.available]
+
+    # -- playing ------------------------------------------------------------------------
+
+    def choose(self, choice_id: str) -> None:
+        """Take a choice by id: minutes, effects, flags, then the rules of a day pick the next scene."""
+        st = self.state
+        if st.ending is not None:
+            raise ChoiceError("the day is over")
+        scene = self.scene
+        chosen: Choice | None = None
+        if choice_id == CARRY_ON:
+            if any(ok for _, ok in self._visible()):
+                raise ChoiceError("there are choices to make here")
+        else:
+            for ch, ok in self._visible():
+                if ch.id == choice_id:
+                    if not ok:
+                        raise ChoiceError(f"choice {choice_id!r} is locked: {ch.locked.render(st.words)}")
+                    chosen = ch
+                    break
+            else:
+                raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
+        if self.keep_undo:
+            self._past.append(self._dump())
+        st.history.append([scene.id, choice_id, st.clock, st.arrival])
+        if chosen is None:
+            minutes, category = 5, scene.category
+            target = "end" if scene.id == self.story.hub else self.story.hub
+        else:
+            minutes, category = chosen.minutes, chosen.category
+            self._effects(chosen.effects)
+            self._sets(chosen.sets)
+            if chosen.once:
+                st.taken.append(f"{scene.id}/{chosen.id}")
+            target = next(to for cond, to in chosen.goto if cond is None or cond(st))
+        st.clock += minutes
+        st.minutes[category] = st.minutes.get(category, 0) + minutes
+        self._route(target, choice_id)
+
+    def _route(self, target: str, choice_id: str) -> None:
+        """The one place where the next scene is decided (rules of a day, in order)."""
+        st = self.state
+        story = self.story
+        arrival = "choice"
+        if target == "back":
+            target = st.held if st.held in story.scenes else story.hub
+            st.held = None
+            arrival = "back"
+        if target == "end" or target in story.ending_ids or st.clock >= st.day_end:
+            self._finish(target if target in story.ending_ids else None, choice_id)
+            return
+        if st.held is None:
+            for appt in story.appointments:
+                if st.day_start <= appt.at <= st.clock and appt.id not in st.visits and appt.id != target:
+                    st.held, target, arrival = target, appt.id, "appointment"
+                    break
+            else:
+                for intr in story.interrupts:
+                    it = intr.interrupt
+                    if intr.id == target or (not it.repeat and intr.id in st.visits):
+                        continue
+                    if it.cond is not None and not it.cond(st):
+                        continue
+                    if self._random() < it.chance:
+                        st.held, target, arrival = target, intr.id, "interruption"
+                        break
+        self._machine.move(st, target, choice_id)
+        st.arrival = arrival
+        st.visits[target] = st.visits.get(target, 0) + 1
+
+    def _finish(self, ending_id: str | None, choice_id: str) -> None:
+        st = self.state
+        if ending_id is None:
+            ending_id = next(e.id for e in self.story.endings if e.cond is None or e.cond(st))
+        st.held = None
+        self._machine.move(st, ending_id, choice_id)
+        st.ending = ending_id
+        st.arrival = "end"
+
+    def _random(self) -> float:
+        """splitmix64: tiny state, the same stream on every platform."""
+        st = self.state
+        st.rng = (st.rng + 0x9E3779B97F4A7C15) & _MASK
+        z = st.rng
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        z ^= z >> 31
+        return z / 18446744073709551616.0
+
+    def _effects(self, effects) -> None:
+        stats = self.state.stats
+        for name, delta in effects:
+            s = self.story.stats[name]
+            stats[name] = min(max(stats[name] + delta, s.min), s.max)
+
+    def _sets(self, sets) -> None:
+        st = self.state
+        for name, value in sets:
+            if isinstance(value, bool):
+                st.flags[name] = value
+            else:
+                st.words[name] = value
+
+    def preset(self, values: dict[str, object]) -> None:
+        """Set stats, flags and words before play (play-from-here); unknown names raise ChoiceError."""
+        st = self.state
+        for name, value in values.items():
+            if name in self.story.stats:
+                s = self.story.stats[name]
+                try:
+                    number = int(value)
+                except (TypeError, ValueError):
+                    raise ChoiceError(f"stat {name!r} takes a whole number, not {value!r}") from None
+                st.stats[name] = min(max(number, s.min), s.max)
+            elif name in st.flags:
+                if isinstance(value, str):
+                    if value.lower() not in ("true", "false", "1", "0"):
+                        raise ChoiceError(f"flag {name!r} takes true or false, not {value!r}")
+                    value = value.lower() in ("true", "1")
+                st.flags[name] = bool(value)
+            elif name in self.story.words:
+                st.words[name] = str(value)
+            elif name == "clock":
+                from game.engine.expr import parse_time
+
+                t = parse_time(str(value))
+                if t is None:
+                    raise ChoiceError(f"clock takes a time like 14:30, not {value!r}")
+                st.clock = t
+            else:
+                raise ChoiceError(f"{name!r} is not a stat, flag or word of this story")
+
+    # -- undo, saves, report ------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._past)
+
+    def undo(self) -> bool:
+        """Take back the last choice; False at the start of the day."""
+        if not self._past:
+            return False
+        self._load(self._past.pop())
+        return True
+
+    def _dump(self) -> dict:
+        return self.state.to_dict()
+
+    def _load(self, data: dict) -> None:
+        self.state = DayState(**copy.deepcopy(data))
+        self._machine.set_state(self.state.scene, self.state)
+
+    def snapshot(self) -> dict:
+        """The whole day as JSON-ready data: state, undo history, seed and the story's hash."""
+        return {
+            "save_version": SAVE_VERSION,
+            "story_hash": self.story.hash,
+            "story_title": self.story.title,
+            "seed": self.seed,
+            "short": self.short,
+            "state": self._dump(),
+            "undo": [dict(p) for p in self._past],
+        }
+
+    def restore(self, data: object) -> list[str]:
+        """Resume a snapshot; returns notices about what changed when the story did. Raises SaveError."""
+        from game.engine.migrate import migrate
+
+        state, past, notices = migrate(self.story, data)
+        self.seed = str(data["seed"])
+        self.short = bool(data.get("short", False))
+        self._past = past
+        self._load(state)
+        self.notices = notices
+        return notices
+
+    @classmethod
+    def from_snapshot(cls, story: Story, data: object, *, keep_undo: bool = True) -> Game:
+        """A game resumed from saved data (see `restore`)."""
+        game = cls(story, seed="restore", keep_undo=keep_undo)
+        game.restore(data)
+        return game
+
+    def report(self) -> Report:
+        return build_report(self)
+
+    def replay(self, choice_ids: list[str]) -> None:
+        """Take several choices in order; stops with ChoiceError at the first that is not available."""
+        for n, cid in enumerate(choice_ids, 1):
+            if self.ended:
+                raise ChoiceError(f"the day ended before choice {n} ({cid!r})")
+            try:
+                self.choose(cid)
+            except ChoiceError as exc:
+                raise ChoiceError(f"choice {n} ({cid!r}) at scene {self.scene_id!r}: {exc}") from None
+
+
+__all__ = ["Game", "DayState", "ChoiceView", "SaveError", "new_seed", "CARRY_ON"]

@@ -1,0 +1,586 @@
+"""Loading a story folder: strict YAML, typed models, then every semantic check, all located."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from game.engine import model as m
+from game.engine.errors import Problem, StoryError
+from game.engine.expr import RESERVED, Env, Expr, ExprError, compile_expr, format_time, parse_time
+from game.engine.story import (
+    Choice,
+    Ending,
+    Interrupt,
+    Scene,
+    ShortDay,
+    Stat,
+    Story,
+    Template,
+    Where,
+)
+from game.engine.yamlsafe import YDict, YList, load_document, mark_of
+
+MANIFEST = "story.yaml"
+SCENES_DIR = "scenes"
+MAX_FILES = 2_000
+MAX_TOTAL_BYTES = 64_000_000
+
+
+def shipped_story_dir() -> Path:
+    """The day that ships with the game: inside the installed package, or the source tree's story/."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "story"
+    if (packaged / MANIFEST).is_file():
+        return packaged
+    return here.parent / "story"
+
+
+def story_files(root: Path) -> list[Path]:
+    """The manifest, then every scene file in name order."""
+    scenes = root / SCENES_DIR
+    found = sorted(p for p in scenes.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()) if scenes.is_dir() else []
+    return [root / MANIFEST, *found]
+
+
+def display_path(path: Path) -> str:
+    """A path as a writer would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def load_story(root: str | Path | None = None) -> Story:
+    """Read, check and compile the story in `root`; raises StoryError listing every problem."""
+    root = Path(root) if root is not None else shipped_story_dir()
+    return _Compiler(root).run()
+
+
+class _Compiler:
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.docs: dict[str, object] = {}
+        self.texts: dict[str, list[str]] = {}
+
+    # -- places -------------------------------------------------------------------------
+
+    def error(self, path: str, mark, message: str) -> None:
+        line, col = mark if mark else (1, 1)
+        self.problems.append(Problem(path, line, col, message))
+
+    def warn(self, path: str, mark, message: str) -> None:
+        line, col = mark if mark else (1, 1)
+        self.warnings.append(Problem(path, line, col, message, "warning"))
+
+    def find(self, path: str, mark, needle: str, offset: int = 0):
+        """The exact place of `needle` at or after `mark` (a few lines on), else `mark`."""
+        lines = self.texts.get(path)
+        if not lines or not mark or not needle:
+            return mark
+        first = needle.splitlines()[0] if needle.strip() else needle
+        for i in range(mark[0] - 1, min(mark[0] + 40, len(lines))):
+            start = mark[1] - 1 if i == mark[0] - 1 else 0
+            j = lines[i].find(first, start)
+            if j >= 0:
+                return (i + 1, j + 1 + min(offset, len(first)))
+        return mark
+
+    # -- reading ------------------------------------------------------------------------
+
+    def run(self) -> Story:
+        root = self.root
+        manifest_path = root / MANIFEST
+        shown_root = display_path(root)
+        if not root.is_dir():
+            raise StoryError([Problem(shown_root, 1, 1, "no story folder here")])
+        if not manifest_path.is_file():
+            raise StoryError([Problem(display_path(manifest_path), 1, 1, f"no {MANIFEST} in {shown_root}: a story folder holds story.yaml and scenes/*.yaml")])
+        files = story_files(root)
+        if len(files) > MAX_FILES:
+            raise StoryError([Problem(shown_root, 1, 1, f"{len(files)} story files; the limit is {MAX_FILES}")])
+        digest = hashlib.sha256()
+        total = 0
+        parsed = []
+        for path in files:
+            shown = display_path(path)
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                self.error(shown, None, f"cannot read the file: {exc.strerror or exc}")
+                continue
+            total += len(raw)
+            if total > MAX_TOTAL_BYTES:
+                self.error(shown, None, f"the story is larger than {MAX_TOTAL_BYTES // 1_000_000} MB in all")
+                break
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + raw + b"\0")
+            doc = load_document(shown, raw)
+            self.problems.extend(doc.problems)
+            if doc.data is not None and not doc.problems:
+                try:
+                    self.texts[shown] = raw.decode("utf-8-sig").splitlines()
+                except UnicodeDecodeError:  # pragma: no cover - load_document already refused it
+                    pass
+            parsed.append((shown, doc))
+        if not parsed or parsed[0][1].data is None and not parsed[0][1].problems:
+            self.error(display_path(manifest_path), None, "story.yaml is empty")
+        manifest, scene_files = self.validate(parsed)
+        if manifest is None:
+            raise StoryError(self.problems)
+        story = self.compile(manifest, scene_files, digest.hexdigest()[:16])
+        if self.problems:
+            raise StoryError(self.problems)
+        story.warnings = sorted(self.warnings)
+        return story
+
+    def validate(self, parsed):
+        manifest = None
+        scene_files = []
+        for index, (shown, doc) in enumerate(parsed):
+            if doc.data is None:
+                continue
+            model = m.Manifest if index == 0 else m.SceneFile
+            data = doc.data
+            if not isinstance(data, YDict):
+                what = "story.yaml" if index == 0 else "a scene file"
+                self.error(shown, getattr(data, "mark", None), f"{what} must be a mapping of keys (like `title:`), not {type(data).__name__}")
+                continue
+            try:
+                obj = model.model_validate(data)
+            except ValidationError as exc:
+                self.report_validation(shown, data, exc, "story" if index == 0 else "scenes")
+                continue
+            if index == 0:
+                manifest = (shown, data, obj)
+            else:
+                scene_files.append((shown, data, obj))
+        return manifest, scene_files
+
+    def report_validation(self, path: str, data, exc: ValidationError, kind: str) -> None:
+        seen: set[tuple] = set()
+        for err in exc.errors(include_url=False):
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith(("constrained-", "function-")) or p in ("str", "list"))))
+            typ = err["type"]
+            # a union reports once per member; the first says enough
+            if any(loc[: len(s)] == s for s in seen):
+                continue
+            seen.add(loc)
+            where = _describe(loc, data, kind)
+            if typ == "extra_forbidden":
+                field = loc[-1]
+                owner = loc[:-1]
+                allowed = _allowed_keys(owner, kind)
+                close = difflib.get_close_matches(str(field), allowed, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else (f" (allowed: {', '.join(allowed)})" if allowed else "")
+                self.error(path, mark_of(data, loc, key=True), f"unknown key {field!r} in {_describe(owner, data, kind)}{hint}")
+            elif typ == "missing":
+                self.error(path, mark_of(data, loc[:-1]), f"{_describe(loc[:-1], data, kind)} needs `{loc[-1]}`")
+            else:
+                value = _value_at(data, loc)
+                self.error(path, mark_of(data, loc), f"{where}: {_friendly(err, value)}")
+
+    # -- compiling ----------------------------------------------------------------------
+
+    def compile(self, manifest, scene_files, digest: str) -> Story:
+        mpath, mdata, man = manifest
+        self.mpath = mpath
+        # names
+        stats: dict[str, Stat] = {}
+        for name, sd in man.stats.items():
+            mark = mark_of(mdata, ("stats", name), key=True)
+            if not _is_name(name):
+                self.error(mpath, mark, f"stat name {name!r} must be a simple name like `energy`")
+            if name in RESERVED:
+                self.error(mpath, mark, f"{name!r} is a reserved word; name the stat differently")
+            if not sd.min <= sd.start <= sd.max:
+                self.error(mpath, mark_of(mdata, ("stats", name)), f"stat {name!r} starts at {sd.start}, outside its range {sd.min}..{sd.max}")
+            stats[name] = Stat(name, sd.start, sd.min, sd.max, sd.label or name.replace("_", " ").capitalize())
+        flags: list[str] = []
+        for i, name in enumerate(man.flags):
+            mark = mark_of(mdata, ("flags", i))
+            if name in RESERVED:
+                self.error(mpath, mark, f"{name!r} is a reserved word; name the flag differently")
+            elif name in stats:
+                self.error(mpath, mark, f"{name!r} is both a stat and a flag")
+            elif name in flags:
+                self.error(mpath, mark, f"flag {name!r} is declared twice")
+            flags.append(name)
+        words = dict(man.words)
+        for name in words:
+            mark = mark_of(mdata, ("words", name), key=True)
+            if not _is_name(name):
+                self.error(mpath, mark, f"word name {name!r} must be a simple name like `lead`")
+            elif name in stats or name in flags:
+                self.error(mpath, mark, f"{name!r} is declared as a word and as a stat or flag")
+        categories = list(man.categories)
+        for i, c in enumerate(categories):
+            if categories.index(c) != i:
+                self.error(mpath, mark_of(mdata, ("categories", i)), f"category {c!r} is listed twice")
+        for c in man.category_labels:
+            if c not in categories:
+                self.error(mpath, mark_of(mdata, ("category_labels", c), key=True), self.unknown("category", c, categories))
+        self.stat_names = frozenset(stats)
+        self.flag_names = frozenset(flags)
+        self.word_names = frozenset(words)
+        self.categories = categories
+        self.stats = stats
+
+        # scenes, across files
+        raw_scenes: dict[str, tuple[str, YDict, m.SceneDef]] = {}
+        for path, data, sf in scene_files:
+            for sid, sdef in sf.scenes.items():
+                mark = mark_of(data, ("scenes", sid), key=True)
+                if not _is_name(sid):
+                    self.error(path, mark, f"scene id {sid!r} must be letters, digits and _ and start with a letter")
+                    continue
+                if sid in RESERVED:
+                    self.error(path, mark, f"{sid!r} is a reserved word; name the scene differently")
+                    continue
+                if sid in raw_scenes:
+                    other = raw_scenes[sid]
+                    omark = mark_of(other[1], ("scenes", sid), key=True)
+                    self.error(path, mark, f"scene {sid!r} is already defined at {other[0]}:{omark[0]}:{omark[1]}")
+                    continue
+                raw_scenes[sid] = (path, data, sdef)
+        scene_ids = frozenset(raw_scenes)
+        self.scene_ids = scene_ids
+        self.env = Env(self.stat_names, self.flag_names, scene_ids)
+
+        # clock
+        clock_start = parse_time(man.clock.start)
+        clock_end = parse_time(man.clock.end)
+        if clock_start >= clock_end:
+            self.error(mpath, mark_of(mdata, ("clock",)), f"the day ends ({man.clock.end}) before it starts ({man.clock.start})")
+        self.clock = (clock_start, clock_end)
+
+        # endings
+        endings: list[Ending] = []
+        ending_ids: set[str] = set()
+        for i, ed in enumerate(man.endings):
+            loc = ("endings", i)
+            mark = mark_of(mdata, loc)
+            if ed.id in ending_ids:
+                self.error(mpath, mark_of(mdata, loc + ("id",)), f"ending {ed.id!r} is declared twice")
+            if ed.id in scene_ids:
+                self.error(mpath, mark_of(mdata, loc + ("id",)), f"{ed.id!r} is both a scene and an ending")
+            if ed.id in RESERVED:
+                self.error(mpath, mark_of(mdata, loc + ("id",)), f"{ed.id!r} is a reserved word; name the ending differently")
+            ending_ids.add(ed.id)
+            cond = self.expr(mpath, mdata, loc + ("if",), ed.if_) if ed.if_ is not None else None
+            if ed.if_ is None and i != len(man.endings) - 1:
+                self.warn(mpath, mark, f"ending {ed.id!r} has no `if`, so the endings after it can never be chosen")
+            endings.append(Ending(ed.id, cond, self.template(mpath, mdata, loc + ("title",), ed.title),
+                                  self.template(mpath, mdata, loc + ("text",), ed.text), tuple(ed.debrief), Where(mpath, *mark)))
+        if man.endings and man.endings[-1].if_ is not None:
+            self.error(mpath, mark_of(mdata, ("endings", len(man.endings) - 1, "if"), key=True),
+                       "the last ending must have no `if`, so every day can end")
+        self.ending_ids = frozenset(ending_ids)
+        self.targets = scene_ids | self.ending_ids | {"back", "end"}
+
+        scenes: dict[str, Scene] = {}
+        for sid, (path, data, sdef) in raw_scenes.items():
+            scenes[sid] = self.scene(sid, path, data, sdef)
+
+        for name, ref in (("start", man.start), ("hub", man.hub)):
+            if ref is not None and ref not in scene_ids:
+                self.error(mpath, mark_of(mdata, (name,)), self.unknown(f"{name} scene", ref, scene_ids))
+        if man.start in scenes and scenes[man.start].kind != "scene":
+            self.error(mpath, mark_of(mdata, ("start",)), f"the start scene {man.start!r} is an appointment or interruption")
+
+        self.check_back(scenes)
+
+        reference = None
+        if man.reference is not None:
+            for c in man.reference.minutes:
+                if c not in categories:
+                    self.error(mpath, mark_of(mdata, ("reference", "minutes", c), key=True), self.unknown("category", c, categories))
+            reference = man.reference.model_dump()
+        short = None
+        if man.short is not None:
+            sd = man.short
+            if sd.start is not None and sd.start not in scene_ids:
+                self.error(mpath, mark_of(mdata, ("short", "start")), self.unknown("scene", sd.start, scene_ids))
+            cs, ce = clock_start, clock_end
+            if sd.clock is not None:
+                cs, ce = parse_time(sd.clock.start), parse_time(sd.clock.end)
+                if cs >= ce:
+                    self.error(mpath, mark_of(mdata, ("short", "clock")), "the short day ends before it starts")
+            short = ShortDay(sd.start or man.start, cs, ce,
+                             self.sets(mpath, mdata, ("short", "set"), sd.set),
+                             self.effects(mpath, mdata, ("short", "effects"), sd.effects))
+
+        return Story(
+            root=self.root, title=man.title, subtitle=man.subtitle, start=man.start, hub=man.hub or man.start,
+            clock_start=clock_start, clock_end=clock_end, categories=tuple(categories),
+            category_labels={c: man.category_labels.get(c, c.replace("_", " ").capitalize()) for c in categories},
+            stats=stats, flags=tuple(flags), words=words, endings=tuple(endings), scenes=scenes,
+            credits=man.credits, reference=reference, short=short, hash=digest,
+            files=tuple(self.texts) or (mpath,),
+        )
+
+    def scene(self, sid: str, path: str, data: YDict, sdef: m.SceneDef) -> Scene:
+        loc = ("scenes", sid)
+        mark = mark_of(data, loc, key=True)
+        category = sdef.category or self.categories[0]
+        if sdef.category is not None and sdef.category not in self.categories:
+            self.error(path, mark_of(data, loc + ("category",)), self.unknown("category", sdef.category, self.categories))
+        at = None
+        if sdef.at is not None:
+            at = parse_time(sdef.at)
+            if not self.clock[0] <= at < self.clock[1]:
+                self.error(path, mark_of(data, loc + ("at",)),
+                           f"appointment at {sdef.at} is outside the day ({format_time(self.clock[0])}–{format_time(self.clock[1])})")
+            if sdef.interrupt is not None:
+                self.error(path, mark_of(data, loc + ("interrupt",), key=True), "a scene is an appointment (`at`) or an interruption, not both")
+        interrupt = None
+        if sdef.interrupt is not None:
+            it = sdef.interrupt
+            cond = self.expr(path, data, loc + ("interrupt", "if"), it.if_) if it.if_ is not None else None
+            interrupt = Interrupt(it.chance, cond, it.repeat)
+        variants = tuple(
+            (self.expr(path, data, loc + ("variants", i, "if"), v.if_), self.template(path, data, loc + ("variants", i, "text"), v.text))
+            for i, v in enumerate(sdef.variants)
+        )
+        choices = []
+        seen: dict[str, int] = {}
+        for i, cd in enumerate(sdef.choices):
+            cloc = loc + ("choices", i)
+            if cd.id in seen:
+                self.error(path, mark_of(data, cloc + ("id",)), f"choice id {cd.id!r} is used twice in scene {sid!r} (first at choice {seen[cd.id] + 1})")
+            seen.setdefault(cd.id, i)
+            choices.append(self.choice(sid, path, data, cloc, cd, category))
+        return Scene(sid, self.template(path, data, loc + ("title",), sdef.title), at, category,
+                     self.template(path, data, loc + ("text",), sdef.text), variants, tuple(choices), interrupt, Where(path, *mark))
+
+    def choice(self, sid, path, data, cloc, cd: m.ChoiceDef, scene_category: str) -> Choice:
+        cond = self.expr(path, data, cloc + ("if",), cd.if_) if cd.if_ is not None else None
+        if cd.locked is not None and cd.if_ is None:
+            self.warn(path, mark_of(data, cloc + ("locked",), key=True), f"choice {cd.id!r} has `locked` but no `if`, so it is never locked")
+        category = cd.category or scene_category
+        if cd.category is not None and cd.category not in self.categories:
+            self.error(path, mark_of(data, cloc + ("category",)), self.unknown("category", cd.category, self.categories))
+        goto: list[tuple[Expr | None, str]] = []
+        if isinstance(cd.goto, str):
+            self.target(path, mark_of(data, cloc + ("goto",)), cd.goto, sid)
+            goto.append((None, cd.goto))
+        else:
+            if not cd.goto:
+                self.error(path, mark_of(data, cloc + ("goto",)), f"choice {cd.id!r} has an empty list of branches")
+            for j, br in enumerate(cd.goto):
+                bloc = cloc + ("goto", j)
+                bcond = self.expr(path, data, bloc + ("if",), br.if_) if br.if_ is not None else None
+                self.target(path, mark_of(data, bloc + ("to",)), br.to, sid)
+                goto.append((bcond, br.to))
+            if cd.goto and cd.goto[-1].if_ is not None:
+                self.error(path, mark_of(data, cloc + ("goto", len(cd.goto) - 1)),
+                           f"the last branch of choice {cd.id!r} needs no `if`, so the choice always goes somewhere")
+            for j, br in enumerate(cd.goto[:-1]):
+                if br.if_ is None:
+                    self.warn(path, mark_of(data, cloc + ("goto", j)), f"branch {j + 1} of choice {cd.id!r} has no `if`, so the branches after it are never taken")
+        return Choice(
+            id=cd.id, text=self.template(path, data, cloc + ("text",), cd.text), cond=cond,
+            locked=self.template(path, data, cloc + ("locked",), cd.locked) if cd.locked is not None else None,
+            minutes=cd.minutes, effects=self.effects(path, data, cloc + ("effects",), cd.effects),
+            sets=self.sets(path, data, cloc + ("set",), cd.set), once=cd.once, goto=tuple(goto),
+            category=category, where=Where(path, *mark_of(data, cloc)),
+        )
+
+    def target(self, path, mark, target: str, sid: str) -> None:
+        if target not in self.targets:
+            self.error(path, mark, f"goto {target!r} in scene {sid!r} is not a scene, an ending, `back` or `end`"
+                       + _did_you_mean(target, self.scene_ids | self.ending_ids))
+
+    def effects(self, path, data, loc, effects: dict[str, int]) -> tuple:
+        out = []
+        for name, delta in effects.items():
+            if name not in self.stat_names:
+                self.error(path, mark_of(data, loc + (name,), key=True), self.unknown("stat", name, self.stat_names)
+                           + (" (flags and words go under `set:`)" if name in self.flag_names or name in self.word_names else ""))
+            else:
+                out.append((name, delta))
+        return tuple(out)
+
+    def sets(self, path, data, loc, sets: dict) -> tuple:
+        out = []
+        for name, value in sets.items():
+            mark = mark_of(data, loc + (name,))
+            if name in self.flag_names:
+                if not isinstance(value, bool):
+                    self.error(path, mark, f"flag {name!r} takes true or false, not {value!r}")
+                    continue
+            elif name in self.word_names:
+                if not isinstance(value, str):
+                    self.error(path, mark, f"word {name!r} takes text; put {value!r} in quotes")
+                    continue
+                tpl, problems = Template.parse(value)
+                if problems or tpl.names:
+                    self.error(path, mark, f"word {name!r} cannot itself contain insertions; write '{{{{' for a literal brace")
+                    continue
+            else:
+                self.error(path, mark_of(data, loc + (name,), key=True), self.unknown("flag or word", name, self.flag_names | self.word_names)
+                           + (" (stats change under `effects:`)" if name in self.stat_names else ""))
+                continue
+            out.append((name, value))
+        return tuple(out)
+
+    def expr(self, path, data, loc, src) -> Expr | None:
+        try:
+            return compile_expr(src, self.env)
+        except ExprError as exc:
+            mark = self.find(path, mark_of(data, loc), src if isinstance(src, str) else "", exc.offset)
+            self.error(path, mark, f"in `{src}`: {exc.message}")
+            return None
+
+    def template(self, path, data, loc, text: str) -> Template:
+        tpl, problems = Template.parse(text)
+        for offset, message in problems:
+            self.error(path, self.find(path, mark_of(data, loc), text[offset: offset + 20]), message)
+        for name in tpl.names:
+            if name not in self.word_names:
+                hint = _did_you_mean(name, self.word_names)
+                self.error(path, self.find(path, mark_of(data, loc), "{" + name), f"{{{name}}} is not a declared word" + (hint or " (declare it under `words:` in story.yaml, or write '{{' for a literal brace)"))
+        return tpl
+
+    def unknown(self, what: str, name: str, known) -> str:
+        return f"unknown {what} {name!r}" + _did_you_mean(name, known)
+
+    def check_back(self, scenes: dict[str, Scene]) -> None:
+        """`goto: back` only where an appointment or interruption can have put a destination on hold."""
+        reach: set[str] = set()
+        todo = [s.id for s in scenes.values() if s.kind != "scene"]
+        while todo:
+            sid = todo.pop()
+            if sid in reach or sid not in scenes:
+                continue
+            reach.add(sid)
+            for ch in scenes[sid].choices:
+                todo.extend(t for t in ch.targets if t in scenes)
+        for scene in scenes.values():
+            if scene.id in reach:
+                continue
+            for ch in scene.choices:
+                if "back" in ch.targets:
+                    self.error(ch.where.path, (ch.where.line, ch.where.col),
+                               f"choice {ch.id!r} goes `back`, but no appointment or interruption leads to scene {scene.id!r}, so there is nothing to go back to")
+
+
+def _is_name(name: str) -> bool:
+    return name.isidentifier() and name.isascii()
+
+
+def _did_you_mean(name: str, known) -> str:
+    close = difflib.get_close_matches(str(name), sorted(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _fields(model) -> list[str]:
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _allowed_keys(owner: tuple, kind: str) -> list[str]:
+    shape = [p for p in owner if isinstance(p, str)]
+    if kind == "story":
+        table = {
+            (): m.Manifest, ("clock",): m.Clock, ("endings",): m.EndingDef, ("short",): m.ShortDay,
+            ("short", "clock"): m.Clock, ("reference",): m.Reference,
+        }
+        if shape[:1] == ["stats"] and len(shape) == 2:
+            return _fields(m.StatDef)
+        model = table.get(tuple(shape))
+        return _fields(model) if model else []
+    if shape == []:
+        return _fields(m.SceneFile)
+    if shape[:1] == ["scenes"]:
+        rest = tuple(shape[2:])
+        table = {(): m.SceneDef, ("choices",): m.ChoiceDef, ("variants",): m.Variant, ("interrupt",): m.Interrupt,
+                 ("choices", "goto"): m.Branch}
+        model = table.get(rest)
+        return _fields(model) if model else []
+    return []
+
+
+def _describe(loc: tuple, data, kind: str) -> str:
+    """Words for a place in a story file: "choice 'crisp' of scene 'standup'"."""
+    if kind == "scenes" and len(loc) >= 2 and loc[0] == "scenes":
+        scene = f"scene {loc[1]!r}"
+        rest = loc[2:]
+        if not rest:
+            return scene
+        if rest[0] == "choices" and len(rest) >= 2 and isinstance(rest[1], int):
+            cid = _value_at(data, loc[:4] + ("id",))
+            what = f"choice {cid!r}" if isinstance(cid, str) else f"choice {rest[1] + 1}"
+            tail = ".".join(str(p) for p in rest[2:])
+            return f"{what} of {scene}" + (f", `{tail}`" if tail else "")
+        return f"{scene}, `{'.'.join(str(p) for p in rest)}`"
+    if kind == "story" and len(loc) >= 2 and loc[0] == "endings" and isinstance(loc[1], int):
+        eid = _value_at(data, ("endings", loc[1], "id"))
+        what = f"ending {eid!r}" if isinstance(eid, str) else f"ending {loc[1] + 1}"
+        tail = ".".join(str(p) for p in loc[2:])
+        return what + (f", `{tail}`" if tail else "")
+    if not loc:
+        return "story.yaml" if kind == "story" else "the scene file"
+    return f"`{'.'.join(str(p) for p in loc)}`"
+
+
+def _value_at(data, loc: tuple):
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+_YAML11 = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
+
+
+def _friendly(err: dict, value) -> str:
+    typ = err["type"]
+    if typ == "bool_type" and isinstance(value, str) and value in _YAML11:
+        return f"write true or false, not {value!r} (YAML 1.1 would read it as a boolean; this format does not guess)"
+    if typ == "bool_type":
+        return f"write true or false, not {value!r}"
+    if typ in ("int_type", "int_parsing") and isinstance(value, str) and ":" in value:
+        return f"expected a whole number, got {value!r}; a time belongs in quotes where a time is asked for"
+    if typ in ("int_type", "int_parsing", "int_from_float"):
+        return f"expected a whole number, got {value!r}"
+    if typ == "string_type":
+        return f"expected text, got {value!r}" + (" (put it in quotes)" if value is not None else " (the value is empty)")
+    if typ == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        if pattern == m.TIME:
+            return f"{value!r} is not a time; write it as \"HH:MM\" in quotes, like \"09:30\""
+        return f"{value!r} must be letters, digits and _ and start with a letter"
+    if typ == "string_too_long":
+        return f"the text is too long (limit {err.get('ctx', {}).get('max_length')} characters)"
+    if typ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{value!r} is out of range: {err['msg'].lower()}"
+    if typ in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping of keys, got {_shape(value)}"
+    if typ == "list_type":
+        return f"expected a list, got {_shape(value)}"
+    if typ == "too_short":
+        return "needs at least one entry"
+    if typ == "float_type" or typ == "float_parsing":
+        return f"expected a number, got {value!r}"
+    if typ == "value_error":
+        return err["msg"].removeprefix("Value error, ")
+    return err["msg"]
+
+
+def _shape(value) -> str:
+    if isinstance(value, YDict):
+        return "a mapping"
+    if isinstance(value, YList):
+        return "a list"
+    if value is None:
+        return "nothing (the value is empty)"
+    return repr(value)

@@ -1,0 +1,135 @@
+"""The story format, version 1, as typed models: the writers' contract in code."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ID = r"^[A-Za-z][A-Za-z0-9_]*$"
+TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+Id = Annotated[str, Field(pattern=ID, max_length=64)]
+Time = Annotated[str, Field(pattern=TIME)]
+Text = Annotated[str, Field(max_length=20_000)]
+Condition = Annotated[str, Field(max_length=2_000)]
+
+
+class Strict(BaseModel):
+    """A part of a story file: unknown keys are mistakes, types are not guessed."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, frozen=True)
+
+
+class StatDef(Strict):
+    start: int
+    min: int = 0
+    max: int = 10
+    label: str | None = None
+
+
+class Clock(Strict):
+    start: Time
+    end: Time
+
+
+class EndingDef(Strict):
+    id: Id
+    if_: Condition | None = Field(None, alias="if")
+    title: Text
+    text: Text
+    debrief: list[Text] = []
+
+
+class ShortDay(Strict):
+    """The workshop's short day: where it starts, its clock, what is already set."""
+
+    start: Id | None = None
+    clock: Clock | None = None
+    set: dict[str, Any] = {}
+    effects: dict[str, int] = {}
+
+
+class Reference(Strict):
+    """Survey figures shown beside the player's minutes in the report."""
+
+    label: str
+    source: str = ""
+    minutes: dict[str, int]
+
+
+class Manifest(Strict):
+    version: int = 1
+    title: Text
+    subtitle: Text = ""
+    start: Id
+    hub: Id | None = None
+    clock: Clock
+    categories: list[Id] = Field(min_length=1)
+    category_labels: dict[str, str] = {}
+    stats: dict[str, StatDef] = {}
+    flags: list[Id] = []
+    words: dict[str, str] = {}
+    endings: list[EndingDef] = Field(min_length=1)
+    credits: Text = ""
+    reference: Reference | None = None
+    short: ShortDay | None = None
+
+
+class Branch(Strict):
+    if_: Condition | None = Field(None, alias="if")
+    to: Id
+
+
+class ChoiceDef(Strict):
+    id: Id
+    text: Text
+    if_: Condition | None = Field(None, alias="if")
+    locked: Text | None = None
+    minutes: int = Field(0, ge=0, le=24 * 60)
+    effects: dict[str, int] = {}
+    set: dict[str, Any] = {}
+    once: bool = False
+    goto: Id | list[Branch]
+    category: Id | None = None
+
+    @field_validator("goto", mode="before")
+    @classmethod
+    def _goto_shape(cls, value: Any) -> Any:
+        if isinstance(value, str) or isinstance(value, list):
+            return value
+        raise ValueError("goto is a scene id, `back`, `end`, an ending id, or a list of {if, to} branches")
+
+
+class Variant(Strict):
+    if_: Condition = Field(alias="if")
+    text: Text
+
+
+class Interrupt(Strict):
+    chance: float = Field(ge=0.0, le=1.0)
+    if_: Condition | None = Field(None, alias="if")
+    repeat: bool = False
+
+    @field_validator("chance")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("chance must be a number from 0 to 1")
+        return value
+
+
+class SceneDef(Strict):
+    title: Text
+    at: Time | None = None
+    category: Id | None = None
+    text: Text
+    variants: list[Variant] = []
+    choices: list[ChoiceDef] = Field(min_length=1)
+    interrupt: Interrupt | None = None
+
+
+class SceneFile(Strict):
+    version: int = 1
+    scenes: dict[str, SceneDef]

@@ -1,0 +1,114 @@
+"""Saves on disk: atomic writes, the previous save kept as .bak, damaged files moved aside."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from game.engine.errors import SaveError
+
+SAVE_NAME = "day.json"
+
+
+def default_save_dir() -> Path:
+    """The platform's user data folder for Day Job (DAYJOB_DATA overrides it)."""
+    override = os.environ.get("DAYJOB_DATA")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path("dayjob", appauthor=False)
+
+
+def write_atomic(path: Path, text: str, *, keep_backup: bool = True) -> None:
+    """Write `text` so that a crash at any moment leaves the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if keep_backup and path.exists():
+            try:
+                os.replace(path, path.with_name(path.name + ".bak"))
+            except OSError:
+                pass
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class SaveSlot:
+    """One save file and its backup in a folder."""
+
+    def __init__(self, folder: Path | None = None, name: str = SAVE_NAME):
+        self.folder = Path(folder) if folder is not None else default_save_dir()
+        self.path = self.folder / name
+        self.backup = self.folder / (name + ".bak")
+
+    def exists(self) -> bool:
+        return self.path.exists() or self.backup.exists()
+
+    def write(self, data: dict) -> None:
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+    def read(self) -> tuple[dict | None, str | None]:
+        """The saved data (from the save, else its backup) and a one-line notice if something was wrong."""
+        notice = None
+        for path in (self.path, self.backup):
+            if not path.exists():
+                continue
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(data, dict):
+                    raise ValueError("not a save")
+                return data, notice
+            except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+                moved = self.move_aside(path)
+                notice = f"The save {path.name} could not be read ({type(exc).__name__}); it was moved to {moved.name}."
+        return None, notice
+
+    def move_aside(self, path: Path) -> Path:
+        """Rename a bad save so it is kept for a look but never read again."""
+        target = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        n = 1
+        while target.exists():
+            target = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{n}")
+            n += 1
+        try:
+            os.replace(path, target)
+        except OSError:
+            pass
+        return target
+
+    def clear(self) -> None:
+        for path in (self.path, self.backup):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+
+
+__all__ = ["SaveSlot", "SaveError", "write_atomic", "default_save_dir"]

@@ -1,0 +1,338 @@
+"""Strict YAML reading: plain data with the place of every value, and nothing executed.
+
+The builder reads parser events (libyaml's C parser when present) and composes
+dicts and lists itself, so aliases, merge keys, duplicate keys, non-string keys
+and tags are refused where they stand, and caps on size, depth and node count
+hold before any object is made.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from yaml import events as ev
+
+from game.engine.errors import Problem
+
+try:  # libyaml is about seven times faster than the pure-Python parser
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc,assignment]
+
+MAX_FILE_BYTES = 2_000_000
+MAX_DEPTH = 40
+MAX_NODES = 400_000
+
+Mark = tuple[int, int]  # 1-based line, column
+
+
+class StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """A safe loader whose documents are built by `build`, never by a constructor."""
+
+
+class YDict(dict):
+    """A mapping that remembers where it, its keys and its values stand."""
+
+    __slots__ = ("mark", "key_marks", "value_marks")
+
+    def __init__(self, mark: Mark):
+        super().__init__()
+        self.mark = mark
+        self.key_marks: dict[str, Mark] = {}
+        self.value_marks: dict[str, Mark] = {}
+
+
+class YList(list):
+    """A sequence that remembers where it and its items stand."""
+
+    __slots__ = ("mark", "value_marks")
+
+    def __init__(self, mark: Mark):
+        super().__init__()
+        self.mark = mark
+        self.value_marks: list[Mark] = []
+
+
+@dataclass
+class Document:
+    """One file's data, or the problems that kept it from being read."""
+
+    path: str
+    data: object = None
+    problems: list[Problem] = field(default_factory=list)
+    raw: bytes = b""
+
+
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INT = re.compile(r"[-+]?[0-9]+$")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOAT = {
+    ".inf": float("inf"), ".Inf": float("inf"), "+.inf": float("inf"),
+    "-.inf": float("-inf"), "-.Inf": float("-inf"),
+    ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
+}
+_STD_TAGS = {
+    "tag:yaml.org,2002:str": str,
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": float,
+    "tag:yaml.org,2002:bool": bool,
+    "tag:yaml.org,2002:null": type(None),
+    "tag:yaml.org,2002:map": dict,
+    "tag:yaml.org,2002:seq": list,
+}
+
+
+def resolve_plain(value: str) -> object:
+    """Read an unquoted scalar by YAML 1.2's core schema: `yes`, `on` and `12:30` stay text."""
+    if value in _NULL:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value) and any(c.isdigit() for c in value):
+        return float(value)
+    if value in _SPECIAL_FLOAT:
+        return _SPECIAL_FLOAT[value]
+    return value
+
+
+def _mark(m) -> Mark:
+    return (m.line + 1, m.column + 1)
+
+
+class _Refused(Exception):
+    """Stop building: the file breaks a cap or cannot be parsed."""
+
+    def __init__(self, mark: Mark, message: str):
+        self.mark = mark
+        self.message = message
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """Text of a story file: UTF-8 (a BOM is allowed), or a located problem."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, [
+            Problem(path, line, col, f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8")
+        ]
+
+
+def load_document(path: str, raw: bytes) -> Document:
+    """Parse one story file strictly; never raises for bad input."""
+    doc = Document(path, raw=raw)
+    if len(raw) > MAX_FILE_BYTES:
+        doc.problems.append(
+            Problem(path, 1, 1, f"the file is {len(raw) / 1e6:.1f} MB; a story file may be at most "
+                    f"{MAX_FILE_BYTES / 1e6:.0f} MB — split it into several files under scenes/")
+        )
+        return doc
+    text, problems = decode(path, raw)
+    if text is None:
+        doc.problems.extend(problems)
+        return doc
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        doc.problems.append(Problem(path, line, 1, "the file holds a NUL character; is it really a YAML file?"))
+        return doc
+    builder = _Builder(path)
+    loader = StrictLoader(text)
+    try:
+        doc.data = builder.build(loader)
+    except _Refused as exc:
+        builder.problems.append(Problem(path, exc.mark[0], exc.mark[1], exc.message))
+        doc.data = None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(s for s in (exc.context, exc.problem) if s)
+        builder.problems.append(Problem(path, line, col, f"YAML syntax: {what}"))
+        doc.data = None
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+        builder.problems.append(Problem(path, 1, 1, f"YAML: {exc}"))
+        doc.data = None
+    except RecursionError:  # pure-Python parser on absurd nesting
+        builder.problems.append(Problem(path, 1, 1, f"the file nests deeper than {MAX_DEPTH} levels"))
+        doc.data = None
+    finally:
+        loader.dispose()
+    doc.problems.extend(builder.problems)
+    return doc
+
+
+class _Builder:
+    """Composes plain data from parser events, iteratively, with caps."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+        self.nodes = 0
+
+    def problem(self, mark: Mark, message: str) -> None:
+        self.problems.append(Problem(self.path, mark[0], mark[1], message))
+
+    def build(self, loader) -> object:
+        get = loader.get_event
+        event = get()  # StreamStart
+        event = get()
+        if isinstance(event, ev.StreamEndEvent):
+            return None
+        result = None
+        documents = 0
+        while isinstance(event, ev.DocumentStartEvent):
+            documents += 1
+            if documents == 2:
+                self.problem(_mark(event.start_mark), "a story file holds one YAML document; remove the second '---'")
+            value = self._document(get)
+            if documents == 1:
+                result = value
+            event = get()  # DocumentEnd was consumed by _document; this is the next start or StreamEnd
+        return result
+
+    def _scalar(self, event) -> object:
+        tag = event.tag
+        if event.anchor is not None:
+            self.problem(_mark(event.start_mark), f"anchors (&{event.anchor}) are not allowed in story files; write the value out")
+        if tag is not None and tag != "!":
+            kind = _STD_TAGS.get(tag)
+            if kind is None:
+                self.problem(_mark(event.start_mark), f"the tag {_short(tag)!r} is not allowed in story files")
+                return event.value
+            value = resolve_plain(event.value) if kind is not str else event.value
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+                self.problem(_mark(event.start_mark), f"{event.value!r} is not a valid {kind.__name__} for tag {_short(tag)!r}")
+                return event.value
+            return value
+        if event.implicit[0]:  # plain scalar
+            return resolve_plain(event.value)
+        return event.value
+
+    def _document(self, get) -> object:
+        # stack entries: [container, pending_key, key_mark, depth]
+        stack: list[list] = []
+        root: object = None
+        nodes = 0
+        while True:
+            event = get()
+            cls = type(event)
+            if cls is ev.DocumentEndEvent:
+                self.nodes += nodes
+                return root
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _Refused(_mark(event.start_mark), f"the file has more than {MAX_NODES:,} values; split it into several files")
+            if cls is ev.ScalarEvent:
+                value = self._scalar(event)
+                is_container = False
+            elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
+                mark = _mark(event.start_mark)
+                if len(stack) >= MAX_DEPTH:
+                    raise _Refused(mark, f"the file nests deeper than {MAX_DEPTH} levels")
+                if event.anchor is not None:
+                    self.problem(mark, f"anchors (&{event.anchor}) are not allowed in story files; write the value out")
+                tag = event.tag
+                if tag is not None and tag != "!" and tag not in _STD_TAGS:
+                    self.problem(mark, f"the tag {_short(tag)!r} is not allowed in story files")
+                value = YDict(mark) if cls is ev.MappingStartEvent else YList(mark)
+                is_container = True
+            elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
+                stack.pop()
+                continue
+            elif cls is ev.AliasEvent:
+                self.problem(_mark(event.start_mark), f"aliases (*{event.anchor}) are not allowed in story files; write the value out")
+                value = None
+                is_container = False
+            else:  # pragma: no cover - the parser emits nothing else inside a document
+                raise _Refused(_mark(event.start_mark), f"unexpected YAML event {cls.__name__}")
+
+            mark = _mark(event.start_mark)
+            if not stack:
+                root = value
+            else:
+                top = stack[-1]
+                parent = top[0]
+                if type(parent) is YList:
+                    parent.append(value)
+                    parent.value_marks.append(mark)
+                elif top[1] is _NO_KEY:  # this value is a key
+                    if is_container:
+                        self.problem(mark, "a key must be plain text, not a list or mapping")
+                        top[1] = _BAD_KEY
+                        top[2] = mark
+                        stack.append([value, _NO_KEY, None])
+                        continue
+                    if not isinstance(value, str):
+                        shown = event.value if cls is ev.ScalarEvent else "an alias"
+                        self.problem(mark, f"the key {shown!r} is read as {_kind(value)}, not text; put it in quotes")
+                        top[1] = _BAD_KEY
+                    elif value == "<<" and cls is ev.ScalarEvent and event.implicit[0]:
+                        self.problem(mark, "merge keys (<<) are not allowed in story files; write the keys out")
+                        top[1] = _BAD_KEY
+                    elif value in parent:
+                        first = parent.key_marks[value]
+                        self.problem(mark, f"duplicate key {value!r} (first at line {first[0]}); YAML would silently keep only the last")
+                        top[1] = _BAD_KEY
+                    else:
+                        top[1] = value
+                    top[2] = mark
+                    continue
+                else:
+                    key = top[1]
+                    if key is not _BAD_KEY:
+                        parent[key] = value
+                        parent.key_marks[key] = top[2]
+                        parent.value_marks[key] = mark
+                    top[1] = _NO_KEY
+            if is_container:
+                stack.append([value, _NO_KEY, None])
+
+
+_NO_KEY = object()
+_BAD_KEY = object()
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a number"
+    return type(value).__name__
+
+
+def mark_of(data: object, loc: tuple, *, key: bool = False) -> Mark | None:
+    """The place of the value (or key) at `loc` inside built data; the nearest known place."""
+    node = data
+    best: Mark | None = getattr(data, "mark", None)
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, YDict) and isinstance(part, str) and part in node:
+            best = node.key_marks[part] if (key and last) else node.value_marks[part]
+            node = node[part]
+        elif isinstance(node, YList) and isinstance(part, int) and 0 <= part < len(node):
+            best = node.value_marks[part]
+            node = node[part]
+        else:
+            break
+    return best
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag

@@ -1,0 +1,146 @@
+"""The line-by-line player: for screen readers, pipes, CI and replaying bug reports."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from game.engine import ChoiceError, Game, StoryError, load_story
+from game.engine.report import Report, bar
+
+ANNOUNCE = {
+    "appointment": "-- It's {clock}: {title} is starting. --",
+    "interruption": "-- An interruption. --",
+    "back": "-- Back to what you were doing. --",
+}
+
+
+def print_problems(err: StoryError, out: TextIO) -> None:
+    for problem in err.problems:
+        print(problem, file=out)
+    print(f"{len(err.problems)} problem(s); the story cannot be played until they are fixed.", file=out)
+
+
+def setup_game(args, err: TextIO = sys.stderr) -> Game | int:
+    """A new game from the shared play options, or an exit code after saying what is wrong."""
+    from game.cli import parse_presets
+
+    try:
+        story = load_story(args.story)
+    except StoryError as exc:
+        print_problems(exc, err)
+        return 1
+    try:
+        presets = parse_presets(args.presets)
+        return Game(story, args.seed, short=args.short, start=args.from_scene, preset=presets)
+    except (ValueError, ChoiceError) as exc:
+        print(f"dayjob: {exc}", file=err)
+        return 2
+
+
+def show_scene(game: Game, out: TextIO, reveal: bool = False) -> list[str]:
+    """Print the scene; return the ids that the numbers choose."""
+    announce = ANNOUNCE.get(game.arrival)
+    if announce:
+        print(announce.format(clock=game.clock_text, title=game.title), file=out)
+    print(f"== {game.clock_text} | {game.title} ==", file=out)
+    print(file=out)
+    print(game.text, file=out)
+    print(file=out)
+    ids = []
+    for view in game.choices:
+        if view.available:
+            ids.append(view.id)
+            print(f"  {len(ids)}. {view.text} ({view.minutes} min)", file=out)
+        else:
+            print(f"  -  {view.text} (locked: {view.locked})", file=out)
+    if reveal:
+        print("  [" + ", ".join(f"{s.label} {game.state.stats[s.name]}/{s.max}" for s in game.story.stats.values()) + "]", file=out)
+    return ids
+
+
+def report_text(report: Report) -> str:
+    lines = [f"== The end: {report.ending_title} ==", "", report.ending_text.strip(), ""]
+    lines.append("How you ended the day:")
+    width = max((len(s.label) for s in report.stats), default=0)
+    for s in report.stats:
+        lines.append(f"  {s.label.ljust(width)}  {bar(s.value - s.min, s.max - s.min, 10)}  {s.value}/{s.max}")
+    lines += ["", "Where the minutes went:"]
+    width = max((len(v) for v in report.category_labels.values()), default=0)
+    ref = report.reference["minutes"] if report.reference else {}
+    for cat, mins in report.minutes.items():
+        extra = f"   (surveys: ~{ref[cat]} min)" if cat in ref else ""
+        lines.append(f"  {report.category_labels.get(cat, cat).ljust(width)}  {mins:4d} min{extra}")
+    if report.debrief:
+        lines += ["", "To think about:"]
+        lines += [f"  - {q}" for q in report.debrief]
+    lines += ["", report.share_line, ""]
+    return "\n".join(lines)
+
+
+def run_plain(args, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    made = setup_game(args)
+    if isinstance(made, int):
+        return made
+    game = made
+    if getattr(args, "choices", None):
+        ids = [c.strip() for c in args.choices.split(",") if c.strip()]
+        for n, cid in enumerate(ids, 1):
+            show_scene(game, out, args.reveal)
+            print(f"> {cid}", file=out)
+            print(file=out)
+            try:
+                game.choose(cid)
+            except ChoiceError as exc:
+                print(f"dayjob: choice {n} ({cid!r}): {exc}", file=sys.stderr)
+                return 1
+            if game.ended:
+                break
+        if game.ended:
+            print(report_text(game.report()), file=out)
+            _write_result(game, args)
+        else:
+            show_scene(game, out, args.reveal)
+        return 0
+    try:
+        while not game.ended:
+            ids = show_scene(game, out, args.reveal)
+            while True:
+                print("> ", end="", file=out, flush=True)
+                line = stdin.readline()
+                if not line:
+                    print(file=out)
+                    return 0
+                answer = line.strip()
+                if answer in ("q", "quit"):
+                    return 0
+                if answer in ("u", "undo"):
+                    print("(Taken back.)" if game.undo() else "(Nothing to take back.)", file=out)
+                    print(file=out)
+                    break
+                if answer.isdigit() and 1 <= int(answer) <= len(ids):
+                    choice = ids[int(answer) - 1]
+                elif answer in ids:
+                    choice = answer
+                else:
+                    print(f"Type a number from 1 to {len(ids)} (u takes back the last choice, q quits).", file=out)
+                    continue
+                print(file=out)
+                game.choose(choice)
+                break
+    except KeyboardInterrupt:
+        print(file=out)
+        return 0
+    print(report_text(game.report()), file=out)
+    _write_result(game, args)
+    return 0
+
+
+def _write_result(game: Game, args) -> None:
+    if getattr(args, "results", None):
+        from game.workshop.results import write_result
+
+        path = write_result(game, args.results, nickname=getattr(args, "nickname", None))
+        print(f"Result written to {path}", file=sys.stderr)

@@ -1,0 +1,1 @@
+"""Facilitators' tools: serve, results, debrief."""
