@@ -65,7 +65,8 @@ class _Compiler:
         self.root = root
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
-        self.docs: dict[str, object] = {}
+        self.broken_ids: set[str] = set()  # scene ids in files that failed validation
+        self.incomplete = False  # a scene file could not be read at all
         self.texts: dict[str, list[str]] = {}
 
     # -- places -------------------------------------------------------------------------
@@ -143,6 +144,8 @@ class _Compiler:
         scene_files = []
         for index, (shown, doc) in enumerate(parsed):
             if doc.data is None:
+                if index:  # an unreadable scene file: its ids are unknown, so don't blame references to them
+                    self.incomplete = True
                 continue
             model = m.Manifest if index == 0 else m.SceneFile
             data = doc.data
@@ -150,21 +153,49 @@ class _Compiler:
                 what = "story.yaml" if index == 0 else "a scene file"
                 self.error(shown, getattr(data, "mark", None), f"{what} must be a mapping of keys (like `title:`), not {type(data).__name__}")
                 continue
-            try:
-                obj = model.model_validate(data)
-            except ValidationError as exc:
-                self.report_validation(shown, data, exc, "story" if index == 0 else "scenes")
-                continue
+            if index == 0:
+                try:
+                    obj = model.model_validate(data)
+                except ValidationError as exc:
+                    self.report_validation(shown, data, exc, "story")
+                    continue
+            else:
+                obj = self.validate_scenes(shown, data)
+                if obj is None:
+                    continue
             if index == 0:
                 manifest = (shown, data, obj)
             else:
                 scene_files.append((shown, data, obj))
         return manifest, scene_files
 
-    def report_validation(self, path: str, data, exc: ValidationError, kind: str) -> None:
+    def validate_scenes(self, shown: str, data: YDict) -> m.SceneFile | None:
+        """Each scene on its own, so one broken scene does not hide the problems of the others."""
+        for key in data:
+            if key not in ("version", "scenes"):
+                close = difflib.get_close_matches(key, ["scenes", "version"], n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else " (a scene file holds `scenes:`)"
+                self.error(shown, mark_of(data, (key,), key=True), f"unknown key {key!r} in the scene file{hint}")
+        scenes = data.get("scenes")
+        if not isinstance(scenes, YDict):
+            if "scenes" in data:
+                self.error(shown, mark_of(data, ("scenes",)), f"`scenes` must be a mapping of scene id to scene, got {_shape(scenes)}")
+            else:
+                self.error(shown, data.mark, "a scene file needs `scenes:`, a mapping of scene id to scene")
+            return None
+        good = {}
+        for sid, sdata in scenes.items():
+            try:
+                good[sid] = m.SceneDef.model_validate(sdata)
+            except ValidationError as exc:
+                self.broken_ids.add(sid)
+                self.report_validation(shown, data, exc, "scenes", prefix=("scenes", sid))
+        return m.SceneFile.model_construct(scenes=good)
+
+    def report_validation(self, path: str, data, exc: ValidationError, kind: str, prefix: tuple = ()) -> None:
         seen: set[tuple] = set()
         for err in exc.errors(include_url=False):
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith(("constrained-", "function-")) or p in ("str", "list"))))
+            loc = prefix + tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith(("constrained-", "function-")) or p in ("str", "list"))))
             typ = err["type"]
             # a union reports once per member; the first says enough
             if any(loc[: len(s)] == s for s in seen):
@@ -249,7 +280,8 @@ class _Compiler:
                 raw_scenes[sid] = (path, data, sdef)
         scene_ids = frozenset(raw_scenes)
         self.scene_ids = scene_ids
-        self.env = Env(self.stat_names, self.flag_names, scene_ids)
+        known = scene_ids | self.broken_ids
+        self.env = Env(self.stat_names, self.flag_names, None if self.incomplete else known)
 
         # clock
         clock_start = parse_time(man.clock.start)
@@ -280,14 +312,14 @@ class _Compiler:
             self.error(mpath, mark_of(mdata, ("endings", len(man.endings) - 1, "if"), key=True),
                        "the last ending must have no `if`, so every day can end")
         self.ending_ids = frozenset(ending_ids)
-        self.targets = scene_ids | self.ending_ids | {"back", "end"}
+        self.targets = known | self.ending_ids | {"back", "end"}
 
         scenes: dict[str, Scene] = {}
         for sid, (path, data, sdef) in raw_scenes.items():
             scenes[sid] = self.scene(sid, path, data, sdef)
 
         for name, ref in (("start", man.start), ("hub", man.hub)):
-            if ref is not None and ref not in scene_ids:
+            if ref is not None and ref not in known and not self.incomplete:
                 self.error(mpath, mark_of(mdata, (name,)), self.unknown(f"{name} scene", ref, scene_ids))
         if man.start in scenes and scenes[man.start].kind != "scene":
             self.error(mpath, mark_of(mdata, ("start",)), f"the start scene {man.start!r} is an appointment or interruption")
@@ -303,7 +335,7 @@ class _Compiler:
         short = None
         if man.short is not None:
             sd = man.short
-            if sd.start is not None and sd.start not in scene_ids:
+            if sd.start is not None and sd.start not in known and not self.incomplete:
                 self.error(mpath, mark_of(mdata, ("short", "start")), self.unknown("scene", sd.start, scene_ids))
             cs, ce = clock_start, clock_end
             if sd.clock is not None:
@@ -391,7 +423,7 @@ class _Compiler:
         )
 
     def target(self, path, mark, target: str, sid: str) -> None:
-        if target not in self.targets:
+        if target not in self.targets and not self.incomplete:
             self.error(path, mark, f"goto {target!r} in scene {sid!r} is not a scene, an ending, `back` or `end`"
                        + _did_you_mean(target, self.scene_ids | self.ending_ids))
 

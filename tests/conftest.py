@@ -1,0 +1,33 @@
+"""Shared fixtures: story folders the tests can read or copy."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini"
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_saves(tmp_path_factory, monkeypatch):
+    """No test reads or writes the player's real save folder."""
+    monkeypatch.setenv("DAYJOB_DATA", str(tmp_path_factory.mktemp("saves")))
+
+
+@pytest.fixture
+def mini_story():
+    from game.engine import load_story
+
+    return load_story(MINI)
+
+
+@pytest.fixture
+def story_copy(tmp_path):
+    """A writable copy of the mini story; returns its folder."""
+    target = tmp_path / "story"
+    shutil.copytree(MINI, target)
+    return target

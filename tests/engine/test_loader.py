@@ -1,0 +1,277 @@
+"""Strict loading: every kind of writer mistake is a located problem, never a traceback."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from game.engine import StoryError, load_story
+
+MANIFEST = """\
+title: T
+start: a
+clock: {start: "09:00", end: "17:00"}
+categories: [focus, meetings]
+stats:
+  energy: {start: 5, min: 0, max: 10}
+flags: [done]
+words: {lead: Sam}
+endings:
+  - id: last
+    title: The end
+    text: Over.
+"""
+
+SCENE = """\
+scenes:
+  a:
+    title: A
+    text: Hello.
+    choices:
+      - id: go
+        text: Go
+        goto: end
+"""
+
+
+def problems(tmp_path: Path, scenes: str = SCENE, manifest: str = MANIFEST, extra: dict | None = None) -> list[str]:
+    root = tmp_path / "s"
+    (root / "scenes").mkdir(parents=True)
+    (root / "story.yaml").write_text(textwrap.dedent(manifest))
+    (root / "scenes" / "a.yaml").write_text(textwrap.dedent(scenes))
+    for name, text in (extra or {}).items():
+        (root / "scenes" / name).write_text(textwrap.dedent(text))
+    try:
+        load_story(root)
+    except StoryError as exc:
+        return [str(p).split("/s/", 1)[1] for p in exc.problems]
+    return []
+
+
+def test_valid_minimal_story_loads(tmp_path):
+    assert problems(tmp_path) == []
+
+
+def test_alias_and_anchor_are_refused_with_place(tmp_path):
+    out = problems(tmp_path, SCENE + "  b: &x {title: B}\n  c: *x\n")
+    assert "scenes/a.yaml:9:6: anchors (&x) are not allowed in story files; write the value out" in out
+    assert "scenes/a.yaml:10:6: aliases (*x) are not allowed in story files; write the value out" in out
+
+
+def test_merge_key_is_refused(tmp_path):
+    out = problems(tmp_path, SCENE.replace("    title: A\n", "    title: A\n    <<: {text: x}\n"))
+    assert "scenes/a.yaml:4:5: merge keys (<<) are not allowed in story files; write the keys out" in out
+
+
+def test_duplicate_key_is_refused_with_first_place(tmp_path):
+    out = problems(tmp_path, SCENE.replace("    text: Hello.\n", "    text: Hello.\n    text: Again.\n"))
+    assert "scenes/a.yaml:5:5: duplicate key 'text' (first at line 4); YAML would silently keep only the last" in out
+
+
+def test_non_string_key_is_refused(tmp_path):
+    out = problems(tmp_path, SCENE + "  12: {title: x}\n")
+    assert "scenes/a.yaml:9:3: the key '12' is read as a number, not text; put it in quotes" in out
+
+
+def test_python_tag_is_refused(tmp_path):
+    out = problems(tmp_path, SCENE.replace("title: A", "title: !!python/object/apply:os.system ['echo hi']"))
+    assert "scenes/a.yaml:3:12: the tag '!!python/object/apply:os.system' is not allowed in story files" in out
+
+
+def test_yaml_11_booleans_and_times_stay_text(tmp_path):
+    # `on` as a key and `12:30` as a value: YAML 1.1 would make them True and 750
+    out = problems(tmp_path, SCENE.replace("title: A", "title: 12:30").replace("      - id: go", "      - id: go\n        once: yes"))
+    assert out == ["scenes/a.yaml:7:15: choice 'go' of scene 'a', `once`: write true or false, not 'yes' "
+                   "(YAML 1.1 would read it as a boolean; this format does not guess)"]
+
+
+def test_syntax_error_has_place(tmp_path):
+    out = problems(tmp_path, "scenes:\n  a: [unclosed\n")
+    assert len(out) == 1 and out[0].startswith("scenes/a.yaml:3:1: YAML syntax:")
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path):
+    out = problems(tmp_path, SCENE.replace("title: A", "tittle: A"))
+    assert "scenes/a.yaml:3:5: unknown key 'tittle' in scene 'a'; did you mean 'title'?" in out
+    assert "scenes/a.yaml:3:5: scene 'a' needs `title`" in out
+
+
+def test_wrong_type_is_explained(tmp_path):
+    out = problems(tmp_path, SCENE.replace("        goto: end", "        minutes: lots\n        goto: end"))
+    assert out == ["scenes/a.yaml:8:18: choice 'go' of scene 'a', `minutes`: expected a whole number, got 'lots'"]
+
+
+def test_negative_minutes_are_refused(tmp_path):
+    out = problems(tmp_path, SCENE.replace("        goto: end", "        minutes: -5\n        goto: end"))
+    assert out == ["scenes/a.yaml:8:18: choice 'go' of scene 'a', `minutes`: -5 is out of range: "
+                   "input should be greater than or equal to 0"]
+
+
+def test_unknown_goto_suggests_a_scene(tmp_path):
+    out = problems(tmp_path, SCENE.replace("goto: end", "goto: dsek") + "  desk: {title: D, text: d, choices: [{id: x, text: x, goto: end}]}\n")
+    assert out == ["scenes/a.yaml:8:15: goto 'dsek' in scene 'a' is not a scene, an ending, `back` or `end`; did you mean 'desk'?"]
+
+
+def test_unknown_goto_in_a_branch(tmp_path):
+    out = problems(tmp_path, SCENE.replace("goto: end", "goto: [{if: done, to: a}, {to: nowhere}]"))
+    assert out == ["scenes/a.yaml:8:40: goto 'nowhere' in scene 'a' is not a scene, an ending, `back` or `end`"]
+
+
+def test_last_branch_must_have_no_if(tmp_path):
+    out = problems(tmp_path, SCENE.replace("goto: end", "goto: [{if: done, to: a}]"))
+    assert out == ["scenes/a.yaml:8:16: the last branch of choice 'go' needs no `if`, so the choice always goes somewhere"]
+
+
+def test_unknown_name_in_expression_points_into_the_expression(tmp_path):
+    out = problems(tmp_path, SCENE.replace("        goto: end", "        if: energy >= 3 and enrgy < 9\n        goto: end"))
+    assert out == ["scenes/a.yaml:8:29: in `energy >= 3 and enrgy < 9`: unknown name 'enrgy'; did you mean 'energy'?"]
+
+
+@pytest.mark.parametrize("expr, message", [
+    ("9**9**9", "'**' is not allowed: only + and - do arithmetic"),
+    ("__import__('os').system('x')", "the only function is visited(\"scene_id\")"),
+    ("energy.real > 1", "attributes (a.b) are not allowed"),
+    ("energy * 2 > 1", "'*' is not allowed: only + and - do arithmetic"),
+    ("visited('zzz') > 0", "visited() names unknown scene 'zzz'"),
+    ("'hello' == 'x'", "text 'hello' is only allowed as a time like \"10:30\""),
+    ("energy >", "cannot read the condition: invalid syntax"),
+    ("done < 3", "'<' compares numbers or times, not true/false"),
+])
+def test_forbidden_expressions_are_located_load_errors(tmp_path, expr, message):
+    out = problems(tmp_path, SCENE.replace("        goto: end", f"        if: \"{expr}\"\n        goto: end"))
+    assert len(out) == 1 and out[0].startswith("scenes/a.yaml:8:") and out[0].endswith(message), out
+
+
+def test_long_expression_is_capped(tmp_path):
+    expr = " or ".join(["energy > 1"] * 60)
+    out = problems(tmp_path, SCENE.replace("        goto: end", f"        if: {expr}\n        goto: end"))
+    assert len(out) == 1 and "the limit is 400" in out[0]
+
+
+def test_unknown_word_in_text(tmp_path):
+    out = problems(tmp_path, SCENE.replace("text: Hello.", "text: Hello {laed}."))
+    assert out == ["scenes/a.yaml:4:17: {laed} is not a declared word; did you mean 'lead'?"]
+
+
+def test_unclosed_brace_in_text(tmp_path):
+    out = problems(tmp_path, SCENE.replace("text: Hello.", "text: Hello {lead"))
+    assert out == ["scenes/a.yaml:4:17: '{' opens an insertion that is never closed; write '{{' for a literal brace"]
+
+
+def test_unknown_stat_in_effects_and_unknown_flag_in_set(tmp_path):
+    out = problems(tmp_path, SCENE.replace("        goto: end", "        effects: {enrgy: 1}\n        set: {don: true, lead: 3}\n        goto: end"))
+    assert "scenes/a.yaml:8:19: unknown stat 'enrgy'; did you mean 'energy'?" in out
+    assert "scenes/a.yaml:9:15: unknown flag or word 'don'; did you mean 'done'?" in out
+    assert "scenes/a.yaml:9:32: word 'lead' takes text; put 3 in quotes" in out
+
+
+def test_flag_set_to_text_is_refused(tmp_path):
+    out = problems(tmp_path, SCENE.replace("        goto: end", "        set: {done: yes}\n        goto: end"))
+    assert out == ["scenes/a.yaml:8:21: flag 'done' takes true or false, not 'yes'"]
+
+
+def test_scene_ids_duplicated_across_files(tmp_path):
+    out = problems(tmp_path, extra={"b.yaml": SCENE})
+    assert out == ["scenes/b.yaml:2:3: scene 'a' is already defined at " + out[0].split("defined at ")[1]]
+    assert out[0].endswith("scenes/a.yaml:2:3")
+
+
+def test_duplicate_choice_ids_in_a_scene(tmp_path):
+    out = problems(tmp_path, SCENE + "      - id: go\n        text: Again\n        goto: end\n")
+    assert out == ["scenes/a.yaml:9:13: choice id 'go' is used twice in scene 'a' (first at choice 1)"]
+
+
+def test_unknown_start_scene(tmp_path):
+    out = problems(tmp_path, manifest=MANIFEST.replace("start: a", "start: b"))
+    assert out == ["story.yaml:2:8: unknown start scene 'b'"]
+
+
+def test_endings_must_close_with_one_without_if(tmp_path):
+    out = problems(tmp_path, manifest=MANIFEST.replace("    title: The end", "    if: done\n    title: The end"))
+    assert out == ["story.yaml:11:5: the last ending must have no `if`, so every day can end"]
+
+
+def test_invalid_and_out_of_day_times(tmp_path):
+    out = problems(tmp_path, SCENE.replace("    title: A\n", "    title: A\n    at: \"25:00\"\n")
+                   + "  b:\n    title: B\n    at: \"07:00\"\n    text: b\n    choices: [{id: x, text: x, goto: back}]\n")
+    assert "scenes/a.yaml:4:9: scene 'a', `at`: '25:00' is not a time; write it as \"HH:MM\" in quotes, like \"09:30\"" in out
+    assert "scenes/a.yaml:12:9: appointment at 07:00 is outside the day (09:00–17:00)" in out
+
+
+def test_clock_that_ends_before_it_starts(tmp_path):
+    out = problems(tmp_path, manifest=MANIFEST.replace('end: "17:00"', 'end: "08:00"'))
+    assert out == ["story.yaml:3:8: the day ends (08:00) before it starts (09:00)"]
+
+
+def test_back_where_nothing_can_be_held(tmp_path):
+    out = problems(tmp_path, SCENE.replace("goto: end", "goto: back"))
+    assert out == ["scenes/a.yaml:6:9: choice 'go' goes `back`, but no appointment or interruption leads to scene 'a', "
+                   "so there is nothing to go back to"]
+
+
+def test_back_is_fine_in_a_chain_after_an_interruption(tmp_path):
+    chain = SCENE + textwrap.dedent("""\
+      ping:
+        title: Ping
+        text: p
+        interrupt: {chance: 0.5}
+        choices: [{id: x, text: x, goto: after}]
+      after:
+        title: After
+        text: t
+        choices: [{id: y, text: y, goto: back}]
+    """).replace("\n", "\n  ").rstrip() + "\n"
+    chain = SCENE + "  " + chain[len(SCENE):]
+    assert problems(tmp_path, chain) == []
+
+
+def test_all_problems_are_reported_together(tmp_path):
+    bad = SCENE.replace("goto: end", "goto: nowhere").replace("text: Hello.", "text: Hi {who}")
+    out = problems(tmp_path, bad, extra={"b.yaml": "scenes:\n  b: {title: B, text: b, choices: [{id: x, text: x, goto: nowhere2}]}\n"})
+    assert len(out) == 3
+
+
+def test_missing_story_folder_and_manifest(tmp_path):
+    with pytest.raises(StoryError, match="no story folder"):
+        load_story(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(StoryError, match="no story.yaml"):
+        load_story(tmp_path / "empty")
+
+
+def test_bom_and_crlf_are_read(tmp_path):
+    root = tmp_path / "s"
+    (root / "scenes").mkdir(parents=True)
+    (root / "story.yaml").write_bytes(b"\xef\xbb\xbf" + MANIFEST.replace("\n", "\r\n").encode())
+    (root / "scenes" / "a.yaml").write_bytes(SCENE.replace("\n", "\r\n").encode())
+    assert load_story(root).scenes["a"].title.render({}) == "A"
+
+
+def test_non_utf8_file_is_located(tmp_path):
+    root = tmp_path / "s"
+    (root / "scenes").mkdir(parents=True)
+    (root / "story.yaml").write_text(MANIFEST)
+    (root / "scenes" / "a.yaml").write_bytes(SCENE.encode().replace(b"Hello.", b"H\xe9llo."))
+    with pytest.raises(StoryError) as exc:
+        load_story(root)
+    assert str(exc.value.problems[0]).endswith("scenes/a.yaml:4:12: the file is not UTF-8 text (byte 0xe9); save it as UTF-8")
+
+
+def test_nothing_in_a_story_is_executed(tmp_path, monkeypatch):
+    import builtins
+
+    calls = []
+    monkeypatch.setattr(builtins, "eval", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(builtins, "exec", lambda *a, **k: calls.append(a))
+    marker = tmp_path / "pwned"
+    payloads = [
+        f"!!python/object/apply:os.system ['touch {marker}']",
+        f"\"__import__('os').system('touch {marker}')\"",
+    ]
+    for payload in payloads:
+        problems(tmp_path / payload[:5].strip("!\"_"), SCENE.replace("        goto: end", f"        if: {payload}\n        goto: end"))
+    problems(tmp_path / "t", SCENE.replace("title: A", f"title: !!python/object/apply:os.system ['touch {marker}']"))
+    assert not marker.exists()
+    assert calls == []
