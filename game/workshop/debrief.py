@@ -1,0 +1,579 @@
+"""`dayjob debrief DIR`: what the room's days looked like, then questions in the DATA order."""
+
+from __future__ import annotations
+
+import html
+import math
+import sys
+import textwrap
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from game.engine import CARRY_ON, StoryError, load_story
+from game.engine.report import bar
+from game.workshop.results import Result, Skipped, read_results
+
+WIDTH = 78  # fits an 80-column projected terminal
+TOP_DIVISIVE = 5
+MAX_NAMES = 6
+
+# The DATA debrief (Describe, Analyse, Transfer, Apply): the generic prompts for each stage.
+STAGES = ("describe", "analyse", "transfer", "apply")
+STAGE_TITLES = {
+    "describe": ("Describe", "what happened?"),
+    "analyse": ("Analyse", "why did it happen?"),
+    "transfer": ("Transfer", "where have you seen this at work?"),
+    "apply": ("Apply", "what will you do with it?"),
+}
+GENERIC = {
+    "describe": [
+        "In one sentence: how did your day go, and which ending did you get?",
+        "Which choice did you hesitate over longest?",
+    ],
+    "analyse": [
+        "Why did your day end the way it did? Which one or two choices mattered most?",
+    ],
+    "transfer": [
+        "Where does your real working week look like this day, and where does it not?",
+    ],
+    "apply": [
+        "What is one thing you will do differently next week: a question you will ask, "
+        "a boundary you will set, a page you will write?",
+        "If you are looking for a data role: what will you ask in your next interview "
+        "about how the week is really split between project work, infrastructure, support and meetings?",
+    ],
+}
+
+
+# -- the numbers ------------------------------------------------------------------------
+
+
+@dataclass
+class EndingRow:
+    id: str
+    title: str
+    count: int
+    share: float
+    names: list[str]
+
+
+@dataclass
+class StatRow:
+    name: str
+    label: str
+    average: float
+    min: int
+    max: int
+
+
+@dataclass
+class MinutesRow:
+    category: str
+    label: str
+    average: float
+    share: float
+    reference_share: float | None
+
+
+@dataclass
+class Split:
+    """One choice point (a scene, and which visit to it) and how the room chose there."""
+
+    scene: str
+    visit: int
+    label: str
+    reached: int
+    options: list[tuple[str, str, int, float]]  # choice id, label, count, share
+    evenness: float  # 1 when the room split evenly between the options it took, near 0 when nearly all agreed
+    score: float
+
+
+@dataclass
+class Debrief:
+    folder: Path
+    story_title: str
+    participants: int
+    seeds: Counter
+    short_days: int
+    story_versions: int
+    story_loaded: bool
+    endings: list[EndingRow]
+    stats: list[StatRow]
+    minutes: list[MinutesRow]
+    reference_label: str | None
+    reference_source: str | None
+    splits: list[Split]
+    questions: dict[str, list[tuple[str | None, list[str]]]]  # stage -> [(heading or None, questions)]
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def build_debrief(folder: Path, story=None, story_problem: str | None = None) -> Debrief:
+    """Read every result in `folder` and work out what the room's days had in common and where they split."""
+    found = read_results(folder)
+    skipped = list(found.skipped)
+    results = found.results
+    notes: list[str] = []
+    if story_problem:
+        notes.append(story_problem)
+
+    # Results from another story are foreign: their ids mean nothing here.
+    title = story.title if story is not None else (
+        Counter(r.story_title for r in results).most_common(1)[0][0] if results else "Day Job")
+    kept: list[Result] = []
+    for r in results:
+        if r.story_title != title:
+            skipped.append(Skipped(r.path, f"from another story ({r.story_title[:60]!r})"))
+        else:
+            kept.append(r)
+    results = kept
+    n = len(results)
+
+    seeds = Counter(r.seed for r in results)
+    if len(seeds) > 1:
+        notes.append("The room played more than one seed: " + ", ".join(f"{s} ({c})" for s, c in seeds.most_common()) + ".")
+    short_days = sum(r.short for r in results)
+    if 0 < short_days < n:
+        notes.append(f"{short_days} of {n} played the short day and the rest the full day; minutes are mixed.")
+    versions = len({r.story_hash for r in results})
+    if versions > 1:
+        notes.append(f"The results come from {versions} versions of the story (it was edited during the session).")
+    if story is not None and results and all(r.story_hash != story.hash for r in results):
+        notes.append("The story has changed since these days were played; choice names come from the current version.")
+
+    debrief = Debrief(
+        folder=folder,
+        story_title=title,
+        participants=n,
+        seeds=seeds,
+        short_days=short_days,
+        story_versions=versions,
+        story_loaded=story is not None,
+        endings=_endings(results, story),
+        stats=_stats(results, story),
+        minutes=_minutes(results, story),
+        reference_label=(story.reference or {}).get("label") if story is not None else None,
+        reference_source=(story.reference or {}).get("source") if story is not None else None,
+        splits=_splits(results, story),
+        questions={},
+        skipped=skipped,
+        notes=notes,
+    )
+    debrief.questions = _questions(debrief, story)
+    return debrief
+
+
+def _endings(results: list[Result], story) -> list[EndingRow]:
+    n = len(results)
+    counts = Counter(r.ending_id for r in results)
+    titles: dict[str, Counter] = defaultdict(Counter)
+    names: dict[str, list[str]] = defaultdict(list)
+    for r in results:
+        titles[r.ending_id][r.ending_title] += 1
+        if r.nickname:
+            names[r.ending_id].append(r.nickname)
+    order = {e.id: i for i, e in enumerate(story.endings)} if story is not None else {}
+    ids = sorted(counts, key=lambda e: (-counts[e], order.get(e, len(order)), e))
+    return [EndingRow(e, titles[e].most_common(1)[0][0], counts[e], counts[e] / n, sorted(names[e], key=str.lower))
+            for e in ids]
+
+
+def _stats(results: list[Result], story) -> list[StatRow]:
+    if not results:
+        return []
+    if story is not None:
+        defs = [(s.name, s.label, s.min, s.max) for s in story.stats.values()]
+    else:
+        seen = sorted({k for r in results for k in r.stats})
+        defs = [(k, k.replace("_", " ").capitalize(), 0, max(max(r.stats.get(k, 0) for r in results), 1)) for k in seen]
+    rows = []
+    for name, label, lo, hi in defs:
+        values = [r.stats[name] for r in results if name in r.stats]
+        if values:
+            rows.append(StatRow(name, label, sum(values) / len(values), lo, hi))
+    return rows
+
+
+def _minutes(results: list[Result], story) -> list[MinutesRow]:
+    if not results:
+        return []
+    if story is not None:
+        cats = list(story.categories)
+        labels = dict(story.category_labels)
+        ref = (story.reference or {}).get("minutes") or {}
+    else:
+        cats = sorted({c for r in results for c in r.minutes})
+        labels, ref = {}, {}
+    averages = {c: sum(r.minutes.get(c, 0) for r in results) / len(results) for c in cats}
+    total = sum(averages.values()) or 1
+    ref_total = sum(ref.values()) or 1
+    return [MinutesRow(c, labels.get(c, c.replace("_", " ").capitalize()), averages[c], averages[c] / total,
+                       ref[c] / ref_total if c in ref else None) for c in cats]
+
+
+def _scene_label(story, scene_id: str) -> str:
+    scene = story.scenes.get(scene_id) if story is not None else None
+    return scene.title.render(story.words) if scene is not None else scene_id
+
+
+def _choice_label(story, scene_id: str, choice_id: str) -> str:
+    if choice_id == CARRY_ON:
+        return "Carry on"
+    scene = story.scenes.get(scene_id) if story is not None else None
+    if scene is not None:
+        for ch in scene.choices:
+            if ch.id == choice_id:
+                return ch.text.render(story.words)
+    return choice_id
+
+
+def _splits(results: list[Result], story) -> list[Split]:
+    """Choice points where the room disagreed most: even splits that many people reached come first."""
+    with_path = [r for r in results if r.scenes is not None]
+    n = len(with_path)
+    points: dict[tuple[str, int], Counter] = defaultdict(Counter)
+    first_seen: dict[tuple[str, int], int] = {}
+    for r in with_path:
+        visits: Counter = Counter()
+        for step, (scene, choice) in enumerate(zip(r.scenes, r.choices)):
+            visits[scene] += 1
+            key = (scene, visits[scene])
+            points[key][choice] += 1
+            first_seen[key] = min(first_seen.get(key, step), step)
+    splits = []
+    for (scene, visit), counts in points.items():
+        reached = sum(counts.values())
+        if reached < 2 or len(counts) < 2:
+            continue
+        shares = {c: k / reached for c, k in counts.items()}
+        # Pielou's evenness: 1 for a perfectly even split among the options taken, near 0 for 99 / 1
+        evenness = -sum(p * math.log(p) for p in shares.values()) / math.log(len(shares))
+        label = _scene_label(story, scene) + (f" ({_ordinal(visit)} time)" if visit > 1 else "")
+        options = [(c, _choice_label(story, scene, c), counts[c], shares[c])
+                   for c in sorted(counts, key=lambda c: (-counts[c], c))]
+        splits.append(Split(scene, visit, label, reached, options, evenness, evenness * reached / n))
+    splits.sort(key=lambda s: (-round(s.score, 9), -s.reached, first_seen[(s.scene, s.visit)]))
+    return splits[:TOP_DIVISIVE]
+
+
+def _questions(d: Debrief, story) -> dict[str, list[tuple[str | None, list[str]]]]:
+    """The DATA stages in order: generic prompts, prompts from the room's numbers, then each reached ending's own."""
+    q: dict[str, list[tuple[str | None, list[str]]]] = {s: [] for s in STAGES}
+    n = d.participants
+    describe = list(GENERIC["describe"])
+    if d.endings and n > 1:
+        top = d.endings[0]
+        if len(d.endings) == 1:
+            describe.append(f"All {n} of you ended with \u201c{top.title}\u201d. What did your days have in common?")
+        else:
+            describe.append(f"{top.count} of {n} ended with \u201c{top.title}\u201d. "
+                            "Who got a different ending, and how did they get there?")
+    q["describe"].append((None, describe))
+    analyse = list(GENERIC["analyse"])
+    if d.splits:
+        s = d.splits[0]
+        a, b = s.options[0], s.options[1]
+        analyse.append(f"At \u201c{s.label}\u201d the room split {round(a[3] * 100)}% / {round(b[3] * 100)}% "
+                       f"between \u201c{a[1]}\u201d and \u201c{b[1]}\u201d. What made you pick yours?")
+    with_ref = [m for m in d.minutes if m.reference_share is not None and m.average > 0]
+    if with_ref:
+        m = max(with_ref, key=lambda m: abs(m.share - m.reference_share))
+        analyse.append(f"The room spent {round(m.share * 100)}% of the day on {m.label.lower()}; "
+                       f"the surveys say about {round(m.reference_share * 100)}%. Does that match your real week?")
+    q["analyse"].append((None, analyse))
+    q["transfer"].append((None, list(GENERIC["transfer"])))
+    if story is not None:
+        for row in d.endings:
+            try:
+                ending = story.ending(row.id)
+            except KeyError:
+                continue
+            if ending.debrief:
+                who = "1 person" if row.count == 1 else f"{row.count} people"
+                q["transfer"].append((f"For \u201c{row.title}\u201d ({who})", list(ending.debrief)))
+    q["apply"].append((None, list(GENERIC["apply"])))
+    return q
+
+
+# -- text (a projected terminal) --------------------------------------------------------
+
+
+def _wrap(text: str, indent: str, first: str | None = None) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=first if first is not None else indent,
+                         subsequent_indent=indent, break_long_words=True, break_on_hyphens=False) or [indent]
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def render_text(d: Debrief) -> str:
+    out: list[str] = []
+    head = f"{d.story_title.upper()}: THE ROOM'S DAY"
+    out += [_fit(head, WIDTH), "=" * min(len(head), WIDTH)]
+    out += _wrap(_summary(d), "")
+    for note in d.notes:
+        out += _wrap(note, "  ", "! ")
+    if not d.participants:
+        out += ["", f"No finished days in {d.folder} yet. When players reach the end of the day,",
+                "their results appear there; run this again then."]
+        out += _skipped_text(d)
+        return "\n".join(out) + "\n"
+
+    out += ["", "HOW THE DAYS ENDED", ""]
+    width = min(max(len(e.title) for e in d.endings), 36)
+    for e in d.endings:
+        out.append(f"  {_fit(e.title, width).ljust(width)}  {e.count:3d}  {round(e.share * 100):3d}%  {bar(e.count, d.participants, 20)}")
+        if e.names:
+            shown = ", ".join(e.names[:MAX_NAMES]) + (f" +{len(e.names) - MAX_NAMES}" if len(e.names) > MAX_NAMES else "")
+            out += _wrap(shown, "      ")
+    if d.stats:
+        out += ["", "HOW THE ROOM ENDED THE DAY (average)", ""]
+        width = min(max(len(s.label) for s in d.stats), 24)
+        for s in d.stats:
+            span = s.max - s.min
+            out.append(f"  {_fit(s.label, width).ljust(width)}  {s.average:5.1f} / {s.max:<3d} {bar(round(s.average - s.min), span, 20)}")
+    if d.minutes:
+        ref = any(m.reference_share is not None for m in d.minutes)
+        out += ["", "WHERE THE MINUTES WENT (average per player)", ""]
+        width = min(max(len(m.label) for m in d.minutes), 24)
+        header = f"  {''.ljust(width)}  {'room':>13}"
+        if ref:
+            header += f"  {_fit(d.reference_label or 'surveys', 14):>14}"
+        out.append(header)
+        for m in d.minutes:
+            line = f"  {_fit(m.label, width).ljust(width)}  {m.average:5.0f} min {round(m.share * 100):3d}%"
+            if ref:
+                line += f"  {'' if m.reference_share is None else f'{round(m.reference_share * 100)}%':>14}"
+            out.append(line)
+        if ref and d.reference_source:
+            out += [""] + _wrap(d.reference_source.strip(), "  ")
+    if d.splits:
+        out += ["", "WHERE THE ROOM SPLIT (the most divisive choices)", ""]
+        for i, s in enumerate(d.splits, 1):
+            out += _wrap(f"{s.label}: {s.reached} of {d.participants} got here", "     ", f"  {i}. ")
+            for _, label, count, share in s.options:
+                out.append(f"       {_fit(label, 44).ljust(44)} {round(share * 100):3d}%  {bar(count, s.reached, 20)}")
+    out += ["", "LET'S TALK", ""]
+    for stage in STAGES:
+        name, what = STAGE_TITLES[stage]
+        out.append(f"  {name.upper()}: {what}")
+        for heading, questions in d.questions[stage]:
+            indent = "    "
+            if heading:
+                out += _wrap(heading, "    ")
+                indent = "      "
+            for qn in questions:
+                out += _wrap(qn, indent + "  ", indent + "- ")
+        out.append("")
+    out += _skipped_text(d)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _summary(d: Debrief) -> str:
+    parts = [f"{d.participants} participant{'s' if d.participants != 1 else ''}"]
+    if len(d.seeds) == 1:
+        parts.append(f"seed {next(iter(d.seeds))}")
+    if d.participants and d.short_days == d.participants:
+        parts.append("short day")
+    elif d.participants and d.short_days == 0:
+        parts.append("full day")
+    return " \u00b7 ".join(parts)
+
+
+def _skipped_text(d: Debrief) -> list[str]:
+    if not d.skipped:
+        return []
+    out = ["", f"SKIPPED FILES ({len(d.skipped)})", ""]
+    for s in d.skipped:
+        out += _wrap(str(s), "      ", "  - ")
+    return out
+
+
+# -- Markdown ---------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    """Text for a Markdown table cell or line: markup characters shown as written."""
+    text = " ".join(str(text).split())
+    for ch in "\\`*_[]<>|#":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def render_markdown(d: Debrief) -> str:
+    out = [f"# {_md(d.story_title)}: the room's day", "", _md(_summary(d)), ""]
+    out += [f"> {_md(note)}" for note in d.notes]
+    if d.notes:
+        out.append("")
+    if not d.participants:
+        out += [f"No finished days in `{_md(str(d.folder))}` yet.", ""]
+        out += _skipped_md(d)
+        return "\n".join(out)
+    out += ["## How the days ended", "", "| ending | players | share |", "|---|---:|---:|"]
+    for e in d.endings:
+        who = f" ({_md(', '.join(e.names))})" if e.names else ""
+        out.append(f"| {_md(e.title)}{who} | {e.count} | {round(e.share * 100)}% |")
+    if d.stats:
+        out += ["", "## How the room ended the day (average)", "", "| | average | of |", "|---|---:|---:|"]
+        out += [f"| {_md(s.label)} | {s.average:.1f} | {s.max} |" for s in d.stats]
+    if d.minutes:
+        ref = any(m.reference_share is not None for m in d.minutes)
+        out += ["", "## Where the minutes went (average per player)", ""]
+        out.append("| | minutes | share |" + (f" {_md(d.reference_label or 'surveys')} |" if ref else ""))
+        out.append("|---|---:|---:|" + ("---:|" if ref else ""))
+        for m in d.minutes:
+            row = f"| {_md(m.label)} | {m.average:.0f} | {round(m.share * 100)}% |"
+            if ref:
+                row += f" {'' if m.reference_share is None else f'{round(m.reference_share * 100)}%'} |"
+            out.append(row)
+        if ref and d.reference_source:
+            out += ["", f"_{_md(d.reference_source.strip())}_"]
+    if d.splits:
+        out += ["", "## Where the room split", ""]
+        for i, s in enumerate(d.splits, 1):
+            out.append(f"{i}. **{_md(s.label)}** ({s.reached} of {d.participants} got here): "
+                       + "; ".join(f"{_md(label)} {round(share * 100)}%" for _, label, _, share in s.options))
+    out += ["", "## Let's talk", ""]
+    for stage in STAGES:
+        name, what = STAGE_TITLES[stage]
+        out += [f"### {name}: {what}", ""]
+        for heading, questions in d.questions[stage]:
+            if heading:
+                out += [f"**{_md(heading)}**", ""]
+            out += [f"- {_md(qn)}" for qn in questions]
+            out.append("")
+    out += _skipped_md(d)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _skipped_md(d: Debrief) -> list[str]:
+    if not d.skipped:
+        return []
+    return ["## Skipped files", ""] + [f"- `{_md(s.path.name)}`: {_md(s.reason)}" for s in d.skipped] + [""]
+
+
+# -- HTML (one self-contained file for the shared screen) -------------------------------
+
+CSS = """
+body{margin:0;background:#10161c;color:#f3f5f7;font:20px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+main{max-width:60rem;margin:0 auto;padding:2rem 1.5rem 4rem}
+h1{font-size:2.2rem;margin:0 0 .3rem}h2{font-size:1.5rem;margin:2.4rem 0 .8rem;color:#ffd866;border-bottom:2px solid #2a3640;padding-bottom:.3rem}
+h3{font-size:1.2rem;margin:1.4rem 0 .4rem;color:#9fe3ff}.sub{color:#c3ccd4;margin:0}
+.note{background:#2b2410;border-left:6px solid #ffd866;padding:.5rem .9rem;margin:.6rem 0}
+table{border-collapse:collapse;width:100%}td,th{padding:.3rem .5rem;text-align:left;vertical-align:middle}
+th{color:#c3ccd4;font-weight:600}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+.bar{background:#24303a;height:1.1rem;border-radius:3px;min-width:8rem}.bar>span{display:block;height:100%;background:#6fd08c;border-radius:3px}
+.names{color:#c3ccd4;font-size:.85em}ol.split>li{margin-bottom:1rem}ul{margin:.3rem 0 .8rem}li{margin:.25rem 0}
+.skipped{color:#ffb4a8}
+"""
+
+
+def _h(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _bar_html(value: float, total: float) -> str:
+    pct = 0 if total <= 0 else max(0.0, min(100.0, 100 * value / total))
+    return f'<div class="bar"><span style="width:{pct:.1f}%"></span></div>'
+
+
+def render_html(d: Debrief) -> str:
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width,initial-scale=1">',
+           f"<title>{_h(d.story_title)}: the room's day</title><style>{CSS}</style></head><body><main>",
+           f"<h1>{_h(d.story_title)}: the room's day</h1>", f'<p class="sub">{_h(_summary(d))}</p>']
+    out += [f'<p class="note">{_h(note)}</p>' for note in d.notes]
+    if not d.participants:
+        out.append(f"<p>No finished days in <code>{_h(d.folder)}</code> yet.</p>")
+    else:
+        out += ["<h2>How the days ended</h2>", "<table>"]
+        for e in d.endings:
+            names = f'<div class="names">{_h(", ".join(e.names))}</div>' if e.names else ""
+            out.append(f"<tr><td>{_h(e.title)}{names}</td><td class=n>{e.count}</td>"
+                       f"<td class=n>{round(e.share * 100)}%</td><td>{_bar_html(e.count, d.participants)}</td></tr>")
+        out.append("</table>")
+        if d.stats:
+            out += ["<h2>How the room ended the day (average)</h2>", "<table>"]
+            for s in d.stats:
+                out.append(f"<tr><td>{_h(s.label)}</td><td class=n>{s.average:.1f} / {s.max}</td>"
+                           f"<td>{_bar_html(s.average - s.min, s.max - s.min)}</td></tr>")
+            out.append("</table>")
+        if d.minutes:
+            ref = any(m.reference_share is not None for m in d.minutes)
+            out += ["<h2>Where the minutes went (average per player)</h2>", "<table>",
+                    "<tr><th></th><th>minutes</th><th>share</th>" + (f"<th>{_h(d.reference_label or 'surveys')}</th>" if ref else "") + "</tr>"]
+            for m in d.minutes:
+                refcell = (f"<td class=n>{'' if m.reference_share is None else f'{round(m.reference_share * 100)}%'}</td>"
+                           if ref else "")
+                out.append(f"<tr><td>{_h(m.label)}</td><td class=n>{m.average:.0f}</td>"
+                           f"<td class=n>{round(m.share * 100)}%</td>{refcell}</tr>")
+            out.append("</table>")
+            if ref and d.reference_source:
+                out.append(f'<p class="names">{_h(d.reference_source.strip())}</p>')
+        if d.splits:
+            out += ["<h2>Where the room split</h2>", '<ol class="split">']
+            for s in d.splits:
+                rows = "".join(f"<tr><td>{_h(label)}</td><td class=n>{round(share * 100)}%</td>"
+                               f"<td>{_bar_html(count, s.reached)}</td></tr>" for _, label, count, share in s.options)
+                out.append(f"<li><strong>{_h(s.label)}</strong> "
+                           f'<span class="names">({s.reached} of {d.participants} got here)</span><table>{rows}</table></li>')
+            out.append("</ol>")
+        out.append("<h2>Let's talk</h2>")
+        for stage in STAGES:
+            name, what = STAGE_TITLES[stage]
+            out.append(f"<h3>{_h(name)}: {_h(what)}</h3>")
+            for heading, questions in d.questions[stage]:
+                if heading:
+                    out.append(f"<p><strong>{_h(heading)}</strong></p>")
+                out.append("<ul>" + "".join(f"<li>{_h(qn)}</li>" for qn in questions) + "</ul>")
+    if d.skipped:
+        out += [f'<h2>Skipped files ({len(d.skipped)})</h2>', '<ul class="skipped">']
+        out += [f"<li><code>{_h(s.path.name)}</code>: {_h(s.reason)}</li>" for s in d.skipped]
+        out.append("</ul>")
+    out.append("</main></body></html>")
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"text": render_text, "markdown": render_markdown, "html": render_html}
+
+
+# -- the command ------------------------------------------------------------------------
+
+
+def run_debrief(args, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    folder: Path = args.dir
+    if not folder.is_dir():
+        print(f"dayjob debrief: {folder} is not a folder of results", file=err)
+        return 1
+    story, problem = None, None
+    try:
+        story = load_story(getattr(args, "story", None))
+    except StoryError as exc:
+        problem = (f"The story could not be loaded ({len(exc.problems)} problem(s); run `dayjob check`), "
+                   "so choices are shown by id and only the general questions are listed.")
+    debrief = build_debrief(folder, story, problem)
+    for s in debrief.skipped:
+        print(f"dayjob debrief: skipped {s.path}: {s.reason}", file=err)
+    text = RENDERERS[getattr(args, "format", "text") or "text"](debrief)
+    if getattr(args, "out", None):
+        from game.engine.saves import write_atomic
+
+        try:
+            write_atomic(Path(args.out), text, keep_backup=False)
+        except OSError as exc:
+            print(f"dayjob debrief: cannot write {args.out}: {exc.strerror or exc}", file=err)
+            return 1
+        print(f"Debrief of {debrief.participants} result(s) written to {args.out}", file=err)
+    else:
+        out.write(text)
+    return 0
