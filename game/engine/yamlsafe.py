@@ -65,6 +65,7 @@ class Document:
     raw: bytes = b""
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -202,6 +203,10 @@ class _Builder:
         return result
 
     def _scalar(self, event) -> object:
+        bad = _CONTROL.search(event.value)
+        if bad:
+            self.problem(_mark(event.start_mark), f"control character U+{ord(bad.group()):04X} in the text; "
+                         "story text may not hold terminal control codes")
         tag = event.tag
         if event.anchor is not None:
             self.problem(_mark(event.start_mark), f"anchors (&{event.anchor}) are not allowed in story files; write the value out")
