@@ -271,9 +271,15 @@ def _build(t: tuple) -> Callable[[object], object]:
         return lambda s: a(s) - b(s)
     if kind == "and":
         parts = [_build(x) for x in t[1:]]
+        if len(parts) == 2:
+            a, b = parts
+            return lambda s: bool(a(s)) and bool(b(s))
         return lambda s: all(p(s) for p in parts)
     if kind == "or":
         parts = [_build(x) for x in t[1:]]
+        if len(parts) == 2:
+            a, b = parts
+            return lambda s: bool(a(s)) or bool(b(s))
         return lambda s: any(p(s) for p in parts)
     if kind == "cmp":
         ops = [_CMP_BY_NAME[o] for o in t[1]]

@@ -169,7 +169,7 @@ class Game:
         for ch in scene.choices:
             if ch.once and f"{scene.id}/{ch.id}" in st.taken:
                 continue
-            ok = ch.cond is None or ch.cond(st)
+            ok = ch.cond is None or ch.cond.fn(st)
             if ok or ch.locked is not None:
                 out.append((ch, ok))
         return out
@@ -190,7 +190,10 @@ class Game:
 
     @property
     def available(self) -> list[str]:
-        return [v.id for v in self.choices if v.available]
+        """Ids of the choices that can be taken now (cheap: nothing is rendered)."""
+        if self.ended:
+            return []
+        return [ch.id for ch, ok in self._visible() if ok] or [CARRY_ON]
 
     # -- playing ------------------------------------------------------------------------
 
@@ -225,7 +228,7 @@ class Game:
             self._sets(chosen.sets)
             if chosen.once:
                 st.taken.append(f"{scene.id}/{chosen.id}")
-            target = next(to for cond, to in chosen.goto if cond is None or cond(st))
+            target = next(to for cond, to in chosen.goto if cond is None or cond.fn(st))
         st.clock += minutes
         st.minutes[category] = st.minutes.get(category, 0) + minutes
         self._route(target, choice_id)
@@ -252,7 +255,7 @@ class Game:
                     it = intr.interrupt
                     if intr.id == target or (not it.repeat and intr.id in st.visits):
                         continue
-                    if it.cond is not None and not it.cond(st):
+                    if it.cond is not None and not it.cond.fn(st):
                         continue
                     if self._random() < it.chance:
                         st.held, target, arrival = target, intr.id, "interruption"
