@@ -30,7 +30,7 @@ log = logging.getLogger("dayjob.serve")
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 QUIT_GRACE = 3.0  # seconds a game has to quit when asked, before it is terminated
 TERM_GRACE = 2.0  # seconds after SIGTERM before SIGKILL
-MAX_STDIN = 64 * 1024  # bytes in one keyboard message; a paste is far smaller
+MAX_STDIN = 4096  # characters of one keyboard message used; the page sends a key or a short paste
 
 # Close reasons shown on the player's page (a WebSocket close reason is at most 123 bytes).
 REASON_ENDED = "Your session has ended. Thanks for playing! Press Restart to play the day again."
@@ -294,7 +294,7 @@ def _server_class():
         # -- sessions ---------------------------------------------------------------------
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-            ws = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_STDIN * 2)
+            ws = web.WebSocketResponse(heartbeat=15, max_msg_size=64 * 1024)
             await ws.prepare(request)
             if self.closing:
                 await ws.close(code=1001, message=REASON_CLOSED.encode())

@@ -1,0 +1,205 @@
+"""`dayjob debrief`: a room's results, a damaged file among them, in text, Markdown and HTML."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from argparse import Namespace
+
+import pytest
+
+from game.engine import load_story
+from game.workshop.debrief import build_debrief, render_html, render_markdown, render_text, run_debrief
+from workshop_serving import ROOM, ROOT
+
+STORY = load_story(ROOM)
+
+
+def result(ending: str, title: str, morale: int, energy: int, path: list[tuple[str, str]], *,
+           nickname: str | None = None, minutes: dict | None = None, seed: str = "ROOM", short: bool = False,
+           story_title: str = "Room Day") -> dict:
+    data = {
+        "result_version": 1, "story_title": story_title, "story_hash": STORY.hash, "seed": seed, "short": short,
+        "ending": {"id": ending, "title": title}, "stats": {"morale": morale, "energy": energy},
+        "minutes": minutes or {"focus": 90, "data": 60, "meetings": 30, "messages": 0, "break": 0},
+        "choices": [c for _, c in path], "scenes": [s for s, _ in path], "finished_at": "2025-05-01T10:00:00Z",
+    }
+    if nickname:
+        data["nickname"] = nickname
+    return data
+
+
+ROOM_RESULTS = [
+    # Arriving splits 3 / 3; the first desk visit 4 / 2; stand-up 5 / 1; only two come back to the desk, 1 / 1.
+    result("helper", "The helper", 4, 2, [("arrive", "coffee"), ("desk", "data"), ("standup", "crisp"),
+                                         ("desk", "inbox")], nickname="Sam"),
+    result("helper", "The helper", 5, 4, [("arrive", "coffee"), ("desk", "data"), ("standup", "crisp"),
+                                         ("desk", "home")], nickname="Alex"),
+    result("helper", "The helper", 6, 6, [("arrive", "coffee"), ("desk", "data"), ("standup", "crisp")]),
+    result("shipped", "Shipped before noon", 7, 8, [("arrive", "straight"), ("desk", "data"), ("standup", "crisp")]),
+    result("shipped", "Shipped before noon", 8, 4, [("arrive", "straight"), ("desk", "model"), ("standup", "crisp")]),
+    result("ordinary", "An ordinary morning", 6, 6, [("arrive", "straight"), ("desk", "model"), ("standup", "ramble")],
+           minutes={"focus": 90, "data": 60, "meetings": 30, "messages": 120, "break": 0}),
+]
+
+
+@pytest.fixture
+def room_folder(tmp_path):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    for i, data in enumerate(ROOM_RESULTS):
+        (folder / f"2025-{i}.json").write_text(json.dumps(data), encoding="utf-8")
+    (folder / "broken.json").write_text('{"result_version": 1, "ending": {"id": "hel', encoding="utf-8")
+    return folder
+
+
+def test_the_room_is_counted_and_the_damaged_file_named(room_folder):
+    d = build_debrief(room_folder, STORY)
+    assert d.participants == 6
+    assert [(s.path.name, s.reason) for s in d.skipped] == [("broken.json", "damaged JSON (line 1)")]
+    assert [(e.id, e.count, round(e.share * 100)) for e in d.endings] == [
+        ("helper", 3, 50), ("shipped", 2, 33), ("ordinary", 1, 17)]
+    assert d.endings[0].names == ["Alex", "Sam"]
+    assert {s.name: s.average for s in d.stats} == {"morale": 6.0, "energy": 5.0}
+
+
+def test_minutes_stand_beside_the_survey_figures(room_folder):
+    d = build_debrief(room_folder, STORY)
+    rows = {m.category: m for m in d.minutes}
+    assert rows["messages"].average == 20.0
+    assert rows["focus"].average == 90.0
+    assert round(rows["focus"].share * 100) == 45  # 90 of 200 average minutes
+    assert round(rows["focus"].reference_share * 100) == 33  # 60 of the surveys' 180
+    assert rows["break"].reference_share is None  # the surveys say nothing about breaks
+    assert d.reference_label == "Surveys"
+
+
+def test_the_most_divisive_choices_come_first(room_folder):
+    d = build_debrief(room_folder, STORY)
+    assert [(s.label, s.reached) for s in d.splits] == [
+        ("Arriving", 6),  # 3 / 3 of everyone
+        ("At the desk", 6),  # 4 / 2 of everyone
+        ("Stand-up", 6),  # 5 / 1
+        ("At the desk (2nd time)", 2),  # 1 / 1, but only two people got there
+    ]
+    first = d.splits[0]
+    assert [(label, count, round(share * 100)) for _, label, count, share in first.options] == [
+        ("Get a coffee first", 3, 50), ("Straight to the desk", 3, 50)]
+
+
+def test_questions_follow_describe_analyse_transfer_apply(room_folder):
+    text = render_text(build_debrief(room_folder, STORY))
+    stages = [text.index(f"  {stage}:") for stage in ("DESCRIBE", "ANALYSE", "TRANSFER", "APPLY")]
+    assert stages == sorted(stages)
+    transfer = text[stages[2]:stages[3]]
+    # each reached ending's own questions, the most common ending first
+    assert transfer.index("The helper") < transfer.index("Shipped before noon") < transfer.index("An ordinary")
+    assert "Who do you help at work" in transfer and "What did shipping cost?" in transfer
+    analyse = " ".join(text[stages[1]:stages[2]].split())
+    assert "At “Arriving” the room split 50% / 50% between “Get a coffee first” and “Straight to the desk”" in analyse
+
+
+def test_only_reached_endings_bring_their_questions(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    for i, data in enumerate(ROOM_RESULTS[:3]):  # everyone was a helper
+        (folder / f"{i}.json").write_text(json.dumps(data))
+    text = render_text(build_debrief(folder, STORY))
+    assert "Who do you help at work" in text
+    assert "What did shipping cost?" not in text
+    assert "All 3 of you ended with “The helper”" in " ".join(text.split())
+
+
+def test_text_fits_a_projected_terminal_even_with_long_names(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    long_title = "A very long ending title that some writer thought was a good idea " * 3
+    for i in range(12):
+        data = result("helper", long_title, 5, 5, [("arrive", "coffee" if i % 2 else "straight")],
+                      nickname=f"Participant-with-a-long-name-{i}")
+        (folder / f"{i}.json").write_text(json.dumps(data))
+    (folder / ("x" * 150 + ".json")).write_text("{")
+    text = render_text(build_debrief(folder, STORY))
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_html_is_one_self_contained_file_with_everything_escaped(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps(result(
+        "helper", "<img src=x onerror=alert(1)>", 5, 5, [("arrive", "coffee")], nickname="<script>alert(1)</script>")))
+    (folder / "b.json").write_text(json.dumps(result("helper", "ok", 5, 5, [("arrive", "straight")])))
+    (folder / "<b>bad.json").write_text("{")
+    page = render_html(build_debrief(folder, STORY))
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<script" not in page and "<img" not in page and "<b>bad" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    tags = re.findall(r"<[^>]*>", page)
+    assert not [t for t in tags if re.search(r"\b(src|href|action)\s*=", t)]  # no external assets, no links
+    assert not re.search(r"url\(|@import", page) and not [t for t in tags if "http" in t]
+    assert "<style>" in page
+
+
+def test_markdown_shows_markup_as_written(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps(result("helper", "A | B *bold*", 5, 5, [("arrive", "coffee")],
+                                                     nickname="[link](http://x)")))
+    md = render_markdown(build_debrief(folder, STORY))
+    assert "A \\| B \\*bold\\*" in md
+    assert "\\[link\\](http://x)" in md
+    assert "### Describe: what happened?" in md and md.index("### Describe") < md.index("### Apply")
+
+
+def test_results_from_another_story_or_version_are_kept_apart(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps(ROOM_RESULTS[0]))
+    (folder / "b.json").write_text(json.dumps({**ROOM_RESULTS[1], "seed": "OTHER"}))
+    (folder / "c.json").write_text(json.dumps({**ROOM_RESULTS[2], "story_title": "Someone else's game"}))
+    d = build_debrief(folder, STORY)
+    assert d.participants == 2
+    assert [(s.path.name, s.reason) for s in d.skipped] == [("c.json", "from another story (\"Someone else's game\")")]
+    assert any("more than one seed" in n for n in d.notes)
+
+
+def test_an_empty_folder_says_so(tmp_path):
+    text = render_text(build_debrief(tmp_path, STORY))
+    assert "0 participants" in text and "No finished days" in text
+
+
+def test_the_command_writes_files_and_names_skipped_ones_on_stderr(room_folder, tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    target = tmp_path / "debrief.html"
+    args = Namespace(dir=room_folder, story=ROOM, format="html", out=target)
+    assert run_debrief(args, out=out, err=err) == 0
+    assert out.getvalue() == ""
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "skipped" in err.getvalue() and "broken.json: damaged JSON (line 1)" in err.getvalue()
+    assert "Debrief of 6 result(s) written to" in err.getvalue()
+
+
+def test_the_command_line(room_folder):
+    proc = subprocess.run([sys.executable, "-m", "game", "debrief", str(room_folder), "--story", str(ROOM)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "6 participants · seed ROOM · full day" in proc.stdout
+    assert "SKIPPED FILES (1)" in proc.stdout and "broken.json" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "game", "debrief", str(room_folder / "nope")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "is not a folder of results" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_story_that_does_not_load_still_gives_a_debrief(room_folder, tmp_path):
+    broken = tmp_path / "broken-story"
+    broken.mkdir()
+    (broken / "story.yaml").write_text("title: [\n")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_debrief(Namespace(dir=room_folder, story=broken, format="text", out=None), out=out, err=err) == 0
+    text = out.getvalue()
+    assert "6 participants" in text and "The story could not be loaded" in " ".join(text.split())
+    assert "coffee" in text  # choices shown by id
