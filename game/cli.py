@@ -71,13 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="serve the game to browsers for a workshop")
     _story_option(p)
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--public-url", metavar="URL", help="address players' browsers use to reach this machine")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on: 127.0.0.1 (default) is this machine only; 0.0.0.0 lets the room in")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--public-url", metavar="URL",
+                   help="the address players' browsers use, when it differs (a proxy, a tunnel, https)")
     p.add_argument("--seed", metavar="S", help="everyone plays this seed (default: one chosen now)")
-    p.add_argument("--short", action="store_true", help="the short day")
-    p.add_argument("--results", metavar="DIR", type=Path, help="collect finished days here")
-    p.add_argument("--max-players", type=int, default=40, metavar="N")
+    p.add_argument("--short", action="store_true", help="the short day (about ten minutes)")
+    p.add_argument("--results", metavar="DIR", type=Path,
+                   help="collect finished days here (default: ./dayjob-results-YYYY-MM-DD)")
+    p.add_argument("--max-players", type=int, default=40, metavar="N",
+                   help="seats: more players than this are asked to wait (default 40)")
 
     p = sub.add_parser("debrief", help="summarise a workshop's results for discussion")
     p.add_argument("dir", type=Path, help="results folder")
