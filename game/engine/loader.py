@@ -144,8 +144,10 @@ class _Compiler:
         scene_files = []
         for index, (shown, doc) in enumerate(parsed):
             if doc.data is None:
-                if index:  # an unreadable scene file: its ids are unknown, so don't blame references to them
+                if index and doc.problems:  # an unreadable scene file: its ids are unknown, so don't blame references to them
                     self.incomplete = True
+                elif index:
+                    self.warn(shown, (1, 1), "the file is empty")
                 continue
             model = m.Manifest if index == 0 else m.SceneFile
             data = doc.data
