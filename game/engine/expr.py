@@ -9,8 +9,8 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 MAX_LENGTH = 400
 MAX_DEPTH = 12

@@ -391,4 +391,4 @@ class Game:
                 raise ChoiceError(f"choice {n} ({cid!r}) at scene {self.scene_id!r}: {exc}") from None
 
 
-__all__ = ["Game", "DayState", "ChoiceView", "SaveError", "new_seed", "CARRY_ON"]
+__all__ = ["CARRY_ON", "ChoiceView", "DayState", "Game", "SaveError", "new_seed"]

@@ -111,4 +111,4 @@ class SaveSlot:
                 pass
 
 
-__all__ = ["SaveSlot", "SaveError", "write_atomic", "default_save_dir"]
+__all__ = ["SaveError", "SaveSlot", "default_save_dir", "write_atomic"]

@@ -35,7 +35,7 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
 class YDict(dict):
     """A mapping that remembers where it, its keys and its values stand."""
 
-    __slots__ = ("mark", "key_marks", "value_marks")
+    __slots__ = ("key_marks", "mark", "value_marks")
 
     def __init__(self, mark: Mark):
         super().__init__()
