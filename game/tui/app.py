@@ -1,0 +1,319 @@
+"""The Textual app: one factory for the CLI and the tests; the story loads in a worker after the first frame."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from game.tui.commands import DayJobCommands
+from game.tui.messages import StoryFailed, StoryLoaded
+from game.tui.options import TuiOptions
+from game.tui.screens.title import TitleScreen
+from game.tui.themes import DARK, PROJECTOR, THEMES, next_theme
+
+if TYPE_CHECKING:
+    from textual.theme import Theme
+
+    from game.engine import Game
+    from game.tui.session import Session
+
+STYLES = Path(__file__).parent / "styles"
+
+
+class DayJobApp(App[int]):
+    """Day Job in a terminal: title, scenes, report."""
+
+    TITLE = "Day Job"
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "title.tcss", STYLES / "scene.tcss", STYLES / "report.tcss",
+                STYLES / "dialogs.tcss"]
+    COMMANDS = App.COMMANDS | {DayJobCommands}
+    ENABLE_COMMAND_PALETTE = True
+    # classes on the screen, so the .tcss can fold the layout as the window shrinks
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (44, "-narrow"), (72, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
+
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("f1", "help", "Help", show=False),
+        Binding("t", "cycle_theme", "Theme", show=False),
+        Binding("ctrl+r", "reload_story", "Reload story", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, options: TuiOptions | None = None) -> None:
+        super().__init__()
+        self.options = options or TuiOptions()
+        self.session: Session | None = None
+        self._watched: dict[Path, float] = {}
+        self._watch_timer = None
+        for theme in THEMES.values():
+            self.register_theme(theme)
+        self.theme = PROJECTOR if self.options.projector else DARK
+
+    @property
+    def game(self) -> Game | None:
+        return self.session.game if self.session is not None else None
+
+    # -- start-up -------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return TitleScreen(id="title-screen")
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._theme_changed(self.current_theme)
+        self.call_after_refresh(self._open_story)  # the first frame never waits for the story
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self.set_class(theme.name == PROJECTOR, "-projector")
+
+    @work(thread=True, exclusive=True, group="story")
+    def _open_story(self) -> None:
+        from game.engine import StoryError
+        from game.tui.session import Session
+
+        try:
+            session = Session.open(self.options)
+        except StoryError as exc:
+            self.post_message(StoryFailed(exc))
+            return
+        # the screens the day needs, imported now so the first scene appears at once
+        import game.tui.screens.report  # noqa: F401
+        import game.tui.screens.scene  # noqa: F401
+
+        self.post_message(StoryLoaded(session, session.notices))
+
+    def on_story_loaded(self, message: StoryLoaded) -> None:
+        from game.tui.screens.problems import ProblemsScreen
+
+        if isinstance(self.screen, ProblemsScreen):  # the story reads again: close its problem list
+            self.pop_screen()
+        session = message.session
+        self._remember_files()
+        if not message.reloaded:
+            self.session = session
+            self._remember_files()
+            if self.options.watch and self._watch_timer is None:
+                self._watch_timer = self.set_interval(1.0, self._check_files)
+            if self.options.play_from_here:
+                self._start(lambda: session.new_day(self.options.seed))
+                return
+            if isinstance(self.screen, TitleScreen):
+                self.screen.show_session(session)
+            session.notices = []
+            return
+        self.notify("Story reloaded.", markup=False, timeout=3)
+        for notice in message.notices:
+            self.notify(notice, markup=False, severity="warning", timeout=8)
+        self._redraw()
+
+    def on_story_failed(self, message: StoryFailed) -> None:
+        from game.tui.screens.problems import ProblemsScreen
+
+        if isinstance(self.screen, ProblemsScreen):
+            self.pop_screen()
+        self.push_screen(ProblemsScreen(message.error, can_close=self.session is not None))
+
+    # -- playing --------------------------------------------------------------------------
+
+    def start_new_day(self, seed: str | None) -> None:
+        session = self.session
+        if session is not None:
+            self._start(lambda: session.new_day(seed))
+
+    def continue_day(self) -> None:
+        session = self.session
+        if session is not None and session.saved is not None:
+            self._start(session.continue_day)
+
+    def _start(self, begin) -> None:
+        from game.engine import ChoiceError
+
+        try:
+            game = begin()
+        except (ChoiceError, ValueError) as exc:
+            self.notify(str(exc), title="Cannot start the day", severity="error", markup=False, timeout=10)
+            return
+        self._show_day(game)
+
+    def _show_day(self, game: Game) -> None:
+        """Put the right screen for the day on top of the title screen."""
+        from game.tui.screens.report import ReportScreen
+        from game.tui.screens.scene import SceneScreen
+
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if game.ended:
+            self.push_screen(ReportScreen(game.report()))
+        else:
+            self.push_screen(SceneScreen())
+
+    def choose(self, choice_id: str) -> None:
+        """Take a choice in the current day; autosaves; shows the report when the day ends."""
+        from game.engine import ChoiceError
+
+        session = self.session
+        game = self.game
+        if session is None or game is None or game.ended:
+            return
+        before = game.clock
+        try:
+            session.choose(choice_id)
+        except ChoiceError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self._after_change(spent=game.clock - before)
+        if game.ended:
+            line = session.write_result()
+            if line:
+                self.notify(line, markup=False, timeout=8)
+
+    def undo(self) -> None:
+        session = self.session
+        if session is None or self.game is None:
+            return
+        if not session.undo():
+            self.notify("Nothing to undo: this is the start of the day.", markup=False, timeout=3)
+            return
+        self._after_change()
+
+    def _after_change(self, spent: int = 0) -> None:
+        from game.tui.screens.report import ReportScreen
+        from game.tui.screens.scene import SceneScreen
+
+        game = self.game
+        if game is None:
+            return
+        if self.session is not None and self.session.save_problem:
+            self.notify(self.session.save_problem, severity="warning", markup=False)
+            self.session.save_problem = None
+        screen = self.screen
+        if game.ended and not isinstance(screen, ReportScreen):
+            self.switch_screen(ReportScreen(game.report()))
+        elif not game.ended and not isinstance(screen, SceneScreen):
+            self.switch_screen(SceneScreen())
+        elif isinstance(screen, SceneScreen):
+            screen.show_day(spent=spent)
+
+    def _redraw(self) -> None:
+        """After a reload: show the day again in its (possibly new) story."""
+        from game.tui.screens.report import ReportScreen
+        from game.tui.screens.scene import SceneScreen
+
+        screen = self.screen
+        if isinstance(screen, TitleScreen) and self.session is not None:
+            screen.show_session(self.session)
+            return
+        game = self.game
+        if game is None:
+            return
+        if isinstance(screen, SceneScreen) and not game.ended:
+            screen.show_day()
+        elif isinstance(screen, ReportScreen) and game.ended:
+            self.switch_screen(ReportScreen(game.report()))
+        elif isinstance(screen, (SceneScreen, ReportScreen)):
+            self._show_day(game)
+
+    def show_title(self, new_seed: bool = False) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        title = self.screen
+        if isinstance(title, TitleScreen) and self.session is not None:
+            if new_seed:
+                from game.engine import new_seed as make_seed
+
+                title.query_one("#seed").value = make_seed()
+            if self.game is not None and not self.game.ended:
+                self.session.keep_for_continue()
+            title.show_session(self.session)
+
+    def save_report(self) -> Path | None:
+        session = self.session
+        if session is None or self.game is None:
+            return None
+        try:
+            path = session.write_report()
+        except OSError as exc:
+            self.notify(f"Could not save the report: {exc}", severity="error", markup=False)
+            return None
+        self.notify(f"Report saved to {path}", markup=False, timeout=8)
+        return path
+
+    # -- keys everywhere ------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from game.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_cycle_theme(self) -> None:
+        self.theme = next_theme(self.theme)
+        self.notify(f"Theme: {self.theme.removeprefix('dayjob-')}", markup=False, timeout=2)
+
+    def action_last_report(self) -> None:
+        session = self.session
+        if session is not None and session.saved is not None and session.saved.ended:
+            self._start(session.continue_day)
+
+    def action_reload_story(self) -> None:
+        self._reload()
+
+    @work(thread=True, exclusive=True, group="story")
+    def _reload(self) -> None:
+        from game.engine import StoryError
+        from game.tui.session import Session
+
+        session = self.session
+        try:
+            if session is None:
+                session = Session.open(self.options)
+                self.post_message(StoryLoaded(session, session.notices))
+                return
+            notices = session.reload()
+        except StoryError as exc:
+            self.post_message(StoryFailed(exc, reloaded=True))
+            return
+        self.post_message(StoryLoaded(session, notices, reloaded=True))
+
+    # -- watching the files (--watch) -----------------------------------------------------
+
+    def _remember_files(self) -> None:
+        if self.session is None or not self.options.watch:
+            return
+        self._watched = _mtimes(self.session.story_files())
+
+    def _check_files(self) -> None:
+        if self.session is None:
+            return
+        now = _mtimes(self.session.story_files())
+        if now != self._watched:
+            self._watched = now
+            self._reload()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # our own theme entries replace Textual's list of every built-in theme
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":
+                yield command
+
+
+def _mtimes(paths: list[Path]) -> dict[Path, float]:
+    out = {}
+    for path in paths:
+        try:
+            out[path] = path.stat().st_mtime
+        except OSError:
+            out[path] = -1.0
+    return out
+
+
+def make_app(options: TuiOptions | None = None) -> DayJobApp:
+    """The app as the CLI and the tests build it."""
+    return DayJobApp(options)

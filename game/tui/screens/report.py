@@ -1,0 +1,126 @@
+"""The end-of-day report: the ending, the hidden stats revealed, where the minutes went, the day, the debrief."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from game.tui.storytext import literal, paragraphs
+from game.tui.widgets.charts import minutes_chart, stat_bars
+from game.tui.widgets.day_header import DayHeader
+
+if TYPE_CHECKING:
+    from game.engine.report import Report
+    from game.tui.app import DayJobApp
+
+MEASURE = 70  # the report's text column, in cells
+
+
+def timeline_content(report: Report) -> Content:
+    lines = []
+    for m in report.timeline:
+        tag = {"appointment": ("  meeting", "$secondary"), "interruption": ("  interruption", "$warning")}.get(m.kind)
+        lines.append(Content.assemble(
+            (f"{m.clock}  ", "bold $accent"),
+            literal(m.title).stylize("bold"),
+            tag or "",
+            ("\n       ", ""),
+            literal(m.choice_text).stylize("$foreground-muted"),
+        ))
+    return Content("\n").join(lines) if lines else Content.styled("No choices were made.", "$foreground-muted")
+
+
+class ReportScreen(Screen):
+    """The day is over: what happened, revealed, and what to talk about."""
+
+    app: DayJobApp
+
+    BINDINGS = [
+        Binding("s", "save_report", "Save report"),
+        Binding("c", "copy_share", "Copy line"),
+        Binding("n", "new_day", "New day"),
+        Binding("u", "undo", "Undo", show=False),
+        Binding("ctrl+z", "undo", "Undo", show=False),
+        Binding("escape", "menu", "Menu", show=False),
+    ]
+
+    def __init__(self, report: Report, *, replay: bool = False) -> None:
+        super().__init__()
+        self.report = report
+        self.replay = replay  # the last day's report, opened from the title screen
+
+    def compose(self) -> ComposeResult:
+        r = self.report
+        yield DayHeader(id="day-header")
+        with VerticalScroll(id="report-scroll"):
+            with Vertical(id="report-column"):
+                yield Static(Content.styled("The end of the day", "$foreground-muted"), id="report-kicker")
+                yield Static(literal(r.ending_title), id="ending-title")
+                yield Static(Content("\n\n").join(literal(p) for p in paragraphs(r.ending_text)), id="ending-text")
+                yield Static(literal(r.share_line), id="share-line")
+                yield Static("How you ended the day", classes="section")
+                yield Static(Content.styled("The stats the game kept hidden while you played.", "$foreground-muted"),
+                             classes="section-note")
+                yield Static(stat_bars(r.stats, width=MEASURE - 4), id="stat-bars", classes="chart")
+                yield Static("Where the minutes went", classes="section")
+                yield Static(minutes_chart(r, width=MEASURE - 4), id="minutes-chart", classes="chart")
+                source = (r.reference or {}).get("source") or ""
+                if source.strip():
+                    yield Static(literal(" ".join(source.split())).stylize("italic $foreground-muted"),
+                                 classes="section-note")
+                yield Static("Your day", classes="section")
+                yield Static(timeline_content(r), id="timeline")
+                if r.debrief:
+                    yield Static("To talk about", classes="section")
+                    yield Static(Content("\n\n").join(
+                        Content.assemble((f"{i}. ", "bold $accent"), literal(q)) for i, q in enumerate(r.debrief, 1)
+                    ), id="debrief")
+                yield Static(id="report-saved")
+                with Horizontal(id="report-buttons"):
+                    yield Button("Save report", id="save-report", variant="primary")
+                    yield Button("New day", id="new-day")
+                    yield Button("Quit", id="quit")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        game = self.app.game
+        if game is not None:
+            from game.tui.screens.scene import day_label
+
+            self.query_one(DayHeader).show_day(
+                clock=game.clock, day_start=game.state.day_start, day_end=game.state.day_end,
+                label=day_label(game), seed=game.seed,
+            )
+        self.query_one("#report-saved").display = False
+        self.query_one("#report-scroll").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        {"save-report": self.action_save_report, "new-day": self.action_new_day,
+         "quit": lambda: self.app.exit(0)}[event.button.id or "quit"]()
+
+    def action_save_report(self) -> None:
+        path = self.app.save_report()
+        if path is not None:
+            saved = self.query_one("#report-saved", Static)
+            saved.update(Content.assemble(("Report saved to ", "$success"), literal(str(path)).stylize("bold")))
+            saved.display = True
+
+    def action_copy_share(self) -> None:
+        self.app.copy_to_clipboard(self.report.share_line)
+        self.app.notify("The share line is on your clipboard (if your terminal allows it).", markup=False)
+
+    def action_new_day(self) -> None:
+        self.app.show_title(new_seed=True)
+
+    def action_undo(self) -> None:
+        self.app.undo()
+
+    def action_menu(self) -> None:
+        self.app.show_title()

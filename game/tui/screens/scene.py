@@ -1,0 +1,130 @@
+"""The scene screen: the clock, the scene's title and text, and its choices."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+
+from game.tui.storytext import literal, paragraphs
+from game.tui.widgets.choice_list import ChoiceList
+from game.tui.widgets.day_header import DayHeader, hhmm
+from game.tui.widgets.reveal_panel import RevealPanel
+
+if TYPE_CHECKING:
+    from game.engine import Game
+    from game.tui.app import DayJobApp
+
+
+def arrival_banner(game: Game) -> Content | None:
+    """What the scene is, when it is not simply where the last choice led: a meeting, a ping, a return."""
+    arrival = game.arrival
+    title = literal(game.title)
+    if arrival == "appointment":
+        at = game.scene.at if game.scene is not None and game.scene.at is not None else game.clock
+        late = game.clock - at
+        if late >= 5:
+            return Content.assemble((" \u25b6 ", "bold"), title, (f" started at {hhmm(at)}", "bold"),
+                                    f": you're {late} minutes late. ")
+        return Content.assemble((" \u25b6 ", "bold"), (f"{hhmm(at)} ", "bold"), title, " is starting. ")
+    if arrival == "interruption":
+        return Content.assemble((" ! ", "bold"), ("An interruption. ", "bold"),
+                                "It pulls you away from what you were doing; you'll get back to it. ")
+    if arrival == "back":
+        return Content.assemble((" \u21a9 ", "bold"), "Back to what you were doing. ")
+    return None
+
+
+class SceneScreen(Screen):
+    """One scene of the day; choosing moves the clock and brings the next scene."""
+
+    app: DayJobApp
+
+    BINDINGS = [
+        Binding("1", "choose(1)", "Choose", key_display="1-9"),
+        *(Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(2, 10)),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+z", "undo", "Undo", show=False),
+        Binding("pageup", "scroll_text(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_text(1)", "Scroll down", show=False),
+        Binding("escape", "menu", "Menu"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield DayHeader(id="day-header")
+        with Horizontal(id="scene-body"):
+            with Vertical(id="scene-column"):
+                yield Static(id="arrival")
+                yield Static(id="scene-title")
+                with VerticalScroll(id="scene-scroll"):
+                    yield Static(id="scene-text")
+                yield ChoiceList(id="choices")
+            if self.app.options.reveal:
+                yield RevealPanel(id="reveal")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_day()
+        self.query_one(ChoiceList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.show_day()
+
+    def show_day(self, spent: int = 0) -> None:
+        """Draw the current scene of the app's game."""
+        game = self.app.game
+        if game is None or game.ended:
+            return
+        self.query_one(DayHeader).show_day(
+            clock=game.clock, day_start=game.state.day_start, day_end=game.state.day_end,
+            label=day_label(game), seed=game.seed, spent=spent,
+        )
+        banner = arrival_banner(game)
+        arrival = self.query_one("#arrival", Static)
+        arrival.set_classes(f"-{game.arrival}")
+        if banner is not None:
+            arrival.update(banner)
+        arrival.display = banner is not None
+        self.query_one("#scene-title", Static).update(literal(game.title))
+        text = Content("\n\n").join(literal(p) for p in paragraphs(game.text))
+        self.query_one("#scene-text", Static).update(text)
+        self.query_one("#scene-scroll").scroll_home(animate=False)
+        self.query_one(ChoiceList).show_choices(game.choices)
+        if self.app.options.reveal:
+            self.query_one(RevealPanel).show_game(game)
+
+    # -- choosing -------------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id and not event.option.disabled:
+            self.app.choose(event.option.id)
+
+    def action_choose(self, number: int) -> None:
+        choice_id = self.query_one(ChoiceList).id_for_number(number)
+        if choice_id is None:
+            self.app.bell()
+            return
+        self.app.choose(choice_id)
+
+    def action_undo(self) -> None:
+        self.app.undo()
+
+    def action_scroll_text(self, direction: int) -> None:
+        scroll = self.query_one("#scene-scroll", VerticalScroll)
+        if direction < 0:
+            scroll.scroll_page_up()
+        else:
+            scroll.scroll_page_down()
+
+    def action_menu(self) -> None:
+        self.app.show_title()
+
+
+def day_label(game: Game) -> str:
+    return f"{game.story.title} \u00b7 short day" if game.short else game.story.title

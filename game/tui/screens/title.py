@@ -1,0 +1,146 @@
+"""The title screen: the story's name, Continue (when a day is saved), New day with its seed, Help, Quit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, LoadingIndicator, OptionList, Static
+from textual.widgets.option_list import Option
+
+from game.tui.storytext import literal
+
+if TYPE_CHECKING:
+    from game.tui.app import DayJobApp
+    from game.tui.session import Session
+
+
+def spaced(title: str) -> str:
+    """A short title letter-spaced, the way a book's title page sets it."""
+    if len(title) > 24:
+        return title
+    return " ".join(title.upper()).replace("   ", "    ")
+
+
+class TitleScreen(Screen):
+    """The first thing the player sees; usable before the story has finished loading."""
+
+    app: DayJobApp
+
+    BINDINGS = [
+        Binding("n", "new_day", "New day"),
+        Binding("c", "continue_day", "Continue", show=False),
+        Binding("s", "edit_seed", "Seed"),
+        Binding("escape", "leave_seed", "Menu", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="title-page"):
+            yield Static(id="title")
+            yield Static(id="subtitle")
+            yield Static(id="title-notice")
+            yield LoadingIndicator(id="title-loading")
+            with Center():
+                yield OptionList(id="menu")
+            with Horizontal(id="seed-row"):
+                yield Label("Seed", id="seed-label")
+                yield Input(id="seed", max_length=64, select_on_focus=True,
+                            placeholder="any word", tooltip="The same seed and choices give the same day")
+            yield Static(Content.styled("The same seed gives the same day: share it.", "$foreground-muted"),
+                         id="seed-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#menu").display = False
+        self.query_one("#seed-row").display = False
+        self.query_one("#seed-hint").display = False
+        self.query_one("#title-notice").display = False
+        self.query_one("#title", Static).update(Content.styled("Loading the day\u2026", "$foreground-muted"))
+        if self.app.session is not None:
+            self.show_session(self.app.session)
+
+    def on_screen_resume(self) -> None:
+        if self.app.session is not None:
+            self.show_session(self.app.session)
+
+    # -- filling in once the story is there ----------------------------------------------
+
+    def show_session(self, session: Session) -> None:
+        story = session.story
+        self.query_one("#title-loading").display = False
+        self.query_one("#title", Static).update(literal(spaced(story.title)))
+        self.query_one("#subtitle", Static).update(literal(story.subtitle))
+        seed = self.query_one("#seed", Input)
+        if not seed.value:
+            from game.engine import new_seed
+
+            seed.value = session.options.seed or new_seed()
+        menu = self.query_one("#menu", OptionList)
+        options = []
+        saved = session.saved
+        if saved is not None and not saved.ended:
+            options.append(Option(Content.assemble(
+                ("Continue", "bold"), ("  ", ""), (saved.clock, "$accent"), ("  ", ""), literal(saved.title),
+            ), id="continue"))
+        options.append(Option(Content.assemble(("New day", "bold")), id="new"))
+        if saved is not None and saved.ended:
+            options.append(Option(Content.assemble(
+                ("Last day's report", "bold"), ("  ", ""), literal(saved.title),
+            ), id="report"))
+        options.append(Option("Help", id="help"))
+        options.append(Option("Quit", id="quit"))
+        menu.set_options(options)
+        menu.highlighted = 0  # Enter continues a saved day, else starts a new one
+        menu.display = True
+        self.query_one("#seed-row").display = True
+        self.query_one("#seed-hint").display = True
+        self.show_notices(session.notices)
+        if not isinstance(self.focused, Input):
+            menu.focus()
+
+    def show_notices(self, notices: list[str]) -> None:
+        notice = self.query_one("#title-notice", Static)
+        if notices:
+            notice.update(Content("\n").join(literal(n) for n in notices))
+        notice.display = bool(notices)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        action = {
+            "continue": self.action_continue_day,
+            "new": self.action_new_day,
+            "report": self.app.action_last_report,
+            "help": self.app.action_help,
+            "quit": self.app.action_quit,
+        }.get(event.option.id or "")
+        if action is not None:
+            self.call_later(action)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_new_day()
+
+    def action_new_day(self) -> None:
+        if self.app.session is None:
+            return
+        self.app.start_new_day(self.query_one("#seed", Input).value)
+
+    def action_continue_day(self) -> None:
+        session = self.app.session
+        if session is None or session.saved is None:
+            return
+        self.app.continue_day()
+
+    def action_edit_seed(self) -> None:
+        if self.app.session is not None:
+            self.query_one("#seed", Input).focus()
+
+    def action_leave_seed(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one("#menu").focus()

@@ -1,0 +1,206 @@
+"""The day being played in the app: the story, the game, its autosave, reloads and files written.
+
+Plain Python (no Textual) so the rules of saving and reloading are testable on their own;
+it is imported only after the first frame, from the loading worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from game.engine import ChoiceError, Game, SaveError, Story, load_story, shipped_story_dir
+from game.engine.saves import SAVE_NAME, SaveSlot, default_save_dir, write_atomic
+from game.tui.options import TuiOptions
+
+
+@dataclass
+class SavedDay:
+    """What the title screen offers to continue."""
+
+    game: Game
+    clock: str
+    title: str
+    ended: bool
+
+
+@dataclass
+class Session:
+    """One story and the day in progress, saved after every change."""
+
+    options: TuiOptions
+    story: Story
+    root: Path
+    game: Game | None = None
+    slot: SaveSlot | None = None
+    saved: SavedDay | None = None
+    notices: list[str] = field(default_factory=list)  # one-line things to tell the player once
+    save_problem: str | None = None  # why the last autosave failed, until someone shows it
+
+    # -- opening ------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, options: TuiOptions) -> Session:
+        """Load the story (raises StoryError) and look for a saved day of it."""
+        root = Path(options.story) if options.story is not None else shipped_story_dir()
+        story = load_story(root)
+        story.machine  # built here, in the loading worker, so the first choice is quick
+        session = cls(options, story, root)
+        if options.save and not options.play_from_here:
+            session.slot = SaveSlot(options.save_dir or default_save_dir(), save_name(story, root))
+            session.read_save()
+        return session
+
+    def read_save(self) -> None:
+        """Find the saved day; a damaged one is moved aside with a one-line notice."""
+        self.saved = None
+        if self.slot is None or not self.slot.exists():
+            return
+        data, notice = self.slot.read()
+        if notice:
+            self.notices.append(notice)
+        if data is None:
+            return
+        try:
+            game = Game.from_snapshot(self.story, data)
+        except (SaveError, ChoiceError, KeyError, TypeError, ValueError) as exc:
+            moved = self.slot.move_aside(self.slot.path) if self.slot.path.exists() else None
+            where = f"; it was moved to {moved.name}" if moved else ""
+            self.notices.append(f"The saved day could not be resumed ({one_line(exc)}){where}.")
+            return
+        self.notices.extend(game.notices)
+        self.saved = SavedDay(game, game.clock_text, game.title, game.ended)
+
+    # -- playing ------------------------------------------------------------------------
+
+    def new_day(self, seed: str | None = None) -> Game:
+        """A fresh day (raises ChoiceError or ValueError for a bad --from / --set)."""
+        opts = self.options
+        seed = (seed or "").strip()[:MAX_SEED] or None
+        self.game = Game(self.story, seed, short=opts.short, start=opts.from_scene, preset=dict(opts.presets) or None)
+        self.saved = None
+        self.autosave()
+        return self.game
+
+    def continue_day(self) -> Game:
+        """Resume the saved day exactly where it was left."""
+        if self.saved is None:
+            raise SaveError("there is no saved day")
+        self.game = self.saved.game
+        self.saved = None
+        return self.game
+
+    def choose(self, choice_id: str) -> Game:
+        game = self._need_game()
+        game.choose(choice_id)
+        self.autosave()
+        return game
+
+    def undo(self) -> bool:
+        game = self._need_game()
+        if not game.undo():
+            return False
+        self.autosave()
+        return True
+
+    def autosave(self) -> None:
+        """Write the day to the save slot; if the disk says no, `save_problem` says why."""
+        if self.slot is None or self.game is None:
+            return
+        try:
+            self.slot.write(self.game.snapshot())
+        except OSError as exc:
+            self.save_problem = f"Could not save the day ({one_line(exc)}); playing on without saving."
+
+    def keep_for_continue(self) -> None:
+        """Offer the day in progress as Continue (going back to the title screen mid-day)."""
+        game = self.game
+        if game is not None:
+            self.saved = SavedDay(game, game.clock_text, game.title, game.ended)
+
+    def _need_game(self) -> Game:
+        if self.game is None:
+            raise ChoiceError("no day has started")
+        return self.game
+
+    # -- writers ------------------------------------------------------------------------
+
+    def reload(self) -> list[str]:
+        """Read the story again from disk and carry the day over; raises StoryError and keeps the old story."""
+        story = load_story(self.root)
+        story.machine
+        notices: list[str] = []
+        if self.game is not None:
+            game = Game.from_snapshot(story, self.game.snapshot())
+            notices = list(game.notices)
+            self.game = game
+        self.story = story
+        if self.game is None and self.slot is not None:
+            self.read_save()
+            notices, self.notices = self.notices, []
+        return notices
+
+    def story_files(self) -> list[Path]:
+        from game.engine.loader import story_files
+
+        return story_files(self.root)
+
+    # -- files --------------------------------------------------------------------------
+
+    def write_report(self) -> Path:
+        """Write the day's report as Markdown; returns where (raises OSError)."""
+        game = self._need_game()
+        report = game.report()
+        folder = self.options.report_dir
+        if folder is None:
+            folder = self.slot.folder if self.slot is not None else (self.options.save_dir or Path.cwd())
+        stem = f"day-job-{file_safe(game.seed) or 'day'}-{report.ending_id or 'unfinished'}"
+        path = Path(folder) / f"{stem}.md"
+        write_atomic(path, report.markdown(), keep_backup=False)
+        return path.resolve()
+
+    def write_result(self) -> str:
+        """For workshops (--results): write the finished day's result file; returns a line to show."""
+        opts = self.options
+        game = self._need_game()
+        if opts.results is None or not game.ended:
+            return ""
+        try:
+            from game.workshop.results import write_result
+        except ImportError as exc:
+            return f"Results are not available in this version ({one_line(exc)})."
+        try:
+            path = write_result(game, opts.results, nickname=opts.nickname)
+        except OSError as exc:
+            return f"Could not write the result ({one_line(exc)})."
+        return f"Result written to {path}"
+
+
+def save_name(story: Story, root: Path) -> str:
+    """One save per story folder: the shipped day keeps the plain name."""
+    try:
+        if root.resolve() == shipped_story_dir().resolve():
+            return SAVE_NAME
+        key = str(root.resolve())
+    except OSError:
+        key = str(root)
+    return f"day-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}.json"
+
+
+MAX_SEED = 64
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def file_safe(text: str) -> str:
+    """Text fit for a file name: letters, digits, - and _ only."""
+    return _UNSAFE.sub("-", text.strip())[:40].strip("-")
+
+
+def one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+__all__ = ["Session", "SavedDay", "save_name", "file_safe", "one_line", "MAX_SEED"]

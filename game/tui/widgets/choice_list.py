@@ -1,0 +1,77 @@
+"""The scene's choices as a numbered list: digits, arrows + Enter, or a click choose one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from game.tui.storytext import literal, minutes_text
+
+if TYPE_CHECKING:
+    from game.engine import ChoiceView
+
+
+def choice_prompt(number: int | None, view: ChoiceView) -> Content:
+    """`1  Give a crisp update  · 10 min`, or a greyed locked line with its reason."""
+    text = literal(" ".join(view.text.split()))
+    if number is not None:
+        return Content.assemble(
+            (f"{number} ", "bold $accent"),
+            " ",
+            text,
+            (f"  \u00b7 {minutes_text(view.minutes)}", "$foreground-muted") if view.minutes else "",
+        )
+    reason = literal(" ".join((view.locked or "").split()))
+    return Content.assemble(
+        ("\u00b7 ", "$foreground 30%"),
+        " ",
+        text.stylize("strike"),
+        ("  \u2014 locked: ", "italic"),
+        reason.stylize("italic"),
+    )
+
+
+class ChoiceList(OptionList):
+    """Options whose ids are choice ids; locked choices are shown but cannot be highlighted."""
+
+    DEFAULT_CSS = """
+    ChoiceList {
+        height: auto;
+        max-height: 50%;
+        border: none;
+        padding: 0 1;
+        background: transparent;
+    }
+    ChoiceList:focus {
+        border: none;
+        background-tint: transparent;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.numbered: list[str] = []  # choice ids in the order digits choose them
+
+    def show_choices(self, views: list[ChoiceView]) -> None:
+        """Replace the list with this scene's choices and highlight the first available one."""
+        self.numbered = []
+        options = []
+        for view in views:
+            if view.available:
+                self.numbered.append(view.id)
+                options.append(Option(choice_prompt(len(self.numbered), view), id=view.id))
+            else:
+                options.append(Option(choice_prompt(None, view), id=f"locked:{view.id}", disabled=True))
+        self.set_options(options)
+        first = next((i for i, o in enumerate(options) if not o.disabled), None)
+        self.highlighted = first
+        self.scroll_home(animate=False)
+
+    def id_for_number(self, number: int) -> str | None:
+        """The choice a digit chooses, or None when there is no such number."""
+        if 1 <= number <= len(self.numbered):
+            return self.numbered[number - 1]
+        return None

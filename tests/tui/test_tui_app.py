@@ -1,0 +1,86 @@
+"""The app as a whole: start-up stays light, themes, the command palette, help lists every key."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tui_helpers import ready
+
+from game.tui.app import DayJobApp
+from game.tui.screens.help import KEYS, HelpScreen
+from game.tui.screens.report import ReportScreen
+from game.tui.screens.scene import SceneScreen
+from game.tui.screens.title import TitleScreen
+from game.tui.themes import DARK, LIGHT, PROJECTOR
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_first_frame_does_not_import_the_engine():
+    """Importing the app (what runs before the first frame) loads neither the engine nor pydantic or yaml."""
+    code = (
+        "import sys, game.cli, game.tui.run, game.tui.app; "
+        "print(sorted(m for m in ('game.engine', 'pydantic', 'yaml', 'transitions') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+async def test_projector_option_selects_the_large_high_contrast_theme(build):
+    app = build(projector=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.theme == PROJECTOR and app.has_class("-projector")
+        await pilot.press("t")
+        assert app.theme == DARK and not app.has_class("-projector")
+        await pilot.press("t")
+        assert app.theme == LIGHT
+
+
+async def test_command_palette_offers_the_games_commands(build):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter", "1")
+        await pilot.pause()
+        assert app.game.scene_id == "desk"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Undo last")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SceneScreen) and app.game.scene_id == "arrive"
+
+        from game.tui.commands import DayJobCommands
+
+        names = [name for name, _, _ in DayJobCommands(app.screen).commands()]
+        assert {"New day", "Reload story", "Help", "Theme: Dark", "Theme: Light"} <= set(names)
+        assert any(n.startswith("Theme: Projector") for n in names)
+        await pilot.press(*"111")
+        await pilot.pause()
+        names = [name for name, _, _ in DayJobCommands(app.screen).commands()]
+        assert "Undo last choice" in names and "Save report" not in names
+
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Theme: Light")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == LIGHT
+
+
+def test_help_lists_every_key_of_every_screen():
+    names = {"question_mark": "?", "f1": "F1", "escape": "Esc", "enter": "Enter", "pageup": "PgUp",
+             "pagedown": "PgDn", "ctrl+z": "ctrl+z", "ctrl+r": "ctrl+r"}
+    listed = " ".join(keys for _, rows in KEYS for keys, _ in rows)
+    for owner in (DayJobApp, TitleScreen, SceneScreen, ReportScreen, HelpScreen):
+        for binding in owner.BINDINGS:
+            key = binding.key
+            if key.isdigit():
+                assert "1 \u2026 9" in listed
+                continue
+            assert names.get(key, key) in listed.split() or names.get(key, key) in listed, (owner.__name__, key)
