@@ -207,7 +207,7 @@ main{{max-width:34rem;margin:0 auto;padding:4rem 1.5rem;text-align:center}}
 button{{padding:14px 28px;background:#5e0ba7;color:#fff;border:none;font:inherit;border-radius:4px;cursor:pointer}}</style>
 </head><body><main>
 <h1>The room is full</h1>
-<p>All {n} seats in this workshop are taken. Pair up with someone near you, or wait a moment:
+<p>Every seat in this workshop is taken ({n} players). Pair up with someone near you, or wait a moment:
 a seat frees up as soon as someone closes their tab.</p>
 <p><button type="button" onclick="location.reload()">Try again</button></p>
 </main></body></html>
@@ -562,7 +562,12 @@ def _shell_path(path: Path) -> str:
 
 def _announce(out, story, seed: str, short: bool, results: Path, max_players: int,
               host: str, port: int, public_url: str | None) -> None:
-    day = "the short day" if short else "the full day"
+    from game.engine.expr import format_time
+
+    if short:
+        day = f"the short day ({format_time(story.short.clock_start)}\u2013{format_time(story.short.clock_end)})"
+    else:
+        day = f"the full day ({format_time(story.clock_start)}\u2013{format_time(story.clock_end)})"
     lines = ["", f"  {story.title}: workshop server", "",
              f"  Everyone plays {day} on seed {seed}."]
     urls = share_urls(host, port, public_url)
@@ -574,6 +579,8 @@ def _announce(out, story, seed: str, short: bool, results: Path, max_players: in
         lines += [f"      {u}" for u in urls]
         if public_url:
             lines.append(f"  (listening on {host}:{port}; pages point browsers at {public_url})")
+        else:
+            lines.append("  Players must be on the same network. Page will not load? See docs/workshop.md (firewall).")
     else:
         lines += [f"  Listening on {host}:{port}, but this machine's network address could not be found;",
                   "  look it up (ip addr / ipconfig) and share http://ADDRESS" + ("" if port == 80 else f":{port}") + "."]

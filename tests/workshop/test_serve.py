@@ -177,7 +177,7 @@ def test_the_room_has_only_so_many_seats_and_says_so(serve, tmp_path):
             async with http.get(served.url + "/") as resp:
                 page = await resp.text()
                 assert resp.status == 503
-            assert "The room is full" in page and "All 2 seats" in page
+            assert "The room is full" in page and "Every seat in this workshop is taken (2 players)" in page
             # a tab that was already open when the room filled is told why on its page
             ws = await http.ws_connect(served.url.replace("http", "ws") + "/ws?width=80&height=24")
             msg = await ws.receive()
