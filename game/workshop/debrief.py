@@ -39,10 +39,10 @@ GENERIC = {
         "Where does your real working week look like this day, and where does it not?",
     ],
     "apply": [
-        "What is one thing you will do differently next week: a question you will ask, "
-        "a boundary you will set, a page you will write?",
-        "If you are looking for a data role: what will you ask in your next interview "
-        "about how the week is really split between project work, infrastructure, support and meetings?",
+        ("What is one thing you will do differently next week: a question you will ask, "
+         "a boundary you will set, a page you will write?"),
+        ("If you are looking for a data role: what will you ask in your next interview "
+         "about how the week is really split between project work, infrastructure, support and meetings?"),
     ],
 }
 

@@ -6,7 +6,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from game.engine.saves import write_atomic
@@ -31,7 +31,7 @@ def result_data(game, nickname: str | None = None) -> dict:
         "choices": list(report.choices),
         # where each choice was made, so the debrief can tell choice points apart without replaying
         "scenes": [h[0] for h in game.state.history],
-        "finished_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "finished_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
     }
     nick = clean_nickname(nickname)
     if nick:

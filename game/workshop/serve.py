@@ -109,23 +109,23 @@ def _session_class():
                 self.asked_to_quit = True
                 try:
                     await asyncio.wait_for(self.send_meta({"type": "quit"}), 1.0)
-                except (asyncio.TimeoutError, OSError, RuntimeError, AssertionError):
+                except (TimeoutError, OSError, RuntimeError, AssertionError):
                     pass
             for grace, sig in ((QUIT_GRACE, signal.SIGTERM), (TERM_GRACE, signal.SIGKILL), (None, None)):
                 try:
                     await asyncio.wait_for(process.wait(), grace)
                     break
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     self._signal(sig)
             if self._task is not None:
                 try:
                     await asyncio.wait_for(self._task, TERM_GRACE)
-                except (asyncio.TimeoutError, asyncio.CancelledError):
+                except (TimeoutError, asyncio.CancelledError):
                     self._task.cancel()
                 self._task = None
             try:
                 await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
-            except Exception:  # noqa: BLE001 - a download that cannot be cancelled must not keep a seat
+            except Exception:
                 log.debug("could not cancel downloads", exc_info=True)
 
     return GameSession

@@ -6,7 +6,6 @@ import os
 import signal
 
 import pytest
-
 from workshop_serving import Served
 
 

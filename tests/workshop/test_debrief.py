@@ -10,10 +10,16 @@ import sys
 from argparse import Namespace
 
 import pytest
+from workshop_serving import ROOM, ROOT
 
 from game.engine import load_story
-from game.workshop.debrief import build_debrief, render_html, render_markdown, render_text, run_debrief
-from workshop_serving import ROOM, ROOT
+from game.workshop.debrief import (
+    build_debrief,
+    render_html,
+    render_markdown,
+    render_text,
+    run_debrief,
+)
 
 STORY = load_story(ROOM)
 
@@ -185,12 +191,12 @@ def test_the_command_writes_files_and_names_skipped_ones_on_stderr(room_folder, 
 
 def test_the_command_line(room_folder):
     proc = subprocess.run([sys.executable, "-m", "game", "debrief", str(room_folder), "--story", str(ROOM)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+                          cwd=ROOT, check=False, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "6 participants · seed ROOM · full day" in proc.stdout
     assert "SKIPPED FILES (1)" in proc.stdout and "broken.json" in proc.stderr
     proc = subprocess.run([sys.executable, "-m", "game", "debrief", str(room_folder / "nope")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+                          cwd=ROOT, check=False, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and "is not a folder of results" in proc.stderr and "Traceback" not in proc.stderr
 
 

@@ -7,10 +7,10 @@ import json
 from argparse import Namespace
 
 import pytest
+from workshop_serving import ROOM
 
 from game.engine import Game, load_story
 from game.workshop.results import RESULT_VERSION, read_result, read_results, write_result
-from workshop_serving import ROOM
 
 STORY = load_story(ROOM)
 FIELDS = {"result_version", "story_title", "story_hash", "seed", "short", "ending", "stats", "minutes",

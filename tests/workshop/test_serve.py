@@ -13,13 +13,11 @@ from collections import Counter
 from pathlib import Path
 
 import aiohttp
-import pytest
+from workshop_browser import Tab
+from workshop_serving import ROOM, ROOT, alive, free_port
 
 from game.engine import Game, load_story
 from game.workshop.results import read_results
-
-from workshop_browser import Tab
-from workshop_serving import ROOM, ROOT, alive, free_port
 
 STORY = load_story(ROOM)
 WAIT = 240.0  # generous: thirty games starting at once on a small CI machine
@@ -44,7 +42,7 @@ async def play_day(tab: Tab, seed: str, *, short: bool, pick) -> Game:
         mirror.choose(available[number - 1])
         drawn = tab.frames
         await tab.press(str(number))
-        assert await tab.wait_for(lambda t: t.frames > drawn, WAIT), f"no answer to key {number}"
+        assert await tab.wait_for(lambda t, drawn=drawn: t.frames > drawn, WAIT), f"no answer to key {number}"
         step += 1
     assert await tab.wait_for(lambda t: "The end of the day" in t.screen, WAIT), tab.screen[-2000:]
     return mirror
@@ -108,12 +106,12 @@ def test_a_port_in_use_is_one_clear_line(serve):
         port = taken.getsockname()[1]
         proc = subprocess.run(
             [sys.executable, "-m", "game", "serve", "--port", str(port), "--story", str(ROOM), "--results", "r"],
-            cwd=ROOT, capture_output=True, text=True, timeout=120,
+            cwd=ROOT, check=False, capture_output=True, text=True, timeout=120,
         )
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
-        f"dayjob serve: port {port} is already in use on 127.0.0.1: stop the other server, "
-        f"or pick another port with --port {port + 1}"
+        (f"dayjob serve: port {port} is already in use on 127.0.0.1: stop the other server, "
+         f"or pick another port with --port {port + 1}")
     ]
     assert "Traceback" not in proc.stdout + proc.stderr
 
@@ -137,9 +135,8 @@ def test_public_url_sets_the_pages_addresses(serve, tmp_path):
         served = serve("--story", str(ROOM), "--results", str(tmp_path / "r"),
                        "--public-url", "https://workshop.example.org/dayjob")
         assert "https://workshop.example.org/dayjob" in served.output
-        async with aiohttp.ClientSession() as http:
-            async with http.get(served.url + "/") as resp:
-                page = await resp.text()
+        async with aiohttp.ClientSession() as http, http.get(served.url + "/") as resp:
+            page = await resp.text()
         assert 'data-session-websocket-url="wss://workshop.example.org/dayjob/ws"' in page
         assert 'href="https://workshop.example.org/dayjob/static/css/xterm.css"' in page
 
@@ -284,7 +281,7 @@ def test_a_broken_story_stops_serve_before_anyone_joins(tmp_path):
     story.mkdir()
     (story / "story.yaml").write_text("title: [unclosed\n")
     proc = subprocess.run([sys.executable, "-m", "game", "serve", "--story", str(story), "--port", str(free_port())],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+                          cwd=ROOT, check=False, capture_output=True, text=True, timeout=120)
     assert proc.returncode in (1, 2)
     assert "Traceback" not in proc.stderr
 

@@ -9,11 +9,11 @@ import time
 
 import aiohttp
 import pytest
-
-from game.workshop import serve as serve_module
-from game.workshop.serve import REASON_CRASHED, make_server, open_room, close_room
 from workshop_browser import Tab
 from workshop_serving import HERE, ROOM, ROOT, alive
+
+from game.workshop import serve as serve_module
+from game.workshop.serve import REASON_CRASHED, close_room, make_server, open_room
 
 STUB = HERE / "stub_game.py"
 

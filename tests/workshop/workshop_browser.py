@@ -107,7 +107,7 @@ class Tab:
             self._changed.clear()
             try:
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.5))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         return True
 
@@ -119,7 +119,7 @@ class Tab:
             self._changed.clear()
             try:
                 await asyncio.wait_for(self._changed.wait(), quiet)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return
 
     async def close(self) -> None:
@@ -129,5 +129,5 @@ class Tab:
         if self._reader is not None:
             try:
                 await asyncio.wait_for(self._reader, 10)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self._reader.cancel()
