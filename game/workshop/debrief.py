@@ -343,24 +343,27 @@ def render_text(d: Debrief) -> str:
     if d.minutes:
         ref = any(m.reference_share is not None for m in d.minutes)
         out += ["", "WHERE THE MINUTES WENT (average per player)", ""]
-        width = min(max(len(m.label) for m in d.minutes), 24)
-        header = f"  {''.ljust(width)}  {'room':>13}"
+        width = min(max(len(m.label) for m in d.minutes), 28)
+        header = f"  {''.ljust(width)}  {'minutes':>8}  {'share':>5}"
         if ref:
-            header += f"  {_fit(d.reference_label or 'surveys', 14):>14}"
+            header += f"  {'surveys':>7}"
         out.append(header)
         for m in d.minutes:
-            line = f"  {_fit(m.label, width).ljust(width)}  {m.average:5.0f} min {round(m.share * 100):3d}%"
+            line = f"  {_fit(m.label, width).ljust(width)}  {m.average:8.0f}  {round(m.share * 100):4d}%"
             if ref:
-                line += f"  {'' if m.reference_share is None else f'{round(m.reference_share * 100)}%':>14}"
-            out.append(line)
-        if ref and d.reference_source:
-            out += [""] + _wrap(d.reference_source.strip(), "  ")
+                line += f"  {'' if m.reference_share is None else f'{round(m.reference_share * 100)}%':>7}"
+            out.append(line.rstrip())
+        if ref:
+            label = (d.reference_label or "").strip()
+            if label and label[-1] not in ".!?":
+                label += "."
+            out += [""] + _wrap(f"Surveys: {label} {(d.reference_source or '').strip()}".strip(), "  ", "  ")
     if d.splits:
         out += ["", "WHERE THE ROOM SPLIT (the most divisive choices)", ""]
         for i, s in enumerate(d.splits, 1):
             out += _wrap(f"{s.label}: {s.reached} of {d.participants} got here", "     ", f"  {i}. ")
             for _, label, count, share in s.options:
-                out.append(f"       {_fit(label, 44).ljust(44)} {round(share * 100):3d}%  {bar(count, s.reached, 20)}")
+                out.append(f"       {_fit(label, 50).ljust(50)} {round(share * 100):3d}%  {bar(count, s.reached, 14)}")
     out += ["", "LET'S TALK", ""]
     for stage in STAGES:
         name, what = STAGE_TITLES[stage]
@@ -469,7 +472,7 @@ h1{font-size:2.2rem;margin:0 0 .3rem}h2{font-size:1.5rem;margin:2.4rem 0 .8rem;c
 h3{font-size:1.2rem;margin:1.4rem 0 .4rem;color:#9fe3ff}.sub{color:#c3ccd4;margin:0}
 .note{background:#2b2410;border-left:6px solid #ffd866;padding:.5rem .9rem;margin:.6rem 0}
 table{border-collapse:collapse;width:100%}td,th{padding:.3rem .5rem;text-align:left;vertical-align:middle}
-th{color:#c3ccd4;font-weight:600}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+th{color:#c3ccd4;font-weight:600}.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .bar{background:#24303a;height:1.1rem;border-radius:3px;min-width:8rem}.bar>span{display:block;height:100%;background:#6fd08c;border-radius:3px}
 .names{color:#c3ccd4;font-size:.85em}ol.split>li{margin-bottom:1rem}ul{margin:.3rem 0 .8rem}li{margin:.25rem 0}
 .skipped{color:#ffb4a8}
@@ -509,7 +512,8 @@ def render_html(d: Debrief) -> str:
         if d.minutes:
             ref = any(m.reference_share is not None for m in d.minutes)
             out += ["<h2>Where the minutes went (average per player)</h2>", "<table>",
-                    "<tr><th></th><th>minutes</th><th>share</th>" + (f"<th>{_h(d.reference_label or 'surveys')}</th>" if ref else "") + "</tr>"]
+                    "<tr><th></th><th class=n>minutes</th><th class=n>share</th>"
+                    + (f"<th class=n>{_h(d.reference_label or 'surveys')}</th>" if ref else "") + "</tr>"]
             for m in d.minutes:
                 refcell = (f"<td class=n>{'' if m.reference_share is None else f'{round(m.reference_share * 100)}%'}</td>"
                            if ref else "")
