@@ -1,0 +1,182 @@
+"""`dayjob check` against bare `yaml.load(..., CSafeLoader)` of the same files, at 1k, 5k and 20k scenes.
+
+    python bench/bench_check.py [--sizes 1000,5000,20000] [--rounds 5] [--no-cli] [--no-doc]
+
+Two comparisons, each alternating the two sides round by round:
+
+* in-process: `check_story(DIR)` (what `dayjob check` runs: load, compile, lint) against
+  reading every file and calling `yaml.load(raw, yaml.CSafeLoader)`, in one worker
+  process per size that has imported everything first;
+* command line: `python -m game check DIR` against `python -c` that imports yaml and
+  loads the same files the same way (both pay the interpreter's start-up).
+
+Target (design.md): within 1.5x of the bare parse, with linear growth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common as c  # noqa: E402
+
+TARGET = 1.5
+
+BARE_SCRIPT = """
+import sys, yaml
+from pathlib import Path
+root = Path(sys.argv[1])
+files = [root / "story.yaml", *sorted(p for p in (root / "scenes").rglob("*") if p.suffix in (".yaml", ".yml"))]
+for f in files:
+    yaml.load(f.read_bytes(), yaml.CSafeLoader)
+"""
+
+
+def bare_yaml(root: Path) -> int:
+    import yaml
+
+    from game.engine.loader import story_files
+
+    n = 0
+    for f in story_files(root):
+        data = yaml.load(f.read_bytes(), yaml.CSafeLoader)
+        n += len(data.get("scenes", ())) if isinstance(data, dict) else 0
+    return n
+
+
+def worker(root: Path, rounds: int) -> dict:
+    """In-process timings, alternating which side goes first."""
+    from game.authoring.check import check_story
+
+    errors, _ = check_story(root)  # warm-up: imports, regex compiles, pydantic schemas
+    if errors:
+        raise SystemExit(f"{root}: the generated story does not check: {errors[:3]}")
+    bare_yaml(root)
+    yaml_t, check_t = [], []
+    for r in range(rounds):
+        order = ("yaml", "check") if r % 2 == 0 else ("check", "yaml")
+        for side in order:
+            gc.collect()
+            t0 = time.perf_counter()
+            if side == "yaml":
+                bare_yaml(root)
+            else:
+                errors, _ = check_story(root)
+            dt = time.perf_counter() - t0
+            (yaml_t if side == "yaml" else check_t).append(dt)
+    return {"yaml": yaml_t, "check": check_t}
+
+
+def run_cli(root: Path, rounds: int) -> dict:
+    env = c.child_env()
+    sides = {
+        "check": [c.PYTHON, "-m", "game", "check", str(root)],
+        "yaml": [c.PYTHON, "-c", BARE_SCRIPT, str(root)],
+    }
+    out = {"yaml": [], "check": []}
+    for r in range(rounds):
+        order = ("yaml", "check") if r % 2 == 0 else ("check", "yaml")
+        for side in order:
+            t0 = time.perf_counter()
+            proc = subprocess.run(sides[side], cwd=c.ROOT, env=env, capture_output=True, text=True)
+            dt = time.perf_counter() - t0
+            if proc.returncode != 0:
+                raise SystemExit(f"{' '.join(sides[side][:4])} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+            out[side].append(dt)
+    return out
+
+
+def ratios(d: dict) -> list[float]:
+    return [ck / y for ck, y in zip(d["check"], d["yaml"])]
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="1000,5000,20000")
+    p.add_argument("--rounds", type=int, default=5, help="rounds per size (20,000 scenes uses at least 3)")
+    p.add_argument("--no-cli", action="store_true")
+    p.add_argument("--no-doc", action="store_true", help="print only; leave docs/performance.md alone")
+    p.add_argument("--worker", nargs=2, metavar=("DIR", "ROUNDS"), help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(Path(args.worker[0]), int(args.worker[1]))))
+        return 0
+
+    machine = c.machine_line()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = {}
+    for n in sizes:
+        root = c.generated_story(n)
+        files = len(list((root / "scenes").glob("*.yaml"))) + 1
+        mb = sum(f.stat().st_size for f in root.rglob("*.yaml")) / 1e6
+        rounds = args.rounds if n < 20_000 else max(3, args.rounds - 2)
+        print(f"[check] {n} scenes ({files} files, {mb:.1f} MB), {rounds} rounds in-process...", file=sys.stderr, flush=True)
+        proc = subprocess.run([c.PYTHON, __file__, "--worker", str(root), str(rounds)], cwd=c.ROOT,
+                              env=c.child_env(), capture_output=True, text=True)
+        if proc.returncode:
+            raise SystemExit(proc.stderr)
+        inproc = json.loads(proc.stdout)
+        cli = None
+        if not args.no_cli:
+            print(f"[check] {n} scenes, {rounds} rounds on the command line...", file=sys.stderr, flush=True)
+            cli = run_cli(root, rounds)
+        results[n] = {"files": files, "mb": mb, "in": inproc, "cli": cli}
+        r = ratios(inproc)
+        print(f"  in-process: yaml {c.median(inproc['yaml']):.2f} s, check {c.median(inproc['check']):.2f} s, "
+              f"ratio median {c.median(r):.2f} (rounds {', '.join(f'{x:.2f}' for x in r)})", file=sys.stderr)
+        if cli:
+            r = ratios(cli)
+            print(f"  cli:        yaml {c.median(cli['yaml']):.2f} s, check {c.median(cli['check']):.2f} s, "
+                  f"ratio median {c.median(r):.2f}", file=sys.stderr)
+
+    rows = []
+    for n, res in results.items():
+        i = res["in"]
+        row = [f"{n:,}", f"{res['files']} / {res['mb']:.1f} MB",
+               c.fmt_s(c.median(i["yaml"])), c.fmt_s(c.median(i["check"])), f"**{c.median(ratios(i)):.2f}×**",
+               f"{c.median(i['check']) / n * 1e6:.0f} µs"]
+        if res["cli"]:
+            k = res["cli"]
+            row += [c.fmt_s(c.median(k["yaml"])), c.fmt_s(c.median(k["check"])), f"**{c.median(ratios(k)):.2f}×**"]
+        else:
+            row += ["–", "–", "–"]
+        rows.append(row)
+    ns = list(results)
+    body = [f"Measured {machine}.", ""]
+    body.append(c.table(["scenes", "files / size", "bare yaml.load", "check (in-process)", "ratio",
+                         "check per scene", "bare yaml (CLI)", "`dayjob check` (CLI)", "ratio (CLI)"], rows))
+    body.append("")
+    body.append("Ratios are the median of per-round ratios (check ÷ bare parse of the same files in the same round, "
+                "sides alternating which goes first); times are medians.")
+    if len(ns) >= 2:
+        slope = c.loglog_slope(ns, [c.median(results[n]["in"]["check"]) for n in ns])
+        yslope = c.loglog_slope(ns, [c.median(results[n]["in"]["yaml"]) for n in ns])
+        body.append(f"Growth: time ∝ scenes^{slope:.2f} for check and ^{yslope:.2f} for the bare parse "
+                    "(1.00 is linear; least squares over the sizes above).")
+    if 5000 in results:
+        r5 = c.median(ratios(results[5000]["in"]))
+        body.append("")
+        body.append(f"Target: within {TARGET}× of the bare parse on 5,000 scenes: {r5:.2f}× in-process, "
+                    + (f"{c.median(ratios(results[5000]['cli'])):.2f}× on the command line" if results[5000]["cli"] else "command line not run")
+                    + f" — {c.verdict(r5 <= TARGET)}.")
+    body.append("")
+    body.append("The anchor is PyYAML's own `yaml.load(raw, yaml.CSafeLoader)`: libyaml's C parser with PyYAML's "
+                "Python constructor, giving plain dicts with no places, no checks and no compiled story. "
+                "`check` parses with the same C parser but builds its own located data (refusing aliases, "
+                "duplicate keys and tags), validates it with pydantic, compiles every expression and template, "
+                "and lints. Stories come from `bench/make_story.py N DIR` (seed `bench`).")
+    text = "\n".join(body)
+    print(text)
+    if not args.no_doc:
+        c.update_section("check", "Check: `dayjob check` against a bare YAML parse", text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
