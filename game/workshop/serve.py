@@ -584,7 +584,9 @@ def _announce(out, story, seed: str, short: bool, results: Path, max_players: in
     else:
         lines += [f"  Listening on {host}:{port}, but this machine's network address could not be found;",
                   "  look it up (ip addr / ipconfig) and share http://ADDRESS" + ("" if port == 80 else f":{port}") + "."]
-    lines += [f"  Seats: {max_players}.", f"  Results are collected in {results}",
-              "  Press Ctrl+C to close the room; then run:",
-              f"      dayjob debrief {_shell_path(results)}", ""]
+    lines += [f"  Seats: {max_players}.", f"  Results are collected in {results}"]
+    earlier = sum(1 for p in results.glob("*.json") if not p.name.startswith("."))
+    if earlier:
+        lines.append(f"  It already holds {earlier} result file(s): to keep this session apart, use --results NEW-FOLDER.")
+    lines += ["  Press Ctrl+C to close the room; then run:", f"      dayjob debrief {_shell_path(results)}", ""]
     print("\n".join(lines), file=out, flush=True)

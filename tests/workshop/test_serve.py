@@ -291,3 +291,11 @@ def test_results_go_where_results_says_and_json_is_tidy(serve, tmp_path):
     served = serve("--story", str(ROOM), "--results", str(results))
     assert results.is_dir()
     assert str(results) in served.output  # made before anyone finishes, so facilitators can open it
+
+
+def test_a_results_folder_with_earlier_results_is_pointed_out(serve, tmp_path):
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "20250101-000000-abcd.json").write_text("{}")
+    served = serve("--story", str(ROOM), "--results", str(results))
+    assert "It already holds 1 result file(s)" in served.output
