@@ -9,6 +9,7 @@ group and always ended (tab closed, game crashed, Ctrl-C), and one-line errors a
 from __future__ import annotations
 
 import asyncio
+import base64
 import errno
 import html
 import json
@@ -24,6 +25,7 @@ from pathlib import Path
 from aiohttp import WSMsgType, web
 
 from game.engine import StoryError, load_story, new_seed
+from game.workshop.results import MAX_NICKNAME, clean_nickname
 
 log = logging.getLogger("dayjob.serve")
 
@@ -213,7 +215,48 @@ a seat frees up as soon as someone closes their tab.</p>
 </main></body></html>
 """
 
+WELCOME_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{title}</title>
+<style>html,body{{margin:0;min-height:100%;background:#0c181f;color:#f3f5f7;font:20px/1.5 system-ui,sans-serif}}
+main{{max-width:34rem;margin:0 auto;padding:3rem 1.5rem;text-align:center}}
+h1{{margin-bottom:.2rem}}.sub{{color:#c3ccd4;margin-top:0}}
+label{{display:block;margin:2rem 0 .4rem}}
+input{{font:inherit;padding:.5rem .8rem;width:16rem;max-width:90%;border-radius:4px;border:1px solid #3a4a56;
+  background:#12232d;color:#fff;text-align:center}}
+button{{margin-top:1.2rem;padding:14px 28px;background:#5e0ba7;color:#fff;border:none;font:inherit;border-radius:4px;
+  cursor:pointer}}button:hover{{background:#ac5af4}}
+.how{{color:#c3ccd4;font-size:.85em;margin-top:2.5rem}}</style>
+</head><body><main>
+<h1>{title}</h1><p class="sub">{subtitle}</p>
+<form method="get">
+<input type="hidden" name="play" value="1">
+<label for="name">A nickname for the debrief (optional)</label>
+<input id="name" name="name" maxlength="{max_name}" autocomplete="nickname" placeholder="leave empty to stay anonymous">
+<br><button type="submit">Start my day</button>
+</form>
+<p class="how">Everyone in the room plays the same day. Press Enter for a new day, then the number keys to choose.
+When your end-of-day report appears, stay on it: we will compare.</p>
+</main></body></html>
+"""
+
 FULL_TERMINAL = "\r\n\r\n   The room is full ({n} players).\r\n\r\n   Pair up with someone near you, or wait a moment and press Restart.\r\n"
+
+
+def encode_name(name: str) -> str:
+    """A nickname as one URL path segment (base64url: no slashes, nothing to escape)."""
+    return base64.urlsafe_b64encode(name.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def decode_name(token: str) -> str | None:
+    if not token or len(token) > 4 * MAX_NICKNAME * 2:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        return clean_nickname(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def _clamp(value: object, low: int, high: int, default: int) -> int:
@@ -233,8 +276,9 @@ def _server_class():
         """textual-serve's server with seats, per-request URLs and games that are always ended."""
 
         def __init__(self, argv: list[str], *, host: str, port: int, public_url: str | None,
-                     max_players: int, title: str, env: dict[str, str]):
+                     max_players: int, title: str, env: dict[str, str], subtitle: str = ""):
             super().__init__(" ".join(argv), host=host, port=port, title=title, public_url=public_url)
+            self.subtitle = subtitle
             self.argv = argv
             self.public_url_given = public_url.rstrip("/") if public_url else None
             self.max_players = max_players
@@ -264,8 +308,15 @@ def _server_class():
             if self.full:
                 return web.Response(text=FULL_PAGE.format(title=title, n=self.max_players), status=503,
                                     content_type="text/html", headers={"Retry-After": "30", "Cache-Control": "no-store"})
+            if "play" not in request.query:
+                return web.Response(text=WELCOME_PAGE.format(title=title, subtitle=html.escape(self.subtitle),
+                                                             max_name=MAX_NICKNAME),
+                                    content_type="text/html", headers={"Cache-Control": "no-store"})
             base = self.base_url(request)
             ws = ("wss" if base.startswith("https") else "ws") + base[base.index(":"):] + "/ws"
+            name = clean_nickname(request.query.get("name"))
+            if name:  # in the path: the page's script appends its own ?width=&height= to this address
+                ws += "/as/" + encode_name(name)
             static = base + "/static/"
             page = PAGE.format(
                 title=title,
@@ -285,6 +336,7 @@ def _server_class():
             app.add_routes([
                 web.get("/", self.handle_index, name="index"),
                 web.get("/ws", self.handle_websocket, name="websocket"),
+                web.get("/ws/as/{name}", self.handle_websocket, name="websocket_named"),
                 web.get("/status", self.handle_health, name="status"),
                 web.get("/download/{key}", self.handle_download, name="download"),
                 web.static("/static", self.statics_path, show_index=False, name="static"),
@@ -314,7 +366,11 @@ def _server_class():
             async def close_ended() -> None:
                 await ws.close(code=1000, message=REASON_ENDED.encode())
 
-            session = GameSession(self.argv, env=self.env, write_bytes=ws.send_bytes, write_str=ws.send_str,
+            argv = list(self.argv)
+            name = decode_name(request.match_info.get("name", ""))
+            if name:
+                argv += ["--nickname", name]  # one argv item, no shell: a name is only ever text
+            session = GameSession(argv, env=self.env, write_bytes=ws.send_bytes, write_str=ws.send_str,
                                   close=close_ended, download_manager=self.download_manager)
             self.sessions.add(session)
             self.sockets.add(ws)
@@ -333,7 +389,7 @@ def _server_class():
                 self.sessions.discard(session)
                 self.sockets.discard(ws)
                 if not ws.closed:
-                    reason = REASON_CLOSED if self.closing else REASON_ENDED
+                    reason = REASON_CLOSED if self.closing else REASON_ENDED if session.pid else REASON_CRASHED
                     try:
                         await ws.close(code=1001 if self.closing else 1000, message=reason.encode())
                     except (ConnectionError, RuntimeError):
@@ -395,10 +451,10 @@ def _server_class():
 
 
 def make_server(argv: list[str], *, host: str = "127.0.0.1", port: int = 8000, public_url: str | None = None,
-                max_players: int = 40, title: str = "Day Job", env: dict[str, str] | None = None):
+                max_players: int = 40, title: str = "Day Job", subtitle: str = "", env: dict[str, str] | None = None):
     """A workshop server that runs `argv` for each player (not yet listening: see open_room)."""
     return _server_class()(argv, host=host, port=port, public_url=public_url, max_players=max_players,
-                           title=title, env=env or {})
+                           title=title, subtitle=subtitle, env=env or {})
 
 
 async def open_room(server, host: str, port: int) -> tuple[web.AppRunner, int]:
@@ -518,7 +574,7 @@ def run_serve(args) -> int:
     root = str(_repo_root())
     env = {"PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
     server = make_server(argv, host=host, port=port, public_url=public_url, max_players=max_players,
-                         title=story.title, env=env)
+                         title=story.title, subtitle=story.subtitle, env=env)
     logging.basicConfig(level=logging.INFO, format="  %(asctime)s  %(message)s", datefmt="%H:%M:%S", stream=out)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 

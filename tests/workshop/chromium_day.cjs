@@ -1,10 +1,11 @@
-// One player in headless Chromium: load the workshop page, start a new day with Enter, press 1 until the
+// One player in headless Chromium: load the workshop page, give a nickname, start a new day with Enter, press 1 until the
 // end-of-day report shows, then press q and report what the page said. Prints one JSON line.
-// Usage: node chromium_day.cjs URL [CHROMIUM]   (needs playwright-core on NODE_PATH)
+// Usage: node chromium_day.cjs URL [CHROMIUM] [NICKNAME]   (needs playwright-core on NODE_PATH)
 const { chromium } = require("playwright-core");
 
 const url = process.argv[2];
 const executablePath = process.argv[3] || "/usr/bin/chromium";
+const nickname = process.argv[4] || "";
 const WAIT = 120000;
 
 (async () => {
@@ -38,6 +39,9 @@ const WAIT = 120000;
     const failed = [];
     page.on("requestfailed", (r) => failed.push(r.url()));
     await page.goto(url, { waitUntil: "load" });
+    // the welcome page: a nickname for the debrief, then Start
+    await page.fill("#name", nickname);
+    await Promise.all([page.waitForNavigation({ timeout: WAIT }), page.click("button[type=submit]")]);
     await page.waitForSelector("body.-first-byte", { timeout: WAIT });
     await page.waitForFunction(() => window.__drawn.includes("New day"), null, { timeout: WAIT });
     await page.focus(".xterm-helper-textarea");  // a click could land on a menu item

@@ -116,11 +116,27 @@ def test_a_port_in_use_is_one_clear_line(serve):
     assert "Traceback" not in proc.stdout + proc.stderr
 
 
+def test_the_welcome_page_asks_for_an_optional_nickname(serve, tmp_path):
+    async def main():
+        served = serve("--story", str(ROOM), "--results", str(tmp_path / "r"))
+        async with aiohttp.ClientSession() as http:
+            async with http.get(served.url + "/") as resp:
+                page = await resp.text()
+            assert "Room Day" in page and 'name="name"' in page and 'name="play"' in page
+            assert "data-session-websocket-url" not in page  # no game starts until they press Start
+            assert served.games() == []
+            async with http.get(served.url + "/", params={"play": "1", "name": "Sam"}) as resp:
+                page = await resp.text()
+            assert f'data-session-websocket-url="ws://127.0.0.1:{served.port}/ws/as/U2Ft"' in page
+
+    asyncio.run(main())
+
+
 def test_the_page_points_its_websocket_where_the_browser_came_from(serve, tmp_path):
     async def main():
         served = serve("--story", str(ROOM), "--results", str(tmp_path / "r"))
         async with aiohttp.ClientSession() as http:
-            async with http.get(served.url + "/", headers={"Host": "192.168.1.20:8000"}) as resp:
+            async with http.get(served.url + "/?play=1", headers={"Host": "192.168.1.20:8000"}) as resp:
                 page = await resp.text()
             assert 'data-session-websocket-url="ws://192.168.1.20:8000/ws"' in page
             assert "fonts.googleapis" not in page  # nothing from the internet: rooms may have none
@@ -135,7 +151,7 @@ def test_public_url_sets_the_pages_addresses(serve, tmp_path):
         served = serve("--story", str(ROOM), "--results", str(tmp_path / "r"),
                        "--public-url", "https://workshop.example.org/dayjob")
         assert "https://workshop.example.org/dayjob" in served.output
-        async with aiohttp.ClientSession() as http, http.get(served.url + "/") as resp:
+        async with aiohttp.ClientSession() as http, http.get(served.url + "/?play=1") as resp:
             page = await resp.text()
         assert 'data-session-websocket-url="wss://workshop.example.org/dayjob/ws"' in page
         assert 'href="https://workshop.example.org/dayjob/static/css/xterm.css"' in page
@@ -152,11 +168,14 @@ def test_players_play_the_seeded_short_day_to_the_end_and_leave_results(serve, t
     async def main():
         served = serve("--seed", "ROOM1", "--short", "--story", str(ROOM), "--results", str(results))
         async with aiohttp.ClientSession() as http:
-            tabs = [await Tab(http, served.url).open() for _ in range(3)]
+            names = ["Sam", None, "<b>Ana/Lu</b> \u00e9"]
+            tabs = [await Tab(http, served.url, name=n).open() for n in names]
             days = await asyncio.gather(*(play_day(t, "ROOM1", short=True, pick=policy(i)) for i, t in enumerate(tabs)))
             assert all(d.short and d.state.day_start == 10 * 60 + 30 for d in days)
             assert await until(lambda: len(read_results(results).results) == 3)
             assert_results_are_these_days(results, days, "ROOM1", True)
+            by_choices = {r.choices: r.nickname for r in read_results(results).results}
+            assert [by_choices[tuple(d.report().choices)] for d in days] == names
             for t in tabs:
                 await t.close()
 

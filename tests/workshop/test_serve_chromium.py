@@ -44,8 +44,8 @@ CHROMIUM, NODE_PATH, NODE = _chromium(), _node_path(), shutil.which("node")
 def test_a_day_in_headless_chromium(serve, tmp_path):
     results = tmp_path / "results"
     served = serve("--seed", "CHROME", "--short", "--story", str(ROOM), "--results", str(results))
-    proc = subprocess.run([NODE, str(SCRIPT), served.url, CHROMIUM], check=False, capture_output=True, text=True, timeout=600,
-                          env=dict(os.environ, NODE_PATH=NODE_PATH), cwd=tmp_path)
+    proc = subprocess.run([NODE, str(SCRIPT), served.url, CHROMIUM, "Chromie"], check=False, capture_output=True,
+                          text=True, timeout=600, env=dict(os.environ, NODE_PATH=NODE_PATH), cwd=tmp_path)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     assert lines, proc.stdout + proc.stderr
     outcome = json.loads(lines[-1])
@@ -59,3 +59,4 @@ def test_a_day_in_headless_chromium(serve, tmp_path):
     (result,) = read_results(results).results
     assert list(result.choices) == expected.report().choices
     assert (result.seed, result.short, result.ending_id) == ("CHROME", True, expected.ending.id)
+    assert result.nickname == "Chromie"  # typed on the welcome page

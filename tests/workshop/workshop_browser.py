@@ -26,9 +26,11 @@ def visible_text(raw: str) -> str:
 class Tab:
     """One browser tab on the workshop page."""
 
-    def __init__(self, http: aiohttp.ClientSession, base_url: str, width: int = 100, height: int = 32):
+    def __init__(self, http: aiohttp.ClientSession, base_url: str, width: int = 100, height: int = 32,
+                 name: str | None = None):
         self.http = http
         self.base_url = base_url.rstrip("/")
+        self.name = name
         self.width = width
         self.height = height
         self.ws: aiohttp.ClientWebSocketResponse | None = None
@@ -44,8 +46,10 @@ class Tab:
         self.page: str = ""
 
     async def open(self) -> Tab:
-        """Load the page like a browser, then connect its websocket and say the terminal's size."""
-        async with self.http.get(self.base_url + "/") as resp:
+        """Start from the welcome page's form like a browser, then connect the page's websocket and say its size."""
+        # the welcome page's form sends play=1 and the nickname typed (empty: none)
+        params = {"play": "1", "name": self.name or ""}
+        async with self.http.get(self.base_url + "/", params=params) as resp:
             self.page_status = resp.status
             self.page = await resp.text()
         match = _WS_URL.search(self.page)
