@@ -406,6 +406,12 @@ def _server_class():
             """The game process is gone: if the page is still open, say why and let the seat go."""
             if ws.closed:
                 return
+            process = session._process
+            if process is not None:
+                try:  # its output has ended; let it finish exiting so its exit code is known
+                    await asyncio.wait_for(process.wait(), TERM_GRACE)
+                except TimeoutError:
+                    pass
             crashed = not session.asked_to_quit and session.returncode not in (0, None)
             try:
                 await ws.close(code=1011 if crashed else 1000, message=(REASON_CRASHED if crashed else REASON_ENDED).encode())
