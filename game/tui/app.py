@@ -11,7 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from game.tui.commands import DayJobCommands
+from game.tui.commands import KEPT_SYSTEM_COMMANDS, game_commands
 from game.tui.messages import StoryFailed, StoryLoaded
 from game.tui.options import TuiOptions
 from game.tui.screens.title import TitleScreen
@@ -32,7 +32,6 @@ class DayJobApp(App[int]):
     TITLE = "Day Job"
     CSS_PATH = [STYLES / "app.tcss", STYLES / "title.tcss", STYLES / "scene.tcss", STYLES / "report.tcss",
                 STYLES / "dialogs.tcss"]
-    COMMANDS = App.COMMANDS | {DayJobCommands}
     ENABLE_COMMAND_PALETTE = True
     # classes on the screen, so the .tcss can fold the layout as the window shrinks
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (44, "-narrow"), (72, "-wide")]
@@ -298,9 +297,11 @@ class DayJobApp(App[int]):
             self._reload()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        # our own theme entries replace Textual's list of every built-in theme
+        """The command palette: the game's commands first, then Quit and Screenshot."""
+        for title, help_text, callback in game_commands(self):
+            yield SystemCommand(title, help_text, callback)
         for command in super().get_system_commands(screen):
-            if command.title != "Theme":
+            if command.title in KEPT_SYSTEM_COMMANDS:
                 yield command
 
 

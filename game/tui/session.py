@@ -70,7 +70,8 @@ class Session:
             where = f"; it was moved to {moved.name}" if moved else ""
             self.notices.append(f"The saved day could not be resumed ({one_line(exc)}){where}.")
             return
-        self.notices.extend(game.notices)
+        if not game.ended:  # how a finished day fits an edited story is of no interest to the player
+            self.notices.extend(game.notices)
         self.saved = SavedDay(game, game.clock_text, game.title, game.ended)
 
     # -- playing ------------------------------------------------------------------------

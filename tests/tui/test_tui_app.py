@@ -54,15 +54,17 @@ async def test_command_palette_offers_the_games_commands(build):
         await pilot.pause()
         assert isinstance(app.screen, SceneScreen) and app.game.scene_id == "arrive"
 
-        from game.tui.commands import DayJobCommands
+        from game.tui.commands import game_commands
 
-        names = [name for name, _, _ in DayJobCommands(app.screen).commands()]
+        names = [name for name, _, _ in game_commands(app)]
         assert {"New day", "Reload story", "Help", "Theme: Dark", "Theme: Light"} <= set(names)
         assert any(n.startswith("Theme: Projector") for n in names)
         await pilot.press(*"111")
         await pilot.pause()
-        names = [name for name, _, _ in DayJobCommands(app.screen).commands()]
+        names = [name for name, _, _ in game_commands(app)]
         assert "Undo last choice" in names and "Save report" not in names
+        palette = [c.title for c in app.get_system_commands(app.screen)]
+        assert palette[0] == "New day" and palette[-2:] == ["Quit", "Screenshot"] and "Keys" not in palette
 
         await pilot.press("ctrl+p")
         await pilot.pause()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import Static
-from tui_helpers import ready
+from tui_helpers import ready, widget_text
 
 from game.tui.screens.report import ReportScreen
 from game.tui.screens.scene import SceneScreen
@@ -18,7 +18,7 @@ async def play_whole_day(pilot) -> None:
 
 
 def shown(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
+    return widget_text(app.screen.query_one(selector, Static)).strip()
 
 
 async def test_report_reveals_stats_minutes_beside_surveys_timeline_share_line_and_debrief(build):
@@ -39,10 +39,11 @@ async def test_report_reveals_stats_minutes_beside_surveys_timeline_share_line_a
         timeline = shown(app, "#timeline")
         assert "09:30" not in timeline.splitlines()[0]
         assert "09:05  Your desk" in timeline and "Stand-up  meeting" in timeline and "A message  interruption" in timeline
+        assert "       Give a crisp update" in timeline  # what you chose, indented under the time
         share = shown(app, "#share-line")
         assert "A good day" in share and "10:30" in share and "test-seed" in share
         debrief = shown(app, "#debrief")
-        assert "1. What made this a good day?" in debrief and "2. Who did you help?" in debrief
+        assert debrief.splitlines() == ["1.  What made this a good day?", "", "2.  Who did you help?"]
 
 
 async def test_s_writes_the_report_as_markdown_and_shows_where(build, tmp_path):

@@ -25,3 +25,8 @@ async def ready(pilot) -> None:
 def screen_text(app) -> str:
     """Everything on the active screen as plain text, row by row."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def widget_text(widget) -> str:
+    """The lines a widget draws (even when scrolled out of view), right-trimmed."""
+    return "\n".join(widget.render_line(y).text.rstrip() for y in range(widget.size.height))

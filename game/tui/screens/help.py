@@ -13,7 +13,7 @@ from textual.widgets import Static
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Everywhere", [
         ("? or F1", "this help"),
-        ("ctrl+p", "command palette: new day, undo, save report, theme, reload story"),
+        ("ctrl+p", "command palette: new day, undo, theme, reload\u2026"),
         ("t", "next theme: dark, light, projector"),
         ("ctrl+r", "reload the story from disk (for writers)"),
         ("q", "quit (the day is saved after every choice)"),

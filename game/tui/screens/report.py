@@ -12,28 +12,51 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from game.tui.storytext import literal, paragraphs
-from game.tui.widgets.charts import minutes_chart, stat_bars
+from game.tui.widgets.charts import minutes_chart, reference_scale, stat_bars
 from game.tui.widgets.day_header import DayHeader
+from game.tui.widgets.hanging import Hanging, Stack
 
 if TYPE_CHECKING:
+    from textual.visual import Visual
+
     from game.engine.report import Report
     from game.tui.app import DayJobApp
 
 MEASURE = 70  # the report's text column, in cells
 
 
-def timeline_content(report: Report) -> Content:
-    lines = []
+def timeline_content(report: Report) -> Visual:
+    """Each choice of the day at its time: the scene (and what kind), then what you chose."""
+    rows: list[Visual] = []
     for m in report.timeline:
         tag = {"appointment": ("  meeting", "$secondary"), "interruption": ("  interruption", "$warning")}.get(m.kind)
-        lines.append(Content.assemble(
-            (f"{m.clock}  ", "bold $accent"),
-            literal(m.title).stylize("bold"),
-            tag or "",
-            ("\n       ", ""),
-            literal(m.choice_text).stylize("$foreground-muted"),
-        ))
-    return Content("\n").join(lines) if lines else Content.styled("No choices were made.", "$foreground-muted")
+        body = Content.assemble(
+            literal(m.title).stylize("bold"), tag or "", "\n", literal(m.choice_text).stylize("$foreground-muted"),
+        )
+        rows.append(Hanging(Content.styled(m.clock, "bold $accent"), body, 7))
+    if not rows:
+        return Content.styled("No choices were made.", "$foreground-muted")
+    return Stack(rows)
+
+
+def debrief_content(questions: list[str]) -> Visual:
+    return Stack([Hanging(Content.styled(f"{i}.", "bold $accent"), literal(q), 4) for i, q in enumerate(questions, 1)],
+                 gap=1)
+
+
+def reference_note(report: Report) -> Content | None:
+    """Under the chart: what the second column is and where its figures come from."""
+    ref = report.reference or {}
+    if not ref:
+        return None
+    parts = [literal(str(ref.get("label") or "Surveys")).stylize("bold")]
+    if reference_scale(report) != 1.0:
+        parts.append(Content(", scaled to the length of your day"))
+    parts.append(Content(". "))
+    source = " ".join(str(ref.get("source") or "").split())
+    if source:
+        parts.append(literal(source))
+    return Content.assemble(*parts).stylize("italic $foreground-muted")
 
 
 class ReportScreen(Screen):
@@ -70,17 +93,14 @@ class ReportScreen(Screen):
                 yield Static(stat_bars(r.stats, width=MEASURE - 4), id="stat-bars", classes="chart")
                 yield Static("Where the minutes went", classes="section")
                 yield Static(minutes_chart(r, width=MEASURE - 4), id="minutes-chart", classes="chart")
-                source = (r.reference or {}).get("source") or ""
-                if source.strip():
-                    yield Static(literal(" ".join(source.split())).stylize("italic $foreground-muted"),
-                                 classes="section-note")
+                note = reference_note(r)
+                if note is not None:
+                    yield Static(note, classes="section-note")
                 yield Static("Your day", classes="section")
                 yield Static(timeline_content(r), id="timeline")
                 if r.debrief:
                     yield Static("To talk about", classes="section")
-                    yield Static(Content("\n\n").join(
-                        Content.assemble((f"{i}. ", "bold $accent"), literal(q)) for i, q in enumerate(r.debrief, 1)
-                    ), id="debrief")
+                    yield Static(debrief_content(r.debrief), id="debrief")
                 yield Static(id="report-saved")
                 with Horizontal(id="report-buttons"):
                     yield Button("Save report", id="save-report", variant="primary")

@@ -50,8 +50,8 @@ class SceneScreen(Screen):
         *(Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(2, 10)),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+z", "undo", "Undo", show=False),
-        Binding("pageup", "scroll_text(-1)", "Scroll up", show=False),
-        Binding("pagedown", "scroll_text(1)", "Scroll down", show=False),
+        Binding("pageup", "scroll_text(-1)", "Scroll up", show=False, priority=True),
+        Binding("pagedown", "scroll_text(1)", "Scroll down", show=False, priority=True),
         Binding("escape", "menu", "Menu"),
     ]
 
@@ -71,6 +71,16 @@ class SceneScreen(Screen):
     def on_mount(self) -> None:
         self.show_day()
         self.query_one(ChoiceList).focus()
+        self.watch(self.query_one("#scene-scroll"), "scroll_y", self._show_more_hint, init=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_more_hint)
+
+    def _show_more_hint(self, *_: object) -> None:
+        """Say so on the line above the choices when the scene's text goes on below the window."""
+        scroll = self.query_one("#scene-scroll", VerticalScroll)
+        more = scroll.max_scroll_y - scroll.scroll_y >= 1
+        self.query_one(ChoiceList).border_title = " \u2193 more text (PgDn) " if more else None
 
     def on_screen_resume(self) -> None:
         self.show_day()
@@ -95,6 +105,7 @@ class SceneScreen(Screen):
         self.query_one("#scene-text", Static).update(text)
         self.query_one("#scene-scroll").scroll_home(animate=False)
         self.query_one(ChoiceList).show_choices(game.choices)
+        self.call_after_refresh(self._show_more_hint)
         if self.app.options.reveal:
             self.query_one(RevealPanel).show_game(game)
 

@@ -35,8 +35,13 @@ class TitleScreen(Screen):
         Binding("n", "new_day", "New day"),
         Binding("c", "continue_day", "Continue", show=False),
         Binding("s", "edit_seed", "Seed"),
-        Binding("escape", "leave_seed", "Menu", show=False),
+        Binding("escape", "leave_seed", "Back to the menu"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_seed":  # only while the seed is being typed
+            return isinstance(self.focused, Input)
+        return True
 
     def compose(self) -> ComposeResult:
         with Vertical(id="title-page"):
@@ -46,10 +51,11 @@ class TitleScreen(Screen):
             yield LoadingIndicator(id="title-loading")
             with Center():
                 yield OptionList(id="menu")
-            with Horizontal(id="seed-row"):
-                yield Label("Seed", id="seed-label")
-                yield Input(id="seed", max_length=64, select_on_focus=True,
-                            placeholder="any word", tooltip="The same seed and choices give the same day")
+            with Center(id="seed-center"):
+                with Horizontal(id="seed-row"):
+                    yield Label("Seed", id="seed-label")
+                    yield Input(id="seed", max_length=64, select_on_focus=True,
+                                placeholder="any word", tooltip="The same seed and choices give the same day")
             yield Static(Content.styled("The same seed gives the same day: share it.", "$foreground-muted"),
                          id="seed-hint")
         yield Footer()

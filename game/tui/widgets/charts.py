@@ -31,12 +31,22 @@ def stat_bars(stats: list[StatLine], width: int = 40) -> Content:
     return Content("\n").join(lines)
 
 
+def reference_scale(report: Report) -> float:
+    """The survey figures describe a whole day; a shorter (or longer) day compares against them scaled."""
+    ref = (report.reference or {}).get("minutes") or {}
+    total, ref_total = report.total_minutes, sum(ref.values())
+    if not ref_total or not total or abs(total - ref_total) <= ref_total * 0.1:
+        return 1.0
+    return total / ref_total
+
+
 def minutes_chart(report: Report, width: int = 70) -> Content:
     """Minutes per category as bars; with survey figures, a second bar per category on the same scale."""
     minutes = report.minutes
     if not minutes:
         return Content("")
-    ref = (report.reference or {}).get("minutes") or {}
+    scale_ref = reference_scale(report)
+    ref = {c: round(v * scale_ref) for c, v in ((report.reference or {}).get("minutes") or {}).items()}
     labels = {c: report.category_labels.get(c, c) for c in minutes}
     label_w = min(max(len(v) for v in labels.values()), 22)
     scale = max([*minutes.values(), *ref.values(), 1])
@@ -47,11 +57,12 @@ def minutes_chart(report: Report, width: int = 70) -> Content:
         bar_w = max(6, min(40, width - label_w - num_w - 4))
     rows = []
     if ref:
-        head = literal(str((report.reference or {}).get("label") or "surveys"))
+        label = str((report.reference or {}).get("label") or "")
+        head = literal(label if 0 < len(label) <= bar_w + num_w else "typical day")
         rows.append(Content.assemble(
             " " * (label_w + 2),
             ("you".ljust(bar_w + num_w + 2), "bold $accent"),
-            head.truncate(bar_w + num_w, ellipsis=True).stylize("bold $secondary"),
+            head.stylize("bold $secondary"),
         ))
     for cat, mins in minutes.items():
         row = [

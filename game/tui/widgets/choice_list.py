@@ -9,29 +9,23 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from game.tui.storytext import literal, minutes_text
+from game.tui.widgets.hanging import Hanging
 
 if TYPE_CHECKING:
     from game.engine import ChoiceView
 
 
-def choice_prompt(number: int | None, view: ChoiceView) -> Content:
-    """`1  Give a crisp update  · 10 min`, or a greyed locked line with its reason."""
+def choice_prompt(number: int | None, view: ChoiceView) -> Hanging:
+    """`1  Give a crisp update      10 min`, or a greyed locked line with its reason."""
     text = literal(" ".join(view.text.split()))
     if number is not None:
-        return Content.assemble(
-            (f"{number} ", "bold $accent"),
-            " ",
-            text,
-            (f"  \u00b7 {minutes_text(view.minutes)}", "$foreground-muted") if view.minutes else "",
-        )
+        marker = Content.styled(f"{number}", "bold $accent")
+        aside = Content.styled(minutes_text(view.minutes), "$foreground-muted") if view.minutes else None
+        return Hanging(marker, text, 3, aside)
     reason = literal(" ".join((view.locked or "").split()))
-    return Content.assemble(
-        ("\u00b7 ", "$foreground 30%"),
-        " ",
-        text.stylize("strike"),
-        ("  \u2014 locked: ", "italic"),
-        reason.stylize("italic"),
-    )
+    marker = Content.styled("\u00b7", "$foreground 30%")
+    body = Content.assemble(text.stylize("strike"), ("  \u2014 locked: ", "italic"), reason.stylize("italic"))
+    return Hanging(marker, body, 3)
 
 
 class ChoiceList(OptionList):

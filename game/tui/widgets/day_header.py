@@ -50,8 +50,10 @@ class DayHeader(Widget):
         label = Content(self.label)
         total = self.day_end - self.day_start
         # the clock rides along the day's line, from its start to its end
-        fixed = 1 + label.cell_length + 3 + 6 + clock.cell_length + 6 + 2 + 9 + seed.cell_length + 2
-        bar_room = min(48, width - fixed)
+        fixed = 1 + label.cell_length + 3 + 6 + clock.cell_length + 6 + 2 + 9 + 2
+        if width - fixed - seed.cell_length < 12:  # the seed gives way to the day's line
+            seed = Content("")
+        bar_room = min(48, width - fixed - seed.cell_length)
         if bar_room >= 6 and total > 0:
             done = max(0, min(self.clock - self.day_start, total))
             filled = round(bar_room * done / total)
