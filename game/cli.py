@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     _story_option(p)
     p.add_argument("--short", action="store_true", help="search the short day")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--seeds", type=int, default=200, metavar="N", help="candidate seeds route-0.. (default 200)")
+    p.add_argument("--budget", type=int, default=300_000, metavar="STEPS",
+                   help="engine steps the search may take (default 300000)")
 
     p = sub.add_parser("graph", help="the story map as Mermaid or Graphviz dot")
     _story_option(p)
@@ -68,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="JSON Schema for story files (for editors)")
     _story_option(p)
+    p.add_argument("--out", metavar="FILE", type=Path, help="write it here instead of printing it")
 
     p = sub.add_parser("serve", help="serve the game to browsers for a workshop")
     _story_option(p)

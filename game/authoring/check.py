@@ -17,10 +17,14 @@ def check_story(root: Path | None) -> tuple[list[Problem], list[Problem]]:
         return exc.problems, []
     from game.authoring.lint import lint
 
-    return [], sorted(story.warnings + lint(story))
+    return [], sorted(set(story.warnings) | set(lint(story)))
 
 
 def run_check(root: Path | None, fmt: str = "text") -> int:
+    """Print the problems; exit 0 when the story can be played (warnings allowed), 1 when not, 2 for misuse."""
+    if root is not None and not Path(root).is_dir():
+        print(f"dayjob check: {root} is not a folder (a story folder holds story.yaml and scenes/)", file=sys.stderr)
+        return 2
     errors, warnings = check_story(root)
     if fmt == "json":
         print(json.dumps({

@@ -2,8 +2,199 @@
 
 from __future__ import annotations
 
+import re
+
+from game.authoring.reach import StoryAnalysis
 from game.engine import Problem, Story
+from game.engine.story import Where
 
 
-def lint(story: Story) -> list[Problem]:
-    return []
+def lint(story: Story, analysis: StoryAnalysis | None = None) -> list[Problem]:
+    """Every warning for a loaded story, in file order."""
+    a = analysis or StoryAnalysis(story)
+    out: list[Problem] = []
+    out += _unreachable(story, a)
+    out += _impossible_conditions(story, a)
+    out += _interruptions(story, a)
+    out += _dead_ends(story, a)
+    out += _unused_names(story, a)
+    return sorted(out)
+
+
+def _warn(where: Where, message: str) -> Problem:
+    return Problem(where.path, where.line, where.col, message, "warning")
+
+
+def _unreachable(story: Story, a: StoryAnalysis) -> list[Problem]:
+    reached = a.reachable()
+    out = []
+    for scene in story.scenes.values():
+        if scene.id in reached or (scene.interrupt is not None and scene.id not in a.links.interruptions):
+            continue  # an interruption that can never fire has its own warning
+        out.append(_warn(scene.where, f"scene {scene.id!r} is never reached: no choice, appointment or "
+                                      f"interruption leads to it from {story.start!r}"))
+    for ending in story.endings:
+        if ending.id in reached:
+            continue
+        if ending.id not in a.links.day_end and ending.cond is not None and not a.end_analyzer.can_hold(ending.cond.tree):
+            why = f"its `if` `{ending.cond.src}` never holds ({a.end_bounds.describe(ending.cond.tree)})"
+        elif ending.id not in a.links.day_end:
+            why = "the endings before it always match first, and no choice goes to it"
+        else:
+            why = "no reachable choice goes to it and the day never ends"
+        out.append(_warn(ending.where, f"ending {ending.id!r} is never reached: {why}"))
+    return out
+
+
+def _impossible_conditions(story: Story, a: StoryAnalysis) -> list[Problem]:
+    out = []
+    an = a.analyzer
+    for scene in story.scenes.values():
+        for i, (cond, _) in enumerate(scene.variants, 1):
+            if not an.can_hold(cond.tree):
+                out.append(_warn(scene.where, f"variant {i} of scene {scene.id!r} is never shown: its `if` "
+                                              f"`{cond.src}` never holds{_why(a, cond.tree)}"))
+        for ch in scene.choices:
+            if ch.cond is not None and not an.can_hold(ch.cond.tree):
+                out.append(_warn(ch.where, f"choice {ch.id!r} in scene {scene.id!r} can never be taken: its `if` "
+                                           f"`{ch.cond.src}` never holds{_why(a, ch.cond.tree)}"))
+                continue
+            possible = a.branches(ch)
+            earlier_uncond = False
+            for j, (cond, target) in enumerate(ch.goto, 1):
+                if earlier_uncond:
+                    break  # the loader already warns about branches after one without `if`
+                if cond is None:
+                    earlier_uncond = True
+                    continue
+                if not an.can_hold(cond.tree):
+                    out.append(_warn(ch.where, f"branch {j} (to {target!r}) of choice {ch.id!r} in scene {scene.id!r} "
+                                               f"is never taken: its `if` `{cond.src}` never holds{_why(a, cond.tree)}"))
+                elif target not in possible and ch.cond is not None:
+                    out.append(_warn(ch.where, f"branch {j} (to {target!r}) of choice {ch.id!r} in scene {scene.id!r} "
+                                               f"is never taken: its `if` `{cond.src}` cannot hold together with the "
+                                               f"choice's `if` `{ch.cond.src}` and the branches before it"))
+    return out
+
+
+def _why(a: StoryAnalysis, tree: tuple) -> str:
+    text = a.bounds.describe(tree)
+    return f" ({text})" if text else ""
+
+
+def _interruptions(story: Story, a: StoryAnalysis) -> list[Problem]:
+    out = []
+    for scene in story.interrupts:
+        it = scene.interrupt
+        if it.chance <= 0:
+            out.append(_warn(scene.where, f"interruption {scene.id!r} can never fire: its chance is 0"))
+        elif it.cond is not None and not a.analyzer.can_hold(it.cond.tree):
+            out.append(_warn(scene.where, f"interruption {scene.id!r} can never fire: its `if` `{it.cond.src}` "
+                                          f"never holds{_why(a, it.cond.tree)}"))
+    return out
+
+
+def _dead_ends(story: Story, a: StoryAnalysis) -> list[Problem]:
+    out = []
+    for sid, why in a.links.dead_ends.items():
+        scene = story.scenes[sid]
+        then = "ends the day" if sid == story.hub else f"goes to {story.hub!r}"
+        out.append(_warn(scene.where, f"scene {sid!r} has no unconditional way out: {why}; the player would only "
+                                      f"get \u201cCarry on\u201d, which {then} (give one choice no `if`)"))
+    return out
+
+
+def _unused_names(story: Story, a: StoryAnalysis) -> list[Problem]:
+    read: set[str] = set()
+    set_where: dict[str, Where] = {}
+    set_true: set[str] = set()
+    used_words: set[str] = set()
+
+    def read_tree(tree: tuple) -> None:
+        if tree[0] == "flag":
+            read.add(tree[1])
+        elif tree[0] == "cmp":
+            for t in tree[2]:
+                read_tree(t)
+        elif tree[0] in ("and", "or", "not", "add", "sub", "neg"):
+            for t in tree[1:]:
+                read_tree(t)
+
+    def read_words(tpl) -> None:
+        if tpl is not None:
+            used_words.update(tpl.names)
+
+    for scene in story.scenes.values():
+        read_words(scene.title)
+        read_words(scene.text)
+        if scene.interrupt is not None and scene.interrupt.cond is not None:
+            read_tree(scene.interrupt.cond.tree)
+        for cond, tpl in scene.variants:
+            read_tree(cond.tree)
+            read_words(tpl)
+        for ch in scene.choices:
+            read_words(ch.text)
+            read_words(ch.locked)
+            if ch.cond is not None:
+                read_tree(ch.cond.tree)
+            for cond, _ in ch.goto:
+                if cond is not None:
+                    read_tree(cond.tree)
+            for name, value in ch.sets:
+                set_where.setdefault(name, ch.where)
+                if value is True:
+                    set_true.add(name)
+    for ending in story.endings:
+        read_words(ending.title)
+        read_words(ending.text)
+        if ending.cond is not None:
+            read_tree(ending.cond.tree)
+    if story.short is not None:
+        for name, value in story.short.sets:
+            set_where.setdefault(name, Where(story.files[0], 1, 1))
+            if value is True:
+                set_true.add(name)
+
+    manifest = _Manifest(story)
+    out = []
+    for flag in story.flags:
+        where = manifest.locate("flags", flag)
+        if flag not in read and flag not in set_where:
+            out.append(_warn(where, f"flag {flag!r} is declared but never set or read"))
+        elif flag not in read:
+            out.append(_warn(where, f"flag {flag!r} is set (at {set_where[flag]}) but no `if` ever reads it"))
+        elif flag not in set_true:
+            out.append(_warn(where, f"flag {flag!r} is read but never set to true, so it is always false"))
+    for word in story.words:
+        if word not in used_words:
+            where = manifest.locate("words", word)
+            also = f" (it is set at {set_where[word]})" if word in set_where else ""
+            out.append(_warn(where, f"word {word!r} is never used in any text as {{{word}}}{also}"))
+    return out
+
+
+class _Manifest:
+    """Finds where a name is declared in story.yaml (the loaded story keeps no marks for them)."""
+
+    def __init__(self, story: Story):
+        self.path = story.files[0]
+        try:
+            self.lines = (story.root / "story.yaml").read_text("utf-8-sig").splitlines()
+        except OSError:
+            self.lines = []
+
+    def locate(self, section: str, name: str) -> Where:
+        start = next((i for i, line in enumerate(self.lines) if re.match(rf"{section}\s*:", line)), None)
+        if start is None:
+            return Where(self.path, 1, 1)
+        word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
+        for i in range(start, len(self.lines)):
+            line = self.lines[i]
+            if i > start and line[:1] not in (" ", "\t", "-", "#", ""):
+                break  # the next top-level key
+            code = line.split("#", 1)[0]
+            m = word.search(code, len(section) + 1 if i == start else 0)
+            if m:
+                return Where(self.path, i + 1, m.start() + 1)
+        return Where(self.path, start + 1, 1)
+

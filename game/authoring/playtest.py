@@ -1,0 +1,363 @@
+"""`dayjob playtest`: thousands of random days played by the real engine, on every core, with coverage.
+
+Day i uses the seed f"{SEED}-{i}" for the engine and for its own `random.Random`
+that picks among the available choices, so any day can be replayed alone with
+`dayjob play --plain --seed SEED-i --choices ...`, whatever the number of processes.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import random
+import shlex
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from game.engine import CARRY_ON, Game, Story, StoryError, load_story
+from game.engine.expr import format_time
+
+MAX_CHOICES = 500  # a day longer than this is stuck in a loop
+MAX_FAILURES_KEPT = 20
+
+_story: Story | None = None  # the story a worker plays, loaded once per process
+_story_key: tuple | None = None
+
+
+@dataclass
+class Failure:
+    """A day that crashed or could not go on, with what replays it."""
+
+    day: int
+    seed: str
+    kind: str  # "crash", "dead end" or "too long"
+    scene: str
+    message: str
+    choices: list[str]
+
+    def to_dict(self) -> dict:
+        return {"day": self.day, "seed": self.seed, "kind": self.kind, "scene": self.scene,
+                "message": self.message, "choices": self.choices}
+
+
+@dataclass
+class Tally:
+    """What a batch of days did, in a form that adds up across processes in any order."""
+
+    days: int = 0
+    choices: int = 0
+    scenes: Counter = field(default_factory=Counter)  # scene -> days it was seen in
+    taken: Counter = field(default_factory=Counter)  # "scene/choice" -> times taken
+    endings: Counter = field(default_factory=Counter)
+    stats: dict = field(default_factory=dict)  # ending -> stat -> [min, max, sum]
+    minutes: Counter = field(default_factory=Counter)  # category -> total minutes
+    lengths: Counter = field(default_factory=Counter)  # choices in a day -> days
+    clock_out: int = 0  # total of clock-out times
+    failures: list = field(default_factory=list)
+    failure_counts: Counter = field(default_factory=Counter)
+
+    def add(self, other: Tally) -> None:
+        self.days += other.days
+        self.choices += other.choices
+        self.scenes.update(other.scenes)
+        self.taken.update(other.taken)
+        self.endings.update(other.endings)
+        for ending, per in other.stats.items():
+            mine = self.stats.setdefault(ending, {})
+            for name, (lo, hi, total) in per.items():
+                if name in mine:
+                    m = mine[name]
+                    mine[name] = [min(m[0], lo), max(m[1], hi), m[2] + total]
+                else:
+                    mine[name] = [lo, hi, total]
+        self.minutes.update(other.minutes)
+        self.lengths.update(other.lengths)
+        self.clock_out += other.clock_out
+        self.failures = sorted(self.failures + other.failures, key=lambda f: f.day)[:MAX_FAILURES_KEPT]
+        self.failure_counts.update(other.failure_counts)
+
+
+# -- playing ----------------------------------------------------------------------------------
+
+
+def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int) -> None:
+    """Play one random day to its end and add what happened to `tally`."""
+    game = Game(story, seed, short=short, keep_undo=False)
+    pick = random.Random(seed)
+    taken: list[str] = []
+    try:
+        while not game.ended:
+            ids = [v.id for v in game.choices if v.available]
+            if ids == [CARRY_ON]:
+                tally.failures.append(Failure(day, seed, "dead end", game.scene_id,
+                                              f"no choice is available in scene {game.scene_id!r}", taken))
+                tally.failure_counts["dead end"] += 1
+                return
+            if len(taken) >= MAX_CHOICES:
+                tally.failures.append(Failure(day, seed, "too long", game.scene_id,
+                                              f"the day did not end after {MAX_CHOICES} choices", taken))
+                tally.failure_counts["too long"] += 1
+                return
+            choice = pick.choice(ids)
+            taken.append(choice)
+            game.choose(choice)
+    except Exception as exc:  # noqa: BLE001 - finding crashes is what a playtest is for
+        scene = game.scene_id
+        tally.failures.append(Failure(day, seed, "crash", scene, f"{type(exc).__name__}: {exc}", taken))
+        tally.failure_counts["crash"] += 1
+        return
+    st = game.state
+    tally.days += 1
+    tally.choices += len(taken)
+    tally.scenes.update(st.visits.keys())
+    tally.taken.update(f"{scene}/{choice}" for scene, choice, _, _ in st.history)
+    tally.endings[st.ending] += 1
+    per = tally.stats.setdefault(st.ending, {})
+    for name, value in st.stats.items():
+        m = per.get(name)
+        per[name] = [value, value, value] if m is None else [min(m[0], value), max(m[1], value), m[2] + value]
+    tally.minutes.update(st.minutes)
+    tally.lengths[len(taken)] += 1
+    tally.clock_out += st.clock
+
+
+def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Tally:
+    tally = Tally()
+    for i in range(start, stop):
+        play_day(story, f"{seed}-{i}", short, tally, i)
+    return tally
+
+
+def _init_worker(root: str | None, short: bool) -> None:
+    global _story, _story_key
+    if _story is None or _story_key != (root, short):  # a forked worker already has it
+        _story = load_story(root)
+        _story_key = (root, short)
+
+
+def _work(job: tuple) -> Tally:
+    seed, short, start, stop = job
+    return play_days(_story, seed, short, start, stop)
+
+
+def run_days(story: Story, root: str | None, n: int, seed: str, short: bool, jobs: int,
+             progress=None) -> Tally:
+    """Play days 0..n-1 on `jobs` processes (1: in this process); `progress(done)` after each batch."""
+    global _story, _story_key
+    total = Tally()
+    if jobs <= 1 or n < 100:
+        step = max(1, min(500, n // 20 or 1))
+        for start in range(0, n, step):
+            total.add(play_days(story, seed, short, start, min(n, start + step)))
+            if progress:
+                progress(min(n, start + step))
+        return total
+    story.machine  # built once here, so forked workers inherit it
+    _story, _story_key = story, (root, short)
+    step = max(25, min(1_000, n // (jobs * 12)))
+    batches = [(seed, short, s, min(n, s + step)) for s in range(0, n, step)]
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    done = 0
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(root, short)) as pool:
+        for tally in pool.imap_unordered(_work, batches):
+            total.add(tally)
+            done += tally.days + sum(tally.failure_counts.values())
+            if progress:
+                progress(done)
+    return total
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+# -- reporting --------------------------------------------------------------------------------
+
+
+def summarize(story: Story, tally: Tally, *, n: int, seed: str, short: bool, root: str | None) -> dict:
+    """The playtest report as JSON-ready data (without timings, so equal runs give equal reports)."""
+    scenes = list(story.scenes.values())
+    choices = [(sc, ch) for sc in scenes for ch in sc.choices]
+    length = _median_stats(tally.lengths)
+    days = tally.days or 1
+    return {
+        "story": story.title,
+        "days": n,
+        "finished": tally.days,
+        "seed": seed,
+        "short": short,
+        "coverage": {
+            "scenes": {
+                "reached": sum(1 for s in scenes if tally.scenes[s.id]),
+                "total": len(scenes),
+                "never": [{"id": s.id, "where": str(s.where)} for s in scenes if not tally.scenes[s.id]],
+                "days": {s.id: tally.scenes[s.id] for s in scenes},
+            },
+            "choices": {
+                "reached": sum(1 for sc, ch in choices if tally.taken[f"{sc.id}/{ch.id}"]),
+                "total": len(choices),
+                "never": [{"scene": sc.id, "id": ch.id, "where": str(ch.where)}
+                          for sc, ch in choices if not tally.taken[f"{sc.id}/{ch.id}"]],
+                "taken": {f"{sc.id}/{ch.id}": tally.taken[f"{sc.id}/{ch.id}"] for sc, ch in choices},
+            },
+            "endings": {
+                "reached": sum(1 for e in story.endings if tally.endings[e.id]),
+                "total": len(story.endings),
+                "never": [{"id": e.id, "where": str(e.where)} for e in story.endings if not tally.endings[e.id]],
+            },
+        },
+        "endings": {
+            e.id: {
+                "days": tally.endings[e.id],
+                "share": round(tally.endings[e.id] / days, 4),
+                "stats": {name: {"min": lo, "max": hi, "mean": round(total / tally.endings[e.id], 2)}
+                          for name, (lo, hi, total) in tally.stats.get(e.id, {}).items()},
+            }
+            for e in story.endings
+        },
+        "minutes": {c: round(tally.minutes[c] / days, 1) for c in story.categories},
+        "length": length,
+        "clock_out": format_time(round(tally.clock_out / days)) if tally.days else None,
+        "failures": {
+            "count": dict(sorted(tally.failure_counts.items())),
+            "first": [dict(f.to_dict(), replay=replay_command(f, root, short)) for f in tally.failures],
+        },
+    }
+
+
+def _median_stats(counts: Counter) -> dict:
+    if not counts:
+        return {"min": None, "median": None, "max": None, "mean": None}
+    total = sum(counts.values())
+    values = sorted(counts)
+    mid = []
+    seen = 0
+    for v in values:  # the middle one or two of the sorted lengths
+        for rank in ((total - 1) // 2, total // 2):
+            if seen <= rank < seen + counts[v]:
+                mid.append(v)
+        seen += counts[v]
+    return {"min": values[0], "median": sum(mid) / len(mid), "max": values[-1],
+            "mean": round(sum(v * c for v, c in counts.items()) / total, 1)}
+
+
+def replay_command(f: Failure, root: str | None, short: bool) -> str:
+    """The command that replays a failed day up to where it went wrong."""
+    parts = ["dayjob", "play", "--plain"]
+    if root is not None:
+        parts += ["--story", str(root)]
+    if short:
+        parts.append("--short")
+    parts += ["--seed", f.seed]
+    if f.choices:
+        parts += ["--choices", ",".join(f.choices)]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def report_text(story: Story, data: dict) -> str:
+    out = []
+    cov = data["coverage"]
+    out.append(f"Playtest of \u201c{data['story']}\u201d: {data['days']:,} {'short ' if data['short'] else ''}days, "
+               f"seeds {data['seed']}-0 .. {data['seed']}-{data['days'] - 1}")
+    if "timing" in data:
+        t = data["timing"]
+        out.append(f"  {t['choices']:,} choices in {t['seconds']:.2f} s on {t['jobs']} process(es): "
+                   f"{t['days_per_second']:,.0f} days/s, {t['choices_per_second']:,.0f} choices/s")
+    out += ["", "Coverage"]
+    for kind in ("scenes", "choices", "endings"):
+        c = cov[kind]
+        pct = 100 * c["reached"] / c["total"] if c["total"] else 100
+        out.append(f"  {kind:<8} {c['reached']}/{c['total']} reached ({pct:.0f}%)")
+        for item in c["never"]:
+            what = f"choice {item['id']!r} in scene {item['scene']!r}" if kind == "choices" else f"{kind[:-1]} {item['id']!r}"
+            out.append(f"    {item['where']}: never reached: {what}")
+    out += ["", "Endings (share of finished days; stats at the end: min..max, mean)"]
+    width = max((len(e) for e in data["endings"]), default=0)
+    for eid, e in data["endings"].items():
+        stats = "  ".join(f"{name} {s['min']}..{s['max']} ({s['mean']:g})" for name, s in e["stats"].items())
+        out.append(f"  {eid.ljust(width)}  {e['days']:>7,}  {100 * e['share']:5.1f}%  {stats}")
+    out += ["", "Minutes per category (mean per day)"]
+    labels = story.category_labels
+    ref = (story.reference or {}).get("minutes", {})
+    lw = max((len(labels.get(c, c)) for c in data["minutes"]), default=0)
+    for cat, mean in data["minutes"].items():
+        extra = f"   (surveys: ~{ref[cat]})" if cat in ref else ""
+        out.append(f"  {labels.get(cat, cat).ljust(lw)}  {mean:6.1f}{extra}")
+    ln = data["length"]
+    if ln["min"] is not None:
+        out += ["", f"Day length in choices: min {ln['min']}, median {ln['median']:g}, max {ln['max']} "
+                    f"(mean {ln['mean']:g}); mean clock-out {data['clock_out']}"]
+    fails = data["failures"]
+    out.append("")
+    if not fails["count"]:
+        out.append("No crashes and no dead ends.")
+    else:
+        counts = ", ".join(f"{v:,} {k}{'s' if v != 1 and k == 'crash' else ''}" for k, v in fails["count"].items())
+        out.append(f"PROBLEMS: {counts}")
+        for f in fails["first"]:
+            out.append(f"  day {f['day']} (seed {f['seed']}), {f['kind']} at scene {f['scene']!r}: {f['message']}")
+            out.append(f"    replay: {f['replay']}")
+    return "\n".join(out)
+
+
+class _Bar:
+    """A progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, total: int):
+        self.total = max(total, 1)
+        self.last = -1
+
+    def __call__(self, done: int) -> None:
+        filled = 30 * done // self.total
+        if filled == self.last and done < self.total:
+            return
+        self.last = filled
+        sys.stderr.write(f"\rplaytest [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} days")
+        if done >= self.total:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+        sys.stderr.flush()
+
+
+def run_playtest(args) -> int:
+    root = args.dir or args.story
+    if root is not None and not Path(root).is_dir():
+        print(f"dayjob playtest: {root} is not a folder", file=sys.stderr)
+        return 2
+    if args.n < 1:
+        print("dayjob playtest: -n takes a number of days, 1 or more", file=sys.stderr)
+        return 2
+    try:
+        story = load_story(root)
+    except StoryError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); run `dayjob check` and fix them first.", file=sys.stderr)
+        return 1
+    short = bool(getattr(args, "short", False))
+    if short and story.short is None:
+        print("dayjob playtest: this story has no short day (`short:` in story.yaml)", file=sys.stderr)
+        return 2
+    jobs = args.jobs if args.jobs and args.jobs > 0 else cpu_count()
+    progress = _Bar(args.n) if sys.stderr.isatty() else None
+    root_text = str(root) if root is not None else None
+    began = time.perf_counter()
+    tally = run_days(story, root_text, args.n, args.seed, short, jobs, progress)
+    seconds = time.perf_counter() - began
+    data = summarize(story, tally, n=args.n, seed=args.seed, short=short, root=root_text)
+    data["timing"] = {
+        "seconds": round(seconds, 3), "jobs": jobs, "choices": tally.choices,
+        "days_per_second": round(args.n / seconds, 1), "choices_per_second": round(tally.choices / seconds, 1),
+    }
+    if args.format == "json":
+        print(json.dumps(data, indent=2))
+    else:
+        print(report_text(story, data))
+    return 1 if tally.failure_counts else 0

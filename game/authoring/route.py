@@ -1,0 +1,517 @@
+"""`dayjob route`: the shortest choices that bring a day to a scene or an ending, and the seed they need.
+
+A breadth-first search over the day's real states (the engine plays every step;
+states that agree on everything the rules read are merged). While a level fits
+in the beam it is exhaustive, so the route is the shortest for that seed; past it,
+the most promising states are kept (closest by the static map, closest to making
+the target's conditions hold, latest clock) and the answer says it may not be the
+shortest. Interruptions depend on the seed, so several candidate seeds are tried.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from dataclasses import dataclass, field
+
+from game.authoring.conditions import distance
+from game.authoring.reach import StoryAnalysis
+from game.engine import ChoiceError, DayState, Game, Story, StoryError, load_story
+from game.engine.expr import format_time
+
+SEEDS = 200  # candidate seeds: route-0 .. route-199
+BUDGET = 300_000  # engine steps in all
+WIDTH = 300  # states kept per level once the search has had to prune
+EXHAUSTIVE = 4_000  # levels up to this size are searched whole (so short routes are proven shortest)
+REFINE = 20  # more seeds tried to shorten a route that needed chance
+
+
+@dataclass
+class Route:
+    """What the search found: the seed and choices, or why there are none."""
+
+    target: str
+    seed: str | None = None
+    choices: list[str] | None = None
+    shortest: bool = False  # proven shortest for its seed (the search never had to prune)
+    short: bool = False
+    reason: str | None = None
+    steps: int = 0
+    seeds_tried: list[str] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return self.choices is not None
+
+    def to_dict(self) -> dict:
+        out = {"target": self.target, "seed": self.seed, "choices": self.choices}
+        out.update(found=self.found, short=self.short, shortest=self.shortest, steps=self.steps,
+                   seeds_tried=len(self.seeds_tried))
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+class _Node:
+    __slots__ = ("state", "parent", "choice")
+
+    def __init__(self, state: DayState, parent: _Node | None, choice: str | None):
+        self.state = state
+        self.parent = parent
+        self.choice = choice
+
+    def path(self) -> list[str]:
+        out = []
+        node = self
+        while node.parent is not None:
+            out.append(node.choice)
+            node = node.parent
+        return out[::-1]
+
+
+def _clone(st: DayState) -> DayState:
+    return DayState(
+        scene=st.scene, stats=dict(st.stats), flags=dict(st.flags), words=dict(st.words), clock=st.clock,
+        day_start=st.day_start, day_end=st.day_end, rng=st.rng, held=st.held, arrival=st.arrival,
+        minutes=dict(st.minutes), visits=dict(st.visits), taken=list(st.taken), history=[], ending=st.ending,
+    )
+
+
+class RouteSearch:
+    """The search for one target in one story."""
+
+    def __init__(self, story: Story, target: str, *, short: bool = False, analysis: StoryAnalysis | None = None):
+        self.story = story
+        self.target = target
+        self.short = short
+        self.a = analysis or StoryAnalysis(story)
+        self.is_ending = target in story.ending_ids
+        counted = set()  # scenes whose visit counts the rules read
+        for sc in story.scenes.values():
+            exprs = [c for c, _ in sc.variants] + [sc.interrupt.cond if sc.interrupt else None]
+            for ch in sc.choices:
+                exprs.append(ch.cond)
+                exprs.extend(c for c, _ in ch.goto)
+            counted.update(s for e in exprs if e is not None for s in e.scenes)
+        for e in story.endings:
+            if e.cond is not None:
+                counted.update(e.cond.scenes)
+        self.counted = tuple(sorted(counted))
+        self.once_seen = tuple(sorted({s.id for s in story.appointments} |
+                                      {s.id for s in story.interrupts if not s.interrupt.repeat}))
+        self._hint_maps: dict[tuple, dict[str, int]] = {}
+        self.hops = self._hops()
+        self.goal = self._goal()
+
+    # -- the static map, backwards from the target -------------------------------------------
+
+    def _hops(self) -> dict[str, int]:
+        """Fewest choices from each scene to the target on the static map (0 where time alone gets there)."""
+        if self.is_ending and self.target in self.a.links.day_end:
+            return {s: 0 for s in self.story.scenes}
+        return self._hops_to({self.target})
+
+    def _hops_to(self, goals: set[str]) -> dict[str, int]:
+        """Fewest choices from each scene to any of `goals` on the static map."""
+        links = self.a.links
+        if not hasattr(self, "_back"):
+            self._back: dict[str, set[str]] = {}
+            for src, dsts in links.edges.items():
+                for d in dsts:
+                    self._back.setdefault(d, set()).add(src)
+        anywhere = links.appointments | links.interruptions
+        hops = {g: 0 for g in goals}
+        todo = list(goals)
+        while todo:
+            nxt = []
+            for cur in todo:
+                preds = set(self._back.get(cur, ()))
+                if cur in anywhere:
+                    preds |= set(self.story.scenes)
+                for p in preds:
+                    if p not in hops:
+                        hops[p] = hops[cur] + 1
+                        nxt.append(p)
+            todo = nxt
+        return hops
+
+    def _hint(self, var: tuple, direction: int, st: DayState) -> float:
+        """How far (on the static map) the day is from a choice that moves `var` in `direction`."""
+        kind = var[0]
+        if kind == "clock":
+            return 0.0 if direction > 0 else 10.0
+        if kind == "flag":
+            key = ("flag", var[1], direction > 0)
+        elif kind == "stat":
+            key = ("stat", var[1], direction)
+        elif kind == "visited" and direction > 0:
+            key = ("visited", var[1])
+        else:
+            return 10.0
+        hops = self._hint_maps.get(key)
+        if hops is None:
+            if kind == "visited":
+                sources = {var[1]}
+            else:
+                sources = set()
+                for sc in self.story.scenes.values():
+                    for ch in sc.choices:
+                        if kind == "flag" and (var[1], key[2]) in ch.sets:
+                            sources.add(sc.id)
+                        elif kind == "stat" and any(n == var[1] and d * direction > 0 for n, d in ch.effects):
+                            sources.add(sc.id)
+            hops = self._hint_maps[key] = self._hops_to(sources) if sources else {}
+        h = hops.get(st.scene)
+        return 10.0 if h is None else min(h, 20) * 0.25
+
+    def _goal(self) -> list[tuple[tuple, bool]]:
+        """The conditions the target needs, as (tree, wanted value), for the search's sense of "closer"."""
+        story = self.story
+        if self.is_ending:
+            goals = []
+            for e in story.endings:
+                if e.id == self.target:
+                    if e.cond is not None:
+                        goals.append((e.cond.tree, True))
+                    break
+                if e.cond is not None:
+                    goals.append((e.cond.tree, False))
+            return goals
+        scene = story.scenes[self.target]
+        if scene.interrupt is not None and scene.interrupt.cond is not None:
+            return [(scene.interrupt.cond.tree, True)]
+        return []
+
+    def _score(self, st: DayState) -> tuple:
+        hops = self.hops.get(st.scene, 10_000)
+        cond = sum(distance(t, w, st, self._hint) for t, w in self.goal)
+        scene = self.story.scenes.get(self.target)
+        if scene is not None and scene.at is not None:
+            cond += max(0, scene.at - st.clock) / 30
+        elif hops == 1 and scene is not None:
+            here = self.story.scenes[st.scene].choices
+            gates = [distance(ch.cond.tree, True, st, self._hint) if ch.cond is not None else 0.0
+                     for ch in here if self.target in ch.targets]
+            cond += min(gates, default=0.0)
+        return hops, cond, -st.clock
+
+    def key(self, st: DayState) -> tuple:
+        """Everything the rules of a day read; states with equal keys have equal futures."""
+        v = st.visits
+        return (
+            st.scene, st.held, st.ending, st.clock, st.rng, tuple(st.stats.values()), tuple(st.flags.values()),
+            frozenset(st.taken), tuple(v.get(s, 0) for s in self.counted), tuple(s in v for s in self.once_seen),
+        )
+
+    def reached(self, game: Game) -> bool:
+        if self.is_ending:
+            return game.state.ending == self.target
+        return not game.ended and game.state.scene == self.target
+
+    def eligible(self, game: Game) -> bool:
+        """Whether the target (an interruption) could fire after the next choice."""
+        st = game.state
+        scene = self.story.scenes[self.target]
+        if game.ended or st.held is not None or st.scene == self.target:
+            return False
+        if not scene.interrupt.repeat and self.target in st.visits:
+            return False
+        return scene.interrupt.cond is None or scene.interrupt.cond(st)
+
+    # -- searching ------------------------------------------------------------------------------
+
+    def search(self, seed: str, budget: int, *, max_depth: int = 400, width: int = WIDTH, prefix: list[str] = (),
+               hit=None, collect: int = 1) -> Found:
+        """Breadth-first from the start (after `prefix`) to states where `hit(game)` holds (default: the target)."""
+        hit = hit or self.reached
+        found = Found()
+        game = Game(self.story, seed, short=self.short, keep_undo=False)
+        try:
+            game.replay(list(prefix))
+        except ChoiceError:
+            return found
+        found.steps = len(prefix)
+        if hit(game):
+            found.paths.append([])
+            return found
+        root = _Node(_clone(game.state), None, None)
+        seen = {self.key(root.state)}
+        frontier = [root]
+        depth = 0
+        while frontier and depth < max_depth:
+            depth += 1
+            nxt: list[_Node] = []
+            for node in frontier:
+                game.state = node.state  # reading the choices changes nothing
+                ids = [c.id for c in game.choices if c.available]
+                for cid in ids:
+                    if found.steps >= budget:
+                        found.out_of_budget = True
+                        return found
+                    game.state = _clone(node.state)
+                    game.choose(cid)
+                    found.steps += 1
+                    if hit(game):
+                        found.paths.append(_Node(game.state, node, cid).path())
+                        if len(found.paths) >= collect:
+                            return found
+                        continue
+                    if game.ended:
+                        continue
+                    k = self.key(game.state)
+                    if k in seen:
+                        continue
+                    seen.add(k)
+                    nxt.append(_Node(game.state, node, cid))
+            if found.paths:
+                return found  # the rest of this level is no shorter
+            if len(nxt) > (width if found.pruned else max(width, EXHAUSTIVE)):
+                found.pruned = True
+                nxt = self._beam(nxt, width)
+            frontier = nxt
+        return found
+
+    def sweep(self, seeds: int, budget: int) -> tuple[str | None, list[str] | None, int, int]:
+        """For an interruption: reach days where it could fire, then try seeds until one makes it fire.
+
+        Searching one seed at a time rarely works for a rare interruption: the days a
+        search keeps share their random draws, so they fire or fail together.
+        """
+        first = self.search("route-0", budget // 2, hit=self.eligible, collect=12)
+        steps = first.steps
+        prefixes = sorted(first.paths, key=len)[:3]
+        for i in range(seeds):
+            seed = f"route-{i}"
+            for prefix in prefixes:
+                if steps >= budget:
+                    return None, None, steps, i + 1
+                game = Game(self.story, seed, short=self.short, keep_undo=False)
+                path = self._fire(game, prefix, depth=3)
+                steps += len(prefix) + 40
+                if path is not None:
+                    return seed, path, steps, i + 1
+        return None, None, steps, seeds
+
+    def _fire(self, game: Game, prefix: list[str], depth: int) -> list[str] | None:
+        """Replays `prefix` and a few more choices, looking for the moment the target fires."""
+        done = []
+        for cid in prefix:
+            try:
+                game.choose(cid)
+            except ChoiceError:
+                return None  # another seed's interruptions took this day elsewhere
+            done.append(cid)
+            if self.reached(game):
+                return done
+        start = _clone(game.state)
+        todo = [(start, [])]
+        while todo:
+            state, tail = todo.pop(0)
+            if len(tail) >= depth:
+                continue
+            game.state = state
+            for cid in [c.id for c in game.choices if c.available]:
+                game.state = _clone(state)
+                game.choose(cid)
+                if self.reached(game):
+                    return done + tail + [cid]
+                if not game.ended and self.eligible(game):
+                    todo.append((game.state, tail + [cid]))
+        return None
+
+    def _beam(self, nodes: list[_Node], width: int) -> list[_Node]:
+        """The most promising states: half by closeness to the target, half by the latest clock."""
+        scored = [(self._score(n.state), i, n) for i, n in enumerate(nodes)]
+        by_goal = sorted(scored, key=lambda x: (x[0], x[1]))
+        by_clock = sorted(scored, key=lambda x: (x[0][2], x[0][0], x[0][1], x[1]))
+        keep: dict[int, _Node] = {}
+        for _, i, n in by_goal[: width // 2]:
+            keep[i] = n
+        for _, i, n in by_clock:
+            if len(keep) >= width:
+                break
+            keep.setdefault(i, n)
+        return [keep[i] for i in sorted(keep)]
+
+
+@dataclass
+class Found:
+    """What one breadth-first search found."""
+
+    paths: list[list[str]] = field(default_factory=list)
+    steps: int = 0
+    pruned: bool = False
+    out_of_budget: bool = False
+
+
+def find_route(story: Story, target: str, *, short: bool = False, seeds: int = SEEDS, budget: int = BUDGET,
+               width: int = WIDTH) -> Route:
+    """The shortest route found to `target` (a scene or ending id) within the budget, or why there is none."""
+    if target not in story.scenes and target not in story.ending_ids:
+        raise KeyError(target)
+    search = RouteSearch(story, target, short=short)
+    route = Route(target, short=short)
+    reason = _static_reason(search)
+    if reason:
+        route.reason = reason
+        return route
+    a = search.a
+    exhausted = True
+    if target in a.links.interruptions:
+        seed, path, steps, tried = search.sweep(seeds, budget)
+        route.steps += steps
+        route.seeds_tried = [f"route-{i}" for i in range(tried)]
+        exhausted = False
+        if path is not None and _verify(story, target, seed, path, short):
+            route.seed, route.choices = seed, path
+    elif target not in a.reachable(interruptions=False):
+        for gate in _gates(a, target):
+            gate_search = RouteSearch(story, gate, short=short, analysis=a)
+            seed, path, steps, tried = gate_search.sweep(seeds, budget - route.steps)
+            route.steps += steps
+            route.seeds_tried = [f"route-{i}" for i in range(max(tried, len(route.seeds_tried)))]
+            if path is None:
+                continue
+            rest = search.search(seed, budget - route.steps, width=width, prefix=path)
+            route.steps += rest.steps
+            if rest.paths and _verify(story, target, seed, path + rest.paths[0], short):
+                route.seed, route.choices = seed, path + rest.paths[0]
+                break
+        exhausted = False
+    else:
+        for i in range(seeds):
+            if route.steps >= budget:
+                exhausted = False
+                break
+            seed = f"route-{i}"
+            route.seeds_tried.append(seed)
+            found = search.search(seed, budget - route.steps, width=width)
+            route.steps += found.steps
+            exhausted = exhausted and not found.pruned and not found.out_of_budget
+            if found.paths:
+                if _verify(story, target, seed, found.paths[0], short):
+                    route.seed, route.choices = seed, found.paths[0]
+                    route.shortest = not found.pruned
+                break
+            if found.out_of_budget:
+                break
+    if route.found:
+        return route
+    route.reason = _search_reason(search, route, exhausted, budget)
+    return route
+
+
+def _gates(a: StoryAnalysis, target: str) -> list[str]:
+    """Interruptions from which the static map leads to `target`."""
+    out = []
+    for gate in sorted(a.links.interruptions):
+        seen: set[str] = set()
+        todo = [gate]
+        while todo:
+            cur = todo.pop()
+            if cur in seen:
+                continue
+            seen.add(cur)
+            todo.extend(a.links.edges.get(cur, ()))
+        if target in seen:
+            out.append(gate)
+    return out
+
+
+def _verify(story: Story, target: str, seed: str, path: list[str], short: bool) -> bool:
+    """Replays a route from scratch, exactly as `dayjob play --plain --choices` will."""
+    game = Game(story, seed, short=short, keep_undo=False)
+    try:
+        game.replay(path)
+    except ChoiceError:  # pragma: no cover - the search plays the same engine
+        return False
+    return game.state.ending == target if target in story.ending_ids else (not game.ended and game.scene_id == target)
+
+
+def _static_reason(search: RouteSearch) -> str | None:
+    """Why no day can reach the target, when the story's links already say so."""
+    a, story, target = search.a, search.story, search.target
+    scene = story.scenes.get(target)
+    if scene is not None and scene.interrupt is not None and target not in a.links.interruptions:
+        it = scene.interrupt
+        if it.chance <= 0:
+            return f"interruption {target!r} can never fire: its chance is 0"
+        return f"interruption {target!r} can never fire: its `if` `{it.cond.src}` never holds ({a.bounds.describe(it.cond.tree)})"
+    if target not in a.reachable():
+        what = "ending" if search.is_ending else "scene"
+        return (f"no day can reach {what} {target!r}: no choice, appointment or interruption leads to it "
+                f"from {story.start!r} (see `dayjob check`)")
+    return None
+
+
+def _search_reason(search: RouteSearch, route: Route, exhausted: bool, budget: int) -> str:
+    a, story, target = search.a, search.story, search.target
+    tried = len(route.seeds_tried)
+    if target in a.links.interruptions or target not in a.reachable(interruptions=False):
+        if target in a.links.interruptions:
+            it = story.scenes[target].interrupt
+            lead = (f"{target!r} is an interruption (chance {it.chance:.0%}"
+                    + (f", if `{it.cond.src}`" if it.cond else "") + ") that never fired")
+        else:
+            gates = ", ".join(f"{g} ({story.scenes[g].interrupt.chance:.0%})" for g in _gates(a, target)[:8])
+            lead = f"{target!r} is only reached through interruptions ({gates}), and none of them led there"
+        return f"{lead} with the {tried} seed(s) tried within {budget:,} engine steps; try more --seeds or --budget"
+    if exhausted:
+        return (f"every day reachable with {tried} seed(s) was searched ({route.steps:,} steps) and none reaches "
+                f"{target!r}: its conditions never line up in play, though the static map links to it")
+    return (f"not found within the budget of {budget:,} engine steps ({tried} seed(s) tried); "
+            f"raise --budget, or start nearer with `dayjob play --from`")
+
+
+# -- the command --------------------------------------------------------------------------------
+
+
+def run_route(args) -> int:
+    try:
+        story = load_story(args.story)
+    except StoryError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 1
+    short = bool(getattr(args, "short", False))
+    if short and story.short is None:
+        print("dayjob route: this story has no short day (`short:` in story.yaml)", file=sys.stderr)
+        return 2
+    target = args.target
+    if target not in story.scenes and target not in story.ending_ids:
+        close = difflib.get_close_matches(target, sorted(set(story.scenes) | story.ending_ids), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        print(f"dayjob route: {target!r} is not a scene or an ending of this story{hint}", file=sys.stderr)
+        return 2
+    route = find_route(story, target, short=short, seeds=getattr(args, "seeds", SEEDS) or SEEDS,
+                       budget=getattr(args, "budget", BUDGET) or BUDGET)
+    if args.format == "json":
+        print(json.dumps(route.to_dict(), indent=2))
+        return 0 if route.found else 1
+    if not route.found:
+        print(f"No route to {target!r}: {route.reason}")
+        return 1
+    print(route_text(story, route, getattr(args, "story", None)))
+    return 0
+
+
+def route_text(story: Story, route: Route, root=None) -> str:
+    """The route as a writer reads it: the command that replays it, then each step."""
+    import shlex
+
+    kind = "ending" if route.target in story.ending_ids else "scene"
+    how = "the shortest" if route.shortest else "the shortest found (the search had to prune, so maybe not the shortest)"
+    lines = [f"Route to {kind} {route.target!r}: {len(route.choices)} choice(s), seed {route.seed}; {how}.", ""]
+    cmd = ["dayjob", "play", "--plain"] + (["--story", str(root)] if root else []) + (["--short"] if route.short else [])
+    cmd += ["--seed", route.seed] + (["--choices", ",".join(route.choices)] if route.choices else [])
+    lines.append("  " + " ".join(shlex.quote(c) for c in cmd))
+    lines.append("")
+    game = Game(story, route.seed, short=route.short, keep_undo=False)
+    for n, cid in enumerate(route.choices, 1):
+        tag = {"appointment": " (appointment)", "interruption": " (interruption)"}.get(game.arrival, "")
+        lines.append(f"  {n:>3}. {format_time(game.clock)} {game.scene_id}{tag}: {cid}")
+        game.choose(cid)
+    where = f"ending {game.state.ending!r}" if game.ended else f"scene {game.scene_id!r}"
+    lines.append(f"       {format_time(game.clock)} {where}")
+    return "\n".join(lines)
