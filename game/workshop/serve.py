@@ -98,7 +98,12 @@ def _session_class():
             if pid is None or self.returncode is not None:
                 return
             try:
-                os.killpg(pid, sig)
+                if hasattr(os, "killpg"):
+                    os.killpg(pid, sig)  # the game and anything it started
+                elif sig == signal.SIGTERM:
+                    self._process.terminate()
+                else:
+                    self._process.kill()
             except (ProcessLookupError, PermissionError):
                 pass
 
@@ -113,7 +118,8 @@ def _session_class():
                     await asyncio.wait_for(self.send_meta({"type": "quit"}), 1.0)
                 except (TimeoutError, OSError, RuntimeError, AssertionError):
                     pass
-            for grace, sig in ((QUIT_GRACE, signal.SIGTERM), (TERM_GRACE, signal.SIGKILL), (None, None)):
+            for grace, sig in ((QUIT_GRACE, signal.SIGTERM), (TERM_GRACE, getattr(signal, "SIGKILL", signal.SIGTERM)),
+                               (None, None)):
                 try:
                     await asyncio.wait_for(process.wait(), grace)
                     break
