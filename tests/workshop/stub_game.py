@@ -19,12 +19,11 @@ from game.workshop.results import write_result
 
 
 class StubGame(App):
-    def __init__(self, story: Path, seed: str, results: Path, crash_after: int | None, hang: bool):
+    def __init__(self, story: Path, seed: str, results: Path, crash_after: int | None):
         super().__init__()
         self.game = Game(load_story(story), seed)
         self.results = results
         self.crash_after = crash_after
-        self.hang = hang
         self.presses = 0
 
     def compose(self) -> ComposeResult:
@@ -75,7 +74,7 @@ def main() -> None:
         sys.stdout.flush()
         while True:
             time.sleep(3600)
-    StubGame(Path(story), seed, Path(results), crash_after, hang).run()
+    StubGame(Path(story), seed, Path(results), crash_after).run()
 
 
 if __name__ == "__main__":
