@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     _play_options(parser)
     parser.add_argument("--projector", action="store_true", help="large, high-contrast theme for a room")
     parser.add_argument("--no-save", action="store_true", help="do not read or write the autosave")
+    parser.add_argument("--watch", action="store_true", help="reload the story when its files change (for writers)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("play", help="play a day (the TUI, or --plain for line-by-line)")
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--choices", metavar="ID,ID,...", help="replay these choice ids, then stop")
     p.add_argument("--projector", action="store_true", help="large, high-contrast theme for a room")
     p.add_argument("--no-save", action="store_true", help="do not read or write the autosave")
+    p.add_argument("--watch", action="store_true", help="reload the story when its files change (for writers)")
 
     p = sub.add_parser("check", help="check a story: every problem as path:line:col: message")
     p.add_argument("dir", nargs="?", type=Path, help="story folder")

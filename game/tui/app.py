@@ -35,7 +35,7 @@ class DayJobApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     # classes on the screen, so the .tcss can fold the layout as the window shrinks
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (44, "-narrow"), (72, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
 
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -49,7 +49,7 @@ class DayJobApp(App[int]):
         super().__init__()
         self.options = options or TuiOptions()
         self.session: Session | None = None
-        self._watched: dict[Path, float] = {}
+        self._watched: dict[Path, tuple[int, int]] = {}
         self._watch_timer = None
         for theme in THEMES.values():
             self.register_theme(theme)
@@ -305,13 +305,15 @@ class DayJobApp(App[int]):
                 yield command
 
 
-def _mtimes(paths: list[Path]) -> dict[Path, float]:
+def _mtimes(paths: list[Path]) -> dict[Path, tuple[int, int]]:
+    """What changes when a writer saves a file: its time and its size (a file added or gone shows too)."""
     out = {}
     for path in paths:
         try:
-            out[path] = path.stat().st_mtime
+            st = path.stat()
+            out[path] = (st.st_mtime_ns, st.st_size)
         except OSError:
-            out[path] = -1.0
+            out[path] = (-1, -1)
     return out
 
 

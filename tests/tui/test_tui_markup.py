@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import OptionList, Static
-from tui_helpers import ready, screen_text
+from tui_helpers import ready, screen_text, widget_text
 
 from game.tui.screens.report import ReportScreen
 from game.tui.screens.scene import SceneScreen
@@ -56,7 +56,7 @@ async def test_story_markup_is_shown_as_written_and_runs_nothing(build):
         report = screen_text(app)
         assert f"[/] The end {QUIT_ACTION}" in report
         whole = " ".join(str(w.render()) for w in app.screen.query(Static))
-        assert "[red]Energy[/]" in whole
+        assert "[red]Energy[/]" in widget_text(app.screen.query_one("#stat-bars"))
         assert f"Debrief {QUIT_ACTION}?" in whole
         assert f"Ending text [/] with {LINK} and {QUIT_ACTION}." in whole
         await pilot.click("#ending-title", offset=(len("[/] The end [@click=app.quit]"), 0))

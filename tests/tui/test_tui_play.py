@@ -116,7 +116,7 @@ class TestAnnouncements:
             await pilot.press("1")
             await pilot.pause()
             assert app.game.arrival == "interruption"
-            assert "An interruption." in str(banner.render())
+            assert "Interrupted." in str(banner.render())
             assert "+15 min" in screen_text(app)
             await pilot.press("1")
             await pilot.pause()
@@ -170,7 +170,7 @@ class TestSaves:
         assert len(saves) == 1
         assert json.loads(saves[0].read_text())["state"] == before["state"]
 
-        again = build(seed="another-seed")
+        again = build(seed=None)
         async with again.run_test(size=(80, 24)) as pilot:
             await ready(pilot)
             menu = again.screen.query_one("#menu", OptionList)
@@ -183,6 +183,21 @@ class TestSaves:
             await pilot.press("1")
             await pilot.pause()
             assert again.game.arrival == "back" and again.game.scene_id == "desk"
+
+    async def test_an_explicit_seed_starts_that_day_even_when_a_save_exists(self, build):
+        app = build()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_day(pilot)
+            await pilot.press("1")
+            await pilot.pause()
+        again = build(seed="workshop")
+        async with again.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            menu = again.screen.query_one("#menu", OptionList)
+            assert "Continue" in str(menu.get_option_at_index(0).prompt)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert again.game.seed == "workshop" and again.game.scene_id == "arrive"
 
     async def test_a_damaged_save_is_moved_aside_with_a_one_line_notice(self, build, save_dir):
         app = build()
@@ -212,7 +227,7 @@ class TestSaves:
             await pilot.pause()
         (save,) = save_dir.glob("day-*.json")
         save.write_bytes(b"\x00\xff garbage")
-        again = build()
+        again = build(seed=None)
         async with again.run_test(size=(80, 24)) as pilot:
             await ready(pilot)
             assert "could not be read" in str(again.screen.query_one("#title-notice", Static).render())

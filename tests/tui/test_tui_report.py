@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
 from tui_helpers import ready, widget_text
 
 from game.tui.screens.report import ReportScreen
@@ -18,7 +17,7 @@ async def play_whole_day(pilot) -> None:
 
 
 def shown(app, selector: str) -> str:
-    return widget_text(app.screen.query_one(selector, Static)).strip()
+    return widget_text(app.screen.query_one(selector)).strip()
 
 
 async def test_report_reveals_stats_minutes_beside_surveys_timeline_share_line_and_debrief(build):

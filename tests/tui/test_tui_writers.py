@@ -95,6 +95,20 @@ class TestReload:
             assert any("standup" in n.message for n in app._notifications)
 
 
+    async def test_watch_reloads_when_a_story_file_changes(self, build, editable_story):
+        story = editable_story("office")
+        app = build(story, watch=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_day(pilot)
+            scenes = story / "scenes" / "day.yaml"
+            scenes.write_text(scenes.read_text().replace("You arrive at the office.", "You arrive, late, at the office."))
+            app._check_files()  # what the once-a-second timer does
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert "You arrive, late, at the office." in screen_text(app)
+
+
 class TestPlayFromHere:
     async def test_from_and_set_start_the_day_there_without_touching_the_save(self, build, save_dir):
         app = build(from_scene="standup", presets={"energy": "9"}, reveal=True)

@@ -49,7 +49,7 @@ class ProblemsScreen(ModalScreen[None]):
             place = literal(f"{p.path}:{p.line}:{p.col}:").stylize("bold")
             tag = Content.styled(" warning:", "$warning") if p.severity == "warning" else Content("")
             lines.append(Content.assemble(place, tag, " ", literal(p.message)))
-        return Content("\n").join(lines)
+        return Content("\n\n").join(lines)
 
     def on_mount(self) -> None:
         self.query_one("#problems-scroll").focus()

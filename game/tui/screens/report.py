@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from game.tui.storytext import literal, paragraphs
-from game.tui.widgets.charts import minutes_chart, reference_scale, stat_bars
+from game.tui.widgets.charts import MinutesChart, StatBars, reference_scale
 from game.tui.widgets.day_header import DayHeader
 from game.tui.widgets.hanging import Hanging, Stack
 
@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 
     from game.engine.report import Report
     from game.tui.app import DayJobApp
-
-MEASURE = 70  # the report's text column, in cells
-
 
 def timeline_content(report: Report) -> Visual:
     """Each choice of the day at its time: the scene (and what kind), then what you chose."""
@@ -90,9 +87,9 @@ class ReportScreen(Screen):
                 yield Static("How you ended the day", classes="section")
                 yield Static(Content.styled("The stats the game kept hidden while you played.", "$foreground-muted"),
                              classes="section-note")
-                yield Static(stat_bars(r.stats, width=MEASURE - 4), id="stat-bars", classes="chart")
+                yield StatBars(r.stats, id="stat-bars", classes="chart")
                 yield Static("Where the minutes went", classes="section")
-                yield Static(minutes_chart(r, width=MEASURE - 4), id="minutes-chart", classes="chart")
+                yield MinutesChart(r, id="minutes-chart", classes="chart")
                 note = reference_note(r)
                 if note is not None:
                     yield Static(note, classes="section-note")

@@ -33,8 +33,7 @@ def arrival_banner(game: Game) -> Content | None:
                                     f": you're {late} minutes late. ")
         return Content.assemble((" \u25b6 ", "bold"), (f"{hhmm(at)} ", "bold"), title, " is starting. ")
     if arrival == "interruption":
-        return Content.assemble((" ! ", "bold"), ("An interruption. ", "bold"),
-                                "It pulls you away from what you were doing; you'll get back to it. ")
+        return Content.assemble((" ! ", "bold"), ("Interrupted. ", "bold"), "You'll get back to what you were doing. ")
     if arrival == "back":
         return Content.assemble((" \u21a9 ", "bold"), "Back to what you were doing. ")
     return None

@@ -43,6 +43,10 @@ class TitleScreen(Screen):
             return isinstance(self.focused, Input)
         return True
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._asked_for_seed = True  # until the first time the menu is shown
+
     def compose(self) -> ComposeResult:
         with Vertical(id="title-page"):
             yield Static(id="title")
@@ -101,6 +105,9 @@ class TitleScreen(Screen):
         options.append(Option("Quit", id="quit"))
         menu.set_options(options)
         menu.highlighted = 0  # Enter continues a saved day, else starts a new one
+        if self._asked_for_seed and session.options.seed:  # `--seed X` asks for that day, not yesterday's
+            menu.highlighted = next(i for i, o in enumerate(options) if o.id == "new")
+        self._asked_for_seed = False
         menu.display = True
         self.query_one("#seed-row").display = True
         self.query_one("#seed-hint").display = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.content import Content
+from textual.widget import Widget
 
 from game.tui.storytext import bar_content, literal, minutes_text
 
@@ -83,3 +84,29 @@ def minutes_chart(report: Report, width: int = 70) -> Content:
         tail += ["  ", " " * bar_w, (f" {minutes_text(ref_total)}", "$foreground-muted")]
     rows.append(Content.assemble(*tail))
     return Content("\n").join(rows)
+
+
+class StatBars(Widget):
+    """The hidden stats, as bars that fit the width they are given."""
+
+    DEFAULT_CSS = "StatBars { height: auto; }"
+
+    def __init__(self, stats: list[StatLine], *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.stats = stats
+
+    def render(self) -> Content:
+        return stat_bars(self.stats, width=max(20, self.content_size.width or 40))
+
+
+class MinutesChart(Widget):
+    """Minutes per category beside the survey figures, fitted to the width it is given."""
+
+    DEFAULT_CSS = "MinutesChart { height: auto; }"
+
+    def __init__(self, report: Report, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.report = report
+
+    def render(self) -> Content:
+        return minutes_chart(self.report, width=max(30, self.content_size.width or 66))
