@@ -72,8 +72,13 @@ class Bounds:
             if kind == "stat":
                 lo, hi = self.stats[name]
                 dmin, dmax = self.limits.get(name, (lo, hi))
-                extra = "" if (lo, hi) == (dmin, dmax) else f" (declared {dmin}..{dmax}; no effect moves it further)"
-                parts.append(f"{name} is {lo}..{hi}{extra}" if lo != hi else f"{name} is always {lo}{extra}")
+                if lo == hi and (dmin, dmax) != (lo, hi):
+                    parts.append(f"{name} is always {lo}: no effect changes it")
+                elif (lo, hi) == (dmin, dmax):
+                    parts.append(f"{name} is {lo}..{hi}")
+                else:
+                    why = "no effect raises it" if hi < dmax else "no effect lowers it"
+                    parts.append(f"{name} is {lo}..{hi}: {why}")
             elif kind == "flag":
                 if self.flags.get(name) == frozenset({False}):
                     parts.append(f"{name} is never set to true")

@@ -99,8 +99,9 @@ def _dead_ends(story: Story, a: StoryAnalysis) -> list[Problem]:
     for sid, why in a.links.dead_ends.items():
         scene = story.scenes[sid]
         then = "ends the day" if sid == story.hub else f"goes to {story.hub!r}"
+        fix = "no `if` and no `once`" if "`once`" in why else "no `if`"
         out.append(_warn(scene.where, f"scene {sid!r} has no unconditional way out: {why}; the player would only "
-                                      f"get \u201cCarry on\u201d, which {then} (give one choice no `if`)"))
+                                      f"get \u201cCarry on\u201d, which {then} (give one choice {fix})"))
     return out
 
 

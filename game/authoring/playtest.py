@@ -23,6 +23,7 @@ from game.engine.expr import format_time
 
 MAX_CHOICES = 500  # a day longer than this is stuck in a loop
 MAX_FAILURES_KEPT = 20
+TEXT_FAILURES = 5  # failures shown in the text report
 
 _story: Story | None = None  # the story a worker plays, loaded once per process
 _story_key: tuple | None = None
@@ -302,9 +303,16 @@ def report_text(story: Story, data: dict) -> str:
     else:
         counts = ", ".join(f"{v:,} {k}{'s' if v != 1 and k == 'crash' else ''}" for k, v in fails["count"].items())
         out.append(f"PROBLEMS: {counts}")
-        for f in fails["first"]:
+        for f in fails["first"][:TEXT_FAILURES]:
             out.append(f"  day {f['day']} (seed {f['seed']}), {f['kind']} at scene {f['scene']!r}: {f['message']}")
-            out.append(f"    replay: {f['replay']}")
+            replay = f["replay"]
+            if len(f["choices"]) > 40:  # a loop: the start of it says enough; JSON has it whole
+                head = ",".join(f["choices"][:40])
+                replay = replay[: replay.index("--choices")] + f"--choices {head},... " \
+                    f"({len(f['choices']) - 40} more; --format json gives the whole command)"
+            out.append(f"    replay: {replay}")
+        if len(fails["first"]) > TEXT_FAILURES:
+            out.append(f"  ... (--format json lists the first {len(fails['first'])})")
     return "\n".join(out)
 
 

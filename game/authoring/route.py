@@ -501,7 +501,8 @@ def route_text(story: Story, route: Route, root=None) -> str:
     import shlex
 
     kind = "ending" if route.target in story.ending_ids else "scene"
-    how = "the shortest" if route.shortest else "the shortest found (the search had to prune, so maybe not the shortest)"
+    how = ("no shorter route exists with this seed" if route.shortest
+           else "the shortest found (the search had to prune, so a shorter one may exist)")
     lines = [f"Route to {kind} {route.target!r}: {len(route.choices)} choice(s), seed {route.seed}; {how}.", ""]
     cmd = ["dayjob", "play", "--plain"] + (["--story", str(root)] if root else []) + (["--short"] if route.short else [])
     cmd += ["--seed", route.seed] + (["--choices", ",".join(route.choices)] if route.choices else [])

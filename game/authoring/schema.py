@@ -1,0 +1,159 @@
+"""`dayjob schema`: one JSON Schema (2020-12) for every story file, from the engine's pydantic models.
+
+Editors with the YAML language server read the `# yaml-language-server: $schema=...`
+line at the top of each story file and then complete keys, show these descriptions
+on hover and underline mistakes. The schema keeps to keywords that draft-07 tools
+also understand (`if`/`then`/`else`, `$ref` into `$defs`), since most editors
+validate YAML with a draft-07 engine.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from game.engine import model as m
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "story.schema.json"
+
+_TIME = 'a time of day in quotes, "HH:MM" (24-hour), like "09:30"'
+_COND = ("a condition: numbers, true/false, \"HH:MM\" times, stat and flag names, `clock`, "
+         "`visited(\"scene\")`, `and` `or` `not`, comparisons, `+` `-`, parentheses; e.g. `energy >= 3 and not cluster_fixed`")
+
+MODELS = {
+    "Manifest": "story.yaml: the day's title, clock, categories, stats, flags, words and endings.",
+    "SceneFile": "A scene file (scenes/*.yaml): any number of scenes under `scenes:`.",
+    "StatDef": "A hidden stat: a whole number kept between min and max, shown in the end-of-day report.",
+    "Clock": "When the day starts and ends.",
+    "EndingDef": "An ending. When the day ends, the first ending whose `if` holds is chosen; the last has no `if`.",
+    "ShortDay": "The short workshop day (`dayjob --short`): where it starts, its clock, what is already set.",
+    "Reference": "Survey figures shown beside the player's minutes in the report.",
+    "SceneDef": "A scene: text, variants and choices. With `at` it is an appointment; with `interrupt` an interruption.",
+    "ChoiceDef": "A choice the player can take: its minutes, effects and flags, and where it goes.",
+    "Branch": "One conditional destination: the first branch whose `if` holds is taken; the last has no `if`.",
+    "Variant": "An extra paragraph shown after the scene's text when its `if` holds.",
+    "Interrupt": "Makes the scene an interruption: after each choice it may break in, with this chance, when its `if` holds.",
+}
+
+FIELDS = {
+    ("Manifest", "version"): "The story format version; 1.",
+    ("Manifest", "title"): "The game's title, shown on the title screen and the report.",
+    ("Manifest", "subtitle"): "A line under the title.",
+    ("Manifest", "start"): "The id of the first scene of the day.",
+    ("Manifest", "hub"): "The scene the day returns to: where `back` goes when nothing is on hold, and where "
+                         "\u201cCarry on\u201d leads from a scene with no available choice. Defaults to `start`.",
+    ("Manifest", "clock"): "When the day starts and ends; at `end` the day is over and an ending is chosen.",
+    ("Manifest", "categories"): "Where minutes are counted (meetings, focus, ...). A scene's `category` defaults to the first.",
+    ("Manifest", "category_labels"): "How each category is named in the report, e.g. `focus: Focused work`.",
+    ("Manifest", "stats"): "Hidden stats, by name: {start, min, max, label}. Choices change them with `effects`.",
+    ("Manifest", "flags"): "Flag names: true/false, false at the start. Choices set them with `set`; conditions read them.",
+    ("Manifest", "words"): "Words by name, with their starting text. Text inserts them as {name}; choices change them with `set`.",
+    ("Manifest", "endings"): "The endings, in order: the first whose `if` holds when the day ends is chosen.",
+    ("Manifest", "credits"): "Credits and sources, shown from the title screen and the report.",
+    ("Manifest", "reference"): "Survey minutes per category, shown beside the player's in the report.",
+    ("Manifest", "short"): "The short workshop day.",
+    ("StatDef", "start"): "The value at the start of the day.",
+    ("StatDef", "min"): "The lowest value; effects are clamped to it. Default 0.",
+    ("StatDef", "max"): "The highest value; effects are clamped to it. Default 10.",
+    ("StatDef", "label"): "The name shown in the report (default: the stat's name, capitalised).",
+    ("Clock", "start"): f"When the day starts: {_TIME}.",
+    ("Clock", "end"): f"When the day ends: {_TIME}.",
+    ("EndingDef", "id"): "The ending's id: letters, digits and _, starting with a letter. `goto` may name it.",
+    ("EndingDef", "if"): f"When this ending is chosen; {_COND}. The last ending has no `if`.",
+    ("EndingDef", "title"): "The ending's title. May insert {words}.",
+    ("EndingDef", "text"): "The ending's text. May insert {words}.",
+    ("EndingDef", "debrief"): "Questions for the workshop debrief, shown with this ending.",
+    ("ShortDay", "start"): "The scene the short day starts at (default: the story's `start`).",
+    ("ShortDay", "clock"): "The short day's clock (default: the story's).",
+    ("ShortDay", "set"): "Flags (true/false) and words (text) already set when the short day starts.",
+    ("ShortDay", "effects"): "Changes to stats at the start of the short day, e.g. `energy: -2`.",
+    ("Reference", "label"): "The column heading for the figures in the report.",
+    ("Reference", "source"): "Where the figures come from.",
+    ("Reference", "minutes"): "Minutes per category.",
+    ("SceneFile", "version"): "The story format version; 1.",
+    ("SceneFile", "scenes"): "Scenes by id (letters, digits and _, starting with a letter).",
+    ("SceneDef", "title"): "The scene's title. May insert {words}.",
+    ("SceneDef", "at"): f"Makes the scene an appointment, taken once as soon as the clock reaches it: {_TIME}.",
+    ("SceneDef", "category"): "Where the minutes of this scene's choices are counted (default: the first category).",
+    ("SceneDef", "text"): "The scene's text. Blank lines separate paragraphs; {word} inserts a word; {{ and }} are literal braces.",
+    ("SceneDef", "variants"): "Extra paragraphs, each shown when its `if` holds.",
+    ("SceneDef", "choices"): "The choices, in the order shown. At least one.",
+    ("SceneDef", "interrupt"): "Makes the scene an interruption: {chance, if, repeat}.",
+    ("ChoiceDef", "id"): "A stable id, unique in the scene: saves, replays, routes and the debrief use it.",
+    ("ChoiceDef", "text"): "What the player reads. May insert {words}.",
+    ("ChoiceDef", "if"): f"Shown only when this holds; {_COND}.",
+    ("ChoiceDef", "locked"): "When `if` does not hold, show the choice greyed out with this reason instead of hiding it.",
+    ("ChoiceDef", "minutes"): "How long it takes; the clock moves on by this much. Default 0.",
+    ("ChoiceDef", "effects"): "Stat changes, e.g. `{energy: -1, trust: +2}`; clamped to each stat's min and max.",
+    ("ChoiceDef", "set"): "Flags (true/false) and words (text) to set, e.g. `{cluster_fixed: true, lead: Priya}`.",
+    ("ChoiceDef", "once"): "Gone from this scene once taken.",
+    ("ChoiceDef", "goto"): "Where it leads: a scene id, `back` (resume what an appointment or interruption put on hold), "
+                           "`end` (end the day now), an ending id, or a list of {if, to} branches.",
+    ("ChoiceDef", "category"): "Count this choice's minutes here instead of the scene's category.",
+    ("Branch", "if"): f"Take this branch when it holds; {_COND}. The last branch has none.",
+    ("Branch", "to"): "A scene id, `back`, `end` or an ending id.",
+    ("Variant", "if"): f"Show the paragraph when this holds; {_COND}.",
+    ("Variant", "text"): "The paragraph. May insert {words}.",
+    ("Interrupt", "chance"): "The chance (0 to 1) it breaks in after each choice while its `if` holds, e.g. 0.3.",
+    ("Interrupt", "if"): f"When it may break in; {_COND}.",
+    ("Interrupt", "repeat"): "Whether it can happen more than once a day. Default false.",
+}
+
+_FLAG_OR_WORD = {"type": ["boolean", "string"],
+                 "description": "true/false for a flag, text for a word."}
+_ID_NAMES = {"pattern": m.ID}
+
+
+def build_schema() -> dict:
+    """The schema as a dict: the manifest or a scene file, told apart by the `scenes` key."""
+    defs: dict = {}
+    for model in (m.Manifest, m.SceneFile):
+        part = model.model_json_schema(by_alias=True, ref_template="#/$defs/{model}", mode="validation")
+        defs.update(part.pop("$defs", {}))
+        defs[model.__name__] = part
+    for name, schema in defs.items():
+        schema.pop("title", None)
+        if name in MODELS:
+            schema["description"] = MODELS[name]
+        for field, prop in schema.get("properties", {}).items():
+            prop.pop("title", None)
+            text = FIELDS.get((name, field))
+            if text:
+                prop["description"] = text
+    # the loader accepts only these shapes; say so where pydantic says "anything"
+    for owner in ("ChoiceDef", "ShortDay"):
+        defs[owner]["properties"]["set"]["additionalProperties"] = _FLAG_OR_WORD
+    defs["SceneFile"]["properties"]["scenes"]["propertyNames"] = _ID_NAMES
+    for key in ("stats", "words", "category_labels"):
+        defs["Manifest"]["properties"][key]["propertyNames"] = _ID_NAMES
+    defs["ChoiceDef"]["properties"]["goto"]["examples"] = ["desk", "back", "end"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Day Job story file",
+        "description": "A Day Job story file: the manifest (story.yaml) or a scene file (scenes/*.yaml). "
+                       "See docs/writing.md.",
+        "if": {"type": "object", "required": ["scenes"]},
+        "then": {"$ref": "#/$defs/SceneFile"},
+        "else": {"$ref": "#/$defs/Manifest"},
+        "$defs": {k: defs[k] for k in sorted(defs)},
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def run_schema(args) -> int:
+    text = schema_text()
+    out = getattr(args, "out", None)
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"dayjob schema: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
