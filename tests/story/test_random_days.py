@@ -1,0 +1,148 @@
+"""Thousands of seeded random days of the shipped story (and of its short day), plus scripted players.
+
+Random days choose uniformly among the available choices with `random.Random(i)`; the engine's own
+interruptions are seeded by the day's seed, so every run of this file plays exactly the same days.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from game.engine import load_story
+from tests.story.sim import SENSIBLE, SENSIBLE_HUB, WORKAHOLIC, WORKAHOLIC_HUB, scripted_day, summarise
+
+FULL_DAYS = 3000
+SHORT_DAYS = 1500
+# scenes that can only happen after noon, so never in the short day (which ends at 12:00)
+AFTERNOON = {"lunch", "afternoon_slump", "alignment_sync", "recruiter", "vlog_posted", "drift_alert",
+             "restart_updates", "staging_storm", "stakeholder_sync", "stakeholder_sync_after"}
+
+
+@pytest.fixture(scope="module")
+def story():
+    return load_story(None)
+
+
+@pytest.fixture(scope="module")
+def full(story):
+    return summarise(story, FULL_DAYS)
+
+
+@pytest.fixture(scope="module")
+def short(story):
+    return summarise(story, SHORT_DAYS, short=True)
+
+
+def share(summary, ending_id: str) -> float:
+    return summary.endings[ending_id] / summary.days
+
+
+# -- the full day ------------------------------------------------------------------------------------
+
+
+def test_every_scene_is_reached(story, full):
+    assert set(story.scenes) - set(full.scenes) == set()
+
+
+def test_every_ending_is_reached(story, full):
+    assert {e.id for e in story.endings} - set(full.endings) == set()
+
+
+def test_no_day_dead_ends(full):
+    assert full.dead_ends == 0  # nobody was ever offered the synthetic "_carry_on"
+
+
+def test_each_ending_takes_between_1_and_50_percent(story, full):
+    for e in story.endings:
+        assert 0.01 <= share(full, e.id) <= 0.50, (e.id, share(full, e.id))
+
+
+def test_endings_are_spread_out(story, full):
+    """The design goal, tighter than the brief: no ending above 30% or below 3% of random days."""
+    for e in story.endings:
+        assert 0.03 <= share(full, e.id) <= 0.30, (e.id, share(full, e.id))
+
+
+def test_a_random_day_lands_near_the_survey_figures(story, full):
+    reference = story.reference["minutes"]
+    for category, ref in reference.items():
+        mean = full.minutes[category] / full.days
+        assert abs(mean - ref) <= max(15, 0.35 * ref), (category, round(mean), ref)
+
+
+def test_a_playthrough_takes_25_to_45_choices(full):
+    choices = sorted(full.choices)
+    assert 30 <= statistics.median(choices) <= 36
+    inside = sum(25 <= n <= 45 for n in choices) / len(choices)
+    assert inside >= 0.9, inside
+
+
+# -- the short day --------------------------------------------------------------------------------------
+
+
+def test_short_day_reaches_every_morning_scene(story, short):
+    assert set(story.scenes) - AFTERNOON - set(short.scenes) == set()
+    assert not AFTERNOON & set(short.scenes)
+
+
+def test_short_day_never_dead_ends(short):
+    assert short.dead_ends == 0
+
+
+def test_short_day_reaches_several_endings(story, short):
+    reached = [e.id for e in story.endings if share(short, e.id) >= 0.01]
+    assert len(reached) >= 7, dict(short.endings)
+    for e in story.endings:
+        assert share(short, e.id) <= 0.50, (e.id, share(short, e.id))
+
+
+def test_short_day_is_about_a_dozen_choices(short):
+    assert 12 <= statistics.median(short.choices) <= 17
+    assert max(short.choices) <= 25
+
+
+# -- scripted players: endings follow from how you play ----------------------------------------------------
+
+TEAMS = ("startup", "bigco", "lab")
+DOMAINS = ("fraud", "recsys", "forecast")
+
+
+def play_all(story, prefs, hub, **kw):
+    return [scripted_day(prefs, hub, t, d, f"{t}-{d}-{k}", story=story, **kw)
+            for t in TEAMS for d in DOMAINS for k in range(3)]
+
+
+def test_a_sensible_day_does_not_burn_you_out(story):
+    """Lunch with the team, a walk in the slump, coffee when tired: never burnout, whatever the setting."""
+    for game in play_all(story, SENSIBLE, SENSIBLE_HUB):
+        assert game.state.ending not in ("burnout", "overdrive"), game.seed
+        assert 25 <= len(game.state.history) <= 45 or game.state.ending == "shipped_it"
+
+
+def test_skipping_lunch_and_pushing_through_burns_you_out(story):
+    for game in play_all(story, WORKAHOLIC, WORKAHOLIC_HUB, rest_below=0):
+        assert game.state.ending in ("burnout", "overdrive"), game.seed
+
+
+@pytest.mark.parametrize("hub, prefs, ending", [
+    (["promised_page", "page", "read_messages", "data", "model", "cluster_ticket", "support", "go_home"], {},
+     "documentation_hero"),
+    (["support", "cluster_ticket", "read_messages", "data", "page", "model", "go_home"],
+     {"cluster_fix": ["fix_it"], "standup": ["raise_blocker"], "standup_parking": ["offer_help"]}, "firefighter"),
+    (["model", "data", "go_home"], {}, "shipped_it"),
+    (["model", "data", "page", "go_home"],
+     {"model_loss": ["ask_lead", "debug"], "model_debug": ["read_labels"], "model_labels": ["to_lead"],
+      "model_drop": ["postmortem"]}, "quietly_dropped"),
+])
+def test_each_way_of_playing_has_its_ending(story, hub, prefs, ending):
+    for game in play_all(story, dict(SENSIBLE, **prefs), hub):
+        assert game.state.ending == ending, (game.seed, game.state.ending)
+
+
+def test_filming_a_glum_day_gives_the_vlog_you_never_post(story):
+    prefs = dict(SENSIBLE, alarm=["film_vlog"], standup=["promise_page"], inbox_stakeholder=["the_number"],
+                 stakeholder_sync=["optimistic"], clock_out=["log_off"])
+    endings = {g.state.ending for g in play_all(story, prefs, ["read_messages", "go_home"])}
+    assert "vlog_never_posted" in endings
