@@ -201,11 +201,20 @@ class Analyzer:
             return False
         for var, other, o in ((a, ib, op), (b, ia, _FLIP[op])):
             key = _var_key(var)
-            if key is not None:
-                lo, hi = _narrow(o, self._interval(var, env), other)
-                if lo > hi:
-                    return False
-                env[key] = (lo, hi)
+            if key is None:
+                continue
+            lo, hi = _narrow(o, self._interval(var, env), other)
+            holes = env.get(("!=",) + key, frozenset())
+            if o == "!=" and other[0] == other[1]:
+                holes = holes | {other[0]}  # an interval cannot hold a hole; remember it beside
+                env[("!=",) + key] = holes
+            while lo in holes:
+                lo += 1
+            while hi in holes:
+                hi -= 1
+            if lo > hi:
+                return False
+            env[key] = (lo, hi)
         return True
 
     def _compare_truths(self, op: str, a: tuple, b: tuple, env: dict) -> bool:

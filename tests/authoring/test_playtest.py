@@ -1,0 +1,153 @@
+"""`dayjob playtest`: random days by the real engine, their coverage and report; failures replay exactly."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shlex
+from types import SimpleNamespace
+
+from game.authoring import playtest
+from game.authoring.playtest import run_days, summarize
+from game.engine import Game, load_story
+
+from .conftest import FIXTURES, fixture
+
+
+def _report(name: str, n: int, jobs: int, seed: str = "t") -> dict:
+    story = load_story(FIXTURES / name)
+    tally = run_days(story, str(FIXTURES / name), n, seed, False, jobs)
+    return summarize(story, tally, n=n, seed=seed, short=False, root=str(FIXTURES / name))
+
+
+def test_report_covers_scenes_choices_and_endings():
+    data = _report("office", 600, jobs=1)
+    cov = data["coverage"]
+    assert (cov["scenes"]["reached"], cov["scenes"]["total"], cov["scenes"]["never"]) == (7, 7, [])
+    assert (cov["choices"]["reached"], cov["choices"]["total"]) == (16, 16)
+    assert (cov["endings"]["reached"], cov["endings"]["total"]) == (4, 4)
+    assert data["finished"] == 600 and data["failures"]["count"] == {}
+    assert sum(e["days"] for e in data["endings"].values()) == 600
+    assert abs(sum(e["share"] for e in data["endings"].values()) - 1) < 0.01
+    # the stats of the days that ended `exhausted` all meet its `if: energy <= 1`
+    assert data["endings"]["exhausted"]["stats"]["energy"]["max"] <= 1
+    assert data["endings"]["shipped"]["stats"]["energy"]["min"] >= 2
+    length = data["length"]
+    assert 1 <= length["min"] <= length["median"] <= length["max"]
+    assert set(data["minutes"]) == {"focus", "meetings", "messages", "break"}
+    assert data["minutes"]["meetings"] > 0  # every day has the 09:30 stand-up
+
+
+def test_never_reached_ones_are_listed_with_their_place():
+    data = _report("lint", 50, jobs=1)
+    never = {n["id"]: n["where"] for n in data["coverage"]["scenes"]["never"]}
+    assert never["orphan"] == "tests/authoring/fixtures/lint/scenes/desk.yaml:96:3"
+    assert {"orphan", "ghost", "late_ping"} <= set(never)
+    choices = {(c["scene"], c["id"]) for c in data["coverage"]["choices"]["never"]}
+    assert ("desk", "fly") in choices and ("desk", "squint") in choices
+
+
+def test_the_report_is_the_same_on_any_number_of_processes():
+    one = _report("office", 300, jobs=1, seed="same")
+    two = _report("office", 300, jobs=2, seed="same")
+    assert one == two
+
+
+def test_each_day_is_seeded_from_the_base_seed_and_its_number():
+    story = load_story(FIXTURES / "office")
+    tally = playtest.Tally()
+    playtest.play_day(story, "base-7", False, tally, 7)
+    again = playtest.Tally()
+    playtest.play_day(story, "base-7", False, again, 7)
+    assert tally.taken == again.taken and tally.endings == again.endings
+    whole = run_days(story, None, 8, "base", False, 1)
+    assert tally.taken - whole.taken == {}  # day 7 of the run is that very day
+
+
+def test_a_dead_end_exits_1_with_a_command_that_replays_it(dayjob):
+    code, out, _ = dayjob("playtest", fixture("deadend"), "-n", "40", "--jobs", "1")
+    assert code == 1
+    assert "dead end at scene 'stuck': no choice is available in scene 'stuck'" in out
+    replay = next(line.split("replay: ", 1)[1] for line in out.splitlines() if "replay: " in line)
+    args = shlex.split(replay)
+    assert args[:3] == ["dayjob", "play", "--plain"] and "--seed" in args and "--choices" in args
+    code, out, _ = dayjob(*args[1:])
+    assert code == 0
+    headers = re.findall(r"^== \d\d:\d\d \| (.*) ==$", out, re.M)
+    assert headers[-1] == "Stuck"
+    assert out.rsplit("Stuck ==", 1)[1].strip().endswith("1. Carry on (5 min)")
+
+
+def test_a_day_that_never_ends_is_reported(dayjob):
+    code, out, _ = dayjob("playtest", fixture("loop"), "-n", "3", "--jobs", "1")
+    assert code == 1
+    assert "too long at scene" in out and "did not end after 500 choices" in out
+    assert "--format json gives the whole command" in out
+
+
+def test_a_crash_exits_1_with_the_seed_and_the_choices(dayjob, monkeypatch):
+    class Fragile(Game):
+        def choose(self, choice_id):
+            if choice_id == "reply":
+                raise RuntimeError("the inbox exploded")
+            super().choose(choice_id)
+
+    monkeypatch.setattr(playtest, "Game", Fragile)
+    code, out, _ = dayjob("playtest", fixture("office"), "-n", "60", "--jobs", "1", "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert data["failures"]["count"]["crash"] >= 1
+    first = data["failures"]["first"][0]
+    assert first["kind"] == "crash" and first["message"] == "RuntimeError: the inbox exploded"
+    assert first["choices"][-1] == "reply"
+    assert first["replay"].endswith("--seed " + first["seed"] + " --choices " + ",".join(first["choices"]))
+
+
+def test_json_output_has_coverage_distribution_and_timing(dayjob):
+    code, out, err = dayjob("playtest", fixture("office"), "-n", "50", "--seed", "s", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["days"] == 50 and data["seed"] == "s"
+    assert set(data) >= {"coverage", "endings", "minutes", "length", "failures", "timing"}
+    assert data["timing"]["choices"] > 0 and data["timing"]["jobs"] >= 1
+    assert "playtest [" not in err  # no progress bar when stderr is not a terminal
+
+
+def test_text_report(dayjob):
+    code, out, _ = dayjob("playtest", fixture("office"), "-n", "200")
+    assert code == 0
+    assert out.startswith("Playtest of \u201cOffice Morning\u201d: 200 days, seeds playtest-0 .. playtest-199")
+    for heading in ("Coverage", "Endings (share of finished days", "Minutes per category (mean per day)",
+                    "Day length in choices: min "):
+        assert heading in out
+    assert "  scenes   7/7 reached (100%)" in out
+    assert "No crashes and no dead ends." in out
+
+
+def test_progress_bar_is_drawn_on_a_terminal(monkeypatch, capsys):
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    fake = Tty()
+    monkeypatch.setattr(playtest.sys, "stderr", fake)
+    args = SimpleNamespace(dir=FIXTURES / "office", story=None, n=120, seed="p", jobs=1, short=False, format="json")
+    assert playtest.run_playtest(args) == 0
+    assert "playtest [" in fake.getvalue() and "120/120 days" in fake.getvalue()
+    json.loads(capsys.readouterr().out)  # stdout stays pure JSON
+
+
+def test_short_day_playtest(dayjob):
+    code, out, _ = dayjob("playtest", fixture("office"), "-n", "30", "--short", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["short"] is True
+    assert data["coverage"]["scenes"]["days"]["arrive"] == 0  # the short day starts at the desk
+
+
+def test_usage_errors(dayjob, tmp_path):
+    assert dayjob("playtest", tmp_path / "nowhere")[0] == 2
+    assert dayjob("playtest", fixture("office"), "-n", "0")[0] == 2
+    assert dayjob("playtest", fixture("lint"), "--short")[0] == 2  # no short day there
+    code, _, err = dayjob("playtest", fixture("broken"))
+    assert code == 1 and "unknown name 'enrgy'" in err
