@@ -75,8 +75,10 @@ def errors(instance, schema: dict, root: dict | None = None, path: str = "$") ->
                 out += errors(value, schema["additionalProperties"], root, f"{path}.{key}")
     for sub in schema.get("allOf", []):
         out += errors(instance, sub, root, path)
-    if "anyOf" in schema and not any(not errors(instance, s, root, path) for s in schema["anyOf"]):
-        out.append(f"{path}: matches none of anyOf")
+    if "anyOf" in schema:
+        found = [errors(instance, s, root, path) for s in schema["anyOf"]]
+        if all(found):
+            out.append(f"{path}: matches none of anyOf ({'; '.join(e for f in found for e in f)})")
     if "oneOf" in schema and sum(not errors(instance, s, root, path) for s in schema["oneOf"]) != 1:
         out.append(f"{path}: must match exactly one of oneOf")
     if "if" in schema:
