@@ -163,11 +163,42 @@ def table(headers: list[str], rows: list[list]) -> str:
     return "\n".join(out)
 
 
+def runnable() -> int:
+    """Processes running or ready to run on this machine right now (this one included)."""
+    try:
+        for line in Path("/proc/stat").read_text().splitlines():
+            if line.startswith("procs_running"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def wait_quiet(max_wait: float = 20.0, busy_cores: int = 1) -> bool:
+    """Wait (up to max_wait s) until at most `busy_cores` processes are runnable for ~0.3 s.
+
+    The machines are shared: other sessions run tests in bursts. Starting each measured pair in
+    a lull keeps the two sides' conditions alike; it does not make absolute times trustworthy.
+    """
+    import time
+
+    deadline = time.monotonic() + max_wait
+    calm = 0
+    while time.monotonic() < deadline:
+        calm = calm + 1 if runnable() <= busy_cores else 0
+        if calm >= 3:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def child_env(**extra: str) -> dict[str, str]:
     """Environment for a measured child: the repo importable, no user saves touched."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.setdefault("DAYJOB_DATA", str(Path(tempfile.gettempdir()) / "dayjob-bench-data"))
     env.pop("PYTHONDEVMODE", None)
+    # an installed game has its bytecode cached, as textual's is: let the children write and use theirs
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(extra)
     return env

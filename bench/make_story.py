@@ -70,17 +70,19 @@ class Writer:
         self.files = (n + per_file - 1) // per_file
         self.n_appt = max(2, min(12, n // 100))
         self.n_intr = max(3, n // 100)
-        # each special scene takes two slots: itself and a follow-up that can go `back`
+        # each special scene takes two slots, itself and a follow-up that can go `back`: aligned pairs
+        # (2j + 2, 2j + 3), spread evenly, so small stories pack without gaps
+        pairs = (n - 2) // 2
+        used: set[int] = set()
         self.kind: dict[int, tuple[str, int]] = {}
-        taken = {0, 1}
         for kind, count, offset in (("appt", self.n_appt, 0.3), ("intr", self.n_intr, 0.7)):
             for k in range(count):
-                i = max(2, int((k + offset) * n / count))
-                while i in taken or i + 1 in taken or i + 1 >= n:
-                    i = i + 1 if i + 2 < n else 2
-                taken.update((i, i + 1))
-                self.kind[i] = (kind, k)
-                self.kind[i + 1] = (kind + "_after", k)
+                j = min(pairs - 1, int((k + offset) * pairs / count))
+                while j in used:
+                    j = (j + 1) % pairs
+                used.add(j)
+                self.kind[2 * j + 2] = (kind, k)
+                self.kind[2 * j + 3] = (kind + "_after", k)
         self.regular = [i for i in range(n) if i not in self.kind]
         self.next_regular = {a: b for a, b in zip(self.regular, self.regular[1:])}
         self.next_regular[self.regular[-1]] = 1  # the last ordinary scene leads to the hub
@@ -222,8 +224,9 @@ class Writer:
             out += self.block("text", 8, rng.randint(90, 200), self.word() if rng.random() < 0.5 else None)
         out.append("    choices:")
         if kind in ("appt", "intr"):
+            flag = GLOBAL_FLAGS[(k + (0 if kind == "appt" else self.n_appt)) % len(GLOBAL_FLAGS)]
             out += self.choice("engage", f"{self.label()} with {{lead}}", f"{self.sid(i + 1)}",
-                               minutes=rng.choice([10, 15, 20]), effects=self.effects())
+                               minutes=rng.choice([10, 15, 20]), effects=self.effects(), sets={flag: True})
             out += self.choice("brief", "Keep it short and get back", "back", minutes=5,
                                effects={"trust": -1}, category="messages")
             out += self.choice("deep", f"{self.label()} properly", "back", minutes=30,

@@ -1,0 +1,156 @@
+"""Choice latency in the TUI: key press to the next scene rendered, p50 and p95 over whole days.
+
+    python bench/bench_latency.py [--days 4] [--no-doc]
+
+The real app runs headless under Pilot (`App.run_test`, 100x36). Each day starts from the title
+screen ("n"); every choice is a digit key for a random available choice. For each press:
+
+* t0: just before `pilot.press(digit)`;
+* chosen: when `DayJobApp.choose` returned (engine step, autosave off, widgets updated);
+* rendered: the first frame Textual renders after that (the compositor update, encoded into the
+  bytes a terminal would get; `App._display` is wrapped, see bench/_tui_day.py).
+
+Latency = rendered - t0. The anchor, alternating day by day in separate processes, is a minimal
+Textual app whose digit keys replace a Static's text (about a scene's length) and a title,
+measured the same way: Textual's own floor for "key press to new text on screen".
+
+Target (design.md): under 50 ms from a choice to the next rendered scene.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common as c  # noqa: E402
+
+TARGET_MS = 50.0
+
+
+async def dayjob_day(seed: str) -> list[dict]:
+    from _tui_day import play_days
+
+    out = []
+
+    def on_choice(t_press, t_chosen, frames):
+        out.append({"chosen": t_chosen - t_press, "rendered": frames[0] - t_press, "settled": frames[-1] - t_press})
+
+    await play_days(1, seed, on_choice=on_choice)
+    return out
+
+
+async def anchor_presses(n: int, seed: str) -> list[dict]:
+    import random
+
+    from textual.app import App
+    from textual.widgets import Footer, Header, Static
+
+    from _tui_day import instrument, wait_until
+
+    rng = random.Random(seed)
+    texts = [" ".join(rng.choice(["the", "model", "data", "ticket", "loss", "again", "quietly", "breaks"])
+                      for _ in range(110)) for _ in range(8)]
+    done: list[float] = []
+
+    class Anchor(App):
+        BINDINGS = [(str(k), f"show({k})", f"Show {k}") for k in range(1, 4)]
+
+        def compose(self):
+            yield Header()
+            yield Static(id="title")
+            yield Static(id="text")
+            yield Footer()
+
+        def action_show(self, k: int) -> None:
+            self.query_one("#title", Static).update(f"Scene {len(done)} ({k})")
+            self.query_one("#text", Static).update(texts[(len(done) + k) % len(texts)])
+            done.append(time.perf_counter())
+
+    app = Anchor()
+    out = []
+    async with app.run_test(size=(100, 36)) as pilot:
+        frames = instrument(app)
+        await pilot.pause()
+        for _ in range(n):
+            n_frames, n_done = len(frames), len(done)
+            t0 = time.perf_counter()
+            await pilot.press(str(rng.randint(1, 3)))
+            await wait_until(pilot, lambda: len(done) > n_done and len(frames) > n_frames and frames[-1] > done[-1])
+            await pilot.pause()
+            after = [f for f in frames[n_frames:] if f >= done[-1]]
+            out.append({"chosen": done[-1] - t0, "rendered": after[0] - t0, "settled": after[-1] - t0})
+    return out
+
+
+def run_child(args: list[str]) -> list[dict]:
+    proc = subprocess.run([c.PYTHON, __file__, "--child", *args], cwd=c.ROOT, env=c.child_env(),
+                          capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(f"child {args} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout)
+
+
+def ms(values, q):
+    return c.percentile([v * 1e3 for v in values], q)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--days", type=int, default=4)
+    p.add_argument("--no-doc", action="store_true")
+    p.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child:
+        kind, seed = args.child
+        out = asyncio.run(dayjob_day(seed) if kind == "dayjob" else anchor_presses(40, seed))
+        print(json.dumps(out))
+        return 0
+    machine = c.machine_line()
+    res = {"dayjob": [], "anchor": []}
+    for d in range(args.days):
+        order = ("dayjob", "anchor") if d % 2 == 0 else ("anchor", "dayjob")
+        c.wait_quiet(10)
+        for kind in order:
+            got = run_child([kind, f"latency-{d}"])
+            res[kind].extend(got)
+            print(f"[latency] day {d + 1} {kind}: {len(got)} presses, p50 {ms([g['rendered'] for g in got], 50):.1f} ms, "
+                  f"p95 {ms([g['rendered'] for g in got], 95):.1f} ms", file=sys.stderr, flush=True)
+    rows = []
+    for kind, label in (("anchor", "minimal app: key → new text (anchor)"), ("dayjob", "`dayjob`: key → next scene")):
+        xs = res[kind]
+        rows.append([label, len(xs),
+                     f"{ms([x['chosen'] for x in xs], 50):.1f} ms", f"{ms([x['rendered'] for x in xs], 50):.1f} ms",
+                     f"{ms([x['rendered'] for x in xs], 95):.1f} ms", f"{ms([x['settled'] for x in xs], 95):.1f} ms",
+                     f"{max(x['rendered'] for x in xs) * 1e3:.1f} ms"])
+    d50 = ms([x["rendered"] for x in res["dayjob"]], 50)
+    d95 = ms([x["rendered"] for x in res["dayjob"]], 95)
+    a50 = ms([x["rendered"] for x in res["anchor"]], 50)
+    a95 = ms([x["rendered"] for x in res["anchor"]], 95)
+    body = [f"Measured {machine}.", "",
+            c.table(["", "presses", "p50 to handled", "p50 to first frame", "p95 to first frame",
+                     "p95 to last frame", "max"], rows), "",
+            f"Ratio to the anchor: p50 {d50 / a50:.2f}×, p95 {d95 / a95:.2f}×.", "",
+            f"{args.days} whole days of the shipped day (seeds `latency-0` …), alternating day by day with the anchor "
+            "in separate processes. The real app runs headless under Pilot at 100×36; a press is a digit for a "
+            "random available choice. \"Handled\" is when `DayJobApp.choose` returned (engine step and widget "
+            "updates); \"first frame\" is the first frame Textual rendered after that, encoded into the bytes a "
+            "terminal would receive (the headless driver writes nothing, so this leaves out only the write "
+            "itself); \"last frame\" is the last one before the app went idle. Textual batches refreshes at up to "
+            "60 frames a second, so a few milliseconds of each figure are its frame timer.", "",
+            f"Target: under {TARGET_MS:.0f} ms from a choice to the next rendered scene: p50 {d50:.1f} ms, "
+            f"p95 {d95:.1f} ms — {c.verdict(d95 < TARGET_MS)} (judged on p95)."]
+    text = "\n".join(body)
+    print(text)
+    if not args.no_doc:
+        c.update_section("latency", "Choice latency: key press to the next scene on screen", text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

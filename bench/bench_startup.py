@@ -1,0 +1,162 @@
+"""Start-up: process start to the first rendered frame of `dayjob`, against a minimal Textual app.
+
+    python bench/bench_startup.py [--pairs 15] [--no-doc]
+
+Method: each program runs under a pseudo-terminal of 120x40 (`pty.fork`, TERM=xterm-256color),
+exactly as a player starts it (`python -m game --no-save`, and `python bench/minimal_app.py`).
+The clock starts just before the fork. Textual first switches to the alternate screen and sets
+terminal modes; the first frame is the first write that positions the cursor and draws
+(`ESC [ row ; col H`) after the switch to the alternate screen. Its arrival on the pty's master
+side is the time to first frame. The child is then killed. For `dayjob` the run goes on until
+the title screen shows the story's title (the story loads in a worker after the first frame),
+recorded as "title ready". Pairs alternate which program goes first; each pair starts in a lull
+of the shared machine when one comes within a few seconds. Bytecode is cached for both (one
+warm-up run each), as it is for an installed game.
+
+Target (design.md): first frame within 1.15x of the minimal app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import sys
+import termios
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common as c  # noqa: E402
+
+TARGET = 1.15
+ALT_SCREEN = b"\x1b[?1049h"
+CUP = re.compile(rb"\x1b\[\d+;\d+H")
+TIMEOUT = 30.0
+
+
+def first_frame(cmd: list[str], env: dict, ready: bytes | None = None) -> tuple[float, float | None]:
+    """Seconds from fork to the first frame (and to `ready` appearing on screen, if given)."""
+    t0 = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        try:
+            os.chdir(c.ROOT)
+            os.execve(cmd[0], cmd, env)
+        finally:
+            os._exit(127)
+    try:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        buf = b""
+        t_first = None
+        t_ready = None
+        after_alt = -1
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            r, _, _ = select.select([fd], [], [], 0.5)
+            if not r:
+                continue
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            now = time.perf_counter()
+            buf += data
+            if after_alt < 0:
+                i = buf.find(ALT_SCREEN)
+                if i >= 0:
+                    after_alt = i + len(ALT_SCREEN)
+            if after_alt >= 0 and t_first is None and CUP.search(buf, after_alt):
+                t_first = now - t0
+                if ready is None:
+                    break
+            if t_first is not None and ready is not None and ready in buf:
+                t_ready = now - t0
+                break
+        if t_first is None:
+            raise SystemExit(f"no frame from {' '.join(cmd)} within {TIMEOUT:.0f} s; output began {buf[:400]!r}")
+        return t_first, t_ready
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--pairs", type=int, default=15)
+    p.add_argument("--no-doc", action="store_true")
+    args = p.parse_args(argv)
+    from game.engine import load_story
+    from game.tui.screens.title import spaced
+
+    title = spaced(load_story(None).title).encode()
+    env = c.child_env(TERM="xterm-256color", COLUMNS="120", LINES="40")
+    env.pop("NO_COLOR", None)
+    env.pop("TEXTUAL", None)
+    env["DAYJOB_DATA"] = str(Path(env["DAYJOB_DATA"]) / "startup")
+    sides = {
+        "dayjob": ([c.PYTHON, "-m", "game", "--no-save"], title),
+        "minimal": ([c.PYTHON, str(c.BENCH / "minimal_app.py")], None),
+    }
+    machine = c.machine_line()
+    for name, (cmd, ready) in sides.items():  # warm-up: bytecode caches, page cache
+        first_frame(cmd, env, ready)
+    res = {"dayjob": [], "minimal": [], "ready": []}
+    quiet = 0
+    for i in range(args.pairs):
+        quiet += c.wait_quiet(10)
+        order = ("dayjob", "minimal") if i % 2 == 0 else ("minimal", "dayjob")
+        for name in order:
+            cmd, ready = sides[name]
+            t, tr = first_frame(cmd, env, ready)
+            res[name].append(t)
+            if tr is not None:
+                res["ready"].append(tr)
+        print(f"[startup] pair {i + 1}: dayjob {res['dayjob'][-1] * 1e3:.0f} ms (title ready "
+              f"{res['ready'][-1] * 1e3:.0f} ms), minimal {res['minimal'][-1] * 1e3:.0f} ms", file=sys.stderr, flush=True)
+    ratios = [d / m for d, m in zip(res["dayjob"], res["minimal"])]
+    r_med = c.median(ratios)
+    r_of_meds = c.median(res["dayjob"]) / c.median(res["minimal"])
+    rows = [
+        ["minimal Textual app (anchor)", c.fmt_s(c.median(res["minimal"])), c.fmt_s(min(res["minimal"])),
+         c.fmt_s(c.percentile(res["minimal"], 90)), "1.00×"],
+        ["`dayjob`: first frame", c.fmt_s(c.median(res["dayjob"])), c.fmt_s(min(res["dayjob"])),
+         c.fmt_s(c.percentile(res["dayjob"], 90)), f"**{r_med:.2f}×**"],
+        ["`dayjob`: title ready (story loaded)", c.fmt_s(c.median(res["ready"])), c.fmt_s(min(res["ready"])),
+         c.fmt_s(c.percentile(res["ready"], 90)),
+         f"{c.median([r / m for r, m in zip(res['ready'], res['minimal'])]):.2f}×"],
+    ]
+    body = [f"Measured {machine}.", "",
+            f"{args.pairs} pairs, alternating which starts first ({quiet} of them started in a lull of the "
+            "shared machine).", "",
+            c.table(["program", "median", "min", "p90", "ratio to the anchor (median of pairs)"], rows), "",
+            f"Ratio of the medians: {r_of_meds:.2f}×; per-pair ratios ranged {min(ratios):.2f}–{max(ratios):.2f}×.",
+            "",
+            "Method: each program runs under a pseudo-terminal of 120×40 as a player starts it "
+            "(`python -m game --no-save`; `python bench/minimal_app.py`, Header + Static + Footer). "
+            "The clock starts just before the fork; the first frame is the first cursor-positioning write "
+            "(`ESC[row;colH`) after Textual switches to the alternate screen, as read on the pty's master "
+            "side; then the child is killed. `dayjob` draws its title screen at once and loads the story in "
+            "a worker; \"title ready\" is when the story's title appears on screen. Bytecode is cached for "
+            "both (one warm-up run each).", "",
+            f"Target: first frame within {TARGET}× of the minimal app: {r_med:.2f}× — {c.verdict(r_med <= TARGET)}."]
+    text = "\n".join(body)
+    print(text)
+    if not args.no_doc:
+        c.update_section("startup", "Start-up: process start to first frame", text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
