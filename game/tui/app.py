@@ -180,6 +180,7 @@ class DayJobApp(App[int]):
         if not session.undo():
             self.notify("Nothing to undo: this is the start of the day.", markup=False, timeout=3)
             return
+        self.notify(f"Took back your last choice. It is {self.game.clock_text} again.", markup=False, timeout=3)
         self._after_change()
 
     def _after_change(self, spent: int = 0) -> None:
@@ -211,6 +212,8 @@ class DayJobApp(App[int]):
             return
         game = self.game
         if game is None:
+            if isinstance(screen, (SceneScreen, ReportScreen)):  # the day did not survive the edit
+                self.show_title()
             return
         if isinstance(screen, SceneScreen) and not game.ended:
             screen.show_day()

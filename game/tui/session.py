@@ -133,14 +133,21 @@ class Session:
         story = load_story(self.root)
         story.machine
         notices: list[str] = []
-        if self.game is not None:
-            game = Game.from_snapshot(story, self.game.snapshot())
-            notices = list(game.notices)
-            self.game = game
+        saved = self.saved.game if self.saved is not None else None
+        game = self.game or saved
+        if game is not None:
+            try:
+                moved = Game.from_snapshot(story, game.snapshot())
+            except SaveError as exc:
+                moved = None
+                notices.append(f"The day could not carry over to the edited story ({one_line(exc)}); start a new day.")
+            else:
+                notices.extend(moved.notices)
+            if self.game is not None:
+                self.game = moved
+            if saved is not None:
+                self.saved = SavedDay(moved, moved.clock_text, moved.title, moved.ended) if moved else None
         self.story = story
-        if self.game is None and self.slot is not None:
-            self.read_save()
-            notices, self.notices = self.notices, []
         return notices
 
     def story_files(self) -> list[Path]:

@@ -112,7 +112,7 @@ class TestAnnouncements:
             await pilot.pause()
             assert app.game.arrival == "appointment"
             banner = app.screen.query_one("#arrival", Static)
-            assert banner.display and "Stand-up started at 09:30" in str(banner.render())
+            assert banner.display and "09:30 on your calendar: Stand-up. You're 5 minutes late." in str(banner.render())
             await pilot.press("1")
             await pilot.pause()
             assert app.game.arrival == "interruption"

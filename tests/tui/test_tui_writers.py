@@ -95,6 +95,22 @@ class TestReload:
             assert any("standup" in n.message for n in app._notifications)
 
 
+    async def test_reload_from_the_title_updates_the_day_offered_to_continue(self, build, editable_story):
+        story = editable_story("office")
+        app = build(story, save=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_day(pilot)
+            await pilot.press("1", "escape")
+            await pilot.pause()
+            scenes = story / "scenes" / "day.yaml"
+            scenes.write_text(scenes.read_text().replace("title: Your desk", "title: Your new desk"))
+            await reload(pilot)
+            menu = app.screen.query_one("#menu")
+            assert "Your new desk" in str(menu.get_option_at_index(0).prompt)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.game.story is app.session.story and "Your new desk" in screen_text(app)
+
     async def test_watch_reloads_when_a_story_file_changes(self, build, editable_story):
         story = editable_story("office")
         app = build(story, watch=True)

@@ -28,10 +28,10 @@ def arrival_banner(game: Game) -> Content | None:
     if arrival == "appointment":
         at = game.scene.at if game.scene is not None and game.scene.at is not None else game.clock
         late = game.clock - at
+        when = Content.assemble((" \u25b6 ", "bold"), (f"{hhmm(at)} on your calendar: ", "bold"), title)
         if late >= 5:
-            return Content.assemble((" \u25b6 ", "bold"), title, (f" started at {hhmm(at)}", "bold"),
-                                    f": you're {late} minutes late. ")
-        return Content.assemble((" \u25b6 ", "bold"), (f"{hhmm(at)} ", "bold"), title, " is starting. ")
+            return Content.assemble(when, f". You're {late} minutes late. ")
+        return Content.assemble(when, " is starting. ")
     if arrival == "interruption":
         return Content.assemble((" ! ", "bold"), ("Interrupted. ", "bold"), "You'll get back to what you were doing. ")
     if arrival == "back":
