@@ -301,7 +301,7 @@ def report_text(story: Story, data: dict) -> str:
     if not fails["count"]:
         out.append("No crashes and no dead ends.")
     else:
-        counts = ", ".join(f"{v:,} {k}{'s' if v != 1 and k == 'crash' else ''}" for k, v in fails["count"].items())
+        counts = ", ".join(f"{v:,} {_PLURALS[k][v != 1]}" for k, v in fails["count"].items())
         out.append(f"PROBLEMS: {counts}")
         for f in fails["first"][:TEXT_FAILURES]:
             out.append(f"  day {f['day']} (seed {f['seed']}), {f['kind']} at scene {f['scene']!r}: {f['message']}")
@@ -314,6 +314,10 @@ def report_text(story: Story, data: dict) -> str:
         if len(fails["first"]) > TEXT_FAILURES:
             out.append(f"  ... (--format json lists the first {len(fails['first'])})")
     return "\n".join(out)
+
+
+_PLURALS = {"crash": ("crash", "crashes"), "dead end": ("dead end", "dead ends"),
+            "too long": ("day too long", "days too long")}
 
 
 class _Bar:
