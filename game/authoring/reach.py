@@ -112,30 +112,18 @@ class StoryAnalysis:
                         out.add(target)
             links.edges[scene.id] = out
         # "Carry on" (the engine's way out of a dead end) goes to the hub, or ends the day from the hub
+        cyclic = None
         for scene in story.scenes.values():
             why = self.dead_end(scene, revisited=False)
             if why is None and any(ch.once for ch in scene.choices):
-                why = self.dead_end(scene, revisited=self._on_cycle(links, scene.id))
+                cyclic = _on_cycles(links, story.scenes) if cyclic is None else cyclic
+                why = self.dead_end(scene, revisited=scene.id in cyclic)
             if why is not None:
                 links.dead_ends[scene.id] = why
                 links.edges[scene.id].update(links.day_end if scene.id == story.hub else {story.hub})
         for ending in ending_ids:
             links.edges.setdefault(ending, set())
         return links
-
-    @staticmethod
-    def _on_cycle(links: Links, sid: str) -> bool:
-        seen: set[str] = set()
-        todo = list(links.edges.get(sid, ())) + sorted(links.appointments | links.interruptions)
-        while todo:
-            cur = todo.pop()
-            if cur == sid:
-                return True
-            if cur in seen:
-                continue
-            seen.add(cur)
-            todo.extend(links.edges.get(cur, ()))
-        return False
 
     def reachable(self, *, interruptions: bool = True) -> set[str]:
         """Scenes and endings some day can reach from the start (of the full or the short day)."""
@@ -157,3 +145,60 @@ class StoryAnalysis:
                     todo.extend(links.interruptions)
             todo.extend(links.edges.get(cur, ()))
         return seen
+
+
+_ANY = object()  # stands for "after any choice", where appointments and interruptions can start
+
+
+def _on_cycles(links: Links, scenes) -> set[str]:
+    """Scenes a day can come back to (Tarjan's strongly connected components, without recursion)."""
+    def succ(node):
+        if node is _ANY:
+            return sorted(links.appointments | links.interruptions)
+        return [*links.edges.get(node, ()), _ANY] if node in scenes else list(links.edges.get(node, ()))
+
+    index: dict = {}
+    low: dict = {}
+    on_stack: set = set()
+    stack: list = []
+    out: set[str] = set()
+    counter = 0
+    for root in [*scenes, _ANY]:
+        if root in index:
+            continue
+        work = [(root, iter(succ(root)))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, it = work[-1]
+            advanced = False
+            for nxt in it:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(succ(nxt))))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    component.append(top)
+                    if top is node:
+                        break
+                if len(component) > 1 or node in links.edges.get(node, ()):
+                    out.update(c for c in component if c is not _ANY)
+    return out
