@@ -84,6 +84,9 @@ class ReportScreen(Screen):
                 yield Static(literal(r.ending_title), id="ending-title")
                 yield Static(Content("\n\n").join(literal(p) for p in paragraphs(r.ending_text)), id="ending-text")
                 yield Static(literal(r.share_line), id="share-line")
+                yield Static(Content.styled(
+                    "\u2193 Below: the hidden stats, where your minutes went, your day, questions to talk about.",
+                    "$foreground-muted"), id="report-below")
                 yield Static("How you ended the day", classes="section")
                 yield Static(Content.styled("The stats the game kept hidden while you played.", "$foreground-muted"),
                              classes="section-note")

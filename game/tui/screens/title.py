@@ -53,21 +53,23 @@ class TitleScreen(Screen):
             yield Static(id="subtitle")
             yield Static(id="title-notice")
             yield LoadingIndicator(id="title-loading")
-            with Center():
-                yield OptionList(id="menu")
-            with Center(id="seed-center"):
-                with Horizontal(id="seed-row"):
-                    yield Label("Seed", id="seed-label")
-                    yield Input(id="seed", max_length=64, select_on_focus=True,
-                                placeholder="any word", tooltip="The same seed and choices give the same day")
-            yield Static(Content.styled("The same seed gives the same day: share it.", "$foreground-muted"),
-                         id="seed-hint")
+            with Vertical(id="title-menu"):
+                with Center():
+                    yield OptionList(id="menu")
+                with Center(id="seed-center"):
+                    with Horizontal(id="seed-row"):
+                        yield Label("Seed", id="seed-label")
+                        yield Input(id="seed", max_length=64, select_on_focus=True,
+                                    placeholder="any word", tooltip="The same seed and choices give the same day")
+                yield Static(Content.styled("The same seed gives the same day: share it.", "$foreground-muted"),
+                             id="seed-hint")
+                yield Static(Content.styled(
+                    "One workday in about ten minutes. Your choices spend the clock.",
+                    "$foreground-muted"), id="title-about")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#menu").display = False
-        self.query_one("#seed-row").display = False
-        self.query_one("#seed-hint").display = False
+        self.query_one("#title-menu").display = False
         self.query_one("#title-notice").display = False
         self.query_one("#title", Static).update(Content.styled("Loading the day\u2026", "$foreground-muted"))
         if self.app.session is not None:
@@ -108,9 +110,7 @@ class TitleScreen(Screen):
         if self._asked_for_seed and session.options.seed:  # `--seed X` asks for that day, not yesterday's
             menu.highlighted = next(i for i, o in enumerate(options) if o.id == "new")
         self._asked_for_seed = False
-        menu.display = True
-        self.query_one("#seed-row").display = True
-        self.query_one("#seed-hint").display = True
+        self.query_one("#title-menu").display = True
         self.show_notices(session.notices)
         if not isinstance(self.focused, Input):
             menu.focus()
