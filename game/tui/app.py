@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from game.tui.commands import KEPT_SYSTEM_COMMANDS, game_commands
@@ -30,14 +30,23 @@ class DayJobApp(App[int]):
     """Day Job in a terminal: title, scenes, report."""
 
     TITLE = "Day Job"
-    CSS_PATH = [STYLES / "app.tcss", STYLES / "title.tcss", STYLES / "scene.tcss", STYLES / "report.tcss",
-                STYLES / "dialogs.tcss"]
+    CSS_PATH: ClassVar[list[Path]] = [
+        STYLES / "app.tcss",
+        STYLES / "title.tcss",
+        STYLES / "scene.tcss",
+        STYLES / "report.tcss",
+        STYLES / "dialogs.tcss",
+    ]
     ENABLE_COMMAND_PALETTE = True
     # classes on the screen, so the .tcss can fold the layout as the window shrinks
-    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (44, "-narrow"), (72, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-tiny"),
+        (44, "-narrow"),
+        (72, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (24, "-tall")]
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("f1", "help", "Help", show=False),
         Binding("t", "cycle_theme", "Theme", show=False),
@@ -83,7 +92,7 @@ class DayJobApp(App[int]):
             self.post_message(StoryFailed(exc))
             return
         # the screens the day needs, imported now so the first scene appears at once
-        import game.tui.screens.report  # noqa: F401
+        import game.tui.screens.report
         import game.tui.screens.scene  # noqa: F401
 
         self.post_message(StoryLoaded(session, session.notices))
@@ -137,7 +146,9 @@ class DayJobApp(App[int]):
         try:
             game = begin()
         except (ChoiceError, ValueError) as exc:
-            self.notify(str(exc), title="Cannot start the day", severity="error", markup=False, timeout=10)
+            self.notify(
+                str(exc), title="Cannot start the day", severity="error", markup=False, timeout=10
+            )
             return
         self._show_day(game)
 
@@ -180,7 +191,11 @@ class DayJobApp(App[int]):
         if not session.undo():
             self.notify("Nothing to undo: this is the start of the day.", markup=False, timeout=3)
             return
-        self.notify(f"Took back your last choice. It is {self.game.clock_text} again.", markup=False, timeout=3)
+        self.notify(
+            f"Took back your last choice. It is {self.game.clock_text} again.",
+            markup=False,
+            timeout=3,
+        )
         self._after_change()
 
     def _after_change(self, spent: int = 0) -> None:

@@ -28,4 +28,3 @@ class StoryFailed(Message):
         self.error = error
         self.reloaded = reloaded
         super().__init__()
-

@@ -46,7 +46,7 @@ class Session:
         """Load the story (raises StoryError) and look for a saved day of it."""
         root = Path(options.story) if options.story is not None else shipped_story_dir()
         story = load_story(root)
-        story.machine  # built here, in the loading worker, so the first choice is quick
+        _ = story.machine  # built here, in the loading worker, so the first choice is quick
         session = cls(options, story, root)
         if options.save and not options.play_from_here:
             session.slot = SaveSlot(options.save_dir or default_save_dir(), save_name(story, root))
@@ -70,7 +70,9 @@ class Session:
             where = f"; it was moved to {moved.name}" if moved else ""
             self.notices.append(f"The saved day could not be resumed ({one_line(exc)}){where}.")
             return
-        if not game.ended:  # how a finished day fits an edited story is of no interest to the player
+        if (
+            not game.ended
+        ):  # how a finished day fits an edited story is of no interest to the player
             self.notices.extend(game.notices)
         self.saved = SavedDay(game, game.clock_text, game.title, game.ended)
 
@@ -80,7 +82,13 @@ class Session:
         """A fresh day (raises ChoiceError or ValueError for a bad --from / --set)."""
         opts = self.options
         seed = (seed or "").strip()[:MAX_SEED] or None
-        self.game = Game(self.story, seed, short=opts.short, start=opts.from_scene, preset=dict(opts.presets) or None)
+        self.game = Game(
+            self.story,
+            seed,
+            short=opts.short,
+            start=opts.from_scene,
+            preset=dict(opts.presets) or None,
+        )
         self.saved = None
         self.autosave()
         return self.game
@@ -113,7 +121,9 @@ class Session:
         try:
             self.slot.write(self.game.snapshot())
         except OSError as exc:
-            self.save_problem = f"Could not save the day ({one_line(exc)}); playing on without saving."
+            self.save_problem = (
+                f"Could not save the day ({one_line(exc)}); playing on without saving."
+            )
 
     def keep_for_continue(self) -> None:
         """Offer the day in progress as Continue (going back to the title screen mid-day)."""
@@ -131,7 +141,7 @@ class Session:
     def reload(self) -> list[str]:
         """Read the story again from disk and carry the day over; raises StoryError and keeps the old story."""
         story = load_story(self.root)
-        story.machine
+        _ = story.machine
         notices: list[str] = []
         saved = self.saved.game if self.saved is not None else None
         game = self.game or saved
@@ -140,13 +150,17 @@ class Session:
                 moved = Game.from_snapshot(story, game.snapshot())
             except SaveError as exc:
                 moved = None
-                notices.append(f"The day could not carry over to the edited story ({one_line(exc)}); start a new day.")
+                notices.append(
+                    f"The day could not carry over to the edited story ({one_line(exc)}); start a new day."
+                )
             else:
                 notices.extend(moved.notices)
             if self.game is not None:
                 self.game = moved
             if saved is not None:
-                self.saved = SavedDay(moved, moved.clock_text, moved.title, moved.ended) if moved else None
+                self.saved = (
+                    SavedDay(moved, moved.clock_text, moved.title, moved.ended) if moved else None
+                )
         self.story = story
         return notices
 
@@ -163,7 +177,9 @@ class Session:
         report = game.report()
         folder = self.options.report_dir
         if folder is None:
-            folder = self.slot.folder if self.slot is not None else (self.options.save_dir or Path.cwd())
+            folder = (
+                self.slot.folder if self.slot is not None else (self.options.save_dir or Path.cwd())
+            )
         stem = f"day-job-{file_safe(game.seed) or 'day'}-{report.ending_id or 'unfinished'}"
         path = Path(folder) / f"{stem}.md"
         write_atomic(path, report.markdown(), keep_backup=False)
@@ -211,4 +227,4 @@ def one_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-__all__ = ["Session", "SavedDay", "save_name", "file_safe", "one_line", "MAX_SEED"]
+__all__ = ["MAX_SEED", "SavedDay", "Session", "file_safe", "one_line", "save_name"]

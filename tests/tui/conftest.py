@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input
+from tui_helpers import FIXTURES, SEED
 
 from game.tui.app import DayJobApp, make_app
 from game.tui.options import TuiOptions
-
-from tui_helpers import FIXTURES, SEED
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,9 @@ def test_the_first_frame_does_not_import_the_engine():
         "import sys, game.cli, game.tui.run, game.tui.app; "
         "print(sorted(m for m in ('game.engine', 'pydantic', 'yaml', 'transitions') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "[]"
 
 
@@ -64,7 +66,11 @@ async def test_command_palette_offers_the_games_commands(build):
         names = [name for name, _, _ in game_commands(app)]
         assert "Undo last choice" in names and "Save report" not in names
         palette = [c.title for c in app.get_system_commands(app.screen)]
-        assert palette[0] == "New day" and palette[-2:] == ["Quit", "Screenshot"] and "Keys" not in palette
+        assert (
+            palette[0] == "New day"
+            and palette[-2:] == ["Quit", "Screenshot"]
+            and "Keys" not in palette
+        )
 
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -76,8 +82,16 @@ async def test_command_palette_offers_the_games_commands(build):
 
 
 def test_help_lists_every_key_of_every_screen():
-    names = {"question_mark": "?", "f1": "F1", "escape": "Esc", "enter": "Enter", "pageup": "PgUp",
-             "pagedown": "PgDn", "ctrl+z": "ctrl+z", "ctrl+r": "ctrl+r"}
+    names = {
+        "question_mark": "?",
+        "f1": "F1",
+        "escape": "Esc",
+        "enter": "Enter",
+        "pageup": "PgUp",
+        "pagedown": "PgDn",
+        "ctrl+z": "ctrl+z",
+        "ctrl+r": "ctrl+r",
+    }
     listed = " ".join(keys for _, rows in KEYS for keys, _ in rows)
     for owner in (DayJobApp, TitleScreen, SceneScreen, ReportScreen, HelpScreen):
         for binding in owner.BINDINGS:
@@ -85,4 +99,7 @@ def test_help_lists_every_key_of_every_screen():
             if key.isdigit():
                 assert "1 \u2026 9" in listed
                 continue
-            assert names.get(key, key) in listed.split() or names.get(key, key) in listed, (owner.__name__, key)
+            assert names.get(key, key) in listed.split() or names.get(key, key) in listed, (
+                owner.__name__,
+                key,
+            )

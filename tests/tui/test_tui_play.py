@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static
 from tui_helpers import ready, screen_text
@@ -63,7 +62,13 @@ class TestWholeDay:
         async with app.run_test(size=(80, 24)) as pilot:
             await start_day(pilot)
             # arrive: down skips the locked roof choice and lands on coffee
-            for keys in (["down", "enter"], ["enter"], ["down", "enter"], ["down", "enter"], ["enter"]):
+            for keys in (
+                ["down", "enter"],
+                ["enter"],
+                ["down", "enter"],
+                ["down", "enter"],
+                ["enter"],
+            ):
                 await pilot.press(*keys)
                 await pilot.pause()
             assert choices_made(app) == ["coffee", "work", "ramble", "later", "work"]
@@ -74,11 +79,19 @@ class TestWholeDay:
         async with app.run_test(size=(80, 24)) as pilot:
             await ready(pilot)
             menu = app.screen.query_one("#menu", OptionList)
-            await pilot.click(menu, offset=(4, 1))  # the first row inside the menu's border: New day
+            await pilot.click(
+                menu, offset=(4, 1)
+            )  # the first row inside the menu's border: New day
             await pilot.pause()
             assert isinstance(app.screen, SceneScreen)
-            for text in ("Get a coffee first", "Read email", "Work on the model", "Give a crisp update", "Answer later",
-                         "Work on the model"):
+            for text in (
+                "Get a coffee first",
+                "Read email",
+                "Work on the model",
+                "Give a crisp update",
+                "Answer later",
+                "Work on the model",
+            ):
                 await click_choice(pilot, text)
             assert choices_made(app) == ["coffee", "email", "work", "update", "later", "work"]
             assert isinstance(app.screen, ReportScreen)
@@ -112,7 +125,11 @@ class TestAnnouncements:
             await pilot.pause()
             assert app.game.arrival == "appointment"
             banner = app.screen.query_one("#arrival", Static)
-            assert banner.display and "09:30 on your calendar: Stand-up. You're 5 minutes late." in str(banner.render())
+            assert (
+                banner.display
+                and "09:30 on your calendar: Stand-up. You're 5 minutes late."
+                in str(banner.render())
+            )
             await pilot.press("1")
             await pilot.pause()
             assert app.game.arrival == "interruption"
@@ -179,7 +196,9 @@ class TestSaves:
             await pilot.press("enter")  # Enter continues when a save exists
             await pilot.pause()
             assert isinstance(again.screen, SceneScreen)
-            assert again.game.snapshot() == before  # clock, stats, held destination, random state, undo
+            assert (
+                again.game.snapshot() == before
+            )  # clock, stats, held destination, random state, undo
             await pilot.press("1")
             await pilot.pause()
             assert again.game.arrival == "back" and again.game.scene_id == "desk"
@@ -219,7 +238,9 @@ class TestSaves:
             await pilot.pause()
             assert isinstance(again.screen, SceneScreen) and again.game.scene_id == "arrive"
 
-    async def test_a_damaged_save_with_a_good_backup_continues_from_the_backup(self, build, save_dir):
+    async def test_a_damaged_save_with_a_good_backup_continues_from_the_backup(
+        self, build, save_dir
+    ):
         app = build()
         async with app.run_test(size=(80, 24)) as pilot:
             await start_day(pilot)
@@ -230,7 +251,9 @@ class TestSaves:
         again = build(seed=None)
         async with again.run_test(size=(80, 24)) as pilot:
             await ready(pilot)
-            assert "could not be read" in str(again.screen.query_one("#title-notice", Static).render())
+            assert "could not be read" in str(
+                again.screen.query_one("#title-notice", Static).render()
+            )
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(again.screen, SceneScreen)
@@ -286,7 +309,9 @@ class TestTitle:
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, TitleScreen)
-            assert "Continue" in str(app.screen.query_one("#menu", OptionList).get_option_at_index(0).prompt)
+            assert "Continue" in str(
+                app.screen.query_one("#menu", OptionList).get_option_at_index(0).prompt
+            )
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, SceneScreen) and app.game.scene_id == "desk"
@@ -297,7 +322,16 @@ class TestResize:
         app = build(reveal=True)
         async with app.run_test(size=(80, 24)) as pilot:
             await start_day(pilot)
-            for size in [(60, 20), (40, 12), (20, 6), (10, 3), (1, 1), (200, 60), (61, 21), (80, 24)]:
+            for size in [
+                (60, 20),
+                (40, 12),
+                (20, 6),
+                (10, 3),
+                (1, 1),
+                (200, 60),
+                (61, 21),
+                (80, 24),
+            ]:
                 await pilot.resize_terminal(*size)
                 await pilot.pause()
                 assert app.size == size

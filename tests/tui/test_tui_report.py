@@ -37,12 +37,20 @@ async def test_report_reveals_stats_minutes_beside_surveys_timeline_share_line_a
         assert chart[-1].startswith("Total") and "1 h 30" in chart[-1]
         timeline = shown(app, "#timeline")
         assert "09:30" not in timeline.splitlines()[0]
-        assert "09:05  Your desk" in timeline and "Stand-up  meeting" in timeline and "A message  interruption" in timeline
+        assert (
+            "09:05  Your desk" in timeline
+            and "Stand-up  meeting" in timeline
+            and "A message  interruption" in timeline
+        )
         assert "       Give a crisp update" in timeline  # what you chose, indented under the time
         share = shown(app, "#share-line")
         assert "A good day" in share and "10:30" in share and "test-seed" in share
         debrief = shown(app, "#debrief")
-        assert debrief.splitlines() == ["1.  What made this a good day?", "", "2.  Who did you help?"]
+        assert debrief.splitlines() == [
+            "1.  What made this a good day?",
+            "",
+            "2.  Who did you help?",
+        ]
 
 
 async def test_s_writes_the_report_as_markdown_and_shows_where(build, tmp_path):

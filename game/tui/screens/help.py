@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -11,35 +13,47 @@ from textual.widgets import Static
 
 # (where, [(keys, what they do)]); a test checks every binding of every screen is listed here
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Everywhere", [
-        ("? or F1", "this help"),
-        ("ctrl+p", "command palette: new day, undo, theme, reload\u2026"),
-        ("t", "next theme: dark, light, projector"),
-        ("ctrl+r", "reload the story from disk (for writers)"),
-        ("q", "quit (the day is saved after every choice)"),
-    ]),
-    ("Title", [
-        ("Enter", "continue the saved day, or start a new one"),
-        ("\u2191 \u2193", "move in the menu"),
-        ("n", "new day with the seed shown"),
-        ("c", "continue the saved day"),
-        ("s", "type a seed (Enter starts the day, Esc goes back)"),
-    ]),
-    ("A scene", [
-        ("1 \u2026 9", "take that choice"),
-        ("\u2191 \u2193 Enter", "move to a choice and take it (or click it)"),
-        ("u or ctrl+z", "undo the last choice"),
-        ("PgUp PgDn", "scroll the scene's text (or use the mouse wheel)"),
-        ("Esc", "back to the title screen"),
-    ]),
-    ("The report", [
-        ("s", "save the report as a Markdown file"),
-        ("c", "copy the share line"),
-        ("n", "a new day"),
-        ("u", "undo the last choice and go back into the day"),
-        ("\u2191 \u2193 PgUp PgDn", "scroll"),
-        ("Esc", "back to the title screen"),
-    ]),
+    (
+        "Everywhere",
+        [
+            ("? or F1", "this help"),
+            ("ctrl+p", "command palette: new day, undo, theme, reload\u2026"),
+            ("t", "next theme: dark, light, projector"),
+            ("ctrl+r", "reload the story from disk (for writers)"),
+            ("q", "quit (the day is saved after every choice)"),
+        ],
+    ),
+    (
+        "Title",
+        [
+            ("Enter", "continue the saved day, or start a new one"),
+            ("\u2191 \u2193", "move in the menu"),
+            ("n", "new day with the seed shown"),
+            ("c", "continue the saved day"),
+            ("s", "type a seed (Enter starts the day, Esc goes back)"),
+        ],
+    ),
+    (
+        "A scene",
+        [
+            ("1 \u2026 9", "take that choice"),
+            ("\u2191 \u2193 Enter", "move to a choice and take it (or click it)"),
+            ("u or ctrl+z", "undo the last choice"),
+            ("PgUp PgDn", "scroll the scene's text (or use the mouse wheel)"),
+            ("Esc", "back to the title screen"),
+        ],
+    ),
+    (
+        "The report",
+        [
+            ("s", "save the report as a Markdown file"),
+            ("c", "copy the share line"),
+            ("n", "a new day"),
+            ("u", "undo the last choice and go back into the day"),
+            ("\u2191 \u2193 PgUp PgDn", "scroll"),
+            ("Esc", "back to the title screen"),
+        ],
+    ),
 ]
 
 ABOUT = (
@@ -63,7 +77,7 @@ def help_content() -> Content:
 class HelpScreen(ModalScreen[None]):
     """Keys and a few words on how a day works; any of Esc, ?, F1 or q closes it."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("question_mark", "close", "Close", show=False),
         Binding("f1", "close", "Close", show=False),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 class ProblemsScreen(ModalScreen[None]):
     """Shown instead of a crash; ctrl+r tries again after the files are fixed."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "app.reload_story", "Reload"),
         Binding("escape", "close", "Close"),
         Binding("q", "app.quit", "Quit"),
@@ -32,11 +32,15 @@ class ProblemsScreen(ModalScreen[None]):
         self.can_close = can_close  # False when there is no story to go back to
 
     def compose(self) -> ComposeResult:
-        problems = [p for p in self.error.problems if p.severity == "error"] or list(self.error.problems)
+        problems = [p for p in self.error.problems if p.severity == "error"] or list(
+            self.error.problems
+        )
         n = len(problems)
         with Vertical(id="problems-box"):
-            yield Static(Content.styled(
-                f"The story has {n} problem{'s' if n != 1 else ''}", "bold $error"), id="problems-title")
+            yield Static(
+                Content.styled(f"The story has {n} problem{'s' if n != 1 else ''}", "bold $error"),
+                id="problems-title",
+            )
             with VerticalScroll(id="problems-scroll"):
                 yield Static(self.problem_lines(), id="problems-list")
             hint = "Fix the files, then press ctrl+r to reload."
@@ -47,7 +51,9 @@ class ProblemsScreen(ModalScreen[None]):
         lines = []
         for p in self.error.problems:
             place = literal(f"{p.path}:{p.line}:{p.col}:").stylize("bold")
-            tag = Content.styled(" warning:", "$warning") if p.severity == "warning" else Content("")
+            tag = (
+                Content.styled(" warning:", "$warning") if p.severity == "warning" else Content("")
+            )
             lines.append(Content.assemble(place, tag, " ", literal(p.message)))
         return Content("\n\n").join(lines)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -22,13 +22,20 @@ if TYPE_CHECKING:
     from game.engine.report import Report
     from game.tui.app import DayJobApp
 
+
 def timeline_content(report: Report) -> Visual:
     """Each choice of the day at its time: the scene (and what kind), then what you chose."""
     rows: list[Visual] = []
     for m in report.timeline:
-        tag = {"appointment": ("  meeting", "$secondary"), "interruption": ("  interruption", "$warning")}.get(m.kind)
+        tag = {
+            "appointment": ("  meeting", "$secondary"),
+            "interruption": ("  interruption", "$warning"),
+        }.get(m.kind)
         body = Content.assemble(
-            literal(m.title).stylize("bold"), tag or "", "\n", literal(m.choice_text).stylize("$foreground-muted"),
+            literal(m.title).stylize("bold"),
+            tag or "",
+            "\n",
+            literal(m.choice_text).stylize("$foreground-muted"),
         )
         rows.append(Hanging(Content.styled(m.clock, "bold $accent"), body, 7))
     if not rows:
@@ -37,8 +44,13 @@ def timeline_content(report: Report) -> Visual:
 
 
 def debrief_content(questions: list[str]) -> Visual:
-    return Stack([Hanging(Content.styled(f"{i}.", "bold $accent"), literal(q), 4) for i, q in enumerate(questions, 1)],
-                 gap=1)
+    return Stack(
+        [
+            Hanging(Content.styled(f"{i}.", "bold $accent"), literal(q), 4)
+            for i, q in enumerate(questions, 1)
+        ],
+        gap=1,
+    )
 
 
 def reference_note(report: Report) -> Content | None:
@@ -61,7 +73,7 @@ class ReportScreen(Screen):
 
     app: DayJobApp
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "save_report", "Save report"),
         Binding("c", "copy_share", "Copy line"),
         Binding("n", "new_day", "New day"),
@@ -78,34 +90,46 @@ class ReportScreen(Screen):
     def compose(self) -> ComposeResult:
         r = self.report
         yield DayHeader(id="day-header")
-        with VerticalScroll(id="report-scroll"):
-            with Vertical(id="report-column"):
-                yield Static(Content.styled("The end of the day", "$foreground-muted"), id="report-kicker")
-                yield Static(literal(r.ending_title), id="ending-title")
-                yield Static(Content("\n\n").join(literal(p) for p in paragraphs(r.ending_text)), id="ending-text")
-                yield Static(literal(r.share_line), id="share-line")
-                yield Static(Content.styled(
+        with VerticalScroll(id="report-scroll"), Vertical(id="report-column"):
+            yield Static(
+                Content.styled("The end of the day", "$foreground-muted"), id="report-kicker"
+            )
+            yield Static(literal(r.ending_title), id="ending-title")
+            yield Static(
+                Content("\n\n").join(literal(p) for p in paragraphs(r.ending_text)),
+                id="ending-text",
+            )
+            yield Static(literal(r.share_line), id="share-line")
+            yield Static(
+                Content.styled(
                     "\u2193 Below: the hidden stats, where your minutes went, your day, questions to talk about.",
-                    "$foreground-muted"), id="report-below")
-                yield Static("How you ended the day", classes="section")
-                yield Static(Content.styled("The stats the game kept hidden while you played.", "$foreground-muted"),
-                             classes="section-note")
-                yield StatBars(r.stats, id="stat-bars", classes="chart")
-                yield Static("Where the minutes went", classes="section")
-                yield MinutesChart(r, id="minutes-chart", classes="chart")
-                note = reference_note(r)
-                if note is not None:
-                    yield Static(note, classes="section-note")
-                yield Static("Your day", classes="section")
-                yield Static(timeline_content(r), id="timeline")
-                if r.debrief:
-                    yield Static("To talk about", classes="section")
-                    yield Static(debrief_content(r.debrief), id="debrief")
-                yield Static(id="report-saved")
-                with Horizontal(id="report-buttons"):
-                    yield Button("Save report", id="save-report", variant="primary")
-                    yield Button("New day", id="new-day")
-                    yield Button("Quit", id="quit")
+                    "$foreground-muted",
+                ),
+                id="report-below",
+            )
+            yield Static("How you ended the day", classes="section")
+            yield Static(
+                Content.styled(
+                    "The stats the game kept hidden while you played.", "$foreground-muted"
+                ),
+                classes="section-note",
+            )
+            yield StatBars(r.stats, id="stat-bars", classes="chart")
+            yield Static("Where the minutes went", classes="section")
+            yield MinutesChart(r, id="minutes-chart", classes="chart")
+            note = reference_note(r)
+            if note is not None:
+                yield Static(note, classes="section-note")
+            yield Static("Your day", classes="section")
+            yield Static(timeline_content(r), id="timeline")
+            if r.debrief:
+                yield Static("To talk about", classes="section")
+                yield Static(debrief_content(r.debrief), id="debrief")
+            yield Static(id="report-saved")
+            with Horizontal(id="report-buttons"):
+                yield Button("Save report", id="save-report", variant="primary")
+                yield Button("New day", id="new-day")
+                yield Button("Quit", id="quit")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -114,27 +138,39 @@ class ReportScreen(Screen):
             from game.tui.screens.scene import day_label
 
             self.query_one(DayHeader).show_day(
-                clock=game.clock, day_start=game.state.day_start, day_end=game.state.day_end,
-                label=day_label(game), seed=game.seed,
+                clock=game.clock,
+                day_start=game.state.day_start,
+                day_end=game.state.day_end,
+                label=day_label(game),
+                seed=game.seed,
             )
         self.query_one("#report-saved").display = False
         self.query_one("#report-scroll").focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        {"save-report": self.action_save_report, "new-day": self.action_new_day,
-         "quit": lambda: self.app.exit(0)}[event.button.id or "quit"]()
+        {
+            "save-report": self.action_save_report,
+            "new-day": self.action_new_day,
+            "quit": lambda: self.app.exit(0),
+        }[event.button.id or "quit"]()
 
     def action_save_report(self) -> None:
         path = self.app.save_report()
         if path is not None:
             saved = self.query_one("#report-saved", Static)
-            saved.update(Content.assemble(("Report saved to ", "$success"), literal(str(path)).stylize("bold")))
+            saved.update(
+                Content.assemble(
+                    ("Report saved to ", "$success"), literal(str(path)).stylize("bold")
+                )
+            )
             saved.display = True
 
     def action_copy_share(self) -> None:
         self.app.copy_to_clipboard(self.report.share_line)
-        self.app.notify("The share line is on your clipboard (if your terminal allows it).", markup=False)
+        self.app.notify(
+            "The share line is on your clipboard (if your terminal allows it).", markup=False
+        )
 
     def action_new_day(self) -> None:
         self.app.show_title(new_seed=True)

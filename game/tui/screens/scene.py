@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -28,12 +28,16 @@ def arrival_banner(game: Game) -> Content | None:
     if arrival == "appointment":
         at = game.scene.at if game.scene is not None and game.scene.at is not None else game.clock
         late = game.clock - at
-        when = Content.assemble((" \u25b6 ", "bold"), (f"{hhmm(at)} on your calendar: ", "bold"), title)
+        when = Content.assemble(
+            (" \u25b6 ", "bold"), (f"{hhmm(at)} on your calendar: ", "bold"), title
+        )
         if late >= 5:
             return Content.assemble(when, f". You're {late} minutes late. ")
         return Content.assemble(when, " is starting. ")
     if arrival == "interruption":
-        return Content.assemble((" ! ", "bold"), ("Interrupted. ", "bold"), "You'll get back to what you were doing. ")
+        return Content.assemble(
+            (" ! ", "bold"), ("Interrupted. ", "bold"), "You'll get back to what you were doing. "
+        )
     if arrival == "back":
         return Content.assemble((" \u21a9 ", "bold"), "Back to what you were doing. ")
     return None
@@ -44,7 +48,7 @@ class SceneScreen(Screen):
 
     app: DayJobApp
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "choose(1)", "Choose", key_display="1-9"),
         *(Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(2, 10)),
         Binding("u", "undo", "Undo"),
@@ -90,8 +94,12 @@ class SceneScreen(Screen):
         if game is None or game.ended:
             return
         self.query_one(DayHeader).show_day(
-            clock=game.clock, day_start=game.state.day_start, day_end=game.state.day_end,
-            label=day_label(game), seed=game.seed, spent=spent,
+            clock=game.clock,
+            day_start=game.state.day_start,
+            day_end=game.state.day_end,
+            label=day_label(game),
+            seed=game.seed,
+            spent=spent,
         )
         banner = arrival_banner(game)
         arrival = self.query_one("#arrival", Static)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -31,7 +31,7 @@ class TitleScreen(Screen):
 
     app: DayJobApp
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_day", "New day"),
         Binding("c", "continue_day", "Continue", show=False),
         Binding("s", "edit_seed", "Seed"),
@@ -56,22 +56,36 @@ class TitleScreen(Screen):
             with Vertical(id="title-menu"):
                 with Center():
                     yield OptionList(id="menu")
-                with Center(id="seed-center"):
-                    with Horizontal(id="seed-row"):
-                        yield Label("Seed", id="seed-label")
-                        yield Input(id="seed", max_length=64, select_on_focus=True,
-                                    placeholder="any word", tooltip="The same seed and choices give the same day")
-                yield Static(Content.styled("The same seed gives the same day: share it.", "$foreground-muted"),
-                             id="seed-hint")
-                yield Static(Content.styled(
-                    "One workday in about ten minutes. Your choices spend the clock.",
-                    "$foreground-muted"), id="title-about")
+                with Center(id="seed-center"), Horizontal(id="seed-row"):
+                    yield Label("Seed", id="seed-label")
+                    yield Input(
+                        id="seed",
+                        max_length=64,
+                        select_on_focus=True,
+                        placeholder="any word",
+                        tooltip="The same seed and choices give the same day",
+                    )
+                yield Static(
+                    Content.styled(
+                        "The same seed gives the same day: share it.", "$foreground-muted"
+                    ),
+                    id="seed-hint",
+                )
+                yield Static(
+                    Content.styled(
+                        "One workday in about ten minutes. Your choices spend the clock.",
+                        "$foreground-muted",
+                    ),
+                    id="title-about",
+                )
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#title-menu").display = False
         self.query_one("#title-notice").display = False
-        self.query_one("#title", Static).update(Content.styled("Loading the day\u2026", "$foreground-muted"))
+        self.query_one("#title", Static).update(
+            Content.styled("Loading the day\u2026", "$foreground-muted")
+        )
         if self.app.session is not None:
             self.show_session(self.app.session)
 
@@ -95,19 +109,37 @@ class TitleScreen(Screen):
         options = []
         saved = session.saved
         if saved is not None and not saved.ended:
-            options.append(Option(Content.assemble(
-                ("Continue", "bold"), ("  ", ""), (saved.clock, "$accent"), ("  ", ""), literal(saved.title),
-            ), id="continue"))
+            options.append(
+                Option(
+                    Content.assemble(
+                        ("Continue", "bold"),
+                        ("  ", ""),
+                        (saved.clock, "$accent"),
+                        ("  ", ""),
+                        literal(saved.title),
+                    ),
+                    id="continue",
+                )
+            )
         options.append(Option(Content.assemble(("New day", "bold")), id="new"))
         if saved is not None and saved.ended:
-            options.append(Option(Content.assemble(
-                ("Last day's report", "bold"), ("  ", ""), literal(saved.title),
-            ), id="report"))
+            options.append(
+                Option(
+                    Content.assemble(
+                        ("Last day's report", "bold"),
+                        ("  ", ""),
+                        literal(saved.title),
+                    ),
+                    id="report",
+                )
+            )
         options.append(Option("Help", id="help"))
         options.append(Option("Quit", id="quit"))
         menu.set_options(options)
         menu.highlighted = 0  # Enter continues a saved day, else starts a new one
-        if self._asked_for_seed and session.options.seed:  # `--seed X` asks for that day, not yesterday's
+        if (
+            self._asked_for_seed and session.options.seed
+        ):  # `--seed X` asks for that day, not yesterday's
             menu.highlighted = next(i for i, o in enumerate(options) if o.id == "new")
         self._asked_for_seed = False
         self.query_one("#title-menu").display = True

@@ -22,13 +22,15 @@ def stat_bars(stats: list[StatLine], width: int = 40) -> Content:
     bar_w = max(6, min(30, width - label_w - value_w - 4))
     lines = []
     for s in stats:
-        lines.append(Content.assemble(
-            literal(s.label).truncate(label_w, ellipsis=True, pad=True),
-            "  ",
-            bar_content(s.value - s.min, s.max - s.min, bar_w),
-            "  ",
-            (f"{s.value}/{s.max}".rjust(value_w), "bold"),
-        ))
+        lines.append(
+            Content.assemble(
+                literal(s.label).truncate(label_w, ellipsis=True, pad=True),
+                "  ",
+                bar_content(s.value - s.min, s.max - s.min, bar_w),
+                "  ",
+                (f"{s.value}/{s.max}".rjust(value_w), "bold"),
+            )
+        )
     return Content("\n").join(lines)
 
 
@@ -47,7 +49,9 @@ def minutes_chart(report: Report, width: int = 70) -> Content:
     if not minutes:
         return Content("")
     scale_ref = reference_scale(report)
-    ref = {c: round(v * scale_ref) for c, v in ((report.reference or {}).get("minutes") or {}).items()}
+    ref = {
+        c: round(v * scale_ref) for c, v in ((report.reference or {}).get("minutes") or {}).items()
+    }
     labels = {c: report.category_labels.get(c, c) for c in minutes}
     label_w = min(max(len(v) for v in labels.values()), 22)
     scale = max([*minutes.values(), *ref.values(), 1])
@@ -60,11 +64,13 @@ def minutes_chart(report: Report, width: int = 70) -> Content:
     if ref:
         label = str((report.reference or {}).get("label") or "")
         head = literal(label if 0 < len(label) <= bar_w + num_w else "typical day")
-        rows.append(Content.assemble(
-            " " * (label_w + 2),
-            ("you".ljust(bar_w + num_w + 2), "bold $accent"),
-            head.stylize("bold $secondary"),
-        ))
+        rows.append(
+            Content.assemble(
+                " " * (label_w + 2),
+                ("you".ljust(bar_w + num_w + 2), "bold $accent"),
+                head.stylize("bold $secondary"),
+            )
+        )
     for cat, mins in minutes.items():
         row = [
             literal(labels[cat]).truncate(label_w, ellipsis=True, pad=True),
@@ -74,12 +80,19 @@ def minutes_chart(report: Report, width: int = 70) -> Content:
         ]
         if ref:
             r = ref.get(cat)
-            row += ["  ", bar_content(r or 0, scale, bar_w, style="$secondary"),
-                    (f" {minutes_text(r)}" if r is not None else " \u2014", "$foreground-muted")]
+            row += [
+                "  ",
+                bar_content(r or 0, scale, bar_w, style="$secondary"),
+                (f" {minutes_text(r)}" if r is not None else " \u2014", "$foreground-muted"),
+            ]
         rows.append(Content.assemble(*row))
     total = report.total_minutes
     ref_total = sum(ref.values()) if ref else None
-    tail = [(f"{'Total'.ljust(label_w)}  ", "bold"), " " * bar_w, (f" {minutes_text(total)}".ljust(num_w), "bold")]
+    tail = [
+        (f"{'Total'.ljust(label_w)}  ", "bold"),
+        " " * bar_w,
+        (f" {minutes_text(total)}".ljust(num_w), "bold"),
+    ]
     if ref_total:
         tail += ["  ", " " * bar_w, (f" {minutes_text(ref_total)}", "$foreground-muted")]
     rows.append(Content.assemble(*tail))
@@ -91,7 +104,9 @@ class StatBars(Widget):
 
     DEFAULT_CSS = "StatBars { height: auto; }"
 
-    def __init__(self, stats: list[StatLine], *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, stats: list[StatLine], *, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.stats = stats
 
@@ -104,7 +119,9 @@ class MinutesChart(Widget):
 
     DEFAULT_CSS = "MinutesChart { height: auto; }"
 
-    def __init__(self, report: Report, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, report: Report, *, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.report = report
 
