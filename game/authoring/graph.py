@@ -185,8 +185,8 @@ def to_mermaid(m: StoryMap, title: str = "") -> str:
     if len(blocks) == 1:
         return blocks[0]
     parts = [f"# Story map{': ' + title if title else ''}", "",
-             f"The map has {len(m.edges)} edges, more than one Mermaid diagram may draw, so it is split in "
-             f"{len(blocks)} parts; a scene can appear in more than one.", ""]
+             (f"The map has {len(m.edges)} edges, more than one Mermaid diagram may draw, so it is split in "
+             f"{len(blocks)} parts; a scene can appear in more than one."), ""]
     for i, block in enumerate(blocks, 1):
         parts += [f"## Part {i}", "", "```mermaid", block.rstrip("\n"), "```", ""]
     return "\n".join(parts)

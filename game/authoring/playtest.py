@@ -157,7 +157,7 @@ def run_days(story: Story, root: str | None, n: int, seed: str, short: bool, job
             if progress:
                 progress(min(n, start + step))
         return total
-    story.machine  # built once here, so forked workers inherit it
+    _ = story.machine  # built once here, so forked workers inherit it
     _story, _story_key = story, (root, short)
     step = max(25, min(1_000, n // (jobs * 12)))
     batches = [(seed, short, s, min(n, s + step)) for s in range(0, n, step)]
@@ -294,8 +294,8 @@ def report_text(story: Story, data: dict) -> str:
         out.append(f"  {labels.get(cat, cat).ljust(lw)}  {mean:6.1f}{extra}")
     ln = data["length"]
     if ln["min"] is not None:
-        out += ["", f"Day length in choices: min {ln['min']}, median {ln['median']:g}, max {ln['max']} "
-                    f"(mean {ln['mean']:g}); mean clock-out {data['clock_out']}"]
+        out += ["", (f"Day length in choices: min {ln['min']}, median {ln['median']:g}, max {ln['max']} "
+                    f"(mean {ln['mean']:g}); mean clock-out {data['clock_out']}")]
     fails = data["failures"]
     out.append("")
     if not fails["count"]:

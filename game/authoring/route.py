@@ -54,7 +54,7 @@ class Route:
 
 
 class _Node:
-    __slots__ = ("state", "parent", "choice")
+    __slots__ = ("choice", "parent", "state")
 
     def __init__(self, state: DayState, parent: _Node | None, choice: str | None):
         self.state = state
@@ -157,9 +157,9 @@ class RouteSearch:
                 sources = set()
                 for sc in self.story.scenes.values():
                     for ch in sc.choices:
-                        if kind == "flag" and (var[1], key[2]) in ch.sets:
-                            sources.add(sc.id)
-                        elif kind == "stat" and any(n == var[1] and d * direction > 0 for n, d in ch.effects):
+                        moves = (var[1], key[2]) in ch.sets if kind == "flag" else any(
+                            n == var[1] and d * direction > 0 for n, d in ch.effects)
+                        if moves:
                             sources.add(sc.id)
             hops = self._hint_maps[key] = self._hops_to(sources) if sources else {}
         h = hops.get(st.scene)

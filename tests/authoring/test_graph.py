@@ -37,7 +37,7 @@ def check_mermaid(text: str) -> tuple[int, set[tuple[str, str]]]:
 def test_mermaid_map_of_a_story(dayjob):
     code, out, _ = dayjob("graph", "--story", fixture("office"))
     assert code == 0
-    edges, pairs = check_mermaid(out)
+    _edges, _pairs = check_mermaid(out)
     lines = out.splitlines()
     assert '    n_desk -->|"write_report"| n_report_review' in lines
     assert '    n_report_review -->|"publish, tweak"| n_desk' in lines  # one edge, both choices on it
@@ -97,7 +97,7 @@ def test_a_large_map_is_split_into_diagrams_mermaid_can_draw(tmp_path):
     story = _write_story(tmp_path, 260)  # three choices each: 780 edges and more
     text = _mermaid(story)
     assert text.startswith("# Story map")
-    blocks = re.findall(r"```mermaid\n(.*?)```", text, re.S)
+    blocks = re.findall(r"```mermaid\n(.*?)```", text, re.DOTALL)
     assert len(blocks) >= 2
     total = set()
     for block in blocks:
@@ -115,7 +115,7 @@ def test_an_unknown_scene_is_a_usage_error(dayjob):
 def test_map_of_the_shipped_day_is_valid(dayjob):
     code, out, _ = dayjob("graph")
     assert code == 0
-    blocks = re.findall(r"```mermaid\n(.*?)```", out, re.S) or [out]
+    blocks = re.findall(r"```mermaid\n(.*?)```", out, re.DOTALL) or [out]
     assert sum(check_mermaid(b)[0] for b in blocks) > 50
 
 

@@ -12,7 +12,7 @@ from game.engine import load_story
 
 from .conftest import FIXTURES, SHIPPED, fixture
 
-HEADER = re.compile(r"^== \d\d:\d\d \| (.*) ==$", re.M)
+HEADER = re.compile(r"^== \d\d:\d\d \| (.*) ==$", re.MULTILINE)
 
 
 def replay_reaches(dayjob, story_dir, story, route) -> bool:

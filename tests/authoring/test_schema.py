@@ -98,5 +98,5 @@ def test_schema_command_prints_or_writes_it(dayjob, tmp_path):
     code, out, _ = dayjob("schema")
     assert code == 0 and json.loads(out) == SCHEMA
     target = tmp_path / "story.schema.json"
-    code, out, err = dayjob("schema", "--out", target)
+    code, out, _err = dayjob("schema", "--out", target)
     assert code == 0 and out == "" and json.loads(target.read_text()) == SCHEMA

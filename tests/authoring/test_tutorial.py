@@ -17,7 +17,7 @@ from game.engine import Game, load_story
 from .conftest import FIXTURES, ROOT, SHIPPED
 
 GUIDE = ROOT / "docs" / "writing.md"
-STEP = re.compile(r"<!-- tutorial: (?P<what>[\w-]+)(?: (?P<arg>\S+))? -->\n```yaml\n(?P<yaml>.*?)```", re.S)
+STEP = re.compile(r"<!-- tutorial: (?P<what>[\w-]+)(?: (?P<arg>\S+))? -->\n```yaml\n(?P<yaml>.*?)```", re.DOTALL)
 
 
 def steps() -> list[tuple[str, str | None, str]]:
@@ -40,7 +40,7 @@ def follow_tutorial(story: Path) -> None:
             manifest.write_text("\n".join(lines), encoding="utf-8")
         elif what == "add-choice":  # "under `choices:` of the scene `desk`", as printed
             path = next(p for p in (story / "scenes").glob("*.yaml")
-                        if re.search(rf"^  {arg}:$", p.read_text(encoding="utf-8"), re.M))
+                        if re.search(rf"^  {arg}:$", p.read_text(encoding="utf-8"), re.MULTILINE))
             lines = path.read_text(encoding="utf-8").split("\n")
             start = lines.index(f"  {arg}:")
             at = next(i for i in range(start, len(lines)) if lines[i] == "    choices:")
@@ -93,7 +93,7 @@ def test_the_new_file_names_the_schema_like_the_shipped_ones():
 def test_every_command_in_the_guide_parses():
     parser = build_parser()
     commands = []
-    for block in re.findall(r"```sh\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S):
+    for block in re.findall(r"```sh\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.DOTALL):
         for line in block.splitlines():
             line = line.split("  #", 1)[0].strip()
             if line.startswith("dayjob ") and "[" not in line and "ID,ID" not in line:
@@ -109,10 +109,10 @@ def test_every_command_in_the_guide_parses():
 def test_the_guide_shows_real_output(dayjob):
     """Each example that starts with `$ dayjob ...` prints exactly what the tool prints."""
     text = GUIDE.read_text(encoding="utf-8")
-    examples = re.findall(r"```\n\$ (dayjob [^\n]+)\n(.*?)```", text, re.S)
+    examples = re.findall(r"```\n\$ (dayjob [^\n]+)\n(.*?)```", text, re.DOTALL)
     assert len(examples) >= 2
     for command, shown in examples:
-        code, out, _ = dayjob(*shlex.split(command)[1:])
+        _code, out, _ = dayjob(*shlex.split(command)[1:])
         assert out == shown, command
 
 
