@@ -356,3 +356,38 @@ class TestResize:
                 await pilot.pause()
             assert isinstance(app.screen, ReportScreen)
             assert app.is_running
+
+
+class TestDiskTrouble:
+    async def test_a_save_folder_that_cannot_be_written_is_told_and_play_goes_on(
+        self, build, tmp_path
+    ):
+        blocked = tmp_path / "not-a-folder"
+        blocked.write_text("a file where the save folder should be")
+        app = build(save_dir=blocked)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_day(pilot)
+            await pilot.press("1")
+            await pilot.pause()
+            assert app.game.scene_id == "desk"
+            assert any("Could not save the day" in n.message for n in app._notifications)
+
+    async def test_a_report_that_cannot_be_written_is_told(self, build, tmp_path):
+        blocked = tmp_path / "not-a-folder"
+        blocked.write_text("")
+        app = build(report_dir=blocked)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_day(pilot)
+            await pilot.press(*"11111", "s")
+            await pilot.pause()
+            assert isinstance(app.screen, ReportScreen) and app.is_running
+            assert any("Could not save the report" in n.message for n in app._notifications)
+
+
+async def test_quit_from_the_title_menu(build):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("down", "down", "enter")  # New day, Help, Quit
+        await pilot.pause()
+        assert app.return_code == 0 and not app.is_running
