@@ -95,7 +95,7 @@ class DayJobApp(App[int]):
         import game.tui.screens.report
         import game.tui.screens.scene  # noqa: F401
 
-        self.post_message(StoryLoaded(session, session.notices))
+        self.post_message(StoryLoaded(session))
 
     def on_story_loaded(self, message: StoryLoaded) -> None:
         from game.tui.screens.problems import ProblemsScreen
@@ -103,23 +103,24 @@ class DayJobApp(App[int]):
         if isinstance(self.screen, ProblemsScreen):  # the story reads again: close its problem list
             self.pop_screen()
         session = message.session
-        self._remember_files()
-        if not message.reloaded:
-            self.session = session
+        if message.story is not None:  # a reload: carry the day over here, between two key presses
+            notices = session.adopt(message.story)
             self._remember_files()
-            if self.options.watch and self._watch_timer is None:
-                self._watch_timer = self.set_interval(1.0, self._check_files)
-            if self.options.play_from_here:
-                self._start(lambda: session.new_day(self.options.seed))
-                return
-            if isinstance(self.screen, TitleScreen):
-                self.screen.show_session(session)
-            session.notices = []
+            self.notify("Story reloaded.", markup=False, timeout=3)
+            for notice in notices:
+                self.notify(notice, markup=False, severity="warning", timeout=8)
+            self._redraw()
             return
-        self.notify("Story reloaded.", markup=False, timeout=3)
-        for notice in message.notices:
-            self.notify(notice, markup=False, severity="warning", timeout=8)
-        self._redraw()
+        self.session = session
+        self._remember_files()
+        if self.options.watch and self._watch_timer is None:
+            self._watch_timer = self.set_interval(1.0, self._check_files)
+        if self.options.play_from_here:
+            self._start(lambda: session.new_day(self.options.seed))
+            return
+        if isinstance(self.screen, TitleScreen):
+            self.screen.show_session(session)
+        session.notices = []
 
     def on_story_failed(self, message: StoryFailed) -> None:
         from game.tui.screens.problems import ProblemsScreen
@@ -289,15 +290,14 @@ class DayJobApp(App[int]):
 
         session = self.session
         try:
-            if session is None:
-                session = Session.open(self.options)
-                self.post_message(StoryLoaded(session, session.notices))
+            if session is None:  # the first load failed: this is the first load again
+                self.post_message(StoryLoaded(Session.open(self.options)))
                 return
-            notices = session.reload()
+            story = session.read_story()
         except StoryError as exc:
-            self.post_message(StoryFailed(exc, reloaded=True))
+            self.post_message(StoryFailed(exc))
             return
-        self.post_message(StoryLoaded(session, notices, reloaded=True))
+        self.post_message(StoryLoaded(session, story))
 
     # -- watching the files (--watch) -----------------------------------------------------
 

@@ -138,10 +138,14 @@ class Session:
 
     # -- writers ------------------------------------------------------------------------
 
-    def reload(self) -> list[str]:
-        """Read the story again from disk and carry the day over; raises StoryError and keeps the old story."""
+    def read_story(self) -> Story:
+        """Read and compile the story again from disk (raises StoryError); safe in a worker thread."""
         story = load_story(self.root)
         _ = story.machine
+        return story
+
+    def adopt(self, story: Story) -> list[str]:
+        """Carry the day (and any day offered to continue) over to a reloaded story; returns notices."""
         notices: list[str] = []
         saved = self.saved.game if self.saved is not None else None
         game = self.game or saved

@@ -82,10 +82,9 @@ class ReportScreen(Screen):
         Binding("escape", "menu", "Menu", show=False),
     ]
 
-    def __init__(self, report: Report, *, replay: bool = False) -> None:
+    def __init__(self, report: Report) -> None:
         super().__init__()
         self.report = report
-        self.replay = replay  # the last day's report, opened from the title screen
 
     def compose(self) -> ComposeResult:
         r = self.report
