@@ -10,7 +10,7 @@ import ast
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_LENGTH = 400
 MAX_DEPTH = 12
@@ -47,6 +47,9 @@ class Env:
     stats: frozenset[str]
     flags: frozenset[str]
     scenes: frozenset[str] | None = None  # None: scene ids are checked elsewhere
+    # compiled expressions by source, kept per Env: a shared cache keyed on (src, env) compared Envs
+    # on every lookup after a reload, i.e. two frozensets of every scene id (quadratic in scenes)
+    cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,6 @@ _FORBIDDEN_HINTS = {
     ast.Dict: "mappings are not allowed",
     ast.Set: "sets are not allowed",
 }
-_cache: dict[tuple, tuple] = {}
-
-
 def compile_expr(src: object, env: Env) -> Expr:
     """Check and compile one expression; raises ExprError with an offset."""
     if isinstance(src, bool):
@@ -96,12 +96,12 @@ def compile_expr(src: object, env: Env) -> Expr:
         src = str(src)
     if not isinstance(src, str):
         raise ExprError(f"a condition must be text like `energy >= 3`, not {type(src).__name__}")
-    key = (src, env)
-    hit = _cache.get(key)
+    cache = env.cache
+    hit = cache.get(src)
     if hit is None:
         hit = _compile_uncached(src, env)
-        if len(_cache) < 50_000:
-            _cache[key] = hit
+        if len(cache) < 50_000:
+            cache[src] = hit
     tree, fn, scenes = hit
     return Expr(src, tree, fn, scenes)
 
