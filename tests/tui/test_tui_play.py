@@ -391,3 +391,18 @@ async def test_quit_from_the_title_menu(build):
         await pilot.press("down", "down", "enter")  # New day, Help, Quit
         await pilot.pause()
         assert app.return_code == 0 and not app.is_running
+
+
+async def test_closing_help_keeps_the_scene_as_it_was(build):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter", "1", "down")
+        await pilot.pause()
+        choices = app.screen.query_one(ChoiceList)
+        assert choices.highlighted == 1 and "+5 min" in screen_text(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert choices.highlighted == 1 and "+5 min" in screen_text(app)

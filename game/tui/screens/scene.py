@@ -58,6 +58,8 @@ class SceneScreen(Screen):
         Binding("escape", "menu", "Menu"),
     ]
 
+    _drawn: tuple = ()
+
     def compose(self) -> ComposeResult:
         yield DayHeader(id="day-header")
         with Horizontal(id="scene-body"):
@@ -86,13 +88,16 @@ class SceneScreen(Screen):
         self.query_one(ChoiceList).border_title = " \u2193 more text (PgDn) " if more else None
 
     def on_screen_resume(self) -> None:
-        self.show_day()
+        game = self.app.game
+        if game is not None and self._drawn != _drawn_key(game):  # the day moved while covered
+            self.show_day()
 
     def show_day(self, spent: int = 0) -> None:
         """Draw the current scene of the app's game."""
         game = self.app.game
         if game is None or game.ended:
             return
+        self._drawn = _drawn_key(game)
         self.query_one(DayHeader).show_day(
             clock=game.clock,
             day_start=game.state.day_start,
@@ -142,6 +147,11 @@ class SceneScreen(Screen):
 
     def action_menu(self) -> None:
         self.app.show_title()
+
+
+def _drawn_key(game: Game) -> tuple:
+    """What a drawn scene depends on: which game (a reload makes a new one), and how far it has got."""
+    return (id(game), game.scene_id, game.clock, len(game.state.history))
 
 
 def day_label(game: Game) -> str:
