@@ -92,7 +92,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int) -> No
     taken: list[str] = []
     try:
         while not game.ended:
-            ids = [v.id for v in game.choices if v.available]
+            ids = game.available
             if ids == [CARRY_ON]:
                 tally.failures.append(Failure(day, seed, "dead end", game.scene_id,
                                               f"no choice is available in scene {game.scene_id!r}", taken))

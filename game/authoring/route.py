@@ -244,7 +244,7 @@ class RouteSearch:
             nxt: list[_Node] = []
             for node in frontier:
                 game.state = node.state  # reading the choices changes nothing
-                ids = [c.id for c in game.choices if c.available]
+                ids = game.available
                 for cid in ids:
                     if found.steps >= budget:
                         found.out_of_budget = True
@@ -311,7 +311,7 @@ class RouteSearch:
             if len(tail) >= depth:
                 continue
             game.state = state
-            for cid in [c.id for c in game.choices if c.available]:
+            for cid in game.available:
                 game.state = _clone(state)
                 game.choose(cid)
                 if self.reached(game):
