@@ -1,11 +1,13 @@
 """`dayjob route`: the shortest choices that bring a day to a scene or an ending, and the seed they need.
 
 A breadth-first search over the day's real states (the engine plays every step;
-states that agree on everything the rules read are merged). While a level fits
-in the beam it is exhaustive, so the route is the shortest for that seed; past it,
-the most promising states are kept (closest by the static map, closest to making
-the target's conditions hold, latest clock) and the answer says it may not be the
-shortest. Interruptions depend on the seed, so several candidate seeds are tried.
+states that agree on everything the rules read are merged). While the levels stay
+small the search is exhaustive, so the route is the shortest for its seed; past
+that, each level keeps its most promising states (closest on the static map,
+closest to making the target's conditions hold, latest clock) and the answer says
+a shorter route may exist. Interruptions depend on the seed, so candidate seeds
+are tried; a rare interruption is first reached as a moment when it could fire,
+then seeds are tried until one makes it fire.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ SEEDS = 200  # candidate seeds: route-0 .. route-199
 BUDGET = 300_000  # engine steps in all
 WIDTH = 300  # states kept per level once the search has had to prune
 EXHAUSTIVE = 4_000  # levels up to this size are searched whole (so short routes are proven shortest)
-REFINE = 20  # more seeds tried to shorten a route that needed chance
 
 
 @dataclass
