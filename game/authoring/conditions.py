@@ -113,6 +113,7 @@ class Analyzer:
     def __init__(self, bounds: Bounds):
         self.bounds = bounds
         self._cache: dict[tuple, bool] = {}
+        self._keep: list = []  # the trees behind the cache's keys, so their ids stay theirs
 
     def can_hold(self, tree: tuple | None) -> bool:
         return True if tree is None else self.possible([(tree, True)])
@@ -122,7 +123,8 @@ class Analyzer:
 
     def possible(self, goals: list[tuple[tuple, bool]]) -> bool:
         """Whether every (tree, wanted truth value) can be met at once."""
-        key = tuple(goals)
+        # trees live as long as the story and equal conditions share one tree, so identity is a cheap key
+        key = tuple((id(t), w) for t, w in goals)
         hit = self._cache.get(key)
         if hit is None:
             env: dict = {}
@@ -132,6 +134,7 @@ class Analyzer:
             except _Budget:
                 hit = True
             self._cache[key] = hit
+            self._keep.append(goals)
         return hit
 
     # -- search ---------------------------------------------------------------------------
