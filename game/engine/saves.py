@@ -76,7 +76,7 @@ class SaveSlot:
 
     def read(self) -> tuple[dict | None, str | None]:
         """The saved data (from the save, else its backup) and a one-line notice if something was wrong."""
-        notice = None
+        moved: list[str] = []
         for path in (self.path, self.backup):
             if not path.exists():
                 continue
@@ -84,11 +84,15 @@ class SaveSlot:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 if not isinstance(data, dict):
                     raise ValueError("not a save")
-                return data, notice
-            except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
-                moved = self.move_aside(path)
-                notice = f"The save {path.name} could not be read ({type(exc).__name__}); it was moved to {moved.name}."
-        return None, notice
+            except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+                moved.append(self.move_aside(path).name)
+                continue
+            if moved:
+                return data, f"The last save could not be read, so the one before it is used; it was moved to {moved[0]}."
+            return data, None
+        if moved:
+            return None, f"Your saved day could not be read; it was kept aside as {' and '.join(moved)}."
+        return None, None
 
     def move_aside(self, path: Path) -> Path:
         """Rename a bad save so it is kept for a look but never read again."""
