@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             from game.plain import run_plain
 
             return run_plain(args)
-        if command == "play" and args.choices:
+        if command == "play" and args.choices is not None:
             parser.error("--choices replays in the plain player: add --plain")
         from game.tui.run import run_tui
 

@@ -21,10 +21,11 @@ def print_problems(err: StoryError, out: TextIO) -> None:
     print(f"{len(err.problems)} problem(s); the story cannot be played until they are fixed.", file=out)
 
 
-def setup_game(args, err: TextIO = sys.stderr) -> Game | int:
+def setup_game(args, err: TextIO | None = None) -> Game | int:
     """A new game from the shared play options, or an exit code after saying what is wrong."""
     from game.cli import parse_presets
 
+    err = err or sys.stderr
     try:
         story = load_story(args.story)
     except StoryError as exc:
@@ -85,9 +86,13 @@ def run_plain(args, stdin: TextIO | None = None, out: TextIO | None = None) -> i
     if isinstance(made, int):
         return made
     game = made
-    if getattr(args, "choices", None):
+    if getattr(args, "choices", None) is not None:
         ids = [c.strip() for c in args.choices.split(",") if c.strip()]
         for n, cid in enumerate(ids, 1):
+            if game.ended:
+                left = ", ".join(ids[n - 1:])
+                print(f"dayjob: the day ended after choice {n - 1}; not played: {left}", file=sys.stderr)
+                return 1
             show_scene(game, out, args.reveal)
             print(f"> {cid}", file=out)
             print(file=out)
@@ -96,8 +101,6 @@ def run_plain(args, stdin: TextIO | None = None, out: TextIO | None = None) -> i
             except ChoiceError as exc:
                 print(f"dayjob: choice {n} ({cid!r}): {exc}", file=sys.stderr)
                 return 1
-            if game.ended:
-                break
         if game.ended:
             print(report_text(game.report()), file=out)
             _write_result(game, args)

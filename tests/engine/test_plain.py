@@ -70,3 +70,16 @@ def test_check_exit_codes(tmp_path):
     bad = run("check", str(tmp_path))
     assert bad.returncode == 1 and "story.yaml:2:1: YAML syntax" in bad.stdout
     assert run("check", "--format", "xml").returncode == 2
+
+
+def test_plain_replay_says_which_choices_were_left_after_the_day_ended():
+    out = run("play", "--plain", "--story", MINI, "--from", "ship", "--choices", "ship,work,read")
+    assert out.returncode == 1
+    assert "the day ended after choice 1; not played: work, read" in out.stderr
+    assert "== The end: Shipped ==" not in out.stdout
+
+
+def test_plain_empty_replay_shows_the_first_scene_and_stops():
+    out = run("play", "--plain", "--story", MINI, "--choices", "", stdin="1\n1\n")
+    assert out.returncode == 0
+    assert out.stdout.count("== ") == 1 and "Morning" in out.stdout
