@@ -251,7 +251,10 @@ class Game:
                     st.held, target, arrival = target, appt.id, "appointment"
                     break
             else:
-                for intr in story.interrupts:
+                clock = st.clock
+                for intr, lo, hi in story.interrupt_plan:
+                    if not lo <= clock < hi:  # its `if` cannot hold now (no roll is made, as before)
+                        continue
                     it = intr.interrupt
                     if intr.id == target or (not it.repeat and intr.id in st.visits):
                         continue

@@ -180,6 +180,11 @@ class Story:
         return tuple(s for s in self.scenes.values() if s.interrupt is not None)
 
     @cached_property
+    def interrupt_plan(self) -> tuple[tuple[Scene, int, int], ...]:
+        """Each interruption with the clock window its `if` needs ([lo, hi)); outside it, the `if` is false."""
+        return tuple((s, *clock_window(s.interrupt.cond)) for s in self.interrupts)
+
+    @cached_property
     def ending_ids(self) -> frozenset[str]:
         return frozenset(e.id for e in self.endings)
 
@@ -194,3 +199,39 @@ class Story:
             if e.id == ending_id:
                 return e
         raise KeyError(ending_id)
+
+
+_NEVER = 10**9
+
+
+def clock_window(cond: Expr | None) -> tuple[int, int]:
+    """[lo, hi): clock bounds implied by comparisons of `clock` with a number at the top `and` level."""
+    lo, hi = -_NEVER, _NEVER
+    if cond is None:
+        return lo, hi
+    tree = cond.tree
+    parts = tree[1:] if tree[0] == "and" else (tree,)
+    for part in parts:
+        if part[0] != "cmp":
+            continue
+        ops, operands = part[1], part[2]
+        for op, a, b in zip(ops, operands, operands[1:]):
+            if a == ("clock",) and b[0] == "num":
+                n, flip = b[1], False
+            elif b == ("clock",) and a[0] == "num":
+                n, flip = a[1], True
+            else:
+                continue
+            if flip:
+                op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+            if op == ">=":
+                lo = max(lo, n)
+            elif op == ">":
+                lo = max(lo, n + 1)
+            elif op == "<":
+                hi = min(hi, n)
+            elif op == "<=":
+                hi = min(hi, n + 1)
+            elif op == "==":
+                lo, hi = max(lo, n), min(hi, n + 1)
+    return lo, hi
