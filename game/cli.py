@@ -97,6 +97,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def load_story_or_report(root: Path | None, err=None, command: str = "dayjob"):
+    """The story in `root`, or None after printing its problems (each `path:line:col: message`)."""
+    from game.engine import StoryError, load_story
+
+    err = err or sys.stderr
+    try:
+        return load_story(root)
+    except StoryError as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        print(f"{command}: the story has {len(exc.problems)} problem(s); run `dayjob check` and fix them first.", file=err)
+        return None
+
+
 def parse_presets(items: list[str]) -> dict[str, str]:
     presets = {}
     for item in items:

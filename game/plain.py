@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from game.engine import ChoiceError, Game, StoryError, load_story
+from game.engine import ChoiceError, Game
 from game.engine.report import Report, bar
 
 ANNOUNCE = {
@@ -15,21 +15,13 @@ ANNOUNCE = {
 }
 
 
-def print_problems(err: StoryError, out: TextIO) -> None:
-    for problem in err.problems:
-        print(problem, file=out)
-    print(f"{len(err.problems)} problem(s); the story cannot be played until they are fixed.", file=out)
-
-
 def setup_game(args, err: TextIO | None = None) -> Game | int:
     """A new game from the shared play options, or an exit code after saying what is wrong."""
-    from game.cli import parse_presets
+    from game.cli import load_story_or_report, parse_presets
 
     err = err or sys.stderr
-    try:
-        story = load_story(args.story)
-    except StoryError as exc:
-        print_problems(exc, err)
+    story = load_story_or_report(args.story, err)
+    if story is None:
         return 1
     try:
         presets = parse_presets(args.presets)

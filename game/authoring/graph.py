@@ -17,7 +17,8 @@ import difflib
 import sys
 from dataclasses import dataclass, field
 
-from game.engine import Story, StoryError, load_story
+from game.cli import load_story_or_report
+from game.engine import Story
 from game.engine.expr import format_time
 from game.engine.machine import TRIGGER
 
@@ -219,11 +220,8 @@ def to_dot(m: StoryMap) -> str:
 
 
 def run_graph(args) -> int:
-    try:
-        story = load_story(args.story)
-    except StoryError as exc:
-        for p in exc.problems:
-            print(p, file=sys.stderr)
+    story = load_story_or_report(args.story, command="dayjob graph")
+    if story is None:
         return 1
     m = build_map(story)
     if args.around:

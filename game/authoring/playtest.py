@@ -18,7 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from game.engine import CARRY_ON, Game, Story, StoryError, load_story
+from game.cli import load_story_or_report
+from game.engine import CARRY_ON, Game, Story, load_story
 from game.engine.expr import format_time
 
 MAX_CHOICES = 500  # a day longer than this is stuck in a loop
@@ -346,12 +347,8 @@ def run_playtest(args) -> int:
     if args.n < 1:
         print("dayjob playtest: -n takes a number of days, 1 or more", file=sys.stderr)
         return 2
-    try:
-        story = load_story(root)
-    except StoryError as exc:
-        for p in exc.problems:
-            print(p, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s); run `dayjob check` and fix them first.", file=sys.stderr)
+    story = load_story_or_report(root, command="dayjob playtest")
+    if story is None:
         return 1
     short = bool(getattr(args, "short", False))
     if short and story.short is None:

@@ -17,9 +17,10 @@ import json
 import sys
 from dataclasses import dataclass, field
 
+from game.cli import load_story_or_report
 from game.authoring.conditions import distance
 from game.authoring.reach import StoryAnalysis
-from game.engine import ChoiceError, DayState, Game, Story, StoryError, load_story
+from game.engine import ChoiceError, DayState, Game, Story
 from game.engine.expr import format_time
 
 SEEDS = 200  # candidate seeds: route-0 .. route-199
@@ -469,11 +470,8 @@ def _search_reason(search: RouteSearch, route: Route, exhausted: bool, budget: i
 
 
 def run_route(args) -> int:
-    try:
-        story = load_story(args.story)
-    except StoryError as exc:
-        for p in exc.problems:
-            print(p, file=sys.stderr)
+    story = load_story_or_report(args.story, command="dayjob route")
+    if story is None:
         return 1
     short = bool(getattr(args, "short", False))
     if short and story.short is None:

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from aiohttp import WSMsgType, web
 
-from game.engine import StoryError, load_story, new_seed
+from game.cli import load_story_or_report
+from game.engine import new_seed
 from game.workshop.results import MAX_NICKNAME, clean_nickname
 
 log = logging.getLogger("dayjob.serve")
@@ -562,12 +563,8 @@ def run_serve(args) -> int:
         print(f"dayjob serve: --public-url takes an address starting with http:// or https://, not {public_url!r}", file=err)
         return 2
     story_dir = Path(args.story).resolve() if getattr(args, "story", None) else None
-    try:
-        story = load_story(story_dir)
-    except StoryError as exc:
-        for problem in exc.problems[:20]:
-            print(problem, file=err)
-        print(f"dayjob serve: the story has {len(exc.problems)} problem(s); run `dayjob check` and fix them first.", file=err)
+    story = load_story_or_report(story_dir, err, command="dayjob serve")
+    if story is None:
         return 1
     short = bool(args.short)
     if short and story.short is None:
