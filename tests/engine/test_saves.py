@@ -81,3 +81,23 @@ def test_story_edited_under_a_save_resumes_with_notices(story_copy):
     assert resumed.state.stats["focus_level"] == 4
     resumed.choose("work")  # and the day goes on
     assert not resumed.ended or resumed.ending is not None
+
+
+def test_choices_reordered_under_a_save_resume_by_id(story_copy):
+    story = load_story(story_copy)
+    game = Game(story, seed="s")
+    game.choose("coffee")
+    saved = json.loads(json.dumps(game.snapshot()))
+    work = story_copy / "scenes" / "work.yaml"
+    text = work.read_text()
+    desk = text[text.index("      - id: work"):text.index("  ship:")]
+    blocks = desk.split("      - id: ")[1:]
+    work.write_text(text.replace(desk, "".join("      - id: " + b for b in reversed(blocks))))
+    edited = load_story(story_copy)
+    assert [c.id for c in edited.scenes["desk"].choices] == ["home", "ship_now", "read", "work"]
+    resumed = Game.from_snapshot(edited, saved)
+    # nothing the player had was lost; only the undo history starts again
+    assert resumed.notices == ["The story changed since this day was saved: undo starts from here."]
+    assert [c.id for c in resumed.choices] == ["ship_now", "read", "work"]
+    resumed.choose("read")
+    assert resumed.state.taken == ["desk/read"]
