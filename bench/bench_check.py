@@ -173,10 +173,14 @@ def main(argv=None) -> int:
                     "(1.00 is linear; least squares over the sizes above).")
     if 5000 in results:
         r5 = c.median(ratios(results[5000]["in"]))
+        cli5 = results[5000]["cli"]
+        r5c = c.median(ratios(cli5)) if cli5 else None
+        ok = r5 <= TARGET and (r5c is None or r5c <= TARGET)
         body.append("")
         body.append(f"Target: within {TARGET}× of the bare parse on 5,000 scenes: {r5:.2f}× in-process, "
-                    + (f"{c.median(ratios(results[5000]['cli'])):.2f}× on the command line" if results[5000]["cli"] else "command line not run")
-                    + f" — {c.verdict(r5 <= TARGET)}.")
+                    + (f"{r5c:.2f}× on the command line (start-up and imports included: pydantic and the engine "
+                       "against yaml alone)" if cli5 else "command line not run")
+                    + f" — {c.verdict(ok)}" + ("" if ok or r5 > TARGET else " on the command line") + ".")
     body.append("")
     body.append("The anchor is PyYAML's own `yaml.load(raw, yaml.CSafeLoader)`: libyaml's C parser with PyYAML's "
                 "Python constructor, giving plain dicts with no places, no checks and no compiled story. "
