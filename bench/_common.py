@@ -66,7 +66,7 @@ def machine_line() -> str:
     date = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     load = ""
     try:
-        load = " · load average before the run {:.2f}".format(os.getloadavg()[0])
+        load = f" · load average before the run {os.getloadavg()[0]:.2f}"
     except OSError:
         pass
     return (f"{date} · {cpu_model()}, {cores()} cores · Python {platform.python_version()} "

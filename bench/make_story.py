@@ -234,7 +234,7 @@ class Writer:
                                effects=self.effects(), category="focus" if category != "focus" else "data")
             return out
         if kind in ("appt_after", "intr_after"):
-            out += self.choice("wrap", f"Wrap up and go back to {{tool}}", "back", minutes=10, effects=self.effects())
+            out += self.choice("wrap", "Wrap up and go back to {tool}", "back", minutes=10, effects=self.effects())
             out += self.choice("follow", "Follow it up in writing", [
                 ('trust >= 6 or visited("hub") >= 2', "back"), (None, self.sid(self.next_regular.get(i + 1, 1)))
             ], minutes=15, category="docs")

@@ -17,9 +17,9 @@ import json
 import sys
 from dataclasses import dataclass, field
 
-from game.cli import load_story_or_report
 from game.authoring.conditions import distance
 from game.authoring.reach import StoryAnalysis
+from game.cli import load_story_or_report
 from game.engine import ChoiceError, DayState, Game, Story
 from game.engine.expr import format_time
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, NoReturn, Protocol
 
 MAX_LENGTH = 400
 MAX_DEPTH = 12
@@ -52,16 +53,34 @@ class Env:
     cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
+class Scope(Protocol):
+    """What a condition reads from a day (a `DayState` has it all)."""
+
+    @property
+    def stats(self) -> Mapping[str, int]: ...
+    @property
+    def flags(self) -> Mapping[str, bool]: ...
+    @property
+    def clock(self) -> int: ...
+    @property
+    def visits(self) -> Mapping[str, int]: ...
+
+
+# An evaluator returns the condition's value: a bool, or an int for a number-valued one such as
+# `visited("x")`; callers test its truth, and some keep the value itself, hence Any.
+Evaluator = Callable[[Scope], Any]
+
+
 @dataclass(frozen=True)
 class Expr:
     """A compiled condition: its source, its checked tree and its evaluator."""
 
     src: str
     tree: tuple
-    fn: Callable[[object], object]
+    fn: Evaluator
     scenes: frozenset[str]
 
-    def __call__(self, state: object) -> bool:
+    def __call__(self, state: Scope) -> bool:
         return bool(self.fn(state))
 
 
@@ -134,7 +153,7 @@ class _Checker:
         self.count = 0
         self.scenes: set[str] = set()
 
-    def fail(self, node: ast.AST, message: str):
+    def fail(self, node: ast.AST, message: str) -> NoReturn:
         raise ExprError(message, getattr(node, "col_offset", 0) + self.lead)
 
     def visit(self, node: ast.AST, depth: int) -> tuple[tuple, str]:
@@ -147,9 +166,9 @@ class _Checker:
         if isinstance(node, ast.BoolOp):
             op = "and" if isinstance(node.op, ast.And) else "or"
             parts = [self.visit(v, d) for v in node.values]
-            for (_, k), v in zip(parts, node.values):
+            for (_, k), sub in zip(parts, node.values):
                 if k == "time":
-                    self.fail(v, "a time alone is not a condition; compare it: clock >= \"10:00\"")
+                    self.fail(sub, "a time alone is not a condition; compare it: clock >= \"10:00\"")
             return (op, *[t for t, _ in parts]), "bool"
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.Not):
@@ -178,12 +197,12 @@ class _Checker:
             left, kl = self.visit(node.left, d)
             items = [(left, kl, node.left)]
             ops = []
-            for op, right in zip(node.ops, node.comparators):
-                if type(op) not in _CMP:
+            for cmp_op, right in zip(node.ops, node.comparators):
+                if type(cmp_op) not in _CMP:
                     self.fail(node, "only == != < <= > >= compare")
                 t, k = self.visit(right, d)
                 items.append((t, k, right))
-                ops.append(_CMP[type(op)][0])
+                ops.append(_CMP[type(cmp_op)][0])
             for i, op in enumerate(ops):
                 ka, kb = items[i][1], items[i + 1][1]
                 nums = {"int", "time"}
@@ -217,10 +236,10 @@ class _Checker:
                     self.fail(node, "that number is too large")
                 return ("num", v), "int"
             if isinstance(v, str):
-                t = parse_time(v)
-                if t is None:
+                minutes = parse_time(v)
+                if minutes is None:
                     self.fail(node, f"text {v!r} is only allowed as a time like \"10:30\"")
-                return ("num", t), "time"
+                return ("num", minutes), "time"
             self.fail(node, f"{type(v).__name__} values are not allowed; use whole numbers")
         if isinstance(node, ast.Call):
             if not (isinstance(node.func, ast.Name) and node.func.id == "visited"):
@@ -240,7 +259,7 @@ class _Checker:
         raise AssertionError  # unreachable; fail raises
 
 
-def _build(t: tuple) -> Callable[[object], object]:
+def _build(t: tuple) -> Evaluator:
     """Closures for a checked tree; the state has stats, flags, clock and visits."""
     kind = t[0]
     if kind == "num" or kind == "bool":

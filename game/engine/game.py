@@ -6,6 +6,7 @@ import copy
 import hashlib
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 from game.engine.errors import ChoiceError, SaveError
 from game.engine.expr import format_time
@@ -77,7 +78,7 @@ class Game:
         *,
         short: bool = False,
         start: str | None = None,
-        preset: dict[str, object] | None = None,
+        preset: dict[str, Any] | None = None,
         keep_undo: bool = True,
     ):
         self.story = story
@@ -122,12 +123,25 @@ class Game:
         return self.story.scenes.get(self.state.scene)
 
     @property
+    def _current_scene(self) -> Scene:
+        """The scene of a day in progress: until the day ends, the machine only moves between scenes."""
+        scene = self.story.scenes.get(self.state.scene)
+        assert scene is not None, self.state.scene
+        return scene
+
+    @property
     def ended(self) -> bool:
         return self.state.ending is not None
 
     @property
     def ending(self) -> Ending | None:
         return self.story.ending(self.state.ending) if self.state.ending else None
+
+    @property
+    def _current_ending(self) -> Ending:
+        """The ending of a day that is over."""
+        assert self.state.ending is not None
+        return self.story.ending(self.state.ending)
 
     @property
     def arrival(self) -> str:
@@ -144,16 +158,16 @@ class Game:
     @property
     def title(self) -> str:
         if self.ended:
-            return self.ending.title.render(self.state.words)
-        return self.scene.title.render(self.state.words)
+            return self._current_ending.title.render(self.state.words)
+        return self._current_scene.title.render(self.state.words)
 
     @property
     def paragraphs(self) -> list[str]:
         """The scene's text, then each variant whose condition holds."""
         if self.ended:
-            return [self.ending.text.render(self.state.words).strip()]
+            return [self._current_ending.text.render(self.state.words).strip()]
         st = self.state
-        scene = self.scene
+        scene = self._current_scene
         out = [scene.text.render(st.words).strip()]
         out.extend(tpl.render(st.words).strip() for cond, tpl in scene.variants if cond(st))
         return [p for p in out if p]
@@ -164,7 +178,7 @@ class Game:
 
     def _visible(self) -> list[tuple[Choice, bool]]:
         st = self.state
-        scene = self.scene
+        scene = self._current_scene
         out = []
         for ch in scene.choices:
             if ch.once and f"{scene.id}/{ch.id}" in st.taken:
@@ -181,7 +195,7 @@ class Game:
             return []
         words = self.state.words
         views = [
-            ChoiceView(ch.id, ch.text.render(words), ch.minutes, ok, None if ok else ch.locked.render(words))
+            ChoiceView(ch.id, ch.text.render(words), ch.minutes, ok, None if ok else _locked_reason(ch, words))
             for ch, ok in self._visible()
         ]
         if not any(v.available for v in views):  # a dead end in the story never traps the player
@@ -202,7 +216,7 @@ class Game:
         st = self.state
         if st.ending is not None:
             raise ChoiceError("the day is over")
-        scene = self.scene
+        scene = self._current_scene
         chosen: Choice | None = None
         if choice_id == CARRY_ON:
             if any(ok for _, ok in self._visible()):
@@ -211,7 +225,7 @@ class Game:
             for ch, ok in self._visible():
                 if ch.id == choice_id:
                     if not ok:
-                        raise ChoiceError(f"choice {choice_id!r} is locked: {ch.locked.render(st.words)}")
+                        raise ChoiceError(f"choice {choice_id!r} is locked: {_locked_reason(ch, st.words)}")
                     chosen = ch
                     break
             else:
@@ -247,6 +261,7 @@ class Game:
             return
         if st.held is None:
             for appt in story.appointments:
+                assert appt.at is not None  # appointments are the scenes with `at`
                 if st.day_start <= appt.at <= st.clock and appt.id not in st.visits and appt.id != target:
                     st.held, target, arrival = target, appt.id, "appointment"
                     break
@@ -256,6 +271,7 @@ class Game:
                     if not lo <= clock < hi:  # its `if` cannot hold now (no roll is made, as before)
                         continue
                     it = intr.interrupt
+                    assert it is not None  # the plan holds interruptions only
                     if intr.id == target or (not it.repeat and intr.id in st.visits):
                         continue
                     if it.cond is not None and not it.cond.fn(st):
@@ -300,7 +316,7 @@ class Game:
             else:
                 st.words[name] = value
 
-    def preset(self, values: dict[str, object]) -> None:
+    def preset(self, values: dict[str, Any]) -> None:
         """Set stats, flags and words before play (play-from-here); unknown names raise ChoiceError."""
         st = self.state
         for name, value in values.items():
@@ -366,6 +382,7 @@ class Game:
         from game.engine.migrate import migrate
 
         state, past, notices = migrate(self.story, data)
+        assert isinstance(data, dict)  # migrate refuses anything else
         self.seed = str(data["seed"])
         self.short = bool(data.get("short", False))
         self._past = past
@@ -392,6 +409,12 @@ class Game:
                 self.choose(cid)
             except ChoiceError as exc:
                 raise ChoiceError(f"choice {n} ({cid!r}) at scene {self.scene_id!r}: {exc}") from None
+
+
+def _locked_reason(choice: Choice, words: dict[str, str]) -> str:
+    """Why a shown choice cannot be taken (a choice is shown locked only when it has a `locked` text)."""
+    assert choice.locked is not None
+    return choice.locked.render(words)
 
 
 __all__ = ["CARRY_ON", "ChoiceView", "DayState", "Game", "SaveError", "new_seed"]

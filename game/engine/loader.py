@@ -6,6 +6,7 @@ import difflib
 import gc
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -24,6 +25,9 @@ from game.engine.story import (
     Where,
 )
 from game.engine.yamlsafe import YDict, YList, load_document, mark_of
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 MANIFEST = "story.yaml"
 SCENES_DIR = "scenes"
@@ -295,8 +299,8 @@ class _Compiler:
         self.env = Env(self.stat_names, self.flag_names, None if self.incomplete else known)
 
         # clock
-        clock_start = parse_time(man.clock.start)
-        clock_end = parse_time(man.clock.end)
+        clock_start = _checked_time(man.clock.start)
+        clock_end = _checked_time(man.clock.end)
         if clock_start >= clock_end:
             self.error(mpath, mark_of(mdata, ("clock",)), f"the day ends ({man.clock.end}) before it starts ({man.clock.start})")
         self.clock = (clock_start, clock_end)
@@ -350,7 +354,7 @@ class _Compiler:
                 self.error(mpath, mark_of(mdata, ("short", "start")), self.unknown("scene", sd.start, scene_ids))
             cs, ce = clock_start, clock_end
             if sd.clock is not None:
-                cs, ce = parse_time(sd.clock.start), parse_time(sd.clock.end)
+                cs, ce = _checked_time(sd.clock.start), _checked_time(sd.clock.end)
                 if cs >= ce:
                     self.error(mpath, mark_of(mdata, ("short", "clock")), "the short day ends before it starts")
             short = ShortDay(sd.start or man.start, cs, ce,
@@ -374,7 +378,7 @@ class _Compiler:
             self.error(path, mark_of(data, loc + ("category",)), self.unknown("category", sdef.category, self.categories))
         at = None
         if sdef.at is not None:
-            at = parse_time(sdef.at)
+            at = _checked_time(sdef.at)
             if not self.clock[0] <= at < self.clock[1]:
                 self.error(path, mark_of(data, loc + ("at",)),
                            f"appointment at {sdef.at} is outside the day ({format_time(self.clock[0])}–{format_time(self.clock[1])})")
@@ -385,10 +389,12 @@ class _Compiler:
             it = sdef.interrupt
             cond = self.expr(path, data, loc + ("interrupt", "if"), it.if_) if it.if_ is not None else None
             interrupt = Interrupt(it.chance, cond, it.repeat)
-        variants = tuple(
-            (self.expr(path, data, loc + ("variants", i, "if"), v.if_), self.template(path, data, loc + ("variants", i, "text"), v.text))
-            for i, v in enumerate(sdef.variants)
-        )
+        variants: list[tuple[Expr, Template]] = []
+        for i, v in enumerate(sdef.variants):
+            vcond = self.expr(path, data, loc + ("variants", i, "if"), v.if_)
+            vtext = self.template(path, data, loc + ("variants", i, "text"), v.text)
+            if vcond is not None:  # else its problem is reported, and a story with problems never loads
+                variants.append((vcond, vtext))
         choices = []
         seen: dict[str, int] = {}
         for i, cd in enumerate(sdef.choices):
@@ -398,7 +404,7 @@ class _Compiler:
             seen.setdefault(cd.id, i)
             choices.append(self.choice(sid, path, data, cloc, cd, category))
         return Scene(sid, self.template(path, data, loc + ("title",), sdef.title), at, category,
-                     self.template(path, data, loc + ("text",), sdef.text), variants, tuple(choices), interrupt, Where(path, *mark))
+                     self.template(path, data, loc + ("text",), sdef.text), tuple(variants), tuple(choices), interrupt, Where(path, *mark))
 
     def choice(self, sid, path, data, cloc, cd: m.ChoiceDef, scene_category: str) -> Choice:
         cond = self.expr(path, data, cloc + ("if",), cd.if_) if cd.if_ is not None else None
@@ -512,6 +518,13 @@ class _Compiler:
                                f"choice {ch.id!r} goes `back`, but no appointment or interruption leads to scene {scene.id!r}, so there is nothing to go back to")
 
 
+def _checked_time(text: str) -> int:
+    """Minutes for a time the model has already matched against `m.TIME`."""
+    minutes = parse_time(text)
+    assert minutes is not None, text
+    return minutes
+
+
 def _is_name(name: str) -> bool:
     return name.isidentifier() and name.isascii()
 
@@ -583,7 +596,7 @@ def _value_at(data, loc: tuple):
 _YAML11 = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
 
 
-def _friendly(err: dict, value) -> str:
+def _friendly(err: ErrorDetails, value) -> str:
     typ = err["type"]
     if typ == "bool_type" and isinstance(value, str) and value in _YAML11:
         return f"write true or false, not {value!r} (YAML 1.1 would read it as a boolean; this format does not guess)"

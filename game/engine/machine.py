@@ -26,6 +26,8 @@ class SceneMachine(Machine):
     """A machine over scene ids whose models are bound by hand (no `is_<scene>` per model)."""
 
     event_cls = DirectedEvent
+    _edges: set[tuple[str, str]]  # (source, dest) pairs that have a `choose` transition
+    labels: dict[tuple[str, str], list[str]]  # the choice ids written on each edge
 
     def _add_model_to_state(self, state, model):  # binding is_<scene> costs ~100 ms at 5,000 scenes
         return None

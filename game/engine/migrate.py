@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from game.engine.errors import SaveError
 from game.engine.story import Story
 
@@ -13,8 +15,15 @@ def _need(cond: bool, what: str) -> None:
         raise SaveError(f"the save is damaged ({what})")
 
 
+def _mapping(value: object, what: str) -> dict[str, Any]:
+    """`value` as a mapping; anything else is a damaged save, like a failed `_need`."""
+    if not isinstance(value, dict):
+        raise SaveError(f"the save is damaged ({what})")
+    return value
+
+
 def _check_state(state: object) -> dict:
-    _need(isinstance(state, dict), "no state")
+    state = _mapping(state, "no state")
     ints = ("clock", "day_start", "day_end", "rng")
     for key in ints:
         _need(isinstance(state.get(key), int) and not isinstance(state.get(key), bool), key)
@@ -38,7 +47,7 @@ def _check_state(state: object) -> dict:
 
 def migrate(story: Story, data: object) -> tuple[dict, list[dict], list[str]]:
     """The state and undo history to resume, fitted to `story`, and notices saying what changed."""
-    _need(isinstance(data, dict), "not a mapping")
+    data = _mapping(data, "not a mapping")
     version = data.get("save_version")
     if version != SAVE_VERSION:
         raise SaveError(f"the save has version {version!r}; this game reads version {SAVE_VERSION}")

@@ -6,8 +6,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.engine.expr import Expr
+
+if TYPE_CHECKING:
+    from game.engine.machine import SceneMachine
 
 RESERVED_TARGETS = ("back", "end")
 
@@ -173,7 +177,8 @@ class Story:
 
     @cached_property
     def appointments(self) -> tuple[Scene, ...]:
-        return tuple(sorted((s for s in self.scenes.values() if s.at is not None), key=lambda s: s.at))
+        timed = [(s.at, s) for s in self.scenes.values() if s.at is not None]
+        return tuple(s for _, s in sorted(timed, key=lambda pair: pair[0]))
 
     @cached_property
     def interrupts(self) -> tuple[Scene, ...]:
@@ -182,14 +187,14 @@ class Story:
     @cached_property
     def interrupt_plan(self) -> tuple[tuple[Scene, int, int], ...]:
         """Each interruption with the clock window its `if` needs ([lo, hi)); outside it, the `if` is false."""
-        return tuple((s, *clock_window(s.interrupt.cond)) for s in self.interrupts)
+        return tuple((s, *clock_window(s.interrupt.cond)) for s in self.scenes.values() if s.interrupt is not None)
 
     @cached_property
     def ending_ids(self) -> frozenset[str]:
         return frozenset(e.id for e in self.endings)
 
     @cached_property
-    def machine(self):
+    def machine(self) -> SceneMachine:
         from game.engine.machine import build_machine
 
         return build_machine(self)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import overload
 
 import yaml
 from yaml import events as ev
@@ -322,6 +323,10 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
+@overload
+def mark_of(data: YDict | YList, loc: tuple, *, key: bool = False) -> Mark: ...  # built data always has a place
+@overload
+def mark_of(data: object, loc: tuple, *, key: bool = False) -> Mark | None: ...
 def mark_of(data: object, loc: tuple, *, key: bool = False) -> Mark | None:
     """The place of the value (or key) at `loc` inside built data; the nearest known place."""
     node = data

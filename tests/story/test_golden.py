@@ -51,7 +51,7 @@ def test_golden_day_is_a_whole_day():
     text = GOLDEN.read_text(encoding="utf-8")
     assert text.startswith("== 08:30 | A day in the life ==")
     for appointment in ("Stand-up", "Design review", "Lunch", "Stakeholder sync"):
-        assert f"-- It's " in text and f": {appointment} is starting. --" in text, appointment
+        assert "-- It's " in text and f": {appointment} is starting. --" in text, appointment
     assert "-- An interruption. --" in text
     assert "== The end: One of the best jobs in the world ==" in text
     assert text.count("\n> ") >= 25
