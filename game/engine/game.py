@@ -183,7 +183,7 @@ class Game:
         for ch in scene.choices:
             if ch.once and f"{scene.id}/{ch.id}" in st.taken:
                 continue
-            ok = ch.cond is None or ch.cond.fn(st)
+            ok = ch.cond is None or bool(ch.cond.fn(st))
             if ok or ch.locked is not None:
                 out.append((ch, ok))
         return out
