@@ -182,6 +182,8 @@ class DayJobApp(App[int]):
         self._after_change(spent=game.clock - before)
         if game.ended:
             line = session.write_result()
+            if line and self.is_web and line.startswith("Result written"):
+                line = "Your day is in: the facilitator has your result."  # the server's path means nothing here
             if line:
                 self.notify(line, markup=False, timeout=8)
 
@@ -254,6 +256,14 @@ class DayJobApp(App[int]):
     def save_report(self) -> Path | None:
         session = self.session
         if session is None or self.game is None:
+            return None
+        if self.is_web:  # in a browser (dayjob serve) the report is a download, not a file on the server
+            import io
+
+            report = self.game.report()
+            name = f"day-job-{report.ending_id or 'unfinished'}.md"
+            self.deliver_text(io.StringIO(report.markdown()), save_filename=name, mime_type="text/markdown")
+            self.notify(f"Your report is downloading as {name}", markup=False, timeout=8)
             return None
         try:
             path = session.write_report()

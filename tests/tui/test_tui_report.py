@@ -98,3 +98,24 @@ async def test_last_days_report_from_the_title(build):
         await pilot.pause()
         assert isinstance(again.screen, ReportScreen)
         assert shown(again, "#ending-title") == "A good day"
+
+
+async def test_in_a_browser_the_report_downloads_and_the_result_line_names_no_server_path(build, tmp_path, monkeypatch):
+    from game.tui.app import DayJobApp
+
+    delivered = []
+    monkeypatch.setattr(DayJobApp, "is_web", property(lambda self: True))
+    monkeypatch.setattr(DayJobApp, "deliver_text", lambda self, f, **kw: delivered.append((f.read(), kw)))
+    app = build(results=tmp_path / "results")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await play_whole_day(pilot)
+        notes = [str(n.message) for n in app._notifications]
+        assert "Your day is in: the facilitator has your result." in notes
+        assert not any(str(tmp_path) in n for n in notes)
+        assert len(list((tmp_path / "results").glob("*.json"))) == 1
+        await pilot.press("s")
+        await pilot.pause()
+        assert len(delivered) == 1
+        markdown, options = delivered[0]
+        assert markdown.startswith("# ") and options["save_filename"].endswith(".md")
+        assert not list((tmp_path / "reports").glob("*.md"))  # nothing written on the server
