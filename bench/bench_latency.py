@@ -134,7 +134,7 @@ def main(argv=None) -> int:
     a95 = ms([x["rendered"] for x in res["anchor"]], 95)
     body = [f"Measured {machine}.", "",
             c.table(["", "presses", "p50 to handled", "p50 to first frame", "p95 to first frame",
-                     "p95 to last frame", "max"], rows), "",
+                     "p95 to last frame", "max to first frame"], rows), "",
             f"Ratio to the anchor: p50 {d50 / a50:.2f}×, p95 {d95 / a95:.2f}×.", "",
             f"{args.days} whole days of the shipped day (seeds `latency-0` …), alternating day by day with the anchor "
             "in separate processes. The real app runs headless under Pilot at 100×36; a press is a digit for a "

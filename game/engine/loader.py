@@ -80,7 +80,8 @@ class _Compiler:
         self.warnings: list[Problem] = []
         self.broken_ids: set[str] = set()  # scene ids in files that failed validation
         self.incomplete = False  # a scene file could not be read at all
-        self.texts: dict[str, list[str]] = {}
+        # each file's bytes, split into lines only when a problem in it needs placing
+        self.texts: dict[str, bytes | list[str]] = {}
 
     # -- places -------------------------------------------------------------------------
 
@@ -95,6 +96,8 @@ class _Compiler:
     def find(self, path: str, mark, needle: str, offset: int = 0):
         """The exact place of `needle` at or after `mark` (a few lines on), else `mark`."""
         lines = self.texts.get(path)
+        if isinstance(lines, bytes):  # most files never need it
+            lines = self.texts[path] = lines.decode("utf-8-sig").splitlines()
         if not lines or not mark or not needle:
             return mark
         first = needle.splitlines()[0] if needle.strip() else needle
@@ -136,10 +139,7 @@ class _Compiler:
             doc = load_document(shown, raw)
             self.problems.extend(doc.problems)
             if doc.data is not None and not doc.problems:
-                try:
-                    self.texts[shown] = raw.decode("utf-8-sig").splitlines()
-                except UnicodeDecodeError:  # pragma: no cover - load_document already refused it
-                    pass
+                self.texts[shown] = raw  # valid UTF-8: load_document checked it
             parsed.append((shown, doc))
         if not parsed or parsed[0][1].data is None and not parsed[0][1].problems:
             self.error(display_path(manifest_path), None, "story.yaml is empty")
@@ -415,7 +415,7 @@ class _Compiler:
             self.error(path, mark_of(data, cloc + ("category",)), self.unknown("category", cd.category, self.categories))
         goto: list[tuple[Expr | None, str]] = []
         if isinstance(cd.goto, str):
-            self.target(path, mark_of(data, cloc + ("goto",)), cd.goto, sid)
+            self.target(path, data, cloc + ("goto",), cd.goto, sid)
             goto.append((None, cd.goto))
         else:
             if not cd.goto:
@@ -423,7 +423,7 @@ class _Compiler:
             for j, br in enumerate(cd.goto):
                 bloc = cloc + ("goto", j)
                 bcond = self.expr(path, data, bloc + ("if",), br.if_) if br.if_ is not None else None
-                self.target(path, mark_of(data, bloc + ("to",)), br.to, sid)
+                self.target(path, data, bloc + ("to",), br.to, sid)
                 goto.append((bcond, br.to))
             if cd.goto and cd.goto[-1].if_ is not None:
                 self.error(path, mark_of(data, cloc + ("goto", len(cd.goto) - 1)),
@@ -439,9 +439,9 @@ class _Compiler:
             category=category, where=Where(path, *mark_of(data, cloc)),
         )
 
-    def target(self, path, mark, target: str, sid: str) -> None:
+    def target(self, path, data, loc, target: str, sid: str) -> None:
         if target not in self.targets and not self.incomplete:
-            self.error(path, mark, f"goto {target!r} in scene {sid!r} is not a scene, an ending, `back` or `end`"
+            self.error(path, mark_of(data, loc), f"goto {target!r} in scene {sid!r} is not a scene, an ending, `back` or `end`"
                        + _did_you_mean(target, self.scene_ids | self.ending_ids))
 
     def effects(self, path, data, loc, effects: dict[str, int]) -> tuple:
