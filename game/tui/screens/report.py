@@ -106,32 +106,40 @@ class ReportScreen(Screen):
                 ),
                 id="report-below",
             )
-            yield Static("How you ended the day", classes="section")
-            yield Static(
-                Content.styled(
-                    "The stats the game kept hidden while you played.", "$foreground-muted"
-                ),
-                classes="section-note",
-            )
-            yield StatBars(r.stats, id="stat-bars", classes="chart")
-            yield Static("Where the minutes went", classes="section")
-            yield MinutesChart(r, id="minutes-chart", classes="chart")
-            note = reference_note(r)
-            if note is not None:
-                yield Static(note, classes="section-note")
-            yield Static("Your day", classes="section")
-            yield Static(timeline_content(r), id="timeline")
-            if r.debrief:
-                yield Static("To talk about", classes="section")
-                yield Static(debrief_content(r.debrief), id="debrief")
-            yield Static(id="report-saved")
-            with Horizontal(id="report-buttons"):
-                yield Button("Save report", id="save-report", variant="primary")
-                yield Button("New day", id="new-day")
-                yield Button("Quit", id="quit")
         yield Footer()
 
+
+    def _details(self):
+        """The charts, timeline and questions: mounted after the ending's first frame (they cost the most)."""
+        r = self.report
+        yield Static("How you ended the day", classes="section")
+        yield Static(
+            Content.styled(
+                "The stats the game kept hidden while you played.", "$foreground-muted"
+            ),
+            classes="section-note",
+        )
+        yield StatBars(r.stats, id="stat-bars", classes="chart")
+        yield Static("Where the minutes went", classes="section")
+        yield MinutesChart(r, id="minutes-chart", classes="chart")
+        note = reference_note(r)
+        if note is not None:
+            yield Static(note, classes="section-note")
+        yield Static("Your day", classes="section")
+        yield Static(timeline_content(r), id="timeline")
+        if r.debrief:
+            yield Static("To talk about", classes="section")
+            yield Static(debrief_content(r.debrief), id="debrief")
+        yield Static(id="report-saved")
+        yield Horizontal(
+            Button("Save report", id="save-report", variant="primary"),
+            Button("New day", id="new-day"),
+            Button("Quit", id="quit"),
+            id="report-buttons",
+        )
+
     def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_details)
         game = self.app.game
         if game is not None:
             from game.tui.screens.scene import day_label
@@ -143,8 +151,12 @@ class ReportScreen(Screen):
                 label=day_label(game),
                 seed=game.seed,
             )
-        self.query_one("#report-saved").display = False
         self.query_one("#report-scroll").focus()
+
+    def _mount_details(self) -> None:
+        column = self.query_one("#report-column")
+        column.mount_all(list(self._details()))
+        self.query_one("#report-saved").display = False
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -156,8 +168,8 @@ class ReportScreen(Screen):
 
     def action_save_report(self) -> None:
         path = self.app.save_report()
-        if path is not None:
-            saved = self.query_one("#report-saved", Static)
+        for saved in self.query("#report-saved").results(Static) if path is not None else ():
+            # the line is mounted after the first frame; the app's notice says it either way
             saved.update(
                 Content.assemble(
                     ("Report saved to ", "$success"), literal(str(path)).stylize("bold")
