@@ -142,15 +142,7 @@ class ReportScreen(Screen):
         self.call_after_refresh(self._mount_details)
         game = self.app.game
         if game is not None:
-            from game.tui.screens.scene import day_label
-
-            self.query_one(DayHeader).show_day(
-                clock=game.clock,
-                day_start=game.state.day_start,
-                day_end=game.state.day_end,
-                label=day_label(game),
-                seed=game.seed,
-            )
+            self.query_one(DayHeader).show_game(game)
         self.query_one("#report-scroll").focus()
 
     def _mount_details(self) -> None:

@@ -98,14 +98,7 @@ class SceneScreen(Screen):
         if game is None or game.ended:
             return
         self._drawn = _drawn_key(game)
-        self.query_one(DayHeader).show_day(
-            clock=game.clock,
-            day_start=game.state.day_start,
-            day_end=game.state.day_end,
-            label=day_label(game),
-            seed=game.seed,
-            spent=spent,
-        )
+        self.query_one(DayHeader).show_game(game, spent=spent)
         banner = arrival_banner(game)
         arrival = self.query_one("#arrival", Static)
         arrival.set_classes(f"-{game.arrival}")

@@ -44,6 +44,13 @@ class DayHeader(Widget):
             self.set_reactive(DayHeader.spent, spent)
         self.refresh()
 
+    def show_game(self, game, spent: int = 0) -> None:
+        """Show a day's clock, its window, its label and seed."""
+        from game.tui.screens.scene import day_label
+
+        self.show_day(clock=game.clock, day_start=game.state.day_start, day_end=game.state.day_end,
+                      label=day_label(game), seed=game.seed, spent=spent)
+
     def render(self) -> Content:
         width = self.size.width
         clock = Content.styled(f" {hhmm(self.clock)} ", "bold reverse $accent")
