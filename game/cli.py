@@ -103,7 +103,7 @@ def load_story_or_report(root: Path | None, err=None, command: str = "dayjob"):
 
     err = err or sys.stderr
     try:
-        return load_story(root)
+        return load_story(root, freeze=True)
     except StoryError as exc:
         for problem in exc.problems:
             print(problem, file=err)

@@ -12,7 +12,7 @@ from game.engine import Problem, StoryError, load_story
 def check_story(root: Path | None) -> tuple[list[Problem], list[Problem]]:
     """Errors and warnings for the story in `root`."""
     try:
-        story = load_story(root)
+        story = load_story(root, freeze=True)
     except StoryError as exc:
         return exc.problems, []
     from game.authoring.lint import lint

@@ -137,7 +137,7 @@ def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Ta
 def _init_worker(root: str | None, short: bool) -> None:
     global _story, _story_key
     if _story is None or _story_key != (root, short):  # a forked worker already has it
-        _story = load_story(root)
+        _story = load_story(root, freeze=True)
         _story_key = (root, short)
 
 

@@ -116,8 +116,12 @@ def build_schema() -> dict:
         schema.pop("title", None)
         if name in MODELS:
             schema["description"] = MODELS[name]
+        fields = getattr(m, name).model_fields
         for field, prop in schema.get("properties", {}).items():
             prop.pop("title", None)
+            info = fields.get(field) or fields.get(field + "_")  # `if` is the field `if_`
+            if info is not None and info.default_factory in (dict, list):  # an empty default, shown as one
+                prop.setdefault("default", info.default_factory())
             text = FIELDS.get((name, field))
             if text:
                 prop["description"] = text

@@ -59,8 +59,15 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_story(root: str | Path | None = None) -> Story:
-    """Read, check and compile the story in `root`; raises StoryError listing every problem."""
+def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story:
+    """Read, check and compile the story in `root`; raises StoryError listing every problem.
+
+    `freeze=True` is for processes that load one story and keep it to the end (`check`, the plain
+    player, playtest): everything alive after loading is moved out of the cyclic collector's sight
+    (`gc.freeze`). Otherwise the first collection after loading walks the whole new heap, twice as
+    it ages (measured: 0.6 s of a 4 s `check` on 5,000 scenes). A story holds no reference cycles,
+    so a frozen story is still freed when dropped; the TUI, which reloads, does not freeze.
+    """
     root = Path(root) if root is not None else shipped_story_dir()
     # Loading builds a large heap of long-lived objects and almost no garbage; left on, the cyclic
     # collector walks that growing heap again and again (measured: 40-50% of the load; bench/).
@@ -69,6 +76,8 @@ def load_story(root: str | Path | None = None) -> Story:
     try:
         return _Compiler(root).run()
     finally:
+        if freeze:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 

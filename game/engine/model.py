@@ -39,7 +39,7 @@ class EndingDef(Strict):
     if_: Condition | None = Field(None, alias="if")
     title: Text
     text: Text
-    debrief: list[Text] = []
+    debrief: list[Text] = Field(default_factory=list)
 
 
 class ShortDay(Strict):
@@ -47,8 +47,8 @@ class ShortDay(Strict):
 
     start: Id | None = None
     clock: Clock | None = None
-    set: dict[str, Any] = {}
-    effects: dict[str, int] = {}
+    set: dict[str, Any] = Field(default_factory=dict)
+    effects: dict[str, int] = Field(default_factory=dict)
 
 
 class Reference(Strict):
@@ -67,10 +67,10 @@ class Manifest(Strict):
     hub: Id | None = None
     clock: Clock
     categories: list[Id] = Field(min_length=1)
-    category_labels: dict[str, str] = {}
-    stats: dict[str, StatDef] = {}
-    flags: list[Id] = []
-    words: dict[str, str] = {}
+    category_labels: dict[str, str] = Field(default_factory=dict)
+    stats: dict[str, StatDef] = Field(default_factory=dict)
+    flags: list[Id] = Field(default_factory=list)
+    words: dict[str, str] = Field(default_factory=dict)
     endings: list[EndingDef] = Field(min_length=1)
     credits: Text = ""
     reference: Reference | None = None
@@ -88,8 +88,8 @@ class ChoiceDef(Strict):
     if_: Condition | None = Field(None, alias="if")
     locked: Text | None = None
     minutes: int = Field(0, ge=0, le=24 * 60)
-    effects: dict[str, int] = {}
-    set: dict[str, Any] = {}
+    effects: dict[str, int] = Field(default_factory=dict)
+    set: dict[str, Any] = Field(default_factory=dict)
     once: bool = False
     goto: Id | list[Branch]
     category: Id | None = None
@@ -125,7 +125,7 @@ class SceneDef(Strict):
     at: Time | None = None
     category: Id | None = None
     text: Text
-    variants: list[Variant] = []
+    variants: list[Variant] = Field(default_factory=list)
     choices: list[ChoiceDef] = Field(min_length=1)
     interrupt: Interrupt | None = None
 

@@ -40,6 +40,8 @@ class Template:
     @staticmethod
     def parse(text: str) -> tuple[Template, list[tuple[int, str]]]:
         """The template and any (offset, problem) found in the text."""
+        if "{" not in text and "}" not in text:  # most text: one literal part
+            return Template((text,) if text else ()), []
         parts: list = []
         problems: list[tuple[int, str]] = []
         buf: list[str] = []

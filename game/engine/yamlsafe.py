@@ -88,8 +88,14 @@ _STD_TAGS = {
 }
 
 
+# Only a plain scalar starting with one of these can be anything but text (null, bool, number).
+_NOT_ONLY_TEXT = frozenset("0123456789+-.~nNtTfF")
+
+
 def resolve_plain(value: str) -> object:
     """Read an unquoted scalar by YAML 1.2's core schema: `yes`, `on` and `12:30` stay text."""
+    if value and value[0] not in _NOT_ONLY_TEXT:  # most story values: prose, ids, names
+        return value
     if value in _NULL:
         return None
     if value in _TRUE:
@@ -149,7 +155,10 @@ def load_document(path: str, raw: bytes) -> Document:
         line = text[: text.index("\x00")].count("\n") + 1
         doc.problems.append(Problem(path, line, 1, "the file holds a NUL character; is it really a YAML file?"))
         return doc
-    builder = _Builder(path)
+    # The reader refuses control characters written into the file and reads NEL as a line break,
+    # so only a double-quoted escape (such as "\e") can put one into a value: only those values are
+    # searched. Should a file hold one anyway (another parser), every value is searched.
+    builder = _Builder(path, every_scalar=_CONTROL.search(text) is not None)
     loader = StrictLoader(text)
     try:
         doc.data = builder.build(loader)
@@ -177,10 +186,11 @@ def load_document(path: str, raw: bytes) -> Document:
 class _Builder:
     """Composes plain data from parser events, iteratively, with caps."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, every_scalar: bool = True):
         self.path = path
         self.problems: list[Problem] = []
         self.nodes = 0
+        self.every_scalar = every_scalar  # search every scalar for control characters
 
     def problem(self, mark: Mark, message: str) -> None:
         self.problems.append(Problem(self.path, mark[0], mark[1], message))
@@ -204,11 +214,15 @@ class _Builder:
         return result
 
     def _scalar(self, event) -> object:
-        bad = _CONTROL.search(event.value)
-        if bad:
-            self.problem(_mark(event.start_mark), f"control character U+{ord(bad.group()):04X} in the text; "
-                         "story text may not hold terminal control codes")
+        value = event.value
+        if self.every_scalar or event.style == '"':
+            bad = _CONTROL.search(value)
+            if bad:
+                self.problem(_mark(event.start_mark), f"control character U+{ord(bad.group()):04X} in the text; "
+                             "story text may not hold terminal control codes")
         tag = event.tag
+        if tag is None and event.anchor is None:  # nearly every scalar of a story
+            return resolve_plain(value) if event.implicit[0] else value
         if event.anchor is not None:
             self.problem(_mark(event.start_mark), f"anchors (&{event.anchor}) are not allowed in story files; write the value out")
         if tag is not None and tag != "!":
@@ -228,24 +242,26 @@ class _Builder:
         return event.value
 
     def _document(self, get) -> object:
-        # stack entries: [container, pending_key, key_mark, depth]
+        # stack entries: [container, pending_key, key_mark]
         stack: list[list] = []
         root: object = None
         nodes = 0
+        scalar_event, mapping_start, sequence_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+        every_scalar = self.every_scalar
         while True:
             event = get()
             cls = type(event)
-            if cls is ev.DocumentEndEvent:
-                self.nodes += nodes
-                return root
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise _Refused(_mark(event.start_mark), f"the file has more than {MAX_NODES:,} values; split it into several files")
-            if cls is ev.ScalarEvent:
-                value = self._scalar(event)
+            if cls is scalar_event:
+                sm = event.start_mark
+                mark = (sm.line + 1, sm.column + 1)
+                if event.tag is None and event.anchor is None and not every_scalar and event.style != '"':
+                    value = resolve_plain(event.value) if event.implicit[0] else event.value  # the usual case
+                else:
+                    value = self._scalar(event)
                 is_container = False
-            elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
-                mark = _mark(event.start_mark)
+            elif cls is mapping_start or cls is sequence_start:
+                sm = event.start_mark
+                mark = (sm.line + 1, sm.column + 1)
                 if len(stack) >= MAX_DEPTH:
                     raise _Refused(mark, f"the file nests deeper than {MAX_DEPTH} levels")
                 if event.anchor is not None:
@@ -253,19 +269,25 @@ class _Builder:
                 tag = event.tag
                 if tag is not None and tag != "!" and tag not in _STD_TAGS:
                     self.problem(mark, f"the tag {_short(tag)!r} is not allowed in story files")
-                value = YDict(mark) if cls is ev.MappingStartEvent else YList(mark)
+                value = YDict(mark) if cls is mapping_start else YList(mark)
                 is_container = True
             elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
                 stack.pop()
                 continue
+            elif cls is ev.DocumentEndEvent:
+                self.nodes += nodes
+                return root
             elif cls is ev.AliasEvent:
-                self.problem(_mark(event.start_mark), f"aliases (*{event.anchor}) are not allowed in story files; write the value out")
+                mark = _mark(event.start_mark)
+                self.problem(mark, f"aliases (*{event.anchor}) are not allowed in story files; write the value out")
                 value = None
                 is_container = False
             else:  # pragma: no cover - the parser emits nothing else inside a document
                 raise _Refused(_mark(event.start_mark), f"unexpected YAML event {cls.__name__}")
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _Refused(mark, f"the file has more than {MAX_NODES:,} values; split it into several files")
 
-            mark = _mark(event.start_mark)
             if not stack:
                 root = value
             else:
@@ -281,11 +303,11 @@ class _Builder:
                         top[2] = mark
                         stack.append([value, _NO_KEY, None])
                         continue
-                    if not isinstance(value, str):
-                        shown = event.value if cls is ev.ScalarEvent else "an alias"
+                    if type(value) is not str:
+                        shown = event.value if cls is scalar_event else "an alias"
                         self.problem(mark, f"the key {shown!r} is read as {_kind(value)}, not text; put it in quotes")
                         top[1] = _BAD_KEY
-                    elif value == "<<" and cls is ev.ScalarEvent and event.implicit[0]:
+                    elif value == "<<" and cls is scalar_event and event.implicit[0]:
                         self.problem(mark, "merge keys (<<) are not allowed in story files; write the keys out")
                         top[1] = _BAD_KEY
                     elif value in parent:

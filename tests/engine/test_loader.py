@@ -275,3 +275,27 @@ def test_nothing_in_a_story_is_executed(tmp_path, monkeypatch):
     problems(tmp_path / "t", SCENE.replace("title: A", f"title: !!python/object/apply:os.system ['touch {marker}']"))
     assert not marker.exists()
     assert calls == []
+
+
+@pytest.mark.parametrize(
+    "written",
+    ['"\\e[2Jgone"', '"line\\Nnext"', '"\\x9b31m"', '"\\u001b[31m"', '"tab\\tand\\x7f"'],
+    ids=["esc", "nel", "csi", "u-escape", "del"],
+)
+def test_control_characters_made_by_escapes_are_refused_at_their_value(tmp_path, written):
+    """Only double quotes turn an escape into a control character; the builder searches those values."""
+    out = problems(tmp_path, SCENE.replace("Hello.", written))
+    assert any(p.startswith("scenes/a.yaml:4:11: control character U+") for p in out), out
+
+
+@pytest.mark.parametrize("written", ["plain\u0085more", "'single \u0085 quoted'", "|\n      block \u0085 text",
+                                     "plain \u009b31m", "plain \x1b[31m"])
+def test_control_characters_written_raw_never_reach_a_value(tmp_path, written):
+    """Written into the file itself, the parser refuses them or reads NEL as a line break: never in the text."""
+    out = problems(tmp_path, SCENE.replace("Hello.", written))
+    if out:
+        assert all(p.startswith("scenes/a.yaml:") for p in out), out
+    else:
+        story = load_story(tmp_path / "s")
+        text = "".join(p for p in story.scenes["a"].text.parts if isinstance(p, str))
+        assert not any("\x00" <= ch < " " and ch != "\n" or "\x7f" <= ch <= "\x9f" for ch in text), repr(text)
