@@ -100,3 +100,32 @@ def test_gc_state_is_restored_after_loading(synthetic):
         gc.enable()
     load_story(synthetic.root)
     assert gc.isenabled()
+
+
+def test_a_frozen_story_is_still_freed_when_dropped():
+    """`load_story(freeze=True)` hides the story from the cyclic collector, so it must hold no reference
+    cycles: dropped, reference counting alone frees it (else every reload under freeze would leak)."""
+    import gc
+    import weakref
+
+    before = gc.get_freeze_count()
+    try:
+        story = load_story(freeze=True)
+        assert gc.get_freeze_count() > before
+        gone = weakref.ref(story)
+        scene = weakref.ref(next(iter(story.scenes.values())))
+        del story
+        assert gone() is None and scene() is None
+    finally:
+        gc.unfreeze()
+
+
+def test_the_collector_is_back_on_after_any_load(tmp_path):
+    import gc
+
+    assert gc.isenabled()
+    load_story()
+    assert gc.isenabled()
+    with pytest.raises(Exception):
+        load_story(tmp_path)  # no story here: the error path restores it too
+    assert gc.isenabled()

@@ -103,3 +103,25 @@ def test_help_lists_every_key_of_every_screen():
                 owner.__name__,
                 key,
             )
+
+
+async def test_the_heap_is_settled_once_the_story_is_in(build):
+    """After the story loads, what is alive is moved out of the collector's sight (full collections
+    over it landed on key presses: bench/bench_latency.py); a reload does not freeze the day again."""
+    import gc
+
+    gc.unfreeze()
+    try:
+        app = build()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            await pilot.pause()
+            settled = gc.get_freeze_count()
+            assert settled > 0
+            await pilot.press("enter", "1")
+            await pilot.pause()
+            await pilot.press("ctrl+r")
+            await pilot.pause(0.5)
+            assert gc.get_freeze_count() <= settled  # frozen objects still die; none were added
+    finally:
+        gc.unfreeze()
