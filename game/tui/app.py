@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from game.tui.commands import KEPT_SYSTEM_COMMANDS, game_commands
+from game.tui.css import STYLES
 from game.tui.messages import StoryFailed, StoryLoaded
 from game.tui.options import TuiOptions
 from game.tui.screens.title import TitleScreen
@@ -23,20 +24,11 @@ if TYPE_CHECKING:
     from game.engine import Game
     from game.tui.session import Session
 
-STYLES = Path(__file__).parent / "styles"
-
-
 class DayJobApp(App[int]):
     """Day Job in a terminal: title, scenes, report."""
 
     TITLE = "Day Job"
-    CSS_PATH: ClassVar[list[Path]] = [
-        STYLES / "app.tcss",
-        STYLES / "title.tcss",
-        STYLES / "scene.tcss",
-        STYLES / "report.tcss",
-        STYLES / "dialogs.tcss",
-    ]
+    CSS_PATH: ClassVar[list[Path]] = [STYLES / "app.tcss", STYLES / "title.tcss"]  # the rest: each screen's
     ENABLE_COMMAND_PALETTE = True
     # classes on the screen, so the .tcss can fold the layout as the window shrinks
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
@@ -113,7 +105,7 @@ class DayJobApp(App[int]):
             return
         self.session = session
         self._remember_files()
-        self.call_after_refresh(_settle_heap)
+        self.call_after_refresh(self._settle)
         if self.options.watch and self._watch_timer is None:
             self._watch_timer = self.set_interval(1.0, self._check_files)
         if self.options.play_from_here:
@@ -122,6 +114,16 @@ class DayJobApp(App[int]):
         if isinstance(self.screen, TitleScreen):
             self.screen.show_session(session)
         session.notices = []
+
+    def _settle(self) -> None:
+        """On the title screen, once the story is in: the day's styles, then the heap (see _settle_heap)."""
+        from game.tui.css import preload
+        from game.tui.screens.help import HelpScreen
+        from game.tui.screens.report import ReportScreen
+        from game.tui.screens.scene import SceneScreen
+
+        preload(self, SceneScreen, ReportScreen, HelpScreen)
+        _settle_heap()
 
     def on_story_failed(self, message: StoryFailed) -> None:
         from game.tui.screens.problems import ProblemsScreen

@@ -125,3 +125,15 @@ async def test_the_heap_is_settled_once_the_story_is_in(build):
             assert gc.get_freeze_count() <= settled  # frozen objects still die; none were added
     finally:
         gc.unfreeze()
+
+
+async def test_the_days_styles_are_read_on_the_title_screen_not_before_the_first_frame(build):
+    from game.tui.css import STYLES
+
+    later = [str(STYLES / name) for name in ("scene.tcss", "report.tcss", "dialogs.tcss")]
+    assert not {str(p) for p in DayJobApp.CSS_PATH} & set(later)
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        assert all(app.stylesheet.has_source(path, "") for path in later)

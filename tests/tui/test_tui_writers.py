@@ -73,6 +73,8 @@ class TestReload:
             await ready(pilot)
             assert isinstance(app.screen, ProblemsScreen)
             assert "arive" in str(app.screen.query_one("#problems-list", Static).render())
+            # its styles come with the screen (the app itself carries only the title's)
+            assert app.screen.query_one("#problems-box").styles.border.top[0] == "round"
             await pilot.press("escape")  # nothing to go back to: the list stays
             assert isinstance(app.screen, ProblemsScreen)
             manifest.write_text(good)

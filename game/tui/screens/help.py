@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from game.tui.css import STYLES
+
 # (where, [(keys, what they do)]); a test checks every binding of every screen is listed here
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
@@ -76,6 +78,8 @@ def help_content() -> Content:
 
 class HelpScreen(ModalScreen[None]):
     """Keys and a few words on how a day works; any of Esc, ?, F1 or q closes it."""
+
+    CSS_PATH = STYLES / "dialogs.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),

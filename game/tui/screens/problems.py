@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from game.tui.css import STYLES
 from game.tui.storytext import literal
 
 if TYPE_CHECKING:
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 
 class ProblemsScreen(ModalScreen[None]):
     """Shown instead of a crash; ctrl+r tries again after the files are fixed."""
+
+    CSS_PATH = STYLES / "dialogs.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "app.reload_story", "Reload"),

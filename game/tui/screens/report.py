@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from game.tui.css import STYLES
 from game.tui.storytext import literal, paragraphs
 from game.tui.widgets.charts import MinutesChart, StatBars, reference_scale
 from game.tui.widgets.day_header import DayHeader
@@ -70,6 +71,8 @@ def reference_note(report: Report) -> Content | None:
 
 class ReportScreen(Screen):
     """The day is over: what happened, revealed, and what to talk about."""
+
+    CSS_PATH = STYLES / "report.tcss"
 
     app: DayJobApp
 

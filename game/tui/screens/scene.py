@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
+from game.tui.css import STYLES
 from game.tui.storytext import literal, paragraphs
 from game.tui.widgets.choice_list import ChoiceList
 from game.tui.widgets.day_header import DayHeader, hhmm
@@ -45,6 +46,8 @@ def arrival_banner(game: Game) -> Content | None:
 
 class SceneScreen(Screen):
     """One scene of the day; choosing moves the clock and brings the next scene."""
+
+    CSS_PATH = STYLES / "scene.tcss"
 
     app: DayJobApp
 

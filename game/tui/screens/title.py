@@ -53,31 +53,7 @@ class TitleScreen(Screen):
             yield Static(id="subtitle")
             yield Static(id="title-notice")
             yield LoadingIndicator(id="title-loading")
-            with Vertical(id="title-menu"):
-                with Center():
-                    yield OptionList(id="menu")
-                with Center(id="seed-center"), Horizontal(id="seed-row"):
-                    yield Label("Seed", id="seed-label")
-                    yield Input(
-                        id="seed",
-                        max_length=64,
-                        select_on_focus=True,
-                        placeholder="any word",
-                        tooltip="The same seed and choices give the same day",
-                    )
-                yield Static(
-                    Content.styled(
-                        "The same seed gives the same day: share it.", "$foreground-muted"
-                    ),
-                    id="seed-hint",
-                )
-                yield Static(
-                    Content.styled(
-                        "One workday in about ten minutes. Your choices spend the clock.",
-                        "$foreground-muted",
-                    ),
-                    id="title-about",
-                )
+            yield Vertical(id="title-menu")  # filled after the first frame: _add_menu
         yield Footer()
 
     def on_mount(self) -> None:
@@ -88,6 +64,46 @@ class TitleScreen(Screen):
         )
         if self.app.session is not None:
             self.show_session(self.app.session)
+        else:  # the menu is hidden until the story is in: the first frame does not wait for it
+            self.call_after_refresh(self._add_menu)
+
+    def _add_menu(self) -> None:
+        """Mount the menu, the seed row and the hints (once)."""
+        menu = self.query_one("#title-menu", Vertical)
+        if menu.children:
+            return
+        menu.mount_all(
+            [
+                Center(OptionList(id="menu")),
+                Center(
+                    Horizontal(
+                        Label("Seed", id="seed-label"),
+                        Input(
+                            id="seed",
+                            max_length=64,
+                            select_on_focus=True,
+                            placeholder="any word",
+                            tooltip="The same seed and choices give the same day",
+                        ),
+                        id="seed-row",
+                    ),
+                    id="seed-center",
+                ),
+                Static(
+                    Content.styled(
+                        "The same seed gives the same day: share it.", "$foreground-muted"
+                    ),
+                    id="seed-hint",
+                ),
+                Static(
+                    Content.styled(
+                        "One workday in about ten minutes. Your choices spend the clock.",
+                        "$foreground-muted",
+                    ),
+                    id="title-about",
+                ),
+            ]
+        )
 
     def on_screen_resume(self) -> None:
         if self.app.session is not None:
@@ -96,6 +112,7 @@ class TitleScreen(Screen):
     # -- filling in once the story is there ----------------------------------------------
 
     def show_session(self, session: Session) -> None:
+        self._add_menu()
         story = session.story
         self.query_one("#title-loading").display = False
         self.query_one("#title", Static).update(literal(spaced(story.title)))
