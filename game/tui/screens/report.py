@@ -111,7 +111,6 @@ class ReportScreen(Screen):
             )
         yield Footer()
 
-
     def _details(self):
         """The charts, timeline and questions: mounted after the ending's first frame (they cost the most)."""
         r = self.report
