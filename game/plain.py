@@ -60,9 +60,10 @@ def report_text(report: Report) -> str:
         lines.append(f"  {s.label.ljust(width)}  {bar(s.value - s.min, s.max - s.min, 10)}  {s.value}/{s.max}")
     lines += ["", "Where the minutes went:"]
     width = max((len(v) for v in report.category_labels.values()), default=0)
-    ref = report.reference["minutes"] if report.reference else {}
+    ref = report.reference_minutes
+    surveys = "surveys, scaled to your day" if report.reference_scale != 1.0 else "surveys"
     for cat, mins in report.minutes.items():
-        extra = f"   (surveys: ~{ref[cat]} min)" if cat in ref else ""
+        extra = f"   ({surveys}: ~{ref[cat]} min)" if cat in ref else ""
         lines.append(f"  {report.category_labels.get(cat, cat).ljust(width)}  {mins:4d} min{extra}")
     if report.debrief:
         lines += ["", "To think about:"]

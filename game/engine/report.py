@@ -56,6 +56,22 @@ class Report:
     def total_minutes(self) -> int:
         return sum(self.minutes.values())
 
+    @property
+    def reference_scale(self) -> float:
+        """The survey figures describe a whole day; a shorter (or longer) day is compared with them
+        scaled to its length (1.0 when the two lengths are within a tenth of each other)."""
+        ref = (self.reference or {}).get("minutes") or {}
+        total, ref_total = self.total_minutes, sum(ref.values())
+        if not ref_total or not total or abs(total - ref_total) <= ref_total * 0.1:
+            return 1.0
+        return total / ref_total
+
+    @property
+    def reference_minutes(self) -> dict[str, int]:
+        """The survey's minutes per category, scaled to the length of this day (see reference_scale)."""
+        scale = self.reference_scale
+        return {c: round(v * scale) for c, v in ((self.reference or {}).get("minutes") or {}).items()}
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["share_line"] = self.share_line
@@ -67,14 +83,18 @@ class Report:
                f"> {self.share_line}", "", "## How you ended the day", ""]
         for s in self.stats:
             out.append(f"- **{s.label}**: {s.value} / {s.max} `{bar(s.value - s.min, s.max - s.min, 20)}`")
-        out += ["", "## Where the minutes went", "", "| | you | " + (self.reference["label"] if self.reference else "") + " |",
-                "|---|---:|---:|"]
+        scaled = self.reference_scale != 1.0
+        label = (self.reference or {}).get("label") or ""
+        out += ["", "## Where the minutes went", "",
+                "| | you | " + label + (" (scaled to your day)" if scaled else "") + " |", "|---|---:|---:|"]
+        reference = self.reference_minutes
         for cat, mins in self.minutes.items():
-            ref = self.reference["minutes"].get(cat) if self.reference else None
+            ref = reference.get(cat)
             out.append(f"| {self.category_labels.get(cat, cat)} | {mins} min | {'' if ref is None else f'{ref} min'} |")
-        out.append(f"| **Total** | {self.total_minutes} min | |")
+        out.append(f"| **Total** | {self.total_minutes} min | {sum(reference.values()) or ''}{' min' if reference else ''} |")
         if self.reference and self.reference.get("source"):
-            out += ["", f"_{self.reference['source'].strip()}_"]
+            note = f" Scaled to the length of your day ({self.total_minutes} of their {sum(self.reference['minutes'].values())} minutes)." if scaled else ""
+            out += ["", f"_{self.reference['source'].strip()}{note}_"]
         out += ["", "## The day", ""]
         for m in self.timeline:
             tag = {"appointment": " (appointment)", "interruption": " (interruption)"}.get(m.kind, "")

@@ -304,3 +304,36 @@ def test_machine_is_the_authority_on_the_scene(mini_story):
     machine = mini_story.machine
     assert machine.get_model_state(game.state).name == "desk"
     assert ("wake", "desk") in machine._edges
+
+
+def _report_with_minutes(minutes: dict[str, int]):
+    from game.engine.report import Report
+
+    return Report(
+        story_title="T", seed="s", short=True, ended=True, ending_id="e", ending_title="E", ending_text="Done.",
+        debrief=[], clock_out="12:00", stats=[], minutes=minutes, category_labels={"meetings": "Meetings", "focus": "Focus"},
+        reference={"label": "Surveys", "source": "A survey.", "minutes": {"meetings": 240, "focus": 300}},
+        timeline=[],
+    )
+
+
+def test_survey_minutes_are_scaled_to_a_shorter_day_in_every_report():
+    """A 3.5-hour day is compared with the survey's 9 hours scaled down, in the Markdown and plain reports too."""
+    from game.plain import report_text
+
+    report = _report_with_minutes({"meetings": 90, "focus": 120})  # 210 of the survey's 540 minutes
+    assert report.reference_scale == pytest.approx(210 / 540)
+    assert report.reference_minutes == {"meetings": 93, "focus": 117}
+    md = report.markdown()
+    assert "| | you | Surveys (scaled to your day) |" in md
+    assert "| Meetings | 90 min | 93 min |" in md and "| **Total** | 210 min | 210 min |" in md
+    assert "Scaled to the length of your day (210 of their 540 minutes)." in md
+    text = report_text(report)
+    assert "90 min   (surveys, scaled to your day: ~93 min)" in text
+
+
+def test_survey_minutes_are_shown_as_they_are_for_a_day_of_about_their_length():
+    report = _report_with_minutes({"meetings": 250, "focus": 260})  # 510: within a tenth of 540
+    assert report.reference_scale == 1.0
+    assert report.reference_minutes == {"meetings": 240, "focus": 300}
+    assert "(scaled" not in report.markdown() and "Scaled" not in report.markdown()

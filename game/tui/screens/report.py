@@ -13,7 +13,7 @@ from textual.widgets import Button, Footer, Static
 
 from game.tui.css import STYLES
 from game.tui.storytext import literal, paragraphs
-from game.tui.widgets.charts import MinutesChart, StatBars, reference_scale
+from game.tui.widgets.charts import MinutesChart, StatBars
 from game.tui.widgets.day_header import DayHeader
 from game.tui.widgets.hanging import Hanging, Stack
 
@@ -60,7 +60,7 @@ def reference_note(report: Report) -> Content | None:
     if not ref:
         return None
     parts = [literal(str(ref.get("label") or "Surveys")).stylize("bold")]
-    if reference_scale(report) != 1.0:
+    if report.reference_scale != 1.0:
         parts.append(Content(", scaled to the length of your day"))
     parts.append(Content(". "))
     source = " ".join(str(ref.get("source") or "").split())

@@ -34,24 +34,12 @@ def stat_bars(stats: list[StatLine], width: int = 40) -> Content:
     return Content("\n").join(lines)
 
 
-def reference_scale(report: Report) -> float:
-    """The survey figures describe a whole day; a shorter (or longer) day compares against them scaled."""
-    ref = (report.reference or {}).get("minutes") or {}
-    total, ref_total = report.total_minutes, sum(ref.values())
-    if not ref_total or not total or abs(total - ref_total) <= ref_total * 0.1:
-        return 1.0
-    return total / ref_total
-
-
 def minutes_chart(report: Report, width: int = 70) -> Content:
     """Minutes per category as bars; with survey figures, a second bar per category on the same scale."""
     minutes = report.minutes
     if not minutes:
         return Content("")
-    scale_ref = reference_scale(report)
-    ref = {
-        c: round(v * scale_ref) for c, v in ((report.reference or {}).get("minutes") or {}).items()
-    }
+    ref = report.reference_minutes
     labels = {c: report.category_labels.get(c, c) for c in minutes}
     label_w = min(max(len(v) for v in labels.values()), 22)
     scale = max([*minutes.values(), *ref.values(), 1])
