@@ -29,11 +29,31 @@ class Problem:
         }
 
 
-class StoryError(Exception):
-    """A story that cannot be played, with every problem found in it."""
+MAX_PROBLEMS_PER_FILE = 100  # past this, one line says how many more a file has
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.col, p.message))
+
+class StoryError(Exception):
+    """A story that cannot be played, with its problems in file order: at most MAX_PROBLEMS_PER_FILE
+    of one file, then one line counting the rest (`unshown`: those already dropped while parsing)."""
+
+    def __init__(self, problems: list[Problem], unshown: dict[str, int] | None = None):
+        ordered = sorted(problems, key=lambda p: (p.path, p.line, p.col, p.message))
+        self.problems: list[Problem] = []
+        per_file: dict[str, int] = {}
+        more = dict(unshown or {})
+        for p in ordered:
+            n = per_file[p.path] = per_file.get(p.path, 0) + 1
+            if n <= MAX_PROBLEMS_PER_FILE:
+                self.problems.append(p)
+            else:
+                more[p.path] = more.get(p.path, 0) + 1
+        for path, n in more.items():
+            if n:
+                last = max((i for i, p in enumerate(self.problems) if p.path == path), default=None)
+                at = self.problems[last] if last is not None else Problem(path, 1, 1, "")
+                self.problems.insert(len(self.problems) if last is None else last + 1, Problem(
+                    path, at.line, at.col, f"... and {n:,} more problems in this file after the first "
+                    f"{MAX_PROBLEMS_PER_FILE}, not listed; fix these and check again"))
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -89,6 +89,7 @@ class _Compiler:
         self.warnings: list[Problem] = []
         self.broken_ids: set[str] = set()  # scene ids in files that failed validation
         self.incomplete = False  # a scene file could not be read at all
+        self.unshown: dict[str, int] = {}  # per file: problems the parser counted past its cap
         # each file's bytes, split into lines only when a problem in it needs placing
         self.texts: dict[str, bytes | list[str]] = {}
 
@@ -147,6 +148,8 @@ class _Compiler:
             digest.update(str(path.relative_to(root)).encode() + b"\0" + raw + b"\0")
             doc = load_document(shown, raw)
             self.problems.extend(doc.problems)
+            if doc.unshown:
+                self.unshown[shown] = doc.unshown
             if doc.data is not None and not doc.problems:
                 self.texts[shown] = raw  # valid UTF-8: load_document checked it
             parsed.append((shown, doc))
@@ -154,10 +157,10 @@ class _Compiler:
             self.error(display_path(manifest_path), None, "story.yaml is empty")
         manifest, scene_files = self.validate(parsed)
         if manifest is None:
-            raise StoryError(self.problems)
+            raise StoryError(self.problems, self.unshown)
         story = self.compile(manifest, scene_files, digest.hexdigest()[:16])
         if self.problems:
-            raise StoryError(self.problems)
+            raise StoryError(self.problems, self.unshown)
         story.warnings = sorted(self.warnings)
         return story
 

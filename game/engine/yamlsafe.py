@@ -15,7 +15,7 @@ from typing import overload
 import yaml
 from yaml import events as ev
 
-from game.engine.errors import Problem
+from game.engine.errors import MAX_PROBLEMS_PER_FILE, Problem
 
 try:  # libyaml is about seven times faster than the pure-Python parser
     _BaseLoader = yaml.CSafeLoader
@@ -64,6 +64,7 @@ class Document:
     data: object = None
     problems: list[Problem] = field(default_factory=list)
     raw: bytes = b""
+    unshown: int = 0  # problems past the cap, counted only
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -180,6 +181,7 @@ def load_document(path: str, raw: bytes) -> Document:
     finally:
         loader.dispose()
     doc.problems.extend(builder.problems)
+    doc.unshown = builder.unshown
     return doc
 
 
@@ -189,11 +191,15 @@ class _Builder:
     def __init__(self, path: str, every_scalar: bool = True):
         self.path = path
         self.problems: list[Problem] = []
+        self.unshown = 0  # problems past MAX_PROBLEMS_PER_FILE, counted, not kept
         self.nodes = 0
         self.every_scalar = every_scalar  # search every scalar for control characters
 
     def problem(self, mark: Mark, message: str) -> None:
-        self.problems.append(Problem(self.path, mark[0], mark[1], message))
+        if len(self.problems) < MAX_PROBLEMS_PER_FILE:  # the rest are only counted (see StoryError)
+            self.problems.append(Problem(self.path, mark[0], mark[1], message))
+        else:
+            self.unshown += 1
 
     def build(self, loader) -> object:
         get = loader.get_event

@@ -299,3 +299,18 @@ def test_control_characters_written_raw_never_reach_a_value(tmp_path, written):
         story = load_story(tmp_path / "s")
         text = "".join(p for p in story.scenes["a"].text.parts if isinstance(p, str))
         assert not any("\x00" <= ch < " " and ch != "\n" or "\x7f" <= ch <= "\x9f" for ch in text), repr(text)
+
+
+def test_a_flood_of_problems_in_one_file_is_cut_short_with_a_count(tmp_path):
+    """An anchor and 300 aliases (each alias also leaves a choice without text): 601 problems in one file.
+    The first 100 in file order are listed, then one line counts the rest; other files are untouched."""
+    flood = SCENE + "  b:\n    title: &t B\n    text: x\n    choices:\n" + "".join(
+        f"      - {{id: c{i}, text: *t, goto: end}}\n" for i in range(300)
+    )
+    out = problems(tmp_path, flood, extra={"z.yaml": "scenes:\n  z:\n    title: Z\n    text: z\n    choices: []\n"})
+    in_a = [p for p in out if p.startswith("scenes/a.yaml:")]
+    assert len(in_a) == 101
+    assert in_a[0] == "scenes/a.yaml:10:12: anchors (&t) are not allowed in story files; write the value out"
+    assert in_a[-1].endswith(": ... and 501 more problems in this file after the first 100, not listed; "
+                             "fix these and check again")
+    assert [p for p in out if p.startswith("scenes/z.yaml:")] != []  # the next file still has its say
