@@ -119,8 +119,12 @@ def _unused_names(story: Story, a: StoryAnalysis) -> list[Problem]:
     set_where: dict[str, Where] = {}
     set_true: set[str] = set()
     used_words: set[str] = set()
+    walked: set[int] = set()  # equal conditions share one tree (the compiler's cache): walk each once
 
     def read_tree(tree: tuple) -> None:
+        if id(tree) in walked:
+            return
+        walked.add(id(tree))
         if tree[0] == "flag":
             read.add(tree[1])
         elif tree[0] == "cmp":

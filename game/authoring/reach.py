@@ -29,6 +29,7 @@ class StoryAnalysis:
         self.end_bounds = Bounds.of(story, at_day_end=True)
         self.analyzer = Analyzer(self.bounds)
         self.end_analyzer = Analyzer(self.end_bounds)
+        self._branches: dict[int, list[str]] = {}  # id(choice) -> its takeable targets (choices live as long as the story)
         self.links = self._links()
 
     # -- questions about single conditions ------------------------------------------------
@@ -38,6 +39,14 @@ class StoryAnalysis:
 
     def branches(self, choice: Choice) -> list[str]:
         """The targets of a choice's branches that can be taken (earlier branches may always win)."""
+        known = self._branches.get(id(choice))
+        if known is None:
+            known = self._branches[id(choice)] = self._takeable(choice)
+        return known
+
+    def _takeable(self, choice: Choice) -> list[str]:
+        if choice.cond is None and len(choice.goto) == 1 and choice.goto[0][0] is None:  # `goto: x`: the usual choice
+            return [choice.goto[0][1]]
         out = []
         earlier: list = []
         for cond, target in choice.goto:
