@@ -384,7 +384,9 @@ class _Compiler:
 
     def scene(self, sid: str, path: str, data: YDict, sdef: m.SceneDef) -> Scene:
         loc = ("scenes", sid)
-        mark = mark_of(data, loc, key=True)
+        scenes = data["scenes"]  # validated: a mapping of mappings
+        mark = scenes.key_marks[sid]
+        choice_marks = [c.mark for c in scenes[sid]["choices"]]
         category = sdef.category or self.categories[0]
         if sdef.category is not None and sdef.category not in self.categories:
             self.error(path, mark_of(data, loc + ("category",)), self.unknown("category", sdef.category, self.categories))
@@ -414,11 +416,11 @@ class _Compiler:
             if cd.id in seen:
                 self.error(path, mark_of(data, cloc + ("id",)), f"choice id {cd.id!r} is used twice in scene {sid!r} (first at choice {seen[cd.id] + 1})")
             seen.setdefault(cd.id, i)
-            choices.append(self.choice(sid, path, data, cloc, cd, category))
+            choices.append(self.choice(sid, path, data, cloc, cd, category, choice_marks[i]))
         return Scene(sid, self.template(path, data, loc + ("title",), sdef.title), at, category,
                      self.template(path, data, loc + ("text",), sdef.text), tuple(variants), tuple(choices), interrupt, Where(path, *mark))
 
-    def choice(self, sid, path, data, cloc, cd: m.ChoiceDef, scene_category: str) -> Choice:
+    def choice(self, sid, path, data, cloc, cd: m.ChoiceDef, scene_category: str, mark) -> Choice:
         cond = self.expr(path, data, cloc + ("if",), cd.if_) if cd.if_ is not None else None
         if cd.locked is not None and cd.if_ is None:
             self.warn(path, mark_of(data, cloc + ("locked",), key=True), f"choice {cd.id!r} has `locked` but no `if`, so it is never locked")
@@ -448,7 +450,7 @@ class _Compiler:
             locked=self.template(path, data, cloc + ("locked",), cd.locked) if cd.locked is not None else None,
             minutes=cd.minutes, effects=self.effects(path, data, cloc + ("effects",), cd.effects),
             sets=self.sets(path, data, cloc + ("set",), cd.set), once=cd.once, goto=tuple(goto),
-            category=category, where=Where(path, *mark_of(data, cloc)),
+            category=category, where=Where(path, *mark),
         )
 
     def target(self, path, data, loc, target: str, sid: str) -> None:
