@@ -48,12 +48,14 @@ class DayState:
     history: list[list] = field(default_factory=list)  # [scene, choice, clock before, arrival]
     ending: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self, history: bool = True) -> dict:
+        """JSON-ready data; `history=False` keeps only the history's length (see Game._undo_point)."""
         return {
             "scene": self.scene, "stats": dict(self.stats), "flags": dict(self.flags), "words": dict(self.words),
             "clock": self.clock, "day_start": self.day_start, "day_end": self.day_end, "rng": self.rng,
             "held": self.held, "arrival": self.arrival, "minutes": dict(self.minutes), "visits": dict(self.visits),
-            "taken": list(self.taken), "history": [list(h) for h in self.history], "ending": self.ending,
+            "taken": list(self.taken),
+            "history": [list(h) for h in self.history] if history else len(self.history), "ending": self.ending,
         }
 
 
@@ -231,7 +233,7 @@ class Game:
             else:
                 raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
         if self.keep_undo:
-            self._past.append(self._dump())
+            self._past.append(self._undo_point())
         st.history.append([scene.id, choice_id, st.clock, st.arrival])
         if chosen is None:
             minutes, category = 5, scene.category
@@ -355,11 +357,24 @@ class Game:
         """Take back the last choice; False at the start of the day."""
         if not self._past:
             return False
-        self._load(self._past.pop())
+        self._load(self._whole(self._past.pop()))
         return True
 
     def _dump(self) -> dict:
         return self.state.to_dict()
+
+    def _undo_point(self) -> dict:
+        """The state before a choice, kept for undo. The history only grows between undo points, so
+        its length stands for it: copying every entry at every step made the step O(day) and fed
+        the garbage collector (bench/bench_step.py)."""
+        return self.state.to_dict(history=False)
+
+    def _whole(self, point: dict) -> dict:
+        """An undo point with its history written out (saved undo points already have it)."""
+        n = point["history"]
+        if isinstance(n, int):
+            return {**point, "history": [list(h) for h in self.state.history[:n]]}
+        return point
 
     def _load(self, data: dict) -> None:
         self.state = DayState(**copy.deepcopy(data))
@@ -374,7 +389,7 @@ class Game:
             "seed": self.seed,
             "short": self.short,
             "state": self._dump(),
-            "undo": [dict(p) for p in self._past],
+            "undo": [dict(self._whole(p)) for p in self._past],
         }
 
     def restore(self, data: object) -> list[str]:

@@ -101,3 +101,22 @@ def test_choices_reordered_under_a_save_resume_by_id(story_copy):
     assert [c.id for c in resumed.choices] == ["ship_now", "read", "work"]
     resumed.choose("read")
     assert resumed.state.taken == ["desk/read"]
+
+
+def test_undo_points_saved_and_restored_are_the_whole_earlier_states():
+    """Undo keeps only the history's length at each point; a snapshot writes each point out in full,
+    exactly as the state was then, and undo works the same before and after a restore."""
+    story = load_story()
+    game = Game(story, seed="undo-points")
+    states = []
+    for _ in range(12):
+        if game.ended:
+            break
+        states.append(json.loads(json.dumps(game.snapshot()["state"])))
+        game.choose(game.available[0])
+    snap = json.loads(json.dumps(game.snapshot()))
+    assert snap["undo"] == states  # each point whole: its history too
+    resumed = Game.from_snapshot(story, snap)
+    for before in reversed(states[-3:]):
+        assert game.undo() and resumed.undo()
+        assert game.snapshot()["state"] == resumed.snapshot()["state"] == before
