@@ -21,6 +21,7 @@ def lint(story: Story, analysis: StoryAnalysis | None = None) -> list[Problem]:
         out: list[Problem] = []
         out += _unreachable(story, a)
         out += _impossible_conditions(story, a)
+        out += _ending_variants(story, a)
         out += _interruptions(story, a)
         out += _dead_ends(story, a)
         out += _unused_names(story, a)
@@ -83,6 +84,17 @@ def _impossible_conditions(story: Story, a: StoryAnalysis) -> list[Problem]:
                     out.append(_warn(ch.where, f"branch {j} (to {target!r}) of choice {ch.id!r} in scene {scene.id!r} "
                                                f"is never taken: its `if` `{cond.src}` cannot hold together with the "
                                                f"choice's `if` `{ch.cond.src}` and the branches before it"))
+    return out
+
+
+def _ending_variants(story: Story, a: StoryAnalysis) -> list[Problem]:
+    out = []
+    for ending in story.endings:
+        for i, (cond, _) in enumerate(ending.variants, 1):
+            if not a.end_analyzer.can_hold(cond.tree):
+                why = a.end_bounds.describe(cond.tree)
+                out.append(_warn(ending.where, f"variant {i} of ending {ending.id!r} is never shown: its `if` "
+                                               f"`{cond.src}` never holds at the end of a day" + (f" ({why})" if why else "")))
     return out
 
 
@@ -163,6 +175,9 @@ def _unused_names(story: Story, a: StoryAnalysis) -> list[Problem]:
         read_words(ending.text)
         if ending.cond is not None:
             read_tree(ending.cond.tree)
+        for cond, tpl in ending.variants:
+            read_tree(cond.tree)
+            read_words(tpl)
     if story.short is not None:
         for name, value in story.short.sets:
             set_where.setdefault(name, Where(story.files[0], 1, 1))

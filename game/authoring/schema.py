@@ -63,6 +63,7 @@ FIELDS = {
     ("EndingDef", "if"): f"When this ending is chosen; {_COND}. The last ending has no `if`.",
     ("EndingDef", "title"): "The ending's title. May insert {words}.",
     ("EndingDef", "text"): "The ending's text. May insert {words}.",
+    ("EndingDef", "variants"): "Extra paragraphs, each shown after the text when its `if` holds at the end of the day.",
     ("EndingDef", "debrief"): "Questions for the workshop debrief, shown with this ending.",
     ("ShortDay", "start"): "The scene the short day starts at (default: the story's `start`).",
     ("ShortDay", "clock"): "The short day's clock (default: the story's).",

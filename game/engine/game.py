@@ -166,9 +166,12 @@ class Game:
     @property
     def paragraphs(self) -> list[str]:
         """The scene's text, then each variant whose condition holds."""
-        if self.ended:
-            return [self._current_ending.text.render(self.state.words).strip()]
         st = self.state
+        if self.ended:
+            ending = self._current_ending
+            out = [ending.text.render(st.words).strip()]
+            out.extend(tpl.render(st.words).strip() for cond, tpl in ending.variants if cond(st))
+            return [p for p in out if p]
         scene = self._current_scene
         out = [scene.text.render(st.words).strip()]
         out.extend(tpl.render(st.words).strip() for cond, tpl in scene.variants if cond(st))

@@ -333,8 +333,10 @@ class _Compiler:
             cond = self.expr(mpath, mdata, loc + ("if",), ed.if_) if ed.if_ is not None else None
             if ed.if_ is None and i != len(man.endings) - 1:
                 self.warn(mpath, mark, f"ending {ed.id!r} has no `if`, so the endings after it can never be chosen")
+            variants = self.variants(mpath, mdata, loc, ed.variants)
             endings.append(Ending(ed.id, cond, self.template(mpath, mdata, loc + ("title",), ed.title),
-                                  self.template(mpath, mdata, loc + ("text",), ed.text), tuple(ed.debrief), Where(mpath, *mark)))
+                                  self.template(mpath, mdata, loc + ("text",), ed.text), tuple(ed.debrief),
+                                  Where(mpath, *mark), variants))
         if man.endings and man.endings[-1].if_ is not None:
             self.error(mpath, mark_of(mdata, ("endings", len(man.endings) - 1, "if"), key=True),
                        "the last ending must have no `if`, so every day can end")
@@ -403,12 +405,7 @@ class _Compiler:
             it = sdef.interrupt
             cond = self.expr(path, data, loc + ("interrupt", "if"), it.if_) if it.if_ is not None else None
             interrupt = Interrupt(it.chance, cond, it.repeat)
-        variants: list[tuple[Expr, Template]] = []
-        for i, v in enumerate(sdef.variants):
-            vcond = self.expr(path, data, loc + ("variants", i, "if"), v.if_)
-            vtext = self.template(path, data, loc + ("variants", i, "text"), v.text)
-            if vcond is not None:  # else its problem is reported, and a story with problems never loads
-                variants.append((vcond, vtext))
+        variants = self.variants(path, data, loc, sdef.variants)
         choices = []
         seen: dict[str, int] = {}
         for i, cd in enumerate(sdef.choices):
@@ -418,7 +415,17 @@ class _Compiler:
             seen.setdefault(cd.id, i)
             choices.append(self.choice(sid, path, data, cloc, cd, category, choice_marks[i]))
         return Scene(sid, self.template(path, data, loc + ("title",), sdef.title), at, category,
-                     self.template(path, data, loc + ("text",), sdef.text), tuple(variants), tuple(choices), interrupt, Where(path, *mark))
+                     self.template(path, data, loc + ("text",), sdef.text), variants, tuple(choices), interrupt, Where(path, *mark))
+
+    def variants(self, path, data, loc, defs: list[m.Variant]) -> tuple[tuple[Expr, Template], ...]:
+        """A scene's or an ending's extra paragraphs, each with its condition."""
+        out = []
+        for i, v in enumerate(defs):
+            vcond = self.expr(path, data, loc + ("variants", i, "if"), v.if_)
+            vtext = self.template(path, data, loc + ("variants", i, "text"), v.text)
+            if vcond is not None:  # else its problem is reported, and a story with problems never loads
+                out.append((vcond, vtext))
+        return tuple(out)
 
     def choice(self, sid, path, data, cloc, cd: m.ChoiceDef, scene_category: str, mark) -> Choice:
         cond = self.expr(path, data, cloc + ("if",), cd.if_) if cd.if_ is not None else None
@@ -556,7 +563,8 @@ def _allowed_keys(owner: tuple, kind: str) -> list[str]:
     shape = [p for p in owner if isinstance(p, str)]
     if kind == "story":
         table = {
-            (): m.Manifest, ("clock",): m.Clock, ("endings",): m.EndingDef, ("short",): m.ShortDay,
+            (): m.Manifest, ("clock",): m.Clock, ("endings",): m.EndingDef, ("endings", "variants"): m.Variant,
+            ("short",): m.ShortDay,
             ("short", "clock"): m.Clock, ("reference",): m.Reference,
         }
         if shape[:1] == ["stats"] and len(shape) == 2:

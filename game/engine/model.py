@@ -34,11 +34,17 @@ class Clock(Strict):
     end: Time
 
 
+class Variant(Strict):
+    if_: Condition = Field(alias="if")
+    text: Text
+
+
 class EndingDef(Strict):
     id: Id
     if_: Condition | None = Field(None, alias="if")
     title: Text
     text: Text
+    variants: list[Variant] = Field(default_factory=list)
     debrief: list[Text] = Field(default_factory=list)
 
 
@@ -100,11 +106,6 @@ class ChoiceDef(Strict):
         if isinstance(value, str) or isinstance(value, list):
             return value
         raise ValueError("goto is a scene id, `back`, `end`, an ending id, or a list of {if, to} branches")
-
-
-class Variant(Strict):
-    if_: Condition = Field(alias="if")
-    text: Text
 
 
 class Interrupt(Strict):

@@ -137,7 +137,7 @@ def build_report(game) -> Report:
         ended=game.ended,
         ending_id=ending.id if ending else None,
         ending_title=ending.title.render(words) if ending else "The day is not over",
-        ending_text=ending.text.render(words) if ending else "",
+        ending_text="\n\n".join(game.paragraphs) if ending else "",  # with the variants that hold
         debrief=list(ending.debrief) if ending else [],
         clock_out=format_time(st.clock),
         stats=[StatLine(s.name, s.label, st.stats[s.name], s.min, s.max) for s in story.stats.values()],

@@ -132,6 +132,7 @@ class Ending:
     text: Template
     debrief: tuple[str, ...]
     where: Where
+    variants: tuple[tuple[Expr, Template], ...] = ()  # extra paragraphs, as a scene's
 
 
 @dataclass(frozen=True)

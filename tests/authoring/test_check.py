@@ -138,3 +138,27 @@ def test_a_flag_nothing_sets_is_always_false(tmp_path):
     assert an.can_hold(compile_expr("read_only", env).tree) is False
     assert an.can_hold(compile_expr("not read_only", env).tree) is True
     assert an.can_hold(compile_expr("set_only", env).tree) is True
+
+
+def test_an_ending_variant_that_can_never_hold_at_day_end_is_a_warning(tmp_path):
+    from game.authoring.check import check_story
+
+    (tmp_path / "scenes").mkdir()
+    (tmp_path / "story.yaml").write_text(
+        'title: T\nstart: a\nclock: {start: "09:00", end: "12:00"}\ncategories: [focus]\n'
+        "stats:\n  energy: {start: 5, min: 0, max: 10}\nflags: [done]\n"
+        "endings:\n  - id: last\n    title: The end\n    text: Over.\n    variants:\n"
+        "      - if: done\n        text: Done.\n"
+        "      - if: energy > 10\n        text: Never.\n"
+    )
+    (tmp_path / "scenes" / "a.yaml").write_text(
+        "scenes:\n  a:\n    title: A\n    text: Hi.\n    choices:\n"
+        "      - {id: go, text: Go, set: {done: true}, goto: end}\n      - {id: rest, text: Rest, goto: end}\n"
+    )
+    errors, warnings = check_story(tmp_path)
+    assert errors == []
+    assert [w.message for w in warnings] == [
+        "variant 2 of ending 'last' is never shown: its `if` `energy > 10` never holds at the end of a day "
+        "(energy is always 5: no effect changes it)"
+    ]
+    assert (warnings[0].line, warnings[0].col) == (9, 5)

@@ -314,3 +314,40 @@ def test_a_flood_of_problems_in_one_file_is_cut_short_with_a_count(tmp_path):
     assert in_a[-1].endswith(": ... and 501 more problems in this file after the first 100, not listed; "
                              "fix these and check again")
     assert [p for p in out if p.startswith("scenes/z.yaml:")] != []  # the next file still has its say
+
+
+ENDING_VARIANTS = MANIFEST.replace("""    title: The end
+    text: Over.
+""", """    title: The end
+    text: Over.
+    variants:
+      - if: done
+        text: And it is done, {lead}.
+      - if: energy >= 99
+        text: Never shown.
+""")
+
+
+def test_an_ending_shows_the_variants_that_hold_when_the_day_ends(tmp_path):
+    from game.engine import Game
+
+    scenes = SCENE.replace("        goto: end", "        set: {done: true}\n        goto: end") + \
+        "      - id: skip\n        text: Skip\n        goto: end\n"
+    assert problems(tmp_path, scenes, ENDING_VARIANTS) == []
+    story = load_story(tmp_path / "s")
+    done = Game(story, seed="s")
+    done.choose("go")
+    assert done.ended and done.paragraphs == ["Over.", "And it is done, Sam."]
+    assert done.report().ending_text == "Over.\n\nAnd it is done, Sam."
+    assert "And it is done, Sam." in done.report().markdown()
+    skipped = Game(story, seed="s")
+    skipped.choose("skip")
+    assert skipped.paragraphs == ["Over."] and skipped.report().ending_text == "Over."
+
+
+def test_an_ending_variants_mistakes_are_placed_in_story_yaml(tmp_path):
+    out = problems(tmp_path / "a", manifest=ENDING_VARIANTS.replace("if: done", "if: dnoe"))
+    assert [p.split(" (")[0] for p in out] == ["story.yaml:14:13: in `dnoe`: unknown name 'dnoe'; did you mean 'done'?"]
+    out = problems(tmp_path / "b", manifest=ENDING_VARIANTS.replace("        text: Never shown.\n", "        when: x\n"))
+    assert out == ["story.yaml:16:9: ending 'last', `variants.1` needs `text`",
+                   "story.yaml:17:9: unknown key 'when' in ending 'last', `variants.1` (allowed: if, text)"]
