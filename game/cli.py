@@ -107,7 +107,7 @@ def load_story_or_report(root: Path | None, err=None, command: str = "dayjob"):
     except StoryError as exc:
         for problem in exc.problems:
             print(problem, file=err)
-        print(f"{command}: the story has {len(exc.problems)} problem(s); run `dayjob check` and fix them first.", file=err)
+        print(f"{command}: the story has {exc.total} problem(s); run `dayjob check` and fix them first.", file=err)
         return None
 
 

@@ -18,6 +18,16 @@ def _isolated_saves(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("DAYJOB_DATA", str(tmp_path_factory.mktemp("saves")))
 
 
+@pytest.fixture(autouse=True)
+def _unfrozen_heap():
+    """The app and the one-shot commands gc.freeze() what is alive once a story loads; in one test
+    process that would keep every earlier test's app. Each test gives it back to the collector."""
+    import gc
+
+    yield
+    gc.unfreeze()
+
+
 @pytest.fixture
 def mini_story():
     from game.engine import load_story

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from game.engine import Problem, StoryError, load_story
+from game.engine.errors import count_errors
 
 
 def check_story(root: Path | None) -> tuple[list[Problem], list[Problem]]:
@@ -29,14 +30,16 @@ def run_check(root: Path | None, fmt: str = "text") -> int:
     if fmt == "json":
         print(json.dumps({
             "ok": not errors,
-            "errors": [p.to_dict() for p in errors],
+            "errors": [p.to_dict() for p in errors if p.severity == "error"],
             "warnings": [p.to_dict() for p in warnings],
+            # per file: errors past the first 100 of that file, counted but not listed
+            "unlisted": {p.path: p.more for p in errors if p.severity == "note"},
         }, indent=2))
     else:
         for p in errors + warnings:
             print(p)
         if errors:
-            print(f"{len(errors)} error(s), {len(warnings)} warning(s)", file=sys.stderr)
+            print(f"{count_errors(errors)} error(s), {len(warnings)} warning(s)", file=sys.stderr)
         else:
             print(f"ok: no errors, {len(warnings)} warning(s)", file=sys.stderr)
     return 1 if errors else 0

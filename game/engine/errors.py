@@ -13,10 +13,11 @@ class Problem:
     line: int
     col: int
     message: str
-    severity: str = "error"  # "error" or "warning"
+    severity: str = "error"  # "error", "warning", or "note" (a line about the others: see StoryError)
+    more: int = 0  # a note's count of problems not listed
 
     def __str__(self) -> str:
-        tag = "warning: " if self.severity == "warning" else ""
+        tag = f"{self.severity}: " if self.severity in ("warning", "note") else ""
         return f"{self.path}:{self.line}:{self.col}: {tag}{self.message}"
 
     def to_dict(self) -> dict:
@@ -32,9 +33,15 @@ class Problem:
 MAX_PROBLEMS_PER_FILE = 100  # past this, one line says how many more a file has
 
 
+def count_errors(problems: list[Problem]) -> int:
+    """How many errors a list stands for, those a note says were not listed included."""
+    return sum(1 for p in problems if p.severity == "error") + sum(p.more for p in problems if p.severity == "note")
+
+
 class StoryError(Exception):
     """A story that cannot be played, with its problems in file order: at most MAX_PROBLEMS_PER_FILE
-    of one file, then one line counting the rest (`unshown`: those already dropped while parsing)."""
+    of one file, then a note counting the rest (`unshown`: those already dropped while parsing).
+    `total` counts them all."""
 
     def __init__(self, problems: list[Problem], unshown: dict[str, int] | None = None):
         ordered = sorted(problems, key=lambda p: (p.path, p.line, p.col, p.message))
@@ -53,7 +60,8 @@ class StoryError(Exception):
                 at = self.problems[last] if last is not None else Problem(path, 1, 1, "")
                 self.problems.insert(len(self.problems) if last is None else last + 1, Problem(
                     path, at.line, at.col, f"... and {n:,} more problems in this file after the first "
-                    f"{MAX_PROBLEMS_PER_FILE}, not listed; fix these and check again"))
+                    f"{MAX_PROBLEMS_PER_FILE}, not listed; fix these and check again", "note", n))
+        self.total = count_errors(self.problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -65,8 +65,10 @@ def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story
     `freeze=True` is for processes that load one story and keep it to the end (`check`, the plain
     player, playtest): everything alive after loading is moved out of the cyclic collector's sight
     (`gc.freeze`). Otherwise the first collection after loading walks the whole new heap, twice as
-    it ages (measured: 0.6 s of a 4 s `check` on 5,000 scenes). A story holds no reference cycles,
-    so a frozen story is still freed when dropped; the TUI, which reloads, does not freeze.
+    it ages (measured: 0.6 s of a 4 s `check` on 5,000 scenes). The compiled story holds no
+    reference cycles, so it is still freed when dropped, but its `transitions` machine (built on
+    first use) has some, as may garbage left from before the load: hence only for processes that
+    keep the story to the end. The TUI, which reloads, does not freeze here.
     """
     root = Path(root) if root is not None else shipped_story_dir()
     # Loading builds a large heap of long-lived objects and almost no garbage; left on, the cyclic

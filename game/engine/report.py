@@ -59,9 +59,11 @@ class Report:
     @property
     def reference_scale(self) -> float:
         """The survey figures describe a whole day; a shorter (or longer) day is compared with them
-        scaled to its length (1.0 when the two lengths are within a tenth of each other)."""
+        scaled to its length (1.0 when the two lengths are within a tenth of each other). Only the
+        categories the survey lists count on both sides, so a survey of some categories is not
+        stretched over the day's others."""
         ref = (self.reference or {}).get("minutes") or {}
-        total, ref_total = self.total_minutes, sum(ref.values())
+        total, ref_total = sum(self.minutes.get(c, 0) for c in ref), sum(ref.values())
         if not ref_total or not total or abs(total - ref_total) <= ref_total * 0.1:
             return 1.0
         return total / ref_total
@@ -91,9 +93,12 @@ class Report:
         for cat, mins in self.minutes.items():
             ref = reference.get(cat)
             out.append(f"| {self.category_labels.get(cat, cat)} | {mins} min | {'' if ref is None else f'{ref} min'} |")
-        out.append(f"| **Total** | {self.total_minutes} min | {sum(reference.values()) or ''}{' min' if reference else ''} |")
+        survey_total = f"{sum(reference.values())} min" if reference and not scaled else ""
+        out.append(f"| **Total** | {self.total_minutes} min | {survey_total} |")
         if self.reference and self.reference.get("source"):
-            note = f" Scaled to the length of your day ({self.total_minutes} of their {sum(self.reference['minutes'].values())} minutes)." if scaled else ""
+            listed = sum(self.minutes.get(c, 0) for c in self.reference["minutes"])
+            note = (f" Scaled to the length of your day ({listed} minutes in these categories against their "
+                    f"{sum(self.reference['minutes'].values())})." if scaled else "")
             out += ["", f"_{self.reference['source'].strip()}{note}_"]
         out += ["", "## The day", ""]
         for m in self.timeline:

@@ -67,7 +67,11 @@ class Document:
     unshown: int = 0  # problems past the cap, counted only
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# In a value: every C0 control but tab and newline (a carriage return too: it can only come from an
+# escape such as "\r", and it would move a terminal's cursor), DEL and C1.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# In a file's text, where CR (and CRLF) are line breaks the reader turns into "\n".
+_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -159,7 +163,7 @@ def load_document(path: str, raw: bytes) -> Document:
     # The reader refuses control characters written into the file and reads NEL as a line break,
     # so only a double-quoted escape (such as "\e") can put one into a value: only those values are
     # searched. Should a file hold one anyway (another parser), every value is searched.
-    builder = _Builder(path, every_scalar=_CONTROL.search(text) is not None)
+    builder = _Builder(path, every_scalar=_RAW_CONTROL.search(text) is not None)
     loader = StrictLoader(text)
     try:
         doc.data = builder.build(loader)

@@ -96,6 +96,11 @@ class DayJobApp(App[int]):
             self.pop_screen()
         session = message.session
         if message.story is not None:  # a reload: carry the day over here, between two key presses
+            # the first story was frozen with the heap (_settle_heap); give it back to the collector so
+            # it and its state machine (which has reference cycles) can go once the day moves over
+            import gc
+
+            gc.unfreeze()
             notices = session.adopt(message.story)
             self._remember_files()
             self.notify("Story reloaded.", markup=False, timeout=3)
@@ -105,7 +110,6 @@ class DayJobApp(App[int]):
             return
         self.session = session
         self._remember_files()
-        self.call_after_refresh(self._settle)
         if self.options.watch and self._watch_timer is None:
             self._watch_timer = self.set_interval(1.0, self._check_files)
         if self.options.play_from_here:
@@ -114,6 +118,7 @@ class DayJobApp(App[int]):
         if isinstance(self.screen, TitleScreen):
             self.screen.show_session(session)
         session.notices = []
+        self.call_after_refresh(self._settle)  # not with --from: that day's screens would be frozen too
 
     def _settle(self) -> None:
         """On the title screen, once the story is in: the day's styles, then the heap (see _settle_heap)."""
@@ -359,7 +364,8 @@ def _settle_heap() -> None:
     Left in the oldest generation, that heap is walked by every full collection: 30-160 ms, a
     few times a day, each landing on some key press (bench/bench_latency.py). Done once, on the
     title screen after the story has loaded, while the player reads; garbage made later is collected
-    as usual. A reloaded story is not frozen again (the day being played would be frozen with it).
+    as usual. A reload unfreezes everything (the first story's state machine has reference cycles)
+    and does not freeze again: the day being played would be frozen with it.
     """
     import gc
 

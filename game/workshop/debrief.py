@@ -563,7 +563,7 @@ def run_debrief(args, out: TextIO | None = None, err: TextIO | None = None) -> i
     try:
         story = load_story(getattr(args, "story", None))
     except StoryError as exc:
-        problem = (f"The story could not be loaded ({len(exc.problems)} problem(s); run `dayjob check`), "
+        problem = (f"The story could not be loaded ({exc.total} problem(s); run `dayjob check`), "
                    "so choices are shown by id and only the general questions are listed.")
     debrief = build_debrief(folder, story, problem)
     for s in debrief.skipped:

@@ -162,3 +162,21 @@ def test_an_ending_variant_that_can_never_hold_at_day_end_is_a_warning(tmp_path)
         "(energy is always 5: no effect changes it)"
     ]
     assert (warnings[0].line, warnings[0].col) == (9, 5)
+
+
+def test_a_flood_of_errors_is_counted_in_full_and_listed_in_part(dayjob, tmp_path):
+    import shutil
+
+    story = tmp_path / "flood"
+    shutil.copytree(fixture("office"), story)
+    scene_file = next((story / "scenes").glob("*.yaml"))
+    scene_file.write_text(scene_file.read_text() + "".join(f"  extra_{i}:\n    title: X\n" for i in range(150)))
+    code, out, err = dayjob("check", str(story))
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 101 and ": note: ... and 200 more problems in this file after the first 100" in lines[-1]
+    assert "300 error(s)" in err  # each extra scene lacks `text` and `choices`
+    code, out, _ = dayjob("check", str(story), "--format", "json")
+    data = json.loads(out)
+    assert len(data["errors"]) == 100 and all(e["severity"] == "error" for e in data["errors"])
+    assert list(data["unlisted"].values()) == [200]

@@ -279,8 +279,8 @@ def test_nothing_in_a_story_is_executed(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     "written",
-    ['"\\e[2Jgone"', '"line\\Nnext"', '"\\x9b31m"', '"\\u001b[31m"', '"tab\\tand\\x7f"'],
-    ids=["esc", "nel", "csi", "u-escape", "del"],
+    ['"\\e[2Jgone"', '"line\\Nnext"', '"\\x9b31m"', '"\\u001b[31m"', '"tab\\tand\\x7f"', '"back\\rover"'],
+    ids=["esc", "nel", "csi", "u-escape", "del", "cr"],
 )
 def test_control_characters_made_by_escapes_are_refused_at_their_value(tmp_path, written):
     """Only double quotes turn an escape into a control character; the builder searches those values."""

@@ -326,8 +326,8 @@ def test_survey_minutes_are_scaled_to_a_shorter_day_in_every_report():
     assert report.reference_minutes == {"meetings": 93, "focus": 117}
     md = report.markdown()
     assert "| | you | Surveys (scaled to your day) |" in md
-    assert "| Meetings | 90 min | 93 min |" in md and "| **Total** | 210 min | 210 min |" in md
-    assert "Scaled to the length of your day (210 of their 540 minutes)." in md
+    assert "| Meetings | 90 min | 93 min |" in md and "| **Total** | 210 min |  |" in md
+    assert "Scaled to the length of your day (210 minutes in these categories against their 540)." in md
     text = report_text(report)
     assert "90 min   (surveys, scaled to your day: ~93 min)" in text
 
@@ -337,3 +337,12 @@ def test_survey_minutes_are_shown_as_they_are_for_a_day_of_about_their_length():
     assert report.reference_scale == 1.0
     assert report.reference_minutes == {"meetings": 240, "focus": 300}
     assert "(scaled" not in report.markdown() and "Scaled" not in report.markdown()
+
+
+def test_a_survey_of_some_categories_is_scaled_by_the_minutes_in_those_categories():
+    """Minutes in categories the survey does not list are not compared with it (nor stretch it)."""
+    report = _report_with_minutes({"meetings": 240, "focus": 300, "break": 200})
+    assert report.reference_scale == 1.0 and report.reference_minutes == {"meetings": 240, "focus": 300}
+    report = _report_with_minutes({"meetings": 60, "focus": 120, "break": 400})  # 180 of their 540
+    assert report.reference_scale == pytest.approx(180 / 540)
+    assert report.reference_minutes == {"meetings": 80, "focus": 100}

@@ -35,10 +35,7 @@ class ProblemsScreen(ModalScreen[None]):
         self.can_close = can_close  # False when there is no story to go back to
 
     def compose(self) -> ComposeResult:
-        problems = [p for p in self.error.problems if p.severity == "error"] or list(
-            self.error.problems
-        )
-        n = len(problems)
+        n = self.error.total or len(self.error.problems)
         with Vertical(id="problems-box"):
             yield Static(
                 Content.styled(f"The story has {n} problem{'s' if n != 1 else ''}", "bold $error"),
@@ -55,7 +52,9 @@ class ProblemsScreen(ModalScreen[None]):
         for p in self.error.problems:
             place = literal(f"{p.path}:{p.line}:{p.col}:").stylize("bold")
             tag = (
-                Content.styled(" warning:", "$warning") if p.severity == "warning" else Content("")
+                Content.styled(f" {p.severity}:", "$warning")
+                if p.severity in ("warning", "note")
+                else Content("")
             )
             lines.append(Content.assemble(place, tag, " ", literal(p.message)))
         return Content("\n\n").join(lines)
