@@ -43,18 +43,36 @@ CUP = re.compile(rb"\x1b\[\d+;\d+H")
 TIMEOUT = 30.0
 
 
-def first_frame(cmd: list[str], env: dict, ready: bytes | None = None) -> tuple[float, float | None]:
-    """Seconds from fork to the first frame (and to `ready` appearing on screen, if given)."""
-    t0 = time.perf_counter()
+def _spawn(cmd: list[str], env: dict, close_in_child: int | None = None) -> tuple[int, int]:
+    """Start `cmd` from the repository's root under a 120x40 pseudo-terminal; (pid, master fd)."""
     pid, fd = pty.fork()
     if pid == 0:  # child
         try:
+            if close_in_child is not None:
+                os.close(close_in_child)
             os.chdir(c.ROOT)
             os.execve(cmd[0], cmd, env)
         finally:
             os._exit(127)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    return pid, fd
+
+
+def _reap(pid: int, fd: int) -> None:
+    """Kill the child (it has told us what we wanted) and close its terminal."""
     try:
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+    os.close(fd)
+
+
+def first_frame(cmd: list[str], env: dict, ready: bytes | None = None) -> tuple[float, float | None]:
+    """Seconds from fork to the first frame (and to `ready` appearing on screen, if given)."""
+    t0 = time.perf_counter()
+    pid, fd = _spawn(cmd, env)
+    try:
         buf = b""
         t_first = None
         t_ready = None
@@ -87,12 +105,7 @@ def first_frame(cmd: list[str], env: dict, ready: bytes | None = None) -> tuple[
             raise SystemExit(f"no frame from {' '.join(cmd)} within {TIMEOUT:.0f} s; output began {buf[:400]!r}")
         return t_first, t_ready
     finally:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
-        os.close(fd)
+        _reap(pid, fd)
 
 
 def first_frame_cpu(which: str, env: dict) -> float:
@@ -100,18 +113,10 @@ def first_frame_cpu(which: str, env: dict) -> float:
     r, w = os.pipe()
     os.set_inheritable(w, True)
     cmd = [c.PYTHON, str(c.BENCH / "_first_frame_cpu.py"), which, str(w)]
-    pid, fd = pty.fork()
-    if pid == 0:  # child
-        try:
-            os.close(r)
-            os.chdir(c.ROOT)
-            os.execve(cmd[0], cmd, env)
-        finally:
-            os._exit(127)
+    pid, fd = _spawn(cmd, env, close_in_child=r)
     os.close(w)
     out = b""
     try:
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
             ready, _, _ = select.select([fd, r], [], [], 0.5)
@@ -126,12 +131,7 @@ def first_frame_cpu(which: str, env: dict) -> float:
                     break
                 out += data
     finally:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
-        os.close(fd)
+        _reap(pid, fd)
         os.close(r)
     if not out.strip():
         raise SystemExit(f"no frame from {which} (CPU-time run) within {TIMEOUT:.0f} s")
