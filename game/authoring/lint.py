@@ -66,8 +66,8 @@ def _impossible_conditions(story: Story, a: StoryAnalysis) -> list[Problem]:
                                               f"`{cond.src}` never holds{_why(a, cond.tree)}"))
         for ch in scene.choices:
             if ch.cond is not None and not an.can_hold(ch.cond.tree):
-                out.append(_warn(ch.where, f"choice {ch.id!r} in scene {scene.id!r} can never be taken: its `if` "
-                                           f"`{ch.cond.src}` never holds{_why(a, ch.cond.tree)}"))
+                out.append(_warn(ch.where, f"choice {ch.id!r} in scene {scene.id!r} can never be taken: its "
+                                           f"{_cond_name(ch)} `{ch.cond.src}` never holds{_why(a, ch.cond.tree)}"))
                 continue
             possible = a.branches(ch)
             earlier_uncond = False
@@ -83,7 +83,7 @@ def _impossible_conditions(story: Story, a: StoryAnalysis) -> list[Problem]:
                 elif target not in possible and ch.cond is not None:
                     out.append(_warn(ch.where, f"branch {j} (to {target!r}) of choice {ch.id!r} in scene {scene.id!r} "
                                                f"is never taken: its `if` `{cond.src}` cannot hold together with the "
-                                               f"choice's `if` `{ch.cond.src}` and the branches before it"))
+                                               f"choice's {_cond_name(ch)} `{ch.cond.src}` and the branches before it"))
     return out
 
 
@@ -96,6 +96,13 @@ def _ending_variants(story: Story, a: StoryAnalysis) -> list[Problem]:
                 out.append(_warn(ending.where, f"variant {i} of ending {ending.id!r} is never shown: its `if` "
                                                f"`{cond.src}` never holds at the end of a day" + (f" ({why})" if why else "")))
     return out
+
+
+def _cond_name(ch) -> str:
+    """What a choice's condition for being taken is called in the file."""
+    if ch.show is None:
+        return "`if`"
+    return "`show_if`" if ch.cond is ch.show else "`show_if` and `if`"
 
 
 def _why(a: StoryAnalysis, tree: tuple) -> str:

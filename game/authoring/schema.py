@@ -85,6 +85,8 @@ FIELDS = {
     ("ChoiceDef", "text"): "What the player reads. May insert {words}.",
     ("ChoiceDef", "if"): f"Shown only when this holds; {_COND}.",
     ("ChoiceDef", "locked"): "When `if` does not hold, show the choice greyed out with this reason instead of hiding it.",
+    ("ChoiceDef", "show_if"): "List the choice at all only when this holds (a condition); when listed, `if` and `locked` "
+                              "decide whether it can be taken or is greyed out.",
     ("ChoiceDef", "minutes"): "How long it takes; the clock moves on by this much. Default 0.",
     ("ChoiceDef", "effects"): "Stat changes, e.g. `{energy: -1, trust: +2}`; clamped to each stat's min and max.",
     ("ChoiceDef", "set"): "Flags (true/false) and words (text) to set, e.g. `{cluster_fixed: true, lead: Priya}`.",

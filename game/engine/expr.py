@@ -83,6 +83,12 @@ class Expr:
     def __call__(self, state: Scope) -> bool:
         return bool(self.fn(state))
 
+    def both(self, other: Expr) -> Expr:
+        """`self and other`, from two compiled conditions (each was checked, and placed, on its own)."""
+        a, b = self.fn, other.fn
+        return Expr(f"({self.src}) and ({other.src})", ("and", self.tree, other.tree),
+                    lambda s: bool(a(s)) and bool(b(s)), self.scenes | other.scenes)
+
 
 _CMP = {
     ast.Eq: ("==", lambda a, b: a == b),

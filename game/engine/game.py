@@ -188,6 +188,8 @@ class Game:
         for ch in scene.choices:
             if ch.once and f"{scene.id}/{ch.id}" in st.taken:
                 continue
+            if ch.show is not None and not ch.show.fn(st):
+                continue  # not listed at all
             ok = ch.cond is None or bool(ch.cond.fn(st))
             if ok or ch.locked is not None:
                 out.append((ch, ok))

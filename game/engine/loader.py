@@ -431,6 +431,9 @@ class _Compiler:
 
     def choice(self, sid, path, data, cloc, cd: m.ChoiceDef, scene_category: str, mark) -> Choice:
         cond = self.expr(path, data, cloc + ("if",), cd.if_) if cd.if_ is not None else None
+        show = self.expr(path, data, cloc + ("show_if",), cd.show_if) if cd.show_if is not None else None
+        if show is not None:
+            cond = show if cond is None else show.both(cond)
         if cd.locked is not None and cd.if_ is None:
             self.warn(path, mark_of(data, cloc + ("locked",), key=True), f"choice {cd.id!r} has `locked` but no `if`, so it is never locked")
         category = cd.category or scene_category
@@ -459,7 +462,7 @@ class _Compiler:
             locked=self.template(path, data, cloc + ("locked",), cd.locked) if cd.locked is not None else None,
             minutes=cd.minutes, effects=self.effects(path, data, cloc + ("effects",), cd.effects),
             sets=self.sets(path, data, cloc + ("set",), cd.set), once=cd.once, goto=tuple(goto),
-            category=category, where=Where(path, *mark),
+            category=category, where=Where(path, *mark), show=show,
         )
 
     def target(self, path, data, loc, target: str, sid: str) -> None:

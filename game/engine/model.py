@@ -92,6 +92,7 @@ class ChoiceDef(Strict):
     id: Id
     text: Text
     if_: Condition | None = Field(None, alias="if")
+    show_if: Condition | None = None
     locked: Text | None = None
     minutes: int = Field(0, ge=0, le=24 * 60)
     effects: dict[str, int] = Field(default_factory=dict)

@@ -90,6 +90,9 @@ class Choice:
     goto: tuple[tuple[Expr | None, str], ...]  # branches; a plain goto is one branch without a condition
     category: str
     where: Where
+    # `show_if`: the choice is listed at all only when this holds. `cond` is then `show_if and if`,
+    # when the choice can be taken, which is what every analysis of the story needs.
+    show: Expr | None = None
 
     @property
     def targets(self) -> list[str]:

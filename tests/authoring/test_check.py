@@ -180,3 +180,33 @@ def test_a_flood_of_errors_is_counted_in_full_and_listed_in_part(dayjob, tmp_pat
     data = json.loads(out)
     assert len(data["errors"]) == 100 and all(e["severity"] == "error" for e in data["errors"])
     assert list(data["unlisted"].values()) == [200]
+
+
+def test_a_show_if_that_never_holds_is_named_in_the_warning(tmp_path):
+    from game.authoring.check import check_story
+
+    (tmp_path / "scenes").mkdir()
+    (tmp_path / "story.yaml").write_text(
+        'title: T\nstart: a\nclock: {start: "09:00", end: "12:00"}\ncategories: [focus]\n'
+        "stats:\n  energy: {start: 5, min: 0, max: 10}\n"
+        "endings:\n  - id: last\n    title: The end\n    text: Over.\n"
+    )
+    (tmp_path / "scenes" / "a.yaml").write_text(
+        "scenes:\n  a:\n    title: A\n    text: Hi.\n    choices:\n"
+        "      - {id: fly, text: Fly, show_if: energy > 10, goto: end}\n"
+        "      - {id: dash, text: Dash, show_if: energy > 1, if: energy > 20, locked: Too slow, goto: end}\n"
+        "      - {id: go, text: Go, goto: end}\n"
+    )
+    errors, warnings = check_story(tmp_path)
+    assert errors == []
+    assert [(w.line, w.message) for w in warnings] == [
+        (6, "choice 'fly' in scene 'a' can never be taken: its `show_if` `energy > 10` never holds "
+            "(energy is always 5: no effect changes it)"),
+        (7, "choice 'dash' in scene 'a' can never be taken: its `show_if` and `if` `(energy > 1) and (energy > 20)` "
+            "never holds (energy is always 5: no effect changes it)"),
+    ]
+    bad = (tmp_path / "scenes" / "a.yaml").read_text().replace("show_if: energy > 10", "show_if: enrgy > 10")
+    (tmp_path / "scenes" / "a.yaml").write_text(bad)
+    errors, _ = check_story(tmp_path)
+    assert [(e.line, e.col, e.message) for e in errors] == [
+        (6, 39, "in `enrgy > 10`: unknown name 'enrgy'; did you mean 'energy'?")]

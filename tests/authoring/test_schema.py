@@ -36,7 +36,7 @@ def test_the_committed_schema_is_the_generated_one():
 def test_it_is_a_2020_12_schema_with_descriptions():
     assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     choice = SCHEMA["$defs"]["ChoiceDef"]["properties"]
-    assert set(choice) == {"id", "text", "if", "locked", "minutes", "effects", "set", "once", "goto", "category"}
+    assert set(choice) == {"id", "text", "if", "show_if", "locked", "minutes", "effects", "set", "once", "goto", "category"}
     assert all(p.get("description") for p in choice.values())
     manifest = SCHEMA["$defs"]["Manifest"]["properties"]
     assert {"hub", "category_labels", "credits", "reference", "short"} <= set(manifest)

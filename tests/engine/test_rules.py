@@ -346,3 +346,46 @@ def test_a_survey_of_some_categories_is_scaled_by_the_minutes_in_those_categorie
     report = _report_with_minutes({"meetings": 60, "focus": 120, "break": 400})  # 180 of their 540
     assert report.reference_scale == pytest.approx(180 / 540)
     assert report.reference_minutes == {"meetings": 80, "focus": 100}
+
+
+def _story_with_show_if(tmp_path):
+    root = tmp_path / "s"
+    (root / "scenes").mkdir(parents=True)
+    (root / "story.yaml").write_text(
+        'title: T\nstart: desk\nclock: {start: "09:00", end: "17:00"}\ncategories: [focus]\n'
+        "stats:\n  energy: {start: 5, min: 0, max: 10}\nflags: [met_dpo]\n"
+        "endings:\n  - id: last\n    title: The end\n    text: Over.\n"
+    )
+    (root / "scenes" / "a.yaml").write_text(
+        "scenes:\n  desk:\n    title: Desk\n    text: Work.\n    choices:\n"
+        "      - id: ask_dpo\n        text: Ask the DPO\n        show_if: met_dpo\n        if: energy >= 3\n"
+        "        locked: Too tired to ask well\n        goto: end\n"
+        "      - id: meet\n        text: Meet the DPO\n        effects: {energy: -3}\n        set: {met_dpo: true}\n"
+        "        goto: desk\n"
+        "      - id: rest\n        text: Rest\n        effects: {energy: +5}\n        goto: desk\n"
+    )
+    return load_story(root)
+
+
+def test_show_if_hides_a_choice_and_if_greys_it_out_once_shown(tmp_path):
+    story = _story_with_show_if(tmp_path)
+    game = Game(story, seed="s")
+    assert [c.id for c in game.choices] == ["meet", "rest"]  # not listed before the DPO is met
+    with pytest.raises(ChoiceError):
+        game.choose("ask_dpo")
+    game.choose("meet")  # met, but energy 5 - 3 = 2: listed, greyed out with its reason
+    ask = next(c for c in game.choices if c.id == "ask_dpo")
+    assert not ask.available and ask.locked == "Too tired to ask well"
+    with pytest.raises(ChoiceError):
+        game.choose("ask_dpo")
+    game.choose("rest")
+    assert next(c for c in game.choices if c.id == "ask_dpo").available
+    game.choose("ask_dpo")
+    assert game.ended
+
+
+def test_show_if_is_part_of_when_a_choice_can_be_taken_for_the_writer_tools(tmp_path):
+    story = _story_with_show_if(tmp_path)
+    ask = story.scenes["desk"].choices[0]
+    assert ask.show is not None and ask.cond.src == "(met_dpo) and (energy >= 3)"
+    assert ask.cond.tree == ("and", ask.show.tree, ("cmp", (">=",), (("stat", "energy"), ("num", 3))))
