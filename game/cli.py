@@ -111,6 +111,14 @@ def load_story_or_report(root: Path | None, err=None, command: str = "dayjob"):
         return None
 
 
+def lacks_short_day(story, short: bool, command: str, err=None) -> bool:
+    """True (after saying so) when `--short` asks for a day the story does not have."""
+    if short and story.short is None:
+        print(f"{command}: this story has no short day (`short:` in story.yaml)", file=err or sys.stderr)
+        return True
+    return False
+
+
 def parse_presets(items: list[str]) -> dict[str, str]:
     presets = {}
     for item in items:

@@ -157,14 +157,17 @@ def _unused_names(story: Story, a: StoryAnalysis) -> list[Problem]:
         if tpl is not None:
             used_words.update(tpl.names)
 
-    for scene in story.scenes.values():
-        read_words(scene.title)
-        read_words(scene.text)
-        if scene.interrupt is not None and scene.interrupt.cond is not None:
-            read_tree(scene.interrupt.cond.tree)
-        for cond, tpl in scene.variants:
+    def read_part(part, cond) -> None:  # a scene or an ending: title, text, its condition, variants
+        read_words(part.title)
+        read_words(part.text)
+        if cond is not None:
             read_tree(cond.tree)
+        for vcond, tpl in part.variants:
+            read_tree(vcond.tree)
             read_words(tpl)
+
+    for scene in story.scenes.values():
+        read_part(scene, scene.interrupt.cond if scene.interrupt is not None else None)
         for ch in scene.choices:
             read_words(ch.text)
             read_words(ch.locked)
@@ -178,13 +181,7 @@ def _unused_names(story: Story, a: StoryAnalysis) -> list[Problem]:
                 if value is True:
                     set_true.add(name)
     for ending in story.endings:
-        read_words(ending.title)
-        read_words(ending.text)
-        if ending.cond is not None:
-            read_tree(ending.cond.tree)
-        for cond, tpl in ending.variants:
-            read_tree(cond.tree)
-            read_words(tpl)
+        read_part(ending, ending.cond)
     if story.short is not None:
         for name, value in story.short.sets:
             set_where.setdefault(name, Where(story.files[0], 1, 1))

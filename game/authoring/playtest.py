@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from game.cli import load_story_or_report
+from game.cli import lacks_short_day, load_story_or_report
 from game.engine import CARRY_ON, Game, Story, load_story
 from game.engine.expr import format_time
 
@@ -351,8 +351,7 @@ def run_playtest(args) -> int:
     if story is None:
         return 1
     short = bool(getattr(args, "short", False))
-    if short and story.short is None:
-        print("dayjob playtest: this story has no short day (`short:` in story.yaml)", file=sys.stderr)
+    if lacks_short_day(story, short, "dayjob playtest"):
         return 2
     jobs = args.jobs if args.jobs and args.jobs > 0 else cpu_count()
     progress = _Bar(args.n) if sys.stderr.isatty() else None

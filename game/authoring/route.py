@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from game.authoring.conditions import distance
 from game.authoring.reach import StoryAnalysis
-from game.cli import load_story_or_report
+from game.cli import lacks_short_day, load_story_or_report
 from game.engine import ChoiceError, DayState, Game, Story
 from game.engine.expr import format_time
 
@@ -474,8 +474,7 @@ def run_route(args) -> int:
     if story is None:
         return 1
     short = bool(getattr(args, "short", False))
-    if short and story.short is None:
-        print("dayjob route: this story has no short day (`short:` in story.yaml)", file=sys.stderr)
+    if lacks_short_day(story, short, "dayjob route"):
         return 2
     target = args.target
     if target not in story.scenes and target not in story.ending_ids:

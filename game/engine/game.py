@@ -165,16 +165,11 @@ class Game:
 
     @property
     def paragraphs(self) -> list[str]:
-        """The scene's text, then each variant whose condition holds."""
+        """The scene's (or ending's) text, then each variant whose condition holds."""
         st = self.state
-        if self.ended:
-            ending = self._current_ending
-            out = [ending.text.render(st.words).strip()]
-            out.extend(tpl.render(st.words).strip() for cond, tpl in ending.variants if cond(st))
-            return [p for p in out if p]
-        scene = self._current_scene
-        out = [scene.text.render(st.words).strip()]
-        out.extend(tpl.render(st.words).strip() for cond, tpl in scene.variants if cond(st))
+        part: Scene | Ending = self._current_ending if self.ended else self._current_scene
+        out = [part.text.render(st.words).strip()]
+        out.extend(tpl.render(st.words).strip() for cond, tpl in part.variants if cond(st))
         return [p for p in out if p]
 
     @property

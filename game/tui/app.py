@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -98,8 +99,6 @@ class DayJobApp(App[int]):
         if message.story is not None:  # a reload: carry the day over here, between two key presses
             # the first story was frozen with the heap (_settle_heap); give it back to the collector so
             # it and its state machine (which has reference cycles) can go once the day moves over
-            import gc
-
             gc.unfreeze()
             notices = session.adopt(message.story)
             self._remember_files()
@@ -367,7 +366,5 @@ def _settle_heap() -> None:
     as usual. A reload unfreezes everything (the first story's state machine has reference cycles)
     and does not freeze again: the day being played would be frozen with it.
     """
-    import gc
-
     gc.collect()
     gc.freeze()

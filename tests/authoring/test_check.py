@@ -140,20 +140,25 @@ def test_a_flag_nothing_sets_is_always_false(tmp_path):
     assert an.can_hold(compile_expr("set_only", env).tree) is True
 
 
+def _tiny_story(root, choices: str, flags: str = "", ending: str = "") -> None:
+    """One scene `a` with these choice lines, an energy stat (always 5) and one ending `last`."""
+    (root / "scenes").mkdir()
+    (root / "story.yaml").write_text(
+        'title: T\nstart: a\nclock: {start: "09:00", end: "12:00"}\ncategories: [focus]\n'
+        f"stats:\n  energy: {{start: 5, min: 0, max: 10}}\n{flags}"
+        f"endings:\n  - id: last\n    title: The end\n    text: Over.\n{ending}"
+    )
+    (root / "scenes" / "a.yaml").write_text("scenes:\n  a:\n    title: A\n    text: Hi.\n    choices:\n" + choices)
+
+
 def test_an_ending_variant_that_can_never_hold_at_day_end_is_a_warning(tmp_path):
     from game.authoring.check import check_story
 
-    (tmp_path / "scenes").mkdir()
-    (tmp_path / "story.yaml").write_text(
-        'title: T\nstart: a\nclock: {start: "09:00", end: "12:00"}\ncategories: [focus]\n'
-        "stats:\n  energy: {start: 5, min: 0, max: 10}\nflags: [done]\n"
-        "endings:\n  - id: last\n    title: The end\n    text: Over.\n    variants:\n"
-        "      - if: done\n        text: Done.\n"
-        "      - if: energy > 10\n        text: Never.\n"
-    )
-    (tmp_path / "scenes" / "a.yaml").write_text(
-        "scenes:\n  a:\n    title: A\n    text: Hi.\n    choices:\n"
-        "      - {id: go, text: Go, set: {done: true}, goto: end}\n      - {id: rest, text: Rest, goto: end}\n"
+    _tiny_story(
+        tmp_path,
+        "      - {id: go, text: Go, set: {done: true}, goto: end}\n      - {id: rest, text: Rest, goto: end}\n",
+        flags="flags: [done]\n",
+        ending="    variants:\n      - if: done\n        text: Done.\n      - if: energy > 10\n        text: Never.\n",
     )
     errors, warnings = check_story(tmp_path)
     assert errors == []
@@ -185,17 +190,11 @@ def test_a_flood_of_errors_is_counted_in_full_and_listed_in_part(dayjob, tmp_pat
 def test_a_show_if_that_never_holds_is_named_in_the_warning(tmp_path):
     from game.authoring.check import check_story
 
-    (tmp_path / "scenes").mkdir()
-    (tmp_path / "story.yaml").write_text(
-        'title: T\nstart: a\nclock: {start: "09:00", end: "12:00"}\ncategories: [focus]\n'
-        "stats:\n  energy: {start: 5, min: 0, max: 10}\n"
-        "endings:\n  - id: last\n    title: The end\n    text: Over.\n"
-    )
-    (tmp_path / "scenes" / "a.yaml").write_text(
-        "scenes:\n  a:\n    title: A\n    text: Hi.\n    choices:\n"
+    _tiny_story(
+        tmp_path,
         "      - {id: fly, text: Fly, show_if: energy > 10, goto: end}\n"
         "      - {id: dash, text: Dash, show_if: energy > 1, if: energy > 20, locked: Too slow, goto: end}\n"
-        "      - {id: go, text: Go, goto: end}\n"
+        "      - {id: go, text: Go, goto: end}\n",
     )
     errors, warnings = check_story(tmp_path)
     assert errors == []
