@@ -69,8 +69,10 @@ def machine_line() -> str:
         load = f" · load average before the run {os.getloadavg()[0]:.2f}"
     except OSError:
         pass
-    return (f"{date} · {cpu_model()}, {cores()} cores · Python {platform.python_version()} "
-            f"({platform.python_implementation()}) on {platform.system()} · " + ", ".join(versions) + load)
+    return (
+        f"{date} · {cpu_model()}, {cores()} cores · Python {platform.python_version()} "
+        f"({platform.python_implementation()}) on {platform.system()} · " + ", ".join(versions) + load
+    )
 
 
 # -- statistics -----------------------------------------------------------------------------

@@ -75,8 +75,15 @@ async def play_days(days: int, seed: str, *, size=(100, 36), story=None, on_choi
                 n_chosen = len(chosen_at)
                 t_press = time.perf_counter()
                 await pilot.press(key)
-                await wait_until(pilot, lambda: len(game.state.history) > before and len(frames) > n_frames
-                                 and len(chosen_at) > n_chosen and frames[-1] > chosen_at[-1])
+                await wait_until(
+                    pilot,
+                    lambda: (
+                        len(game.state.history) > before
+                        and len(frames) > n_frames
+                        and len(chosen_at) > n_chosen
+                        and frames[-1] > chosen_at[-1]
+                    ),
+                )
                 await pilot.pause()
                 choices += 1
                 if on_choice is not None:

@@ -124,9 +124,18 @@ def main(argv=None) -> int:
         files = len(list((root / "scenes").glob("*.yaml"))) + 1
         mb = sum(f.stat().st_size for f in root.rglob("*.yaml")) / 1e6
         rounds = args.rounds if n < 20_000 else max(3, args.rounds - 2)
-        print(f"[check] {n} scenes ({files} files, {mb:.1f} MB), {rounds} rounds in-process...", file=sys.stderr, flush=True)
-        proc = subprocess.run([c.PYTHON, __file__, "--worker", str(root), str(rounds)], cwd=c.ROOT,
-                              env=c.child_env(), capture_output=True, text=True)
+        print(
+            f"[check] {n} scenes ({files} files, {mb:.1f} MB), {rounds} rounds in-process...",
+            file=sys.stderr,
+            flush=True,
+        )
+        proc = subprocess.run(
+            [c.PYTHON, __file__, "--worker", str(root), str(rounds)],
+            cwd=c.ROOT,
+            env=c.child_env(),
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode:
             raise SystemExit(proc.stderr)
         inproc = json.loads(proc.stdout)
@@ -136,57 +145,102 @@ def main(argv=None) -> int:
             cli = run_cli(root, rounds)
         results[n] = {"files": files, "mb": mb, "in": inproc, "cli": cli}
         r = ratios(inproc)
-        print(f"  in-process: yaml {c.median(inproc['yaml']):.2f} s, check {c.median(inproc['check']):.2f} s, "
-              f"ratio median {c.median(r):.2f} (rounds {', '.join(f'{x:.2f}' for x in r)})", file=sys.stderr)
+        print(
+            f"  in-process: yaml {c.median(inproc['yaml']):.2f} s, check {c.median(inproc['check']):.2f} s, "
+            f"ratio median {c.median(r):.2f} (rounds {', '.join(f'{x:.2f}' for x in r)})",
+            file=sys.stderr,
+        )
         if cli:
             r = ratios(cli)
-            print(f"  cli:        yaml {c.median(cli['yaml']):.2f} s, check {c.median(cli['check']):.2f} s, "
-                  f"ratio median {c.median(r):.2f}", file=sys.stderr)
+            print(
+                f"  cli:        yaml {c.median(cli['yaml']):.2f} s, check {c.median(cli['check']):.2f} s, "
+                f"ratio median {c.median(r):.2f}",
+                file=sys.stderr,
+            )
 
     rows = []
     for n, res in results.items():
         i = res["in"]
-        row = [f"{n:,}", f"{res['files']} / {res['mb']:.1f} MB",
-               c.fmt_s(c.median(i["yaml"])), c.fmt_s(c.median(i["check"])), f"**{c.median(ratios(i)):.2f}×**",
-               f"{c.median(ratios(i, cpu=True)):.2f}×", f"{c.median(i['check']) / n * 1e6:.0f} µs"]
+        row = [
+            f"{n:,}",
+            f"{res['files']} / {res['mb']:.1f} MB",
+            c.fmt_s(c.median(i["yaml"])),
+            c.fmt_s(c.median(i["check"])),
+            f"**{c.median(ratios(i)):.2f}×**",
+            f"{c.median(ratios(i, cpu=True)):.2f}×",
+            f"{c.median(i['check']) / n * 1e6:.0f} µs",
+        ]
         if res["cli"]:
             k = res["cli"]
-            row += [c.fmt_s(c.median(k["yaml"])), c.fmt_s(c.median(k["check"])), f"**{c.median(ratios(k)):.2f}×**",
-                    f"{c.median(ratios(k, cpu=True)):.2f}×"]
+            row += [
+                c.fmt_s(c.median(k["yaml"])),
+                c.fmt_s(c.median(k["check"])),
+                f"**{c.median(ratios(k)):.2f}×**",
+                f"{c.median(ratios(k, cpu=True)):.2f}×",
+            ]
         else:
             row += ["–", "–", "–", "–"]
         rows.append(row)
     ns = list(results)
     body = [f"Measured {machine}.", ""]
-    body.append(c.table(["scenes", "files / size", "bare yaml.load", "check (in-process)", "ratio",
-                         "ratio (CPU time)", "check per scene", "bare yaml (CLI)", "`dayjob check` (CLI)",
-                         "ratio (CLI)", "ratio (CLI, CPU time)"], rows))
+    body.append(
+        c.table(
+            [
+                "scenes",
+                "files / size",
+                "bare yaml.load",
+                "check (in-process)",
+                "ratio",
+                "ratio (CPU time)",
+                "check per scene",
+                "bare yaml (CLI)",
+                "`dayjob check` (CLI)",
+                "ratio (CLI)",
+                "ratio (CLI, CPU time)",
+            ],
+            rows,
+        )
+    )
     body.append("")
-    body.append("Ratios are the median of per-round ratios (check ÷ bare parse of the same files in the same round, "
-                "sides alternating which goes first); times are medians of wall-clock time. The CPU-time ratios "
-                "(process time in-process; the child's user + system time on the command line) are less disturbed "
-                "by other work on the shared machine.")
+    body.append(
+        "Ratios are the median of per-round ratios (check ÷ bare parse of the same files in the same round, "
+        "sides alternating which goes first); times are medians of wall-clock time. The CPU-time ratios "
+        "(process time in-process; the child's user + system time on the command line) are less disturbed "
+        "by other work on the shared machine."
+    )
     if len(ns) >= 2:
         slope = c.loglog_slope(ns, [c.median(results[n]["in"]["check"]) for n in ns])
         yslope = c.loglog_slope(ns, [c.median(results[n]["in"]["yaml"]) for n in ns])
-        body.append(f"Growth: time ∝ scenes^{slope:.2f} for check and ^{yslope:.2f} for the bare parse "
-                    "(1.00 is linear; least squares over the sizes above).")
+        body.append(
+            f"Growth: time ∝ scenes^{slope:.2f} for check and ^{yslope:.2f} for the bare parse "
+            "(1.00 is linear; least squares over the sizes above)."
+        )
     if 5000 in results:
         r5 = c.median(ratios(results[5000]["in"]))
         cli5 = results[5000]["cli"]
         r5c = c.median(ratios(cli5)) if cli5 else None
         ok = r5 <= TARGET and (r5c is None or r5c <= TARGET)
         body.append("")
-        body.append(f"Target: within {TARGET}× of the bare parse on 5,000 scenes: {r5:.2f}× in-process, "
-                    + (f"{r5c:.2f}× on the command line (start-up and imports included: pydantic and the engine "
-                       "against yaml alone)" if cli5 else "command line not run")
-                    + f" — {c.verdict(ok)}" + ("" if ok or r5 > TARGET else " on the command line") + ".")
+        body.append(
+            f"Target: within {TARGET}× of the bare parse on 5,000 scenes: {r5:.2f}× in-process, "
+            + (
+                f"{r5c:.2f}× on the command line (start-up and imports included: pydantic and the engine "
+                "against yaml alone)"
+                if cli5
+                else "command line not run"
+            )
+            + f" — {c.verdict(ok)}"
+            + ("" if ok or r5 > TARGET else " on the command line")
+            + "."
+        )
     body.append("")
-    body.append("The anchor is PyYAML's own `yaml.load(raw, yaml.CSafeLoader)`: libyaml's C parser with PyYAML's "
-                "Python constructor, giving plain dicts with no places, no checks and no compiled story. "
-                "`check` parses with the same C parser but builds its own located data (refusing aliases, "
-                "duplicate keys and tags), validates it with pydantic, compiles every expression and template, "
-                "and lints. Stories come from `bench/make_story.py N DIR` (seed `bench`).")
+    body.append(
+        "The anchor is PyYAML's own `yaml.load(raw, yaml.CSafeLoader)`: libyaml's C parser with PyYAML's "
+        "Python constructor, giving plain dicts with no places, no checks and no compiled story. "
+        "`check` parses with the same C parser but builds its own located data (refusing aliases, "
+        "duplicate keys and tags), validates it with pydantic, compiles every expression and template, "
+        "and lints. Stories come from `bench/make_story.py N DIR` (seed `bench`)."
+    )
     text = "\n".join(body)
     print(text)
     if not args.no_doc:

@@ -54,8 +54,12 @@ async def anchor_presses(n: int, seed: str) -> list[dict]:
     from _tui_day import instrument, wait_until
 
     rng = random.Random(seed)
-    texts = [" ".join(rng.choice(["the", "model", "data", "ticket", "loss", "again", "quietly", "breaks"])
-                      for _ in range(110)) for _ in range(8)]
+    texts = [
+        " ".join(
+            rng.choice(["the", "model", "data", "ticket", "loss", "again", "quietly", "breaks"]) for _ in range(110)
+        )
+        for _ in range(8)
+    ]
     done: list[float] = []
 
     class Anchor(App):
@@ -89,8 +93,9 @@ async def anchor_presses(n: int, seed: str) -> list[dict]:
 
 
 def run_child(args: list[str]) -> list[dict]:
-    proc = subprocess.run([c.PYTHON, __file__, "--child", *args], cwd=c.ROOT, env=c.child_env(),
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [c.PYTHON, __file__, "--child", *args], cwd=c.ROOT, env=c.child_env(), capture_output=True, text=True
+    )
     if proc.returncode:
         raise SystemExit(f"child {args} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout)
@@ -119,32 +124,59 @@ def main(argv=None) -> int:
         for kind in order:
             got = run_child([kind, f"latency-{d}"])
             res[kind].extend(got)
-            print(f"[latency] day {d + 1} {kind}: {len(got)} presses, p50 {ms([g['rendered'] for g in got], 50):.1f} ms, "
-                  f"p95 {ms([g['rendered'] for g in got], 95):.1f} ms", file=sys.stderr, flush=True)
+            print(
+                f"[latency] day {d + 1} {kind}: {len(got)} presses, p50 {ms([g['rendered'] for g in got], 50):.1f} ms, "
+                f"p95 {ms([g['rendered'] for g in got], 95):.1f} ms",
+                file=sys.stderr,
+                flush=True,
+            )
     rows = []
     for kind, label in (("anchor", "minimal app: key → new text (anchor)"), ("dayjob", "`dayjob`: key → next scene")):
         xs = res[kind]
-        rows.append([label, len(xs),
-                     f"{ms([x['chosen'] for x in xs], 50):.1f} ms", f"{ms([x['rendered'] for x in xs], 50):.1f} ms",
-                     f"{ms([x['rendered'] for x in xs], 95):.1f} ms", f"{ms([x['settled'] for x in xs], 95):.1f} ms",
-                     f"{max(x['rendered'] for x in xs) * 1e3:.1f} ms"])
+        rows.append(
+            [
+                label,
+                len(xs),
+                f"{ms([x['chosen'] for x in xs], 50):.1f} ms",
+                f"{ms([x['rendered'] for x in xs], 50):.1f} ms",
+                f"{ms([x['rendered'] for x in xs], 95):.1f} ms",
+                f"{ms([x['settled'] for x in xs], 95):.1f} ms",
+                f"{max(x['rendered'] for x in xs) * 1e3:.1f} ms",
+            ]
+        )
     d50 = ms([x["rendered"] for x in res["dayjob"]], 50)
     d95 = ms([x["rendered"] for x in res["dayjob"]], 95)
     a50 = ms([x["rendered"] for x in res["anchor"]], 50)
     a95 = ms([x["rendered"] for x in res["anchor"]], 95)
-    body = [f"Measured {machine}.", "",
-            c.table(["", "presses", "p50 to handled", "p50 to first frame", "p95 to first frame",
-                     "p95 to last frame", "max to first frame"], rows), "",
-            f"Ratio to the anchor: p50 {d50 / a50:.2f}×, p95 {d95 / a95:.2f}×.", "",
-            f"{args.days} whole days of the shipped day (seeds `latency-0` …), alternating day by day with the anchor "
-            "in separate processes. The real app runs headless under Pilot at 100×36; a press is a digit for a "
-            "random available choice. \"Handled\" is when `DayJobApp.choose` returned (engine step and widget "
-            "updates); \"first frame\" is the first frame Textual rendered after that, encoded into the bytes a "
-            "terminal would receive (the headless driver writes nothing, so this leaves out only the write "
-            "itself); \"last frame\" is the last one before the app went idle. Textual batches refreshes at up to "
-            "60 frames a second, so a few milliseconds of each figure are its frame timer.", "",
-            f"Target: under {TARGET_MS:.0f} ms from a choice to the next rendered scene: p50 {d50:.1f} ms, "
-            f"p95 {d95:.1f} ms — {c.verdict(d95 < TARGET_MS)} (judged on p95)."]
+    body = [
+        f"Measured {machine}.",
+        "",
+        c.table(
+            [
+                "",
+                "presses",
+                "p50 to handled",
+                "p50 to first frame",
+                "p95 to first frame",
+                "p95 to last frame",
+                "max to first frame",
+            ],
+            rows,
+        ),
+        "",
+        f"Ratio to the anchor: p50 {d50 / a50:.2f}×, p95 {d95 / a95:.2f}×.",
+        "",
+        f"{args.days} whole days of the shipped day (seeds `latency-0` …), alternating day by day with the anchor "
+        "in separate processes. The real app runs headless under Pilot at 100×36; a press is a digit for a "
+        'random available choice. "Handled" is when `DayJobApp.choose` returned (engine step and widget '
+        'updates); "first frame" is the first frame Textual rendered after that, encoded into the bytes a '
+        "terminal would receive (the headless driver writes nothing, so this leaves out only the write "
+        'itself); "last frame" is the last one before the app went idle. Textual batches refreshes at up to '
+        "60 frames a second, so a few milliseconds of each figure are its frame timer.",
+        "",
+        f"Target: under {TARGET_MS:.0f} ms from a choice to the next rendered scene: p50 {d50:.1f} ms, "
+        f"p95 {d95:.1f} ms — {c.verdict(d95 < TARGET_MS)} (judged on p95).",
+    ]
     text = "\n".join(body)
     print(text)
     if not args.no_doc:

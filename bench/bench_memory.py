@@ -66,8 +66,14 @@ def child(mode: str, arg: str | None) -> int:
 
 def peak_mb(cmd: list[str]) -> float:
     """Run `python bench/_peak.py CMD...`; the child's own peak resident set (VmHWM) in MB."""
-    proc = subprocess.run([c.PYTHON, str(c.BENCH / "_peak.py"), *cmd], cwd=c.ROOT, env=c.child_env(),
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(
+        [c.PYTHON, str(c.BENCH / "_peak.py"), *cmd],
+        cwd=c.ROOT,
+        env=c.child_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     peak = [ln for ln in proc.stderr.splitlines() if ln.startswith("PEAK_KB ")]
     if proc.returncode != 0 or not peak:
         raise SystemExit(f"{' '.join(cmd[:5])} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
@@ -106,14 +112,23 @@ def main(argv=None) -> int:
         "python -c pass (anchor)": ["-c", "pass"],
         "minimal Textual app, headless (anchor)": me + ["minimal"],
         "`dayjob` TUI, headless, two whole days": me + ["tui"],
-        f"`dayjob play --plain`, a whole day ({len(ids)} choices)":
-            ["-m", "game", "play", "--plain", "--no-save", "--seed", seed, "--choices", ",".join(ids)],
+        f"`dayjob play --plain`, a whole day ({len(ids)} choices)": [
+            "-m",
+            "game",
+            "play",
+            "--plain",
+            "--no-save",
+            "--seed",
+            seed,
+            "--choices",
+            ",".join(ids),
+        ],
         f"bare yaml.load of {args.check_size:,} scenes, all kept (anchor)": me + ["yaml", str(big)],
         f"`dayjob check` on {args.check_size:,} scenes": ["-m", "game", "check", str(big)],
     }
     res: dict[str, list[float]] = {k: [] for k in runs}
     for r in range(args.rounds):
-        for name, cmd in (runs.items() if r % 2 == 0 else reversed(list(runs.items()))):
+        for name, cmd in runs.items() if r % 2 == 0 else reversed(list(runs.items())):
             print(f"[memory] {name}...", file=sys.stderr, flush=True)
             res[name].append(peak_mb(cmd))
             print(f"  {res[name][-1]:.1f} MB", file=sys.stderr)
@@ -129,15 +144,20 @@ def main(argv=None) -> int:
         [names[5], f"**{check:.1f} MB**", f"{check / yml:.2f}× the bare parse"],
     ]
     worst_game = max(tui, plain)
-    body = [f"Measured {machine}.", "",
-            c.table(["process", "peak resident memory", "compared"], rows), "",
-            f"Peak resident set (VmHWM, the kernel's high-water mark of the process's own memory) of each child process, the highest of "
-            f"{args.rounds} runs; order alternates between runs. The TUI is the real app driven through "
-            "`App.run_test` (headless: everything but the terminal writes), new day from the title screen, "
-            "random available choices by digit key, two days in a row.", "",
-            f"Target: under {TARGET_MB:.0f} MB for the game with the shipped story: TUI {tui:.1f} MB, plain "
-            f"{plain:.1f} MB — {c.verdict(worst_game < TARGET_MB)}. (No target is set for `check`; "
-            f"it holds {check / yml:.2f}× what a bare parse of the same files holds.)"]
+    body = [
+        f"Measured {machine}.",
+        "",
+        c.table(["process", "peak resident memory", "compared"], rows),
+        "",
+        f"Peak resident set (VmHWM, the kernel's high-water mark of the process's own memory) of each child process, the highest of "
+        f"{args.rounds} runs; order alternates between runs. The TUI is the real app driven through "
+        "`App.run_test` (headless: everything but the terminal writes), new day from the title screen, "
+        "random available choices by digit key, two days in a row.",
+        "",
+        f"Target: under {TARGET_MB:.0f} MB for the game with the shipped story: TUI {tui:.1f} MB, plain "
+        f"{plain:.1f} MB — {c.verdict(worst_game < TARGET_MB)}. (No target is set for `check`; "
+        f"it holds {check / yml:.2f}× what a bare parse of the same files holds.)",
+    ]
     text = "\n".join(body)
     print(text)
     if not args.no_doc:

@@ -55,9 +55,17 @@ def run(n: int, jobs: int, story: Path | None) -> dict:
     data = json.loads(proc.stdout)
     t = data["timing"]
     fails = sum(data["failures"]["count"].values())
-    return {"wall": wall, "seconds": t["seconds"], "choices": t["choices"], "cps": t["choices_per_second"],
-            "days": data["finished"], "failures": fails, "jobs": t["jobs"],
-            "median_len": data["length"]["median"], "mean_len": data["length"]["mean"]}
+    return {
+        "wall": wall,
+        "seconds": t["seconds"],
+        "choices": t["choices"],
+        "cps": t["choices_per_second"],
+        "days": data["finished"],
+        "failures": fails,
+        "jobs": t["jobs"],
+        "median_len": data["length"]["median"],
+        "mean_len": data["length"]["mean"],
+    }
 
 
 def main(argv=None) -> int:
@@ -76,8 +84,11 @@ def main(argv=None) -> int:
             print(f"[playtest] round {r + 1}, {jobs} process(es), {args.n:,} days...", file=sys.stderr, flush=True)
             out = run(args.n, jobs, args.story)
             res[jobs].append(out)
-            print(f"  {out['choices']:,} choices in {out['seconds']:.2f} s: {out['cps']:,.0f}/s "
-                  f"(wall {out['wall']:.2f} s, {out['failures']} failures)", file=sys.stderr)
+            print(
+                f"  {out['choices']:,} choices in {out['seconds']:.2f} s: {out['cps']:,.0f}/s "
+                f"(wall {out['wall']:.2f} s, {out['failures']} failures)",
+                file=sys.stderr,
+            )
     cs = CHOICESCRIPT
     cs_cps = cs["runs"] * cs["choices_per_run"] / cs["seconds"]
     cs_clicks = cs["runs"] * cs["clicks_per_run"] / cs["seconds"]
@@ -91,30 +102,62 @@ def main(argv=None) -> int:
         wall_days = c.median([o["days"] / o["wall"] for o in outs])
         wall_cps = c.median([o["choices"] / o["wall"] for o in outs])
         summary[jobs] = (cps, wall_cps)
-        rows.append([f"{jobs}", f"{outs[0]['choices']:,}", c.fmt_s(c.median([o['seconds'] for o in outs])),
-                     f"{cps:,.0f}", f"{days_s:,.0f}", c.fmt_s(wall), f"{wall_cps:,.0f}", f"{wall_days:,.0f}",
-                     f"**{cps / cs_cps:.1f}×** ({wall_cps / cs_cps:.1f}×)", f"{sum(o['failures'] for o in outs)}"])
+        rows.append(
+            [
+                f"{jobs}",
+                f"{outs[0]['choices']:,}",
+                c.fmt_s(c.median([o["seconds"] for o in outs])),
+                f"{cps:,.0f}",
+                f"{days_s:,.0f}",
+                c.fmt_s(wall),
+                f"{wall_cps:,.0f}",
+                f"{wall_days:,.0f}",
+                f"**{cps / cs_cps:.1f}×** ({wall_cps / cs_cps:.1f}×)",
+                f"{sum(o['failures'] for o in outs)}",
+            ]
+        )
     story_name = "the shipped day" if args.story is None else f"`{args.story}`"
     first = res[all_cores][0]
-    body = [f"Measured {machine}.", "",
-            f"{args.n:,} random days of {story_name} per run (seeds `playtest-0` … `playtest-{args.n - 1}`; "
-            f"a day is {first['mean_len']:g} choices on average, median {first['median_len']:g}), "
-            f"{args.rounds} runs per setting, alternating; medians.", "",
-            c.table(["processes", "choices per run", "playing time", "choices/s", "days/s",
-                     "wall (process)", "choices/s (wall)", "days/s (wall)", "vs ChoiceScript", "failures"], rows), "",
-            f"ChoiceScript anchor (not measured in this run: it cannot be fetched here): randomtest plays "
-            f"{cs['runs']:,} runs of its sample game in ~{cs['seconds']} s on this kind of machine "
-            f"({cs_runs:,.0f} runs/s). Counted from the sample's source, a run makes "
-            f"{cs['choices_per_run']:.2f} `*choice` decisions on average ({cs['clicks_per_run']:.2f} with its "
-            f"page-break clicks), so it takes {cs_cps:,.0f} choices/s ({cs_clicks:,.0f} clicks/s). "
-            f"Our days are longer (about {first['mean_len']:g} choices against {cs['choices_per_run']:.1f}), "
-            "so runs per second are not comparable; choices per second are. The ratio in brackets uses the "
-            "whole process's wall time (start-up, story load and pool included), as ChoiceScript's 8.7 s does.", ""]
+    body = [
+        f"Measured {machine}.",
+        "",
+        f"{args.n:,} random days of {story_name} per run (seeds `playtest-0` … `playtest-{args.n - 1}`; "
+        f"a day is {first['mean_len']:g} choices on average, median {first['median_len']:g}), "
+        f"{args.rounds} runs per setting, alternating; medians.",
+        "",
+        c.table(
+            [
+                "processes",
+                "choices per run",
+                "playing time",
+                "choices/s",
+                "days/s",
+                "wall (process)",
+                "choices/s (wall)",
+                "days/s (wall)",
+                "vs ChoiceScript",
+                "failures",
+            ],
+            rows,
+        ),
+        "",
+        f"ChoiceScript anchor (not measured in this run: it cannot be fetched here): randomtest plays "
+        f"{cs['runs']:,} runs of its sample game in ~{cs['seconds']} s on this kind of machine "
+        f"({cs_runs:,.0f} runs/s). Counted from the sample's source, a run makes "
+        f"{cs['choices_per_run']:.2f} `*choice` decisions on average ({cs['clicks_per_run']:.2f} with its "
+        f"page-break clicks), so it takes {cs_cps:,.0f} choices/s ({cs_clicks:,.0f} clicks/s). "
+        f"Our days are longer (about {first['mean_len']:g} choices against {cs['choices_per_run']:.1f}), "
+        "so runs per second are not comparable; choices per second are. The ratio in brackets uses the "
+        "whole process's wall time (start-up, story load and pool included), as ChoiceScript's 8.7 s does.",
+        "",
+    ]
     cps_all, wall_all = summary[all_cores]
-    body.append(f"Target: at least {TARGET:.0f}× ChoiceScript's choices per second with all cores: "
-                f"{cps_all / cs_cps:.1f}× (wall {wall_all / cs_cps:.1f}×; {cps_all / cs_clicks:.1f}× even against "
-                f"its clicks) — {c.verdict(cps_all / cs_cps >= TARGET and wall_all / cs_cps >= TARGET)}. "
-                f"One core: {summary[1][0] / cs_cps:.1f}×.")
+    body.append(
+        f"Target: at least {TARGET:.0f}× ChoiceScript's choices per second with all cores: "
+        f"{cps_all / cs_cps:.1f}× (wall {wall_all / cs_cps:.1f}×; {cps_all / cs_clicks:.1f}× even against "
+        f"its clicks) — {c.verdict(cps_all / cs_cps >= TARGET and wall_all / cs_cps >= TARGET)}. "
+        f"One core: {summary[1][0] / cs_cps:.1f}×."
+    )
     text = "\n".join(body)
     print(text)
     if not args.no_doc:

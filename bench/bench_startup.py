@@ -173,41 +173,65 @@ def main(argv=None) -> int:
                 res["ready"].append(tr)
         for name in order:
             res[name + "_cpu"].append(first_frame_cpu(name, env))
-        print(f"[startup] pair {i + 1}: dayjob {res['dayjob'][-1] * 1e3:.0f} ms (title ready "
-              f"{res['ready'][-1] * 1e3:.0f} ms), minimal {res['minimal'][-1] * 1e3:.0f} ms", file=sys.stderr, flush=True)
+        print(
+            f"[startup] pair {i + 1}: dayjob {res['dayjob'][-1] * 1e3:.0f} ms (title ready "
+            f"{res['ready'][-1] * 1e3:.0f} ms), minimal {res['minimal'][-1] * 1e3:.0f} ms",
+            file=sys.stderr,
+            flush=True,
+        )
     ratios = [d / m for d, m in zip(res["dayjob"], res["minimal"])]
     r_med = c.median(ratios)
     r_of_meds = c.median(res["dayjob"]) / c.median(res["minimal"])
     r_cpu = c.median([d / m for d, m in zip(res["dayjob_cpu"], res["minimal_cpu"])])
     rows = [
-        ["minimal Textual app (anchor)", c.fmt_s(c.median(res["minimal"])), c.fmt_s(min(res["minimal"])),
-         c.fmt_s(c.percentile(res["minimal"], 90)), "1.00×"],
-        ["`dayjob`: first frame", c.fmt_s(c.median(res["dayjob"])), c.fmt_s(min(res["dayjob"])),
-         c.fmt_s(c.percentile(res["dayjob"], 90)), f"**{r_med:.2f}×**"],
-        ["`dayjob`: title ready (story loaded)", c.fmt_s(c.median(res["ready"])), c.fmt_s(min(res["ready"])),
-         c.fmt_s(c.percentile(res["ready"], 90)),
-         f"{c.median([r / m for r, m in zip(res['ready'], res['minimal'])]):.2f}×"],
+        [
+            "minimal Textual app (anchor)",
+            c.fmt_s(c.median(res["minimal"])),
+            c.fmt_s(min(res["minimal"])),
+            c.fmt_s(c.percentile(res["minimal"], 90)),
+            "1.00×",
+        ],
+        [
+            "`dayjob`: first frame",
+            c.fmt_s(c.median(res["dayjob"])),
+            c.fmt_s(min(res["dayjob"])),
+            c.fmt_s(c.percentile(res["dayjob"], 90)),
+            f"**{r_med:.2f}×**",
+        ],
+        [
+            "`dayjob`: title ready (story loaded)",
+            c.fmt_s(c.median(res["ready"])),
+            c.fmt_s(min(res["ready"])),
+            c.fmt_s(c.percentile(res["ready"], 90)),
+            f"{c.median([r / m for r, m in zip(res['ready'], res['minimal'])]):.2f}×",
+        ],
     ]
-    body = [f"Measured {machine}.", "",
-            f"{args.pairs} pairs, alternating which starts first ({quiet} of them started in a lull of the "
-            "shared machine).", "",
-            c.table(["program", "median", "min", "p90", "ratio to the anchor (median of pairs)"], rows), "",
-            f"Ratio of the medians: {r_of_meds:.2f}×; per-pair ratios ranged {min(ratios):.2f}–{max(ratios):.2f}×.",
-            "",
-            f"CPU time to the first frame (user + system of the process, less disturbed by the shared "
-            f"machine than wall time; `bench/_first_frame_cpu.py`, same pairs): `dayjob` "
-            f"{c.fmt_s(c.median(res['dayjob_cpu']))}, minimal app {c.fmt_s(c.median(res['minimal_cpu']))}, "
-            f"ratio **{r_cpu:.2f}×** (median of pairs).",
-            "",
-            "Method: each program runs under a pseudo-terminal of 120×40 as a player starts it "
-            "(`python -m game --no-save`; `python bench/minimal_app.py`, Header + Static + Footer). "
-            "The clock starts just before the fork; the first frame is the first cursor-positioning write "
-            "(`ESC[row;colH`) after Textual switches to the alternate screen, as read on the pty's master "
-            "side; then the child is killed. `dayjob` draws its title screen at once and loads the story in "
-            "a worker; \"title ready\" is when the story's title appears on screen. Bytecode is cached for "
-            "both (one warm-up run each).", "",
-            f"Target: first frame within {TARGET}× of the minimal app: {r_med:.2f}× wall, {r_cpu:.2f}× CPU time — "
-            f"{c.verdict(r_med <= TARGET)} (judged on wall time)."]
+    body = [
+        f"Measured {machine}.",
+        "",
+        f"{args.pairs} pairs, alternating which starts first ({quiet} of them started in a lull of the "
+        "shared machine).",
+        "",
+        c.table(["program", "median", "min", "p90", "ratio to the anchor (median of pairs)"], rows),
+        "",
+        f"Ratio of the medians: {r_of_meds:.2f}×; per-pair ratios ranged {min(ratios):.2f}–{max(ratios):.2f}×.",
+        "",
+        f"CPU time to the first frame (user + system of the process, less disturbed by the shared "
+        f"machine than wall time; `bench/_first_frame_cpu.py`, same pairs): `dayjob` "
+        f"{c.fmt_s(c.median(res['dayjob_cpu']))}, minimal app {c.fmt_s(c.median(res['minimal_cpu']))}, "
+        f"ratio **{r_cpu:.2f}×** (median of pairs).",
+        "",
+        "Method: each program runs under a pseudo-terminal of 120×40 as a player starts it "
+        "(`python -m game --no-save`; `python bench/minimal_app.py`, Header + Static + Footer). "
+        "The clock starts just before the fork; the first frame is the first cursor-positioning write "
+        "(`ESC[row;colH`) after Textual switches to the alternate screen, as read on the pty's master "
+        "side; then the child is killed. `dayjob` draws its title screen at once and loads the story in "
+        'a worker; "title ready" is when the story\'s title appears on screen. Bytecode is cached for '
+        "both (one warm-up run each).",
+        "",
+        f"Target: first frame within {TARGET}× of the minimal app: {r_med:.2f}× wall, {r_cpu:.2f}× CPU time — "
+        f"{c.verdict(r_med <= TARGET)} (judged on wall time).",
+    ]
     text = "\n".join(body)
     print(text)
     if not args.no_doc:

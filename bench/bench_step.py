@@ -34,8 +34,9 @@ def anchor_machine():
         pass
 
     model = Model()
-    m = Machine(model=None, states=["a", "b"], initial="a", auto_transitions=False, send_event=True,
-                model_attribute="scene")
+    m = Machine(
+        model=None, states=["a", "b"], initial="a", auto_transitions=False, send_event=True, model_attribute="scene"
+    )
     m.add_transition("go", "a", "b", conditions=[lambda e: e.kwargs.get("dest") == "b"])
     m.add_transition("go", "b", "a", conditions=[lambda e: e.kwargs.get("dest") == "a"])
     m.add_model(model)
@@ -100,7 +101,9 @@ def main(argv=None) -> int:
     machine = c.machine_line()
     rows = []
     verdict_line = ""
-    for label, root in [("shipped day", c.shipped_story())] + [(f"{int(n):,} scenes", c.generated_story(int(n))) for n in args.sizes.split(",")]:
+    for label, root in [("shipped day", c.shipped_story())] + [
+        (f"{int(n):,} scenes", c.generated_story(int(n))) for n in args.sizes.split(",")
+    ]:
         story = load_story(root)
         story.machine  # built once per story, not per step
         gc.collect()
@@ -109,27 +112,54 @@ def main(argv=None) -> int:
             print(f"[step] {label}, keep_undo={keep_undo}...", file=sys.stderr, flush=True)
             res = measure(story, args.steps, keep_undo)
             e, a = summary(res["engine"]), summary(res["anchor"])
-            row = [label, "yes" if keep_undo else "no", f"{len(res['engine']):,} / {res['days']}",
-                   f"{e['median']:.1f} µs", f"{e['p95']:.1f} µs", f"{e['p99']:.1f} µs",
-                   f"{a['median']:.1f} µs", f"{e['median'] / a['median']:.2f}×", f"{e['p95'] / a['p95']:.2f}×"]
+            row = [
+                label,
+                "yes" if keep_undo else "no",
+                f"{len(res['engine']):,} / {res['days']}",
+                f"{e['median']:.1f} µs",
+                f"{e['p95']:.1f} µs",
+                f"{e['p99']:.1f} µs",
+                f"{a['median']:.1f} µs",
+                f"{e['median'] / a['median']:.2f}×",
+                f"{e['p95'] / a['p95']:.2f}×",
+            ]
             rows.append(row)
             print("  " + " | ".join(row), file=sys.stderr)
             if label == "5,000 scenes" and keep_undo:
-                verdict_line = (f"Target: under {TARGET_US:.0f} µs per step on 5,000 scenes (with undo kept, as the game plays): "
-                                f"median {e['median']:.1f} µs, p95 {e['p95']:.1f} µs — {c.verdict(e['p95'] < TARGET_US)} "
-                                f"(judged on p95).")
+                verdict_line = (
+                    f"Target: under {TARGET_US:.0f} µs per step on 5,000 scenes (with undo kept, as the game plays): "
+                    f"median {e['median']:.1f} µs, p95 {e['p95']:.1f} µs — {c.verdict(e['p95'] < TARGET_US)} "
+                    f"(judged on p95)."
+                )
         gc.unfreeze()
         del story
         gc.collect()
-    body = [f"Measured {machine}.", "",
-            c.table(["story", "undo kept", "steps / days", "median", "p95", "p99", "anchor median",
-                     "ratio (median)", "ratio (p95)"], rows), "",
-            "A step is one `Game.choose(id)` call: minutes, effects and flags, the destination's branches, "
-            "the rules of a day (appointments due, each eligible interruption's roll), and the `transitions` "
-            "trigger that moves the scene. The anchor is one bare `transitions` trigger with a guard on a "
-            "two-state machine, timed in alternating blocks of 500 in the same process. Random available "
-            "choices are picked outside the timed region. The story is loaded and its machine built before "
-            "timing, then `gc.freeze()` moves it out of the collector's way.", ""]
+    body = [
+        f"Measured {machine}.",
+        "",
+        c.table(
+            [
+                "story",
+                "undo kept",
+                "steps / days",
+                "median",
+                "p95",
+                "p99",
+                "anchor median",
+                "ratio (median)",
+                "ratio (p95)",
+            ],
+            rows,
+        ),
+        "",
+        "A step is one `Game.choose(id)` call: minutes, effects and flags, the destination's branches, "
+        "the rules of a day (appointments due, each eligible interruption's roll), and the `transitions` "
+        "trigger that moves the scene. The anchor is one bare `transitions` trigger with a guard on a "
+        "two-state machine, timed in alternating blocks of 500 in the same process. Random available "
+        "choices are picked outside the timed region. The story is loaded and its machine built before "
+        "timing, then `gc.freeze()` moves it out of the collector's way.",
+        "",
+    ]
     if verdict_line:
         body.append(verdict_line)
     text = "\n".join(body)

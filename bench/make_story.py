@@ -28,8 +28,13 @@ from pathlib import Path
 CATEGORIES = ["meetings", "focus", "data", "docs", "messages", "support", "infra", "break"]
 STATS = {"morale": (6, 0, 10), "expertise": (4, 0, 10), "energy": (7, 0, 10), "trust": (5, 0, 10)}
 WORDS = {
-    "team": "the platform team", "lead": "Priya", "domain": "fraud detection", "tool": "the notebook",
-    "mood": "steady", "cluster": "the cluster", "metric": "recall at one per cent",
+    "team": "the platform team",
+    "lead": "Priya",
+    "domain": "fraud detection",
+    "tool": "the notebook",
+    "mood": "steady",
+    "cluster": "the cluster",
+    "metric": "recall at one per cent",
 }
 SETTABLE_WORDS = {
     "mood": ["cheerful", "tired", "focused", "wary", "curious"],
@@ -45,13 +50,41 @@ VOCAB = (
     "stale noisy late broken clean missing familiar odd small long green red"
 ).split()
 NOUNS = [
-    "the model", "the data", "the ticket", "a column", "the table", "the loss curve", "the notebook",
-    "the cluster", "the dashboard", "the page", "the pipeline", "the schema", "the labels", "a feature",
-    "the queue", "the sample", "the alert", "the baseline",
+    "the model",
+    "the data",
+    "the ticket",
+    "a column",
+    "the table",
+    "the loss curve",
+    "the notebook",
+    "the cluster",
+    "the dashboard",
+    "the page",
+    "the pipeline",
+    "the schema",
+    "the labels",
+    "a feature",
+    "the queue",
+    "the sample",
+    "the alert",
+    "the baseline",
 ]
 CHOICE_VERBS = [
-    "Read", "Fix", "Ask about", "Write up", "Check", "Ignore", "Re-run", "Plot", "Document", "Escalate",
-    "Question", "Clean", "Review", "Explain", "Measure",
+    "Read",
+    "Fix",
+    "Ask about",
+    "Write up",
+    "Check",
+    "Ignore",
+    "Re-run",
+    "Plot",
+    "Document",
+    "Escalate",
+    "Question",
+    "Clean",
+    "Review",
+    "Explain",
+    "Measure",
 ]
 DAY = (8 * 60 + 30, 17 * 60 + 30)
 
@@ -165,8 +198,20 @@ class Writer:
 
     # -- scenes -----------------------------------------------------------------------------
 
-    def choice(self, cid: str, text: str, goto, *, minutes: int, cond=None, locked=None, once=False,
-               effects=None, sets=None, category=None) -> list[str]:
+    def choice(
+        self,
+        cid: str,
+        text: str,
+        goto,
+        *,
+        minutes: int,
+        cond=None,
+        locked=None,
+        once=False,
+        effects=None,
+        sets=None,
+        category=None,
+    ) -> list[str]:
         out = [f"      - id: {cid}", f"        text: {text}"]
         if cond:
             out.append(f"        if: {quote(cond)}")
@@ -201,7 +246,10 @@ class Writer:
         sid = self.sid(i)
         kind = self.kind.get(i, ("scene", 0))[0]
         category = rng.choice(CATEGORIES)
-        out = [f"  {sid}:", f"    title: {self.label().capitalize()} {{mood}}" if i % 5 == 0 else f"    title: {self.label()}"]
+        out = [
+            f"  {sid}:",
+            f"    title: {self.label().capitalize()} {{mood}}" if i % 5 == 0 else f"    title: {self.label()}",
+        ]
         k = self.kind.get(i, ("", 0))[1]
         if kind == "appt":
             at = DAY[0] + 30 + (k * (DAY[1] - DAY[0] - 90)) // max(1, self.n_appt)
@@ -225,47 +273,101 @@ class Writer:
         out.append("    choices:")
         if kind in ("appt", "intr"):
             flag = GLOBAL_FLAGS[(k + (0 if kind == "appt" else self.n_appt)) % len(GLOBAL_FLAGS)]
-            out += self.choice("engage", f"{self.label()} with {{lead}}", f"{self.sid(i + 1)}",
-                               minutes=rng.choice([10, 15, 20]), effects=self.effects(), sets={flag: True})
-            out += self.choice("brief", "Keep it short and get back", "back", minutes=5,
-                               effects={"trust": -1}, category="messages")
-            out += self.choice("deep", f"{self.label()} properly", "back", minutes=30,
-                               cond="energy >= 4", locked="You have nothing left for this",
-                               effects=self.effects(), category="focus" if category != "focus" else "data")
+            out += self.choice(
+                "engage",
+                f"{self.label()} with {{lead}}",
+                f"{self.sid(i + 1)}",
+                minutes=rng.choice([10, 15, 20]),
+                effects=self.effects(),
+                sets={flag: True},
+            )
+            out += self.choice(
+                "brief", "Keep it short and get back", "back", minutes=5, effects={"trust": -1}, category="messages"
+            )
+            out += self.choice(
+                "deep",
+                f"{self.label()} properly",
+                "back",
+                minutes=30,
+                cond="energy >= 4",
+                locked="You have nothing left for this",
+                effects=self.effects(),
+                category="focus" if category != "focus" else "data",
+            )
             return out
         if kind in ("appt_after", "intr_after"):
             out += self.choice("wrap", "Wrap up and go back to {tool}", "back", minutes=10, effects=self.effects())
-            out += self.choice("follow", "Follow it up in writing", [
-                ('trust >= 6 or visited("hub") >= 2', "back"), (None, self.sid(self.next_regular.get(i + 1, 1)))
-            ], minutes=15, category="docs")
+            out += self.choice(
+                "follow",
+                "Follow it up in writing",
+                [('trust >= 6 or visited("hub") >= 2', "back"), (None, self.sid(self.next_regular.get(i + 1, 1)))],
+                minutes=15,
+                category="docs",
+            )
             return out
         # an ordinary scene, the start or the hub
         nxt = self.sid(self.next_regular.get(i, 1))
         far = self.sid(self.some_regular())
         far2 = self.sid(self.some_regular())
-        out += self.choice("onward", f"{self.label()}", nxt, minutes=rng.choice([10, 15, 20, 25]),
-                           effects=self.effects() if rng.random() < 0.7 else None)
-        out += self.choice("branch", f"{self.label()} in {{domain}}", [
-            (f"{self.stat_cond()} and not {self.file_flag(i)}", far),
-            (f'visited("{far}") or clock >= "{hhmm(rng.randrange(DAY[0] + 60, DAY[1], 30))}"', far2),
-            (None, "hub" if i != 1 else nxt),
-        ], minutes=rng.choice([15, 20, 30]), sets={self.file_flag(i): True} if rng.random() < 0.5 else None)
+        out += self.choice(
+            "onward",
+            f"{self.label()}",
+            nxt,
+            minutes=rng.choice([10, 15, 20, 25]),
+            effects=self.effects() if rng.random() < 0.7 else None,
+        )
+        out += self.choice(
+            "branch",
+            f"{self.label()} in {{domain}}",
+            [
+                (f"{self.stat_cond()} and not {self.file_flag(i)}", far),
+                (f'visited("{far}") or clock >= "{hhmm(rng.randrange(DAY[0] + 60, DAY[1], 30))}"', far2),
+                (None, "hub" if i != 1 else nxt),
+            ],
+            minutes=rng.choice([15, 20, 30]),
+            sets={self.file_flag(i): True} if rng.random() < 0.5 else None,
+        )
         if rng.random() < 0.5 or i in (0, 1):
             word = rng.choice(sorted(SETTABLE_WORDS))
-            out += self.choice("once", f"{self.label()}, just this once", far, minutes=rng.choice([5, 10]),
-                               once=True, sets={word: rng.choice(SETTABLE_WORDS[word]), rng.choice(GLOBAL_FLAGS): True},
-                               category=rng.choice(CATEGORIES))
+            out += self.choice(
+                "once",
+                f"{self.label()}, just this once",
+                far,
+                minutes=rng.choice([5, 10]),
+                once=True,
+                sets={word: rng.choice(SETTABLE_WORDS[word]), rng.choice(GLOBAL_FLAGS): True},
+                category=rng.choice(CATEGORIES),
+            )
         if rng.random() < 0.4 or i in (0, 1):
-            out += self.choice("locked", f"{self.label()} with care", far2, minutes=20, cond=self.stat_cond(),
-                               locked="Not today, not like this", effects=self.effects())
+            out += self.choice(
+                "locked",
+                f"{self.label()} with care",
+                far2,
+                minutes=20,
+                cond=self.stat_cond(),
+                locked="Not today, not like this",
+                effects=self.effects(),
+            )
         if i == 1 or i % 97 == 3:
-            out += self.choice("home", "Go home early", [
-                ("energy <= 1", "burnout"), (None, "end")
-            ], minutes=5, cond='clock >= "16:30"', locked="It is too early to leave", category="break",
-                sets={"went_home": True})
+            out += self.choice(
+                "home",
+                "Go home early",
+                [("energy <= 1", "burnout"), (None, "end")],
+                minutes=5,
+                cond='clock >= "16:30"',
+                locked="It is too early to leave",
+                category="break",
+                sets={"went_home": True},
+            )
         if i % 89 == 5:
-            out += self.choice("quit", "Close the laptop for good", "ordinary_day", minutes=5,
-                               cond="morale <= 2 and not page_published", category="break")
+            out += self.choice(
+                "quit",
+                "Close the laptop for good",
+                "ordinary_day",
+                minutes=5,
+                cond="morale <= 2 and not page_published",
+                category="break",
+            )
         return out
 
     # -- files ------------------------------------------------------------------------------
@@ -284,7 +386,10 @@ class Writer:
             "category_labels:",
             *[f"  {c}: {c.capitalize()} work" for c in CATEGORIES],
             "stats:",
-            *[f"  {k}: {{start: {s}, min: {lo}, max: {hi}, label: {k.capitalize()}}}" for k, (s, lo, hi) in STATS.items()],
+            *[
+                f"  {k}: {{start: {s}, min: {lo}, max: {hi}, label: {k.capitalize()}}}"
+                for k, (s, lo, hi) in STATS.items()
+            ],
             "flags:",
             *[f"  - {f}" for f in self.flags()],
             "words:",

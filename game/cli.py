@@ -16,8 +16,14 @@ def _play_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", metavar="S", help="seed for the day's random events (any text)")
     p.add_argument("--short", action="store_true", help="the short workshop day (about ten minutes)")
     p.add_argument("--from", dest="from_scene", metavar="SCENE", help="start at this scene (play from here)")
-    p.add_argument("--set", dest="presets", metavar="NAME=VALUE", action="append", default=[],
-                   help="preset a stat, flag or word (repeatable), e.g. --set energy=2 --set cluster_fixed=true")
+    p.add_argument(
+        "--set",
+        dest="presets",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="preset a stat, flag or word (repeatable), e.g. --set energy=2 --set cluster_fixed=true",
+    )
     p.add_argument("--reveal", action="store_true", help="show the hidden stats while playing")
     p.add_argument("--results", metavar="DIR", type=Path, help="write the finished day's result file here (workshops)")
     p.add_argument("--nickname", metavar="NAME", help="nickname stored in the result file")
@@ -62,8 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--short", action="store_true", help="search the short day")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--seeds", type=int, default=200, metavar="N", help="candidate seeds route-0.. (default 200)")
-    p.add_argument("--budget", type=int, default=300_000, metavar="STEPS",
-                   help="engine steps the search may take (default 300000)")
+    p.add_argument(
+        "--budget", type=int, default=300_000, metavar="STEPS", help="engine steps the search may take (default 300000)"
+    )
 
     p = sub.add_parser("graph", help="the story map as Mermaid or Graphviz dot")
     _story_option(p)
@@ -77,17 +84,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="serve the game to browsers for a workshop")
     _story_option(p)
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on: 127.0.0.1 (default) is this machine only; 0.0.0.0 lets the room in")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on: 127.0.0.1 (default) is this machine only; 0.0.0.0 lets the room in",
+    )
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    p.add_argument("--public-url", metavar="URL",
-                   help="the address players' browsers use, when it differs (a proxy, a tunnel, https)")
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address players' browsers use, when it differs (a proxy, a tunnel, https)",
+    )
     p.add_argument("--seed", metavar="S", help="everyone plays this seed (default: one chosen now)")
     p.add_argument("--short", action="store_true", help="the short day (about ten minutes)")
-    p.add_argument("--results", metavar="DIR", type=Path,
-                   help="collect finished days here (default: ./dayjob-results-YYYY-MM-DD)")
-    p.add_argument("--max-players", type=int, default=40, metavar="N",
-                   help="seats: more players than this are asked to wait (default 40)")
+    p.add_argument(
+        "--results", metavar="DIR", type=Path, help="collect finished days here (default: ./dayjob-results-YYYY-MM-DD)"
+    )
+    p.add_argument(
+        "--max-players",
+        type=int,
+        default=40,
+        metavar="N",
+        help="seats: more players than this are asked to wait (default 40)",
+    )
 
     p = sub.add_parser("debrief", help="summarise a workshop's results for discussion")
     p.add_argument("dir", type=Path, help="results folder")

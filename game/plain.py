@@ -48,7 +48,10 @@ def show_scene(game: Game, out: TextIO, reveal: bool = False) -> list[str]:
         else:
             print(f"  -  {view.text} (locked: {view.locked})", file=out)
     if reveal:
-        print("  [" + ", ".join(f"{s.label} {game.state.stats[s.name]}/{s.max}" for s in game.story.stats.values()) + "]", file=out)
+        print(
+            "  [" + ", ".join(f"{s.label} {game.state.stats[s.name]}/{s.max}" for s in game.story.stats.values()) + "]",
+            file=out,
+        )
     return ids
 
 
@@ -83,7 +86,7 @@ def run_plain(args, stdin: TextIO | None = None, out: TextIO | None = None) -> i
         ids = [c.strip() for c in args.choices.split(",") if c.strip()]
         for n, cid in enumerate(ids, 1):
             if game.ended:
-                left = ", ".join(ids[n - 1:])
+                left = ", ".join(ids[n - 1 :])
                 print(f"dayjob: the day ended after choice {n - 1}; not played: {left}", file=sys.stderr)
                 return 1
             show_scene(game, out, args.reveal)

@@ -28,13 +28,18 @@ def run_check(root: Path | None, fmt: str = "text") -> int:
         return 2
     errors, warnings = check_story(root)
     if fmt == "json":
-        print(json.dumps({
-            "ok": not errors,
-            "errors": [p.to_dict() for p in errors if p.severity == "error"],
-            "warnings": [p.to_dict() for p in warnings],
-            # per file: errors past the first 100 of that file, counted but not listed
-            "unlisted": {p.path: p.more for p in errors if p.severity == "note"},
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "ok": not errors,
+                    "errors": [p.to_dict() for p in errors if p.severity == "error"],
+                    "warnings": [p.to_dict() for p in warnings],
+                    # per file: errors past the first 100 of that file, counted but not listed
+                    "unlisted": {p.path: p.more for p in errors if p.severity == "note"},
+                },
+                indent=2,
+            )
+        )
     else:
         for p in errors + warnings:
             print(p)

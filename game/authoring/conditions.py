@@ -347,8 +347,10 @@ def distance(tree: tuple, want: bool, state, hint=None) -> float:
         return sum(parts) if (kind == "and") == want else min(parts)
     if kind == "cmp":
         ops, operands = tree[1], tree[2]
-        links = [_link(ops[i] if want else _NEGATE[ops[i]], operands[i], operands[i + 1], state, hint)
-                 for i in range(len(ops))]
+        links = [
+            _link(ops[i] if want else _NEGATE[ops[i]], operands[i], operands[i + 1], state, hint)
+            for i in range(len(ops))
+        ]
         return sum(links) if want else min(links)
     if kind in ("bool", "flag"):
         if bool(value(tree, state)) == want:
@@ -369,8 +371,7 @@ def _link(op: str, a: tuple, b: tuple, state, hint=None) -> float:
                     extra = hint(var, 1 if (other if op == "==" else not other) else -1, state)
                     break
         return 1.0 + extra
-    gap = {"<": x - y + 1, "<=": x - y, ">": y - x + 1, ">=": y - x,
-           "==": abs(x - y), "!=": 1 if x == y else 0}[op]
+    gap = {"<": x - y + 1, "<=": x - y, ">": y - x + 1, ">=": y - x, "==": abs(x - y), "!=": 1 if x == y else 0}[op]
     if gap <= 0:
         return 0.0
     scale = 30.0 if any(t[0] == "clock" for t in (a, b)) else 1.0

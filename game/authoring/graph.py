@@ -127,9 +127,15 @@ def around(m: StoryMap, center: str, depth: int) -> StoryMap:
 # -- Mermaid --------------------------------------------------------------------------------------
 
 _SHAPES = {
-    "scene": ('["', '"]'), "appointment": ('{{"', '"}}'), "interruption": ('>"', '"]'),
-    "ending": ('(["', '"])'), "start": ('(("', '"))'), "clock": ('(("', '"))'), "chance": ('(("', '"))'),
-    "back": ('(("', '"))'), "dayend": ('(("', '"))'),
+    "scene": ('["', '"]'),
+    "appointment": ('{{"', '"}}'),
+    "interruption": ('>"', '"]'),
+    "ending": ('(["', '"])'),
+    "start": ('(("', '"))'),
+    "clock": ('(("', '"))'),
+    "chance": ('(("', '"))'),
+    "back": ('(("', '"))'),
+    "dayend": ('(("', '"))'),
 }
 
 
@@ -185,9 +191,15 @@ def to_mermaid(m: StoryMap, title: str = "") -> str:
     blocks = mermaid_blocks(m)
     if len(blocks) == 1:
         return blocks[0]
-    parts = [f"# Story map{': ' + title if title else ''}", "",
-             (f"The map has {len(m.edges)} edges, more than one Mermaid diagram may draw, so it is split in "
-             f"{len(blocks)} parts; a scene can appear in more than one."), ""]
+    parts = [
+        f"# Story map{': ' + title if title else ''}",
+        "",
+        (
+            f"The map has {len(m.edges)} edges, more than one Mermaid diagram may draw, so it is split in "
+            f"{len(blocks)} parts; a scene can appear in more than one."
+        ),
+        "",
+    ]
     for i, block in enumerate(blocks, 1):
         parts += [f"## Part {i}", "", "```mermaid", block.rstrip("\n"), "```", ""]
     return "\n".join(parts)
@@ -203,11 +215,15 @@ def dot_text(text: str) -> str:
 
 
 def to_dot(m: StoryMap) -> str:
-    lines = ["digraph story {", "    rankdir=LR;", '    node [shape=box, fontname="Helvetica"];',
-             '    edge [fontname="Helvetica", fontsize=10];']
+    lines = [
+        "digraph story {",
+        "    rankdir=LR;",
+        '    node [shape=box, fontname="Helvetica"];',
+        '    edge [fontname="Helvetica", fontsize=10];',
+    ]
     for n in m.nodes.values():
         shape = _DOT_SHAPES.get(n.kind, "ellipse")
-        extra = ", style=filled, fillcolor=\"#eeeeee\"" if n.id.startswith("_") else ""
+        extra = ', style=filled, fillcolor="#eeeeee"' if n.id.startswith("_") else ""
         lines.append(f'    "{dot_text(n.id)}" [label="{dot_text(n.label)}", shape={shape}{extra}];')
     for e in m.edges:
         attrs = [f'label="{dot_text(e.label)}"'] if e.label else []

@@ -41,12 +41,21 @@ def _unreachable(story: Story, a: StoryAnalysis) -> list[Problem]:
     for scene in story.scenes.values():
         if scene.id in reached or (scene.interrupt is not None and scene.id not in a.links.interruptions):
             continue  # an interruption that can never fire has its own warning
-        out.append(_warn(scene.where, f"scene {scene.id!r} is never reached: no choice, appointment or "
-                                      f"interruption leads to it from {story.start!r}"))
+        out.append(
+            _warn(
+                scene.where,
+                f"scene {scene.id!r} is never reached: no choice, appointment or "
+                f"interruption leads to it from {story.start!r}",
+            )
+        )
     for ending in story.endings:
         if ending.id in reached:
             continue
-        if ending.id not in a.links.day_end and ending.cond is not None and not a.end_analyzer.can_hold(ending.cond.tree):
+        if (
+            ending.id not in a.links.day_end
+            and ending.cond is not None
+            and not a.end_analyzer.can_hold(ending.cond.tree)
+        ):
             why = f"its `if` `{ending.cond.src}` never holds ({a.end_bounds.describe(ending.cond.tree)})"
         elif ending.id not in a.links.day_end:
             why = "the endings before it always match first, and no choice goes to it"
@@ -62,12 +71,22 @@ def _impossible_conditions(story: Story, a: StoryAnalysis) -> list[Problem]:
     for scene in story.scenes.values():
         for i, (cond, _) in enumerate(scene.variants, 1):
             if not an.can_hold(cond.tree):
-                out.append(_warn(scene.where, f"variant {i} of scene {scene.id!r} is never shown: its `if` "
-                                              f"`{cond.src}` never holds{_why(a, cond.tree)}"))
+                out.append(
+                    _warn(
+                        scene.where,
+                        f"variant {i} of scene {scene.id!r} is never shown: its `if` "
+                        f"`{cond.src}` never holds{_why(a, cond.tree)}",
+                    )
+                )
         for ch in scene.choices:
             if ch.cond is not None and not an.can_hold(ch.cond.tree):
-                out.append(_warn(ch.where, f"choice {ch.id!r} in scene {scene.id!r} can never be taken: its "
-                                           f"{_cond_name(ch)} `{ch.cond.src}` never holds{_why(a, ch.cond.tree)}"))
+                out.append(
+                    _warn(
+                        ch.where,
+                        f"choice {ch.id!r} in scene {scene.id!r} can never be taken: its "
+                        f"{_cond_name(ch)} `{ch.cond.src}` never holds{_why(a, ch.cond.tree)}",
+                    )
+                )
                 continue
             possible = a.branches(ch)
             earlier_uncond = False
@@ -78,12 +97,22 @@ def _impossible_conditions(story: Story, a: StoryAnalysis) -> list[Problem]:
                     earlier_uncond = True
                     continue
                 if not an.can_hold(cond.tree):
-                    out.append(_warn(ch.where, f"branch {j} (to {target!r}) of choice {ch.id!r} in scene {scene.id!r} "
-                                               f"is never taken: its `if` `{cond.src}` never holds{_why(a, cond.tree)}"))
+                    out.append(
+                        _warn(
+                            ch.where,
+                            f"branch {j} (to {target!r}) of choice {ch.id!r} in scene {scene.id!r} "
+                            f"is never taken: its `if` `{cond.src}` never holds{_why(a, cond.tree)}",
+                        )
+                    )
                 elif target not in possible and ch.cond is not None:
-                    out.append(_warn(ch.where, f"branch {j} (to {target!r}) of choice {ch.id!r} in scene {scene.id!r} "
-                                               f"is never taken: its `if` `{cond.src}` cannot hold together with the "
-                                               f"choice's {_cond_name(ch)} `{ch.cond.src}` and the branches before it"))
+                    out.append(
+                        _warn(
+                            ch.where,
+                            f"branch {j} (to {target!r}) of choice {ch.id!r} in scene {scene.id!r} "
+                            f"is never taken: its `if` `{cond.src}` cannot hold together with the "
+                            f"choice's {_cond_name(ch)} `{ch.cond.src}` and the branches before it",
+                        )
+                    )
     return out
 
 
@@ -93,8 +122,13 @@ def _ending_variants(story: Story, a: StoryAnalysis) -> list[Problem]:
         for i, (cond, _) in enumerate(ending.variants, 1):
             if not a.end_analyzer.can_hold(cond.tree):
                 why = a.end_bounds.describe(cond.tree)
-                out.append(_warn(ending.where, f"variant {i} of ending {ending.id!r} is never shown: its `if` "
-                                               f"`{cond.src}` never holds at the end of a day" + (f" ({why})" if why else "")))
+                out.append(
+                    _warn(
+                        ending.where,
+                        f"variant {i} of ending {ending.id!r} is never shown: its `if` "
+                        f"`{cond.src}` never holds at the end of a day" + (f" ({why})" if why else ""),
+                    )
+                )
     return out
 
 
@@ -117,8 +151,13 @@ def _interruptions(story: Story, a: StoryAnalysis) -> list[Problem]:
         if it.chance <= 0:
             out.append(_warn(scene.where, f"interruption {scene.id!r} can never fire: its chance is 0"))
         elif it.cond is not None and not a.analyzer.can_hold(it.cond.tree):
-            out.append(_warn(scene.where, f"interruption {scene.id!r} can never fire: its `if` `{it.cond.src}` "
-                                          f"never holds{_why(a, it.cond.tree)}"))
+            out.append(
+                _warn(
+                    scene.where,
+                    f"interruption {scene.id!r} can never fire: its `if` `{it.cond.src}` "
+                    f"never holds{_why(a, it.cond.tree)}",
+                )
+            )
     return out
 
 
@@ -128,8 +167,13 @@ def _dead_ends(story: Story, a: StoryAnalysis) -> list[Problem]:
         scene = story.scenes[sid]
         then = "ends the day" if sid == story.hub else f"goes to {story.hub!r}"
         fix = "no `if` and no `once`" if "`once`" in why else "no `if`"
-        out.append(_warn(scene.where, f"scene {sid!r} has no unconditional way out: {why}; the player would only "
-                                      f"get \u201cCarry on\u201d, which {then} (give one choice {fix})"))
+        out.append(
+            _warn(
+                scene.where,
+                f"scene {sid!r} has no unconditional way out: {why}; the player would only "
+                f"get \u201cCarry on\u201d, which {then} (give one choice {fix})",
+            )
+        )
     return out
 
 
@@ -230,4 +274,3 @@ class _Manifest:
             if m:
                 return Where(self.path, i + 1, m.start() + 1)
         return Where(self.path, start + 1, 1)
-

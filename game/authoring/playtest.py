@@ -42,8 +42,14 @@ class Failure:
     choices: list[str]
 
     def to_dict(self) -> dict:
-        return {"day": self.day, "seed": self.seed, "kind": self.kind, "scene": self.scene,
-                "message": self.message, "choices": self.choices}
+        return {
+            "day": self.day,
+            "seed": self.seed,
+            "kind": self.kind,
+            "scene": self.scene,
+            "message": self.message,
+            "choices": self.choices,
+        }
 
 
 @dataclass
@@ -95,13 +101,24 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int) -> No
         while not game.ended:
             ids = game.available
             if ids == [CARRY_ON]:
-                tally.failures.append(Failure(day, seed, "dead end", game.scene_id,
-                                              f"no choice is available in scene {game.scene_id!r}", taken))
+                tally.failures.append(
+                    Failure(
+                        day,
+                        seed,
+                        "dead end",
+                        game.scene_id,
+                        f"no choice is available in scene {game.scene_id!r}",
+                        taken,
+                    )
+                )
                 tally.failure_counts["dead end"] += 1
                 return
             if len(taken) >= MAX_CHOICES:
-                tally.failures.append(Failure(day, seed, "too long", game.scene_id,
-                                              f"the day did not end after {MAX_CHOICES} choices", taken))
+                tally.failures.append(
+                    Failure(
+                        day, seed, "too long", game.scene_id, f"the day did not end after {MAX_CHOICES} choices", taken
+                    )
+                )
                 tally.failure_counts["too long"] += 1
                 return
             choice = pick.choice(ids)
@@ -146,8 +163,7 @@ def _work(job: tuple) -> Tally:
     return play_days(_story, seed, short, start, stop)
 
 
-def run_days(story: Story, root: str | None, n: int, seed: str, short: bool, jobs: int,
-             progress=None) -> Tally:
+def run_days(story: Story, root: str | None, n: int, seed: str, short: bool, jobs: int, progress=None) -> Tally:
     """Play days 0..n-1 on `jobs` processes (1: in this process); `progress(done)` after each batch."""
     global _story, _story_key
     total = Tally()
@@ -206,8 +222,11 @@ def summarize(story: Story, tally: Tally, *, n: int, seed: str, short: bool, roo
             "choices": {
                 "reached": sum(1 for sc, ch in choices if tally.taken[f"{sc.id}/{ch.id}"]),
                 "total": len(choices),
-                "never": [{"scene": sc.id, "id": ch.id, "where": str(ch.where)}
-                          for sc, ch in choices if not tally.taken[f"{sc.id}/{ch.id}"]],
+                "never": [
+                    {"scene": sc.id, "id": ch.id, "where": str(ch.where)}
+                    for sc, ch in choices
+                    if not tally.taken[f"{sc.id}/{ch.id}"]
+                ],
                 "taken": {f"{sc.id}/{ch.id}": tally.taken[f"{sc.id}/{ch.id}"] for sc, ch in choices},
             },
             "endings": {
@@ -220,8 +239,10 @@ def summarize(story: Story, tally: Tally, *, n: int, seed: str, short: bool, roo
             e.id: {
                 "days": tally.endings[e.id],
                 "share": round(tally.endings[e.id] / days, 4),
-                "stats": {name: {"min": lo, "max": hi, "mean": round(total / tally.endings[e.id], 2)}
-                          for name, (lo, hi, total) in tally.stats.get(e.id, {}).items()},
+                "stats": {
+                    name: {"min": lo, "max": hi, "mean": round(total / tally.endings[e.id], 2)}
+                    for name, (lo, hi, total) in tally.stats.get(e.id, {}).items()
+                },
             }
             for e in story.endings
         },
@@ -247,8 +268,12 @@ def _median_stats(counts: Counter) -> dict:
             if seen <= rank < seen + counts[v]:
                 mid.append(v)
         seen += counts[v]
-    return {"min": values[0], "median": sum(mid) / len(mid), "max": values[-1],
-            "mean": round(sum(v * c for v, c in counts.items()) / total, 1)}
+    return {
+        "min": values[0],
+        "median": sum(mid) / len(mid),
+        "max": values[-1],
+        "mean": round(sum(v * c for v, c in counts.items()) / total, 1),
+    }
 
 
 def replay_command(f: Failure, root: str | None, short: bool) -> str:
@@ -267,19 +292,27 @@ def replay_command(f: Failure, root: str | None, short: bool) -> str:
 def report_text(story: Story, data: dict) -> str:
     out = []
     cov = data["coverage"]
-    out.append(f"Playtest of \u201c{data['story']}\u201d: {data['days']:,} {'short ' if data['short'] else ''}days, "
-               f"seeds {data['seed']}-0 .. {data['seed']}-{data['days'] - 1}")
+    out.append(
+        f"Playtest of \u201c{data['story']}\u201d: {data['days']:,} {'short ' if data['short'] else ''}days, "
+        f"seeds {data['seed']}-0 .. {data['seed']}-{data['days'] - 1}"
+    )
     if "timing" in data:
         t = data["timing"]
-        out.append(f"  {t['choices']:,} choices in {t['seconds']:.2f} s on {t['jobs']} process(es): "
-                   f"{t['days_per_second']:,.0f} days/s, {t['choices_per_second']:,.0f} choices/s")
+        out.append(
+            f"  {t['choices']:,} choices in {t['seconds']:.2f} s on {t['jobs']} process(es): "
+            f"{t['days_per_second']:,.0f} days/s, {t['choices_per_second']:,.0f} choices/s"
+        )
     out += ["", "Coverage"]
     for kind in ("scenes", "choices", "endings"):
         c = cov[kind]
         pct = 100 * c["reached"] / c["total"] if c["total"] else 100
         out.append(f"  {kind:<8} {c['reached']}/{c['total']} reached ({pct:.0f}%)")
         for item in c["never"]:
-            what = f"choice {item['id']!r} in scene {item['scene']!r}" if kind == "choices" else f"{kind[:-1]} {item['id']!r}"
+            what = (
+                f"choice {item['id']!r} in scene {item['scene']!r}"
+                if kind == "choices"
+                else f"{kind[:-1]} {item['id']!r}"
+            )
             out.append(f"    {item['where']}: never reached: {what}")
     out += ["", "Endings (share of finished days; stats at the end: min..max, mean)"]
     width = max((len(e) for e in data["endings"]), default=0)
@@ -295,8 +328,13 @@ def report_text(story: Story, data: dict) -> str:
         out.append(f"  {labels.get(cat, cat).ljust(lw)}  {mean:6.1f}{extra}")
     ln = data["length"]
     if ln["min"] is not None:
-        out += ["", (f"Day length in choices: min {ln['min']}, median {ln['median']:g}, max {ln['max']} "
-                    f"(mean {ln['mean']:g}); mean clock-out {data['clock_out']}")]
+        out += [
+            "",
+            (
+                f"Day length in choices: min {ln['min']}, median {ln['median']:g}, max {ln['max']} "
+                f"(mean {ln['mean']:g}); mean clock-out {data['clock_out']}"
+            ),
+        ]
     fails = data["failures"]
     out.append("")
     if not fails["count"]:
@@ -309,16 +347,21 @@ def report_text(story: Story, data: dict) -> str:
             replay = f["replay"]
             if len(f["choices"]) > 40:  # a loop: the start of it says enough; JSON has it whole
                 head = ",".join(f["choices"][:40])
-                replay = replay[: replay.index("--choices")] + f"--choices {head},... " \
+                replay = (
+                    replay[: replay.index("--choices")] + f"--choices {head},... "
                     f"({len(f['choices']) - 40} more; --format json gives the whole command)"
+                )
             out.append(f"    replay: {replay}")
         if len(fails["first"]) > TEXT_FAILURES:
             out.append(f"  ... (--format json lists the first {len(fails['first'])})")
     return "\n".join(out)
 
 
-_PLURALS = {"crash": ("crash", "crashes"), "dead end": ("dead end", "dead ends"),
-            "too long": ("day too long", "days too long")}
+_PLURALS = {
+    "crash": ("crash", "crashes"),
+    "dead end": ("dead end", "dead ends"),
+    "too long": ("day too long", "days too long"),
+}
 
 
 class _Bar:
@@ -361,8 +404,11 @@ def run_playtest(args) -> int:
     seconds = time.perf_counter() - began
     data = summarize(story, tally, n=args.n, seed=args.seed, short=short, root=root_text)
     data["timing"] = {
-        "seconds": round(seconds, 3), "jobs": jobs, "choices": tally.choices,
-        "days_per_second": round(args.n / seconds, 1), "choices_per_second": round(tally.choices / seconds, 1),
+        "seconds": round(seconds, 3),
+        "jobs": jobs,
+        "choices": tally.choices,
+        "days_per_second": round(args.n / seconds, 1),
+        "choices_per_second": round(tally.choices / seconds, 1),
     }
     if args.format == "json":
         print(json.dumps(data, indent=2))

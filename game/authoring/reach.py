@@ -29,7 +29,9 @@ class StoryAnalysis:
         self.end_bounds = Bounds.of(story, at_day_end=True)
         self.analyzer = Analyzer(self.bounds)
         self.end_analyzer = Analyzer(self.end_bounds)
-        self._branches: dict[int, list[str]] = {}  # id(choice) -> its takeable targets (choices live as long as the story)
+        self._branches: dict[
+            int, list[str]
+        ] = {}  # id(choice) -> its takeable targets (choices live as long as the story)
         self.links = self._links()
 
     # -- questions about single conditions ------------------------------------------------
@@ -161,6 +163,7 @@ _ANY = object()  # stands for "after any choice", where appointments and interru
 
 def _on_cycles(links: Links, scenes) -> set[str]:
     """Scenes a day can come back to (Tarjan's strongly connected components, without recursion)."""
+
     def succ(node):
         if node is _ANY:
             return sorted(links.appointments | links.interruptions)

@@ -48,8 +48,13 @@ class Route:
 
     def to_dict(self) -> dict:
         out = {"target": self.target, "seed": self.seed, "choices": self.choices}
-        out.update(found=self.found, short=self.short, shortest=self.shortest, steps=self.steps,
-                   seeds_tried=len(self.seeds_tried))
+        out.update(
+            found=self.found,
+            short=self.short,
+            shortest=self.shortest,
+            steps=self.steps,
+            seeds_tried=len(self.seeds_tried),
+        )
         if self.reason:
             out["reason"] = self.reason
         return out
@@ -74,9 +79,21 @@ class _Node:
 
 def _clone(st: DayState) -> DayState:
     return DayState(
-        scene=st.scene, stats=dict(st.stats), flags=dict(st.flags), words=dict(st.words), clock=st.clock,
-        day_start=st.day_start, day_end=st.day_end, rng=st.rng, held=st.held, arrival=st.arrival,
-        minutes=dict(st.minutes), visits=dict(st.visits), taken=list(st.taken), history=[], ending=st.ending,
+        scene=st.scene,
+        stats=dict(st.stats),
+        flags=dict(st.flags),
+        words=dict(st.words),
+        clock=st.clock,
+        day_start=st.day_start,
+        day_end=st.day_end,
+        rng=st.rng,
+        held=st.held,
+        arrival=st.arrival,
+        minutes=dict(st.minutes),
+        visits=dict(st.visits),
+        taken=list(st.taken),
+        history=[],
+        ending=st.ending,
     )
 
 
@@ -100,8 +117,9 @@ class RouteSearch:
             if e.cond is not None:
                 counted.update(e.cond.scenes)
         self.counted = tuple(sorted(counted))
-        self.once_seen = tuple(sorted({s.id for s in story.appointments} |
-                                      {s.id for s in story.interrupts if not s.interrupt.repeat}))
+        self.once_seen = tuple(
+            sorted({s.id for s in story.appointments} | {s.id for s in story.interrupts if not s.interrupt.repeat})
+        )
         self._hint_maps: dict[tuple, dict[str, int]] = {}
         self.hops = self._hops()
         self.goal = self._goal()
@@ -159,8 +177,11 @@ class RouteSearch:
                 sources = set()
                 for sc in self.story.scenes.values():
                     for ch in sc.choices:
-                        moves = (var[1], key[2]) in ch.sets if kind == "flag" else any(
-                            n == var[1] and d * direction > 0 for n, d in ch.effects)
+                        moves = (
+                            (var[1], key[2]) in ch.sets
+                            if kind == "flag"
+                            else any(n == var[1] and d * direction > 0 for n, d in ch.effects)
+                        )
                         if moves:
                             sources.add(sc.id)
             hops = self._hint_maps[key] = self._hops_to(sources) if sources else {}
@@ -193,8 +214,11 @@ class RouteSearch:
             cond += max(0, scene.at - st.clock) / 30
         elif hops == 1 and scene is not None:
             here = self.story.scenes[st.scene].choices
-            gates = [distance(ch.cond.tree, True, st, self._hint) if ch.cond is not None else 0.0
-                     for ch in here if self.target in ch.targets]
+            gates = [
+                distance(ch.cond.tree, True, st, self._hint) if ch.cond is not None else 0.0
+                for ch in here
+                if self.target in ch.targets
+            ]
             cond += min(gates, default=0.0)
         return hops, cond, -st.clock
 
@@ -202,8 +226,16 @@ class RouteSearch:
         """Everything the rules of a day read; states with equal keys have equal futures."""
         v = st.visits
         return (
-            st.scene, st.held, st.ending, st.clock, st.rng, tuple(st.stats.values()), tuple(st.flags.values()),
-            frozenset(st.taken), tuple(v.get(s, 0) for s in self.counted), tuple(s in v for s in self.once_seen),
+            st.scene,
+            st.held,
+            st.ending,
+            st.clock,
+            st.rng,
+            tuple(st.stats.values()),
+            tuple(st.flags.values()),
+            frozenset(st.taken),
+            tuple(v.get(s, 0) for s in self.counted),
+            tuple(s in v for s in self.once_seen),
         )
 
     def reached(self, game: Game) -> bool:
@@ -223,8 +255,17 @@ class RouteSearch:
 
     # -- searching ------------------------------------------------------------------------------
 
-    def search(self, seed: str, budget: int, *, max_depth: int = 400, width: int = WIDTH, prefix: list[str] = (),
-               hit=None, collect: int = 1) -> Found:
+    def search(
+        self,
+        seed: str,
+        budget: int,
+        *,
+        max_depth: int = 400,
+        width: int = WIDTH,
+        prefix: list[str] = (),
+        hit=None,
+        collect: int = 1,
+    ) -> Found:
         """Breadth-first from the start (after `prefix`) to states where `hit(game)` holds (default: the target)."""
         hit = hit or self.reached
         found = Found()
@@ -347,8 +388,9 @@ class Found:
     out_of_budget: bool = False
 
 
-def find_route(story: Story, target: str, *, short: bool = False, seeds: int = SEEDS, budget: int = BUDGET,
-               width: int = WIDTH) -> Route:
+def find_route(
+    story: Story, target: str, *, short: bool = False, seeds: int = SEEDS, budget: int = BUDGET, width: int = WIDTH
+) -> Route:
     """The shortest route found to `target` (a scene or ending id) within the budget, or why there is none."""
     if target not in story.scenes and target not in story.ending_ids:
         raise KeyError(target)
@@ -442,8 +484,10 @@ def _static_reason(search: RouteSearch) -> str | None:
         return f"interruption {target!r} can never fire: its `if` `{it.cond.src}` never holds ({a.bounds.describe(it.cond.tree)})"
     if target not in a.reachable():
         what = "ending" if search.is_ending else "scene"
-        return (f"no day can reach {what} {target!r}: no choice, appointment or interruption leads to it "
-                f"from {story.start!r} (see `dayjob check`)")
+        return (
+            f"no day can reach {what} {target!r}: no choice, appointment or interruption leads to it "
+            f"from {story.start!r} (see `dayjob check`)"
+        )
     return None
 
 
@@ -453,17 +497,24 @@ def _search_reason(search: RouteSearch, route: Route, exhausted: bool, budget: i
     if target in a.links.interruptions or target not in a.reachable(interruptions=False):
         if target in a.links.interruptions:
             it = story.scenes[target].interrupt
-            lead = (f"{target!r} is an interruption (chance {it.chance:.0%}"
-                    + (f", if `{it.cond.src}`" if it.cond else "") + ") that never fired")
+            lead = (
+                f"{target!r} is an interruption (chance {it.chance:.0%}"
+                + (f", if `{it.cond.src}`" if it.cond else "")
+                + ") that never fired"
+            )
         else:
             gates = ", ".join(f"{g} ({story.scenes[g].interrupt.chance:.0%})" for g in _gates(a, target)[:8])
             lead = f"{target!r} is only reached through interruptions ({gates}), and none of them led there"
         return f"{lead} with the {tried} seed(s) tried within {budget:,} engine steps; try more --seeds or --budget"
     if exhausted:
-        return (f"every day reachable with {tried} seed(s) was searched ({route.steps:,} steps) and none reaches "
-                f"{target!r}: its conditions never line up in play, though the static map links to it")
-    return (f"not found within the budget of {budget:,} engine steps ({tried} seed(s) tried); "
-            f"raise --budget, or start nearer with `dayjob play --from`")
+        return (
+            f"every day reachable with {tried} seed(s) was searched ({route.steps:,} steps) and none reaches "
+            f"{target!r}: its conditions never line up in play, though the static map links to it"
+        )
+    return (
+        f"not found within the budget of {budget:,} engine steps ({tried} seed(s) tried); "
+        f"raise --budget, or start nearer with `dayjob play --from`"
+    )
 
 
 # -- the command --------------------------------------------------------------------------------
@@ -482,8 +533,13 @@ def run_route(args) -> int:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         print(f"dayjob route: {target!r} is not a scene or an ending of this story{hint}", file=sys.stderr)
         return 2
-    route = find_route(story, target, short=short, seeds=getattr(args, "seeds", SEEDS) or SEEDS,
-                       budget=getattr(args, "budget", BUDGET) or BUDGET)
+    route = find_route(
+        story,
+        target,
+        short=short,
+        seeds=getattr(args, "seeds", SEEDS) or SEEDS,
+        budget=getattr(args, "budget", BUDGET) or BUDGET,
+    )
     if args.format == "json":
         print(json.dumps(route.to_dict(), indent=2))
         return 0 if route.found else 1
@@ -499,10 +555,15 @@ def route_text(story: Story, route: Route, root=None) -> str:
     import shlex
 
     kind = "ending" if route.target in story.ending_ids else "scene"
-    how = ("no shorter route exists with this seed" if route.shortest
-           else "the shortest found (the search had to prune, so a shorter one may exist)")
+    how = (
+        "no shorter route exists with this seed"
+        if route.shortest
+        else "the shortest found (the search had to prune, so a shorter one may exist)"
+    )
     lines = [f"Route to {kind} {route.target!r}: {len(route.choices)} choice(s), seed {route.seed}; {how}.", ""]
-    cmd = ["dayjob", "play", "--plain"] + (["--story", str(root)] if root else []) + (["--short"] if route.short else [])
+    cmd = (
+        ["dayjob", "play", "--plain"] + (["--story", str(root)] if root else []) + (["--short"] if route.short else [])
+    )
     cmd += ["--seed", route.seed] + (["--choices", ",".join(route.choices)] if route.choices else [])
     lines.append("  " + " ".join(shlex.quote(c) for c in cmd))
     lines.append("")

@@ -18,8 +18,10 @@ from game.engine import model as m
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "story.schema.json"
 
 _TIME = 'a time of day in quotes, "HH:MM" (24-hour), like "09:30"'
-_COND = ("a condition: numbers, true/false, \"HH:MM\" times, stat and flag names, `clock`, "
-         "`visited(\"scene\")`, `and` `or` `not`, comparisons, `+` `-`, parentheses; e.g. `energy >= 3 and not cluster_fixed`")
+_COND = (
+    'a condition: numbers, true/false, "HH:MM" times, stat and flag names, `clock`, '
+    '`visited("scene")`, `and` `or` `not`, comparisons, `+` `-`, parentheses; e.g. `energy >= 3 and not cluster_fixed`'
+)
 
 MODELS = {
     "Manifest": "story.yaml: the day's title, clock, categories, stats, flags, words and endings.",
@@ -42,13 +44,22 @@ FIELDS = {
     ("Manifest", "subtitle"): "A line under the title.",
     ("Manifest", "start"): "The id of the first scene of the day.",
     ("Manifest", "hub"): "The scene the day returns to: where `back` goes when nothing is on hold, and where "
-                         "\u201cCarry on\u201d leads from a scene with no available choice. Defaults to `start`.",
+    "\u201cCarry on\u201d leads from a scene with no available choice. Defaults to `start`.",
     ("Manifest", "clock"): "When the day starts and ends; at `end` the day is over and an ending is chosen.",
-    ("Manifest", "categories"): "Where minutes are counted (meetings, focus, ...). A scene's `category` defaults to the first.",
+    (
+        "Manifest",
+        "categories",
+    ): "Where minutes are counted (meetings, focus, ...). A scene's `category` defaults to the first.",
     ("Manifest", "category_labels"): "How each category is named in the report, e.g. `focus: Focused work`.",
     ("Manifest", "stats"): "Hidden stats, by name: {start, min, max, label}. Choices change them with `effects`.",
-    ("Manifest", "flags"): "Flag names: true/false, false at the start. Choices set them with `set`; conditions read them.",
-    ("Manifest", "words"): "Words by name, with their starting text. Text inserts them as {name}; choices change them with `set`.",
+    (
+        "Manifest",
+        "flags",
+    ): "Flag names: true/false, false at the start. Choices set them with `set`; conditions read them.",
+    (
+        "Manifest",
+        "words",
+    ): "Words by name, with their starting text. Text inserts them as {name}; choices change them with `set`.",
     ("Manifest", "endings"): "The endings, in order: the first whose `if` holds when the day ends is chosen.",
     ("Manifest", "credits"): "Credits and sources, shown from the title screen and the report.",
     ("Manifest", "reference"): "Survey minutes per category, shown beside the player's in the report.",
@@ -77,22 +88,34 @@ FIELDS = {
     ("SceneDef", "title"): "The scene's title. May insert {words}.",
     ("SceneDef", "at"): f"Makes the scene an appointment, taken once as soon as the clock reaches it: {_TIME}.",
     ("SceneDef", "category"): "Where the minutes of this scene's choices are counted (default: the first category).",
-    ("SceneDef", "text"): "The scene's text. Blank lines separate paragraphs; {word} inserts a word; {{ and }} are literal braces.",
+    (
+        "SceneDef",
+        "text",
+    ): "The scene's text. Blank lines separate paragraphs; {word} inserts a word; {{ and }} are literal braces.",
     ("SceneDef", "variants"): "Extra paragraphs, each shown when its `if` holds.",
     ("SceneDef", "choices"): "The choices, in the order shown. At least one.",
     ("SceneDef", "interrupt"): "Makes the scene an interruption: {chance, if, repeat}.",
     ("ChoiceDef", "id"): "A stable id, unique in the scene: saves, replays, routes and the debrief use it.",
     ("ChoiceDef", "text"): "What the player reads. May insert {words}.",
     ("ChoiceDef", "if"): f"Shown only when this holds; {_COND}.",
-    ("ChoiceDef", "locked"): "When `if` does not hold, show the choice greyed out with this reason instead of hiding it.",
-    ("ChoiceDef", "show_if"): "List the choice at all only when this holds (a condition); when listed, `if` and `locked` "
-                              "decide whether it can be taken or is greyed out.",
+    (
+        "ChoiceDef",
+        "locked",
+    ): "When `if` does not hold, show the choice greyed out with this reason instead of hiding it.",
+    (
+        "ChoiceDef",
+        "show_if",
+    ): "List the choice at all only when this holds (a condition); when listed, `if` and `locked` "
+    "decide whether it can be taken or is greyed out.",
     ("ChoiceDef", "minutes"): "How long it takes; the clock moves on by this much. Default 0.",
     ("ChoiceDef", "effects"): "Stat changes, e.g. `{energy: -1, trust: +2}`; clamped to each stat's min and max.",
     ("ChoiceDef", "set"): "Flags (true/false) and words (text) to set, e.g. `{cluster_fixed: true, lead: Priya}`.",
     ("ChoiceDef", "once"): "Gone from this scene once taken.",
-    ("ChoiceDef", "goto"): "Where it leads: a scene id, `back` (resume what an appointment or interruption put on hold), "
-                           "`end` (end the day now), an ending id, or a list of {if, to} branches.",
+    (
+        "ChoiceDef",
+        "goto",
+    ): "Where it leads: a scene id, `back` (resume what an appointment or interruption put on hold), "
+    "`end` (end the day now), an ending id, or a list of {if, to} branches.",
     ("ChoiceDef", "category"): "Count this choice's minutes here instead of the scene's category.",
     ("Branch", "if"): f"Take this branch when it holds; {_COND}. The last branch has none.",
     ("Branch", "to"): "A scene id, `back`, `end` or an ending id.",
@@ -103,8 +126,7 @@ FIELDS = {
     ("Interrupt", "repeat"): "Whether it can happen more than once a day. Default false.",
 }
 
-_FLAG_OR_WORD = {"type": ["boolean", "string"],
-                 "description": "true/false for a flag, text for a word."}
+_FLAG_OR_WORD = {"type": ["boolean", "string"], "description": "true/false for a flag, text for a word."}
 _ID_NAMES = {"pattern": m.ID}
 
 
@@ -139,7 +161,7 @@ def build_schema() -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Day Job story file",
         "description": "A Day Job story file: the manifest (story.yaml) or a scene file (scenes/*.yaml). "
-                       "See docs/writing.md.",
+        "See docs/writing.md.",
         "if": {"type": "object", "required": ["scenes"]},
         "then": {"$ref": "#/$defs/SceneFile"},
         "else": {"$ref": "#/$defs/Manifest"},

@@ -7,6 +7,17 @@ from game.engine.report import Report
 from game.engine.story import Story
 
 __all__ = [
-    "CARRY_ON", "ChoiceError", "ChoiceView", "DayState", "Game", "Problem", "Report", "SaveError",
-    "Story", "StoryError", "load_story", "new_seed", "shipped_story_dir",
+    "CARRY_ON",
+    "ChoiceError",
+    "ChoiceView",
+    "DayState",
+    "Game",
+    "Problem",
+    "Report",
+    "SaveError",
+    "Story",
+    "StoryError",
+    "load_story",
+    "new_seed",
+    "shipped_story_dir",
 ]

@@ -58,9 +58,18 @@ class StoryError(Exception):
             if n:
                 last = max((i for i, p in enumerate(self.problems) if p.path == path), default=None)
                 at = self.problems[last] if last is not None else Problem(path, 1, 1, "")
-                self.problems.insert(len(self.problems) if last is None else last + 1, Problem(
-                    path, at.line, at.col, f"... and {n:,} more problems in this file after the first "
-                    f"{MAX_PROBLEMS_PER_FILE}, not listed; fix these and check again", "note", n))
+                self.problems.insert(
+                    len(self.problems) if last is None else last + 1,
+                    Problem(
+                        path,
+                        at.line,
+                        at.col,
+                        f"... and {n:,} more problems in this file after the first "
+                        f"{MAX_PROBLEMS_PER_FILE}, not listed; fix these and check again",
+                        "note",
+                        n,
+                    ),
+                )
         self.total = count_errors(self.problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 

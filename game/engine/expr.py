@@ -36,7 +36,7 @@ def parse_time(text: str) -> int | None:
 
 
 def format_time(minutes: int) -> str:
-    """"HH:MM" for minutes since midnight (days wrap)."""
+    """ "HH:MM" for minutes since midnight (days wrap)."""
     minutes %= 24 * 60
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -86,8 +86,12 @@ class Expr:
     def both(self, other: Expr) -> Expr:
         """`self and other`, from two compiled conditions (each was checked, and placed, on its own)."""
         a, b = self.fn, other.fn
-        return Expr(f"({self.src}) and ({other.src})", ("and", self.tree, other.tree),
-                    lambda s: bool(a(s)) and bool(b(s)), self.scenes | other.scenes)
+        return Expr(
+            f"({self.src}) and ({other.src})",
+            ("and", self.tree, other.tree),
+            lambda s: bool(a(s)) and bool(b(s)),
+            self.scenes | other.scenes,
+        )
 
 
 _CMP = {
@@ -113,6 +117,8 @@ _FORBIDDEN_HINTS = {
     ast.Dict: "mappings are not allowed",
     ast.Set: "sets are not allowed",
 }
+
+
 def compile_expr(src: object, env: Env) -> Expr:
     """Check and compile one expression; raises ExprError with an offset."""
     if isinstance(src, bool):
@@ -174,7 +180,7 @@ class _Checker:
             parts = [self.visit(v, d) for v in node.values]
             for (_, k), sub in zip(parts, node.values):
                 if k == "time":
-                    self.fail(sub, "a time alone is not a condition; compare it: clock >= \"10:00\"")
+                    self.fail(sub, 'a time alone is not a condition; compare it: clock >= "10:00"')
             return (op, *[t for t, _ in parts]), "bool"
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.Not):
@@ -231,7 +237,9 @@ class _Checker:
                 return ("flag", name), "bool"
             known = sorted(self.env.stats | self.env.flags | {"clock"})
             close = difflib.get_close_matches(name, known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else " (declare it under `stats:` or `flags:` in story.yaml)"
+            hint = (
+                f"; did you mean {close[0]!r}?" if close else " (declare it under `stats:` or `flags:` in story.yaml)"
+            )
             self.fail(node, f"unknown name {name!r}{hint}")
         if isinstance(node, ast.Constant):
             v = node.value
@@ -244,16 +252,18 @@ class _Checker:
             if isinstance(v, str):
                 minutes = parse_time(v)
                 if minutes is None:
-                    self.fail(node, f"text {v!r} is only allowed as a time like \"10:30\"")
+                    self.fail(node, f'text {v!r} is only allowed as a time like "10:30"')
                 return ("num", minutes), "time"
             self.fail(node, f"{type(v).__name__} values are not allowed; use whole numbers")
         if isinstance(node, ast.Call):
             if not (isinstance(node.func, ast.Name) and node.func.id == "visited"):
-                self.fail(node, "the only function is visited(\"scene_id\")")
-            if node.keywords or len(node.args) != 1 or not (
-                isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+                self.fail(node, 'the only function is visited("scene_id")')
+            if (
+                node.keywords
+                or len(node.args) != 1
+                or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str))
             ):
-                self.fail(node, "visited takes one scene id in quotes: visited(\"standup\")")
+                self.fail(node, 'visited takes one scene id in quotes: visited("standup")')
             scene = node.args[0].value
             if self.env.scenes is not None and scene not in self.env.scenes:
                 close = difflib.get_close_matches(scene, sorted(self.env.scenes), n=1)

@@ -51,11 +51,21 @@ class DayState:
     def to_dict(self, history: bool = True) -> dict:
         """JSON-ready data; `history=False` keeps only the history's length (see Game._undo_point)."""
         return {
-            "scene": self.scene, "stats": dict(self.stats), "flags": dict(self.flags), "words": dict(self.words),
-            "clock": self.clock, "day_start": self.day_start, "day_end": self.day_end, "rng": self.rng,
-            "held": self.held, "arrival": self.arrival, "minutes": dict(self.minutes), "visits": dict(self.visits),
+            "scene": self.scene,
+            "stats": dict(self.stats),
+            "flags": dict(self.flags),
+            "words": dict(self.words),
+            "clock": self.clock,
+            "day_start": self.day_start,
+            "day_end": self.day_end,
+            "rng": self.rng,
+            "held": self.held,
+            "arrival": self.arrival,
+            "minutes": dict(self.minutes),
+            "visits": dict(self.visits),
             "taken": list(self.taken),
-            "history": [list(h) for h in self.history] if history else len(self.history), "ending": self.ending,
+            "history": [list(h) for h in self.history] if history else len(self.history),
+            "ending": self.ending,
         }
 
 

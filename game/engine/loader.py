@@ -47,7 +47,9 @@ def shipped_story_dir() -> Path:
 def story_files(root: Path) -> list[Path]:
     """The manifest, then every scene file in name order."""
     scenes = root / SCENES_DIR
-    found = sorted(p for p in scenes.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()) if scenes.is_dir() else []
+    found = (
+        sorted(p for p in scenes.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()) if scenes.is_dir() else []
+    )
     return [root / MANIFEST, *found]
 
 
@@ -129,7 +131,16 @@ class _Compiler:
         if not root.is_dir():
             raise StoryError([Problem(shown_root, 1, 1, "no story folder here")])
         if not manifest_path.is_file():
-            raise StoryError([Problem(display_path(manifest_path), 1, 1, f"no {MANIFEST} in {shown_root}: a story folder holds story.yaml and scenes/*.yaml")])
+            raise StoryError(
+                [
+                    Problem(
+                        display_path(manifest_path),
+                        1,
+                        1,
+                        f"no {MANIFEST} in {shown_root}: a story folder holds story.yaml and scenes/*.yaml",
+                    )
+                ]
+            )
         files = story_files(root)
         if len(files) > MAX_FILES:
             raise StoryError([Problem(shown_root, 1, 1, f"{len(files)} story files; the limit is {MAX_FILES}")])
@@ -171,7 +182,9 @@ class _Compiler:
         scene_files = []
         for index, (shown, doc) in enumerate(parsed):
             if doc.data is None:
-                if index and doc.problems:  # an unreadable scene file: its ids are unknown, so don't blame references to them
+                if (
+                    index and doc.problems
+                ):  # an unreadable scene file: its ids are unknown, so don't blame references to them
                     self.incomplete = True
                 elif index:
                     self.warn(shown, (1, 1), "the file is empty")
@@ -180,7 +193,11 @@ class _Compiler:
             data = doc.data
             if not isinstance(data, YDict):
                 what = "story.yaml" if index == 0 else "a scene file"
-                self.error(shown, getattr(data, "mark", None), f"{what} must be a mapping of keys (like `title:`), not {type(data).__name__}")
+                self.error(
+                    shown,
+                    getattr(data, "mark", None),
+                    f"{what} must be a mapping of keys (like `title:`), not {type(data).__name__}",
+                )
                 continue
             if index == 0:
                 try:
@@ -208,7 +225,11 @@ class _Compiler:
         scenes = data.get("scenes")
         if not isinstance(scenes, YDict):
             if "scenes" in data:
-                self.error(shown, mark_of(data, ("scenes",)), f"`scenes` must be a mapping of scene id to scene, got {_shape(scenes)}")
+                self.error(
+                    shown,
+                    mark_of(data, ("scenes",)),
+                    f"`scenes` must be a mapping of scene id to scene, got {_shape(scenes)}",
+                )
             else:
                 self.error(shown, data.mark, "a scene file needs `scenes:`, a mapping of scene id to scene")
             return None
@@ -224,7 +245,14 @@ class _Compiler:
     def report_validation(self, path: str, data, exc: ValidationError, kind: str, prefix: tuple = ()) -> None:
         seen: set[tuple] = set()
         for err in exc.errors(include_url=False):
-            loc = prefix + tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith(("constrained-", "function-")) or p in ("str", "list"))))
+            loc = prefix + tuple(
+                p
+                for p in err["loc"]
+                if not (
+                    isinstance(p, str)
+                    and ("[" in p or p.startswith(("constrained-", "function-")) or p in ("str", "list"))
+                )
+            )
             typ = err["type"]
             # a union reports once per member; the first says enough
             if any(loc[: len(s)] == s for s in seen):
@@ -236,8 +264,14 @@ class _Compiler:
                 owner = loc[:-1]
                 allowed = _allowed_keys(owner, kind)
                 close = difflib.get_close_matches(str(field), allowed, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else (f" (allowed: {', '.join(allowed)})" if allowed else "")
-                self.error(path, mark_of(data, loc, key=True), f"unknown key {field!r} in {_describe(owner, data, kind)}{hint}")
+                hint = (
+                    f"; did you mean {close[0]!r}?"
+                    if close
+                    else (f" (allowed: {', '.join(allowed)})" if allowed else "")
+                )
+                self.error(
+                    path, mark_of(data, loc, key=True), f"unknown key {field!r} in {_describe(owner, data, kind)}{hint}"
+                )
             elif typ == "missing":
                 self.error(path, mark_of(data, loc[:-1]), f"{_describe(loc[:-1], data, kind)} needs `{loc[-1]}`")
             else:
@@ -258,7 +292,11 @@ class _Compiler:
             if name in RESERVED:
                 self.error(mpath, mark, f"{name!r} is a reserved word; name the stat differently")
             if not sd.min <= sd.start <= sd.max:
-                self.error(mpath, mark_of(mdata, ("stats", name)), f"stat {name!r} starts at {sd.start}, outside its range {sd.min}..{sd.max}")
+                self.error(
+                    mpath,
+                    mark_of(mdata, ("stats", name)),
+                    f"stat {name!r} starts at {sd.start}, outside its range {sd.min}..{sd.max}",
+                )
             stats[name] = Stat(name, sd.start, sd.min, sd.max, sd.label or name.replace("_", " ").capitalize())
         flags: list[str] = []
         for i, name in enumerate(man.flags):
@@ -283,7 +321,9 @@ class _Compiler:
                 self.error(mpath, mark_of(mdata, ("categories", i)), f"category {c!r} is listed twice")
         for c in man.category_labels:
             if c not in categories:
-                self.error(mpath, mark_of(mdata, ("category_labels", c), key=True), self.unknown("category", c, categories))
+                self.error(
+                    mpath, mark_of(mdata, ("category_labels", c), key=True), self.unknown("category", c, categories)
+                )
         self.stat_names = frozenset(stats)
         self.flag_names = frozenset(flags)
         self.word_names = frozenset(words)
@@ -316,7 +356,11 @@ class _Compiler:
         clock_start = _checked_time(man.clock.start)
         clock_end = _checked_time(man.clock.end)
         if clock_start >= clock_end:
-            self.error(mpath, mark_of(mdata, ("clock",)), f"the day ends ({man.clock.end}) before it starts ({man.clock.start})")
+            self.error(
+                mpath,
+                mark_of(mdata, ("clock",)),
+                f"the day ends ({man.clock.end}) before it starts ({man.clock.start})",
+            )
         self.clock = (clock_start, clock_end)
 
         # endings
@@ -330,18 +374,31 @@ class _Compiler:
             if ed.id in scene_ids:
                 self.error(mpath, mark_of(mdata, loc + ("id",)), f"{ed.id!r} is both a scene and an ending")
             if ed.id in RESERVED:
-                self.error(mpath, mark_of(mdata, loc + ("id",)), f"{ed.id!r} is a reserved word; name the ending differently")
+                self.error(
+                    mpath, mark_of(mdata, loc + ("id",)), f"{ed.id!r} is a reserved word; name the ending differently"
+                )
             ending_ids.add(ed.id)
             cond = self.expr(mpath, mdata, loc + ("if",), ed.if_) if ed.if_ is not None else None
             if ed.if_ is None and i != len(man.endings) - 1:
                 self.warn(mpath, mark, f"ending {ed.id!r} has no `if`, so the endings after it can never be chosen")
             variants = self.variants(mpath, mdata, loc, ed.variants)
-            endings.append(Ending(ed.id, cond, self.template(mpath, mdata, loc + ("title",), ed.title),
-                                  self.template(mpath, mdata, loc + ("text",), ed.text), tuple(ed.debrief),
-                                  Where(mpath, *mark), variants))
+            endings.append(
+                Ending(
+                    ed.id,
+                    cond,
+                    self.template(mpath, mdata, loc + ("title",), ed.title),
+                    self.template(mpath, mdata, loc + ("text",), ed.text),
+                    tuple(ed.debrief),
+                    Where(mpath, *mark),
+                    variants,
+                )
+            )
         if man.endings and man.endings[-1].if_ is not None:
-            self.error(mpath, mark_of(mdata, ("endings", len(man.endings) - 1, "if"), key=True),
-                       "the last ending must have no `if`, so every day can end")
+            self.error(
+                mpath,
+                mark_of(mdata, ("endings", len(man.endings) - 1, "if"), key=True),
+                "the last ending must have no `if`, so every day can end",
+            )
         self.ending_ids = frozenset(ending_ids)
         self.targets = known | self.ending_ids | {"back", "end"}
 
@@ -353,7 +410,9 @@ class _Compiler:
             if ref is not None and ref not in known and not self.incomplete:
                 self.error(mpath, mark_of(mdata, (name,)), self.unknown(f"{name} scene", ref, scene_ids))
         if man.start in scenes and scenes[man.start].kind != "scene":
-            self.error(mpath, mark_of(mdata, ("start",)), f"the start scene {man.start!r} is an appointment or interruption")
+            self.error(
+                mpath, mark_of(mdata, ("start",)), f"the start scene {man.start!r} is an appointment or interruption"
+            )
 
         self.check_back(scenes)
 
@@ -361,7 +420,11 @@ class _Compiler:
         if man.reference is not None:
             for c in man.reference.minutes:
                 if c not in categories:
-                    self.error(mpath, mark_of(mdata, ("reference", "minutes", c), key=True), self.unknown("category", c, categories))
+                    self.error(
+                        mpath,
+                        mark_of(mdata, ("reference", "minutes", c), key=True),
+                        self.unknown("category", c, categories),
+                    )
             reference = man.reference.model_dump()
         short = None
         if man.short is not None:
@@ -373,16 +436,33 @@ class _Compiler:
                 cs, ce = _checked_time(sd.clock.start), _checked_time(sd.clock.end)
                 if cs >= ce:
                     self.error(mpath, mark_of(mdata, ("short", "clock")), "the short day ends before it starts")
-            short = ShortDay(sd.start or man.start, cs, ce,
-                             self.sets(mpath, mdata, ("short", "set"), sd.set),
-                             self.effects(mpath, mdata, ("short", "effects"), sd.effects))
+            short = ShortDay(
+                sd.start or man.start,
+                cs,
+                ce,
+                self.sets(mpath, mdata, ("short", "set"), sd.set),
+                self.effects(mpath, mdata, ("short", "effects"), sd.effects),
+            )
 
         return Story(
-            root=self.root, title=man.title, subtitle=man.subtitle, start=man.start, hub=man.hub or man.start,
-            clock_start=clock_start, clock_end=clock_end, categories=tuple(categories),
+            root=self.root,
+            title=man.title,
+            subtitle=man.subtitle,
+            start=man.start,
+            hub=man.hub or man.start,
+            clock_start=clock_start,
+            clock_end=clock_end,
+            categories=tuple(categories),
             category_labels={c: man.category_labels.get(c, c.replace("_", " ").capitalize()) for c in categories},
-            stats=stats, flags=tuple(flags), words=words, endings=tuple(endings), scenes=scenes,
-            credits=man.credits, reference=reference, short=short, hash=digest,
+            stats=stats,
+            flags=tuple(flags),
+            words=words,
+            endings=tuple(endings),
+            scenes=scenes,
+            credits=man.credits,
+            reference=reference,
+            short=short,
+            hash=digest,
             files=tuple(self.texts) or (mpath,),
         )
 
@@ -393,15 +473,24 @@ class _Compiler:
         choice_marks = [c.mark for c in scenes[sid]["choices"]]
         category = sdef.category or self.categories[0]
         if sdef.category is not None and sdef.category not in self.categories:
-            self.error(path, mark_of(data, loc + ("category",)), self.unknown("category", sdef.category, self.categories))
+            self.error(
+                path, mark_of(data, loc + ("category",)), self.unknown("category", sdef.category, self.categories)
+            )
         at = None
         if sdef.at is not None:
             at = _checked_time(sdef.at)
             if not self.clock[0] <= at < self.clock[1]:
-                self.error(path, mark_of(data, loc + ("at",)),
-                           f"appointment at {sdef.at} is outside the day ({format_time(self.clock[0])}–{format_time(self.clock[1])})")
+                self.error(
+                    path,
+                    mark_of(data, loc + ("at",)),
+                    f"appointment at {sdef.at} is outside the day ({format_time(self.clock[0])}–{format_time(self.clock[1])})",
+                )
             if sdef.interrupt is not None:
-                self.error(path, mark_of(data, loc + ("interrupt",), key=True), "a scene is an appointment (`at`) or an interruption, not both")
+                self.error(
+                    path,
+                    mark_of(data, loc + ("interrupt",), key=True),
+                    "a scene is an appointment (`at`) or an interruption, not both",
+                )
         interrupt = None
         if sdef.interrupt is not None:
             it = sdef.interrupt
@@ -413,11 +502,24 @@ class _Compiler:
         for i, cd in enumerate(sdef.choices):
             cloc = loc + ("choices", i)
             if cd.id in seen:
-                self.error(path, mark_of(data, cloc + ("id",)), f"choice id {cd.id!r} is used twice in scene {sid!r} (first at choice {seen[cd.id] + 1})")
+                self.error(
+                    path,
+                    mark_of(data, cloc + ("id",)),
+                    f"choice id {cd.id!r} is used twice in scene {sid!r} (first at choice {seen[cd.id] + 1})",
+                )
             seen.setdefault(cd.id, i)
             choices.append(self.choice(sid, path, data, cloc, cd, category, choice_marks[i]))
-        return Scene(sid, self.template(path, data, loc + ("title",), sdef.title), at, category,
-                     self.template(path, data, loc + ("text",), sdef.text), variants, tuple(choices), interrupt, Where(path, *mark))
+        return Scene(
+            sid,
+            self.template(path, data, loc + ("title",), sdef.title),
+            at,
+            category,
+            self.template(path, data, loc + ("text",), sdef.text),
+            variants,
+            tuple(choices),
+            interrupt,
+            Where(path, *mark),
+        )
 
     def variants(self, path, data, loc, defs: list[m.Variant]) -> tuple[tuple[Expr, Template], ...]:
         """A scene's or an ending's extra paragraphs, each with its condition."""
@@ -435,10 +537,16 @@ class _Compiler:
         if show is not None:
             cond = show if cond is None else show.both(cond)
         if cd.locked is not None and cd.if_ is None:
-            self.warn(path, mark_of(data, cloc + ("locked",), key=True), f"choice {cd.id!r} has `locked` but no `if`, so it is never locked")
+            self.warn(
+                path,
+                mark_of(data, cloc + ("locked",), key=True),
+                f"choice {cd.id!r} has `locked` but no `if`, so it is never locked",
+            )
         category = cd.category or scene_category
         if cd.category is not None and cd.category not in self.categories:
-            self.error(path, mark_of(data, cloc + ("category",)), self.unknown("category", cd.category, self.categories))
+            self.error(
+                path, mark_of(data, cloc + ("category",)), self.unknown("category", cd.category, self.categories)
+            )
         goto: list[tuple[Expr | None, str]] = []
         if isinstance(cd.goto, str):
             self.target(path, data, cloc + ("goto",), cd.goto, sid)
@@ -452,30 +560,56 @@ class _Compiler:
                 self.target(path, data, bloc + ("to",), br.to, sid)
                 goto.append((bcond, br.to))
             if cd.goto and cd.goto[-1].if_ is not None:
-                self.error(path, mark_of(data, cloc + ("goto", len(cd.goto) - 1)),
-                           f"the last branch of choice {cd.id!r} needs no `if`, so the choice always goes somewhere")
+                self.error(
+                    path,
+                    mark_of(data, cloc + ("goto", len(cd.goto) - 1)),
+                    f"the last branch of choice {cd.id!r} needs no `if`, so the choice always goes somewhere",
+                )
             for j, br in enumerate(cd.goto[:-1]):
                 if br.if_ is None:
-                    self.warn(path, mark_of(data, cloc + ("goto", j)), f"branch {j + 1} of choice {cd.id!r} has no `if`, so the branches after it are never taken")
+                    self.warn(
+                        path,
+                        mark_of(data, cloc + ("goto", j)),
+                        f"branch {j + 1} of choice {cd.id!r} has no `if`, so the branches after it are never taken",
+                    )
         return Choice(
-            id=cd.id, text=self.template(path, data, cloc + ("text",), cd.text), cond=cond,
+            id=cd.id,
+            text=self.template(path, data, cloc + ("text",), cd.text),
+            cond=cond,
             locked=self.template(path, data, cloc + ("locked",), cd.locked) if cd.locked is not None else None,
-            minutes=cd.minutes, effects=self.effects(path, data, cloc + ("effects",), cd.effects),
-            sets=self.sets(path, data, cloc + ("set",), cd.set), once=cd.once, goto=tuple(goto),
-            category=category, where=Where(path, *mark), show=show,
+            minutes=cd.minutes,
+            effects=self.effects(path, data, cloc + ("effects",), cd.effects),
+            sets=self.sets(path, data, cloc + ("set",), cd.set),
+            once=cd.once,
+            goto=tuple(goto),
+            category=category,
+            where=Where(path, *mark),
+            show=show,
         )
 
     def target(self, path, data, loc, target: str, sid: str) -> None:
         if target not in self.targets and not self.incomplete:
-            self.error(path, mark_of(data, loc), f"goto {target!r} in scene {sid!r} is not a scene, an ending, `back` or `end`"
-                       + _did_you_mean(target, self.scene_ids | self.ending_ids))
+            self.error(
+                path,
+                mark_of(data, loc),
+                f"goto {target!r} in scene {sid!r} is not a scene, an ending, `back` or `end`"
+                + _did_you_mean(target, self.scene_ids | self.ending_ids),
+            )
 
     def effects(self, path, data, loc, effects: dict[str, int]) -> tuple:
         out = []
         for name, delta in effects.items():
             if name not in self.stat_names:
-                self.error(path, mark_of(data, loc + (name,), key=True), self.unknown("stat", name, self.stat_names)
-                           + (" (flags and words go under `set:`)" if name in self.flag_names or name in self.word_names else ""))
+                self.error(
+                    path,
+                    mark_of(data, loc + (name,), key=True),
+                    self.unknown("stat", name, self.stat_names)
+                    + (
+                        " (flags and words go under `set:`)"
+                        if name in self.flag_names or name in self.word_names
+                        else ""
+                    ),
+                )
             else:
                 out.append((name, delta))
         return tuple(out)
@@ -494,11 +628,17 @@ class _Compiler:
                     continue
                 tpl, problems = Template.parse(value)
                 if problems or tpl.names:
-                    self.error(path, mark, f"word {name!r} cannot itself contain insertions; write '{{{{' for a literal brace")
+                    self.error(
+                        path, mark, f"word {name!r} cannot itself contain insertions; write '{{{{' for a literal brace"
+                    )
                     continue
             else:
-                self.error(path, mark_of(data, loc + (name,), key=True), self.unknown("flag or word", name, self.flag_names | self.word_names)
-                           + (" (stats change under `effects:`)" if name in self.stat_names else ""))
+                self.error(
+                    path,
+                    mark_of(data, loc + (name,), key=True),
+                    self.unknown("flag or word", name, self.flag_names | self.word_names)
+                    + (" (stats change under `effects:`)" if name in self.stat_names else ""),
+                )
                 continue
             out.append((name, value))
         return tuple(out)
@@ -514,11 +654,16 @@ class _Compiler:
     def template(self, path, data, loc, text: str) -> Template:
         tpl, problems = Template.parse(text)
         for offset, message in problems:
-            self.error(path, self.find(path, mark_of(data, loc), text[offset: offset + 20]), message)
+            self.error(path, self.find(path, mark_of(data, loc), text[offset : offset + 20]), message)
         for name in tpl.names:
             if name not in self.word_names:
                 hint = _did_you_mean(name, self.word_names)
-                self.error(path, self.find(path, mark_of(data, loc), "{" + name), f"{{{name}}} is not a declared word" + (hint or " (declare it under `words:` in story.yaml, or write '{{' for a literal brace)"))
+                self.error(
+                    path,
+                    self.find(path, mark_of(data, loc), "{" + name),
+                    f"{{{name}}} is not a declared word"
+                    + (hint or " (declare it under `words:` in story.yaml, or write '{{' for a literal brace)"),
+                )
         return tpl
 
     def unknown(self, what: str, name: str, known) -> str:
@@ -540,8 +685,11 @@ class _Compiler:
                 continue
             for ch in scene.choices:
                 if "back" in ch.targets:
-                    self.error(ch.where.path, (ch.where.line, ch.where.col),
-                               f"choice {ch.id!r} goes `back`, but no appointment or interruption leads to scene {scene.id!r}, so there is nothing to go back to")
+                    self.error(
+                        ch.where.path,
+                        (ch.where.line, ch.where.col),
+                        f"choice {ch.id!r} goes `back`, but no appointment or interruption leads to scene {scene.id!r}, so there is nothing to go back to",
+                    )
 
 
 def _checked_time(text: str) -> int:
@@ -568,9 +716,13 @@ def _allowed_keys(owner: tuple, kind: str) -> list[str]:
     shape = [p for p in owner if isinstance(p, str)]
     if kind == "story":
         table = {
-            (): m.Manifest, ("clock",): m.Clock, ("endings",): m.EndingDef, ("endings", "variants"): m.Variant,
+            (): m.Manifest,
+            ("clock",): m.Clock,
+            ("endings",): m.EndingDef,
+            ("endings", "variants"): m.Variant,
             ("short",): m.ShortDay,
-            ("short", "clock"): m.Clock, ("reference",): m.Reference,
+            ("short", "clock"): m.Clock,
+            ("reference",): m.Reference,
         }
         if shape[:1] == ["stats"] and len(shape) == 2:
             return _fields(m.StatDef)
@@ -580,8 +732,13 @@ def _allowed_keys(owner: tuple, kind: str) -> list[str]:
         return _fields(m.SceneFile)
     if shape[:1] == ["scenes"]:
         rest = tuple(shape[2:])
-        table = {(): m.SceneDef, ("choices",): m.ChoiceDef, ("variants",): m.Variant, ("interrupt",): m.Interrupt,
-                 ("choices", "goto"): m.Branch}
+        table = {
+            (): m.SceneDef,
+            ("choices",): m.ChoiceDef,
+            ("variants",): m.Variant,
+            ("interrupt",): m.Interrupt,
+            ("choices", "goto"): m.Branch,
+        }
         model = table.get(rest)
         return _fields(model) if model else []
     return []
@@ -613,7 +770,13 @@ def _describe(loc: tuple, data, kind: str) -> str:
 def _value_at(data, loc: tuple):
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (
+            isinstance(node, dict)
+            and part in node
+            or isinstance(node, list)
+            and isinstance(part, int)
+            and 0 <= part < len(node)
+        ):
             node = node[part]
         else:
             return None
@@ -634,11 +797,13 @@ def _friendly(err: ErrorDetails, value) -> str:
     if typ in ("int_type", "int_parsing", "int_from_float"):
         return f"expected a whole number, got {value!r}"
     if typ == "string_type":
-        return f"expected text, got {value!r}" + (" (put it in quotes)" if value is not None else " (the value is empty)")
+        return f"expected text, got {value!r}" + (
+            " (put it in quotes)" if value is not None else " (the value is empty)"
+        )
     if typ == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
         if pattern == m.TIME:
-            return f"{value!r} is not a time; write it as \"HH:MM\" in quotes, like \"09:30\""
+            return f'{value!r} is not a time; write it as "HH:MM" in quotes, like "09:30"'
         return f"{value!r} must be letters, digits and _ and start with a letter"
     if typ == "string_too_long":
         return f"the text is too long (limit {err.get('ctx', {}).get('max_length')} characters)"

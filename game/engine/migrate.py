@@ -67,12 +67,21 @@ def migrate(story: Story, data: object) -> tuple[dict, list[dict], list[str]]:
 def _fit(story: Story, state: dict, notices: list[str]) -> dict:
     """Bring a saved state in line with the story as it is now."""
     state = {
-        "scene": state["scene"], "stats": dict(state["stats"]), "flags": dict(state["flags"]),
-        "words": dict(state["words"]), "clock": state["clock"], "day_start": state["day_start"],
-        "day_end": state["day_end"], "rng": state["rng"], "held": state.get("held"),
-        "arrival": state.get("arrival", "start"), "minutes": dict(state["minutes"]),
-        "visits": dict(state["visits"]), "taken": list(state.get("taken", [])),
-        "history": [list(h) for h in state.get("history", [])], "ending": state.get("ending"),
+        "scene": state["scene"],
+        "stats": dict(state["stats"]),
+        "flags": dict(state["flags"]),
+        "words": dict(state["words"]),
+        "clock": state["clock"],
+        "day_start": state["day_start"],
+        "day_end": state["day_end"],
+        "rng": state["rng"],
+        "held": state.get("held"),
+        "arrival": state.get("arrival", "start"),
+        "minutes": dict(state["minutes"]),
+        "visits": dict(state["visits"]),
+        "taken": list(state.get("taken", [])),
+        "history": [list(h) for h in state.get("history", [])],
+        "ending": state.get("ending"),
     }
     if state["ending"] is not None and state["ending"] not in story.ending_ids:
         state["ending"] = story.endings[-1].id

@@ -81,14 +81,27 @@ class Report:
 
     def markdown(self) -> str:
         """The report as a Markdown document a player can keep or share."""
-        out = [f"# {self.story_title}: {self.ending_title}", "", self.ending_text.strip(), "",
-               f"> {self.share_line}", "", "## How you ended the day", ""]
+        out = [
+            f"# {self.story_title}: {self.ending_title}",
+            "",
+            self.ending_text.strip(),
+            "",
+            f"> {self.share_line}",
+            "",
+            "## How you ended the day",
+            "",
+        ]
         for s in self.stats:
             out.append(f"- **{s.label}**: {s.value} / {s.max} `{bar(s.value - s.min, s.max - s.min, 20)}`")
         scaled = self.reference_scale != 1.0
         label = (self.reference or {}).get("label") or ""
-        out += ["", "## Where the minutes went", "",
-                "| | you | " + label + (" (scaled to your day)" if scaled else "") + " |", "|---|---:|---:|"]
+        out += [
+            "",
+            "## Where the minutes went",
+            "",
+            "| | you | " + label + (" (scaled to your day)" if scaled else "") + " |",
+            "|---|---:|---:|",
+        ]
         reference = self.reference_minutes
         for cat, mins in self.minutes.items():
             ref = reference.get(cat)
@@ -97,8 +110,12 @@ class Report:
         out.append(f"| **Total** | {self.total_minutes} min | {survey_total} |")
         if self.reference and self.reference.get("source"):
             listed = sum(self.minutes.get(c, 0) for c in self.reference["minutes"])
-            note = (f" Scaled to the length of your day ({listed} minutes in these categories against their "
-                    f"{sum(self.reference['minutes'].values())})." if scaled else "")
+            note = (
+                f" Scaled to the length of your day ({listed} minutes in these categories against their "
+                f"{sum(self.reference['minutes'].values())})."
+                if scaled
+                else ""
+            )
             out += ["", f"_{self.reference['source'].strip()}{note}_"]
         out += ["", "## The day", ""]
         for m in self.timeline:
@@ -130,11 +147,16 @@ def build_report(game) -> Report:
         if scene is None:
             continue
         choice = next((c for c in scene.choices if c.id == choice_id), None)
-        timeline.append(Moment(
-            format_time(clock), scene_id, scene.title.render(words), choice_id,
-            choice.text.render(words) if choice else "Carry on",
-            scene.kind if arrival in ("appointment", "interruption") else "scene",
-        ))
+        timeline.append(
+            Moment(
+                format_time(clock),
+                scene_id,
+                scene.title.render(words),
+                choice_id,
+                choice.text.render(words) if choice else "Carry on",
+                scene.kind if arrival in ("appointment", "interruption") else "scene",
+            )
+        )
     return Report(
         story_title=story.title,
         seed=game.seed,

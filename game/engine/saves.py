@@ -88,7 +88,10 @@ class SaveSlot:
                 moved.append(self.move_aside(path).name)
                 continue
             if moved:
-                return data, f"The last save could not be read, so the one before it is used; it was moved to {moved[0]}."
+                return (
+                    data,
+                    f"The last save could not be read, so the one before it is used; it was moved to {moved[0]}.",
+                )
             return data, None
         if moved:
             return None, f"Your saved day could not be read; it was kept aside as {' and '.join(moved)}."

@@ -54,7 +54,9 @@ class Template:
             elif token == "}}":
                 buf.append("}")
             elif not token.endswith("}"):
-                problems.append((m.start(), "'{' opens an insertion that is never closed; write '{{' for a literal brace"))
+                problems.append(
+                    (m.start(), "'{' opens an insertion that is never closed; write '{{' for a literal brace")
+                )
                 buf.append(token)
             else:
                 name = m.group(1).strip()

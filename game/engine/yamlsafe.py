@@ -78,9 +78,14 @@ _FALSE = {"false", "False", "FALSE"}
 _INT = re.compile(r"[-+]?[0-9]+$")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _SPECIAL_FLOAT = {
-    ".inf": float("inf"), ".Inf": float("inf"), "+.inf": float("inf"),
-    "-.inf": float("-inf"), "-.Inf": float("-inf"),
-    ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
+    ".inf": float("inf"),
+    ".Inf": float("inf"),
+    "+.inf": float("inf"),
+    "-.inf": float("-inf"),
+    "-.Inf": float("-inf"),
+    ".nan": float("nan"),
+    ".NaN": float("nan"),
+    ".NAN": float("nan"),
 }
 _STD_TAGS = {
     "tag:yaml.org,2002:str": str,
@@ -148,8 +153,13 @@ def load_document(path: str, raw: bytes) -> Document:
     doc = Document(path, raw=raw)
     if len(raw) > MAX_FILE_BYTES:
         doc.problems.append(
-            Problem(path, 1, 1, f"the file is {len(raw) / 1e6:.1f} MB; a story file may be at most "
-                    f"{MAX_FILE_BYTES / 1e6:.0f} MB — split it into several files under scenes/")
+            Problem(
+                path,
+                1,
+                1,
+                f"the file is {len(raw) / 1e6:.1f} MB; a story file may be at most "
+                f"{MAX_FILE_BYTES / 1e6:.0f} MB — split it into several files under scenes/",
+            )
         )
         return doc
     text, problems = decode(path, raw)
@@ -228,13 +238,19 @@ class _Builder:
         if self.every_scalar or event.style == '"':
             bad = _CONTROL.search(value)
             if bad:
-                self.problem(_mark(event.start_mark), f"control character U+{ord(bad.group()):04X} in the text; "
-                             "story text may not hold terminal control codes")
+                self.problem(
+                    _mark(event.start_mark),
+                    f"control character U+{ord(bad.group()):04X} in the text; "
+                    "story text may not hold terminal control codes",
+                )
         tag = event.tag
         if tag is None and event.anchor is None:  # nearly every scalar of a story
             return resolve_plain(value) if event.implicit[0] else value
         if event.anchor is not None:
-            self.problem(_mark(event.start_mark), f"anchors (&{event.anchor}) are not allowed in story files; write the value out")
+            self.problem(
+                _mark(event.start_mark),
+                f"anchors (&{event.anchor}) are not allowed in story files; write the value out",
+            )
         if tag is not None and tag != "!":
             kind = _STD_TAGS.get(tag)
             if kind is None:
@@ -244,7 +260,9 @@ class _Builder:
             if kind is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-                self.problem(_mark(event.start_mark), f"{event.value!r} is not a valid {kind.__name__} for tag {_short(tag)!r}")
+                self.problem(
+                    _mark(event.start_mark), f"{event.value!r} is not a valid {kind.__name__} for tag {_short(tag)!r}"
+                )
                 return event.value
             return value
         if event.implicit[0]:  # plain scalar
@@ -322,7 +340,10 @@ class _Builder:
                         top[1] = _BAD_KEY
                     elif value in parent:
                         first = parent.key_marks[value]
-                        self.problem(mark, f"duplicate key {value!r} (first at line {first[0]}); YAML would silently keep only the last")
+                        self.problem(
+                            mark,
+                            f"duplicate key {value!r} (first at line {first[0]}); YAML would silently keep only the last",
+                        )
                         top[1] = _BAD_KEY
                     else:
                         top[1] = value
@@ -377,4 +398,4 @@ def mark_of(data: object, loc: tuple, *, key: bool = False) -> Mark | None:
 
 
 def _short(tag: str) -> str:
-    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag

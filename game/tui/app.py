@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from game.engine import Game
     from game.tui.session import Session
 
+
 class DayJobApp(App[int]):
     """Day Job in a terminal: title, scenes, report."""
 
@@ -154,9 +155,7 @@ class DayJobApp(App[int]):
         try:
             game = begin()
         except (ChoiceError, ValueError) as exc:
-            self.notify(
-                str(exc), title="Cannot start the day", severity="error", markup=False, timeout=10
-            )
+            self.notify(str(exc), title="Cannot start the day", severity="error", markup=False, timeout=10)
             return
         self._show_day(game)
 

@@ -17,20 +17,14 @@ def game_commands(app: DayJobApp) -> list[Command]:
     """The game's own commands, offered only when they can do something."""
     out: list[Command] = []
     if app.session is not None:
-        out.append(
-            ("New day", "Start a new day with a fresh seed", lambda: app.show_title(new_seed=True))
-        )
+        out.append(("New day", "Start a new day with a fresh seed", lambda: app.show_title(new_seed=True)))
     game = app.game
     if game is not None and game.can_undo:
         out.append(("Undo last choice", "Take back the last choice (u)", app.undo))
     if game is not None and game.ended:
-        out.append(
-            ("Save report", "Write the end-of-day report as a Markdown file (s)", app.save_report)
-        )
+        out.append(("Save report", "Write the end-of-day report as a Markdown file (s)", app.save_report))
     for name in ORDER:
-        out.append(
-            (f"Theme: {LABELS[name]}", "Switch the look of the game (t)", _theme_setter(app, name))
-        )
+        out.append((f"Theme: {LABELS[name]}", "Switch the look of the game (t)", _theme_setter(app, name)))
     out.append(
         (
             "Reload story",

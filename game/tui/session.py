@@ -70,9 +70,7 @@ class Session:
             where = f"; it was moved to {moved.name}" if moved else ""
             self.notices.append(f"The saved day could not be resumed ({one_line(exc)}){where}.")
             return
-        if (
-            not game.ended
-        ):  # how a finished day fits an edited story is of no interest to the player
+        if not game.ended:  # how a finished day fits an edited story is of no interest to the player
             self.notices.extend(game.notices)
         self.saved = SavedDay(game, game.clock_text, game.title, game.ended)
 
@@ -121,9 +119,7 @@ class Session:
         try:
             self.slot.write(self.game.snapshot())
         except OSError as exc:
-            self.save_problem = (
-                f"Could not save the day ({one_line(exc)}); playing on without saving."
-            )
+            self.save_problem = f"Could not save the day ({one_line(exc)}); playing on without saving."
 
     def keep_for_continue(self) -> None:
         """Offer the day in progress as Continue (going back to the title screen mid-day)."""
@@ -154,17 +150,13 @@ class Session:
                 moved = Game.from_snapshot(story, game.snapshot())
             except SaveError as exc:
                 moved = None
-                notices.append(
-                    f"The day could not carry over to the edited story ({one_line(exc)}); start a new day."
-                )
+                notices.append(f"The day could not carry over to the edited story ({one_line(exc)}); start a new day.")
             else:
                 notices.extend(moved.notices)
             if self.game is not None:
                 self.game = moved
             if saved is not None:
-                self.saved = (
-                    SavedDay(moved, moved.clock_text, moved.title, moved.ended) if moved else None
-                )
+                self.saved = SavedDay(moved, moved.clock_text, moved.title, moved.ended) if moved else None
         self.story = story
         return notices
 
@@ -181,9 +173,7 @@ class Session:
         report = game.report()
         folder = self.options.report_dir
         if folder is None:
-            folder = (
-                self.slot.folder if self.slot is not None else (self.options.save_dir or Path.cwd())
-            )
+            folder = self.slot.folder if self.slot is not None else (self.options.save_dir or Path.cwd())
         stem = f"day-job-{file_safe(game.seed) or 'day'}-{report.ending_id or 'unfinished'}"
         path = Path(folder) / f"{stem}.md"
         write_atomic(path, report.markdown(), keep_backup=False)

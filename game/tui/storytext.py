@@ -23,9 +23,7 @@ def literal(text: str, style: str = "") -> Content:
     return content.stylize(style) if style else content
 
 
-WRAPPED = (
-    50  # a line at least this long that goes on in the next one was wrapped by the writer's editor
-)
+WRAPPED = 50  # a line at least this long that goes on in the next one was wrapped by the writer's editor
 
 
 def reflow(paragraph: str) -> str:
@@ -61,9 +59,7 @@ def bar(value: int, total: int, width: int) -> tuple[str, str]:
     return "\u2588" * filled, "\u2591" * (width - filled)
 
 
-def bar_content(
-    value: int, total: int, width: int, style: str = "$accent", empty: str = "$foreground 30%"
-) -> Content:
+def bar_content(value: int, total: int, width: int, style: str = "$accent", empty: str = "$foreground 30%") -> Content:
     full, rest = bar(value, total, width)
     return Content.assemble((full, style), (rest, empty))
 

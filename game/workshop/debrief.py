@@ -39,10 +39,14 @@ GENERIC = {
         "Where does your real working week look like this day, and where does it not?",
     ],
     "apply": [
-        ("What is one thing you will do differently next week: a question you will ask, "
-         "a boundary you will set, a page you will write?"),
-        ("If you are looking for a data role: what will you ask in your next interview "
-         "about how the week is really split between project work, infrastructure, support and meetings?"),
+        (
+            "What is one thing you will do differently next week: a question you will ask, "
+            "a boundary you will set, a page you will write?"
+        ),
+        (
+            "If you are looking for a data role: what will you ask in your next interview "
+            "about how the week is really split between project work, infrastructure, support and meetings?"
+        ),
     ],
 }
 
@@ -125,8 +129,11 @@ def build_debrief(folder: Path, story=None, story_problem: str | None = None) ->
         notes.append(story_problem)
 
     # Results from another story are foreign: their ids mean nothing here.
-    title = story.title if story is not None else (
-        Counter(r.story_title for r in results).most_common(1)[0][0] if results else "Day Job")
+    title = (
+        story.title
+        if story is not None
+        else (Counter(r.story_title for r in results).most_common(1)[0][0] if results else "Day Job")
+    )
     kept: list[Result] = []
     for r in results:
         if r.story_title != title:
@@ -138,7 +145,9 @@ def build_debrief(folder: Path, story=None, story_problem: str | None = None) ->
 
     seeds = Counter(r.seed for r in results)
     if len(seeds) > 1:
-        notes.append("The room played more than one seed: " + ", ".join(f"{s} ({c})" for s, c in seeds.most_common()) + ".")
+        notes.append(
+            "The room played more than one seed: " + ", ".join(f"{s} ({c})" for s, c in seeds.most_common()) + "."
+        )
     short_days = sum(r.short for r in results)
     if 0 < short_days < n:
         notes.append(f"{short_days} of {n} played the short day and the rest the full day; minutes are mixed.")
@@ -181,8 +190,10 @@ def _endings(results: list[Result], story) -> list[EndingRow]:
             names[r.ending_id].append(r.nickname)
     order = {e.id: i for i, e in enumerate(story.endings)} if story is not None else {}
     ids = sorted(counts, key=lambda e: (-counts[e], order.get(e, len(order)), e))
-    return [EndingRow(e, titles[e].most_common(1)[0][0], counts[e], counts[e] / n, sorted(names[e], key=str.lower))
-            for e in ids]
+    return [
+        EndingRow(e, titles[e].most_common(1)[0][0], counts[e], counts[e] / n, sorted(names[e], key=str.lower))
+        for e in ids
+    ]
 
 
 def _stats(results: list[Result], story) -> list[StatRow]:
@@ -214,8 +225,16 @@ def _minutes(results: list[Result], story) -> list[MinutesRow]:
     averages = {c: sum(r.minutes.get(c, 0) for r in results) / len(results) for c in cats}
     total = sum(averages.values()) or 1
     ref_total = sum(ref.values()) or 1
-    return [MinutesRow(c, labels.get(c, c.replace("_", " ").capitalize()), averages[c], averages[c] / total,
-                       ref[c] / ref_total if c in ref else None) for c in cats]
+    return [
+        MinutesRow(
+            c,
+            labels.get(c, c.replace("_", " ").capitalize()),
+            averages[c],
+            averages[c] / total,
+            ref[c] / ref_total if c in ref else None,
+        )
+        for c in cats
+    ]
 
 
 def _scene_label(story, scene_id: str) -> str:
@@ -256,8 +275,10 @@ def _splits(results: list[Result], story) -> list[Split]:
         # Pielou's evenness: 1 for a perfectly even split among the options taken, near 0 for 99 / 1
         evenness = -sum(p * math.log(p) for p in shares.values()) / math.log(len(shares))
         label = _scene_label(story, scene) + (f" ({_ordinal(visit)} time)" if visit > 1 else "")
-        options = [(c, _choice_label(story, scene, c), counts[c], shares[c])
-                   for c in sorted(counts, key=lambda c: (-counts[c], c))]
+        options = [
+            (c, _choice_label(story, scene, c), counts[c], shares[c])
+            for c in sorted(counts, key=lambda c: (-counts[c], c))
+        ]
         splits.append(Split(scene, visit, label, reached, options, evenness, evenness * reached / n))
     splits.sort(key=lambda s: (-round(s.score, 9), -s.reached, first_seen[(s.scene, s.visit)]))
     return splits[:TOP_DIVISIVE]
@@ -273,20 +294,26 @@ def _questions(d: Debrief, story) -> dict[str, list[tuple[str | None, list[str]]
         if len(d.endings) == 1:
             describe.append(f"All {n} of you ended with \u201c{top.title}\u201d. What did your days have in common?")
         else:
-            describe.append(f"{top.count} of {n} ended with \u201c{top.title}\u201d. "
-                            "Who got a different ending, and how did they get there?")
+            describe.append(
+                f"{top.count} of {n} ended with \u201c{top.title}\u201d. "
+                "Who got a different ending, and how did they get there?"
+            )
     q["describe"].append((None, describe))
     analyse = list(GENERIC["analyse"])
     if d.splits:
         s = d.splits[0]
         a, b = s.options[0], s.options[1]
-        analyse.append(f"At \u201c{s.label}\u201d the room split {round(a[3] * 100)}% / {round(b[3] * 100)}% "
-                       f"between \u201c{a[1]}\u201d and \u201c{b[1]}\u201d. What made you pick yours?")
+        analyse.append(
+            f"At \u201c{s.label}\u201d the room split {round(a[3] * 100)}% / {round(b[3] * 100)}% "
+            f"between \u201c{a[1]}\u201d and \u201c{b[1]}\u201d. What made you pick yours?"
+        )
     with_ref = [m for m in d.minutes if m.reference_share is not None and m.average > 0]
     if with_ref:
         m = max(with_ref, key=lambda m: abs(m.share - m.reference_share))
-        analyse.append(f"The room spent {round(m.share * 100)}% of the day on {m.label.lower()}; "
-                       f"the surveys say about {round(m.reference_share * 100)}%. Does that match your real week?")
+        analyse.append(
+            f"The room spent {round(m.share * 100)}% of the day on {m.label.lower()}; "
+            f"the surveys say about {round(m.reference_share * 100)}%. Does that match your real week?"
+        )
     q["analyse"].append((None, analyse))
     q["transfer"].append((None, list(GENERIC["transfer"])))
     if story is not None:
@@ -306,8 +333,14 @@ def _questions(d: Debrief, story) -> dict[str, list[tuple[str | None, list[str]]
 
 
 def _wrap(text: str, indent: str, first: str | None = None) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=first if first is not None else indent,
-                         subsequent_indent=indent, break_long_words=True, break_on_hyphens=False) or [indent]
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=first if first is not None else indent,
+        subsequent_indent=indent,
+        break_long_words=True,
+        break_on_hyphens=False,
+    ) or [indent]
 
 
 def _fit(text: str, width: int) -> str:
@@ -322,24 +355,33 @@ def render_text(d: Debrief) -> str:
     for note in d.notes:
         out += _wrap(note, "  ", "! ")
     if not d.participants:
-        out += ["", f"No finished days in {d.folder} yet. When players reach the end of the day,",
-                "their results appear there; run this again then."]
+        out += [
+            "",
+            f"No finished days in {d.folder} yet. When players reach the end of the day,",
+            "their results appear there; run this again then.",
+        ]
         out += _skipped_text(d)
         return "\n".join(out) + "\n"
 
     out += ["", "HOW THE DAYS ENDED", ""]
     width = min(max(len(e.title) for e in d.endings), 36)
     for e in d.endings:
-        out.append(f"  {_fit(e.title, width).ljust(width)}  {e.count:3d}  {round(e.share * 100):3d}%  {bar(e.count, d.participants, 20)}")
+        out.append(
+            f"  {_fit(e.title, width).ljust(width)}  {e.count:3d}  {round(e.share * 100):3d}%  {bar(e.count, d.participants, 20)}"
+        )
         if e.names:
-            shown = ", ".join(e.names[:MAX_NAMES]) + (f" +{len(e.names) - MAX_NAMES}" if len(e.names) > MAX_NAMES else "")
+            shown = ", ".join(e.names[:MAX_NAMES]) + (
+                f" +{len(e.names) - MAX_NAMES}" if len(e.names) > MAX_NAMES else ""
+            )
             out += _wrap(shown, "      ")
     if d.stats:
         out += ["", "HOW THE ROOM ENDED THE DAY (average)", ""]
         width = min(max(len(s.label) for s in d.stats), 24)
         for s in d.stats:
             span = s.max - s.min
-            out.append(f"  {_fit(s.label, width).ljust(width)}  {s.average:5.1f} / {s.max:<3d} {bar(round(s.average - s.min), span, 20)}")
+            out.append(
+                f"  {_fit(s.label, width).ljust(width)}  {s.average:5.1f} / {s.max:<3d} {bar(round(s.average - s.min), span, 20)}"
+            )
     if d.minutes:
         ref = any(m.reference_share is not None for m in d.minutes)
         out += ["", "WHERE THE MINUTES WENT (average per player)", ""]
@@ -442,8 +484,10 @@ def render_markdown(d: Debrief) -> str:
     if d.splits:
         out += ["", "## Where the room split", ""]
         for i, s in enumerate(d.splits, 1):
-            out.append(f"{i}. **{_md(s.label)}** ({s.reached} of {d.participants} got here): "
-                       + "; ".join(f"{_md(label)} {round(share * 100)}%" for _, label, _, share in s.options))
+            out.append(
+                f"{i}. **{_md(s.label)}** ({s.reached} of {d.participants} got here): "
+                + "; ".join(f"{_md(label)} {round(share * 100)}%" for _, label, _, share in s.options)
+            )
     out += ["", "## Let's talk", ""]
     for stage in STAGES:
         name, what = STAGE_TITLES[stage]
@@ -489,10 +533,14 @@ def _bar_html(value: float, total: float) -> str:
 
 
 def render_html(d: Debrief) -> str:
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width,initial-scale=1">',
-           f"<title>{_h(d.story_title)}: the room's day</title><style>{CSS}</style></head><body><main>",
-           f"<h1>{_h(d.story_title)}: the room's day</h1>", f'<p class="sub">{_h(_summary(d))}</p>']
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width,initial-scale=1">',
+        f"<title>{_h(d.story_title)}: the room's day</title><style>{CSS}</style></head><body><main>",
+        f"<h1>{_h(d.story_title)}: the room's day</h1>",
+        f'<p class="sub">{_h(_summary(d))}</p>',
+    ]
     out += [f'<p class="note">{_h(note)}</p>' for note in d.notes]
     if not d.participants:
         out.append(f"<p>No finished days in <code>{_h(d.folder)}</code> yet.</p>")
@@ -500,35 +548,53 @@ def render_html(d: Debrief) -> str:
         out += ["<h2>How the days ended</h2>", "<table>"]
         for e in d.endings:
             names = f'<div class="names">{_h(", ".join(e.names))}</div>' if e.names else ""
-            out.append(f"<tr><td>{_h(e.title)}{names}</td><td class=n>{e.count}</td>"
-                       f"<td class=n>{round(e.share * 100)}%</td><td>{_bar_html(e.count, d.participants)}</td></tr>")
+            out.append(
+                f"<tr><td>{_h(e.title)}{names}</td><td class=n>{e.count}</td>"
+                f"<td class=n>{round(e.share * 100)}%</td><td>{_bar_html(e.count, d.participants)}</td></tr>"
+            )
         out.append("</table>")
         if d.stats:
             out += ["<h2>How the room ended the day (average)</h2>", "<table>"]
             for s in d.stats:
-                out.append(f"<tr><td>{_h(s.label)}</td><td class=n>{s.average:.1f} / {s.max}</td>"
-                           f"<td>{_bar_html(s.average - s.min, s.max - s.min)}</td></tr>")
+                out.append(
+                    f"<tr><td>{_h(s.label)}</td><td class=n>{s.average:.1f} / {s.max}</td>"
+                    f"<td>{_bar_html(s.average - s.min, s.max - s.min)}</td></tr>"
+                )
             out.append("</table>")
         if d.minutes:
             ref = any(m.reference_share is not None for m in d.minutes)
-            out += ["<h2>Where the minutes went (average per player)</h2>", "<table>",
-                    "<tr><th></th><th class=n>minutes</th><th class=n>share</th>"
-                    + (f"<th class=n>{_h(d.reference_label or 'surveys')}</th>" if ref else "") + "</tr>"]
+            out += [
+                "<h2>Where the minutes went (average per player)</h2>",
+                "<table>",
+                "<tr><th></th><th class=n>minutes</th><th class=n>share</th>"
+                + (f"<th class=n>{_h(d.reference_label or 'surveys')}</th>" if ref else "")
+                + "</tr>",
+            ]
             for m in d.minutes:
-                refcell = (f"<td class=n>{'' if m.reference_share is None else f'{round(m.reference_share * 100)}%'}</td>"
-                           if ref else "")
-                out.append(f"<tr><td>{_h(m.label)}</td><td class=n>{m.average:.0f}</td>"
-                           f"<td class=n>{round(m.share * 100)}%</td>{refcell}</tr>")
+                refcell = (
+                    f"<td class=n>{'' if m.reference_share is None else f'{round(m.reference_share * 100)}%'}</td>"
+                    if ref
+                    else ""
+                )
+                out.append(
+                    f"<tr><td>{_h(m.label)}</td><td class=n>{m.average:.0f}</td>"
+                    f"<td class=n>{round(m.share * 100)}%</td>{refcell}</tr>"
+                )
             out.append("</table>")
             if ref and d.reference_source:
                 out.append(f'<p class="names">{_h(d.reference_source.strip())}</p>')
         if d.splits:
             out += ["<h2>Where the room split</h2>", '<ol class="split">']
             for s in d.splits:
-                rows = "".join(f"<tr><td>{_h(label)}</td><td class=n>{round(share * 100)}%</td>"
-                               f"<td>{_bar_html(count, s.reached)}</td></tr>" for _, label, count, share in s.options)
-                out.append(f"<li><strong>{_h(s.label)}</strong> "
-                           f'<span class="names">({s.reached} of {d.participants} got here)</span><table>{rows}</table></li>')
+                rows = "".join(
+                    f"<tr><td>{_h(label)}</td><td class=n>{round(share * 100)}%</td>"
+                    f"<td>{_bar_html(count, s.reached)}</td></tr>"
+                    for _, label, count, share in s.options
+                )
+                out.append(
+                    f"<li><strong>{_h(s.label)}</strong> "
+                    f'<span class="names">({s.reached} of {d.participants} got here)</span><table>{rows}</table></li>'
+                )
             out.append("</ol>")
         out.append("<h2>Let's talk</h2>")
         for stage in STAGES:
@@ -539,7 +605,7 @@ def render_html(d: Debrief) -> str:
                     out.append(f"<p><strong>{_h(heading)}</strong></p>")
                 out.append("<ul>" + "".join(f"<li>{_h(qn)}</li>" for qn in questions) + "</ul>")
     if d.skipped:
-        out += [f'<h2>Skipped files ({len(d.skipped)})</h2>', '<ul class="skipped">']
+        out += [f"<h2>Skipped files ({len(d.skipped)})</h2>", '<ul class="skipped">']
         out += [f"<li><code>{_h(s.path.name)}</code>: {_h(s.reason)}</li>" for s in d.skipped]
         out.append("</ul>")
     out.append("</main></body></html>")
@@ -563,8 +629,10 @@ def run_debrief(args, out: TextIO | None = None, err: TextIO | None = None) -> i
     try:
         story = load_story(getattr(args, "story", None))
     except StoryError as exc:
-        problem = (f"The story could not be loaded ({exc.total} problem(s); run `dayjob check`), "
-                   "so choices are shown by id and only the general questions are listed.")
+        problem = (
+            f"The story could not be loaded ({exc.total} problem(s); run `dayjob check`), "
+            "so choices are shown by id and only the general questions are listed."
+        )
     debrief = build_debrief(folder, story, problem)
     for s in debrief.skipped:
         print(f"dayjob debrief: skipped {s.path}: {s.reason}", file=err)

@@ -152,7 +152,11 @@ def parse_result(data: object, path: Path) -> Result:
     if version != RESULT_VERSION:
         raise NotAResult(f"result version {version} is not one this version of Day Job reads ({RESULT_VERSION})")
     ending = data.get("ending")
-    if not isinstance(ending, dict) or not isinstance(ending.get("id"), str) or not isinstance(ending.get("title"), str):
+    if (
+        not isinstance(ending, dict)
+        or not isinstance(ending.get("id"), str)
+        or not isinstance(ending.get("title"), str)
+    ):
         raise NotAResult("'ending' should have an id and a title")
     if not isinstance(data.get("short"), bool):
         raise NotAResult("'short' should be true or false")
@@ -219,6 +223,13 @@ def read_results(folder: Path) -> ResultSet:
 
 
 __all__ = [
-    "RESULT_VERSION", "NotAResult", "Result", "ResultSet", "Skipped",
-    "read_result", "read_results", "result_data", "write_result",
+    "RESULT_VERSION",
+    "NotAResult",
+    "Result",
+    "ResultSet",
+    "Skipped",
+    "read_result",
+    "read_results",
+    "result_data",
+    "write_result",
 ]

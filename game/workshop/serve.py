@@ -119,8 +119,11 @@ def _session_class():
                     await asyncio.wait_for(self.send_meta({"type": "quit"}), 1.0)
                 except (TimeoutError, OSError, RuntimeError, AssertionError):
                     pass
-            for grace, sig in ((QUIT_GRACE, signal.SIGTERM), (TERM_GRACE, getattr(signal, "SIGKILL", signal.SIGTERM)),
-                               (None, None)):
+            for grace, sig in (
+                (QUIT_GRACE, signal.SIGTERM),
+                (TERM_GRACE, getattr(signal, "SIGKILL", signal.SIGTERM)),
+                (None, None),
+            ):
                 try:
                     await asyncio.wait_for(process.wait(), grace)
                     break
@@ -144,7 +147,10 @@ def _font_face(static: str) -> str:
     return "".join(
         f"@font-face{{font-family:'Roboto Mono';font-style:{style};font-weight:100 700;"
         f"src:url('{static}fonts/{name}') format('truetype')}}"
-        for style, name in (("normal", "RobotoMono-VariableFont_wght.ttf"), ("italic", "RobotoMono-Italic-VariableFont_wght.ttf"))
+        for style, name in (
+            ("normal", "RobotoMono-VariableFont_wght.ttf"),
+            ("italic", "RobotoMono-Italic-VariableFont_wght.ttf"),
+        )
     )
 
 
@@ -282,8 +288,18 @@ def _server_class():
     class WorkshopServer(Server):
         """textual-serve's server with seats, per-request URLs and games that are always ended."""
 
-        def __init__(self, argv: list[str], *, host: str, port: int, public_url: str | None,
-                     max_players: int, title: str, env: dict[str, str], subtitle: str = ""):
+        def __init__(
+            self,
+            argv: list[str],
+            *,
+            host: str,
+            port: int,
+            public_url: str | None,
+            max_players: int,
+            title: str,
+            env: dict[str, str],
+            subtitle: str = "",
+        ):
             super().__init__(" ".join(argv), host=host, port=port, title=title, public_url=public_url)
             self.subtitle = subtitle
             self.argv = argv
@@ -313,14 +329,20 @@ def _server_class():
         async def handle_index(self, request: web.Request) -> web.Response:
             title = html.escape(self.title)
             if self.full:
-                return web.Response(text=FULL_PAGE.format(title=title, n=self.max_players), status=503,
-                                    content_type="text/html", headers={"Retry-After": "30", "Cache-Control": "no-store"})
+                return web.Response(
+                    text=FULL_PAGE.format(title=title, n=self.max_players),
+                    status=503,
+                    content_type="text/html",
+                    headers={"Retry-After": "30", "Cache-Control": "no-store"},
+                )
             if "play" not in request.query:
-                return web.Response(text=WELCOME_PAGE.format(title=title, subtitle=html.escape(self.subtitle),
-                                                             max_name=MAX_NICKNAME),
-                                    content_type="text/html", headers={"Cache-Control": "no-store"})
+                return web.Response(
+                    text=WELCOME_PAGE.format(title=title, subtitle=html.escape(self.subtitle), max_name=MAX_NICKNAME),
+                    content_type="text/html",
+                    headers={"Cache-Control": "no-store"},
+                )
             base = self.base_url(request)
-            ws = ("wss" if base.startswith("https") else "ws") + base[base.index(":"):] + "/ws"
+            ws = ("wss" if base.startswith("https") else "ws") + base[base.index(":") :] + "/ws"
             name = clean_nickname(request.query.get("name"))
             if name:  # in the path: the page's script appends its own ?width=&height= to this address
                 ws += "/as/" + encode_name(name)
@@ -335,19 +357,27 @@ def _server_class():
             return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-store"})
 
         async def handle_health(self, request: web.Request) -> web.Response:
-            return web.json_response({"playing": len(self.sessions), "max_players": self.max_players,
-                                      "joined": self.joined, "refused": self.refused})
+            return web.json_response(
+                {
+                    "playing": len(self.sessions),
+                    "max_players": self.max_players,
+                    "joined": self.joined,
+                    "refused": self.refused,
+                }
+            )
 
         async def _make_app(self) -> web.Application:
             app = web.Application()
-            app.add_routes([
-                web.get("/", self.handle_index, name="index"),
-                web.get("/ws", self.handle_websocket, name="websocket"),
-                web.get("/ws/as/{name}", self.handle_websocket, name="websocket_named"),
-                web.get("/status", self.handle_health, name="status"),
-                web.get("/download/{key}", self.handle_download, name="download"),
-                web.static("/static", self.statics_path, show_index=False, name="static"),
-            ])
+            app.add_routes(
+                [
+                    web.get("/", self.handle_index, name="index"),
+                    web.get("/ws", self.handle_websocket, name="websocket"),
+                    web.get("/ws/as/{name}", self.handle_websocket, name="websocket_named"),
+                    web.get("/status", self.handle_health, name="status"),
+                    web.get("/download/{key}", self.handle_download, name="download"),
+                    web.static("/static", self.statics_path, show_index=False, name="static"),
+                ]
+            )
             return app
 
         # -- sessions ---------------------------------------------------------------------
@@ -377,12 +407,22 @@ def _server_class():
             name = decode_name(request.match_info.get("name", ""))
             if name:
                 argv += ["--nickname", name]  # one argv item, no shell: a name is only ever text
-            session = GameSession(argv, env=self.env, write_bytes=ws.send_bytes, write_str=ws.send_str,
-                                  close=close_ended, download_manager=self.download_manager)
+            session = GameSession(
+                argv,
+                env=self.env,
+                write_bytes=ws.send_bytes,
+                write_str=ws.send_str,
+                close=close_ended,
+                download_manager=self.download_manager,
+            )
             self.sessions.add(session)
             self.sockets.add(ws)
             self.joined += 1
-            log.info("A player joined (%d playing, %d seats free).", len(self.sessions), self.max_players - len(self.sessions))
+            log.info(
+                "A player joined (%d playing, %d seats free).",
+                len(self.sessions),
+                self.max_players - len(self.sessions),
+            )
             try:
                 await session.start(width, height)
                 session._task.add_done_callback(lambda _t: self._later(self._game_over(ws, session)))
@@ -421,7 +461,9 @@ def _server_class():
                     pass
             crashed = not session.asked_to_quit and session.returncode not in (0, None)
             try:
-                await ws.close(code=1011 if crashed else 1000, message=(REASON_CRASHED if crashed else REASON_ENDED).encode())
+                await ws.close(
+                    code=1011 if crashed else 1000, message=(REASON_CRASHED if crashed else REASON_ENDED).encode()
+                )
             except (ConnectionError, RuntimeError):
                 pass
 
@@ -440,8 +482,9 @@ def _server_class():
                 if kind == "stdin" and isinstance(data, str) and data:
                     await session.send_bytes(data[:MAX_STDIN].encode("utf-8", "replace"))
                 elif kind == "resize" and isinstance(data, dict):
-                    await session.set_terminal_size(_clamp(data.get("width"), 20, 1000, 80),
-                                                    _clamp(data.get("height"), 8, 500, 24))
+                    await session.set_terminal_size(
+                        _clamp(data.get("width"), 20, 1000, 80), _clamp(data.get("height"), 8, 500, 24)
+                    )
                 elif kind == "ping" and isinstance(data, str):
                     await ws.send_json(["pong", data[:64]])
                 elif kind == "blur":
@@ -463,11 +506,28 @@ def _server_class():
     return WorkshopServer
 
 
-def make_server(argv: list[str], *, host: str = "127.0.0.1", port: int = 8000, public_url: str | None = None,
-                max_players: int = 40, title: str = "Day Job", subtitle: str = "", env: dict[str, str] | None = None):
+def make_server(
+    argv: list[str],
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    public_url: str | None = None,
+    max_players: int = 40,
+    title: str = "Day Job",
+    subtitle: str = "",
+    env: dict[str, str] | None = None,
+):
     """A workshop server that runs `argv` for each player (not yet listening: see open_room)."""
-    return _server_class()(argv, host=host, port=port, public_url=public_url, max_players=max_players,
-                           title=title, subtitle=subtitle, env=env or {})
+    return _server_class()(
+        argv,
+        host=host,
+        port=port,
+        public_url=public_url,
+        max_players=max_players,
+        title=title,
+        subtitle=subtitle,
+        env=env or {},
+    )
 
 
 async def open_room(server, host: str, port: int) -> tuple[web.AppRunner, int]:
@@ -535,8 +595,10 @@ def default_results_dir() -> Path:
 def _bind_error(exc: OSError, host: str, port: int) -> str:
     code = getattr(exc, "errno", None)
     if code == errno.EADDRINUSE:
-        return (f"port {port} is already in use on {host}: stop the other server, "
-                f"or pick another port with --port {port + 1 if port < 65535 else 8000}")
+        return (
+            f"port {port} is already in use on {host}: stop the other server, "
+            f"or pick another port with --port {port + 1 if port < 65535 else 8000}"
+        )
     if code == errno.EACCES:
         return f"not allowed to listen on port {port} (ports below 1024 need root): try --port 8000"
     if code in (errno.EADDRNOTAVAIL,) or isinstance(exc, socket.gaierror):
@@ -560,7 +622,10 @@ def run_serve(args) -> int:
         return 2
     public_url = getattr(args, "public_url", None)
     if public_url and not public_url.startswith(("http://", "https://")):
-        print(f"dayjob serve: --public-url takes an address starting with http:// or https://, not {public_url!r}", file=err)
+        print(
+            f"dayjob serve: --public-url takes an address starting with http:// or https://, not {public_url!r}",
+            file=err,
+        )
         return 2
     story_dir = Path(args.story).resolve() if getattr(args, "story", None) else None
     story = load_story_or_report(story_dir, err, command="dayjob serve")
@@ -582,8 +647,16 @@ def run_serve(args) -> int:
     argv = game_command(seed, results, short=short, story=story_dir)
     root = str(_repo_root())
     env = {"PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
-    server = make_server(argv, host=host, port=port, public_url=public_url, max_players=max_players,
-                         title=story.title, subtitle=story.subtitle, env=env)
+    server = make_server(
+        argv,
+        host=host,
+        port=port,
+        public_url=public_url,
+        max_players=max_players,
+        title=story.title,
+        subtitle=story.subtitle,
+        env=env,
+    )
     logging.basicConfig(level=logging.INFO, format="  %(asctime)s  %(message)s", datefmt="%H:%M:%S", stream=out)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
@@ -625,33 +698,41 @@ def _shell_path(path: Path) -> str:
     return shlex.quote(shown)
 
 
-def _announce(out, story, seed: str, short: bool, results: Path, max_players: int,
-              host: str, port: int, public_url: str | None) -> None:
+def _announce(
+    out, story, seed: str, short: bool, results: Path, max_players: int, host: str, port: int, public_url: str | None
+) -> None:
     from game.engine.expr import format_time
 
     if short:
         day = f"the short day ({format_time(story.short.clock_start)}\u2013{format_time(story.short.clock_end)})"
     else:
         day = f"the full day ({format_time(story.clock_start)}\u2013{format_time(story.clock_end)})"
-    lines = ["", f"  {story.title}: workshop server", "",
-             f"  Everyone plays {day} on seed {seed}."]
+    lines = ["", f"  {story.title}: workshop server", "", f"  Everyone plays {day} on seed {seed}."]
     urls = share_urls(host, port, public_url)
     if host in LOOPBACK and not public_url:
-        lines += [f"  Open {urls[0]} in a browser on this machine.",
-                  "  Only this machine can reach it: to let the room in, use --host 0.0.0.0."]
+        lines += [
+            f"  Open {urls[0]} in a browser on this machine.",
+            "  Only this machine can reach it: to let the room in, use --host 0.0.0.0.",
+        ]
     elif urls:
-        lines.append("  Players open:" if len(urls) == 1 else "  Players open one of these (the one on the room's network):")
+        lines.append(
+            "  Players open:" if len(urls) == 1 else "  Players open one of these (the one on the room's network):"
+        )
         lines += [f"      {u}" for u in urls]
         if public_url:
             lines.append(f"  (listening on {host}:{port}; pages point browsers at {public_url})")
         else:
             lines.append("  Players must be on the same network. Page will not load? See docs/workshop.md (firewall).")
     else:
-        lines += [f"  Listening on {host}:{port}, but this machine's network address could not be found;",
-                  "  look it up (ip addr / ipconfig) and share http://ADDRESS" + ("" if port == 80 else f":{port}") + "."]
+        lines += [
+            f"  Listening on {host}:{port}, but this machine's network address could not be found;",
+            "  look it up (ip addr / ipconfig) and share http://ADDRESS" + ("" if port == 80 else f":{port}") + ".",
+        ]
     lines += [f"  Seats: {max_players}.", f"  Results are collected in {results}"]
     earlier = sum(1 for p in results.glob("*.json") if not p.name.startswith("."))
     if earlier:
-        lines.append(f"  It already holds {earlier} result file(s): to keep this session apart, use --results NEW-FOLDER.")
+        lines.append(
+            f"  It already holds {earlier} result file(s): to keep this session apart, use --results NEW-FOLDER."
+        )
     lines += ["  Press Ctrl+C to close the room; then run:", f"      dayjob debrief {_shell_path(results)}", ""]
     print("\n".join(lines), file=out, flush=True)

@@ -75,9 +75,14 @@ def test_json_format_prints_only_json(dayjob):
     assert data["ok"] is True and data["errors"] == []
     assert len(data["warnings"]) == len(EXPECTED_LINT)
     first = data["warnings"][0]
-    assert first == {"path": f"{LINT}/scenes/desk.yaml", "line": 2, "col": 3, "severity": "warning",
-                     "message": "variant 1 of scene 'desk' is never shown: its `if` `morale > 20` never holds "
-                                "(morale is 5..10: no effect lowers it)"}
+    assert first == {
+        "path": f"{LINT}/scenes/desk.yaml",
+        "line": 2,
+        "col": 3,
+        "severity": "warning",
+        "message": "variant 1 of scene 'desk' is never shown: its `if` `morale > 20` never holds "
+        "(morale is 5..10: no effect lowers it)",
+    }
     code, out, _ = dayjob("check", fixture("broken"), "--format", "json")
     data = json.loads(out)
     assert code == 1 and data["ok"] is False and len(data["errors"]) == 2
@@ -111,22 +116,50 @@ def office_analyzer():
     return lambda src: an.can_hold(compile_expr(src, env).tree)
 
 
-@pytest.mark.parametrize("src", [
-    "energy > 10", "energy < 0", "3 <= energy <= 2", "not (energy >= 0)", "energy + 5 > 15",
-    "energy == 3 and energy != 3", "energy >= 5 and energy < 3", "(energy > 10 or morale > 10)",
-    'clock >= "13:00"', 'clock < "09:00"', 'visited("desk") < 0', "energy - morale > 5",
-    "not (energy <= 4 or energy >= 4)", "report_done and not report_done", "report_done == true and not report_done",
-    "energy != 0 and energy <= 0", "energy != 10 and energy != 9 and energy >= 9",
-])
+@pytest.mark.parametrize(
+    "src",
+    [
+        "energy > 10",
+        "energy < 0",
+        "3 <= energy <= 2",
+        "not (energy >= 0)",
+        "energy + 5 > 15",
+        "energy == 3 and energy != 3",
+        "energy >= 5 and energy < 3",
+        "(energy > 10 or morale > 10)",
+        'clock >= "13:00"',
+        'clock < "09:00"',
+        'visited("desk") < 0',
+        "energy - morale > 5",
+        "not (energy <= 4 or energy >= 4)",
+        "report_done and not report_done",
+        "report_done == true and not report_done",
+        "energy != 0 and energy <= 0",
+        "energy != 10 and energy != 9 and energy >= 9",
+    ],
+)
 def test_conditions_that_can_never_hold(office_analyzer, src):
     assert office_analyzer(src) is False
 
 
-@pytest.mark.parametrize("src", [
-    "energy >= 10", "energy == 0", "3 <= energy <= 3", "energy >= 5 or energy < 3", 'clock >= "12:59"',
-    'visited("desk") >= 7', "energy - morale >= 5", "energy != 3 and energy != 4", "report_done", "not report_done", "report_done == false",
-    "energy + morale == 20", "(energy > 8 and morale < 2) or trust == 10",
-])
+@pytest.mark.parametrize(
+    "src",
+    [
+        "energy >= 10",
+        "energy == 0",
+        "3 <= energy <= 3",
+        "energy >= 5 or energy < 3",
+        'clock >= "12:59"',
+        'visited("desk") >= 7',
+        "energy - morale >= 5",
+        "energy != 3 and energy != 4",
+        "report_done",
+        "not report_done",
+        "report_done == false",
+        "energy + morale == 20",
+        "(energy > 8 and morale < 2) or trust == 10",
+    ],
+)
 def test_conditions_that_can_hold(office_analyzer, src):
     assert office_analyzer(src) is True
 
@@ -199,13 +232,20 @@ def test_a_show_if_that_never_holds_is_named_in_the_warning(tmp_path):
     errors, warnings = check_story(tmp_path)
     assert errors == []
     assert [(w.line, w.message) for w in warnings] == [
-        (6, "choice 'fly' in scene 'a' can never be taken: its `show_if` `energy > 10` never holds "
-            "(energy is always 5: no effect changes it)"),
-        (7, "choice 'dash' in scene 'a' can never be taken: its `show_if` and `if` `(energy > 1) and (energy > 20)` "
-            "never holds (energy is always 5: no effect changes it)"),
+        (
+            6,
+            "choice 'fly' in scene 'a' can never be taken: its `show_if` `energy > 10` never holds "
+            "(energy is always 5: no effect changes it)",
+        ),
+        (
+            7,
+            "choice 'dash' in scene 'a' can never be taken: its `show_if` and `if` `(energy > 1) and (energy > 20)` "
+            "never holds (energy is always 5: no effect changes it)",
+        ),
     ]
     bad = (tmp_path / "scenes" / "a.yaml").read_text().replace("show_if: energy > 10", "show_if: enrgy > 10")
     (tmp_path / "scenes" / "a.yaml").write_text(bad)
     errors, _ = check_story(tmp_path)
     assert [(e.line, e.col, e.message) for e in errors] == [
-        (6, 39, "in `enrgy > 10`: unknown name 'enrgy'; did you mean 'energy'?")]
+        (6, 39, "in `enrgy > 10`: unknown name 'enrgy'; did you mean 'energy'?")
+    ]

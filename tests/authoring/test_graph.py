@@ -48,7 +48,7 @@ def test_mermaid_map_of_a_story(dayjob):
     assert '    m_dayend -.->|"if energy #lt;= 1"| n_exhausted' in lines
     assert '    m_dayend -.->|"otherwise"| n_ordinary' in lines
     assert '    n_ping -.->|"answer, later"| m_back' in lines
-    assert '    m_start -->  n_arrive' not in lines and "    m_start --> n_arrive" in lines
+    assert "    m_start -->  n_arrive" not in lines and "    m_start --> n_arrive" in lines
     assert '    n_standup{{"standup: Stand-up"}}' in lines  # appointments are hexagons
     assert '    n_ping>"ping: A ping"]' in lines  # interruptions are flags
     assert '    n_exhausted(["exhausted: Exhausted"])' in lines  # endings are stadiums
@@ -67,8 +67,12 @@ def test_around_a_scene_keeps_only_its_neighbourhood(dayjob):
     code, out, _ = dayjob("graph", "--story", fixture("office"), "--around", "standup", "--depth", "1")
     assert code == 0
     _, pairs = check_mermaid(out)
-    assert pairs == {("n_standup", "n_standup_more"), ("m_clock", "n_standup"), ("n_standup", "m_back"),
-                     ("n_standup_more", "m_back")}
+    assert pairs == {
+        ("n_standup", "n_standup_more"),
+        ("m_clock", "n_standup"),
+        ("n_standup", "m_back"),
+        ("n_standup_more", "m_back"),
+    }
     code, out, _ = dayjob("graph", "--story", fixture("office"), "--around", "standup", "--depth", "0")
     _, pairs = check_mermaid(out)
     assert pairs == {("m_clock", "n_standup"), ("n_standup", "m_back")}
@@ -130,12 +134,22 @@ def _write_story(root: Path, n: int, title: str = "Room") -> Path:
     (root / "scenes").mkdir(parents=True)
     (root / "story.yaml").write_text(
         'title: Big\nstart: r0\nclock: {start: "09:00", end: "17:00"}\ncategories: [focus]\n'
-        "endings:\n  - id: done\n    title: Done\n    text: Done.\n")
+        "endings:\n  - id: done\n    title: Done\n    text: Done.\n"
+    )
     lines = ["scenes:"]
     for i in range(n):
-        lines += [f"  r{i}:", f"    title: '{title.replace(chr(39), chr(39) * 2)} {i}'", "    text: A room.",
-                  "    choices:"]
+        lines += [
+            f"  r{i}:",
+            f"    title: '{title.replace(chr(39), chr(39) * 2)} {i}'",
+            "    text: A room.",
+            "    choices:",
+        ]
         for k, step in enumerate((1, 2, 5)):
-            lines += [f"      - id: go{k}", "        text: Go", "        minutes: 5", f"        goto: r{(i + step) % n}"]
+            lines += [
+                f"      - id: go{k}",
+                "        text: Go",
+                "        minutes: 5",
+                f"        goto: r{(i + step) % n}",
+            ]
     (root / "scenes" / "rooms.yaml").write_text("\n".join(lines) + "\n")
     return root

@@ -118,8 +118,12 @@ def test_text_report(dayjob):
     code, out, _ = dayjob("playtest", fixture("office"), "-n", "200")
     assert code == 0
     assert out.startswith("Playtest of \u201cOffice Morning\u201d: 200 days, seeds playtest-0 .. playtest-199")
-    for heading in ("Coverage", "Endings (share of finished days", "Minutes per category (mean per day)",
-                    "Day length in choices: min "):
+    for heading in (
+        "Coverage",
+        "Endings (share of finished days",
+        "Minutes per category (mean per day)",
+        "Day length in choices: min ",
+    ):
         assert heading in out
     assert "  scenes   7/7 reached (100%)" in out
     assert "No crashes and no dead ends." in out

@@ -22,8 +22,16 @@ def test_choices_replay_then_stop_at_the_scene_they_reach(dayjob):
 
 
 def test_a_replay_is_the_same_every_time(dayjob):
-    args = ("play", "--plain", "--story", OFFICE, "--seed", "same", "--choices",
-            "coffee,messages,reply,update,write_report,publish")
+    args = (
+        "play",
+        "--plain",
+        "--story",
+        OFFICE,
+        "--seed",
+        "same",
+        "--choices",
+        "coffee,messages,reply,update,write_report,publish",
+    )
     first = dayjob(*args)
     assert first == dayjob(*args)
     assert first[0] == 0
@@ -42,35 +50,75 @@ def test_a_locked_choice_stops_the_replay_with_its_reason(dayjob):
 
 
 def test_a_replay_to_the_end_prints_the_report(dayjob):
-    code, out, _ = dayjob("play", "--plain", "--story", OFFICE, "--seed", "a", "--from", "desk", "--set", "energy=1",
-                          "--set", "clock=12:00", "--choices", "leave")
+    code, out, _ = dayjob(
+        "play",
+        "--plain",
+        "--story",
+        OFFICE,
+        "--seed",
+        "a",
+        "--from",
+        "desk",
+        "--set",
+        "energy=1",
+        "--set",
+        "clock=12:00",
+        "--choices",
+        "leave",
+    )
     assert code == 0
     assert "== The end: Exhausted ==" in out
     assert "Priya sends you home before lunch." in out
 
 
 def test_from_a_scene_with_flags_set(dayjob):
-    code, out, err = dayjob("play", "--plain", "--story", OFFICE, "--seed", "a", "--from", "report_review",
-                            "--set", "clock=12:30",
-                          "--choices", "publish,update,leave")
+    code, out, err = dayjob(
+        "play",
+        "--plain",
+        "--story",
+        OFFICE,
+        "--seed",
+        "a",
+        "--from",
+        "report_review",
+        "--set",
+        "clock=12:30",
+        "--choices",
+        "publish,update,leave",
+    )
     assert code == 0, err
     # the stand-up has not happened yet on this day, so it starts as soon as the clock allows
     assert HEADER.findall(out) == [("12:30", "The report, reviewed"), ("12:40", "Stand-up"), ("12:50", "Your desk")]
     assert "== The end: Report shipped ==" in out
-    code, out, _ = dayjob("play", "--plain", "--story", OFFICE, "--seed", "a", "--from", "desk", "--set", "report_done=true",
-                          "--choices", "messages")
+    code, out, _ = dayjob(
+        "play",
+        "--plain",
+        "--story",
+        OFFICE,
+        "--seed",
+        "a",
+        "--from",
+        "desk",
+        "--set",
+        "report_done=true",
+        "--choices",
+        "messages",
+    )
     assert "Work on the report" not in out  # its `if: not report_done` no longer holds
 
 
 def test_set_changes_words_in_the_text(dayjob):
-    code, out, _ = dayjob("play", "--plain", "--story", OFFICE, "--seed", "a", "--set", "lead=Sam", "--choices", "coffee")
+    code, out, _ = dayjob(
+        "play", "--plain", "--story", OFFICE, "--seed", "a", "--set", "lead=Sam", "--choices", "coffee"
+    )
     assert code == 0
     assert "Sam waves." in out and "Priya" not in out
 
 
 def test_reveal_shows_the_hidden_stats(dayjob):
-    code, out, _ = dayjob("play", "--plain", "--story", OFFICE, "--seed", "a", "--reveal", "--set", "energy=3",
-                          "--choices", "coffee")
+    code, out, _ = dayjob(
+        "play", "--plain", "--story", OFFICE, "--seed", "a", "--reveal", "--set", "energy=3", "--choices", "coffee"
+    )
     assert code == 0
     assert "  [Energy 3/10, Morale 5/10, Team trust 5/10]" in out
     assert "  [Energy 5/10, Morale 6/10, Team trust 5/10]" in out
@@ -78,8 +126,7 @@ def test_reveal_shows_the_hidden_stats(dayjob):
 
 def _dayjob_process(*args: str) -> subprocess.CompletedProcess:
     # a separate process: the plain player binds sys.stderr when it is imported
-    return subprocess.run([sys.executable, "-m", "game", *args], capture_output=True, text=True, cwd=ROOT,
-                          check=False)
+    return subprocess.run([sys.executable, "-m", "game", *args], capture_output=True, text=True, cwd=ROOT, check=False)
 
 
 def test_usage_errors_exit_2():

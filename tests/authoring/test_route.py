@@ -93,15 +93,17 @@ def test_when_chance_never_fires_within_the_budget_it_says_so(dayjob):
 def test_a_scene_no_path_reaches_is_explained(dayjob):
     code, out, _ = dayjob("route", "orphan", "--story", fixture("lint"))
     assert code == 1
-    assert out.strip() == ("No route to 'orphan': no day can reach scene 'orphan': no choice, appointment or "
-                           "interruption leads to it from 'desk' (see `dayjob check`)")
+    assert out.strip() == (
+        "No route to 'orphan': no day can reach scene 'orphan': no choice, appointment or "
+        "interruption leads to it from 'desk' (see `dayjob check`)"
+    )
 
 
 def test_an_interruption_that_cannot_fire_is_explained(dayjob):
     _, out, _ = dayjob("route", "ghost", "--story", fixture("lint"))
     assert "interruption 'ghost' can never fire: its chance is 0" in out
     _, out, _ = dayjob("route", "late_ping", "--story", fixture("lint"))
-    assert "its `if` `clock >= \"18:00\"` never holds (clock is 09:00..12:59)" in out
+    assert 'its `if` `clock >= "18:00"` never holds (clock is 09:00..12:59)' in out
 
 
 def test_an_ending_whose_condition_never_holds_is_explained(dayjob):
@@ -119,12 +121,19 @@ def test_text_output_shows_the_command_and_each_step(dayjob):
     code, out, _ = dayjob("route", "report_review", "--story", fixture("office"))
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == ("Route to scene 'report_review': 3 choice(s), seed route-0; "
-                        "no shorter route exists with this seed.")
-    assert ("  dayjob play --plain --story tests/authoring/fixtures/office --seed route-0 "
-            "--choices coffee,write_report,update") in lines
-    assert lines[4:8] == ["    1. 09:00 arrive: coffee", "    2. 09:10 desk: write_report",
-                          "    3. 09:55 standup (appointment): update", "       10:05 scene 'report_review'"]
+    assert lines[0] == (
+        "Route to scene 'report_review': 3 choice(s), seed route-0; no shorter route exists with this seed."
+    )
+    assert (
+        "  dayjob play --plain --story tests/authoring/fixtures/office --seed route-0 "
+        "--choices coffee,write_report,update"
+    ) in lines
+    assert lines[4:8] == [
+        "    1. 09:00 arrive: coffee",
+        "    2. 09:10 desk: write_report",
+        "    3. 09:55 standup (appointment): update",
+        "       10:05 scene 'report_review'",
+    ]
 
 
 SHIPPED_STORY = load_story(SHIPPED)

@@ -39,12 +39,15 @@ def follow_tutorial(story: Path) -> None:
             lines.insert(at + 1, item)
             manifest.write_text("\n".join(lines), encoding="utf-8")
         elif what == "add-choice":  # "under `choices:` of the scene `desk`", as printed
-            path = next(p for p in (story / "scenes").glob("*.yaml")
-                        if re.search(rf"^  {arg}:$", p.read_text(encoding="utf-8"), re.MULTILINE))
+            path = next(
+                p
+                for p in (story / "scenes").glob("*.yaml")
+                if re.search(rf"^  {arg}:$", p.read_text(encoding="utf-8"), re.MULTILINE)
+            )
             lines = path.read_text(encoding="utf-8").split("\n")
             start = lines.index(f"  {arg}:")
             at = next(i for i in range(start, len(lines)) if lines[i] == "    choices:")
-            lines[at + 1:at + 1] = text.rstrip("\n").split("\n")
+            lines[at + 1 : at + 1] = text.rstrip("\n").split("\n")
             path.write_text("\n".join(lines), encoding="utf-8")
         else:
             raise AssertionError(f"unknown tutorial step {what!r}")

@@ -31,22 +31,25 @@ def synthetic(tmp_path_factory):
 ENV = Env(frozenset({"energy", "trust"}), frozenset({"tired"}), frozenset({"desk"}))
 
 
-@pytest.mark.parametrize("src, window", [
-    ('clock >= "10:00"', (600, 10**9)),
-    ('clock >= "10:00" and clock < "11:00"', (600, 660)),
-    ('"10:00" <= clock < "11:00"', (600, 660)),
-    ('clock > "10:00" and clock <= "11:00" and energy >= 2', (601, 661)),
-    ('"12:00" > clock', (-10**9, 720)),
-    ('clock == "09:30"', (570, 571)),
-    ('clock >= "10:00" or energy > 3', (-10**9, 10**9)),  # an `or` bounds nothing
-    ('not clock < "10:00"', (-10**9, 10**9)),
-    ('clock + 30 >= "10:00"', (-10**9, 10**9)),
-    ('clock != "10:00"', (-10**9, 10**9)),
-    ('energy >= 3', (-10**9, 10**9)),
-])
+@pytest.mark.parametrize(
+    "src, window",
+    [
+        ('clock >= "10:00"', (600, 10**9)),
+        ('clock >= "10:00" and clock < "11:00"', (600, 660)),
+        ('"10:00" <= clock < "11:00"', (600, 660)),
+        ('clock > "10:00" and clock <= "11:00" and energy >= 2', (601, 661)),
+        ('"12:00" > clock', (-(10**9), 720)),
+        ('clock == "09:30"', (570, 571)),
+        ('clock >= "10:00" or energy > 3', (-(10**9), 10**9)),  # an `or` bounds nothing
+        ('not clock < "10:00"', (-(10**9), 10**9)),
+        ('clock + 30 >= "10:00"', (-(10**9), 10**9)),
+        ('clock != "10:00"', (-(10**9), 10**9)),
+        ("energy >= 3", (-(10**9), 10**9)),
+    ],
+)
 def test_clock_window(src, window):
     assert clock_window(compile_expr(src, ENV)) == window
-    assert clock_window(None) == (-10**9, 10**9)
+    assert clock_window(None) == (-(10**9), 10**9)
 
 
 def _holds_only_inside(story) -> None:
@@ -56,7 +59,7 @@ def _holds_only_inside(story) -> None:
     for scene, lo, hi in story.interrupt_plan:
         cond = scene.interrupt.cond
         if cond is None:
-            assert (lo, hi) == (-10**9, 10**9)
+            assert (lo, hi) == (-(10**9), 10**9)
             continue
         for energy in (0, 5, 10):
             for flag_value in (False, True):

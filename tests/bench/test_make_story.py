@@ -50,15 +50,15 @@ def story_250(tmp_path_factory):
 
 def test_cli_check_passes(story_250):
     root, _ = story_250
-    proc = subprocess.run([sys.executable, "-m", "game", "check", str(root)], cwd=ROOT,
-                          capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "game", "check", str(root)], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "ok: no errors" in proc.stderr
 
 
 def test_command_line_writes_n_scenes(tmp_path):
-    proc = subprocess.run([sys.executable, str(BENCH / "make_story.py"), "120", str(tmp_path / "s")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "make_story.py"), "120", str(tmp_path / "s")], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     story = load_story(tmp_path / "s")
     assert len(story.scenes) == 120
@@ -111,8 +111,11 @@ def test_scene_features(story_250):
     targets = {t for ch in choices for t in ch.targets}
     assert {"back", "end"} <= targets
     assert targets & story.ending_ids
-    conds = [ch.cond for ch in choices if ch.cond] + [c for ch in choices for c, _ in ch.goto if c] + \
-            [c for s in scenes for c, _ in s.variants]
+    conds = (
+        [ch.cond for ch in choices if ch.cond]
+        + [c for ch in choices for c, _ in ch.goto if c]
+        + [c for s in scenes for c, _ in s.variants]
+    )
     kinds = set().union(*(_kinds(e) for e in conds))
     assert {"visited", "clock", "stat", "flag", "and", "or", "not", "cmp", "add", "sub"} <= kinds
     categories = {s.category for s in scenes} | {ch.category for ch in choices}
@@ -126,7 +129,9 @@ def test_deterministic(tmp_path):
     for f in (tmp_path / "a").rglob("*.yaml"):
         assert f.read_bytes() == (tmp_path / "b" / f.relative_to(tmp_path / "a")).read_bytes()
     make_story(60, tmp_path / "c", seed="other")
-    assert (tmp_path / "c" / "scenes" / "part0000.yaml").read_bytes() != (tmp_path / "a" / "scenes" / "part0000.yaml").read_bytes()
+    assert (tmp_path / "c" / "scenes" / "part0000.yaml").read_bytes() != (
+        tmp_path / "a" / "scenes" / "part0000.yaml"
+    ).read_bytes()
 
 
 def test_smallest_story_loads(tmp_path):

@@ -82,9 +82,14 @@ def test_python_tag_is_refused(tmp_path):
 
 def test_yaml_11_booleans_and_times_stay_text(tmp_path):
     # `on` as a key and `12:30` as a value: YAML 1.1 would make them True and 750
-    out = problems(tmp_path, SCENE.replace("title: A", "title: 12:30").replace("      - id: go", "      - id: go\n        once: yes"))
-    assert out == ["scenes/a.yaml:7:15: choice 'go' of scene 'a', `once`: write true or false, not 'yes' "
-                   "(YAML 1.1 would read it as a boolean; this format does not guess)"]
+    out = problems(
+        tmp_path,
+        SCENE.replace("title: A", "title: 12:30").replace("      - id: go", "      - id: go\n        once: yes"),
+    )
+    assert out == [
+        "scenes/a.yaml:7:15: choice 'go' of scene 'a', `once`: write true or false, not 'yes' "
+        "(YAML 1.1 would read it as a boolean; this format does not guess)"
+    ]
 
 
 def test_syntax_error_has_place(tmp_path):
@@ -105,13 +110,21 @@ def test_wrong_type_is_explained(tmp_path):
 
 def test_negative_minutes_are_refused(tmp_path):
     out = problems(tmp_path, SCENE.replace("        goto: end", "        minutes: -5\n        goto: end"))
-    assert out == ["scenes/a.yaml:8:18: choice 'go' of scene 'a', `minutes`: -5 is out of range: "
-                   "input should be greater than or equal to 0"]
+    assert out == [
+        "scenes/a.yaml:8:18: choice 'go' of scene 'a', `minutes`: -5 is out of range: "
+        "input should be greater than or equal to 0"
+    ]
 
 
 def test_unknown_goto_suggests_a_scene(tmp_path):
-    out = problems(tmp_path, SCENE.replace("goto: end", "goto: dsek") + "  desk: {title: D, text: d, choices: [{id: x, text: x, goto: end}]}\n")
-    assert out == ["scenes/a.yaml:8:15: goto 'dsek' in scene 'a' is not a scene, an ending, `back` or `end`; did you mean 'desk'?"]
+    out = problems(
+        tmp_path,
+        SCENE.replace("goto: end", "goto: dsek")
+        + "  desk: {title: D, text: d, choices: [{id: x, text: x, goto: end}]}\n",
+    )
+    assert out == [
+        "scenes/a.yaml:8:15: goto 'dsek' in scene 'a' is not a scene, an ending, `back` or `end`; did you mean 'desk'?"
+    ]
 
 
 def test_unknown_goto_in_a_branch(tmp_path):
@@ -121,26 +134,33 @@ def test_unknown_goto_in_a_branch(tmp_path):
 
 def test_last_branch_must_have_no_if(tmp_path):
     out = problems(tmp_path, SCENE.replace("goto: end", "goto: [{if: done, to: a}]"))
-    assert out == ["scenes/a.yaml:8:16: the last branch of choice 'go' needs no `if`, so the choice always goes somewhere"]
+    assert out == [
+        "scenes/a.yaml:8:16: the last branch of choice 'go' needs no `if`, so the choice always goes somewhere"
+    ]
 
 
 def test_unknown_name_in_expression_points_into_the_expression(tmp_path):
-    out = problems(tmp_path, SCENE.replace("        goto: end", "        if: energy >= 3 and enrgy < 9\n        goto: end"))
+    out = problems(
+        tmp_path, SCENE.replace("        goto: end", "        if: energy >= 3 and enrgy < 9\n        goto: end")
+    )
     assert out == ["scenes/a.yaml:8:29: in `energy >= 3 and enrgy < 9`: unknown name 'enrgy'; did you mean 'energy'?"]
 
 
-@pytest.mark.parametrize("expr, message", [
-    ("9**9**9", "'**' is not allowed: only + and - do arithmetic"),
-    ("__import__('os').system('x')", "the only function is visited(\"scene_id\")"),
-    ("energy.real > 1", "attributes (a.b) are not allowed"),
-    ("energy * 2 > 1", "'*' is not allowed: only + and - do arithmetic"),
-    ("visited('zzz') > 0", "visited() names unknown scene 'zzz'"),
-    ("'hello' == 'x'", "text 'hello' is only allowed as a time like \"10:30\""),
-    ("energy >", "cannot read the condition: invalid syntax"),
-    ("done < 3", "'<' compares numbers or times, not true/false"),
-])
+@pytest.mark.parametrize(
+    "expr, message",
+    [
+        ("9**9**9", "'**' is not allowed: only + and - do arithmetic"),
+        ("__import__('os').system('x')", 'the only function is visited("scene_id")'),
+        ("energy.real > 1", "attributes (a.b) are not allowed"),
+        ("energy * 2 > 1", "'*' is not allowed: only + and - do arithmetic"),
+        ("visited('zzz') > 0", "visited() names unknown scene 'zzz'"),
+        ("'hello' == 'x'", "text 'hello' is only allowed as a time like \"10:30\""),
+        ("energy >", "cannot read the condition: invalid syntax"),
+        ("done < 3", "'<' compares numbers or times, not true/false"),
+    ],
+)
 def test_forbidden_expressions_are_located_load_errors(tmp_path, expr, message):
-    out = problems(tmp_path, SCENE.replace("        goto: end", f"        if: \"{expr}\"\n        goto: end"))
+    out = problems(tmp_path, SCENE.replace("        goto: end", f'        if: "{expr}"\n        goto: end'))
     assert len(out) == 1 and out[0].startswith("scenes/a.yaml:8:") and out[0].endswith(message), out
 
 
@@ -161,7 +181,12 @@ def test_unclosed_brace_in_text(tmp_path):
 
 
 def test_unknown_stat_in_effects_and_unknown_flag_in_set(tmp_path):
-    out = problems(tmp_path, SCENE.replace("        goto: end", "        effects: {enrgy: 1}\n        set: {don: true, lead: 3}\n        goto: end"))
+    out = problems(
+        tmp_path,
+        SCENE.replace(
+            "        goto: end", "        effects: {enrgy: 1}\n        set: {don: true, lead: 3}\n        goto: end"
+        ),
+    )
     assert "scenes/a.yaml:8:19: unknown stat 'enrgy'; did you mean 'energy'?" in out
     assert "scenes/a.yaml:9:15: unknown flag or word 'don'; did you mean 'done'?" in out
     assert "scenes/a.yaml:9:32: word 'lead' takes text; put 3 in quotes" in out
@@ -194,9 +219,15 @@ def test_endings_must_close_with_one_without_if(tmp_path):
 
 
 def test_invalid_and_out_of_day_times(tmp_path):
-    out = problems(tmp_path, SCENE.replace("    title: A\n", "    title: A\n    at: \"25:00\"\n")
-                   + "  b:\n    title: B\n    at: \"07:00\"\n    text: b\n    choices: [{id: x, text: x, goto: back}]\n")
-    assert "scenes/a.yaml:4:9: scene 'a', `at`: '25:00' is not a time; write it as \"HH:MM\" in quotes, like \"09:30\"" in out
+    out = problems(
+        tmp_path,
+        SCENE.replace("    title: A\n", '    title: A\n    at: "25:00"\n')
+        + '  b:\n    title: B\n    at: "07:00"\n    text: b\n    choices: [{id: x, text: x, goto: back}]\n',
+    )
+    assert (
+        "scenes/a.yaml:4:9: scene 'a', `at`: '25:00' is not a time; write it as \"HH:MM\" in quotes, like \"09:30\""
+        in out
+    )
     assert "scenes/a.yaml:12:9: appointment at 07:00 is outside the day (09:00–17:00)" in out
 
 
@@ -207,12 +238,16 @@ def test_clock_that_ends_before_it_starts(tmp_path):
 
 def test_back_where_nothing_can_be_held(tmp_path):
     out = problems(tmp_path, SCENE.replace("goto: end", "goto: back"))
-    assert out == ["scenes/a.yaml:6:9: choice 'go' goes `back`, but no appointment or interruption leads to scene 'a', "
-                   "so there is nothing to go back to"]
+    assert out == [
+        "scenes/a.yaml:6:9: choice 'go' goes `back`, but no appointment or interruption leads to scene 'a', "
+        "so there is nothing to go back to"
+    ]
 
 
 def test_back_is_fine_in_a_chain_after_an_interruption(tmp_path):
-    chain = SCENE + textwrap.dedent("""\
+    chain = (
+        SCENE
+        + textwrap.dedent("""\
       ping:
         title: Ping
         text: p
@@ -222,14 +257,22 @@ def test_back_is_fine_in_a_chain_after_an_interruption(tmp_path):
         title: After
         text: t
         choices: [{id: y, text: y, goto: back}]
-    """).replace("\n", "\n  ").rstrip() + "\n"
-    chain = SCENE + "  " + chain[len(SCENE):]
+    """)
+        .replace("\n", "\n  ")
+        .rstrip()
+        + "\n"
+    )
+    chain = SCENE + "  " + chain[len(SCENE) :]
     assert problems(tmp_path, chain) == []
 
 
 def test_all_problems_are_reported_together(tmp_path):
     bad = SCENE.replace("goto: end", "goto: nowhere").replace("text: Hello.", "text: Hi {who}")
-    out = problems(tmp_path, bad, extra={"b.yaml": "scenes:\n  b: {title: B, text: b, choices: [{id: x, text: x, goto: nowhere2}]}\n"})
+    out = problems(
+        tmp_path,
+        bad,
+        extra={"b.yaml": "scenes:\n  b: {title: B, text: b, choices: [{id: x, text: x, goto: nowhere2}]}\n"},
+    )
     assert len(out) == 3
 
 
@@ -256,7 +299,9 @@ def test_non_utf8_file_is_located(tmp_path):
     (root / "scenes" / "a.yaml").write_bytes(SCENE.encode().replace(b"Hello.", b"H\xe9llo."))
     with pytest.raises(StoryError) as exc:
         load_story(root)
-    assert str(exc.value.problems[0]).endswith("scenes/a.yaml:4:12: the file is not UTF-8 text (byte 0xe9); save it as UTF-8")
+    assert str(exc.value.problems[0]).endswith(
+        "scenes/a.yaml:4:12: the file is not UTF-8 text (byte 0xe9); save it as UTF-8"
+    )
 
 
 def test_nothing_in_a_story_is_executed(tmp_path, monkeypatch):
@@ -271,7 +316,10 @@ def test_nothing_in_a_story_is_executed(tmp_path, monkeypatch):
         f"\"__import__('os').system('touch {marker}')\"",
     ]
     for payload in payloads:
-        problems(tmp_path / payload[:5].strip("!\"_"), SCENE.replace("        goto: end", f"        if: {payload}\n        goto: end"))
+        problems(
+            tmp_path / payload[:5].strip('!"_'),
+            SCENE.replace("        goto: end", f"        if: {payload}\n        goto: end"),
+        )
     problems(tmp_path / "t", SCENE.replace("title: A", f"title: !!python/object/apply:os.system ['touch {marker}']"))
     assert not marker.exists()
     assert calls == []
@@ -288,8 +336,10 @@ def test_control_characters_made_by_escapes_are_refused_at_their_value(tmp_path,
     assert any(p.startswith("scenes/a.yaml:4:11: control character U+") for p in out), out
 
 
-@pytest.mark.parametrize("written", ["plain\u0085more", "'single \u0085 quoted'", "|\n      block \u0085 text",
-                                     "plain \u009b31m", "plain \x1b[31m"])
+@pytest.mark.parametrize(
+    "written",
+    ["plain\u0085more", "'single \u0085 quoted'", "|\n      block \u0085 text", "plain \u009b31m", "plain \x1b[31m"],
+)
 def test_control_characters_written_raw_never_reach_a_value(tmp_path, written):
     """Written into the file itself, the parser refuses them or reads NEL as a line break: never in the text."""
     out = problems(tmp_path, SCENE.replace("Hello.", written))
@@ -304,35 +354,43 @@ def test_control_characters_written_raw_never_reach_a_value(tmp_path, written):
 def test_a_flood_of_problems_in_one_file_is_cut_short_with_a_count(tmp_path):
     """An anchor and 300 aliases (each alias also leaves a choice without text): 601 problems in one file.
     The first 100 in file order are listed, then one line counts the rest; other files are untouched."""
-    flood = SCENE + "  b:\n    title: &t B\n    text: x\n    choices:\n" + "".join(
-        f"      - {{id: c{i}, text: *t, goto: end}}\n" for i in range(300)
+    flood = (
+        SCENE
+        + "  b:\n    title: &t B\n    text: x\n    choices:\n"
+        + "".join(f"      - {{id: c{i}, text: *t, goto: end}}\n" for i in range(300))
     )
     out = problems(tmp_path, flood, extra={"z.yaml": "scenes:\n  z:\n    title: Z\n    text: z\n    choices: []\n"})
     in_a = [p for p in out if p.startswith("scenes/a.yaml:")]
     assert len(in_a) == 101
     assert in_a[0] == "scenes/a.yaml:10:12: anchors (&t) are not allowed in story files; write the value out"
-    assert in_a[-1].endswith(": ... and 501 more problems in this file after the first 100, not listed; "
-                             "fix these and check again")
+    assert in_a[-1].endswith(
+        ": ... and 501 more problems in this file after the first 100, not listed; fix these and check again"
+    )
     assert [p for p in out if p.startswith("scenes/z.yaml:")] != []  # the next file still has its say
 
 
-ENDING_VARIANTS = MANIFEST.replace("""    title: The end
+ENDING_VARIANTS = MANIFEST.replace(
+    """    title: The end
     text: Over.
-""", """    title: The end
+""",
+    """    title: The end
     text: Over.
     variants:
       - if: done
         text: And it is done, {lead}.
       - if: energy >= 99
         text: Never shown.
-""")
+""",
+)
 
 
 def test_an_ending_shows_the_variants_that_hold_when_the_day_ends(tmp_path):
     from game.engine import Game
 
-    scenes = SCENE.replace("        goto: end", "        set: {done: true}\n        goto: end") + \
-        "      - id: skip\n        text: Skip\n        goto: end\n"
+    scenes = (
+        SCENE.replace("        goto: end", "        set: {done: true}\n        goto: end")
+        + "      - id: skip\n        text: Skip\n        goto: end\n"
+    )
     assert problems(tmp_path, scenes, ENDING_VARIANTS) == []
     story = load_story(tmp_path / "s")
     done = Game(story, seed="s")
@@ -348,6 +406,10 @@ def test_an_ending_shows_the_variants_that_hold_when_the_day_ends(tmp_path):
 def test_an_ending_variants_mistakes_are_placed_in_story_yaml(tmp_path):
     out = problems(tmp_path / "a", manifest=ENDING_VARIANTS.replace("if: done", "if: dnoe"))
     assert [p.split(" (")[0] for p in out] == ["story.yaml:14:13: in `dnoe`: unknown name 'dnoe'; did you mean 'done'?"]
-    out = problems(tmp_path / "b", manifest=ENDING_VARIANTS.replace("        text: Never shown.\n", "        when: x\n"))
-    assert out == ["story.yaml:16:9: ending 'last', `variants.1` needs `text`",
-                   "story.yaml:17:9: unknown key 'when' in ending 'last', `variants.1` (allowed: if, text)"]
+    out = problems(
+        tmp_path / "b", manifest=ENDING_VARIANTS.replace("        text: Never shown.\n", "        when: x\n")
+    )
+    assert out == [
+        "story.yaml:16:9: ending 'last', `variants.1` needs `text`",
+        "story.yaml:17:9: unknown key 'when' in ending 'last', `variants.1` (allowed: if, text)",
+    ]

@@ -13,8 +13,14 @@ SCRIPT = "9\nhello\n1\nu\n2\nread\n2\n1\n1\n1\n1\n1\n1\n1\n1\n1\n"
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "game", *args], input=stdin, capture_output=True, text=True,
-                          timeout=60, cwd=Path(__file__).parent.parent.parent)
+    return subprocess.run(
+        [sys.executable, "-m", "game", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parent.parent.parent,
+    )
 
 
 def test_plain_transcript_matches_golden_byte_for_byte():
@@ -47,8 +53,20 @@ def test_plain_replay_reports_a_choice_that_is_not_there():
 
 
 def test_plain_from_scene_with_presets_and_reveal():
-    out = run("play", "--plain", "--story", MINI, "--from", "ship", "--set", "energy=2", "--set", "shipped=true",
-              "--reveal", stdin="1\n")
+    out = run(
+        "play",
+        "--plain",
+        "--story",
+        MINI,
+        "--from",
+        "ship",
+        "--set",
+        "energy=2",
+        "--set",
+        "shipped=true",
+        "--reveal",
+        stdin="1\n",
+    )
     assert out.returncode == 0, out.stderr
     assert "== 09:00 | Ship? ==" in out.stdout
     assert "[Energy 2/10, Expertise 3/10, Morale 5/10]" in out.stdout

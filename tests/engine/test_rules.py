@@ -152,7 +152,9 @@ def test_interruption_does_not_repeat_without_repeat(mini_story):
         while not game.ended:
             if game.scene_id == "ping":
                 seen += 1
-            choice = "answer" if game.scene_id == "ping" else ("work" if "work" in game.available else game.available[0])
+            choice = (
+                "answer" if game.scene_id == "ping" else ("work" if "work" in game.available else game.available[0])
+            )
             game.choose(choice)
         assert seen <= 1
 
@@ -310,8 +312,18 @@ def _report_with_minutes(minutes: dict[str, int]):
     from game.engine.report import Report
 
     return Report(
-        story_title="T", seed="s", short=True, ended=True, ending_id="e", ending_title="E", ending_text="Done.",
-        debrief=[], clock_out="12:00", stats=[], minutes=minutes, category_labels={"meetings": "Meetings", "focus": "Focus"},
+        story_title="T",
+        seed="s",
+        short=True,
+        ended=True,
+        ending_id="e",
+        ending_title="E",
+        ending_text="Done.",
+        debrief=[],
+        clock_out="12:00",
+        stats=[],
+        minutes=minutes,
+        category_labels={"meetings": "Meetings", "focus": "Focus"},
         reference={"label": "Surveys", "source": "A survey.", "minutes": {"meetings": 240, "focus": 300}},
         timeline=[],
     )

@@ -43,10 +43,16 @@ def test_unreadable_save_and_backup_give_nothing_and_a_notice(tmp_path):
     assert data is None and "could not be read" in notice
 
 
-@pytest.mark.parametrize("data", [
-    None, [], {"save_version": 99, "seed": "s", "state": {}}, {"save_version": 1, "seed": "s", "state": {"scene": 3}},
-    {"save_version": 1, "seed": "s", "state": "x"},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        [],
+        {"save_version": 99, "seed": "s", "state": {}},
+        {"save_version": 1, "seed": "s", "state": {"scene": 3}},
+        {"save_version": 1, "seed": "s", "state": "x"},
+    ],
+)
 def test_damaged_save_data_raises_save_error(mini_story, data):
     with pytest.raises(SaveError):
         Game.from_snapshot(mini_story, data)
@@ -62,13 +68,21 @@ def test_story_edited_under_a_save_resumes_with_notices(story_copy):
     # remove the stand-up scenes, add a stat, remove one, reorder choices
     meetings = story_copy / "scenes" / "meetings.yaml"
     text = meetings.read_text()
-    meetings.write_text("scenes:\n" + text[text.index("  ping:"):])
+    meetings.write_text("scenes:\n" + text[text.index("  ping:") :])
     for f in (story_copy / "scenes").glob("*.yaml"):
-        f.write_text(f.read_text().replace("morale: -1", "energy: -1").replace(", morale: +1", "").replace("{morale: +1}", "{energy: +1}"))
+        f.write_text(
+            f.read_text()
+            .replace("morale: -1", "energy: -1")
+            .replace(", morale: +1", "")
+            .replace("{morale: +1}", "{energy: +1}")
+        )
     manifest = story_copy / "story.yaml"
-    manifest.write_text(manifest.read_text().replace(
-        "  morale:    {start: 5, min: 0, max: 10, label: Morale}",
-        "  focus_level: {start: 4, min: 0, max: 10, label: Focus}"))
+    manifest.write_text(
+        manifest.read_text().replace(
+            "  morale:    {start: 5, min: 0, max: 10, label: Morale}",
+            "  focus_level: {start: 4, min: 0, max: 10, label: Focus}",
+        )
+    )
     edited = load_story(story_copy)
     assert edited.hash != story.hash
     resumed = Game.from_snapshot(edited, saved)
@@ -90,7 +104,7 @@ def test_choices_reordered_under_a_save_resume_by_id(story_copy):
     saved = json.loads(json.dumps(game.snapshot()))
     work = story_copy / "scenes" / "work.yaml"
     text = work.read_text()
-    desk = text[text.index("      - id: work"):text.index("  ship:")]
+    desk = text[text.index("      - id: work") : text.index("  ship:")]
     blocks = desk.split("      - id: ")[1:]
     work.write_text(text.replace(desk, "".join("      - id: " + b for b in reversed(blocks))))
     edited = load_story(story_copy)

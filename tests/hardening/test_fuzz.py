@@ -13,11 +13,43 @@ from game.engine import ChoiceError, Game, SaveError, StoryError, load_story
 
 MINI = Path(__file__).parent.parent / "fixtures" / "mini"
 SOURCES = {p.relative_to(MINI).as_posix(): p.read_bytes() for p in MINI.rglob("*.yaml")}
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                         HealthCheck.too_slow])
-TOKENS = [b"&a ", b"*a", b"<<: ", b"!!python/name:os.system ", b"{", b"}", b"[", b"]", b": ", b"- ", b"\n  ",
-          b"\t", b"'", b'"', b"#", b"---\n", b"? ", b"|", b">", b"%YAML 1.1\n", b"\xff", b"\xef\xbb\xbf", b"\r\n",
-          b"9**9**9", b"visited(", b"{lead", b"}}", b"yes", b"12:30", b".nan", b"-1", b"99999999999999999999"]
+FUZZ = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+TOKENS = [
+    b"&a ",
+    b"*a",
+    b"<<: ",
+    b"!!python/name:os.system ",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b": ",
+    b"- ",
+    b"\n  ",
+    b"\t",
+    b"'",
+    b'"',
+    b"#",
+    b"---\n",
+    b"? ",
+    b"|",
+    b">",
+    b"%YAML 1.1\n",
+    b"\xff",
+    b"\xef\xbb\xbf",
+    b"\r\n",
+    b"9**9**9",
+    b"visited(",
+    b"{lead",
+    b"}}",
+    b"yes",
+    b"12:30",
+    b".nan",
+    b"-1",
+    b"99999999999999999999",
+]
 
 
 def load_mutated(tmp: Path, files: dict[str, bytes]) -> None:
@@ -59,13 +91,13 @@ def test_mutated_stories_only_ever_raise_story_error(tmp_path, mutations):
         data = files[name]
         pos %= max(len(data), 1)
         if kind == "flip":
-            data = data[:pos] + bytes([data[pos] ^ 0x20]) + data[pos + 1:] if data else data
+            data = data[:pos] + bytes([data[pos] ^ 0x20]) + data[pos + 1 :] if data else data
         elif kind == "delete":
-            data = data[:pos] + data[pos + size:]
+            data = data[:pos] + data[pos + size :]
         elif kind == "insert":
             data = data[:pos] + token + data[pos:]
         elif kind == "duplicate":
-            data = data[:pos] + data[pos:pos + size * 4] + data[pos:]
+            data = data[:pos] + data[pos : pos + size * 4] + data[pos:]
         else:
             data = data[:pos]
         files[name] = data
@@ -73,8 +105,11 @@ def test_mutated_stories_only_ever_raise_story_error(tmp_path, mutations):
 
 
 yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30))
-yaml_values = st.recursive(yaml_scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)), max_leaves=20)
+yaml_values = st.recursive(
+    yaml_scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=20,
+)
 
 
 @FUZZ
@@ -94,13 +129,16 @@ def test_random_text_as_a_scene_file_only_ever_raises_story_error(tmp_path, text
 
 
 STORY = load_story(MINI)
-actions = st.lists(st.one_of(
-    st.tuples(st.just("choose"), st.integers(0, 8)),
-    st.tuples(st.just("undo"), st.just(0)),
-    st.tuples(st.just("snapshot"), st.just(0)),
-    st.tuples(st.just("restore"), st.just(0)),
-    st.tuples(st.just("reload"), st.just(0)),
-), max_size=60)
+actions = st.lists(
+    st.one_of(
+        st.tuples(st.just("choose"), st.integers(0, 8)),
+        st.tuples(st.just("undo"), st.just(0)),
+        st.tuples(st.just("snapshot"), st.just(0)),
+        st.tuples(st.just("restore"), st.just(0)),
+        st.tuples(st.just("reload"), st.just(0)),
+    ),
+    max_size=60,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -149,11 +187,19 @@ def test_engine_invariants_under_random_play(seed, steps):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(yaml_scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=5)), max_leaves=30))
+@given(
+    st.recursive(
+        yaml_scalars,
+        lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=5)),
+        max_leaves=30,
+    )
+)
 def test_damaged_save_data_raises_save_error_or_resumes(data):
-    for candidate in (data, {"save_version": 1, "seed": "s", "state": data},
-                      {**Game(STORY, seed="s").snapshot(), "state": data if isinstance(data, dict) else {"scene": data}}):
+    for candidate in (
+        data,
+        {"save_version": 1, "seed": "s", "state": data},
+        {**Game(STORY, seed="s").snapshot(), "state": data if isinstance(data, dict) else {"scene": data}},
+    ):
         try:
             game = Game.from_snapshot(STORY, candidate)
         except SaveError:

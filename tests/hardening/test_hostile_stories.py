@@ -24,7 +24,9 @@ MANIFEST = textwrap.dedent("""\
     endings:
       - {id: last, title: The end, text: Over.}
 """)
-SCENE = "scenes:\n  a:\n    title: A\n    text: Hello.\n    choices:\n      - {id: go, text: Go, minutes: 5, goto: end}\n"
+SCENE = (
+    "scenes:\n  a:\n    title: A\n    text: Hello.\n    choices:\n      - {id: go, text: Go, minutes: 5, goto: end}\n"
+)
 LIMIT_MB = 1024
 
 
@@ -56,19 +58,23 @@ def located_errors(root: Path) -> list[dict]:
 
 
 HOSTILE = {
-    "alias_bomb": "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9)) + SCENE,
+    "alias_bomb": "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
+    + SCENE,
     "deep_nesting_block": "scenes:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(5000)) + "  " * 5001 + "x\n",
     "deep_nesting_flow": "scenes: " + "[" * 5000 + "]" * 5000 + "\n",
     "python_tag": SCENE.replace("title: A", "title: !!python/object/apply:os.system ['echo pwned']"),
     "custom_tag": SCENE.replace("title: A", "title: !secret A"),
     "duplicate_keys": SCENE.replace("    text: Hello.\n", "    text: Hello.\n    text: Bye.\n"),
-    "nan_chance": SCENE + "  b:\n    title: B\n    text: b\n    interrupt: {chance: .nan}\n    choices: [{id: x, text: x, goto: back}]\n",
+    "nan_chance": SCENE
+    + "  b:\n    title: B\n    text: b\n    interrupt: {chance: .nan}\n    choices: [{id: x, text: x, goto: back}]\n",
     "wrong_types": SCENE.replace("minutes: 5", "minutes: 1.5").replace("title: A", "title: [1, 2]"),
     "expression_pow": SCENE.replace("goto: end}", "goto: end, if: 9**9**9 > 1}"),
     "expression_import": SCENE.replace("goto: end}", "goto: end, if: \"__import__('os').system('x')\"}"),
-    "expression_chain": SCENE.replace("goto: end}", "goto: end, if: \"" + "+".join(["energy"] * 150) + " > 1\"}"),
-    "expression_parens": SCENE.replace("goto: end}", "goto: end, if: \"" + "(" * 60 + "energy" + " + 1)" * 60 + " > 1\"}"),
+    "expression_chain": SCENE.replace("goto: end}", 'goto: end, if: "' + "+".join(["energy"] * 150) + ' > 1"}'),
+    "expression_parens": SCENE.replace(
+        "goto: end}", 'goto: end, if: "' + "(" * 60 + "energy" + " + 1)" * 60 + ' > 1"}'
+    ),
     "multi_document": SCENE + "---\nscenes: {}\n",
     "control_chars": SCENE.replace("Hello.", "Hel\x07lo."),
     "escape_sequence": SCENE.replace("Hello.", '"\\e[2J\\e[31mred"'),
@@ -109,21 +115,43 @@ def test_bom_and_crlf_play(tmp_path):
 
 
 PAYLOADS = [
-    "[/]", "[@click=app.quit]x[/]", "[link=https://example.com]y[/link]", "[bold red]z", "\\[escaped]",
-    "$(rm -rf /)", "`whoami`", "<script>alert(1)</script>", "%s %d {{0}}",
+    "[/]",
+    "[@click=app.quit]x[/]",
+    "[link=https://example.com]y[/link]",
+    "[bold red]z",
+    "\\[escaped]",
+    "$(rm -rf /)",
+    "`whoami`",
+    "<script>alert(1)</script>",
+    "%s %d {{0}}",
 ]
 WIDE = ["漢字かな交じり文のテキスト" * 20, "🧑‍💻🔥📉🎉" * 50, "שלום עולם مرحبا بالعالم", "x" * 3000]
 
 
 def test_markup_and_action_payloads_in_every_text_field_play_literally(tmp_path):
     texts = PAYLOADS + WIDE
-    scene = {"scenes": {"a": {
-        "title": texts[0], "text": "\n".join(texts),
-        "variants": [{"if": "energy >= 0", "text": t} for t in texts],
-        "choices": [{"id": f"c{i}", "text": t, "minutes": 1, "goto": "end", **({"if": "energy > 99", "locked": t} if i % 2 else {})}
-                    for i, t in enumerate(texts)],
-    }}}
-    manifest = MANIFEST.replace("title: The end, text: Over.", f"title: {json.dumps(texts[1])}, text: {json.dumps(texts[2])}")
+    scene = {
+        "scenes": {
+            "a": {
+                "title": texts[0],
+                "text": "\n".join(texts),
+                "variants": [{"if": "energy >= 0", "text": t} for t in texts],
+                "choices": [
+                    {
+                        "id": f"c{i}",
+                        "text": t,
+                        "minutes": 1,
+                        "goto": "end",
+                        **({"if": "energy > 99", "locked": t} if i % 2 else {}),
+                    }
+                    for i, t in enumerate(texts)
+                ],
+            }
+        }
+    }
+    manifest = MANIFEST.replace(
+        "title: The end, text: Over.", f"title: {json.dumps(texts[1])}, text: {json.dumps(texts[2])}"
+    )
     write(tmp_path, json.dumps(scene, ensure_ascii=False), manifest)  # JSON is YAML, and escapes every byte safely
     game = Game(load_story(tmp_path), seed="s")
     assert game.title == texts[0]

@@ -13,6 +13,8 @@ from game.engine import Game, load_story
 from game.engine.saves import SaveSlot
 
 ROOT = Path(__file__).parent.parent.parent
+
+
 def _write_forever(folder: Path, story, ready_fd: int) -> None:
     """The child: play days and save after every choice until killed."""
     slot = SaveSlot(folder)

@@ -12,9 +12,40 @@ from game.tui.options import TuiOptions
 
 ROOT = Path(__file__).parent.parent.parent
 # every key the game binds, and some it does not; never the keys that quit on purpose
-KEYS = (list("0123456789") + ["up", "down", "left", "right", "enter", "escape", "tab", "shift+tab", "space",
-        "u", "ctrl+z", "question_mark", "f1", "t", "s", "n", "c", "r", "ctrl+r", "home", "end", "pageup",
-        "pagedown", "backspace", "delete", "a", "x", "ctrl+p", "[", "]", "@", "ctrl+l"])
+KEYS = list("0123456789") + [
+    "up",
+    "down",
+    "left",
+    "right",
+    "enter",
+    "escape",
+    "tab",
+    "shift+tab",
+    "space",
+    "u",
+    "ctrl+z",
+    "question_mark",
+    "f1",
+    "t",
+    "s",
+    "n",
+    "c",
+    "r",
+    "ctrl+r",
+    "home",
+    "end",
+    "pageup",
+    "pagedown",
+    "backspace",
+    "delete",
+    "a",
+    "x",
+    "ctrl+p",
+    "[",
+    "]",
+    "@",
+    "ctrl+l",
+]
 EVENTS = 800
 
 
@@ -61,8 +92,14 @@ async def test_random_keys_clicks_and_resizes_never_crash(tmp_path, monkey_seed)
     runs = 0
     while left > 0:
         runs += 1
-        app = make_app(TuiOptions(story=ROOT / "story", seed=f"monkey-{monkey_seed}", save_dir=tmp_path / "saves",
-                                  report_dir=tmp_path / "reports"))
+        app = make_app(
+            TuiOptions(
+                story=ROOT / "story",
+                seed=f"monkey-{monkey_seed}",
+                save_dir=tmp_path / "saves",
+                report_dir=tmp_path / "reports",
+            )
+        )
         left -= await monkey(app, rng, left)
         assert app._exception is None, app._exception  # a crash, not a quit
         assert app.return_code in (None, 0)

@@ -127,19 +127,43 @@ SENSIBLE = {
     "staging_storm": ["check_git_log"],
     "fire_drill": ["talk_to_people"],
 }
-SENSIBLE_HUB = ["model", "data", "read_messages", "cluster_ticket", "promised_page", "page", "support", "framework", "go_home"]
+SENSIBLE_HUB = [
+    "model",
+    "data",
+    "read_messages",
+    "cluster_ticket",
+    "promised_page",
+    "page",
+    "support",
+    "framework",
+    "go_home",
+]
 
-WORKAHOLIC = dict(SENSIBLE, lunch=["skip_lunch"], afternoon_slump=["push_through"], clock_out=["one_more_look", "log_off"],
-                  coffee=["quick_instant"], design_review=["speak_up", "raise_data_protection"],
-                  data_timezones=["normalise"], data_label_leak=["point_in_time", "drop_feature"],
-                  support_investigate=["backlog", "override"], cluster_fix=["fix_it"], staging_storm=["help_fix"],
-                  drift_alert=["investigate"], dpo_email=["fill_the_sheet"], alignment_sync=["attend"],
-                  legacy_pipeline=["boring_upgrade", "spike_with_scars"], inbox=["triage"], restart_updates=["save_and_restart"])
+WORKAHOLIC = dict(
+    SENSIBLE,
+    lunch=["skip_lunch"],
+    afternoon_slump=["push_through"],
+    clock_out=["one_more_look", "log_off"],
+    coffee=["quick_instant"],
+    design_review=["speak_up", "raise_data_protection"],
+    data_timezones=["normalise"],
+    data_label_leak=["point_in_time", "drop_feature"],
+    support_investigate=["backlog", "override"],
+    cluster_fix=["fix_it"],
+    staging_storm=["help_fix"],
+    drift_alert=["investigate"],
+    dpo_email=["fill_the_sheet"],
+    alignment_sync=["attend"],
+    legacy_pipeline=["boring_upgrade", "spike_with_scars"],
+    inbox=["triage"],
+    restart_updates=["save_and_restart"],
+)
 WORKAHOLIC_HUB = ["cluster_ticket", "model", "data", "support", "promised_page", "page", "framework", "read_messages"]
 
 
-def scripted_day(prefs: dict, hub: list, team: str, domain: str, seed: str, short: bool = False, rest_below: int = 3,
-                 story=None) -> Game:
+def scripted_day(
+    prefs: dict, hub: list, team: str, domain: str, seed: str, short: bool = False, rest_below: int = 3, story=None
+) -> Game:
     """Play a day choosing by preference lists; the hub takes a coffee when energy is low (if rest_below)."""
     story = story or load_story(None)
     rng = random.Random(seed)

@@ -24,8 +24,11 @@ def story():
 
 def settings(story):
     """Each of the nine team x domain settings as the words a day would use."""
-    picks = {c.id: {k: v for k, v in c.sets if isinstance(v, str)}
-             for sid in ("choose_team", "choose_domain") for c in story.scenes[sid].choices}
+    picks = {
+        c.id: {k: v for k, v in c.sets if isinstance(v, str)}
+        for sid in ("choose_team", "choose_domain")
+        for c in story.scenes[sid].choices
+    }
     for team in TEAMS:
         for domain in DOMAINS:
             words = dict(story.words)
@@ -68,8 +71,9 @@ def test_check_reports_no_errors_and_no_warnings():
 
 
 def test_dayjob_check_command_is_clean():
-    out = subprocess.run([sys.executable, "-m", "game", "check", "story"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "game", "check", "story"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout == ""
     assert "ok: no errors, 0 warning(s)" in out.stderr
@@ -109,18 +113,43 @@ def test_credits_name_the_survey_figures_and_say_they_are_self_reported(story):
 def test_the_four_named_threads_and_the_hub_exist(story):
     assert story.hub == "desk"
     assert story.scenes["standup"].kind == "appointment"
-    for entry in ("cluster_ticket", "confluence_page", "model_loss", "inbox", "data_first_look", "support_case",
-                  "framework_pitch", "coffee", "clock_out"):
+    for entry in (
+        "cluster_ticket",
+        "confluence_page",
+        "model_loss",
+        "inbox",
+        "data_first_look",
+        "support_case",
+        "framework_pitch",
+        "coffee",
+        "clock_out",
+    ):
         assert story.scenes[entry].kind == "scene", entry
     hub_targets = {t for ch in story.scenes["desk"].choices for t in ch.targets}
-    assert {"inbox", "cluster_ticket", "confluence_page", "model_loss", "data_first_look", "support_case",
-            "framework_pitch", "coffee", "clock_out"} <= hub_targets
+    assert {
+        "inbox",
+        "cluster_ticket",
+        "confluence_page",
+        "model_loss",
+        "data_first_look",
+        "support_case",
+        "framework_pitch",
+        "coffee",
+        "clock_out",
+    } <= hub_targets
 
 
 def test_each_thread_can_be_finished_by_success_or_by_giving_up(story):
     set_true = {name for s in story.scenes.values() for ch in s.choices for name, v in ch.sets if v is True}
-    for flags in (("cluster_fixed", "cluster_escalated"), ("page_published",), ("model_converged", "model_dropped"),
-                  ("data_cleaned",), ("support_closed",), ("rewrite_agreed", "legacy_defended"), ("inbox_zero",)):
+    for flags in (
+        ("cluster_fixed", "cluster_escalated"),
+        ("page_published",),
+        ("model_converged", "model_dropped"),
+        ("data_cleaned",),
+        ("support_closed",),
+        ("rewrite_agreed", "legacy_defended"),
+        ("inbox_zero",),
+    ):
         assert set(flags) <= set_true, flags
 
 
@@ -167,8 +196,11 @@ def test_inserted_words_never_leave_a_sentence_in_lower_case(story):
 
 
 def test_every_setting_fills_every_word(story):
-    picks = {c.id: {k for k, v in c.sets if isinstance(v, str)}
-             for sid in ("choose_team", "choose_domain") for c in story.scenes[sid].choices}
+    picks = {
+        c.id: {k for k, v in c.sets if isinstance(v, str)}
+        for sid in ("choose_team", "choose_domain")
+        for c in story.scenes[sid].choices
+    }
     for team in TEAMS:
         assert {"team", "lead", "colleague", "analyst", "standup_size", "stakeholder"} <= picks[team], team
     for domain in DOMAINS:
@@ -192,33 +224,67 @@ def test_team_and_domain_colour_the_day(story):
 
 BRIEF_ROWS = {
     "6+ hours behind a computer": [("alarm", "six-plus hours"), ("clock_out", "terrible video")],
-    "the vlog contrast, and an ending that calls back": [("alarm", "DAY IN THE LIFE"), ("vlog_posted", "realistic"),
-                                                        ("ending:vlog_never_posted", "day-in-the-life")],
-    "stand-up: short, rambling, cross-functional": [("standup", "yesterday"), ("standup", "short"),
-                                                    ("standup", "argue about a paper"), ("standup", "most technical")],
-    "helping others with infrastructure": [("colleague_env", "Access Denied"), ("colleague_permissions", "KMS"),
-                                           ("cluster_ticket", "Pending")],
-    "team structures vary": [("choose_team", "startup"), ("choose_team", "analysts and data scientists"),
-                             ("choose_team", "ML engineers and researchers")],
-    "support cases; APIs, compute, storage, data protection": [("support_case", "WRONG"), ("design_review", "API"),
-                                                               ("design_review", "GPU quota"), ("design_review", "S3"),
-                                                               ("design_review_dpo", "GDPR"), ("dpo_email", "retention")],
-    "one domain for a long time; expertise grows": [("choose_domain", "same thing as last year"),
-                                                    ("cluster_logs", "more years on clusters")],
-    "tools that don't change; the framework of the week": [("arrive", "did not change with the trends"),
-                                                           ("framework_pitch", "Rust-powered"),
-                                                           ("legacy_pipeline", "scar")],
-    "documentation takes real time": [("confluence_page", "TBD"), ("inbox", "reply-all"),
-                                      ("ending:documentation_hero", "eat hours")],
-    "data is noise and garbage; anomalies": [("data_sentinels", "-999"), ("data_timezones", "three"),
-                                             ("data_duplicates", "triplicate"), ("data_label_leak", "future"),
-                                             ("data_wrapup", "folklore")],
-    "projects may not work out": [("model_loss", "polder"), ("model_drop", "we stop"),
-                                  ("ending:quietly_dropped", "noise")],
+    "the vlog contrast, and an ending that calls back": [
+        ("alarm", "DAY IN THE LIFE"),
+        ("vlog_posted", "realistic"),
+        ("ending:vlog_never_posted", "day-in-the-life"),
+    ],
+    "stand-up: short, rambling, cross-functional": [
+        ("standup", "yesterday"),
+        ("standup", "short"),
+        ("standup", "argue about a paper"),
+        ("standup", "most technical"),
+    ],
+    "helping others with infrastructure": [
+        ("colleague_env", "Access Denied"),
+        ("colleague_permissions", "KMS"),
+        ("cluster_ticket", "Pending"),
+    ],
+    "team structures vary": [
+        ("choose_team", "startup"),
+        ("choose_team", "analysts and data scientists"),
+        ("choose_team", "ML engineers and researchers"),
+    ],
+    "support cases; APIs, compute, storage, data protection": [
+        ("support_case", "WRONG"),
+        ("design_review", "API"),
+        ("design_review", "GPU quota"),
+        ("design_review", "S3"),
+        ("design_review_dpo", "GDPR"),
+        ("dpo_email", "retention"),
+    ],
+    "one domain for a long time; expertise grows": [
+        ("choose_domain", "same thing as last year"),
+        ("cluster_logs", "more years on clusters"),
+    ],
+    "tools that don't change; the framework of the week": [
+        ("arrive", "did not change with the trends"),
+        ("framework_pitch", "Rust-powered"),
+        ("legacy_pipeline", "scar"),
+    ],
+    "documentation takes real time": [
+        ("confluence_page", "TBD"),
+        ("inbox", "reply-all"),
+        ("ending:documentation_hero", "eat hours"),
+    ],
+    "data is noise and garbage; anomalies": [
+        ("data_sentinels", "-999"),
+        ("data_timezones", "three"),
+        ("data_duplicates", "triplicate"),
+        ("data_label_leak", "future"),
+        ("data_wrapup", "folklore"),
+    ],
+    "projects may not work out": [
+        ("model_loss", "polder"),
+        ("model_drop", "we stop"),
+        ("ending:quietly_dropped", "noise"),
+    ],
     "still one of the best jobs": [("ending:best_job", "best jobs in the world")],
-    "advice: preferences, interviews, the mix": [("recruiter", "how the week splits"),
-                                                 ("ending:firefighter", "interview"),
-                                                 ("ending:best_job", "preferences")],
+    "advice: preferences, interviews, the mix": [
+        ("recruiter", "how the week splits"),
+        ("ending:firefighter", "interview"),
+        ("ending:best_job", "preferences"),
+    ],
 }
 
 
@@ -227,8 +293,12 @@ def _all_text(story, where: str) -> str:
         e = story.ending(where.split(":", 1)[1])
         return " ".join([e.title.render(story.words), e.text.render(story.words), *e.debrief])
     s = story.scenes[where]
-    parts = [s.text, *(t for _, t in s.variants), *(c.text for c in s.choices),
-             *(c.locked for c in s.choices if c.locked is not None)]
+    parts = [
+        s.text,
+        *(t for _, t in s.variants),
+        *(c.text for c in s.choices),
+        *(c.locked for c in s.choices if c.locked is not None),
+    ]
     return " ".join(" ".join(p.render(story.words).split()) for p in parts)
 
 

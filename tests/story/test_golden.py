@@ -32,7 +32,11 @@ SCRIPT = (
 def transcript() -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "game", "play", "--plain", "--seed", SEED, "--no-save"],
-        input="\n".join(SCRIPT) + "\n", capture_output=True, text=True, timeout=120, cwd=ROOT,
+        input="\n".join(SCRIPT) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
         env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"},
     )
 

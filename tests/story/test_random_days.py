@@ -16,8 +16,18 @@ from tests.story.sim import SENSIBLE, SENSIBLE_HUB, WORKAHOLIC, WORKAHOLIC_HUB, 
 FULL_DAYS = 3000
 SHORT_DAYS = 1500
 # scenes that can only happen after noon, so never in the short day (which ends at 12:00)
-AFTERNOON = {"lunch", "afternoon_slump", "alignment_sync", "recruiter", "vlog_posted", "drift_alert",
-             "restart_updates", "staging_storm", "stakeholder_sync", "stakeholder_sync_after"}
+AFTERNOON = {
+    "lunch",
+    "afternoon_slump",
+    "alignment_sync",
+    "recruiter",
+    "vlog_posted",
+    "drift_alert",
+    "restart_updates",
+    "staging_storm",
+    "stakeholder_sync",
+    "stakeholder_sync_after",
+}
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +120,12 @@ DOMAINS = ("fraud", "recsys", "forecast")
 
 
 def play_all(story, prefs, hub, **kw):
-    return [scripted_day(prefs, hub, t, d, f"{t}-{d}-{k}", story=story, **kw)
-            for t in TEAMS for d in DOMAINS for k in range(3)]
+    return [
+        scripted_day(prefs, hub, t, d, f"{t}-{d}-{k}", story=story, **kw)
+        for t in TEAMS
+        for d in DOMAINS
+        for k in range(3)
+    ]
 
 
 def test_a_sensible_day_does_not_burn_you_out(story):
@@ -126,23 +140,45 @@ def test_skipping_lunch_and_pushing_through_burns_you_out(story):
         assert game.state.ending in ("burnout", "overdrive"), game.seed
 
 
-@pytest.mark.parametrize("hub, prefs, ending", [
-    (["promised_page", "page", "read_messages", "data", "model", "cluster_ticket", "support", "go_home"], {},
-     "documentation_hero"),
-    (["support", "cluster_ticket", "read_messages", "data", "page", "model", "go_home"],
-     {"cluster_fix": ["fix_it"], "standup": ["raise_blocker"], "standup_parking": ["offer_help"]}, "firefighter"),
-    (["model", "data", "go_home"], {}, "shipped_it"),
-    (["model", "data", "page", "go_home"],
-     {"model_loss": ["ask_lead", "debug"], "model_debug": ["read_labels"], "model_labels": ["to_lead"],
-      "model_drop": ["postmortem"]}, "quietly_dropped"),
-])
+@pytest.mark.parametrize(
+    "hub, prefs, ending",
+    [
+        (
+            ["promised_page", "page", "read_messages", "data", "model", "cluster_ticket", "support", "go_home"],
+            {},
+            "documentation_hero",
+        ),
+        (
+            ["support", "cluster_ticket", "read_messages", "data", "page", "model", "go_home"],
+            {"cluster_fix": ["fix_it"], "standup": ["raise_blocker"], "standup_parking": ["offer_help"]},
+            "firefighter",
+        ),
+        (["model", "data", "go_home"], {}, "shipped_it"),
+        (
+            ["model", "data", "page", "go_home"],
+            {
+                "model_loss": ["ask_lead", "debug"],
+                "model_debug": ["read_labels"],
+                "model_labels": ["to_lead"],
+                "model_drop": ["postmortem"],
+            },
+            "quietly_dropped",
+        ),
+    ],
+)
 def test_each_way_of_playing_has_its_ending(story, hub, prefs, ending):
     for game in play_all(story, dict(SENSIBLE, **prefs), hub):
         assert game.state.ending == ending, (game.seed, game.state.ending)
 
 
 def test_filming_a_glum_day_gives_the_vlog_you_never_post(story):
-    prefs = dict(SENSIBLE, alarm=["film_vlog"], standup=["promise_page"], inbox_stakeholder=["the_number"],
-                 stakeholder_sync=["optimistic"], clock_out=["log_off"])
+    prefs = dict(
+        SENSIBLE,
+        alarm=["film_vlog"],
+        standup=["promise_page"],
+        inbox_stakeholder=["the_number"],
+        stakeholder_sync=["optimistic"],
+        clock_out=["log_off"],
+    )
     endings = {g.state.ending for g in play_all(story, prefs, ["read_messages", "go_home"])}
     assert "vlog_never_posted" in endings

@@ -24,9 +24,7 @@ def test_the_first_frame_does_not_import_the_engine():
         "import sys, game.cli, game.tui.run, game.tui.app; "
         "print(sorted(m for m in ('game.engine', 'pydantic', 'yaml', 'transitions') if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
@@ -66,11 +64,7 @@ async def test_command_palette_offers_the_games_commands(build):
         names = [name for name, _, _ in game_commands(app)]
         assert "Undo last choice" in names and "Save report" not in names
         palette = [c.title for c in app.get_system_commands(app.screen)]
-        assert (
-            palette[0] == "New day"
-            and palette[-2:] == ["Quit", "Screenshot"]
-            and "Keys" not in palette
-        )
+        assert palette[0] == "New day" and palette[-2:] == ["Quit", "Screenshot"] and "Keys" not in palette
 
         await pilot.press("ctrl+p")
         await pilot.pause()

@@ -21,9 +21,7 @@ async def test_story_markup_is_shown_as_written_and_runs_nothing(build):
         await ready(pilot)
         assert isinstance(app.screen, TitleScreen)
         assert "[ B ] B O L D [ / B ]" in str(app.screen.query_one("#title", Static).render())
-        assert QUIT_ACTION.replace("x", "quit") in str(
-            app.screen.query_one("#subtitle", Static).render()
-        )
+        assert QUIT_ACTION.replace("x", "quit") in str(app.screen.query_one("#subtitle", Static).render())
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SceneScreen)

@@ -79,9 +79,7 @@ class TestWholeDay:
         async with app.run_test(size=(80, 24)) as pilot:
             await ready(pilot)
             menu = app.screen.query_one("#menu", OptionList)
-            await pilot.click(
-                menu, offset=(4, 1)
-            )  # the first row inside the menu's border: New day
+            await pilot.click(menu, offset=(4, 1))  # the first row inside the menu's border: New day
             await pilot.pause()
             assert isinstance(app.screen, SceneScreen)
             for text in (
@@ -125,11 +123,7 @@ class TestAnnouncements:
             await pilot.pause()
             assert app.game.arrival == "appointment"
             banner = app.screen.query_one("#arrival", Static)
-            assert (
-                banner.display
-                and "09:30 on your calendar: Stand-up. You're 5 minutes late."
-                in str(banner.render())
-            )
+            assert banner.display and "09:30 on your calendar: Stand-up. You're 5 minutes late." in str(banner.render())
             await pilot.press("1")
             await pilot.pause()
             assert app.game.arrival == "interruption"
@@ -196,9 +190,7 @@ class TestSaves:
             await pilot.press("enter")  # Enter continues when a save exists
             await pilot.pause()
             assert isinstance(again.screen, SceneScreen)
-            assert (
-                again.game.snapshot() == before
-            )  # clock, stats, held destination, random state, undo
+            assert again.game.snapshot() == before  # clock, stats, held destination, random state, undo
             await pilot.press("1")
             await pilot.pause()
             assert again.game.arrival == "back" and again.game.scene_id == "desk"
@@ -238,9 +230,7 @@ class TestSaves:
             await pilot.pause()
             assert isinstance(again.screen, SceneScreen) and again.game.scene_id == "arrive"
 
-    async def test_a_damaged_save_with_a_good_backup_continues_from_the_backup(
-        self, build, save_dir
-    ):
+    async def test_a_damaged_save_with_a_good_backup_continues_from_the_backup(self, build, save_dir):
         app = build()
         async with app.run_test(size=(80, 24)) as pilot:
             await start_day(pilot)
@@ -251,9 +241,7 @@ class TestSaves:
         again = build(seed=None)
         async with again.run_test(size=(80, 24)) as pilot:
             await ready(pilot)
-            assert "could not be read" in str(
-                again.screen.query_one("#title-notice", Static).render()
-            )
+            assert "could not be read" in str(again.screen.query_one("#title-notice", Static).render())
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(again.screen, SceneScreen)
@@ -309,9 +297,7 @@ class TestTitle:
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, TitleScreen)
-            assert "Continue" in str(
-                app.screen.query_one("#menu", OptionList).get_option_at_index(0).prompt
-            )
+            assert "Continue" in str(app.screen.query_one("#menu", OptionList).get_option_at_index(0).prompt)
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, SceneScreen) and app.game.scene_id == "desk"
@@ -359,9 +345,7 @@ class TestResize:
 
 
 class TestDiskTrouble:
-    async def test_a_save_folder_that_cannot_be_written_is_told_and_play_goes_on(
-        self, build, tmp_path
-    ):
+    async def test_a_save_folder_that_cannot_be_written_is_told_and_play_goes_on(self, build, tmp_path):
         blocked = tmp_path / "not-a-folder"
         blocked.write_text("a file where the save folder should be")
         app = build(save_dir=blocked)

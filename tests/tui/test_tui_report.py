@@ -38,9 +38,7 @@ async def test_report_reveals_stats_minutes_beside_surveys_timeline_share_line_a
         timeline = shown(app, "#timeline")
         assert "09:30" not in timeline.splitlines()[0]
         assert (
-            "09:05  Your desk" in timeline
-            and "Stand-up  meeting" in timeline
-            and "A message  interruption" in timeline
+            "09:05  Your desk" in timeline and "Stand-up  meeting" in timeline and "A message  interruption" in timeline
         )
         assert "       Give a crisp update" in timeline  # what you chose, indented under the time
         share = shown(app, "#share-line")

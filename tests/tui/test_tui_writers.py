@@ -28,9 +28,7 @@ async def reload(pilot) -> None:
 
 
 class TestReload:
-    async def test_reload_with_a_broken_story_shows_its_errors_and_keeps_the_day(
-        self, build, editable_story
-    ):
+    async def test_reload_with_a_broken_story_shows_its_errors_and_keeps_the_day(self, build, editable_story):
         story = editable_story("office")
         app = build(story)
         async with app.run_test(size=(80, 24)) as pilot:
@@ -54,9 +52,7 @@ class TestReload:
             await pilot.pause()
             assert isinstance(app.screen, SceneScreen) and app.game.snapshot() == day
 
-            scenes.write_text(
-                good.replace("The screen, the keyboard", "The new screen, the keyboard")
-            )
+            scenes.write_text(good.replace("The screen, the keyboard", "The new screen, the keyboard"))
             await reload(pilot)
             assert isinstance(app.screen, SceneScreen)
             assert "The new screen, the keyboard" in screen_text(app)
@@ -83,9 +79,7 @@ class TestReload:
             assert isinstance(app.screen, TitleScreen)
             assert "O F F I C E" in str(app.screen.query_one("#title", Static).render())
 
-    async def test_reload_when_the_current_scene_is_gone_resumes_at_the_hub_with_a_notice(
-        self, build, editable_story
-    ):
+    async def test_reload_when_the_current_scene_is_gone_resumes_at_the_hub_with_a_notice(self, build, editable_story):
         story = editable_story("office")
         app = build(story)
         async with app.run_test(size=(80, 24)) as pilot:
@@ -102,9 +96,7 @@ class TestReload:
             assert app.game.scene_id == "desk"
             assert any("standup" in n.message for n in app._notifications)
 
-    async def test_reload_from_the_title_updates_the_day_offered_to_continue(
-        self, build, editable_story
-    ):
+    async def test_reload_from_the_title_updates_the_day_offered_to_continue(self, build, editable_story):
         story = editable_story("office")
         app = build(story, save=False)
         async with app.run_test(size=(80, 24)) as pilot:
@@ -112,9 +104,7 @@ class TestReload:
             await pilot.press("1", "escape")
             await pilot.pause()
             scenes = story / "scenes" / "day.yaml"
-            scenes.write_text(
-                scenes.read_text().replace("title: Your desk", "title: Your new desk")
-            )
+            scenes.write_text(scenes.read_text().replace("title: Your desk", "title: Your new desk"))
             await reload(pilot)
             menu = app.screen.query_one("#menu")
             assert "Your new desk" in str(menu.get_option_at_index(0).prompt)
@@ -129,9 +119,7 @@ class TestReload:
             await start_day(pilot)
             scenes = story / "scenes" / "day.yaml"
             scenes.write_text(
-                scenes.read_text().replace(
-                    "You arrive at the office.", "You arrive, late, at the office."
-                )
+                scenes.read_text().replace("You arrive at the office.", "You arrive, late, at the office.")
             )
             app._check_files()  # what the once-a-second timer does
             await pilot.pause()
@@ -141,9 +129,7 @@ class TestReload:
 
 
 class TestPlayFromHere:
-    async def test_from_and_set_start_the_day_there_without_touching_the_save(
-        self, build, save_dir
-    ):
+    async def test_from_and_set_start_the_day_there_without_touching_the_save(self, build, save_dir):
         app = build(from_scene="standup", presets={"energy": "9"}, reveal=True)
         async with app.run_test(size=(100, 30)) as pilot:
             await ready(pilot)
@@ -187,14 +173,10 @@ class TestResults:
         data = json.loads(files[0].read_text())
         assert data["ending"]["id"] == "good_day" and data["seed"] == "test-seed"
 
-    async def test_without_the_results_module_the_player_is_told(
-        self, build, tmp_path, monkeypatch
-    ):
+    async def test_without_the_results_module_the_player_is_told(self, build, tmp_path, monkeypatch):
         import sys
 
-        monkeypatch.setitem(
-            sys.modules, "game.workshop.results", None
-        )  # as if it were not there yet
+        monkeypatch.setitem(sys.modules, "game.workshop.results", None)  # as if it were not there yet
         app = build(results=tmp_path / "results")
         async with app.run_test(size=(80, 24)) as pilot:
             await start_day(pilot)

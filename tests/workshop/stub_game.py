@@ -38,7 +38,8 @@ class StubGame(App):
             text = f"THE END: {g.title}"
         else:
             text = f"{g.clock_text} {g.title}\n" + "\n".join(
-                f"{i}. {v.text}" for i, v in enumerate(g.choices, 1) if v.available)
+                f"{i}. {v.text}" for i, v in enumerate(g.choices, 1) if v.available
+            )
         self.query_one("#body", Static).update(text)
 
     def on_key(self, event) -> None:

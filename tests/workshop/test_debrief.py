@@ -24,14 +24,31 @@ from game.workshop.debrief import (
 STORY = load_story(ROOM)
 
 
-def result(ending: str, title: str, morale: int, energy: int, path: list[tuple[str, str]], *,
-           nickname: str | None = None, minutes: dict | None = None, seed: str = "ROOM", short: bool = False,
-           story_title: str = "Room Day") -> dict:
+def result(
+    ending: str,
+    title: str,
+    morale: int,
+    energy: int,
+    path: list[tuple[str, str]],
+    *,
+    nickname: str | None = None,
+    minutes: dict | None = None,
+    seed: str = "ROOM",
+    short: bool = False,
+    story_title: str = "Room Day",
+) -> dict:
     data = {
-        "result_version": 1, "story_title": story_title, "story_hash": STORY.hash, "seed": seed, "short": short,
-        "ending": {"id": ending, "title": title}, "stats": {"morale": morale, "energy": energy},
+        "result_version": 1,
+        "story_title": story_title,
+        "story_hash": STORY.hash,
+        "seed": seed,
+        "short": short,
+        "ending": {"id": ending, "title": title},
+        "stats": {"morale": morale, "energy": energy},
         "minutes": minutes or {"focus": 90, "data": 60, "meetings": 30, "messages": 0, "break": 0},
-        "choices": [c for _, c in path], "scenes": [s for s, _ in path], "finished_at": "2025-05-01T10:00:00Z",
+        "choices": [c for _, c in path],
+        "scenes": [s for s, _ in path],
+        "finished_at": "2025-05-01T10:00:00Z",
     }
     if nickname:
         data["nickname"] = nickname
@@ -40,15 +57,33 @@ def result(ending: str, title: str, morale: int, energy: int, path: list[tuple[s
 
 ROOM_RESULTS = [
     # Arriving splits 3 / 3; the first desk visit 4 / 2; stand-up 5 / 1; only two come back to the desk, 1 / 1.
-    result("helper", "The helper", 4, 2, [("arrive", "coffee"), ("desk", "data"), ("standup", "crisp"),
-                                         ("desk", "inbox")], nickname="Sam"),
-    result("helper", "The helper", 5, 4, [("arrive", "coffee"), ("desk", "data"), ("standup", "crisp"),
-                                         ("desk", "home")], nickname="Alex"),
+    result(
+        "helper",
+        "The helper",
+        4,
+        2,
+        [("arrive", "coffee"), ("desk", "data"), ("standup", "crisp"), ("desk", "inbox")],
+        nickname="Sam",
+    ),
+    result(
+        "helper",
+        "The helper",
+        5,
+        4,
+        [("arrive", "coffee"), ("desk", "data"), ("standup", "crisp"), ("desk", "home")],
+        nickname="Alex",
+    ),
     result("helper", "The helper", 6, 6, [("arrive", "coffee"), ("desk", "data"), ("standup", "crisp")]),
     result("shipped", "Shipped before noon", 7, 8, [("arrive", "straight"), ("desk", "data"), ("standup", "crisp")]),
     result("shipped", "Shipped before noon", 8, 4, [("arrive", "straight"), ("desk", "model"), ("standup", "crisp")]),
-    result("ordinary", "An ordinary morning", 6, 6, [("arrive", "straight"), ("desk", "model"), ("standup", "ramble")],
-           minutes={"focus": 90, "data": 60, "meetings": 30, "messages": 120, "break": 0}),
+    result(
+        "ordinary",
+        "An ordinary morning",
+        6,
+        6,
+        [("arrive", "straight"), ("desk", "model"), ("standup", "ramble")],
+        minutes={"focus": 90, "data": 60, "meetings": 30, "messages": 120, "break": 0},
+    ),
 ]
 
 
@@ -67,7 +102,10 @@ def test_the_room_is_counted_and_the_damaged_file_named(room_folder):
     assert d.participants == 6
     assert [(s.path.name, s.reason) for s in d.skipped] == [("broken.json", "damaged JSON (line 1)")]
     assert [(e.id, e.count, round(e.share * 100)) for e in d.endings] == [
-        ("helper", 3, 50), ("shipped", 2, 33), ("ordinary", 1, 17)]
+        ("helper", 3, 50),
+        ("shipped", 2, 33),
+        ("ordinary", 1, 17),
+    ]
     assert d.endings[0].names == ["Alex", "Sam"]
     assert {s.name: s.average for s in d.stats} == {"morale": 6.0, "energy": 5.0}
 
@@ -93,18 +131,20 @@ def test_the_most_divisive_choices_come_first(room_folder):
     ]
     first = d.splits[0]
     assert [(label, count, round(share * 100)) for _, label, count, share in first.options] == [
-        ("Get a coffee first", 3, 50), ("Straight to the desk", 3, 50)]
+        ("Get a coffee first", 3, 50),
+        ("Straight to the desk", 3, 50),
+    ]
 
 
 def test_questions_follow_describe_analyse_transfer_apply(room_folder):
     text = render_text(build_debrief(room_folder, STORY))
     stages = [text.index(f"  {stage}:") for stage in ("DESCRIBE", "ANALYSE", "TRANSFER", "APPLY")]
     assert stages == sorted(stages)
-    transfer = text[stages[2]:stages[3]]
+    transfer = text[stages[2] : stages[3]]
     # each reached ending's own questions, the most common ending first
     assert transfer.index("The helper") < transfer.index("Shipped before noon") < transfer.index("An ordinary")
     assert "Who do you help at work" in transfer and "What did shipping cost?" in transfer
-    analyse = " ".join(text[stages[1]:stages[2]].split())
+    analyse = " ".join(text[stages[1] : stages[2]].split())
     assert "At “Arriving” the room split 50% / 50% between “Get a coffee first” and “Straight to the desk”" in analyse
 
 
@@ -124,8 +164,14 @@ def test_text_fits_a_projected_terminal_even_with_long_names(tmp_path):
     folder.mkdir()
     long_title = "A very long ending title that some writer thought was a good idea " * 3
     for i in range(12):
-        data = result("helper", long_title, 5, 5, [("arrive", "coffee" if i % 2 else "straight")],
-                      nickname=f"Participant-with-a-long-name-{i}")
+        data = result(
+            "helper",
+            long_title,
+            5,
+            5,
+            [("arrive", "coffee" if i % 2 else "straight")],
+            nickname=f"Participant-with-a-long-name-{i}",
+        )
         (folder / f"{i}.json").write_text(json.dumps(data))
     (folder / ("x" * 150 + ".json")).write_text("{")
     text = render_text(build_debrief(folder, STORY))
@@ -135,8 +181,18 @@ def test_text_fits_a_projected_terminal_even_with_long_names(tmp_path):
 def test_html_is_one_self_contained_file_with_everything_escaped(tmp_path):
     folder = tmp_path / "r"
     folder.mkdir()
-    (folder / "a.json").write_text(json.dumps(result(
-        "helper", "<img src=x onerror=alert(1)>", 5, 5, [("arrive", "coffee")], nickname="<script>alert(1)</script>")))
+    (folder / "a.json").write_text(
+        json.dumps(
+            result(
+                "helper",
+                "<img src=x onerror=alert(1)>",
+                5,
+                5,
+                [("arrive", "coffee")],
+                nickname="<script>alert(1)</script>",
+            )
+        )
+    )
     (folder / "b.json").write_text(json.dumps(result("helper", "ok", 5, 5, [("arrive", "straight")])))
     (folder / "<b>bad.json").write_text("{")
     page = render_html(build_debrief(folder, STORY))
@@ -153,8 +209,9 @@ def test_html_is_one_self_contained_file_with_everything_escaped(tmp_path):
 def test_markdown_shows_markup_as_written(tmp_path):
     folder = tmp_path / "r"
     folder.mkdir()
-    (folder / "a.json").write_text(json.dumps(result("helper", "A | B *bold*", 5, 5, [("arrive", "coffee")],
-                                                     nickname="[link](http://x)")))
+    (folder / "a.json").write_text(
+        json.dumps(result("helper", "A | B *bold*", 5, 5, [("arrive", "coffee")], nickname="[link](http://x)"))
+    )
     md = render_markdown(build_debrief(folder, STORY))
     assert "A \\| B \\*bold\\*" in md
     assert "\\[link\\](http://x)" in md
@@ -169,7 +226,7 @@ def test_results_from_another_story_or_version_are_kept_apart(tmp_path):
     (folder / "c.json").write_text(json.dumps({**ROOM_RESULTS[2], "story_title": "Someone else's game"}))
     d = build_debrief(folder, STORY)
     assert d.participants == 2
-    assert [(s.path.name, s.reason) for s in d.skipped] == [("c.json", "from another story (\"Someone else's game\")")]
+    assert [(s.path.name, s.reason) for s in d.skipped] == [("c.json", 'from another story ("Someone else\'s game")')]
     assert any("more than one seed" in n for n in d.notes)
 
 
@@ -190,13 +247,25 @@ def test_the_command_writes_files_and_names_skipped_ones_on_stderr(room_folder, 
 
 
 def test_the_command_line(room_folder):
-    proc = subprocess.run([sys.executable, "-m", "game", "debrief", str(room_folder), "--story", str(ROOM)],
-                          cwd=ROOT, check=False, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "game", "debrief", str(room_folder), "--story", str(ROOM)],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "6 participants · seed ROOM · full day" in proc.stdout
     assert "SKIPPED FILES (1)" in proc.stdout and "broken.json" in proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "game", "debrief", str(room_folder / "nope")],
-                          cwd=ROOT, check=False, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "game", "debrief", str(room_folder / "nope")],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1 and "is not a folder of results" in proc.stderr and "Traceback" not in proc.stderr
 
 

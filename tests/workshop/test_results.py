@@ -13,8 +13,19 @@ from game.engine import Game, load_story
 from game.workshop.results import RESULT_VERSION, read_result, read_results, write_result
 
 STORY = load_story(ROOM)
-FIELDS = {"result_version", "story_title", "story_hash", "seed", "short", "ending", "stats", "minutes",
-          "choices", "scenes", "finished_at"}
+FIELDS = {
+    "result_version",
+    "story_title",
+    "story_hash",
+    "seed",
+    "short",
+    "ending",
+    "stats",
+    "minutes",
+    "choices",
+    "scenes",
+    "finished_at",
+}
 
 
 def finished(seed: str = "R", short: bool = False, picks=(0,)) -> Game:
@@ -75,16 +86,19 @@ def test_a_result_reads_back_as_written(tmp_path):
     assert list(r.choices) == game.report().choices
 
 
-@pytest.mark.parametrize("content, reason", [
-    (b'{"result_version": 1, "seed": ', "damaged JSON (line 1)"),
-    (b"", "damaged JSON (line 1)"),
-    (b'{"hello": "world"}', "not a Day Job result file"),
-    (b"[1, 2, 3]", "not a Day Job result file"),
-    (b'{"result_version": 2}', "result version 2 is not one this version of Day Job reads (1)"),
-    (b'{"result_version": "1"}', "'result_version' should be a whole number"),
-    (b"\xff\xfe\x00garbage", "not UTF-8 text"),
-    (b"[" * 100_000, "nested too deeply to be a result"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b'{"result_version": 1, "seed": ', "damaged JSON (line 1)"),
+        (b"", "damaged JSON (line 1)"),
+        (b'{"hello": "world"}', "not a Day Job result file"),
+        (b"[1, 2, 3]", "not a Day Job result file"),
+        (b'{"result_version": 2}', "result version 2 is not one this version of Day Job reads (1)"),
+        (b'{"result_version": "1"}', "'result_version' should be a whole number"),
+        (b"\xff\xfe\x00garbage", "not UTF-8 text"),
+        (b"[" * 100_000, "nested too deeply to be a result"),
+    ],
+)
 def test_damaged_and_foreign_files_are_named_with_a_reason(tmp_path, content, reason):
     (tmp_path / "bad.json").write_bytes(content)
     found = read_results(tmp_path)
@@ -94,16 +108,18 @@ def test_damaged_and_foreign_files_are_named_with_a_reason(tmp_path, content, re
 
 def test_results_with_wrong_shapes_are_skipped(tmp_path):
     good = json.loads(write_result(finished(), tmp_path / "x").read_text())
-    for n, (key, value, reason) in enumerate([
-        ("stats", {"morale": "high"}, "'stats' should map names to whole numbers"),
-        ("stats", {"morale": True}, "'stats' should map names to whole numbers"),
-        ("minutes", {"focus": -5}, "'minutes' should not be negative"),
-        ("choices", "coffee", "'choices' should be a list of ids"),
-        ("scenes", ["arrive"], "'scenes' and 'choices' should be the same length"),
-        ("ending", "shipped", "'ending' should have an id and a title"),
-        ("short", "yes", "'short' should be true or false"),
-        ("seed", 7, "'seed' should be text"),
-    ]):
+    for n, (key, value, reason) in enumerate(
+        [
+            ("stats", {"morale": "high"}, "'stats' should map names to whole numbers"),
+            ("stats", {"morale": True}, "'stats' should map names to whole numbers"),
+            ("minutes", {"focus": -5}, "'minutes' should not be negative"),
+            ("choices", "coffee", "'choices' should be a list of ids"),
+            ("scenes", ["arrive"], "'scenes' and 'choices' should be the same length"),
+            ("ending", "shipped", "'ending' should have an id and a title"),
+            ("short", "yes", "'short' should be true or false"),
+            ("seed", 7, "'seed' should be text"),
+        ]
+    ):
         folder = tmp_path / f"case{n}"
         folder.mkdir()
         (folder / "r.json").write_text(json.dumps({**good, key: value}))
@@ -128,8 +144,17 @@ def test_big_files_other_files_and_in_flight_writes(tmp_path):
 def test_the_plain_player_writes_a_result_with_results(tmp_path, capsys):
     from game.plain import run_plain
 
-    args = Namespace(story=ROOM, seed="P", short=True, from_scene=None, presets=[], reveal=False,
-                     results=tmp_path / "res", nickname="Kim", choices=None)
+    args = Namespace(
+        story=ROOM,
+        seed="P",
+        short=True,
+        from_scene=None,
+        presets=[],
+        reveal=False,
+        results=tmp_path / "res",
+        nickname="Kim",
+        choices=None,
+    )
     out = io.StringIO()
     code = run_plain(args, stdin=io.StringIO("1\n" * 40), out=out)
     assert code == 0

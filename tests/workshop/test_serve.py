@@ -106,12 +106,18 @@ def test_a_port_in_use_is_one_clear_line(serve):
         port = taken.getsockname()[1]
         proc = subprocess.run(
             [sys.executable, "-m", "game", "serve", "--port", str(port), "--story", str(ROOM), "--results", "r"],
-            cwd=ROOT, check=False, capture_output=True, text=True, timeout=120,
+            cwd=ROOT,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
-        (f"dayjob serve: port {port} is already in use on 127.0.0.1: stop the other server, "
-         f"or pick another port with --port {port + 1}")
+        (
+            f"dayjob serve: port {port} is already in use on 127.0.0.1: stop the other server, "
+            f"or pick another port with --port {port + 1}"
+        )
     ]
     assert "Traceback" not in proc.stdout + proc.stderr
 
@@ -148,8 +154,14 @@ def test_the_page_points_its_websocket_where_the_browser_came_from(serve, tmp_pa
 
 def test_public_url_sets_the_pages_addresses(serve, tmp_path):
     async def main():
-        served = serve("--story", str(ROOM), "--results", str(tmp_path / "r"),
-                       "--public-url", "https://workshop.example.org/dayjob")
+        served = serve(
+            "--story",
+            str(ROOM),
+            "--results",
+            str(tmp_path / "r"),
+            "--public-url",
+            "https://workshop.example.org/dayjob",
+        )
         assert "https://workshop.example.org/dayjob" in served.output
         async with aiohttp.ClientSession() as http, http.get(served.url + "/?play=1") as resp:
             page = await resp.text()
@@ -268,7 +280,9 @@ def test_thirty_players_at_once_play_to_the_end_and_free_their_seats(serve, tmp_
             # the cap holds under the crowd: one more is refused while all thirty play
             async with http.get(served.url + "/") as resp:
                 assert resp.status == 503
-            days = await asyncio.gather(*(play_day(t, "CROWD", short=False, pick=policy(i)) for i, t in enumerate(tabs)))
+            days = await asyncio.gather(
+                *(play_day(t, "CROWD", short=False, pick=policy(i)) for i, t in enumerate(tabs))
+            )
             assert await until(lambda: len(read_results(results).results) == crowd)
             assert_results_are_these_days(results, days, "CROWD", False)
             assert len({d.ending.id for d in days}) > 1  # different choices, different days
@@ -299,8 +313,14 @@ def test_a_broken_story_stops_serve_before_anyone_joins(tmp_path):
     story = tmp_path / "story"
     story.mkdir()
     (story / "story.yaml").write_text("title: [unclosed\n")
-    proc = subprocess.run([sys.executable, "-m", "game", "serve", "--story", str(story), "--port", str(free_port())],
-                          cwd=ROOT, check=False, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "game", "serve", "--story", str(story), "--port", str(free_port())],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode in (1, 2)
     assert "Traceback" not in proc.stderr
 

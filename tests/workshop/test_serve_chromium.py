@@ -29,8 +29,7 @@ def _chromium() -> str | None:
 
 
 def _node_path() -> str | None:
-    candidates = [os.environ.get("PLAYWRIGHT_NODE_PATH"), "/tmp/pw/node_modules",
-                  str(Path.home() / "node_modules")]
+    candidates = [os.environ.get("PLAYWRIGHT_NODE_PATH"), "/tmp/pw/node_modules", str(Path.home() / "node_modules")]
     for candidate in candidates:
         if candidate and (Path(candidate) / "playwright-core").is_dir():
             return candidate
@@ -44,8 +43,15 @@ CHROMIUM, NODE_PATH, NODE = _chromium(), _node_path(), shutil.which("node")
 def test_a_day_in_headless_chromium(serve, tmp_path):
     results = tmp_path / "results"
     served = serve("--seed", "CHROME", "--short", "--story", str(ROOM), "--results", str(results))
-    proc = subprocess.run([NODE, str(SCRIPT), served.url, CHROMIUM, "Chromie"], check=False, capture_output=True,
-                          text=True, timeout=600, env=dict(os.environ, NODE_PATH=NODE_PATH), cwd=tmp_path)
+    proc = subprocess.run(
+        [NODE, str(SCRIPT), served.url, CHROMIUM, "Chromie"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ, NODE_PATH=NODE_PATH),
+        cwd=tmp_path,
+    )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     assert lines, proc.stdout + proc.stderr
     outcome = json.loads(lines[-1])

@@ -28,8 +28,9 @@ async def room(tmp_path):
     opened = []
 
     async def start(*extra: str, max_players: int = 5):
-        server = make_server(stub_argv(tmp_path / "results", *extra), max_players=max_players,
-                             env={"PYTHONPATH": str(ROOT)})
+        server = make_server(
+            stub_argv(tmp_path / "results", *extra), max_players=max_players, env={"PYTHONPATH": str(ROOT)}
+        )
         runner, port = await open_room(server, "127.0.0.1", 0)
         opened.append((server, runner))
         return server, f"http://127.0.0.1:{port}"

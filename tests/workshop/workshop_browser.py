@@ -26,8 +26,9 @@ def visible_text(raw: str) -> str:
 class Tab:
     """One browser tab on the workshop page."""
 
-    def __init__(self, http: aiohttp.ClientSession, base_url: str, width: int = 100, height: int = 32,
-                 name: str | None = None):
+    def __init__(
+        self, http: aiohttp.ClientSession, base_url: str, width: int = 100, height: int = 32, name: str | None = None
+    ):
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.name = name
@@ -67,8 +68,12 @@ class Tab:
         decoder_tail = b""
         while True:
             msg = await self.ws.receive()
-            if msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED,
-                            aiohttp.WSMsgType.ERROR):
+            if msg.type in (
+                aiohttp.WSMsgType.CLOSE,
+                aiohttp.WSMsgType.CLOSING,
+                aiohttp.WSMsgType.CLOSED,
+                aiohttp.WSMsgType.ERROR,
+            ):
                 if msg.type == aiohttp.WSMsgType.CLOSE:
                     self.close_reason = msg.extra or ""
                 break
@@ -79,7 +84,7 @@ class Tab:
                     decoder_tail = b""
                 except UnicodeDecodeError as exc:
                     text = data[: exc.start].decode("utf-8")
-                    decoder_tail = data[exc.start:]
+                    decoder_tail = data[exc.start :]
                 self.raw += text
                 self.frames += 1
                 self._changed.set()

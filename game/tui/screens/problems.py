@@ -51,11 +51,7 @@ class ProblemsScreen(ModalScreen[None]):
         lines = []
         for p in self.error.problems:
             place = literal(f"{p.path}:{p.line}:{p.col}:").stylize("bold")
-            tag = (
-                Content.styled(f" {p.severity}:", "$warning")
-                if p.severity in ("warning", "note")
-                else Content("")
-            )
+            tag = Content.styled(f" {p.severity}:", "$warning") if p.severity in ("warning", "note") else Content("")
             lines.append(Content.assemble(place, tag, " ", literal(p.message)))
         return Content("\n\n").join(lines)
 

@@ -46,10 +46,7 @@ def timeline_content(report: Report) -> Visual:
 
 def debrief_content(questions: list[str]) -> Visual:
     return Stack(
-        [
-            Hanging(Content.styled(f"{i}.", "bold $accent"), literal(q), 4)
-            for i, q in enumerate(questions, 1)
-        ],
+        [Hanging(Content.styled(f"{i}.", "bold $accent"), literal(q), 4) for i, q in enumerate(questions, 1)],
         gap=1,
     )
 
@@ -93,9 +90,7 @@ class ReportScreen(Screen):
         r = self.report
         yield DayHeader(id="day-header")
         with VerticalScroll(id="report-scroll"), Vertical(id="report-column"):
-            yield Static(
-                Content.styled("The end of the day", "$foreground-muted"), id="report-kicker"
-            )
+            yield Static(Content.styled("The end of the day", "$foreground-muted"), id="report-kicker")
             yield Static(literal(r.ending_title), id="ending-title")
             yield Static(
                 Content("\n\n").join(literal(p) for p in paragraphs(r.ending_text)),
@@ -116,9 +111,7 @@ class ReportScreen(Screen):
         r = self.report
         yield Static("How you ended the day", classes="section")
         yield Static(
-            Content.styled(
-                "The stats the game kept hidden while you played.", "$foreground-muted"
-            ),
+            Content.styled("The stats the game kept hidden while you played.", "$foreground-muted"),
             classes="section-note",
         )
         yield StatBars(r.stats, id="stat-bars", classes="chart")
@@ -164,18 +157,12 @@ class ReportScreen(Screen):
         path = self.app.save_report()
         for saved in self.query("#report-saved").results(Static) if path is not None else ():
             # the line is mounted after the first frame; the app's notice says it either way
-            saved.update(
-                Content.assemble(
-                    ("Report saved to ", "$success"), literal(str(path)).stylize("bold")
-                )
-            )
+            saved.update(Content.assemble(("Report saved to ", "$success"), literal(str(path)).stylize("bold")))
             saved.display = True
 
     def action_copy_share(self) -> None:
         self.app.copy_to_clipboard(self.report.share_line)
-        self.app.notify(
-            "The share line is on your clipboard (if your terminal allows it).", markup=False
-        )
+        self.app.notify("The share line is on your clipboard (if your terminal allows it).", markup=False)
 
     def action_new_day(self) -> None:
         self.app.show_title(new_seed=True)

@@ -29,16 +29,12 @@ def arrival_banner(game: Game) -> Content | None:
     if arrival == "appointment":
         at = game.scene.at if game.scene is not None and game.scene.at is not None else game.clock
         late = game.clock - at
-        when = Content.assemble(
-            (" \u25b6 ", "bold"), (f"{hhmm(at)} on your calendar: ", "bold"), title
-        )
+        when = Content.assemble((" \u25b6 ", "bold"), (f"{hhmm(at)} on your calendar: ", "bold"), title)
         if late >= 5:
             return Content.assemble(when, f". You're {late} minutes late. ")
         return Content.assemble(when, " is starting. ")
     if arrival == "interruption":
-        return Content.assemble(
-            (" ! ", "bold"), ("Interrupted. ", "bold"), "You'll get back to what you were doing. "
-        )
+        return Content.assemble((" ! ", "bold"), ("Interrupted. ", "bold"), "You'll get back to what you were doing. ")
     if arrival == "back":
         return Content.assemble((" \u21a9 ", "bold"), "Back to what you were doing. ")
     return None

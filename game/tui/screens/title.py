@@ -59,9 +59,7 @@ class TitleScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#title-menu").display = False
         self.query_one("#title-notice").display = False
-        self.query_one("#title", Static).update(
-            Content.styled("Loading the day\u2026", "$foreground-muted")
-        )
+        self.query_one("#title", Static).update(Content.styled("Loading the day\u2026", "$foreground-muted"))
         if self.app.session is not None:
             self.show_session(self.app.session)
         else:  # the menu is hidden until the story is in: the first frame does not wait for it
@@ -90,9 +88,7 @@ class TitleScreen(Screen):
                     id="seed-center",
                 ),
                 Static(
-                    Content.styled(
-                        "The same seed gives the same day: share it.", "$foreground-muted"
-                    ),
+                    Content.styled("The same seed gives the same day: share it.", "$foreground-muted"),
                     id="seed-hint",
                 ),
                 Static(
@@ -154,9 +150,7 @@ class TitleScreen(Screen):
         options.append(Option("Quit", id="quit"))
         menu.set_options(options)
         menu.highlighted = 0  # Enter continues a saved day, else starts a new one
-        if (
-            self._asked_for_seed and session.options.seed
-        ):  # `--seed X` asks for that day, not yesterday's
+        if self._asked_for_seed and session.options.seed:  # `--seed X` asks for that day, not yesterday's
             menu.highlighted = next(i for i, o in enumerate(options) if o.id == "new")
         self._asked_for_seed = False
         self.query_one("#title-menu").display = True

@@ -92,9 +92,7 @@ class StatBars(Widget):
 
     DEFAULT_CSS = "StatBars { height: auto; }"
 
-    def __init__(
-        self, stats: list[StatLine], *, id: str | None = None, classes: str | None = None
-    ) -> None:
+    def __init__(self, stats: list[StatLine], *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.stats = stats
 
@@ -107,9 +105,7 @@ class MinutesChart(Widget):
 
     DEFAULT_CSS = "MinutesChart { height: auto; }"
 
-    def __init__(
-        self, report: Report, *, id: str | None = None, classes: str | None = None
-    ) -> None:
+    def __init__(self, report: Report, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.report = report
 

@@ -20,17 +20,11 @@ def choice_prompt(number: int | None, view: ChoiceView) -> Hanging:
     text = literal(" ".join(view.text.split()))
     if number is not None:
         marker = Content.styled(f"{number}", "bold $accent")
-        aside = (
-            Content.styled(minutes_text(view.minutes), "$foreground-muted")
-            if view.minutes
-            else None
-        )
+        aside = Content.styled(minutes_text(view.minutes), "$foreground-muted") if view.minutes else None
         return Hanging(marker, text, 3, aside)
     reason = literal(" ".join((view.locked or "").split()))
     marker = Content.styled("\u00b7", "$foreground 30%")
-    body = Content.assemble(
-        text.stylize("strike"), ("  \u2014 locked: ", "italic"), reason.stylize("italic")
-    )
+    body = Content.assemble(text.stylize("strike"), ("  \u2014 locked: ", "italic"), reason.stylize("italic"))
     return Hanging(marker, body, 3)
 
 
@@ -64,9 +58,7 @@ class ChoiceList(OptionList):
                 self.numbered.append(view.id)
                 options.append(Option(choice_prompt(len(self.numbered), view), id=view.id))
             else:
-                options.append(
-                    Option(choice_prompt(None, view), id=f"locked:{view.id}", disabled=True)
-                )
+                options.append(Option(choice_prompt(None, view), id=f"locked:{view.id}", disabled=True))
         self.set_options(options)
         first = next((i for i, o in enumerate(options) if not o.disabled), None)
         self.highlighted = first

@@ -31,9 +31,7 @@ class DayHeader(Widget):
     label: reactive[str] = reactive("")  # story title, and "short day" when it is one
     seed: reactive[str] = reactive("")
 
-    def show_day(
-        self, *, clock: int, day_start: int, day_end: int, label: str, seed: str, spent: int = 0
-    ) -> None:
+    def show_day(self, *, clock: int, day_start: int, day_end: int, label: str, seed: str, spent: int = 0) -> None:
         """Set everything at once (one refresh)."""
         with self.prevent():
             self.set_reactive(DayHeader.clock, clock)
@@ -48,18 +46,20 @@ class DayHeader(Widget):
         """Show a day's clock, its window, its label and seed."""
         from game.tui.screens.scene import day_label
 
-        self.show_day(clock=game.clock, day_start=game.state.day_start, day_end=game.state.day_end,
-                      label=day_label(game), seed=game.seed, spent=spent)
+        self.show_day(
+            clock=game.clock,
+            day_start=game.state.day_start,
+            day_end=game.state.day_end,
+            label=day_label(game),
+            seed=game.seed,
+            spent=spent,
+        )
 
     def render(self) -> Content:
         width = self.size.width
         clock = Content.styled(f" {hhmm(self.clock)} ", "bold reverse $accent")
-        spent = (
-            Content.styled(f"+{minutes_text(self.spent)}", "$accent") if self.spent else Content("")
-        )
-        seed = (
-            Content.styled(f"seed {self.seed}", "$foreground-muted") if self.seed else Content("")
-        )
+        spent = Content.styled(f"+{minutes_text(self.spent)}", "$accent") if self.spent else Content("")
+        seed = Content.styled(f"seed {self.seed}", "$foreground-muted") if self.seed else Content("")
         label = Content(self.label)
         total = self.day_end - self.day_start
         # the clock rides along the day's line, from its start to its end
@@ -91,11 +91,7 @@ class DayHeader(Widget):
         body = Content.assemble(left, line, right)
         if body.cell_length >= width:
             return body.truncate(width)
-        if seed.cell_length and right.plain.endswith(
-            seed.plain
-        ):  # keep the seed against the right edge
+        if seed.cell_length and right.plain.endswith(seed.plain):  # keep the seed against the right edge
             gap = width - body.cell_length - 1
-            body = Content.assemble(
-                left, line, right[: len(right.plain) - len(seed.plain)], " " * gap, seed
-            )
+            body = Content.assemble(left, line, right[: len(right.plain) - len(seed.plain)], " " * gap, seed)
         return body

@@ -10,9 +10,7 @@ from textual.visual import RenderOptions, RulesMap, Visual
 class Hanging(Visual):
     """A marker in a gutter, text that wraps beside it, and an aside (the minutes) in a right column."""
 
-    def __init__(
-        self, marker: Content, body: Content, indent: int, aside: Content | None = None
-    ) -> None:
+    def __init__(self, marker: Content, body: Content, indent: int, aside: Content | None = None) -> None:
         self.marker = marker
         self.body = body
         self.indent = indent
@@ -32,20 +30,14 @@ class Hanging(Visual):
     def _body_width(self, width: int) -> int:
         return width - self.indent - self.aside_width
 
-    def render_strips(
-        self, width: int, height: int | None, style, options: RenderOptions
-    ) -> list[Strip]:
+    def render_strips(self, width: int, height: int | None, style, options: RenderOptions) -> list[Strip]:
         body_width = self._body_width(width)
         if body_width < 8:  # too narrow for columns: wrap it all as one text
             return self._flat().render_strips(max(1, width), height, style, options)
         rich = style.rich_style
         body = self.body.render_strips(body_width, height, style, options)
         marker = self.marker.render_strips(self.indent, 1, style, options)
-        aside = (
-            self.aside.render_strips(self.aside_width, 1, style, options)
-            if self.aside is not None
-            else []
-        )
+        aside = self.aside.render_strips(self.aside_width, 1, style, options) if self.aside is not None else []
         out = []
         for n, line in enumerate(body):
             left = marker[0] if n == 0 and marker else Strip.blank(self.indent, rich)
@@ -80,9 +72,7 @@ class Stack(Visual):
     def __str__(self) -> str:
         return "\n".join(str(r) for r in self.rows)
 
-    def render_strips(
-        self, width: int, height: int | None, style, options: RenderOptions
-    ) -> list[Strip]:
+    def render_strips(self, width: int, height: int | None, style, options: RenderOptions) -> list[Strip]:
         out: list[Strip] = []
         blank = Strip.blank(width, style.rich_style)
         for n, row in enumerate(self.rows):

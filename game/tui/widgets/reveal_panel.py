@@ -32,10 +32,7 @@ class RevealPanel(Static):
         from game.engine.report import StatLine
 
         st = game.state
-        stats = [
-            StatLine(s.name, s.label, st.stats[s.name], s.min, s.max)
-            for s in game.story.stats.values()
-        ]
+        stats = [StatLine(s.name, s.label, st.stats[s.name], s.min, s.max) for s in game.story.stats.values()]
         flags = [f for f, on in st.flags.items() if on]
         scene = game.scene
         where = f"{scene.where.path}:{scene.where.line}" if scene is not None else ""
