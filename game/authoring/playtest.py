@@ -580,16 +580,18 @@ class _Bar:
     def __init__(self, total: int):
         self.total = max(total, 1)
         self.last = -1
+        # the bar's own carriage returns, past the CLI's escaping of stderr (game.engine.safetext)
+        self.stream = getattr(sys.stderr, "raw", sys.stderr)
 
     def __call__(self, done: int) -> None:
         filled = 30 * done // self.total
         if filled == self.last and done < self.total:
             return
         self.last = filled
-        sys.stderr.write(f"\rplaytest [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} days")
+        self.stream.write(f"\rplaytest [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} days")
         if done >= self.total:
-            sys.stderr.write("\r" + " " * 70 + "\r")
-        sys.stderr.flush()
+            self.stream.write("\r" + " " * 70 + "\r")
+        self.stream.flush()
 
 
 def run_playtest(args) -> int:
