@@ -177,8 +177,22 @@ def parse_presets(items: list[str]) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; everything it prints passes through the terminal escape (the TUI draws its own)."""
+    from game.engine.safetext import SafeStream
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
+    try:
+        return _dispatch(argv, out, err)
+    finally:
+        if sys.stdout is not None:  # None after a broken pipe: keep it so
+            sys.stdout = out
+        sys.stderr = err
+
+
+def _dispatch(argv: list[str] | None, out, err) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # its usage errors go to the escaping stderr
     command = args.command
     try:
         if command == "check":
@@ -217,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--choices replays in the plain player: add --plain")
         from game.tui.run import run_tui
 
+        sys.stdout, sys.stderr = out, err  # Textual writes its own escape codes
         return run_tui(args)
     except KeyboardInterrupt:
         return 130 if command in ("playtest", "serve") else 0
