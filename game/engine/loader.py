@@ -6,6 +6,7 @@ import difflib
 import gc
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,8 +63,13 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story:
+def load_story(
+    root: str | Path | None = None, *, freeze: bool = False, overlay: Mapping[str | Path, str | bytes] | None = None
+) -> Story:
     """Read, check and compile the story in `root`; raises StoryError listing every problem.
+
+    `overlay` gives the contents of some files by path, read instead of the disk (an editor's
+    unsaved buffers: the language server); a scene file only in the overlay is read too.
 
     `freeze=True` is for processes that load one story and keep it to the end (`check`, the plain
     player, playtest): everything alive after loading is moved out of the cyclic collector's sight
@@ -79,7 +85,7 @@ def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Compiler(root).run()
+        return _Compiler(root, overlay).run()
     finally:
         if freeze:
             gc.freeze()
@@ -88,8 +94,13 @@ def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story
 
 
 class _Compiler:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, overlay: Mapping[str | Path, str | bytes] | None = None):
         self.root = root
+        # by resolved path; text is read as UTF-8 bytes, as a file would be
+        self.overlay: dict[Path, bytes] = {
+            Path(p).resolve(): t.encode("utf-8", "surrogatepass") if isinstance(t, str) else t
+            for p, t in (overlay or {}).items()
+        }
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.broken_ids: set[str] = set()  # scene ids in files that failed validation
@@ -137,7 +148,8 @@ class _Compiler:
         shown_root = display_path(root)
         if not root.is_dir():
             raise StoryError([Problem(shown_root, 1, 1, "no story folder here")])
-        if not manifest_path.is_file():
+        overlay = self.overlay
+        if not manifest_path.is_file() and manifest_path.resolve() not in overlay:
             raise StoryError(
                 [
                     Problem(
@@ -149,6 +161,11 @@ class _Compiler:
                 ]
             )
         files = story_files(root)
+        if overlay:
+            scenes = (root / SCENES_DIR).resolve()
+            on_disk = {p.resolve() for p in files}
+            extra = [p for p in overlay if p not in on_disk and p.parent == scenes and p.suffix in (".yaml", ".yml")]
+            files = [files[0], *sorted([*files[1:], *(root / SCENES_DIR / p.name for p in extra)])]
         if len(files) > MAX_FILES:
             raise StoryError([Problem(shown_root, 1, 1, f"{len(files)} story files; the limit is {MAX_FILES}")])
         digest = hashlib.sha256()
@@ -157,7 +174,9 @@ class _Compiler:
         for path in files:
             shown = display_path(path)
             try:
-                raw = path.read_bytes()
+                raw = overlay.get(path.resolve()) if overlay else None
+                if raw is None:
+                    raw = path.read_bytes()
             except OSError as exc:
                 self.error(shown, None, f"cannot read the file: {exc.strerror or exc}")
                 continue
