@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from game.engine import Problem, StoryError, load_story
-from game.engine.loader import MANIFEST, SCENES_DIR, story_files
+from game.engine.storyfiles import MANIFEST, SCENES_DIR, story_files
 from game.engine.yamlsafe import load_document
 from game.lsp.index import FileData, StoryIndex
 
