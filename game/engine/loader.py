@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import gc
 import hashlib
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -158,7 +159,7 @@ class _Compiler:
             if total > MAX_TOTAL_BYTES:
                 self.error(shown, None, f"the story is larger than {MAX_TOTAL_BYTES // 1_000_000} MB in all")
                 break
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + raw + b"\0")
+            digest.update(os.fsencode(path.relative_to(root)) + b"\0" + raw + b"\0")
             doc = load_document(shown, raw)
             self.problems.extend(doc.problems)
             if doc.unshown:

@@ -341,7 +341,8 @@ def test_survey_minutes_are_scaled_to_a_shorter_day_in_every_report():
     assert "| Meetings | 90 min | 93 min |" in md and "| **Total** | 210 min |  |" in md
     assert "Scaled to the length of your day (210 minutes in these categories against their 540)." in md
     text = report_text(report)
-    assert "90 min   (surveys, scaled to your day: ~93 min)" in text
+    assert "with the typical minutes from surveys, scaled to the length of your day:" in text
+    assert "Meetings: 90 minutes, typical 93." in text
 
 
 def test_survey_minutes_are_shown_as_they_are_for_a_day_of_about_their_length():
