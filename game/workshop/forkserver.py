@@ -208,6 +208,10 @@ def _game_child(fds: list[int], request: dict, config: GameConfig, story, zygote
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
+        # stdout is now the protocol pipe: nothing but the web driver may write to it
+        import logging
+
+        logging.root.handlers.clear()
         width = _clamp(request.get("width"), 20, 1000, 80)
         height = _clamp(request.get("height"), 8, 500, 24)
         os.environ.update(web_environment(width, height))

@@ -22,9 +22,7 @@ MAX_ATTEMPT = 1_000
 UNFINISHED = "unfinished"  # the ending id of a day the round stopped before its end
 
 
-def result_data(
-    game, nickname: str | None = None, *, player: str | None = None, attempt: int | None = None
-) -> dict:
+def result_data(game, nickname: str | None = None, *, player: str | None = None, attempt: int | None = None) -> dict:
     """What a day leaves behind: the ending, stats, minutes, choices; nothing personal but a nickname.
 
     A day the workshop round stopped before its end has `unfinished: true` and the ending

@@ -204,7 +204,10 @@ class WorkshopServer:
         """Start listening; returns the port bound (useful with port 0). Raises OSError."""
         loop = asyncio.get_running_loop()
         runner = web.AppRunner(
-            self.make_app(), handle_signals=False, shutdown_timeout=5.0, access_log=None,
+            self.make_app(),
+            handle_signals=False,
+            shutdown_timeout=5.0,
+            access_log=None,
             keepalive_timeout=KEEPALIVE_TIMEOUT,
         )
         await runner.setup()
@@ -568,10 +571,11 @@ class WorkshopServer:
                 continue
             if left <= WARN_AT and not self.round.warned:
                 self.round.warned = True
-                notice = {"type": "dayjob_notice", "text": "Two minutes left in this round: head for the end of your day."}
-                await asyncio.gather(
-                    *(p.game.send_meta(notice) for p in self.players.values()), return_exceptions=True
-                )
+                notice = {
+                    "type": "dayjob_notice",
+                    "text": "Two minutes left in this round: head for the end of your day.",
+                }
+                await asyncio.gather(*(p.game.send_meta(notice) for p in self.players.values()), return_exceptions=True)
             if left <= 0:
                 await self.end_round()
             else:
@@ -689,5 +693,5 @@ class WorkshopServer:
         if self.results is None:
             return web.json_response({"error": "no results folder"}, status=404)
         loop = asyncio.get_running_loop()
-        debrief = await loop.run_in_executor(None, build_debrief, self.results, self.story)
-        return web.json_response(slides_data(debrief, self.audience))
+        debrief = await loop.run_in_executor(None, build_debrief, self.results, self.story, None, self.audience)
+        return web.json_response(slides_data(debrief))
