@@ -70,11 +70,11 @@ def minutes_words(minutes: int) -> str:
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
-def or_list(items: list[str]) -> str:
-    """`1`, `1 or 2`, `1, 2 or 3`."""
+def or_list(items: list[str], word: str = "or") -> str:
+    """`1`, `1 or 2`, `1, 2 or 3` (or with `and`)."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 def please_type(count: int) -> str:
@@ -304,6 +304,10 @@ class PlainPlayer:
         return 0
 
 
+def _times(times: int) -> str:
+    return "" if times == 1 else ", twice" if times == 2 else f", {times} times"
+
+
 def _is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -332,6 +336,17 @@ def report_text(report: Report) -> str:
         lines += [paragraph, ""]
     lines.append("How you ended the day:")
     lines += [sentence(stat_line(s.label, s.value, s.max)) for s in report.stats]
+    if any(report.movers.values()):
+        lines += ["", "What moved them most:"]
+        for s in report.stats:
+            moves = report.movers.get(s.name) or []
+            if moves:
+                said = "; ".join(
+                    f"{'up' if m.delta > 0 else 'down'} {abs(m.delta)} from {clean(unticked(m.choice_text)).rstrip('.')}"
+                    f"{_times(m.times)}, in {clean(unticked(m.title)).rstrip('.')}"
+                    for m in moves
+                )
+                lines.append(f"{s.label}: {said}.")
     ref = report.reference_minutes
     if ref:
         scaled = ", scaled to the length of your day" if report.reference_scale != 1.0 else ""
@@ -340,7 +355,9 @@ def report_text(report: Report) -> str:
         lines += ["", "Where the minutes went:"]
     for cat, mins in report.minutes.items():
         typical = f", typical {ref[cat]}" if cat in ref else ""
-        lines.append(f"{report.category_labels.get(cat, cat)}: {minutes_words(mins)}{typical}.")
+        spent = [f"{clean(unticked(row.title)).rstrip('.')} {row.minutes}" for row in report.spent.get(cat, ())]
+        source = f", from {or_list(spent, 'and')}" if spent else ""
+        lines.append(f"{report.category_labels.get(cat, cat)}: {minutes_words(mins)}{typical}{source}.")
     if report.debrief:
         lines += ["", "To think about:"]
         lines += [f"{i}. {q}" for i, q in enumerate(report.debrief, 1)]

@@ -48,6 +48,7 @@ class Env:
     stats: frozenset[str]
     flags: frozenset[str]
     scenes: frozenset[str] | None = None  # None: scene ids are checked elsewhere
+    words: frozenset[str] = frozenset()  # named only to say they cannot be tested
     # compiled expressions by source, kept per Env: a shared cache keyed on (src, env) compared Envs
     # on every lookup after a reload, i.e. two frozensets of every scene id (quadratic in scenes)
     cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -147,15 +148,41 @@ def _compile_uncached(src: str, env: Env) -> tuple:
     try:
         node = ast.parse(text, mode="eval")
     except SyntaxError as exc:
+        hint = _operator_hint(text)
+        if hint is not None:
+            raise ExprError(f"cannot read the condition: {hint[0]}", hint[1] + lead) from None
         offset = max((exc.offset or 1) - 1, 0) + lead
         raise ExprError(f"cannot read the condition: {exc.msg}", offset) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExprError("the condition nests too deeply") from None
+    if isinstance(node.body, ast.Constant) and isinstance(node.body.value, str) and text[0] in "\"'":
+        raise ExprError(
+            f"the whole condition is in quotes, so it reads as the text {node.body.value!r}; inside a "
+            f'condition quotes mark only a time ("10:30") or a scene in visited("…"): write {node.body.value}',
+            lead,
+        )
     checker = _Checker(env, lead)
     tree, kind = checker.visit(node.body, 0)
     if kind not in ("bool", "int"):
         raise ExprError("the condition must be true or false", lead)
     return tree, _build(tree), frozenset(checker.scenes)
+
+
+# outside quoted text: `=>`, `=<`, or a lone `=` (not part of == != <= >=)
+_MISTYPED = re.compile(r"\"[^\"]*\"|'[^']*'|(=>|=<|(?<![=!<>])=(?!=))")
+_MISTYPED_FIX = {
+    "=>": "write `>=` (at least), not `=>`",
+    "=<": "write `<=` (at most), not `=<`",
+    "=": "`=` is not a comparison; to test equality write `==`",
+}
+
+
+def _operator_hint(text: str) -> tuple[str, int] | None:
+    """A mistyped comparison in a condition that does not parse: what to write, and where."""
+    for m in _MISTYPED.finditer(text):
+        if m.group(1):
+            return _MISTYPED_FIX[m.group(1)], m.start(1)
+    return None
 
 
 class _Checker:
@@ -235,6 +262,12 @@ class _Checker:
                 return ("stat", name), "int"
             if name in self.env.flags:
                 return ("flag", name), "bool"
+            if name in self.env.words:
+                self.fail(
+                    node,
+                    f"{name!r} is a word, and words cannot be tested in conditions; set a flag where you set "
+                    f"the word (e.g. `set: {{{name}: ..., {name}_chosen: true}}`) and test the flag",
+                )
             known = sorted(self.env.stats | self.env.flags | {"clock"})
             close = difflib.get_close_matches(name, known, n=1)
             hint = (

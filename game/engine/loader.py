@@ -108,15 +108,21 @@ class _Compiler:
         line, col = mark if mark else (1, 1)
         self.warnings.append(Problem(path, line, col, message, "warning"))
 
-    def find(self, path: str, mark, needle: str, offset: int = 0):
-        """The exact place of `needle` at or after `mark` (a few lines on), else `mark`."""
+    def find(self, path: str, mark, needle: str, offset: int = 0, skip: int = 0):
+        """The exact place of `needle` at or after `mark` (a few lines on), else `mark`.
+
+        `skip`: line breaks in the value before the needle; a value never spans fewer lines of its
+        file than it holds breaks, so the search may start that many lines on (the right one of
+        two equal needles in a `text: |` block).
+        """
         lines = self.texts.get(path)
         if isinstance(lines, bytes):  # most files never need it
             lines = self.texts[path] = lines.decode("utf-8-sig").splitlines()
         if not lines or not mark or not needle:
             return mark
         first = needle.splitlines()[0] if needle.strip() else needle
-        for i in range(mark[0] - 1, min(mark[0] + 40, len(lines))):
+        first = first or needle.strip().splitlines()[0]
+        for i in range(mark[0] - 1 + skip, min(mark[0] + skip + 400, len(lines))):
             start = mark[1] - 1 if i == mark[0] - 1 else 0
             j = lines[i].find(first, start)
             if j >= 0:
@@ -164,7 +170,7 @@ class _Compiler:
             self.problems.extend(doc.problems)
             if doc.unshown:
                 self.unshown[shown] = doc.unshown
-            if doc.data is not None and not doc.problems:
+            if doc.data is not None:  # problems in it are placed on its lines too
                 self.texts[shown] = raw  # valid UTF-8: load_document checked it
             parsed.append((shown, doc))
         if not parsed or parsed[0][1].data is None and not parsed[0][1].problems:
@@ -351,7 +357,7 @@ class _Compiler:
         scene_ids = frozenset(raw_scenes)
         self.scene_ids = scene_ids
         known = scene_ids | self.broken_ids
-        self.env = Env(self.stat_names, self.flag_names, None if self.incomplete else known)
+        self.env = Env(self.stat_names, self.flag_names, None if self.incomplete else known, self.word_names)
 
         # clock
         clock_start = _checked_time(man.clock.start)
@@ -604,11 +610,10 @@ class _Compiler:
                 self.error(
                     path,
                     mark_of(data, loc + (name,), key=True),
-                    self.unknown("stat", name, self.stat_names)
-                    + (
-                        " (flags and words go under `set:`)"
+                    (
+                        self.unknown("stat", name, self.stat_names) + " (flags and words go under `set:`)"
                         if name in self.flag_names or name in self.word_names
-                        else ""
+                        else _declare("stats:", self.unknown("stat", name, self.stat_names))
                     ),
                 )
             else:
@@ -638,7 +643,12 @@ class _Compiler:
                     path,
                     mark_of(data, loc + (name,), key=True),
                     self.unknown("flag or word", name, self.flag_names | self.word_names)
-                    + (" (stats change under `effects:`)" if name in self.stat_names else ""),
+                    + " (stats change under `effects:`)"
+                    if name in self.stat_names
+                    else _declare(
+                        "flags:",
+                        self.unknown("flag or word", name, self.flag_names | self.word_names),
+                    ),
                 )
                 continue
             out.append((name, value))
@@ -655,7 +665,8 @@ class _Compiler:
     def template(self, path, data, loc, text: str) -> Template:
         tpl, problems = Template.parse(text)
         for offset, message in problems:
-            self.error(path, self.find(path, mark_of(data, loc), text[offset : offset + 20]), message)
+            needle = text[offset : offset + 20]
+            self.error(path, self.find(path, mark_of(data, loc), needle, skip=text.count("\n", 0, offset)), message)
         for name in tpl.names:
             if name not in self.word_names:
                 hint = _did_you_mean(name, self.word_names)
@@ -702,6 +713,13 @@ def _checked_time(text: str) -> int:
 
 def _is_name(name: str) -> bool:
     return name.isidentifier() and name.isascii()
+
+
+def _declare(where: str, unknown: str) -> str:
+    """An "unknown name" message that also says where a new name is declared."""
+    if "did you mean" in unknown:
+        return f"{unknown} (or declare it under {where} in story.yaml)"
+    return f"{unknown}; declare it under {where} in story.yaml"
 
 
 def _did_you_mean(name: str, known) -> str:

@@ -173,7 +173,7 @@ def load_document(path: str, raw: bytes) -> Document:
     # The reader refuses control characters written into the file and reads NEL as a line break,
     # so only a double-quoted escape (such as "\e") can put one into a value: only those values are
     # searched. Should a file hold one anyway (another parser), every value is searched.
-    builder = _Builder(path, every_scalar=_RAW_CONTROL.search(text) is not None)
+    builder = _Builder(path, every_scalar=_RAW_CONTROL.search(text) is not None, text=text)
     loader = StrictLoader(text)
     try:
         doc.data = builder.build(loader)
@@ -184,9 +184,25 @@ def load_document(path: str, raw: bytes) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(s for s in (exc.context, exc.problem) if s)
+        quoted = _quoted_start(text, line)
+        if quoted is not None:
+            line, col, what = line, quoted[0], f"{what}; {quoted[1]}"
         builder.problems.append(Problem(path, line, col, f"YAML syntax: {what}"))
         doc.data = None
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+    except yaml.reader.ReaderError as exc:  # a control character written into the file: placed by position
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        builder.problems.append(
+            Problem(
+                path,
+                line,
+                col,
+                f"control character U+{exc.character if isinstance(exc.character, int) else ord(exc.character):04X} "
+                "in the file; story text may not hold terminal control codes",
+            )
+        )
+        doc.data = None
+    except yaml.YAMLError as exc:
         builder.problems.append(Problem(path, 1, 1, f"YAML: {exc}"))
         doc.data = None
     except RecursionError:  # pure-Python parser on absurd nesting
@@ -199,11 +215,65 @@ def load_document(path: str, raw: bytes) -> Document:
     return doc
 
 
+# `key: "quoted" more` or `- key: 'quoted' more`: a value that starts with a quote and goes on after it
+_QUOTED_START = re.compile(r"""^\s*(?:-\s+)?[\w-]+:\s+((["'])(?:(?!\2).)*\2\s*[^\s#].*)$""")
+
+
+def _quoted_start(text: str, line: int) -> tuple[int, str] | None:
+    """For a syntax error on a line whose value starts with a quote: where the value starts, and how to quote it."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    m = _QUOTED_START.match(lines[line - 1])
+    if m is None:
+        return None
+    value = m.group(1).rstrip()
+    other = "'" if m.group(2) == '"' else '"'
+    fixed = value.replace("'", "''") if other == "'" else value
+    return (
+        m.start(1) + 1,
+        f"a value that starts with a quote ends at the closing quote, so YAML cannot read the rest; "
+        f"put the whole value in {'single' if other == chr(39) else 'double'} quotes: {other}{fixed}{other}",
+    )
+
+
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
+_SIMPLE_ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    "N": "\x85",
+}
+
+
+def _control_mark(event, char: str, buffer: str) -> Mark:
+    """Where a control character in a scalar was written: its escape in a double-quoted value, else its start."""
+    start, end = event.start_mark, event.end_mark
+    if event.style == '"':
+        lines = buffer.split("\n")  # marks count lines and characters (libyaml's index counts bytes)
+        begin = sum(len(x) + 1 for x in lines[: start.line]) + start.column
+        stop = sum(len(x) + 1 for x in lines[: end.line]) + end.column
+        for m in _ESCAPE.finditer(buffer, begin, stop):
+            code = m.group(1)
+            decoded = chr(int(code[1:], 16)) if len(code) > 1 else _SIMPLE_ESCAPES.get(code)
+            if decoded == char:
+                before = buffer[: m.start()]
+                return (before.count("\n") + 1, m.start() - (before.rfind("\n") + 1) + 1)
+    return _mark(start)
+
+
 class _Builder:
     """Composes plain data from parser events, iteratively, with caps."""
 
-    def __init__(self, path: str, every_scalar: bool = True):
+    def __init__(self, path: str, every_scalar: bool = True, text: str = ""):
         self.path = path
+        self.text = text  # the file's text, to place a control character at its escape
         self.problems: list[Problem] = []
         self.unshown = 0  # problems past MAX_PROBLEMS_PER_FILE, counted, not kept
         self.nodes = 0
@@ -239,7 +309,7 @@ class _Builder:
             bad = _CONTROL.search(value)
             if bad:
                 self.problem(
-                    _mark(event.start_mark),
+                    _control_mark(event, bad.group(), self.text),
                     f"control character U+{ord(bad.group()):04X} in the text; "
                     "story text may not hold terminal control codes",
                 )
