@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import signal
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -25,6 +24,71 @@ QUIT_GRACE = 3.0  # seconds a game has to quit when asked, before it is terminat
 TERM_GRACE = 2.0  # seconds after SIGTERM before SIGKILL
 MAX_PACKET = 8 * 1024 * 1024  # a screen update or file chunk; anything bigger is a broken game
 STDERR_KEPT = 16 * 1024  # bytes of a game's error output kept for the log
+CHUNK = 64 * 1024  # bytes of a download asked of the game at a time
+CHUNK_WAIT = 5.0  # seconds a game has to answer for a chunk
+DOWNLOAD_EVERY = 3.0  # seconds between two downloads a page is offered (each opens a browser tab)
+
+
+class Download:
+    """A file a game offers its page (the report): relayed chunk by chunk when the browser asks for it."""
+
+    def __init__(self, game: GameProcess, key: str, file_name: str, mime_type: str, encoding: str | None):
+        self.game = game
+        self.key = key
+        self.file_name = file_name
+        self.mime_type = mime_type
+        self.encoding = encoding
+        self.chunks: asyncio.Queue[bytes | str | None] = asyncio.Queue(maxsize=4)
+        self.streaming = False
+
+
+class Downloads:
+    """Every game's waiting download (at most one each), by key."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, Download] = {}
+
+    def offer(self, download: Download) -> None:
+        self.cancel(download.game)
+        self.by_key[download.key] = download
+
+    def cancel(self, game: GameProcess) -> None:
+        for key, download in list(self.by_key.items()):
+            if download.game is game:
+                del self.by_key[key]
+                try:
+                    download.chunks.put_nowait(None)
+                except asyncio.QueueFull:
+                    pass
+
+    async def received(self, key: str, chunk: bytes | str) -> None:
+        download = self.by_key.get(key)
+        if download is not None:
+            try:
+                download.chunks.put_nowait(chunk)
+            except asyncio.QueueFull:  # the game sent chunks nobody asked for
+                self.cancel(download.game)
+
+    async def stream(self, key: str):
+        """The file's bytes, asked of the game a chunk at a time; ends early if the game stops answering."""
+        download = self.by_key.get(key)
+        if download is None or download.streaming:
+            return
+        download.streaming = True  # one browser fetch per offer
+        try:
+            while True:
+                if not await download.game.send_meta({"type": "deliver_chunk_request", "key": key, "size": CHUNK}):
+                    return
+                try:
+                    chunk = await asyncio.wait_for(download.chunks.get(), CHUNK_WAIT)
+                except TimeoutError:
+                    return
+                if not chunk:
+                    return
+                yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+        finally:
+            if self.by_key.get(key) is download:
+                del self.by_key[key]
 
 
 class Spawned:
@@ -58,8 +122,6 @@ class GameProcess:
         downloads,
         on_status: Callable[[dict], None] | None = None,
     ):
-        self.id = uuid.uuid4().hex  # the download manager's name for us
-        self.app_service_id = self.id
         self.spawner = spawner
         self.remote_write_bytes = write_bytes
         self.remote_write_str = write_str
@@ -69,7 +131,7 @@ class GameProcess:
         self.spawned: Spawned | None = None
         self.task: asyncio.Task | None = None
         self.asked_to_quit = False
-        self.download_key: str | None = None
+        self.last_download = -DOWNLOAD_EVERY
         self.stderr_tail = b""
 
     @property
@@ -168,31 +230,33 @@ class GameProcess:
 
     async def _start_download(self, meta: dict) -> None:
         key = meta.get("key")
-        if not isinstance(key, str):
+        if not isinstance(key, str) or len(key) > 64:
             return
-        # only the newest download waits: the game keeps one too (driver.py)
-        await self.downloads.cancel_app_downloads(app_service_id=self.id)
-        try:
-            await self.downloads.create_download(
-                app_service=self,
-                delivery_key=key,
-                file_name=os.path.basename(str(meta.get("path") or "report.md")),
-                open_method=str(meta.get("open_method") or "download"),
-                mime_type=str(meta.get("mime_type") or "text/plain"),
-                encoding=str(meta.get("encoding") or "") or None,
-                name=meta.get("name") if isinstance(meta.get("name"), str) else None,
+        now = asyncio.get_running_loop().time()
+        if now - self.last_download < DOWNLOAD_EVERY:
+            return  # each offer opens a tab in the browser: a held-down `s` must not open dozens
+        self.last_download = now
+        # only the newest download waits (the game keeps only one too: driver.py)
+        self.downloads.offer(
+            Download(
+                self,
+                key,
+                os.path.basename(str(meta.get("path") or "report.md")),
+                str(meta.get("mime_type") or "text/plain"),
+                str(meta.get("encoding") or "") or None,
             )
-        except (KeyError, TypeError):
-            return
+        )
         await self.remote_write_str(json.dumps(["deliver_file_start", key]))
 
     async def _on_packed(self, payload: bytes) -> None:
         try:
             unpacked = tserve.decode_packed(payload)
-        except Exception:
+        except Exception:  # a damaged packet from a game is its own problem, not the server's
             return
         if isinstance(unpacked, (list, tuple)) and len(unpacked) == 3 and unpacked[0] == "deliver_chunk":
-            await self.downloads.chunk_received(unpacked[1], unpacked[2])
+            key, chunk = unpacked[1], unpacked[2]
+            if isinstance(key, str) and isinstance(chunk, (bytes, str)):
+                await self.downloads.received(key, chunk)
 
     # -- the end -----------------------------------------------------------------------------
 
@@ -235,10 +299,7 @@ class GameProcess:
             except (TimeoutError, asyncio.CancelledError):
                 self.task.cancel()
             self.task = None
-        try:
-            await self.downloads.cancel_app_downloads(app_service_id=self.id)
-        except Exception:
-            log.debug("could not cancel downloads", exc_info=True)
+        self.downloads.cancel(self)
 
 
 # -- starting games ------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from game.workshop import tserve
-from game.workshop.games import GameProcess
+from game.workshop.games import Downloads, GameProcess
 from game.workshop.guard import KEEPALIVE_TIMEOUT, Connections, Guarded, Origins, flood
 from game.workshop.pages import font_face, page
 from game.workshop.results import MAX_NICKNAME, clean_nickname
@@ -165,7 +165,7 @@ class WorkshopServer:
         self.round = Round(minutes)
         self.secret = secrets.token_urlsafe(18)
         self.code = room_code()
-        self.downloads = tserve.download_manager()
+        self.downloads = Downloads()
         self.players: dict[str, Player] = {}  # seated now
         self.everyone: dict[str, dict[str, Any]] = {}  # every player seen this session, for the room screen
         self.closing = False
@@ -346,20 +346,18 @@ class WorkshopServer:
         )
 
     async def handle_download(self, request: web.Request) -> web.StreamResponse:
-        key = request.match_info["key"]
-        try:
-            meta = await self.downloads.get_download_metadata(key)
-        except KeyError:
-            raise web.HTTPNotFound(text="That download has gone.\n") from None
+        download = self.downloads.by_key.get(request.match_info["key"])
+        if download is None:
+            raise web.HTTPNotFound(text="That download has gone.\n")
         response = web.StreamResponse()
-        content_type = meta.mime_type or "application/octet-stream"
-        if meta.encoding:
-            content_type += f"; charset={meta.encoding}"
+        content_type = download.mime_type or "application/octet-stream"
+        if download.encoding:
+            content_type += f"; charset={download.encoding}"
         response.headers["Content-Type"] = content_type
-        safe_name = "".join(ch for ch in meta.file_name if ch.isalnum() or ch in "-_.")[:80] or "report.md"
+        safe_name = "".join(ch for ch in download.file_name if ch.isalnum() or ch in "-_.")[:80] or "report.md"
         response.headers["Content-Disposition"] = f"attachment; filename={safe_name}"
         await response.prepare(request)
-        async for chunk in self.downloads.download(key):
+        async for chunk in self.downloads.stream(download.key):
             await response.write(chunk)
         await response.write_eof()
         return response

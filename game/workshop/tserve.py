@@ -1,8 +1,8 @@
 """Everything `dayjob serve` takes from textual-serve, in one place, for the versions it was tested with.
 
-We use its page assets (xterm.js and textual.js under `static/`), its download manager, and
-its binary decoder for file chunks (`_binary_encode`, a private module). We do not subclass
-its server or app service any more. tests/workshop/test_tserve.py fails loudly when any of
+We use its page assets (xterm.js and textual.js under `static/`) and its binary decoder for
+file chunks (`_binary_encode`, a private module). We no longer subclass its server or app
+service, nor use its download manager (it never forgets a cancelled download). tests/workshop/test_tserve.py fails loudly when any of
 these moves or changes shape; pyproject.toml pins the same range.
 """
 
@@ -43,13 +43,6 @@ def static_dir() -> Path:
     import textual_serve
 
     return Path(textual_serve.__file__).resolve().parent / "static"
-
-
-def download_manager():
-    """A new download manager (it relays a game's file to the browser in chunks)."""
-    from textual_serve.download_manager import DownloadManager
-
-    return DownloadManager()
 
 
 def decode_packed(payload: bytes) -> object:

@@ -14,7 +14,7 @@ import time
 
 import aiohttp
 import pytest
-from test_serve import play_day, policy, until
+from test_serve import WAIT, play_day, policy, until
 from test_serve_sessions import eventually, stub_server
 from workshop_browser import Tab
 from workshop_serving import ROOM, alive
@@ -236,12 +236,23 @@ def test_report_downloads_do_not_pile_up_and_names_are_never_options(serve, tmp_
             (pid,) = [p for p in served.games() if alive(p)][:1] or [None]
             assert pid is not None
             assert "1610612736" in _address_limit(pid)  # RLIMIT_AS: a runaway game cannot take the laptop
+            # one report, downloaded as the page does it
+            tab = tabs[0]
+            await tab.press("s")
+            assert await tab.wait_for(lambda t: any(m[0] == "deliver_file_start" for m in t.texts), WAIT)
+            key = next(m[1] for m in tab.texts if m[0] == "deliver_file_start")
+            async with http.get(f"{served.url}/download/{key}") as resp:
+                assert resp.status == 200 and "attachment" in resp.headers["Content-Disposition"]
+                assert "SAFE" in await resp.text()  # the report names the seed
             before = _rss_kb(pid)
             for tab in tabs:  # the audit: 60 messages of 4,096 x "s" grew a game by 11 MB each
                 for _ in range(60):
+                    assert not tab.closed.is_set(), (tab.close_reason, served.output[-3000:], served.err_lines[-30:])
                     await tab.ws.send_json(["stdin", "s" * 4096])
                 await tab.wait_quiet(1.0, timeout=30)
             assert _rss_kb(pid) - before < 40_000
+            offers = [m for m in tabs[1].texts if m[0] == "deliver_file_start"]
+            assert 1 <= len(offers) <= 6  # a held-down `s` offers a download every 3 s at most
             for tab in tabs:
                 assert not tab.closed.is_set()
                 await tab.close()

@@ -32,24 +32,6 @@ def test_the_page_assets_we_link_are_there():
         assert (static / "fonts" / font).is_file(), font
 
 
-def test_the_download_manager_takes_what_we_pass():
-    manager = tserve.download_manager()
-    expected = {
-        "create_download": {"app_service", "delivery_key", "file_name", "open_method", "mime_type", "encoding", "name"},
-        "download": {"delivery_key"},
-        "chunk_received": {"delivery_key", "chunk"},
-        "get_download_metadata": {"delivery_key"},
-        "cancel_app_downloads": {"app_service_id"},
-    }
-    for method, params in expected.items():
-        found = set(inspect.signature(getattr(manager, method)).parameters)
-        assert params <= found, (method, found)
-    meta_fields = {"mime_type", "encoding", "file_name"}
-    from textual_serve.download_manager import Download
-
-    assert meta_fields <= set(Download.__dataclass_fields__)
-
-
 def test_a_file_chunk_as_textual_packs_it_is_what_we_unpack():
     from textual.drivers._byte_stream import ByteStream  # noqa: F401  (the driver's framing is still there)
     from textual.drivers.web_driver import binary_dump
