@@ -47,6 +47,7 @@ class DayState:
     taken: list[str] = field(default_factory=list)  # once-choices taken, "scene/choice"
     history: list[list] = field(default_factory=list)  # [scene, choice, clock before, arrival]
     ending: str | None = None
+    terms: dict[str, int] = field(default_factory=dict)  # glossary terms met: id -> len(history) when first shown
 
     def to_dict(self, history: bool = True) -> dict:
         """JSON-ready data; `history=False` keeps only the history's length (see Game._undo_point)."""
@@ -66,6 +67,7 @@ class DayState:
             "taken": list(self.taken),
             "history": [list(h) for h in self.history] if history else len(self.history),
             "ending": self.ending,
+            "terms": dict(self.terms),
         }
 
 
@@ -213,6 +215,27 @@ class Game:
         if not any(v.available for v in views):  # a dead end in the story never traps the player
             views.append(ChoiceView(CARRY_ON, "Carry on", 5, True))
         return views
+
+    def meet_terms(self) -> list[str]:
+        """Note the glossary terms in what is shown now (text and choices); returns the ids first met here.
+
+        Front ends call it when they show a scene, so "met" means seen by the player; the rules of
+        a day never need it (playtests skip it). Showing the same scene again returns the same ids,
+        so a redrawn screen marks the same words.
+        """
+        step = len(self.state.history)
+        met = self.state.terms
+        for tid in self.terms_here():
+            met.setdefault(tid, step)
+        return [tid for tid, at in met.items() if at == step]
+
+    def terms_here(self) -> list[str]:
+        """The glossary terms in what is shown now (title, text, choices), each once, in order."""
+        glossary = self.story.glossary
+        if not glossary.terms:
+            return []
+        shown = [self.title, self.text, *(f"{v.text}\n{v.locked or ''}" for v in self.choices)]
+        return glossary.ids_in("\n".join(shown))
 
     @property
     def available(self) -> list[str]:

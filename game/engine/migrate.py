@@ -41,6 +41,12 @@ def _check_state(state: object) -> dict:
     _need(state.get("held") is None or isinstance(state.get("held"), str), "held")
     _need(state.get("ending") is None or isinstance(state.get("ending"), str), "ending")
     _need(isinstance(state.get("arrival", "start"), str), "arrival")
+    terms = state.get("terms", {})  # saves from before the glossary have none
+    _need(
+        isinstance(terms, dict)
+        and all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in terms.items()),
+        "terms",
+    )
     _need(0 <= state["rng"] < 2**64, "rng")
     return state
 
@@ -82,6 +88,7 @@ def _fit(story: Story, state: dict, notices: list[str]) -> dict:
         "taken": list(state.get("taken", [])),
         "history": [list(h) for h in state.get("history", [])],
         "ending": state.get("ending"),
+        "terms": dict(state.get("terms", {})),
     }
     if state["ending"] is not None and state["ending"] not in story.ending_ids:
         state["ending"] = story.endings[-1].id
@@ -111,4 +118,5 @@ def _fit(story: Story, state: dict, notices: list[str]) -> dict:
         c: v for c, v in state["minutes"].items() if c not in story.categories
     }
     state["taken"] = [t for t in state["taken"] if t.split("/")[0] in story.scenes]
+    state["terms"] = {t: at for t, at in state["terms"].items() if t in story.glossary.terms}
     return state

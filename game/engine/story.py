@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.engine.expr import Expr
+from game.engine.glossary import Glossary
 
 if TYPE_CHECKING:
     from game.engine.machine import SceneMachine
@@ -182,6 +183,7 @@ class Story:
     hash: str
     files: tuple[str, ...]
     warnings: list = field(default_factory=list)
+    glossary: Glossary = field(default_factory=Glossary)  # story/glossary.yaml; empty when there is none
 
     @cached_property
     def appointments(self) -> tuple[Scene, ...]:

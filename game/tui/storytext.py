@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from game.engine.prose import WRAPPED, clean, paragraphs, reflow
+from game.prose import WRAPPED, clean, paragraphs, reflow
 
 
 def literal(text: str, style: str = "") -> Content:

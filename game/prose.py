@@ -1,4 +1,7 @@
-"""Story text as plain strings for any front end: control characters removed, paragraphs reflowed."""
+"""Story text as plain strings for any front end (the TUI and the plain player): control characters removed, paragraphs reflowed.
+
+It lives beside the tools, not in the engine, so the TUI can import it before the first frame without the engine.
+"""
 
 from __future__ import annotations
 
