@@ -27,7 +27,7 @@ def _story_option(p: argparse.ArgumentParser) -> None:
 def _play_options(p: argparse.ArgumentParser) -> None:
     _story_option(p)
     p.add_argument("--seed", metavar="S", help="seed for the day's random events (any text)")
-    p.add_argument("--short", action="store_true", help="the short workshop day (about ten minutes)")
+    p.add_argument("--short", action="store_true", help="the short workshop day: a half day, the morning only")
     p.add_argument("--from", dest="from_scene", metavar="SCENE", help="start at this scene (play from here)")
     p.add_argument(
         "--set",
@@ -110,6 +110,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="JSON Schema for story files (for editors)")
     _story_option(p)
     p.add_argument("--out", metavar="FILE", type=Path, help="write it here instead of printing it")
+    p.add_argument(
+        "--write",
+        metavar="DIR",
+        type=Path,
+        help="write DIR/story.schema.json beside a story and point its files' first lines (modelines) at it",
+    )
+
+    from game.lsp import HELP as LSP_HELP
+
+    sub.add_parser(
+        "lsp",
+        help="language server for editors (LSP over stdio)",
+        description=LSP_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+    p = sub.add_parser("init", help="start a new story folder that passes `dayjob check`")
+    p.add_argument("dir", type=Path, help="the folder to create (or an empty one)")
 
     p = sub.add_parser("serve", help="serve the game to browsers for a workshop")
     _story_option(p)
@@ -125,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address players' browsers use, when it differs (a proxy, a tunnel, https)",
     )
     p.add_argument("--seed", metavar="S", help="everyone plays this seed (default: one chosen now)")
-    p.add_argument("--short", action="store_true", help="the short day (about ten minutes)")
+    p.add_argument("--short", action="store_true", help="the short day: a half day, the morning only")
     p.add_argument(
         "--results", metavar="DIR", type=Path, help="collect finished days here (default: ./dayjob-results-YYYY-MM-DD)"
     )
@@ -216,6 +234,14 @@ def _dispatch(argv: list[str] | None, out, err) -> int:
             from game.authoring.schema import run_schema
 
             return run_schema(args)
+        if command == "lsp":
+            from game.lsp.server import run_lsp
+
+            return run_lsp(args)
+        if command == "init":
+            from game.authoring.init import run_init
+
+            return run_init(args)
         if command == "serve":
             from game.workshop.serve import run_serve
 

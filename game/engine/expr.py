@@ -7,11 +7,12 @@ by node, turned into a small tuple tree, and that tree into closures.
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, Protocol
+
+from game.engine.suggest import did_you_mean
 
 MAX_LENGTH = 400
 MAX_DEPTH = 12
@@ -39,6 +40,9 @@ def format_time(minutes: int) -> str:
     """ "HH:MM" for minutes since midnight (days wrap)."""
     minutes %= 24 * 60
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+_CLOCK = frozenset({"clock"})
 
 
 @dataclass(frozen=True)
@@ -268,10 +272,8 @@ class _Checker:
                     f"{name!r} is a word, and words cannot be tested in conditions; set a flag where you set "
                     f"the word (e.g. `set: {{{name}: ..., {name}_chosen: true}}`) and test the flag",
                 )
-            known = sorted(self.env.stats | self.env.flags | {"clock"})
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = (
-                f"; did you mean {close[0]!r}?" if close else " (declare it under `stats:` or `flags:` in story.yaml)"
+            hint = did_you_mean(name, self.env.stats, self.env.flags, _CLOCK) or (
+                " (declare it under `stats:` or `flags:` in story.yaml)"
             )
             self.fail(node, f"unknown name {name!r}{hint}")
         if isinstance(node, ast.Constant):
@@ -299,8 +301,7 @@ class _Checker:
                 self.fail(node, 'visited takes one scene id in quotes: visited("standup")')
             scene = node.args[0].value
             if self.env.scenes is not None and scene not in self.env.scenes:
-                close = difflib.get_close_matches(scene, sorted(self.env.scenes), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(scene, self.env.scenes)
                 self.fail(node.args[0], f"visited() names unknown scene {scene!r}{hint}")
             self.scenes.add(scene)
             return ("visited", scene), "int"
