@@ -280,7 +280,10 @@ class Game:
     def preset(self, values: dict[str, Any]) -> None:
         """Set stats, flags and words before play (play-from-here); unknown names raise ChoiceError."""
         st = self.state
+        done = values.get("done")
         for name, value in values.items():
+            if name == "done":  # after the clock, whatever the order given
+                continue
             if name in self.story.stats:
                 s = self.story.stats[name]
                 try:
@@ -305,6 +308,21 @@ class Game:
                 st.clock = t
             else:
                 raise ChoiceError(f"{name!r} is not a stat, flag or word of this story")
+        if done is not None:
+            self._mark_done(str(done))
+
+    def _mark_done(self, value: str) -> None:
+        """`done=past` or `done=ID,ID`: appointments that already happened (visited once), so they do not start."""
+        st = self.state
+        appointments = {s.id: s for s in self.story.appointments}
+        if value.strip() == "past":
+            ids = [sid for sid, s in appointments.items() if s.at is not None and s.at < st.clock]
+        else:
+            ids = [x.strip() for x in value.split(",") if x.strip()]
+        for sid in ids:
+            if sid not in appointments:
+                raise ChoiceError(f"done takes `past` or appointment ids; {sid!r} is not an appointment")
+            st.visits[sid] = st.visits.get(sid, 0) or 1
 
     # -- undo, saves, report ------------------------------------------------------------
 
