@@ -7,6 +7,7 @@ from typing import TextIO
 
 from game.engine import ChoiceError, Game
 from game.engine.report import Report, bar
+from game.engine.text import drop_backticks
 
 ANNOUNCE = {
     "appointment": "-- It's {clock}: {title} is starting. --",
@@ -33,20 +34,23 @@ def setup_game(args, err: TextIO | None = None) -> Game | int:
 
 def show_scene(game: Game, out: TextIO, reveal: bool = False) -> list[str]:
     """Print the scene; return the ids that the numbers choose."""
+    if game.outcome:  # what the last choice did comes before whatever happens next
+        print(drop_backticks(game.outcome), file=out)
+        print(file=out)
     announce = ANNOUNCE.get(game.arrival)
     if announce:
         print(announce.format(clock=game.clock_text, title=game.title), file=out)
     print(f"== {game.clock_text} | {game.title} ==", file=out)
     print(file=out)
-    print(game.text, file=out)
+    print(drop_backticks(game.text), file=out)
     print(file=out)
     ids = []
     for view in game.choices:
         if view.available:
             ids.append(view.id)
-            print(f"  {len(ids)}. {view.text} ({view.minutes} min)", file=out)
+            print(f"  {len(ids)}. {drop_backticks(view.text)} ({view.minutes} min)", file=out)
         else:
-            print(f"  -  {view.text} (locked: {view.locked})", file=out)
+            print(f"  -  {drop_backticks(view.text)} (locked: {drop_backticks(view.locked or '')})", file=out)
     if reveal:
         print(
             "  [" + ", ".join(f"{s.label} {game.state.stats[s.name]}/{s.max}" for s in game.story.stats.values()) + "]",
@@ -56,7 +60,8 @@ def show_scene(game: Game, out: TextIO, reveal: bool = False) -> list[str]:
 
 
 def report_text(report: Report) -> str:
-    lines = [f"== The end: {report.ending_title} ==", "", report.ending_text.strip(), ""]
+    lines = [drop_backticks(report.outcome), ""] if report.outcome else []
+    lines += [f"== The end: {report.ending_title} ==", "", drop_backticks(report.ending_text.strip()), ""]
     lines.append("How you ended the day:")
     width = max((len(s.label) for s in report.stats), default=0)
     for s in report.stats:

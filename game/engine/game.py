@@ -11,7 +11,7 @@ from typing import Any
 from game.engine.errors import ChoiceError, SaveError
 from game.engine.expr import format_time
 from game.engine.report import Report, build_report
-from game.engine.story import Choice, Ending, Scene, Story
+from game.engine.story import Choice, Ending, Scene, Story, TextScope
 
 SAVE_VERSION = 1
 CARRY_ON = "_carry_on"
@@ -47,6 +47,8 @@ class DayState:
     taken: list[str] = field(default_factory=list)  # once-choices taken, "scene/choice"
     history: list[list] = field(default_factory=list)  # [scene, choice, clock before, arrival]
     ending: str | None = None
+    outcome: str | None = None  # what the last choice did, shown before the scene it led to
+    skipped: list[str] = field(default_factory=list)  # conditional appointments whose `if` was false when due
 
     def to_dict(self, history: bool = True) -> dict:
         """JSON-ready data; `history=False` keeps only the history's length (see Game._undo_point)."""
@@ -66,6 +68,8 @@ class DayState:
             "taken": list(self.taken),
             "history": [list(h) for h in self.history] if history else len(self.history),
             "ending": self.ending,
+            "outcome": self.outcome,
+            "skipped": list(self.skipped),
         }
 
 
@@ -174,12 +178,29 @@ class Game:
         return self._current_scene.title.render(self.state.words)
 
     @property
+    def outcome(self) -> str | None:
+        """What the last choice did, in a few sentences, to show before this scene (or the ending)."""
+        return self.state.outcome
+
+    @property
     def paragraphs(self) -> list[str]:
-        """The scene's (or ending's) text, then each variant whose condition holds."""
+        """The scene's text (`again` from the second visit), or the ending's; then each variant that holds."""
         st = self.state
-        part: Scene | Ending = self._current_ending if self.ended else self._current_scene
-        out = [part.text.render(st.words).strip()]
-        out.extend(tpl.render(st.words).strip() for cond, tpl in part.variants if cond(st))
+        words = st.words
+        part: Scene | Ending
+        if self.ended:
+            part = self._current_ending
+            scope = TextScope(st, 1, part.id, self.seed)
+            out = [part.text.render(words, scope).strip()]
+        else:
+            part = scene = self._current_scene
+            visit = st.visits.get(scene.id, 1)
+            scope = TextScope(st, visit, scene.id, self.seed)
+            if scene.again is not None and visit >= 2:  # its sequences count returns, from the first
+                out = [scene.again.render(words, TextScope(st, visit - 1, scene.id, self.seed)).strip()]
+            else:
+                out = [scene.text.render(words, scope).strip()]
+        out.extend(tpl.render(words, scope).strip() for cond, tpl in part.variants if cond(st))
         return [p for p in out if p]
 
     @property
@@ -257,6 +278,7 @@ class Game:
             target = next(to for cond, to in chosen.goto if cond is None or cond.fn(st))
         st.clock += minutes
         st.minutes[category] = st.minutes.get(category, 0) + minutes
+        st.outcome = self._outcome(scene, chosen) if chosen is not None and chosen.outcome else None
         self._route(target, choice_id)
 
     def _route(self, target: str, choice_id: str) -> None:
@@ -275,6 +297,10 @@ class Game:
             for appt in story.appointments:
                 assert appt.at is not None  # appointments are the scenes with `at`
                 if st.day_start <= appt.at <= st.clock and appt.id not in st.visits and appt.id != target:
+                    if appt.at_if is not None and (appt.id in st.skipped or not appt.at_if.fn(st)):
+                        if appt.id not in st.skipped:  # decided once, when it comes due: off for the day
+                            st.skipped.append(appt.id)
+                        continue
                     st.held, target, arrival = target, appt.id, "appointment"
                     break
             else:
@@ -294,6 +320,16 @@ class Game:
         self._machine.move(st, target, choice_id)
         st.arrival = arrival
         st.visits[target] = st.visits.get(target, 0) + 1
+
+    def _outcome(self, scene: Scene, chosen: Choice) -> str | None:
+        """The first of a choice's outcomes that holds, rendered now: after its effects and minutes,
+        before the next scene is picked (so an appointment that fires next cannot swallow it)."""
+        st = self.state
+        for cond, tpl in chosen.outcome:
+            if cond is None or cond.fn(st):
+                scope = TextScope(st, st.visits.get(scene.id, 1), f"{scene.id}/{chosen.id}", self.seed)
+                return tpl.render(st.words, scope).strip() or None
+        return None
 
     def _finish(self, ending_id: str | None, choice_id: str) -> None:
         st = self.state

@@ -46,6 +46,7 @@ class Report:
     timeline: list[Moment]
     choices: list[str] = field(default_factory=list)
     credits: str = ""
+    outcome: str | None = None  # what the day's last choice did, shown before the ending
 
     @property
     def share_line(self) -> str:
@@ -174,4 +175,5 @@ def build_report(game) -> Report:
         timeline=timeline,
         choices=[h[1] for h in st.history],
         credits=story.credits,
+        outcome=game.outcome if ending else None,
     )

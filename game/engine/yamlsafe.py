@@ -184,7 +184,7 @@ def load_document(path: str, raw: bytes) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(s for s in (exc.context, exc.problem) if s)
-        builder.problems.append(Problem(path, line, col, f"YAML syntax: {what}"))
+        builder.problems.append(Problem(path, line, col, f"YAML syntax: {what}{_insertion_hint(text, mark)}"))
         doc.data = None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         builder.problems.append(Problem(path, 1, 1, f"YAML: {exc}"))
@@ -362,6 +362,21 @@ class _Builder:
 
 _NO_KEY = object()
 _BAD_KEY = object()
+
+
+_INSERTION = re.compile(r"\{\s*\^?\s*(?:if\s|seq\s*:|cycle\s*:|shuffle\s*:|[A-Za-z_]\w*\s*\})")
+
+
+def _insertion_hint(text: str, mark) -> str:
+    """A hint when the line YAML stumbled on holds a text insertion: `: ` inside `{if x: y}`, or a
+    value starting with `{`, reads as YAML mapping syntax unless the text is quoted or a `|` block."""
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    rows = lines[max(mark.line - 1, 0) : mark.line + 1]
+    if any(_INSERTION.search(row) for row in rows):
+        return "; text holding an insertion such as {if …: …} or starting with '{' goes in quotes or a `|` block"
+    return ""
 
 
 def _kind(value: object) -> str:

@@ -6,10 +6,11 @@ import re
 
 from textual.content import Content
 
+from game.engine.text import code_spans, paragraph_lines
+
 # C0 and C1 control characters other than newline and tab: a story must never move the
 # terminal's cursor or change its modes (YAML's "\e" escape can put an ESC in a string).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022>]|\d+[.)])\s")
 
 
 def clean(text: str) -> str:
@@ -23,25 +24,22 @@ def literal(text: str, style: str = "") -> Content:
     return content.stylize(style) if style else content
 
 
-WRAPPED = 50  # a line at least this long that goes on in the next one was wrapped by the writer's editor
+CODE_STYLE = "$text-secondary on $boost"
+
+
+def prose(text: str, style: str = "") -> Content:
+    """Story text shown literally, except that `code` between a matched pair of backticks on one
+    line is styled as code (the backticks dropped), as the story format says."""
+    spans = code_spans(clean(text))
+    if len(spans) == 1 and not spans[0][1]:
+        return literal(text, style)
+    content = Content.assemble(*((part, CODE_STYLE) if code else part for part, code in spans))
+    return content.stylize(style) if style else content
 
 
 def reflow(paragraph: str) -> str:
     """Join a paragraph's hard-wrapped lines so it wraps to the window; keep short lines, lists, indents."""
-    lines = paragraph.split("\n")
-    out: list[str] = []
-    for line in lines:
-        if (
-            out
-            and line.strip()
-            and len(out[-1]) >= WRAPPED
-            and not _LIST_ITEM.match(line)
-            and not line.startswith("  ")
-        ):
-            out[-1] = out[-1].rstrip() + " " + line.strip()
-        else:
-            out.append(line.rstrip())
-    return "\n".join(out)
+    return "\n".join(paragraph_lines(paragraph))
 
 
 def paragraphs(text: str) -> list[str]:
