@@ -161,8 +161,7 @@ class _Parser:
             end = self.close(start, start + 1)
             if end >= len(s) and not s.endswith("}"):
                 return self.unclosed(start)
-            shown = s[start:end]
-            self.problems.append((start, f"cannot read {shown!r}: {_INSERTION_HELP}"))
+            self.problems.append((start, _unreadable(s[start:end])))
             return None, end
         cap, name = head.group(1) == "^", head.group(2)
         after = head.end()
@@ -211,7 +210,7 @@ class _Parser:
         elif " | " in shown or "\n|" in shown:
             message = f"cannot read {shown!r}: alternatives need `if COND:`, `seq:`, `cycle:` or `shuffle:` first"
         else:
-            message = f"cannot read {shown!r}: {_INSERTION_HELP}"
+            message = _unreadable(shown)
         self.problems.append((start, message))
         return None, end
 
@@ -338,6 +337,13 @@ class _Parser:
         except ExprError as exc:
             self.problems.append((at + exc.offset, f"in `{src.strip()}`: {exc.message}"))
             return None
+
+
+def _unreadable(shown: str) -> str:
+    """What to say about an insertion that is none of the kinds there are."""
+    if not any(c.isspace() or c in ":|" for c in shown):  # one odd word, like {lead.name} or {0}
+        return f"{shown} is not a declared word (a word is letters, digits and _; {_INSERTION_HELP})"
+    return f"cannot read {shown!r}: {_INSERTION_HELP}"
 
 
 def _skip(s: str, pos: int) -> int:
