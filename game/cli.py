@@ -6,6 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
+PLAIN_COMMANDS = """\
+the plain player (--plain), typed at "Your choice:":
+  1, 2, ...          take that choice (a choice's id works too)
+  r, look            hear the scene again
+  t, time            the time, the minutes left and the minutes so far
+  s, stats           the hidden stats (with --reveal; otherwise at the end of the day)
+  u, undo            take back the last choice
+  h, ?, help         the commands
+  q, quit            stop, after you confirm; Ctrl-D saves and stops at once
+It saves after every choice to the same file as the TUI, so a day started in one continues in the other
+(--no-save turns that off; --choices, --from and --set never touch the save)."""
+
 
 def _story_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--story", metavar="DIR", type=Path, help="story folder (default: the shipped day)")
@@ -40,9 +52,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--watch", action="store_true", help="reload the story when its files change (for writers)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("play", help="play a day (the TUI, or --plain for line-by-line)")
+    p = sub.add_parser(
+        "play",
+        help="play a day (the TUI, or --plain for line-by-line)",
+        epilog=PLAIN_COMMANDS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _play_options(p)
-    p.add_argument("--plain", action="store_true", help="line-by-line player for screen readers, pipes and CI")
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        help="line-by-line player for screen readers, pipes and CI (its commands are listed below)",
+    )
+    p.add_argument(
+        "--width",
+        type=int,
+        default=0,
+        metavar="COLUMNS",
+        help="--plain: wrap lines at this width, only when the output is a terminal (default: one line per paragraph)",
+    )
     p.add_argument("--choices", metavar="ID,ID,...", help="replay these choice ids, then stop")
     p.add_argument("--projector", action="store_true", help="large, high-contrast theme for a room")
     p.add_argument("--no-save", action="store_true", help="do not read or write the autosave")
@@ -149,8 +177,22 @@ def parse_presets(items: list[str]) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; everything it prints passes through the terminal escape (the TUI draws its own)."""
+    from game.engine.safetext import SafeStream
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
+    try:
+        return _dispatch(argv, out, err)
+    finally:
+        if sys.stdout is not None:  # None after a broken pipe: keep it so
+            sys.stdout = out
+        sys.stderr = err
+
+
+def _dispatch(argv: list[str] | None, out, err) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # its usage errors go to the escaping stderr
     command = args.command
     try:
         if command == "check":
@@ -189,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--choices replays in the plain player: add --plain")
         from game.tui.run import run_tui
 
+        sys.stdout, sys.stderr = out, err  # Textual writes its own escape codes
         return run_tui(args)
     except KeyboardInterrupt:
         return 130 if command in ("playtest", "serve") else 0

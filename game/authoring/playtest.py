@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import shlex
 import sys
 import time
@@ -21,8 +22,12 @@ from pathlib import Path
 from game.cli import lacks_short_day, load_story_or_report
 from game.engine import CARRY_ON, Game, Story, load_story
 from game.engine.expr import format_time
+from game.engine.story import Ending, Scene, Template
 
 MAX_CHOICES = 500  # a day longer than this is stuck in a loop
+WORDS_PER_MINUTE = 230  # reading speed for the read time (as #13 measured the day)
+TOP_REPEATS = 5  # scenes named in the text report for their repeated paragraphs
+EVENT_KINDS = ("appointment", "interruption")
 MAX_FAILURES_KEPT = 20
 TEXT_FAILURES = 5  # failures shown in the text report
 
@@ -67,6 +72,14 @@ class Tally:
     clock_out: int = 0  # total of clock-out times
     failures: list = field(default_factory=list)
     failure_counts: Counter = field(default_factory=Counter)
+    words: Counter = field(default_factory=Counter)  # words read in a day -> days
+    paragraphs: int = 0  # paragraphs shown, all days
+    repeats: int = 0  # of those, the ones already shown earlier the same day
+    repeat_shares: Counter = field(default_factory=Counter)  # a day's share of repeats (4 places) -> days
+    repeated_in: Counter = field(default_factory=Counter)  # scene -> repeated paragraphs it showed
+    end_stats: dict = field(default_factory=dict)  # stat -> Counter(value at day end -> days)
+    fired_days: Counter = field(default_factory=Counter)  # appointment/interruption -> days it fired in
+    fired: Counter = field(default_factory=Counter)  # appointment/interruption -> times it fired
 
     def add(self, other: Tally) -> None:
         self.days += other.days
@@ -87,17 +100,31 @@ class Tally:
         self.clock_out += other.clock_out
         self.failures = sorted(self.failures + other.failures, key=lambda f: f.day)[:MAX_FAILURES_KEPT]
         self.failure_counts.update(other.failure_counts)
+        self.words.update(other.words)
+        self.paragraphs += other.paragraphs
+        self.repeats += other.repeats
+        self.repeat_shares.update(other.repeat_shares)
+        self.repeated_in.update(other.repeated_in)
+        for name, values in other.end_stats.items():
+            self.end_stats.setdefault(name, Counter()).update(values)
+        self.fired_days.update(other.fired_days)
+        self.fired.update(other.fired)
 
 
 # -- playing ----------------------------------------------------------------------------------
 
 
-def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int) -> None:
+def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reader: _Reader | None = None) -> None:
     """Play one random day to its end and add what happened to `tally`."""
     game = Game(story, seed, short=short, keep_undo=False)
     pick = random.Random(seed)
     taken: list[str] = []
+    seen: set[str] = set()  # paragraphs shown so far today
+    read = [0, 0, 0]  # words, paragraphs shown, paragraphs repeated
+    if reader is None:
+        reader = _Reader(story)
     try:
+        reader.read(game, seen, read, tally.repeated_in)
         while not game.ended:
             ids = game.available
             if ids == [CARRY_ON]:
@@ -124,6 +151,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int) -> No
             choice = pick.choice(ids)
             taken.append(choice)
             game.choose(choice)
+            reader.read(game, seen, read, tally.repeated_in)
     except Exception as exc:  # noqa: BLE001 - finding crashes is what a playtest is for
         scene = game.scene_id
         tally.failures.append(Failure(day, seed, "crash", scene, f"{type(exc).__name__}: {exc}", taken))
@@ -136,18 +164,107 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int) -> No
     tally.taken.update(f"{scene}/{choice}" for scene, choice, _, _ in st.history)
     tally.endings[st.ending] += 1
     per = tally.stats.setdefault(st.ending, {})
+    end_stats = tally.end_stats
     for name, value in st.stats.items():
         m = per.get(name)
         per[name] = [value, value, value] if m is None else [min(m[0], value), max(m[1], value), m[2] + value]
+        values = end_stats.get(name)
+        if values is None:
+            values = end_stats[name] = Counter()
+        values[value] += 1
     tally.minutes.update(st.minutes)
     tally.lengths[len(taken)] += 1
     tally.clock_out += st.clock
+    words, shown, repeats = read
+    ending = game.ending
+    assert ending is not None  # the day ended
+    tally.words[words + sum(_words(q) for q in ending.debrief)] += 1  # the report asks them: they are read
+    tally.paragraphs += shown
+    tally.repeats += repeats
+    tally.repeat_shares[round(repeats / shown, 4) if shown else 0.0] += 1
+    # the history records how each scene a choice was made in began: that is when an event fired
+    fired = [h[0] for h in st.history if h[3] in EVENT_KINDS]
+    if fired:
+        tally.fired.update(fired)
+        tally.fired_days.update(set(fired))
+
+
+_read_memo: dict[str, tuple[tuple[str, ...], int]] = {}  # text shown -> (its paragraphs, its words)
+_READ_MEMO_KEPT = 50_000
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _paragraphs(text: str) -> tuple[tuple[str, ...], int]:
+    """A text's paragraphs (split at blank lines, as they are shown) and its words, remembered: the same
+    texts come back all day, every day."""
+    memo = _read_memo.get(text)
+    if memo is None:
+        if len(_read_memo) >= _READ_MEMO_KEPT:  # text built from words can vary without end
+            _read_memo.clear()
+        parts = tuple(p.strip() for p in _BLANK_LINE.split(text) if p.strip())
+        memo = _read_memo[text] = (parts, len(text.split()))
+    return memo
+
+
+def _words(text: str) -> int:
+    return _paragraphs(text)[1]
+
+
+def _literal(tpl: Template) -> str | None:
+    """A template's text when it inserts nothing (most do not), so it reads the same every time."""
+    return "".join(tpl.parts) if all(isinstance(p, str) for p in tpl.parts) else None
+
+
+class _Reader:
+    """What each scene and ending shows, planned once per story: a fixed text is split and counted once, and
+    only what can vary (insertions, variants whose condition decides) is rendered on each visit. It shows
+    what `Game.title` and `Game.paragraphs` show (tests/authoring/test_playtest.py compares them)."""
+
+    def __init__(self, story: Story):
+        self.story = story
+        self.plans: dict[tuple[bool, str], tuple] = {}
+
+    def _plan(self, ended: bool, sid: str) -> tuple:
+        part: Scene | Ending = self.story.ending(sid) if ended else self.story.scenes[sid]
+        title = _literal(part.title)
+        pieces = [(None, part.text), *((cond.fn, tpl) for cond, tpl in part.variants)]
+        plan = (
+            _words(title) if title is not None else part.title,
+            tuple((fn, tpl if (lit := _literal(tpl)) is None else _paragraphs(lit.strip())) for fn, tpl in pieces),
+        )
+        self.plans[ended, sid] = plan
+        return plan
+
+    def read(self, game: Game, seen: set[str], read: list[int], repeated_in: Counter) -> None:
+        """Count what the player reads now: the title and paragraphs of the scene or ending just reached."""
+        st = game.state
+        ended = st.ending is not None
+        sid = st.scene
+        title, pieces = self.plans.get((ended, sid)) or self._plan(ended, sid)
+        words = title if type(title) is int else _words(title.render(st.words))
+        shown = repeats = 0
+        for fn, piece in pieces:
+            if fn is not None and not fn(st):
+                continue
+            parts, n = piece if type(piece) is tuple else _paragraphs(piece.render(st.words).strip())
+            words += n
+            shown += len(parts)
+            for p in parts:
+                if p in seen:
+                    repeats += 1
+                    repeated_in[sid] += 1
+                else:
+                    seen.add(p)
+        read[0] += words
+        read[1] += shown
+        read[2] += repeats
 
 
 def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Tally:
     tally = Tally()
+    reader = _Reader(story)
     for i in range(start, stop):
-        play_day(story, f"{seed}-{i}", short, tally, i)
+        play_day(story, f"{seed}-{i}", short, tally, i, reader)
     return tally
 
 
@@ -249,11 +366,64 @@ def summarize(story: Story, tally: Tally, *, n: int, seed: str, short: bool, roo
         "minutes": {c: round(tally.minutes[c] / days, 1) for c in story.categories},
         "length": length,
         "clock_out": format_time(round(tally.clock_out / days)) if tally.days else None,
+        "reading": _reading(tally),
+        "stats": _end_stats(story, tally),
+        "events": {
+            s.id: {
+                "kind": s.kind,
+                "at": format_time(s.at) if s.at is not None else None,
+                "days": tally.fired_days[s.id],
+                "share": round(tally.fired_days[s.id] / days, 4),
+                "times": tally.fired[s.id],
+            }
+            for s in (*story.appointments, *story.interrupts)
+        },
         "failures": {
             "count": dict(sorted(tally.failure_counts.items())),
             "first": [dict(f.to_dict(), replay=replay_command(f, root, short)) for f in tally.failures],
         },
     }
+
+
+def _reading(tally: Tally) -> dict:
+    """Words read per finished day, their read time, and paragraphs shown again the same day."""
+    words = _median_stats(tally.words)
+    shares = _median_stats(tally.repeat_shares)
+    return {
+        "words": words,
+        "words_per_minute": WORDS_PER_MINUTE,
+        "minutes": {
+            k: None if words[k] is None else round(words[k] / WORDS_PER_MINUTE, 1) for k in ("min", "median", "max")
+        },
+        "paragraphs": tally.paragraphs,
+        "repeated": tally.repeats,
+        "repeated_share": round(tally.repeats / tally.paragraphs, 4) if tally.paragraphs else 0.0,
+        "repeated_share_per_day": {
+            "median": None if shares["median"] is None else round(shares["median"], 4),
+            "max": shares["max"],
+        },
+        "repeated_in": dict(tally.repeated_in.most_common()),
+    }
+
+
+def _end_stats(story: Story, tally: Tally) -> dict:
+    """Each stat at day end: min, median, max, and the share of days at the stat's floor and ceiling."""
+    out = {}
+    for s in story.stats.values():
+        values = tally.end_stats.get(s.name, Counter())
+        days = sum(values.values())
+        m = _median_stats(values)
+        out[s.name] = {
+            "floor": s.min,
+            "ceiling": s.max,
+            "min": m["min"],
+            "median": m["median"],
+            "max": m["max"],
+            "mean": m["mean"],
+            "at_floor": round(values[s.min] / days, 4) if days else 0.0,
+            "at_ceiling": round(values[s.max] / days, 4) if days else 0.0,
+        }
+    return out
 
 
 def _median_stats(counts: Counter) -> dict:
@@ -335,6 +505,7 @@ def report_text(story: Story, data: dict) -> str:
                 f"(mean {ln['mean']:g}); mean clock-out {data['clock_out']}"
             ),
         ]
+    out += _reading_text(data)
     fails = data["failures"]
     out.append("")
     if not fails["count"]:
@@ -357,6 +528,45 @@ def report_text(story: Story, data: dict) -> str:
     return "\n".join(out)
 
 
+def _reading_text(data: dict) -> list[str]:
+    """The writer's figures: read time, repeats, stats at day end, how often each event fires."""
+    out: list[str] = []
+    rd = data["reading"]
+    w, t = rd["words"], rd["minutes"]
+    if w["min"] is not None:
+        out += [
+            "",
+            "Reading (per finished day: titles and text of the scenes and the ending, its questions;"
+            " not choice lines, clock stamps or the report's bars and minutes)",
+            f"  words    min {w['min']:,}, median {w['median']:,g}, max {w['max']:,} (mean {w['mean']:,g})",
+            f"  read time at {rd['words_per_minute']} words a minute: median {t['median']:g} min, max {t['max']:g} min",
+        ]
+        per = rd["repeated_share_per_day"]
+        out.append(
+            f"  paragraphs shown again the same day: {100 * rd['repeated_share']:.1f}% "
+            f"({rd['repeated']:,} of {rd['paragraphs']:,}); per day median {100 * per['median']:.1f}%, "
+            f"max {100 * per['max']:.1f}%"
+        )
+        top = list(rd["repeated_in"].items())[:TOP_REPEATS]
+        if top:
+            out.append("    most in: " + ", ".join(f"{sid} {n:,}" for sid, n in top))
+    if data["stats"] and w["min"] is not None:
+        out += ["", "Stats at day end (range; min, median, max; share of days at the range's bottom and top)"]
+        sw = max(len(n) for n in data["stats"])
+        for name, s in data["stats"].items():
+            out.append(
+                f"  {name.ljust(sw)}  {s['floor']}..{s['ceiling']}: {s['min']}, {s['median']:g}, {s['max']}; "
+                f"at {s['floor']}: {100 * s['at_floor']:.1f}%, at {s['ceiling']}: {100 * s['at_ceiling']:.1f}%"
+            )
+    if data["events"]:
+        out += ["", "Appointments and interruptions (share of finished days each one fired in; times in all)"]
+        ew = max(len(e) for e in data["events"])
+        for eid, e in data["events"].items():
+            kind = f"appointment {e['at']}" if e["kind"] == "appointment" else "interruption"
+            out.append(f"  {eid.ljust(ew)}  {kind:<17}  {100 * e['share']:5.1f}%  {e['times']:>9,}")
+    return out
+
+
 _PLURALS = {
     "crash": ("crash", "crashes"),
     "dead end": ("dead end", "dead ends"),
@@ -370,16 +580,18 @@ class _Bar:
     def __init__(self, total: int):
         self.total = max(total, 1)
         self.last = -1
+        # the bar's own carriage returns, past the CLI's escaping of stderr (game.engine.safetext)
+        self.stream = getattr(sys.stderr, "raw", sys.stderr)
 
     def __call__(self, done: int) -> None:
         filled = 30 * done // self.total
         if filled == self.last and done < self.total:
             return
         self.last = filled
-        sys.stderr.write(f"\rplaytest [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} days")
+        self.stream.write(f"\rplaytest [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} days")
         if done >= self.total:
-            sys.stderr.write("\r" + " " * 70 + "\r")
-        sys.stderr.flush()
+            self.stream.write("\r" + " " * 70 + "\r")
+        self.stream.flush()
 
 
 def run_playtest(args) -> int:

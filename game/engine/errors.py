@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from game.engine.safetext import terminal_safe
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -18,7 +20,8 @@ class Problem:
 
     def __str__(self) -> str:
         tag = f"{self.severity}: " if self.severity in ("warning", "note") else ""
-        return f"{self.path}:{self.line}:{self.col}: {tag}{self.message}"
+        # one line, whatever a file name or a quoted story value holds
+        return terminal_safe(f"{self.path}:{self.line}:{self.col}: {tag}{self.message}", one_line=True)
 
     def to_dict(self) -> dict:
         return {

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.engine.expr import Env, Expr, ExprError, compile_expr, format_time
+from game.engine.suggest import closest, did_you_mean
 from game.engine.text import capitalise, number_words, time_words
 
 if TYPE_CHECKING:
@@ -190,11 +191,9 @@ class _Parser:
             elif not cap and name[:1].isupper() and name.lower() in rules.words:
                 hint = f"; for a capital first letter write {{^{name.lower()}}}"
             else:
-                import difflib
-
-                close = difflib.get_close_matches(name, sorted(rules.words), n=1)
+                close = closest(name, rules.words)
                 if close:
-                    hint = f"; did you mean {('^' if cap else '') + close[0]!r}?"
+                    hint = f"; did you mean {('^' if cap else '') + close!r}?"
                 else:
                     hint = " (declare it under `words:` in story.yaml, or write '{{' for a literal brace)"
             self.problems.append((start, f"{{{'^' if cap else ''}{name}}} is not a declared word{hint}"))
@@ -248,10 +247,7 @@ class _Parser:
             return None
         at = self.rules.appointments.get(scene)
         if at is None:
-            import difflib
-
-            close = difflib.get_close_matches(scene, sorted(self.rules.appointments), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(scene, frozenset(self.rules.appointments))
             self.problems.append((name_at, f"{{since {scene}}} needs an appointment (a scene with `at`){hint}"))
             return None
         return ("since", at, cap)
@@ -611,6 +607,17 @@ class Story:
     @cached_property
     def ending_ids(self) -> frozenset[str]:
         return frozenset(e.id for e in self.endings)
+
+    @cached_property
+    def written_edges(self) -> dict[tuple[str, str], list[str]]:
+        """(scene, destination) -> the ids of the choices whose goto names it, in story order."""
+        edges: dict[tuple[str, str], list[str]] = {}
+        for scene in self.scenes.values():
+            for choice in scene.choices:
+                for target in choice.targets:
+                    if target in self.scenes or target in self.ending_ids:
+                        edges.setdefault((scene.id, target), []).append(choice.id)
+        return edges
 
     @cached_property
     def machine(self) -> SceneMachine:

@@ -1,9 +1,8 @@
-"""Words for numbers and times, code spans, and wrapping: text helpers every front end shares."""
+"""Words for numbers and times, capitals, and code spans: text helpers the engine and front ends share."""
 
 from __future__ import annotations
 
 import re
-import textwrap
 
 _ONES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -86,66 +85,3 @@ def code_spans(text: str) -> list[tuple[str, bool]]:
     if pos < len(text):
         out.append((text[pos:], False))
     return out
-
-
-def drop_backticks(text: str) -> str:
-    """Text with its code spans' backticks removed (how a player without styles reads it)."""
-    if "`" not in text:
-        return text
-    return _CODE.sub(r"\1", text)
-
-
-_LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022>]|\d+[.)])\s")
-_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
-WRAPPED = 50  # a line at least this long that goes on in the next one was wrapped by the writer's editor
-
-
-def paragraph_lines(paragraph: str) -> list[str]:
-    """A paragraph's lines as written to be read: lines the writer's editor wrapped are joined again;
-    short lines (a chat log, an address), list items and indented lines keep their own line."""
-    out: list[str] = []
-    for line in paragraph.split("\n"):
-        if (
-            out
-            and line.strip()
-            and len(out[-1]) >= WRAPPED
-            and not _LIST_ITEM.match(line)
-            and not line.startswith("  ")
-        ):
-            out[-1] = out[-1].rstrip() + " " + line.strip()
-        else:
-            out.append(line.rstrip())
-    return out
-
-
-def wrap(text: str, width: int) -> str:
-    """Text (already rendered: words inserted, conditions picked) wrapped to `width` columns.
-
-    Wrapping happens after insertion, so an inserted word can never push a line past the width;
-    paragraphs stay apart, a writer's hard-wrapped lines are joined first, list items and indented
-    lines start their own line. A width below 1 leaves every paragraph on one line."""
-    out: list[str] = []
-    for para in _PARAGRAPHS.split(text.strip("\n")):
-        if not para.strip():
-            continue
-        lines: list[str] = []
-        for line in paragraph_lines(para):
-            if width < 1 or len(line) <= width:
-                lines.append(line)
-                continue
-            indent = line[: len(line) - len(line.lstrip())]
-            item = _LIST_ITEM.match(line)
-            hang = " " * len(item.group(0)) if item else indent
-            lines.extend(
-                textwrap.wrap(
-                    line.strip(),
-                    width,
-                    initial_indent=indent,
-                    subsequent_indent=hang,
-                    break_long_words=True,
-                    break_on_hyphens=False,
-                )
-                or [""]
-            )
-        out.append("\n".join(lines))
-    return "\n\n".join(out)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from game.engine.safetext import terminal_safe
+
 
 def run_tui(args) -> int:
     """Start the app with the command line's options; returns the exit code."""
@@ -12,7 +14,7 @@ def run_tui(args) -> int:
     try:
         options = TuiOptions.from_args(args)
     except ValueError as exc:
-        print(f"dayjob: {exc}", file=sys.stderr)
+        print(terminal_safe(f"dayjob: {exc}"), file=sys.stderr)
         return 2
     from game.tui.app import make_app
 

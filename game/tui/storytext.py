@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from textual.content import Content
 
-from game.engine.text import code_spans, paragraph_lines
-
-# C0 and C1 control characters other than newline and tab: a story must never move the
-# terminal's cursor or change its modes (YAML's "\e" escape can put an ESC in a string).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def clean(text: str) -> str:
-    """Text with control characters removed (tabs become spaces)."""
-    return _CONTROL.sub("", text.replace("\t", "    ").replace("\r\n", "\n"))
+from game.engine.prose import WRAPPED, clean, paragraphs, reflow
+from game.engine.text import code_spans
 
 
 def literal(text: str, style: str = "") -> Content:
@@ -35,16 +25,6 @@ def prose(text: str, style: str = "") -> Content:
         return literal(text, style)
     content = Content.assemble(*((part, CODE_STYLE) if code else part for part, code in spans))
     return content.stylize(style) if style else content
-
-
-def reflow(paragraph: str) -> str:
-    """Join a paragraph's hard-wrapped lines so it wraps to the window; keep short lines, lists, indents."""
-    return "\n".join(paragraph_lines(paragraph))
-
-
-def paragraphs(text: str) -> list[str]:
-    """Blank-line separated paragraphs, each reflowed."""
-    return [reflow(p.strip("\n")) for p in re.split(r"\n\s*\n", clean(text)) if p.strip()]
 
 
 def bar(value: int, total: int, width: int) -> tuple[str, str]:
@@ -67,3 +47,6 @@ def minutes_text(minutes: int) -> str:
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60:02d}"
+
+
+__all__ = ["WRAPPED", "bar", "bar_content", "clean", "literal", "minutes_text", "paragraphs", "prose", "reflow"]

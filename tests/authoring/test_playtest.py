@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import re
 import shlex
 from types import SimpleNamespace
@@ -12,7 +13,7 @@ from game.authoring import playtest
 from game.authoring.playtest import run_days, summarize
 from game.engine import Game, load_story
 
-from .conftest import FIXTURES, fixture
+from .conftest import FIXTURES, SHIPPED, fixture
 
 
 def _report(name: str, n: int, jobs: int, seed: str = "t") -> dict:
@@ -74,9 +75,9 @@ def test_a_dead_end_exits_1_with_a_command_that_replays_it(dayjob):
     assert args[:3] == ["dayjob", "play", "--plain"] and "--seed" in args and "--choices" in args
     code, out, _ = dayjob(*args[1:])
     assert code == 0
-    headers = re.findall(r"^== \d\d:\d\d \| (.*) ==$", out, re.MULTILINE)
+    headers = re.findall(r"^\d\d:\d\d\. (.*)\.$", out, re.MULTILINE)
     assert headers[-1] == "Stuck"
-    assert out.rsplit("Stuck ==", 1)[1].strip().endswith("1. Carry on (5 min)")
+    assert out.rsplit("Stuck.", 1)[1].strip().endswith("1. Carry on. 5 minutes.")
 
 
 def test_a_day_that_never_ends_is_reported(dayjob):
@@ -155,3 +156,110 @@ def test_usage_errors(dayjob, tmp_path):
     assert dayjob("playtest", fixture("lint"), "--short")[0] == 2  # no short day there
     code, _, err = dayjob("playtest", fixture("broken"))
     assert code == 1 and "unknown name 'enrgy'" in err
+
+
+# -- the writer's figures (#13): reading, repeats, stats at day end, events ------------------------
+
+
+def test_words_and_repeats_of_a_day_counted_by_hand():
+    # Every day of `reading` shows: Start (1) "One two three." (3) "Four five." (2); the 09:05 stand-up:
+    # Standup (1) "Quick." (1); Hub (1) "Ada waits here." (3) "Focused." (1); the 09:15 ping: Ping (1)
+    # "Hello Ada." (2); Middle (1) "Four five." (2, a repeat); Hub again (5 words, both paragraphs
+    # repeats); the ending: Done now (2) "Home." (1) and its question "Why so short?" (3).
+    data = _report("reading", 40, jobs=1)
+    rd = data["reading"]
+    assert rd["words"] == {"min": 30, "median": 30, "max": 30, "mean": 30}
+    assert rd["minutes"] == {"min": round(30 / 230, 1), "median": round(30 / 230, 1), "max": round(30 / 230, 1)}
+    assert (rd["paragraphs"], rd["repeated"], rd["repeated_share"]) == (400, 120, 0.3)
+    assert rd["repeated_share_per_day"] == {"median": 0.3, "max": 0.3}
+    assert rd["repeated_in"] == {"hub": 80, "mid": 40}
+    assert data["length"]["median"] == 6
+
+
+def test_events_fire_as_their_rules_say():
+    data = _report("reading", 40, jobs=1)
+    ev = data["events"]
+    assert ev["standup"] == {"kind": "appointment", "at": "09:05", "days": 40, "share": 1.0, "times": 40}
+    assert ev["ping"] == {"kind": "interruption", "at": None, "days": 40, "share": 1.0, "times": 40}
+    assert ev["never"]["days"] == 0 and ev["never"]["share"] == 0.0
+
+
+def _recount(name: str, n: int, seed: str) -> list[Game]:
+    """The same days played by a loop of its own, for figures with no answer known by hand."""
+    story = load_story(FIXTURES / name)
+    games = []
+    for i in range(n):
+        game = Game(story, f"{seed}-{i}", keep_undo=False)
+        pick = random.Random(f"{seed}-{i}")
+        while not game.ended:
+            game.choose(pick.choice(game.available))
+        games.append(game)
+    return games
+
+
+def test_stats_at_day_end_against_a_recount():
+    data = _report("reading", 200, jobs=1)
+    ups = sum(g.state.stats["energy"] == 10 for g in _recount("reading", 200, "t"))
+    assert 0 < ups < 200  # both picks happen, so the shares below are not trivially 0 or 1
+    energy = data["stats"]["energy"]
+    assert (energy["floor"], energy["ceiling"], energy["min"], energy["max"]) == (0, 10, 0, 10)
+    assert energy["at_ceiling"] == round(ups / 200, 4)
+    assert energy["at_floor"] == round((200 - ups) / 200, 4)
+    assert energy["median"] == (10 if ups > 100 else 0 if ups < 100 else 5)
+    # focus goes from 3 to 5 on every day: never at either end of its range
+    focus = data["stats"]["focus"]
+    assert (focus["min"], focus["median"], focus["max"], focus["at_floor"], focus["at_ceiling"]) == (5, 5, 5, 0, 0)
+
+
+def test_events_by_chance_fire_on_the_days_a_recount_finds():
+    # office's interruption rolls a 0.3 chance; its stand-up is skipped on days still held elsewhere at 09:30.
+    # Neither scene is reached any other way, so a day it was visited is a day it fired.
+    data = _report("office", 300, jobs=2)
+    games = _recount("office", 300, "t")
+    story = load_story(FIXTURES / "office")
+    events = [*story.appointments, *story.interrupts]
+    assert {s.kind for s in events} == {"appointment", "interruption"}
+    for scene in events:
+        days = sum(scene.id in g.state.visits for g in games)
+        assert 0 < days < 300
+        assert data["events"][scene.id]["days"] == days
+        assert data["events"][scene.id]["share"] == round(days / 300, 4)
+
+
+def test_reading_figures_match_what_the_game_shows_on_the_shipped_day():
+    """The playtest plans each scene's text once; a day read through `Game.title` and `Game.paragraphs`
+    must give the same words and repeats."""
+    story = load_story(SHIPPED)
+    for i in range(15):
+        seed = f"read-{i}"
+        tally = playtest.Tally()
+        playtest.play_day(story, seed, False, tally, i)
+        game = Game(story, seed, keep_undo=False)
+        pick = random.Random(seed)
+        words = shown = repeats = 0
+        seen: set[str] = set()
+        while True:
+            words += len(game.title.split()) + len(game.text.split())
+            for para in re.split(r"\n[ \t]*\n", game.text):
+                if para.strip():
+                    shown += 1
+                    repeats += para.strip() in seen
+                    seen.add(para.strip())
+            if game.ended:
+                break
+            game.choose(pick.choice(game.available))
+        words += sum(len(q.split()) for q in game.ending.debrief)
+        assert tally.words == {words: 1}
+        assert (tally.paragraphs, tally.repeats) == (shown, repeats)
+
+
+def test_text_report_shows_the_writer_figures(dayjob):
+    code, out, _ = dayjob("playtest", fixture("reading"), "-n", "20", "--jobs", "1")
+    assert code == 0
+    assert "  words    min 30, median 30, max 30 (mean 30)" in out
+    assert "read time at 230 words a minute: median 0.1 min, max 0.1 min" in out
+    assert "paragraphs shown again the same day: 30.0% (60 of 200); per day median 30.0%, max 30.0%" in out
+    assert "most in: hub 40, mid 20" in out
+    assert re.search(r"^  focus   0\.\.10: 5, 5, 5; at 0: 0\.0%, at 10: 0\.0%$", out, re.MULTILINE)
+    assert re.search(r"^  standup  appointment 09:05  100\.0%  +20$", out, re.MULTILINE)
+    assert re.search(r"^  never    interruption         0\.0%  +0$", out, re.MULTILINE)

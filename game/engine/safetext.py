@@ -1,0 +1,41 @@
+"""Text made safe for a terminal: control, bidi and unencodable characters shown as visible escapes."""
+
+from __future__ import annotations
+
+import re
+from typing import TextIO
+
+# C0 controls but tab and newline, DEL, C1 (U+009B is an 8-bit CSI to some terminals), the bidi
+# marks, embeddings, overrides and isolates (they reorder what is shown: "Trojan Source"), line and
+# paragraph separators, and lone surrogates (undecodable bytes in a file name: printing one raises).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_OR_NEWLINE = re.compile(_UNSAFE.pattern[:-1] + "\n]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: object, *, one_line: bool = False) -> str:
+    """`text` with every character that could steer a terminal written as a visible `\\x1b`-style escape."""
+    s = text if isinstance(text, str) else str(text)
+    return (_UNSAFE_OR_NEWLINE if one_line else _UNSAFE).sub(_visible, s)
+
+
+class SafeStream:
+    """A text stream that passes every write through `terminal_safe`; everything else goes to `raw`."""
+
+    def __init__(self, raw: TextIO):
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(terminal_safe(text))
+        return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):
+        return getattr(self.raw, name)
