@@ -109,6 +109,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="JSON Schema for story files (for editors)")
     _story_option(p)
     p.add_argument("--out", metavar="FILE", type=Path, help="write it here instead of printing it")
+    p.add_argument(
+        "--write",
+        metavar="DIR",
+        type=Path,
+        help="write DIR/story.schema.json beside a story and point its files' first lines (modelines) at it",
+    )
+
+    from game.lsp import HELP as LSP_HELP
+
+    sub.add_parser(
+        "lsp",
+        help="language server for editors (LSP over stdio)",
+        description=LSP_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+    p = sub.add_parser("init", help="start a new story folder that passes `dayjob check`")
+    p.add_argument("dir", type=Path, help="the folder to create (or an empty one)")
 
     p = sub.add_parser("serve", help="serve the game to browsers for a workshop")
     _story_option(p)
@@ -215,6 +233,14 @@ def _dispatch(argv: list[str] | None, out, err) -> int:
             from game.authoring.schema import run_schema
 
             return run_schema(args)
+        if command == "lsp":
+            from game.lsp.server import run_lsp
+
+            return run_lsp(args)
+        if command == "init":
+            from game.authoring.init import run_init
+
+            return run_init(args)
         if command == "serve":
             from game.workshop.serve import run_serve
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,8 +43,13 @@ def shipped_story_dir() -> Path:
     return here.parent / "story"
 
 
-def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story:
+def load_story(
+    root: str | Path | None = None, *, freeze: bool = False, overlay: Mapping[str | Path, str | bytes] | None = None
+) -> Story:
     """Read, check and compile the story in `root`; raises StoryError listing every problem.
+
+    `overlay` gives the contents of some files by path, read instead of the disk (an editor's
+    unsaved buffers: the language server); a scene file only in the overlay is read too.
 
     `freeze=True` is for processes that load one story and keep it to the end (`check`, the plain
     player, playtest): everything alive after loading is moved out of the cyclic collector's sight
@@ -60,7 +66,7 @@ def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story
     gc.disable()
     new_budget()  # of did-you-mean comparisons: bounded per load, however many typos
     try:
-        return _Compiler(root).run()
+        return _Compiler(root, overlay).run()
     finally:
         if freeze:
             gc.freeze()
@@ -69,8 +75,9 @@ def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story
 
 
 class _Compiler:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, overlay: Mapping[str | Path, str | bytes] | None = None):
         self.root = root
+        self.overlay = overlay
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.broken_ids: set[str] = set()  # scene ids in files that failed validation
@@ -146,7 +153,7 @@ class _Compiler:
         shown_root = display_path(root)
         if not root.is_dir():
             raise StoryError([Problem(shown_root, 1, 1, "no story folder here")])
-        if not manifest_path.is_file():
+        if not manifest_path.is_file() and not (self.overlay and _in(manifest_path, self.overlay)):
             raise StoryError(
                 [
                     Problem(
@@ -157,7 +164,7 @@ class _Compiler:
                     )
                 ]
             )
-        read = read_story_files(root)
+        read = read_story_files(root, self.overlay)
         self.problems.extend(read.problems)
         self.unshown.update(read.unshown)
         if read.cut_off:  # checking part of a story would report every reference into the rest
@@ -783,6 +790,10 @@ def _checked_time(text: str) -> int:
 
 def _is_name(name: str) -> bool:
     return name.isidentifier() and name.isascii()
+
+
+def _in(path: Path, overlay: Mapping[str | Path, str | bytes]) -> bool:
+    return path.resolve() in {Path(p).resolve() for p in overlay}
 
 
 def _declare(where: str, unknown: str) -> str:
