@@ -26,7 +26,7 @@ def _story_option(p: argparse.ArgumentParser) -> None:
 def _play_options(p: argparse.ArgumentParser) -> None:
     _story_option(p)
     p.add_argument("--seed", metavar="S", help="seed for the day's random events (any text)")
-    p.add_argument("--short", action="store_true", help="the short workshop day (about ten minutes)")
+    p.add_argument("--short", action="store_true", help="the short workshop day: a half day, the morning only")
     p.add_argument("--from", dest="from_scene", metavar="SCENE", help="start at this scene (play from here)")
     p.add_argument(
         "--set",
@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address players' browsers use, when it differs (a proxy, a tunnel, https)",
     )
     p.add_argument("--seed", metavar="S", help="everyone plays this seed (default: one chosen now)")
-    p.add_argument("--short", action="store_true", help="the short day (about ten minutes)")
+    p.add_argument("--short", action="store_true", help="the short day: a half day, the morning only")
     p.add_argument(
         "--results", metavar="DIR", type=Path, help="collect finished days here (default: ./dayjob-results-YYYY-MM-DD)"
     )
