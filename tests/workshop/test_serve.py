@@ -63,7 +63,7 @@ def assert_results_are_these_days(folder: Path, days: list[Game], seed: str, sho
         assert (r.ending_id, r.ending_title) == (report.ending_id, report.ending_title)
         assert r.stats == {s.name: s.value for s in report.stats}
         assert r.minutes == report.minutes
-        assert list(r.scenes) == [h[0] for h in replay.state.history]
+        assert list(r.scenes) == [step.scene for step in replay.state.history]
 
 
 async def status(http: aiohttp.ClientSession, url: str) -> dict:
