@@ -312,6 +312,7 @@ class _Compiler:
                 self.error(mpath, mark, f"stat name {name!r} must be a simple name like `energy`")
             if name in RESERVED:
                 self.error(mpath, mark, f"{name!r} is a reserved word; name the stat differently")
+            self.too_long(mpath, mark, "stat", name)
             if not sd.min <= sd.start <= sd.max:
                 self.error(
                     mpath,
@@ -334,12 +335,20 @@ class _Compiler:
             mark = mark_of(mdata, ("words", name), key=True)
             if not _is_name(name):
                 self.error(mpath, mark, f"word name {name!r} must be a simple name like `lead`")
+            elif name in RESERVED:
+                self.error(mpath, mark, f"{name!r} is a reserved word; name the word differently")
+            elif self.too_long(mpath, mark, "word", name):
+                pass
             elif name in stats or name in flags:
                 self.error(mpath, mark, f"{name!r} is declared as a word and as a stat or flag")
         categories = list(man.categories)
         for i, c in enumerate(categories):
             if categories.index(c) != i:
                 self.error(mpath, mark_of(mdata, ("categories", i)), f"category {c!r} is listed twice")
+            if c in RESERVED:
+                self.error(
+                    mpath, mark_of(mdata, ("categories", i)), f"{c!r} is a reserved word; name the category differently"
+                )
         for c in man.category_labels:
             if c not in categories:
                 self.error(
@@ -363,6 +372,8 @@ class _Compiler:
                     continue
                 if sid in RESERVED:
                     self.error(path, mark, f"{sid!r} is a reserved word; name the scene differently")
+                    continue
+                if self.too_long(path, mark, "scene id", sid):
                     continue
                 if sid in raw_scenes:
                     other = raw_scenes[sid]
@@ -551,6 +562,10 @@ class _Compiler:
                     f"choice id {cd.id!r} is used twice in scene {sid!r} (first at choice {seen[cd.id] + 1})",
                 )
             seen.setdefault(cd.id, i)
+            if cd.id in RESERVED:
+                self.error(
+                    path, mark_of(data, cloc + ("id",)), f"{cd.id!r} is a reserved word; name the choice differently"
+                )
             choices.append(self.choice(sid, path, data, cloc, cd, category, choice_marks[i]))
         return Scene(
             sid,
@@ -754,6 +769,13 @@ class _Compiler:
             for offset, message in problems:
                 self.error(path, self.place(path, mark, text, offset), message)
         return tpl
+
+    def too_long(self, path: str, mark, what: str, name: str) -> bool:
+        """An id past the length every id keeps to (the models' `Id`), reported; True if so."""
+        if len(name) <= m.ID_MAX:
+            return False
+        self.error(path, mark, f"{what} {name[:20]!r}... is {len(name)} characters long; ids are at most {m.ID_MAX}")
+        return True
 
     def unknown(self, what: str, name: str, *known) -> str:
         return f"unknown {what} {name!r}" + did_you_mean(name, *known)
