@@ -84,6 +84,7 @@ class Report:
     movers: dict[str, list[Move]] = field(default_factory=dict)
     # the glossary terms the player met, in the order met (the ending's own terms last)
     terms: list[TermLine] = field(default_factory=list)
+    outcome: str | None = None  # what the day's last choice did, shown before the ending
 
     def spent_line(self, category: str) -> str:
         """`Stand-up 15, Design review 35` for one category (empty when nothing was spent on it)."""
@@ -318,6 +319,7 @@ def build_report(game) -> Report:
         spent=minutes_spent(story, st),
         movers=stat_movers(story, st, game.short),
         terms=terms_used(game),
+        outcome=game.outcome if ending else None,
     )
 
 

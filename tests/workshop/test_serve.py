@@ -339,3 +339,22 @@ def test_a_results_folder_with_earlier_results_is_pointed_out(serve, tmp_path):
     (results / "20250101-000000-abcd.json").write_text("{}")
     served = serve("--story", str(ROOM), "--results", str(results))
     assert "It already holds 1 result file(s)" in served.output
+
+
+def test_without_the_fork_server_each_game_is_a_fresh_interpreter(serve, tmp_path):
+    results = tmp_path / "results"
+
+    async def main():
+        served = serve("--no-fork", "--seed", "EXEC", "--short", "--story", str(ROOM), "--results", str(results))
+        async with aiohttp.ClientSession() as http:
+            tab = await Tab(http, served.url, name="--nickname").open()
+            day = await play_day(tab, "EXEC", short=True, pick=policy(1))
+            assert served.starter() is None
+            (pid,) = served.games()
+            assert b"game.workshop.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            assert await until(lambda: len(read_results(results).results) == 1)
+            assert_results_are_these_days(results, [day], "EXEC", True)
+            assert read_results(results).results[0].nickname == "--nickname"
+            await tab.close()
+
+    asyncio.run(main())

@@ -13,7 +13,7 @@ from textual.style import Style
 from textual.widgets import Footer, OptionList, Static
 
 from game.tui.css import STYLES
-from game.tui.storytext import literal, paragraphs
+from game.tui.storytext import literal, paragraphs, prose
 from game.tui.widgets.choice_list import ChoiceList
 from game.tui.widgets.day_header import DayHeader, hhmm
 from game.tui.widgets.reveal_panel import RevealPanel
@@ -45,13 +45,13 @@ TERM_STYLE = Style(underline=True)  # a glossary term met for the first time tod
 
 
 def marked_terms(game: Game, texts: list[str]) -> list[Content]:
-    """The paragraphs as literal text, each glossary term met for the first time today underlined where
-    it first appears here; a click on it shows its meaning (g lists them all)."""
+    """The paragraphs as prose (literal, code styled), each glossary term met for the first time today
+    underlined where it first appears here; a click on it shows its meaning (g lists them all)."""
     glossary = game.story.glossary
     first = set(game.meet_terms())
     out = []
     for text in texts:
-        content = literal(text)
+        content = prose(text)
         for start, end, tid in glossary.find(content.plain) if first else ():
             if tid in first:
                 first.discard(tid)
@@ -86,6 +86,7 @@ class SceneScreen(Screen):
         yield DayHeader(id="day-header")
         with Horizontal(id="scene-body"):
             with Vertical(id="scene-column"):
+                yield Static(id="outcome")
                 yield Static(id="arrival")
                 yield Static(id="scene-title")
                 with VerticalScroll(id="scene-scroll"):
@@ -121,6 +122,10 @@ class SceneScreen(Screen):
             return
         self._drawn = _drawn_key(game)
         self.query_one(DayHeader).show_game(game, spent=spent)
+        outcome = self.query_one("#outcome", Static)
+        if game.outcome:  # what the last choice did, apart from the scene it led to
+            outcome.update(Content("\n\n").join(prose(p) for p in paragraphs(game.outcome)))
+        outcome.display = bool(game.outcome)
         banner = arrival_banner(game)
         arrival = self.query_one("#arrival", Static)
         arrival.set_classes(f"-{game.arrival}")
