@@ -469,7 +469,8 @@ def report_text(story: Story, data: dict) -> str:
     if "timing" in data:
         t = data["timing"]
         out.append(
-            f"  {t['choices']:,} choices in {t['seconds']:.2f} s on {t['jobs']} process(es): "
+            f"  {t['choices']:,} choices in {t['seconds']:.2f} s on {t['jobs']} process(es) "
+            f"({t['cpu_seconds']:.2f} s of CPU time): "
             f"{t['days_per_second']:,.0f} days/s, {t['choices_per_second']:,.0f} choices/s"
         )
     out += ["", "Coverage"]
@@ -594,6 +595,16 @@ class _Bar:
         self.stream.flush()
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (the pool's workers, once closed)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not Unix
+        return time.process_time()
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run_playtest(args) -> int:
     root = args.dir or args.story
     if root is not None and not Path(root).is_dir():
@@ -611,12 +622,13 @@ def run_playtest(args) -> int:
     jobs = args.jobs if args.jobs and args.jobs > 0 else cpu_count()
     progress = _Bar(args.n) if sys.stderr.isatty() else None
     root_text = str(root) if root is not None else None
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), _cpu_seconds()
     tally = run_days(story, root_text, args.n, args.seed, short, jobs, progress)
-    seconds = time.perf_counter() - began
+    seconds, cpu = time.perf_counter() - began, _cpu_seconds() - cpu_began
     data = summarize(story, tally, n=args.n, seed=args.seed, short=short, root=root_text)
     data["timing"] = {
         "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),  # this process and its workers
         "jobs": jobs,
         "choices": tally.choices,
         "days_per_second": round(args.n / seconds, 1),
