@@ -119,12 +119,12 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
     game = Game(story, seed, short=short, keep_undo=False)
     pick = random.Random(seed)
     taken: list[str] = []
-    seen: set[str] = set()  # paragraphs shown so far today
-    read = [0, 0, 0]  # words, paragraphs shown, paragraphs repeated
     if reader is None:
         reader = _Reader(story)
+    reader.begin()
+    repeated_in = tally.repeated_in
     try:
-        reader.read(game, seen, read, tally.repeated_in)
+        reader.read(game.state, repeated_in)
         while not game.ended:
             ids = game.available
             if ids == [CARRY_ON]:
@@ -151,7 +151,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
             choice = pick.choice(ids)
             taken.append(choice)
             game.choose(choice)
-            reader.read(game, seen, read, tally.repeated_in)
+            reader.read(game.state, repeated_in)
     except Exception as exc:  # noqa: BLE001 - finding crashes is what a playtest is for
         scene = game.scene_id
         tally.failures.append(Failure(day, seed, "crash", scene, f"{type(exc).__name__}: {exc}", taken))
@@ -175,7 +175,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
     tally.minutes.update(st.minutes)
     tally.lengths[len(taken)] += 1
     tally.clock_out += st.clock
-    words, shown, repeats = read
+    words, shown, repeats = reader.words, reader.shown, reader.repeats
     ending = game.ending
     assert ending is not None  # the day ended
     tally.words[words + sum(_words(q) for q in ending.debrief)] += 1  # the report asks them: they are read
@@ -215,49 +215,88 @@ def _literal(tpl: Template) -> str | None:
     return "".join(tpl.parts) if all(isinstance(p, str) for p in tpl.parts) else None
 
 
+class _Varying:
+    """A template with insertions: read once for each set of values of the words it inserts."""
+
+    __slots__ = ("tpl", "names", "seen")
+
+    def __init__(self, tpl: Template):
+        self.tpl = tpl
+        # only plain word insertions are keyed by their words' values; any other part renders every time
+        kinds = {p[0] for p in tpl.parts if not isinstance(p, str)}
+        self.names: tuple[str, ...] | None = tuple(tpl.names) if kinds <= {"w"} else None
+        self.seen: dict[tuple, tuple[tuple[str, ...], int]] = {}
+
+    def read(self, words: dict[str, str]) -> tuple[tuple[str, ...], int]:
+        """The paragraphs and words of the template rendered with these words."""
+        if self.names is None:
+            return _paragraphs(self.tpl.render(words).strip())
+        key = tuple(map(words.get, self.names))
+        got = self.seen.get(key)
+        if got is None:
+            if len(self.seen) >= 1_000:  # words set from choices: a few values each, but never without end
+                self.seen.clear()
+            got = self.seen[key] = _paragraphs(self.tpl.render(words).strip())
+        return got
+
+
 class _Reader:
-    """What each scene and ending shows, planned once per story: a fixed text is split and counted once, and
-    only what can vary (insertions, variants whose condition decides) is rendered on each visit. It shows
-    what `Game.title` and `Game.paragraphs` show (tests/authoring/test_playtest.py compares them)."""
+    """What each scene and ending shows, planned once per story, and what one day has read so far.
+
+    A fixed text is split and counted once; only what can vary (insertions, variants whose condition
+    decides) is rendered on a visit. It counts what `Game.title` and `Game.paragraphs` show
+    (tests/authoring/test_playtest.py compares them)."""
 
     def __init__(self, story: Story):
         self.story = story
-        self.plans: dict[tuple[bool, str], tuple] = {}
+        self.plans: dict[str, tuple] = {}
+        self.ending_plans: dict[str, tuple] = {}
+        self.begin()
 
-    def _plan(self, ended: bool, sid: str) -> tuple:
-        part: Scene | Ending = self.story.ending(sid) if ended else self.story.scenes[sid]
+    def begin(self) -> None:
+        """A new day: nothing read yet."""
+        self.seen: set[str] = set()  # the paragraphs shown today
+        self.words = self.shown = self.repeats = 0
+
+    def _plan(self, part: Scene | Ending) -> tuple:
         title = _literal(part.title)
         pieces = [(None, part.text), *((cond.fn, tpl) for cond, tpl in part.variants)]
-        plan = (
-            _words(title) if title is not None else part.title,
-            tuple((fn, tpl if (lit := _literal(tpl)) is None else _paragraphs(lit.strip())) for fn, tpl in pieces),
+        return (
+            _words(title) if title is not None else _Varying(part.title),
+            tuple(
+                (fn, _Varying(tpl) if (lit := _literal(tpl)) is None else _paragraphs(lit.strip()))
+                for fn, tpl in pieces
+            ),
         )
-        self.plans[ended, sid] = plan
-        return plan
 
-    def read(self, game: Game, seen: set[str], read: list[int], repeated_in: Counter) -> None:
+    def read(self, st, repeated_in: Counter) -> None:
         """Count what the player reads now: the title and paragraphs of the scene or ending just reached."""
-        st = game.state
-        ended = st.ending is not None
         sid = st.scene
-        title, pieces = self.plans.get((ended, sid)) or self._plan(ended, sid)
-        words = title if type(title) is int else _words(title.render(st.words))
-        shown = repeats = 0
+        if st.ending is None:
+            plan = self.plans.get(sid)
+            if plan is None:
+                plan = self.plans[sid] = self._plan(self.story.scenes[sid])
+        else:
+            plan = self.ending_plans.get(sid)
+            if plan is None:
+                plan = self.ending_plans[sid] = self._plan(self.story.ending(sid))
+        title, pieces = plan
+        words = title if type(title) is int else title.read(st.words)[1]
+        seen = self.seen
         for fn, piece in pieces:
             if fn is not None and not fn(st):
                 continue
-            parts, n = piece if type(piece) is tuple else _paragraphs(piece.render(st.words).strip())
+            parts, n = piece if type(piece) is tuple else piece.read(st.words)
             words += n
-            shown += len(parts)
-            for p in parts:
-                if p in seen:
-                    repeats += 1
-                    repeated_in[sid] += 1
-                else:
-                    seen.add(p)
-        read[0] += words
-        read[1] += shown
-        read[2] += repeats
+            shown = len(parts)
+            self.shown += shown
+            before = len(seen)
+            seen.update(parts)
+            again = shown - (len(seen) - before)  # one C call for the piece, not a test per paragraph
+            if again:
+                self.repeats += again
+                repeated_in[sid] += again
+        self.words += words
 
 
 def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Tally:

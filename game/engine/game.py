@@ -234,14 +234,18 @@ class Game:
             if any(ok for _, ok in self._visible()):
                 raise ChoiceError("there are choices to make here")
         else:
-            for ch, ok in self._visible():
+            # only the chosen one's conditions are evaluated: as `_visible` does for it, not for all again
+            for ch in scene.choices:
                 if ch.id == choice_id:
-                    if not ok:
-                        raise ChoiceError(f"choice {choice_id!r} is locked: {_locked_reason(ch, st.words)}")
-                    chosen = ch
                     break
             else:
                 raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
+            listed = not (ch.once and f"{scene.id}/{ch.id}" in st.taken) and (ch.show is None or ch.show.fn(st))
+            if not (listed and (ch.cond is None or ch.cond.fn(st))):
+                if listed and ch.locked is not None:
+                    raise ChoiceError(f"choice {choice_id!r} is locked: {_locked_reason(ch, st.words)}")
+                raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
+            chosen = ch
         if self.keep_undo:
             self._past.append(self._undo_point())
         st.history.append([scene.id, choice_id, st.clock, st.arrival])
