@@ -6,6 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
+PLAIN_COMMANDS = """\
+the plain player (--plain), typed at "Your choice:":
+  1, 2, ...          take that choice (a choice's id works too)
+  r, look            hear the scene again
+  t, time            the time, the minutes left and the minutes so far
+  s, stats           the hidden stats (with --reveal; otherwise at the end of the day)
+  u, undo            take back the last choice
+  h, ?, help         the commands
+  q, quit            stop, after you confirm; Ctrl-D saves and stops at once
+It saves after every choice to the same file as the TUI, so a day started in one continues in the other
+(--no-save turns that off; --choices, --from and --set never touch the save)."""
+
 
 def _story_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--story", metavar="DIR", type=Path, help="story folder (default: the shipped day)")
@@ -14,7 +26,7 @@ def _story_option(p: argparse.ArgumentParser) -> None:
 def _play_options(p: argparse.ArgumentParser) -> None:
     _story_option(p)
     p.add_argument("--seed", metavar="S", help="seed for the day's random events (any text)")
-    p.add_argument("--short", action="store_true", help="the short workshop day (about ten minutes)")
+    p.add_argument("--short", action="store_true", help="the short workshop day: a half day, the morning only")
     p.add_argument("--from", dest="from_scene", metavar="SCENE", help="start at this scene (play from here)")
     p.add_argument(
         "--set",
@@ -40,9 +52,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--watch", action="store_true", help="reload the story when its files change (for writers)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("play", help="play a day (the TUI, or --plain for line-by-line)")
+    p = sub.add_parser(
+        "play",
+        help="play a day (the TUI, or --plain for line-by-line)",
+        epilog=PLAIN_COMMANDS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _play_options(p)
-    p.add_argument("--plain", action="store_true", help="line-by-line player for screen readers, pipes and CI")
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        help="line-by-line player for screen readers, pipes and CI (its commands are listed below)",
+    )
+    p.add_argument(
+        "--width",
+        type=int,
+        default=0,
+        metavar="COLUMNS",
+        help="--plain: wrap lines at this width, only when the output is a terminal (default: one line per paragraph)",
+    )
     p.add_argument("--choices", metavar="ID,ID,...", help="replay these choice ids, then stop")
     p.add_argument("--projector", action="store_true", help="large, high-contrast theme for a room")
     p.add_argument("--no-save", action="store_true", help="do not read or write the autosave")
@@ -81,6 +109,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="JSON Schema for story files (for editors)")
     _story_option(p)
     p.add_argument("--out", metavar="FILE", type=Path, help="write it here instead of printing it")
+    p.add_argument(
+        "--write",
+        metavar="DIR",
+        type=Path,
+        help="write DIR/story.schema.json beside a story and point its files' first lines (modelines) at it",
+    )
+
+    from game.lsp import HELP as LSP_HELP
+
+    sub.add_parser(
+        "lsp",
+        help="language server for editors (LSP over stdio)",
+        description=LSP_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+    p = sub.add_parser("init", help="start a new story folder that passes `dayjob check`")
+    p.add_argument("dir", type=Path, help="the folder to create (or an empty one)")
 
     p = sub.add_parser("serve", help="serve the game to browsers for a workshop")
     _story_option(p)
@@ -96,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address players' browsers use, when it differs (a proxy, a tunnel, https)",
     )
     p.add_argument("--seed", metavar="S", help="everyone plays this seed (default: one chosen now)")
-    p.add_argument("--short", action="store_true", help="the short day (about ten minutes)")
+    p.add_argument("--short", action="store_true", help="the short day: a half day, the morning only")
     p.add_argument(
         "--results", metavar="DIR", type=Path, help="collect finished days here (default: ./dayjob-results-YYYY-MM-DD)"
     )
@@ -187,6 +233,14 @@ def _dispatch(argv: list[str] | None, out, err) -> int:
             from game.authoring.schema import run_schema
 
             return run_schema(args)
+        if command == "lsp":
+            from game.lsp.server import run_lsp
+
+            return run_lsp(args)
+        if command == "init":
+            from game.authoring.init import run_init
+
+            return run_init(args)
         if command == "serve":
             from game.workshop.serve import run_serve
 

@@ -1,139 +1,482 @@
-"""The line-by-line player: for screen readers, pipes, CI and replaying bug reports."""
+"""The line-by-line player: for screen readers, pipes, CI and replaying bug reports.
+
+Everything it prints is meant to be heard: headings are sentences ("08:30. A day in the life."),
+each event is announced once, options are numbered and the unavailable ones follow under
+"Not available:", and no line holds decoration a speech synthesiser would read out (rules,
+bars, tildes, brackets around prompts). Each paragraph is one line: screen readers and braille
+displays wrap lines themselves and move line by line, so a hard wrap would split sentences, and
+pipes and CI get the same lines whatever the terminal. `--width N` wraps at N columns, and only
+when the output is a terminal (a transcript piped to a file never depends on it).
+"""
 
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+import textwrap
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
 
-from game.engine import ChoiceError, Game
-from game.engine.report import Report, bar
+from game.engine import CARRY_ON, ChoiceError, Game
+from game.engine.prose import clean, paragraphs, unticked
 
-ANNOUNCE = {
-    "appointment": "-- It's {clock}: {title} is starting. --",
-    "interruption": "-- An interruption. --",
-    "back": "-- Back to what you were doing. --",
-}
+if TYPE_CHECKING:
+    from game.engine.report import Report
+    from game.engine.saves import SaveSlot
+
+HOW_TO_PLAY = "Type the number of a choice and press Enter. Type h for help."
+PROMPT = "Your choice: "
+HELP = (
+    "Commands:",
+    "A number takes that choice.",
+    "r or look: hear the scene again.",
+    "t or time: the time, the minutes left in the day and where the minutes went so far.",
+    "s or stats: the hidden stats, when playing with --reveal; otherwise they wait for the end of the day.",
+    "u or undo: take back your last choice.",
+    "h, ? or help: these commands.",
+    "q or quit: stop playing, after you confirm. Control D saves and stops at once.",
+)
+YES = ("y", "yes")
 
 
-def setup_game(args, err: TextIO | None = None) -> Game | int:
-    """A new game from the shared play options, or an exit code after saying what is wrong."""
-    from game.cli import load_story_or_report, parse_presets
+def _load(args, err: TextIO):
+    from game.cli import load_story_or_report
 
-    err = err or sys.stderr
-    story = load_story_or_report(args.story, err)
-    if story is None:
-        return 1
+    return load_story_or_report(args.story, err)
+
+
+def _new_game(story, args, seed: str | None, err: TextIO) -> Game | int:
+    from game.cli import parse_presets
+
     try:
         presets = parse_presets(args.presets)
-        return Game(story, args.seed, short=args.short, start=args.from_scene, preset=presets)
+        return Game(story, seed, short=args.short, start=args.from_scene, preset=presets)
     except (ValueError, ChoiceError) as exc:
         print(f"dayjob: {exc}", file=err)
         return 2
 
 
-def show_scene(game: Game, out: TextIO, reveal: bool = False) -> list[str]:
-    """Print the scene; return the ids that the numbers choose."""
-    announce = ANNOUNCE.get(game.arrival)
-    if announce:
-        print(announce.format(clock=game.clock_text, title=game.title), file=out)
-    print(f"== {game.clock_text} | {game.title} ==", file=out)
-    print(file=out)
-    print(game.text, file=out)
-    print(file=out)
-    ids = []
-    for view in game.choices:
-        if view.available:
+# -- words ------------------------------------------------------------------------------
+
+
+def sentence(text: str) -> str:
+    """`text` ending as a sentence: a full stop added unless it already ends in punctuation."""
+    text = text.strip()
+    if not text or text.rstrip("\u201d\"')").endswith((".", "?", "!", ":", "\u2026")):
+        return text
+    return text + "."
+
+
+def minutes_words(minutes: int) -> str:
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def or_list(items: list[str], word: str = "or") -> str:
+    """`1`, `1 or 2`, `1, 2 or 3` (or with `and`)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def please_type(count: int) -> str:
+    """The reply to an entry that is neither a choice nor a command."""
+    if count > 4:
+        return f"Please type a number from 1 to {count}, or h for help."
+    return f"Please type {or_list([str(n) for n in range(1, count + 1)])}, or h for help."
+
+
+def heading(game: Game) -> str:
+    """The scene's heading as one sentence that also says how the scene began."""
+    title = clean(unticked(game.title)).strip()
+    clock = game.clock_text
+    arrival = game.arrival
+    if arrival == "appointment":
+        scene = game.scene
+        at = scene.at if scene is not None and scene.at is not None else game.clock
+        late = game.clock - at
+        tail = f" You are {minutes_words(late)} late." if late >= 5 else ""
+        return f"{clock}. {title} is starting.{tail}"
+    if arrival == "interruption":
+        return f"{clock}. An interruption: {sentence(title)}"
+    if arrival == "back":
+        return f"{clock}. Back to what you were doing: {sentence(title)}"
+    return f"{clock}. {sentence(title)}"
+
+
+def stat_line(label: str, value: int, top: int) -> str:
+    return f"{label} {value} out of {top}"
+
+
+# -- the player -------------------------------------------------------------------------
+
+
+@dataclass
+class PlainPlayer:
+    """One day played line by line: what is printed, what each typed line does, the autosave."""
+
+    game: Game
+    out: TextIO
+    reveal: bool = False
+    slot: SaveSlot | None = None
+    width: int = 0  # wrap at this many columns; 0 never wraps
+    ids: list[str] = field(default_factory=list)  # the choice ids the numbers stand for, as last shown
+
+    # -- printing
+
+    def say(self, text: str = "") -> None:
+        """Print a line (or several); wrapped only when a width was asked for and the output is a terminal."""
+        if self.width > 0 and text:
+            text = "\n".join(textwrap.fill(line, self.width) if line else "" for line in text.split("\n"))
+        print(text, file=self.out)
+
+    def show_scene(self) -> list[str]:
+        """Heading, text, options; returns the ids that the numbers choose."""
+        game = self.game
+        self.say(heading(game))
+        self.say()
+        for paragraph in paragraphs(unticked(game.text)):
+            self.say(paragraph)
+            self.say()
+        ids: list[str] = []
+        locked = []
+        for view in game.choices:
+            text = sentence(clean(unticked(view.text)))
+            if not view.available:
+                locked.append(f"{text} {sentence(clean(unticked(view.locked or '')))}".rstrip())
+                continue
             ids.append(view.id)
-            print(f"  {len(ids)}. {view.text} ({view.minutes} min)", file=out)
-        else:
-            print(f"  -  {view.text} (locked: {view.locked})", file=out)
-    if reveal:
-        print(
-            "  [" + ", ".join(f"{s.label} {game.state.stats[s.name]}/{s.max}" for s in game.story.stats.values()) + "]",
-            file=out,
+            spend = f" {minutes_words(view.minutes)}." if view.minutes else ""
+            self.say(f"{len(ids)}. {text}{spend}")
+        if locked:
+            self.say("Not available:")
+            for line in locked:
+                self.say(line)
+        self.ids = ids
+        return ids
+
+    def echo(self, choice_id: str) -> None:
+        """Say back the choice about to be taken, by its number and its words."""
+        number = self.ids.index(choice_id) + 1 if choice_id in self.ids else None
+        view = next((v for v in self.game.choices if v.id == choice_id), None)
+        words = sentence(clean(unticked(view.text))) if view is not None else choice_id
+        self.say(f"You chose {number}: {words}" if number else f"You chose {words}")
+
+    def take(self, choice_id: str) -> None:
+        """Take a choice (raises ChoiceError): echoed, then what it did to the stats with --reveal, then saved."""
+        game = self.game
+        before = dict(game.state.stats)
+        self.echo(choice_id)
+        game.choose(choice_id)
+        if self.reveal:
+            moved = [
+                self._moved(name, before[name]) for name in game.story.stats if game.state.stats[name] != before[name]
+            ]
+            if moved:
+                self.say(" ".join(moved))
+        self.autosave()
+        self.say()
+
+    def _moved(self, name: str, before: int) -> str:
+        stat = self.game.story.stats[name]
+        now = self.game.state.stats[name]
+        way = "up" if now > before else "down"
+        return f"{stat.label} {way} {abs(now - before)}, to {now} out of {stat.max}."
+
+    def autosave(self) -> None:
+        if self.slot is None:
+            return
+        try:
+            self.slot.write(self.game.snapshot())
+        except OSError as exc:
+            self.slot = None
+            self.say(f"Could not save the day ({_one_line(exc)}). Playing on without saving.")
+
+    # -- commands
+
+    def time_report(self) -> str:
+        game = self.game
+        st = game.state
+        left = max(0, st.day_end - st.clock)
+        end = _clock(st.day_end)
+        spent = [
+            f"{game.story.category_labels.get(c, c.capitalize())} {minutes_words(m)}"
+            for c, m in st.minutes.items()
+            if m
+        ]
+        so_far = f" So far: {', '.join(spent)}." if spent else " No minutes spent yet."
+        return f"It is {game.clock_text}. The day ends at {end}, in {minutes_words(left)}.{so_far}"
+
+    def stats_report(self) -> str:
+        if not self.reveal:
+            return "The stats stay hidden until the end of the day. Play with --reveal to hear them as you go."
+        game = self.game
+        return " ".join(
+            sentence(stat_line(s.label, game.state.stats[s.name], s.max)) for s in game.story.stats.values()
         )
-    return ids
+
+    def undo(self) -> bool:
+        if not self.game.undo():
+            self.say("Nothing to take back: this is the start of the day.")
+            return False
+        self.autosave()
+        self.say(f"Taken back. It is {self.game.clock_text} again.")
+        self.say()
+        return True
+
+    def quit_question(self) -> str:
+        if self.slot is not None:
+            return "Quit now? Your day is saved, so you can continue it later."
+        return "Quit now? This day is not being saved."
+
+    def goodbye(self, end_of_input: bool = False) -> None:
+        start = "End of input. " if end_of_input else ""
+        if self.slot is not None:
+            self.say(f"{start}Your day is saved. Run dayjob play --plain again to continue it.")
+        else:
+            self.say(f"{start}Goodbye. This day was not saved.")
+
+    def answer(self, line: str, stdin: TextIO) -> bool | None:
+        """Act on one typed line: True when a choice or undo changed the day, None to stop playing."""
+        answer = line.strip()
+        word = answer.lower()
+        ids = self.ids
+        if word in ("h", "?", "help"):
+            for row in HELP:
+                self.say(row)
+        elif word in ("r", "look"):
+            self.say()
+            self.show_scene()
+        elif word in ("t", "time"):
+            self.say(self.time_report())
+        elif word in ("s", "stats"):
+            self.say(self.stats_report())
+        elif word in ("u", "undo"):
+            return self.undo()
+        elif word in ("q", "quit", "exit"):
+            self.say(self.quit_question())
+            reply = self.read(stdin, "Type y to quit, or press Enter to stay: ")
+            if reply is None or reply.strip().lower() in YES:
+                self.goodbye()
+                return None
+            self.say("Staying.")
+        elif answer.isdigit() and 1 <= int(answer) <= len(ids):
+            self.take(ids[int(answer) - 1])
+            return True
+        elif answer in ids:
+            self.take(answer)
+            return True
+        else:
+            view = next((v for v in self.game.choices if v.id == answer and not v.available), None)
+            if view is not None:
+                self.say(f"That choice is not available: {sentence(clean(view.locked or ''))}")
+            else:
+                self.say(please_type(len(ids)))
+        return False
+
+    def read(self, stdin: TextIO, prompt: str = "") -> str | None:
+        """One line from the player, or None at the end of input; in a transcript each prompt ends its line."""
+        if prompt:
+            print(prompt, end="", file=self.out, flush=True)
+        line = stdin.readline()
+        if not line:
+            return None
+        if prompt and not _is_terminal(stdin):  # a terminal shows what was typed; a transcript says it here
+            print(clean(line.rstrip("\n")), file=self.out)
+        return line
+
+    def play(self, stdin: TextIO) -> int:
+        """Scenes and answers until the day ends (then the report) or the player stops."""
+        game = self.game
+        while not game.ended:
+            self.show_scene()
+            while True:
+                self.say()
+                line = self.read(stdin, PROMPT)
+                if line is None:
+                    self.say()
+                    self.goodbye(end_of_input=True)
+                    return 0
+                done = self.answer(line, stdin)
+                if done is None:
+                    return 0
+                if done:
+                    break
+        self.say(report_text(game.report()))
+        return 0
+
+
+def _times(times: int) -> str:
+    return "" if times == 1 else ", twice" if times == 2 else f", {times} times"
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _clock(minutes: int) -> str:
+    from game.engine.expr import format_time
+
+    return format_time(minutes)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+# -- the report -------------------------------------------------------------------------
 
 
 def report_text(report: Report) -> str:
-    lines = [f"== The end: {report.ending_title} ==", "", report.ending_text.strip(), ""]
+    """The end-of-day report as lines a screen reader speaks cleanly: no bars, no tildes, no tables."""
+    lines = [f"{report.clock_out}. The end: {sentence(clean(report.ending_title))}", ""]
+    for paragraph in paragraphs(unticked(report.ending_text)):
+        lines += [paragraph, ""]
     lines.append("How you ended the day:")
-    width = max((len(s.label) for s in report.stats), default=0)
-    for s in report.stats:
-        lines.append(f"  {s.label.ljust(width)}  {bar(s.value - s.min, s.max - s.min, 10)}  {s.value}/{s.max}")
-    lines += ["", "Where the minutes went:"]
-    width = max((len(v) for v in report.category_labels.values()), default=0)
+    lines += [sentence(stat_line(s.label, s.value, s.max)) for s in report.stats]
+    if any(report.movers.values()):
+        lines += ["", "What moved them most:"]
+        for s in report.stats:
+            moves = report.movers.get(s.name) or []
+            if moves:
+                said = "; ".join(
+                    f"{'up' if m.delta > 0 else 'down'} {abs(m.delta)} from {clean(unticked(m.choice_text)).rstrip('.')}"
+                    f"{_times(m.times)}, in {clean(unticked(m.title)).rstrip('.')}"
+                    for m in moves
+                )
+                lines.append(f"{s.label}: {said}.")
     ref = report.reference_minutes
-    surveys = "surveys, scaled to your day" if report.reference_scale != 1.0 else "surveys"
+    if ref:
+        scaled = ", scaled to the length of your day" if report.reference_scale != 1.0 else ""
+        lines += ["", f"Where the minutes went, with the typical minutes from surveys{scaled}:"]
+    else:
+        lines += ["", "Where the minutes went:"]
     for cat, mins in report.minutes.items():
-        extra = f"   ({surveys}: ~{ref[cat]} min)" if cat in ref else ""
-        lines.append(f"  {report.category_labels.get(cat, cat).ljust(width)}  {mins:4d} min{extra}")
+        typical = f", typical {ref[cat]}" if cat in ref else ""
+        spent = [f"{clean(unticked(row.title)).rstrip('.')} {row.minutes}" for row in report.spent.get(cat, ())]
+        source = f", from {or_list(spent, 'and')}" if spent else ""
+        lines.append(f"{report.category_labels.get(cat, cat)}: {minutes_words(mins)}{typical}{source}.")
     if report.debrief:
         lines += ["", "To think about:"]
-        lines += [f"  - {q}" for q in report.debrief]
-    lines += ["", report.share_line, ""]
+        lines += [f"{i}. {q}" for i, q in enumerate(report.debrief, 1)]
+    lines += ["", f"Share: {report.share_line}", ""]
     return "\n".join(lines)
+
+
+# -- running ----------------------------------------------------------------------------
+
+
+def _slot_for(args, story):
+    """The TUI's save slot for this story, or None for --no-save, a replay or a writer's test day."""
+    from pathlib import Path
+
+    from game.engine import shipped_story_dir
+    from game.engine.saves import SaveSlot, default_save_dir, save_name
+
+    if getattr(args, "no_save", False) or getattr(args, "choices", None) is not None:
+        return None
+    if getattr(args, "from_scene", None) or getattr(args, "presets", None):
+        return None
+    root = Path(args.story) if getattr(args, "story", None) is not None else shipped_story_dir()
+    return SaveSlot(default_save_dir(), save_name(root))
+
+
+def _width(args, out: TextIO) -> int:
+    width = getattr(args, "width", None) or 0
+    return width if width > 0 and _is_terminal(out) else 0
 
 
 def run_plain(args, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
     stdin = stdin or sys.stdin
     out = out or sys.stdout
-    made = setup_game(args)
-    if isinstance(made, int):
-        return made
-    game = made
+    story = _load(args, sys.stderr)
+    if story is None:
+        return 1
+    reveal = bool(getattr(args, "reveal", False))
     if getattr(args, "choices", None) is not None:
-        ids = [c.strip() for c in args.choices.split(",") if c.strip()]
-        for n, cid in enumerate(ids, 1):
-            if game.ended:
-                left = ", ".join(ids[n - 1 :])
-                print(f"dayjob: the day ended after choice {n - 1}; not played: {left}", file=sys.stderr)
-                return 1
-            show_scene(game, out, args.reveal)
-            print(f"> {cid}", file=out)
-            print(file=out)
-            try:
-                game.choose(cid)
-            except ChoiceError as exc:
-                print(f"dayjob: choice {n} ({cid!r}): {exc}", file=sys.stderr)
-                return 1
-        if game.ended:
-            print(report_text(game.report()), file=out)
-            _write_result(game, args)
-        else:
-            show_scene(game, out, args.reveal)
-        return 0
+        made = _new_game(story, args, args.seed, sys.stderr)
+        if isinstance(made, int):
+            return made
+        return _replay(PlainPlayer(made, out, reveal, None, _width(args, out)), args)
+    slot = _slot_for(args, story)
+    print(f"{sentence(clean(story.title))} {sentence(clean(story.subtitle))}".strip(), file=out)
+    print(HOW_TO_PLAY, file=out)
+    print(file=out)
+    game: Game | None = None
+    if slot is not None:
+        from game.engine.saves import resume_saved
+
+        saved, notices = resume_saved(slot, story)
+        for notice in notices:
+            print(clean(notice), file=out)
+        if saved is not None and not saved.ended:
+            wanted = _ask_continue(saved, stdin, out)
+            if wanted is None:
+                return 0
+            game = saved if wanted else None
+    if game is None:
+        made = _new_game(story, args, args.seed, sys.stderr)
+        if isinstance(made, int):
+            return made
+        game = made
+    player = PlainPlayer(game, out, reveal, slot, _width(args, out))
+    player.autosave()
     try:
-        while not game.ended:
-            ids = show_scene(game, out, args.reveal)
-            while True:
-                print("> ", end="", file=out, flush=True)
-                line = stdin.readline()
-                if not line:
-                    print(file=out)
-                    return 0
-                answer = line.strip()
-                if answer in ("q", "quit"):
-                    return 0
-                if answer in ("u", "undo"):
-                    print("(Taken back.)" if game.undo() else "(Nothing to take back.)", file=out)
-                    print(file=out)
-                    break
-                if answer.isdigit() and 1 <= int(answer) <= len(ids):
-                    choice = ids[int(answer) - 1]
-                elif answer in ids:
-                    choice = answer
-                else:
-                    print(f"Type a number from 1 to {len(ids)} (u takes back the last choice, q quits).", file=out)
-                    continue
-                print(file=out)
-                game.choose(choice)
-                break
+        code = player.play(stdin)
     except KeyboardInterrupt:
-        print(file=out)
+        player.say()
+        player.goodbye(end_of_input=True)
         return 0
-    print(report_text(game.report()), file=out)
-    _write_result(game, args)
+    if game.ended:
+        _write_result(game, args)
+    return code
+
+
+def _ask_continue(saved: Game, stdin: TextIO, out: TextIO) -> bool | None:
+    """Ask whether to continue the saved day: True to continue, False for a new day, None at the end of input."""
+    print(f"You have a day in progress: {saved.clock_text}, {sentence(clean(saved.title))}", file=out)
+    while True:
+        print("Type c to continue it, or n to start a new day: ", end="", file=out, flush=True)
+        line = stdin.readline()
+        if not line:
+            print(file=out)
+            return None
+        if not _is_terminal(stdin):
+            print(clean(line.rstrip("\n")), file=out)
+        word = line.strip().lower()
+        if word in ("", "c", "continue", "n", "new"):
+            print(file=out)
+            return word not in ("n", "new")
+        print("Please type c or n.", file=out)
+
+
+def _replay(player: PlainPlayer, args) -> int:
+    """`--choices`: take these ids in order, showing each scene, then stop (a replay never touches the save)."""
+    game = player.game
+    ids = [c.strip() for c in args.choices.split(",") if c.strip()]
+    for n, cid in enumerate(ids, 1):
+        if game.ended:
+            left = ", ".join(ids[n - 1 :])
+            print(f"dayjob: the day ended after choice {n - 1}; not played: {left}", file=sys.stderr)
+            return 1
+        player.show_scene()
+        player.say()
+        player.say(f"{PROMPT}{cid}")
+        try:
+            if cid == CARRY_ON or cid in player.ids:
+                player.take(cid)
+            else:
+                game.choose(cid)  # raises with the reason
+        except ChoiceError as exc:
+            print(f"dayjob: choice {n} ({cid!r}): {exc}", file=sys.stderr)
+            return 1
+    if game.ended:
+        player.say(report_text(game.report()))
+        _write_result(game, args)
+    else:
+        player.show_scene()
     return 0
 
 

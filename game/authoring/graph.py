@@ -1,7 +1,6 @@
-"""`dayjob graph`: the story map, from the story's transitions machine, as Mermaid or Graphviz dot.
+"""`dayjob graph`: the story map, read from the story, as Mermaid or Graphviz dot.
 
-Solid edges are written `goto`s (the machine's transitions, labelled with the
-choice ids that take them). Dashed edges are what the rules of a day add: the
+Solid edges are written `goto`s (labelled with the choice ids that take them). Dashed edges are what the rules of a day add: the
 clock starting appointments, chance starting interruptions, `back`, and the end
 of the day choosing an ending.
 
@@ -20,7 +19,6 @@ from dataclasses import dataclass, field
 from game.cli import load_story_or_report
 from game.engine import Story
 from game.engine.expr import format_time
-from game.engine.machine import TRIGGER
 
 MERMAID_MAX_EDGES = 450  # under Mermaid's 500, with room for the start marker
 MERMAID_MAX_CHARS = 45_000  # under Mermaid's 50,000
@@ -59,24 +57,18 @@ MARKERS = {
 
 
 def build_map(story: Story) -> StoryMap:
-    """The whole map: the machine's states and labelled transitions, plus the rules' dashed edges."""
-    machine = story.machine
+    """The whole map: scenes, endings and written gotos, plus the rules' dashed edges."""
     words = story.words
     m = StoryMap()
-    for name in machine.states:
-        if name in story.scenes:
-            scene = story.scenes[name]
-            m.nodes[name] = Node(name, f"{name}: {scene.title.render(words)}", scene.kind)
-        else:
-            m.nodes[name] = Node(name, f"{name}: {story.ending(name).title.render(words)}", "ending")
+    for scene in story.scenes.values():
+        m.nodes[scene.id] = Node(scene.id, f"{scene.id}: {scene.title.render(words)}", scene.kind)
+    for ending in story.endings:
+        m.nodes[ending.id] = Node(ending.id, f"{ending.id}: {ending.title.render(words)}", "ending")
     for key, label in MARKERS.items():
         m.nodes[key] = Node(key, label, key[1:])
     m.edges.append(Edge("_start", story.start, "", False))
-    labels = machine.labels
-    for t in machine.get_transitions(trigger=TRIGGER):
-        ids = labels.get((t.source, t.dest))
-        if ids:  # written gotos; edges the engine adds while playing carry no label
-            m.edges.append(Edge(t.source, t.dest, _ids(ids)))
+    for (source, dest), ids in story.written_edges.items():
+        m.edges.append(Edge(source, dest, _ids(ids)))
     for appt in story.appointments:
         m.edges.append(Edge("_clock", appt.id, f"at {format_time(appt.at)}", True))
     for scene in story.interrupts:

@@ -24,6 +24,7 @@ def lint(story: Story, analysis: StoryAnalysis | None = None) -> list[Problem]:
         out += _ending_variants(story, a)
         out += _interruptions(story, a)
         out += _dead_ends(story, a)
+        out += _zero_minute_loops(story)
         out += _unused_names(story, a)
     finally:
         if was_enabled:
@@ -174,6 +175,22 @@ def _dead_ends(story: Story, a: StoryAnalysis) -> list[Problem]:
                 f"get \u201cCarry on\u201d, which {then} (give one choice {fix})",
             )
         )
+    return out
+
+
+def _zero_minute_loops(story: Story) -> list[Problem]:
+    """A choice that leads back to its own scene and takes no time: the clock never moves on it."""
+    out = []
+    for scene in story.scenes.values():
+        for ch in scene.choices:
+            if ch.minutes == 0 and not ch.once and scene.id in ch.targets:
+                out.append(
+                    _warn(
+                        ch.where,
+                        f"choice {ch.id!r} in scene {scene.id!r} leads back to its own scene and takes 0 minutes, "
+                        "so a player can take it forever without the clock moving (give it `minutes:` or `once: true`)",
+                    )
+                )
     return out
 
 

@@ -61,12 +61,16 @@ class Route:
 
 
 class _Node:
-    __slots__ = ("choice", "parent", "state")
+    __slots__ = ("choice", "game", "parent")
 
-    def __init__(self, state: DayState, parent: _Node | None, choice: str | None):
-        self.state = state
+    def __init__(self, game: Game, parent: _Node | None, choice: str | None):
+        self.game = game
         self.parent = parent
         self.choice = choice
+
+    @property
+    def state(self) -> DayState:
+        return self.game.state
 
     def path(self) -> list[str]:
         out = []
@@ -75,26 +79,6 @@ class _Node:
             out.append(node.choice)
             node = node.parent
         return out[::-1]
-
-
-def _clone(st: DayState) -> DayState:
-    return DayState(
-        scene=st.scene,
-        stats=dict(st.stats),
-        flags=dict(st.flags),
-        words=dict(st.words),
-        clock=st.clock,
-        day_start=st.day_start,
-        day_end=st.day_end,
-        rng=st.rng,
-        held=st.held,
-        arrival=st.arrival,
-        minutes=dict(st.minutes),
-        visits=dict(st.visits),
-        taken=list(st.taken),
-        history=[],
-        ending=st.ending,
-    )
 
 
 class RouteSearch:
@@ -278,7 +262,7 @@ class RouteSearch:
         if hit(game):
             found.paths.append([])
             return found
-        root = _Node(_clone(game.state), None, None)
+        root = _Node(game.fork(history=False), None, None)
         seen = {self.key(root.state)}
         frontier = [root]
         depth = 0
@@ -286,17 +270,16 @@ class RouteSearch:
             depth += 1
             nxt: list[_Node] = []
             for node in frontier:
-                game.state = node.state  # reading the choices changes nothing
-                ids = game.available
+                ids = node.game.available
                 for cid in ids:
                     if found.steps >= budget:
                         found.out_of_budget = True
                         return found
-                    game.state = _clone(node.state)
+                    game = node.game.fork(history=False)
                     game.choose(cid)
                     found.steps += 1
                     if hit(game):
-                        found.paths.append(_Node(game.state, node, cid).path())
+                        found.paths.append(_Node(game, node, cid).path())
                         if len(found.paths) >= collect:
                             return found
                         continue
@@ -306,7 +289,7 @@ class RouteSearch:
                     if k in seen:
                         continue
                     seen.add(k)
-                    nxt.append(_Node(game.state, node, cid))
+                    nxt.append(_Node(game, node, cid))
             if found.paths:
                 return found  # the rest of this level is no shorter
             if len(nxt) > (width if found.pruned else max(width, EXHAUSTIVE)):
@@ -347,20 +330,18 @@ class RouteSearch:
             done.append(cid)
             if self.reached(game):
                 return done
-        start = _clone(game.state)
-        todo = [(start, [])]
+        todo: list[tuple[Game, list[str]]] = [(game.fork(history=False), [])]
         while todo:
-            state, tail = todo.pop(0)
+            here, tail = todo.pop(0)
             if len(tail) >= depth:
                 continue
-            game.state = state
-            for cid in game.available:
-                game.state = _clone(state)
-                game.choose(cid)
-                if self.reached(game):
+            for cid in here.available:
+                step = here.fork(history=False)
+                step.choose(cid)
+                if self.reached(step):
                     return done + tail + [cid]
-                if not game.ended and self.eligible(game):
-                    todo.append((game.state, tail + [cid]))
+                if not step.ended and self.eligible(step):
+                    todo.append((step, tail + [cid]))
         return None
 
     def _beam(self, nodes: list[_Node], width: int) -> list[_Node]:

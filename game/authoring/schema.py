@@ -10,6 +10,7 @@ validate YAML with a draft-07 engine.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -173,8 +174,55 @@ def schema_text() -> str:
     return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
+SCHEMA_FILE = "story.schema.json"
+MODELINE = "# yaml-language-server: $schema="
+
+
+def modeline(story_file: Path, schema: Path) -> str:
+    """The first line that points an editor from a story file to the schema (a path relative to the file)."""
+    rel = os.path.relpath(schema.resolve(), story_file.resolve().parent)
+    return MODELINE + Path(rel).as_posix()
+
+
+def write_beside(root: Path) -> tuple[Path, list[Path]]:
+    """Writes ROOT/story.schema.json and points each story file's modeline at it; returns what changed."""
+    from game.engine.storyfiles import story_files
+
+    schema = root / SCHEMA_FILE
+    schema.write_text(schema_text(), encoding="utf-8")
+    changed = []
+    for path in story_files(root):
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8-sig")
+        line = modeline(path, schema)
+        first, sep, rest = text.partition("\n")
+        if first.startswith("# yaml-language-server:"):
+            new = line + sep + rest
+        else:
+            new = line + "\n" + text
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed.append(path)
+    return schema, changed
+
+
 def run_schema(args) -> int:
     text = schema_text()
+    root = getattr(args, "write", None)
+    if root is not None:
+        if not (Path(root) / "story.yaml").is_file():
+            print(f"dayjob schema: {root} is not a story folder (no story.yaml)", file=sys.stderr)
+            return 2
+        try:
+            schema, changed = write_beside(Path(root))
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"dayjob schema: cannot write into {root}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            return 1
+        print(f"wrote {schema}", file=sys.stderr)
+        for path in changed:
+            print(f"pointed {path} at it", file=sys.stderr)
+        return 0
     out = getattr(args, "out", None)
     if out is None:
         sys.stdout.write(text)

@@ -7,11 +7,12 @@ by node, turned into a small tuple tree, and that tree into closures.
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, Protocol
+
+from game.engine.suggest import did_you_mean
 
 MAX_LENGTH = 400
 MAX_DEPTH = 12
@@ -41,6 +42,9 @@ def format_time(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+_CLOCK = frozenset({"clock"})
+
+
 @dataclass(frozen=True)
 class Env:
     """The names an expression may use."""
@@ -48,6 +52,7 @@ class Env:
     stats: frozenset[str]
     flags: frozenset[str]
     scenes: frozenset[str] | None = None  # None: scene ids are checked elsewhere
+    words: frozenset[str] = frozenset()  # named only to say they cannot be tested
     # compiled expressions by source, kept per Env: a shared cache keyed on (src, env) compared Envs
     # on every lookup after a reload, i.e. two frozensets of every scene id (quadratic in scenes)
     cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -147,15 +152,41 @@ def _compile_uncached(src: str, env: Env) -> tuple:
     try:
         node = ast.parse(text, mode="eval")
     except SyntaxError as exc:
+        hint = _operator_hint(text)
+        if hint is not None:
+            raise ExprError(f"cannot read the condition: {hint[0]}", hint[1] + lead) from None
         offset = max((exc.offset or 1) - 1, 0) + lead
         raise ExprError(f"cannot read the condition: {exc.msg}", offset) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExprError("the condition nests too deeply") from None
+    if isinstance(node.body, ast.Constant) and isinstance(node.body.value, str) and text[0] in "\"'":
+        raise ExprError(
+            f"the whole condition is in quotes, so it reads as the text {node.body.value!r}; inside a "
+            f'condition quotes mark only a time ("10:30") or a scene in visited("…"): write {node.body.value}',
+            lead,
+        )
     checker = _Checker(env, lead)
     tree, kind = checker.visit(node.body, 0)
     if kind not in ("bool", "int"):
         raise ExprError("the condition must be true or false", lead)
     return tree, _build(tree), frozenset(checker.scenes)
+
+
+# outside quoted text: `=>`, `=<`, or a lone `=` (not part of == != <= >=)
+_MISTYPED = re.compile(r"\"[^\"]*\"|'[^']*'|(=>|=<|(?<![=!<>])=(?!=))")
+_MISTYPED_FIX = {
+    "=>": "write `>=` (at least), not `=>`",
+    "=<": "write `<=` (at most), not `=<`",
+    "=": "`=` is not a comparison; to test equality write `==`",
+}
+
+
+def _operator_hint(text: str) -> tuple[str, int] | None:
+    """A mistyped comparison in a condition that does not parse: what to write, and where."""
+    for m in _MISTYPED.finditer(text):
+        if m.group(1):
+            return _MISTYPED_FIX[m.group(1)], m.start(1)
+    return None
 
 
 class _Checker:
@@ -235,10 +266,14 @@ class _Checker:
                 return ("stat", name), "int"
             if name in self.env.flags:
                 return ("flag", name), "bool"
-            known = sorted(self.env.stats | self.env.flags | {"clock"})
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = (
-                f"; did you mean {close[0]!r}?" if close else " (declare it under `stats:` or `flags:` in story.yaml)"
+            if name in self.env.words:
+                self.fail(
+                    node,
+                    f"{name!r} is a word, and words cannot be tested in conditions; set a flag where you set "
+                    f"the word (e.g. `set: {{{name}: ..., {name}_chosen: true}}`) and test the flag",
+                )
+            hint = did_you_mean(name, self.env.stats, self.env.flags, _CLOCK) or (
+                " (declare it under `stats:` or `flags:` in story.yaml)"
             )
             self.fail(node, f"unknown name {name!r}{hint}")
         if isinstance(node, ast.Constant):
@@ -266,8 +301,7 @@ class _Checker:
                 self.fail(node, 'visited takes one scene id in quotes: visited("standup")')
             scene = node.args[0].value
             if self.env.scenes is not None and scene not in self.env.scenes:
-                close = difflib.get_close_matches(scene, sorted(self.env.scenes), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(scene, self.env.scenes)
                 self.fail(node.args[0], f"visited() names unknown scene {scene!r}{hint}")
             self.scenes.add(scene)
             return ("visited", scene), "int"

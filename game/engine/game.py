@@ -5,12 +5,14 @@ from __future__ import annotations
 import copy
 import hashlib
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from game.engine.errors import ChoiceError, SaveError
 from game.engine.expr import format_time
+from game.engine.machine import apply_effects, apply_sets
 from game.engine.report import Report, build_report
+from game.engine.state import Arrival, DayState
 from game.engine.story import Choice, Ending, Scene, Story
 
 SAVE_VERSION = 1
@@ -26,47 +28,6 @@ def new_seed() -> str:
 
 def seed_state(seed: str) -> int:
     return int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big")
-
-
-@dataclass
-class DayState:
-    """Everything about a day so far, as plain data (the machine sets `scene`)."""
-
-    scene: str
-    stats: dict[str, int]
-    flags: dict[str, bool]
-    words: dict[str, str]
-    clock: int
-    day_start: int
-    day_end: int
-    rng: int
-    held: str | None = None
-    arrival: str = "start"  # how the scene began: start, choice, appointment, interruption, back
-    minutes: dict[str, int] = field(default_factory=dict)
-    visits: dict[str, int] = field(default_factory=dict)
-    taken: list[str] = field(default_factory=list)  # once-choices taken, "scene/choice"
-    history: list[list] = field(default_factory=list)  # [scene, choice, clock before, arrival]
-    ending: str | None = None
-
-    def to_dict(self, history: bool = True) -> dict:
-        """JSON-ready data; `history=False` keeps only the history's length (see Game._undo_point)."""
-        return {
-            "scene": self.scene,
-            "stats": dict(self.stats),
-            "flags": dict(self.flags),
-            "words": dict(self.words),
-            "clock": self.clock,
-            "day_start": self.day_start,
-            "day_end": self.day_end,
-            "rng": self.rng,
-            "held": self.held,
-            "arrival": self.arrival,
-            "minutes": dict(self.minutes),
-            "visits": dict(self.visits),
-            "taken": list(self.taken),
-            "history": [list(h) for h in self.history] if history else len(self.history),
-            "ending": self.ending,
-        }
 
 
 @dataclass(frozen=True)
@@ -118,8 +79,8 @@ class Game:
             visits={begin: 1},
         )
         if sd:
-            self._effects(sd.effects)
-            self._sets(sd.sets)
+            apply_effects(self.state, story.stats, sd.effects)
+            apply_sets(self.state, sd.sets)
         if preset:
             self.preset(preset)
         self._machine.set_state(begin, self.state)
@@ -156,7 +117,7 @@ class Game:
         return self.story.ending(self.state.ending)
 
     @property
-    def arrival(self) -> str:
+    def arrival(self) -> Arrival:
         return self.state.arrival
 
     @property
@@ -224,54 +185,54 @@ class Game:
     # -- playing ------------------------------------------------------------------------
 
     def choose(self, choice_id: str) -> None:
-        """Take a choice by id: minutes, effects, flags, then the rules of a day pick the next scene."""
+        """Take a choice by id: the machine checks its guard and runs its effects, then the day moves on."""
         st = self.state
         if st.ending is not None:
             raise ChoiceError("the day is over")
         scene = self._current_scene
-        chosen: Choice | None = None
         if choice_id == CARRY_ON:
             if any(ok for _, ok in self._visible()):
                 raise ChoiceError("there are choices to make here")
-        else:
-            # only the chosen one's conditions are evaluated: as `_visible` does for it, not for all again
-            for ch in scene.choices:
-                if ch.id == choice_id:
-                    break
-            else:
-                raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
-            listed = not (ch.once and f"{scene.id}/{ch.id}" in st.taken) and (ch.show is None or ch.show.fn(st))
-            if not (listed and (ch.cond is None or ch.cond.fn(st))):
-                if listed and ch.locked is not None:
-                    raise ChoiceError(f"choice {choice_id!r} is locked: {_locked_reason(ch, st.words)}")
-                raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
-            chosen = ch
-        if self.keep_undo:
-            self._past.append(self._undo_point())
-        st.history.append([scene.id, choice_id, st.clock, st.arrival])
+            self._record(scene, choice_id)
+            st.clock += 5
+            st.minutes[scene.category] = st.minutes.get(scene.category, 0) + 5
+            self._route("end" if scene.id == self.story.hub else self.story.hub, None)
+            return
+        chosen = next((ch for ch in scene.choices if ch.id == choice_id), None)
         if chosen is None:
-            minutes, category = 5, scene.category
-            target = "end" if scene.id == self.story.hub else self.story.hub
-        else:
-            minutes, category = chosen.minutes, chosen.category
-            self._effects(chosen.effects)
-            self._sets(chosen.sets)
-            if chosen.once:
-                st.taken.append(f"{scene.id}/{chosen.id}")
-            target = next(to for cond, to in chosen.goto if cond is None or cond.fn(st))
-        st.clock += minutes
-        st.minutes[category] = st.minutes.get(category, 0) + minutes
+            raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
+        point = self._undo_point() if self.keep_undo else None
+        entry = [scene.id, choice_id, st.clock, st.arrival.value]
+        if not self._machine.take(st, chosen):
+            raise self._refusal(scene, chosen)
+        if point is not None:
+            self._past.append(point)
+        st.history.append(entry)
+        target = next(to for cond, to in chosen.goto if cond is None or cond.fn(st))
         self._route(target, choice_id)
 
-    def _route(self, target: str, choice_id: str) -> None:
-        """The one place where the next scene is decided (rules of a day, in order)."""
+    def _record(self, scene: Scene, choice_id: str) -> None:
+        """Keep an undo point and write the choice into the history, before it changes anything."""
+        st = self.state
+        if self.keep_undo:
+            self._past.append(self._undo_point())
+        st.history.append([scene.id, choice_id, st.clock, st.arrival.value])
+
+    def _refusal(self, scene: Scene, choice: Choice) -> ChoiceError:
+        """Why the machine would not take a choice, in the player's terms."""
+        if any(ch is choice for ch, _ in self._visible()):
+            return ChoiceError(f"choice {choice.id!r} is locked: {_locked_reason(choice, self.state.words)}")
+        return ChoiceError(f"no choice {choice.id!r} in scene {scene.id!r}")
+
+    def _route(self, target: str, choice_id: str | None) -> None:
+        """The one place where the next scene is decided (rules of a day, in order); the machine moves there."""
         st = self.state
         story = self.story
-        arrival = "choice"
+        arrival = Arrival.CHOICE
         if target == "back":
             target = st.held if st.held in story.scenes else story.hub
             st.held = None
-            arrival = "back"
+            arrival = Arrival.BACK
         if target == "end" or target in story.ending_ids or st.clock >= st.day_end:
             self._finish(target if target in story.ending_ids else None, choice_id)
             return
@@ -279,7 +240,7 @@ class Game:
             for appt in story.appointments:
                 assert appt.at is not None  # appointments are the scenes with `at`
                 if st.day_start <= appt.at <= st.clock and appt.id not in st.visits and appt.id != target:
-                    st.held, target, arrival = target, appt.id, "appointment"
+                    st.held, target, arrival = target, appt.id, Arrival.APPOINTMENT
                     break
             else:
                 clock = st.clock
@@ -293,20 +254,18 @@ class Game:
                     if it.cond is not None and not it.cond.fn(st):
                         continue
                     if self._random() < it.chance:
-                        st.held, target, arrival = target, intr.id, "interruption"
+                        st.held, target, arrival = target, intr.id, Arrival.INTERRUPTION
                         break
-        self._machine.move(st, target, choice_id)
-        st.arrival = arrival
+        self._machine.move(st, target, arrival, choice_id)
         st.visits[target] = st.visits.get(target, 0) + 1
 
-    def _finish(self, ending_id: str | None, choice_id: str) -> None:
+    def _finish(self, ending_id: str | None, choice_id: str | None) -> None:
         st = self.state
         if ending_id is None:
             ending_id = next(e.id for e in self.story.endings if e.cond is None or e.cond(st))
         st.held = None
-        self._machine.move(st, ending_id, choice_id)
+        self._machine.move(st, ending_id, Arrival.END, choice_id)
         st.ending = ending_id
-        st.arrival = "end"
 
     def _random(self) -> float:
         """splitmix64: tiny state, the same stream on every platform."""
@@ -317,20 +276,6 @@ class Game:
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
         z ^= z >> 31
         return z / 18446744073709551616.0
-
-    def _effects(self, effects) -> None:
-        stats = self.state.stats
-        for name, delta in effects:
-            s = self.story.stats[name]
-            stats[name] = min(max(stats[name] + delta, s.min), s.max)
-
-    def _sets(self, sets) -> None:
-        st = self.state
-        for name, value in sets:
-            if isinstance(value, bool):
-                st.flags[name] = value
-            else:
-                st.words[name] = value
 
     def preset(self, values: dict[str, Any]) -> None:
         """Set stats, flags and words before play (play-from-here); unknown names raise ChoiceError."""
@@ -391,7 +336,8 @@ class Game:
         return point
 
     def _load(self, data: dict) -> None:
-        self.state = DayState(**copy.deepcopy(data))
+        data = copy.deepcopy(data)
+        self.state = DayState(**{**data, "arrival": Arrival(data["arrival"])})
         self._machine.set_state(self.state.scene, self.state)
 
     def snapshot(self) -> dict:
@@ -425,6 +371,15 @@ class Game:
         game = cls(story, seed="restore", keep_undo=keep_undo)
         game.restore(data)
         return game
+
+    def fork(self, *, history: bool = True) -> Game:
+        """Another game at this point of the day, sharing nothing mutable with this one and with no undo."""
+        twin = copy.copy(self)
+        twin.state = self.state.copy(history=history)
+        twin._past = []
+        twin.keep_undo = False
+        twin.notices = []
+        return twin
 
     def report(self) -> Report:
         return build_report(self)

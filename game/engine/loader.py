@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import difflib
 import gc
-import hashlib
-import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,15 +24,13 @@ from game.engine.story import (
     Template,
     Where,
 )
-from game.engine.yamlsafe import YDict, YList, load_document, mark_of
+from game.engine.storyfiles import MANIFEST, display_path, read_story_files
+from game.engine.storyfiles import story_files as story_files  # where the TUI's watcher, tests and bench/ look
+from game.engine.suggest import did_you_mean, new_budget
+from game.engine.yamlsafe import YDict, YList, mark_of
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
-
-MANIFEST = "story.yaml"
-SCENES_DIR = "scenes"
-MAX_FILES = 2_000
-MAX_TOTAL_BYTES = 64_000_000
 
 
 def shipped_story_dir() -> Path:
@@ -45,25 +42,13 @@ def shipped_story_dir() -> Path:
     return here.parent / "story"
 
 
-def story_files(root: Path) -> list[Path]:
-    """The manifest, then every scene file in name order."""
-    scenes = root / SCENES_DIR
-    found = (
-        sorted(p for p in scenes.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()) if scenes.is_dir() else []
-    )
-    return [root / MANIFEST, *found]
-
-
-def display_path(path: Path) -> str:
-    """A path as a writer would type it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
-
-
-def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story:
+def load_story(
+    root: str | Path | None = None, *, freeze: bool = False, overlay: Mapping[str | Path, str | bytes] | None = None
+) -> Story:
     """Read, check and compile the story in `root`; raises StoryError listing every problem.
+
+    `overlay` gives the contents of some files by path, read instead of the disk (an editor's
+    unsaved buffers: the language server); a scene file only in the overlay is read too.
 
     `freeze=True` is for processes that load one story and keep it to the end (`check`, the plain
     player, playtest): everything alive after loading is moved out of the cyclic collector's sight
@@ -78,8 +63,9 @@ def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story
     # collector walks that growing heap again and again (measured: 40-50% of the load; bench/).
     was_enabled = gc.isenabled()
     gc.disable()
+    new_budget()  # of did-you-mean comparisons: bounded per load, however many typos
     try:
-        return _Compiler(root).run()
+        return _Compiler(root, overlay).run()
     finally:
         if freeze:
             gc.freeze()
@@ -88,8 +74,9 @@ def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story
 
 
 class _Compiler:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, overlay: Mapping[str | Path, str | bytes] | None = None):
         self.root = root
+        self.overlay = overlay
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.broken_ids: set[str] = set()  # scene ids in files that failed validation
@@ -108,15 +95,21 @@ class _Compiler:
         line, col = mark if mark else (1, 1)
         self.warnings.append(Problem(path, line, col, message, "warning"))
 
-    def find(self, path: str, mark, needle: str, offset: int = 0):
-        """The exact place of `needle` at or after `mark` (a few lines on), else `mark`."""
+    def find(self, path: str, mark, needle: str, offset: int = 0, skip: int = 0):
+        """The exact place of `needle` at or after `mark` (a few lines on), else `mark`.
+
+        `skip`: line breaks in the value before the needle; a value never spans fewer lines of its
+        file than it holds breaks, so the search may start that many lines on (the right one of
+        two equal needles in a `text: |` block).
+        """
         lines = self.texts.get(path)
         if isinstance(lines, bytes):  # most files never need it
             lines = self.texts[path] = lines.decode("utf-8-sig").splitlines()
         if not lines or not mark or not needle:
             return mark
         first = needle.splitlines()[0] if needle.strip() else needle
-        for i in range(mark[0] - 1, min(mark[0] + 40, len(lines))):
+        first = first or needle.strip().splitlines()[0]
+        for i in range(mark[0] - 1 + skip, min(mark[0] + skip + 400, len(lines))):
             start = mark[1] - 1 if i == mark[0] - 1 else 0
             j = lines[i].find(first, start)
             if j >= 0:
@@ -131,7 +124,7 @@ class _Compiler:
         shown_root = display_path(root)
         if not root.is_dir():
             raise StoryError([Problem(shown_root, 1, 1, "no story folder here")])
-        if not manifest_path.is_file():
+        if not manifest_path.is_file() and not (self.overlay and _in(manifest_path, self.overlay)):
             raise StoryError(
                 [
                     Problem(
@@ -142,37 +135,21 @@ class _Compiler:
                     )
                 ]
             )
-        files = story_files(root)
-        if len(files) > MAX_FILES:
-            raise StoryError([Problem(shown_root, 1, 1, f"{len(files)} story files; the limit is {MAX_FILES}")])
-        digest = hashlib.sha256()
-        total = 0
-        parsed = []
-        for path in files:
-            shown = display_path(path)
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                self.error(shown, None, f"cannot read the file: {exc.strerror or exc}")
-                continue
-            total += len(raw)
-            if total > MAX_TOTAL_BYTES:
-                self.error(shown, None, f"the story is larger than {MAX_TOTAL_BYTES // 1_000_000} MB in all")
-                break
-            digest.update(os.fsencode(path.relative_to(root)) + b"\0" + raw + b"\0")
-            doc = load_document(shown, raw)
-            self.problems.extend(doc.problems)
-            if doc.unshown:
-                self.unshown[shown] = doc.unshown
-            if doc.data is not None and not doc.problems:
-                self.texts[shown] = raw  # valid UTF-8: load_document checked it
-            parsed.append((shown, doc))
+        read = read_story_files(root, self.overlay)
+        self.problems.extend(read.problems)
+        self.unshown.update(read.unshown)
+        if read.cut_off:  # checking part of a story would report every reference into the rest
+            raise StoryError(self.problems, self.unshown)
+        parsed = read.parsed
+        for shown, doc in parsed:
+            if doc.data is not None:  # problems in it are placed on its lines too
+                self.texts[shown] = doc.raw  # valid UTF-8: load_document checked it
         if not parsed or parsed[0][1].data is None and not parsed[0][1].problems:
             self.error(display_path(manifest_path), None, "story.yaml is empty")
         manifest, scene_files = self.validate(parsed)
         if manifest is None:
             raise StoryError(self.problems, self.unshown)
-        story = self.compile(manifest, scene_files, digest.hexdigest()[:16])
+        story = self.compile(manifest, scene_files, read.digest)
         if self.problems:
             raise StoryError(self.problems, self.unshown)
         story.warnings = sorted(self.warnings)
@@ -351,7 +328,7 @@ class _Compiler:
         scene_ids = frozenset(raw_scenes)
         self.scene_ids = scene_ids
         known = scene_ids | self.broken_ids
-        self.env = Env(self.stat_names, self.flag_names, None if self.incomplete else known)
+        self.env = Env(self.stat_names, self.flag_names, None if self.incomplete else known, self.word_names)
 
         # clock
         clock_start = _checked_time(man.clock.start)
@@ -594,7 +571,7 @@ class _Compiler:
                 path,
                 mark_of(data, loc),
                 f"goto {target!r} in scene {sid!r} is not a scene, an ending, `back` or `end`"
-                + _did_you_mean(target, self.scene_ids | self.ending_ids),
+                + did_you_mean(target, self.scene_ids, self.ending_ids),
             )
 
     def effects(self, path, data, loc, effects: dict[str, int]) -> tuple:
@@ -604,11 +581,10 @@ class _Compiler:
                 self.error(
                     path,
                     mark_of(data, loc + (name,), key=True),
-                    self.unknown("stat", name, self.stat_names)
-                    + (
-                        " (flags and words go under `set:`)"
+                    (
+                        self.unknown("stat", name, self.stat_names) + " (flags and words go under `set:`)"
                         if name in self.flag_names or name in self.word_names
-                        else ""
+                        else _declare("stats:", self.unknown("stat", name, self.stat_names))
                     ),
                 )
             else:
@@ -637,8 +613,13 @@ class _Compiler:
                 self.error(
                     path,
                     mark_of(data, loc + (name,), key=True),
-                    self.unknown("flag or word", name, self.flag_names | self.word_names)
-                    + (" (stats change under `effects:`)" if name in self.stat_names else ""),
+                    self.unknown("flag or word", name, self.flag_names, self.word_names)
+                    + " (stats change under `effects:`)"
+                    if name in self.stat_names
+                    else _declare(
+                        "flags:",
+                        self.unknown("flag or word", name, self.flag_names, self.word_names),
+                    ),
                 )
                 continue
             out.append((name, value))
@@ -655,10 +636,11 @@ class _Compiler:
     def template(self, path, data, loc, text: str) -> Template:
         tpl, problems = Template.parse(text)
         for offset, message in problems:
-            self.error(path, self.find(path, mark_of(data, loc), text[offset : offset + 20]), message)
+            needle = text[offset : offset + 20]
+            self.error(path, self.find(path, mark_of(data, loc), needle, skip=text.count("\n", 0, offset)), message)
         for name in tpl.names:
             if name not in self.word_names:
-                hint = _did_you_mean(name, self.word_names)
+                hint = did_you_mean(name, self.word_names)
                 self.error(
                     path,
                     self.find(path, mark_of(data, loc), "{" + name),
@@ -667,8 +649,8 @@ class _Compiler:
                 )
         return tpl
 
-    def unknown(self, what: str, name: str, known) -> str:
-        return f"unknown {what} {name!r}" + _did_you_mean(name, known)
+    def unknown(self, what: str, name: str, *known) -> str:
+        return f"unknown {what} {name!r}" + did_you_mean(name, *known)
 
     def check_back(self, scenes: dict[str, Scene]) -> None:
         """`goto: back` only where an appointment or interruption can have put a destination on hold."""
@@ -704,9 +686,15 @@ def _is_name(name: str) -> bool:
     return name.isidentifier() and name.isascii()
 
 
-def _did_you_mean(name: str, known) -> str:
-    close = difflib.get_close_matches(str(name), sorted(known), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+def _in(path: Path, overlay: Mapping[str | Path, str | bytes]) -> bool:
+    return path.resolve() in {Path(p).resolve() for p in overlay}
+
+
+def _declare(where: str, unknown: str) -> str:
+    """An "unknown name" message that also says where a new name is declared."""
+    if "did you mean" in unknown:
+        return f"{unknown} (or declare it under {where} in story.yaml)"
+    return f"{unknown}; declare it under {where} in story.yaml"
 
 
 def _fields(model) -> list[str]:

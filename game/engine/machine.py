@@ -1,85 +1,271 @@
-"""The story's scenes as one `transitions.Machine`: the single authority on the current scene."""
+"""The story's scenes as one `transitions.Machine`, built once per story: it refuses any move the story does not allow.
+
+Every edge the story allows is in the machine before the first choice and none is added later:
+written gotos and branches (guarded by the choice taken), wildcard edges from any scene into
+each appointment, interruption and ending (the clock and chance may start them anywhere), returns
+(`back`) from scenes with a `back` choice to every scene that can be on hold, and the hub that a
+dead end carries on to. Taking a choice is its own event: its guard is the choice's condition and
+its callback runs the choice's minutes, effects and flags.
+
+What cannot live here, and lives in `Game._route` instead: which branch of a choice is taken (a
+branch's condition reads the day after the choice's effects), whether an appointment or
+interruption starts (the clock, the day's random numbers, the held destination), and which ending
+the day reaches. The machine then checks that the move so decided is one the story allows.
+"""
 
 from __future__ import annotations
 
-from transitions import Event, Machine
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, cast
 
-TRIGGER = "choose"
+from transitions import Event, Machine, MachineError, Transition
+
+from game.engine.errors import ChoiceError
+from game.engine.state import Arrival, DayState
+
+if TYPE_CHECKING:
+    from transitions.core import EventData
+
+    from game.engine.story import Choice, Stat, Story
 
 
-class DirectedEvent(Event):
-    """`choose` that tries only the transitions heading where the engine decided, not every edge out."""
+class MoveRefused(RuntimeError):
+    """The engine asked for a move the story does not allow (a bug in the engine, never the player's doing)."""
 
-    def _process(self, event_data):
-        self.machine.callbacks(self.machine.prepare_event, event_data)
-        dest = event_data.kwargs.get("dest")
-        for trans in self.transitions[event_data.state.name]:
-            if trans.dest != dest:
-                continue
-            event_data.transition = trans
-            if trans.execute(event_data):
-                event_data.result = True
-                break
+
+class _Sources(defaultdict[str, list[Transition]]):
+    """An event's transitions by source, where wildcard rules answer for any scene they admit.
+
+    A wildcard edge is one rule, not one stored transition per scene: the library would build
+    and keep N transitions for it (5,000 scenes × 66 wildcard targets: 3.7 s and 150 MB).
+    """
+
+    def __init__(self, dest: str, scenes: frozenset[str]):
+        super().__init__()
+        self.dest = dest
+        self.scenes = scenes
+        self.rules: list[tuple[_Guard, frozenset[str] | None]] = []  # (guard, sources or None for any scene)
+
+    def admits(self, source: str) -> list[_Guard]:
+        """The guards of the wildcard moves this destination admits from `source`."""
+        if source not in self.scenes:
+            return []
+        return [guard for guard, sources in self.rules if sources is None or source in sources]
+
+    def wildcard(self, source: str) -> list[Transition]:
+        # the library's stub says one Condition; it takes a list of callables
+        return [Transition(source, self.dest, conditions=[guard]) for guard in self.admits(source)]  # type: ignore[arg-type]
+
+    def __missing__(self, source: str) -> list[Transition]:
+        return self.wildcard(source)  # made for this move and not kept: the machine does not grow
+
+    def __contains__(self, source: object) -> bool:
+        return dict.__contains__(self, source) or (isinstance(source, str) and bool(self.admits(source)))
+
+
+class _StoryEvent(Event):
+    """An event whose transitions may include wildcard rules (see `_Sources`)."""
+
+    def __init__(self, name: str, machine: SceneMachine):
+        super().__init__(name, machine)
+        self.sources = _Sources(name.partition(":")[2], machine.scene_ids)
+        self.transitions = self.sources
+
+    def add_transition(self, transition: Transition) -> None:
+        sources = self.sources
+        if not dict.__contains__(sources, transition.source):
+            sources[transition.source] = sources.wildcard(transition.source)
+        sources[transition.source].insert(0, transition)  # written edges are tried first
 
 
 class SceneMachine(Machine):
-    """A machine over scene ids whose models are bound by hand (no `is_<scene>` per model)."""
+    """States are scene and ending ids; the model is a `DayState` (its `scene` is the machine's state).
 
-    event_cls = DirectedEvent
-    _edges: set[tuple[str, str]]  # (source, dest) pairs that have a `choose` transition
-    labels: dict[tuple[str, str], list[str]]  # the choice ids written on each edge
+    Events: `take:<choice id>` (an internal transition on the choice's scene) and `to:<scene or ending>`.
+    """
 
-    def _add_model_to_state(self, state, model):  # binding is_<scene> costs ~100 ms at 5,000 scenes
+    event_cls = _StoryEvent
+    scene_ids: frozenset[str]
+    resumable: frozenset[str]  # the scenes `back` may return to: written destinations and the hub
+
+    def __init__(self, story: Story):
+        self.scene_ids = frozenset(story.scenes)
+        super().__init__(
+            model=None,
+            states=[*story.scenes, *(e.id for e in story.endings)],
+            initial=story.start,
+            auto_transitions=False,
+            send_event=True,
+            model_attribute="scene",
+            ignore_invalid_triggers=False,
+        )
+        _build(self, story)
+
+    def _add_model_to_state(self, state: Any, model: Any) -> None:  # is_<scene> per model: ~100 ms at 5,000 scenes
         return None
 
-    def edge(self, source: str, dest: str, label: str = "") -> None:
-        """Allow `choose` from source to dest once; later calls are free."""
-        key = (source, dest)
-        if label:
-            self.labels.setdefault(key, []).append(label)
-        if key in self._edges:
-            return
-        self._edges.add(key)
-        self.add_transition(TRIGGER, source, dest, conditions=[_Heading(dest)])
+    def take(self, day: DayState, choice: Choice) -> bool:
+        """Take `choice` in the day's scene: False when its guard does not hold; runs its effects when it does."""
+        try:
+            return bool(self.events["take:" + choice.id].trigger(day, choice=choice.id))
+        except (KeyError, MachineError):
+            raise ChoiceError(f"no choice {choice.id!r} in scene {day.scene!r}") from None
 
-    def move(self, model, dest: str, choice: str) -> None:
-        """Fire `choose` for the model; the guard lets only the edge to `dest` pass."""
-        source = getattr(model, self.model_attribute)
-        if (source, dest) not in self._edges:
-            self.edge(source, dest)  # dynamic routes: appointments, interruptions, back, endings
-        if not self.events[TRIGGER].trigger(model, choice=choice, dest=dest):
-            raise RuntimeError(f"the machine refused {source!r} -> {dest!r}")  # pragma: no cover
-
-
-class _Heading:
-    """Guard: this transition is the one whose destination the engine picked."""
-
-    __slots__ = ("dest",)
-
-    def __init__(self, dest: str):
-        self.dest = dest
-
-    def __call__(self, event) -> bool:
-        return event.kwargs.get("dest") == self.dest
+    def move(self, day: DayState, dest: str, how: Arrival, choice: str | None) -> None:
+        """Move the day to `dest`, arriving `how`; raises MoveRefused when the story has no such edge."""
+        event = self.events.get("to:" + dest)
+        try:
+            moved = event is not None and event.trigger(day, how=how, choice=choice)
+        except MachineError:
+            moved = False
+        if not moved:
+            raise MoveRefused(f"the story has no move from {day.scene!r} to {dest!r} ({how.value}, choice {choice!r})")
+        day.arrival = how
 
 
-def build_machine(story) -> SceneMachine:
-    """States for every scene and ending; edges for every written goto."""
-    states = [*story.scenes, *(e.id for e in story.endings)]
-    machine = SceneMachine(
-        model=None,
-        states=states,
-        initial=story.start,
-        auto_transitions=False,
-        send_event=True,
-        model_attribute="scene",
-        ignore_invalid_triggers=False,
-    )
-    machine._edges = set()
-    machine.labels = {}
-    for scene in story.scenes.values():
+class _Guard:
+    """A condition on a transition (transitions calls it with the event)."""
+
+    __slots__ = ()
+
+    def __call__(self, event: EventData) -> bool:
+        raise NotImplementedError
+
+
+class _Arrives(_Guard):
+    """Guard of a wildcard edge: the move is of this kind."""
+
+    __slots__ = ("how",)
+
+    def __init__(self, how: Arrival):
+        self.how = how
+
+    def __call__(self, event: EventData) -> bool:
+        return event.kwargs.get("how") is self.how
+
+
+class _CarriesOn(_Guard):
+    """Guard of the edge into the hub from a dead end: a move after no choice at all."""
+
+    __slots__ = ()
+
+    def __call__(self, event: EventData) -> bool:
+        return event.kwargs.get("how") is Arrival.CHOICE and event.kwargs.get("choice") is None
+
+
+class _Written(_Guard):
+    """Guard of a written edge: the move follows a choice whose goto names this destination."""
+
+    __slots__ = ("choices",)
+
+    def __init__(self, choices: Iterable[str]):
+        self.choices = frozenset(choices)
+
+    def __call__(self, event: EventData) -> bool:
+        return event.kwargs.get("how") is Arrival.CHOICE and event.kwargs.get("choice") in self.choices
+
+
+class _Condition(_Guard):
+    """A choice's condition as the guard of taking it: listed (`show_if`), not a spent `once`, and its `if`."""
+
+    __slots__ = ("choice", "key")
+
+    def __init__(self, choice: Choice, scene: str):
+        self.choice = choice
+        self.key = f"{scene}/{choice.id}"
+
+    def __call__(self, event: EventData) -> bool:
+        ch, day = self.choice, cast(DayState, event.model)
+        if event.kwargs.get("choice") != ch.id:
+            return False
+        if ch.once and self.key in day.taken:
+            return False
+        if ch.show is not None and not ch.show.fn(day):
+            return False
+        return ch.cond is None or bool(ch.cond.fn(day))
+
+
+class _Effects:
+    """A choice's consequences, run when it is taken: minutes, effects (clamped), flags and words, once."""
+
+    __slots__ = ("choice", "key", "stats")
+
+    def __init__(self, choice: Choice, scene: str, stats: dict[str, Stat]):
+        self.choice = choice
+        self.key = f"{scene}/{choice.id}"
+        self.stats = stats
+
+    def __call__(self, event: EventData) -> None:
+        ch, day = self.choice, cast(DayState, event.model)
+        apply_effects(day, self.stats, ch.effects)
+        apply_sets(day, ch.sets)
+        if ch.once:
+            day.taken.append(self.key)
+        day.clock += ch.minutes
+        day.minutes[ch.category] = day.minutes.get(ch.category, 0) + ch.minutes
+
+
+def apply_effects(day: DayState, stats: dict[str, Stat], effects: Iterable[tuple[str, int]]) -> None:
+    """Add each delta to its stat, kept within the stat's bounds."""
+    values = day.stats
+    for name, delta in effects:
+        s = stats[name]
+        values[name] = min(max(values[name] + delta, s.min), s.max)
+
+
+def apply_sets(day: DayState, sets: Iterable[tuple[str, object]]) -> None:
+    """Set flags (booleans) and words (text)."""
+    for name, value in sets:
+        if isinstance(value, bool):
+            day.flags[name] = value
+        else:
+            day.words[name] = value  # type: ignore[assignment]  # the loader makes every other value text
+
+
+def _build(machine: SceneMachine, story: Story) -> None:
+    """Every edge the story allows, added once."""
+    scenes = story.scenes
+    add: Callable[..., None] = machine.add_transition
+    written: dict[tuple[str, str], list[str]] = {}
+    back_sources: set[str] = set()
+    held: set[str] = {story.hub}  # what `back` can resume: a written destination, or the hub
+    for scene in scenes.values():
         for choice in scene.choices:
+            take = "take:" + choice.id
+            add(
+                take,
+                scene.id,
+                None,
+                conditions=[_Condition(choice, scene.id)],
+                after=[_Effects(choice, scene.id, story.stats)],
+            )
             for target in choice.targets:
-                if target in story.scenes or target in story.ending_ids:
-                    machine.edge(scene.id, target, label=choice.id)
-    return machine
+                if target == "back":
+                    back_sources.add(scene.id)
+                elif target in scenes:
+                    written.setdefault((scene.id, target), []).append(choice.id)
+                    held.add(target)
+    machine.resumable = frozenset(held)
+    any_scene = None
+    rules: dict[str, list[tuple[_Guard, frozenset[str] | None]]] = {}
+    for appt in story.appointments:
+        rules.setdefault(appt.id, []).append((_Arrives(Arrival.APPOINTMENT), any_scene))
+    for intr in story.interrupts:
+        rules.setdefault(intr.id, []).append((_Arrives(Arrival.INTERRUPTION), any_scene))
+    for ending in story.endings:
+        rules.setdefault(ending.id, []).append((_Arrives(Arrival.END), any_scene))
+    returns = (_Arrives(Arrival.BACK), frozenset(back_sources))
+    for dest in held:
+        rules.setdefault(dest, []).append(returns)
+    rules.setdefault(story.hub, []).append((_CarriesOn(), any_scene))
+    for dest in [*scenes, *(e.id for e in story.endings)]:
+        machine.events["to:" + dest] = event = _StoryEvent("to:" + dest, machine)
+        event.sources.rules.extend(rules.get(dest, ()))
+    for (source, dest), ids in written.items():
+        add("to:" + dest, source, dest, conditions=[_Written(ids)])
+
+
+def build_machine(story: Story) -> SceneMachine:
+    """The story's machine, with every edge it allows."""
+    return SceneMachine(story)

@@ -92,7 +92,7 @@ def _fit(story: Story, state: dict, notices: list[str]) -> dict:
         notices.append(f"The scene you were in ({state['scene']}) is gone from the story; you are back at {story.hub}.")
         state["scene"] = story.hub
         state["arrival"] = "back"
-    if state["held"] is not None and state["held"] not in story.scenes:
+    if state["held"] is not None and state["held"] not in story.machine.resumable:
         state["held"] = story.hub
     stats = {}
     for name, s in story.stats.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from game.engine.expr import format_time
 
@@ -26,6 +26,29 @@ class Moment:
     kind: str  # scene, appointment or interruption
 
 
+@dataclass(frozen=True)
+class Spent:
+    """Minutes one scene spent on a category, and the choices made there that spent them."""
+
+    scene: str
+    title: str
+    minutes: int
+    choices: list[str]  # each choice's words, in the order taken
+
+
+@dataclass(frozen=True)
+class Move:
+    """One choice's effect on a stat over the day, as it happened (limits applied), however often it was taken."""
+
+    clock: str  # the first time it was taken
+    scene: str
+    title: str
+    choice: str
+    choice_text: str
+    delta: int
+    times: int = 1
+
+
 @dataclass
 class Report:
     """Everything a front end shows once the day is over (or so far, if it is not)."""
@@ -46,6 +69,14 @@ class Report:
     timeline: list[Moment]
     choices: list[str] = field(default_factory=list)
     credits: str = ""
+    # each category's minutes by the scene that spent them (they add up to `minutes`), first spent first
+    spent: dict[str, list[Spent]] = field(default_factory=dict)
+    # for each stat, the choices that moved it most (largest first, at most MOVERS)
+    movers: dict[str, list[Move]] = field(default_factory=dict)
+
+    def spent_line(self, category: str) -> str:
+        """`Stand-up 15, Design review 35` for one category (empty when nothing was spent on it)."""
+        return ", ".join(f"{s.title} {s.minutes}" for s in self.spent.get(category, ()))
 
     @property
     def share_line(self) -> str:
@@ -117,6 +148,22 @@ class Report:
                 else ""
             )
             out += ["", f"_{self.reference['source'].strip()}{note}_"]
+        if any(self.spent.values()):
+            out += ["", "## Where each category's minutes came from", ""]
+            for cat, rows in self.spent.items():
+                if rows:
+                    label = self.category_labels.get(cat, cat)
+                    out.append(f"- **{label}** {self.minutes.get(cat, 0)} min: {self.spent_line(cat)}")
+        if any(self.movers.values()):
+            out += ["", "## What moved your stats most", ""]
+            labels = {s.name: s.label for s in self.stats}
+            for name, moves in self.movers.items():
+                if moves:
+                    said = "; ".join(
+                        f"{m.choice_text}{f' (×{m.times})' if m.times > 1 else ''} ({m.title}) {m.delta:+d}"
+                        for m in moves
+                    )
+                    out.append(f"- **{labels.get(name, name)}**: {said}")
         out += ["", "## The day", ""]
         for m in self.timeline:
             tag = {"appointment": " (appointment)", "interruption": " (interruption)"}.get(m.kind, "")
@@ -134,6 +181,83 @@ def bar(value: int, total: int, width: int) -> str:
         return "░" * width
     filled = round(width * max(0, min(value, total)) / total)
     return "█" * filled + "░" * (width - filled)
+
+
+MOVERS = 3  # choices named per stat in "what moved your stats most"
+EARLIER = "Before the story was edited"  # minutes the history can no longer place (the story changed)
+
+
+def minutes_spent(story, state) -> dict[str, list[Spent]]:
+    """Each category's minutes by scene, from the day's history; they always add up to the state's totals."""
+    per: dict[str, dict[str, list]] = {c: {} for c in state.minutes}
+    words = state.words
+    for scene_id, choice_id, _clock, _arrival in state.history:
+        scene = story.scenes.get(scene_id)
+        if scene is None:
+            continue
+        choice = next((c for c in scene.choices if c.id == choice_id), None)
+        if choice is None:  # "Carry on", or a choice since removed: counted below as unplaced
+            if choice_id != "_carry_on":
+                continue
+            minutes, category, text = 5, scene.category, "Carry on"
+        else:
+            minutes, category, text = choice.minutes, choice.category, choice.text.render(words)
+        if not minutes:
+            continue
+        row = per.setdefault(category, {}).setdefault(scene_id, [scene.title.render(words), 0, []])
+        row[1] += minutes
+        row[2].append(text)
+    out: dict[str, list[Spent]] = {}
+    for cat, rows in per.items():
+        lines = [Spent(sid, title, mins, choices) for sid, (title, mins, choices) in rows.items()]
+        unplaced = state.minutes.get(cat, 0) - sum(s.minutes for s in lines)
+        if unplaced > 0:
+            lines.append(Spent("", EARLIER, unplaced, []))
+        out[cat] = lines
+    return out
+
+
+def stat_movers(story, state, short: bool) -> dict[str, list[Move]]:
+    """For each stat, the choices of the day that moved it most, replayed from the stats' starting values.
+
+    The start is the story's (and the short day's) starting value; a writer's `--set` is not in the
+    history, so on such a test day the limits may be met at other moments than shown."""
+    stats = {s.name: s.start for s in story.stats.values()}
+    if short and story.short is not None:
+        for name, delta in story.short.effects:
+            s = story.stats[name]
+            stats[name] = min(max(stats[name] + delta, s.min), s.max)
+    moves: dict[str, dict[tuple[str, str], Move]] = {name: {} for name in stats}
+    words = state.words
+    for scene_id, choice_id, clock, _arrival in state.history:
+        scene = story.scenes.get(scene_id)
+        choice = next((c for c in scene.choices if c.id == choice_id), None) if scene is not None else None
+        if scene is None or choice is None:
+            continue
+        for name, delta in choice.effects:
+            s = story.stats[name]
+            before = stats[name]
+            stats[name] = min(max(before + delta, s.min), s.max)
+            if stats[name] == before:
+                continue
+            seen = moves[name].get((scene_id, choice_id))
+            if seen is None:
+                moves[name][scene_id, choice_id] = Move(
+                    format_time(clock),
+                    scene_id,
+                    scene.title.render(words),
+                    choice_id,
+                    choice.text.render(words),
+                    stats[name] - before,
+                )
+            else:
+                moves[name][scene_id, choice_id] = replace(
+                    seen, delta=seen.delta + stats[name] - before, times=seen.times + 1
+                )
+    return {
+        name: sorted((m for m in ms.values() if m.delta), key=lambda m: -abs(m.delta))[:MOVERS]
+        for name, ms in moves.items()
+    }
 
 
 def build_report(game) -> Report:
@@ -174,4 +298,6 @@ def build_report(game) -> Report:
         timeline=timeline,
         choices=[h[1] for h in st.history],
         credits=story.credits,
+        spent=minutes_spent(story, st),
+        movers=stat_movers(story, st, game.short),
     )

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from game.engine.errors import SaveError
+from game.engine.errors import ChoiceError, SaveError
+
+if TYPE_CHECKING:
+    from game.engine.game import Game
+    from game.engine.story import Story
 
 SAVE_NAME = "day.json"
 
@@ -118,4 +124,46 @@ class SaveSlot:
                 pass
 
 
-__all__ = ["SaveError", "SaveSlot", "default_save_dir", "write_atomic"]
+def save_name(root: Path) -> str:
+    """One save per story folder, so the TUI and the plain player continue each other's day; the shipped day keeps the plain name."""
+    from game.engine.loader import shipped_story_dir
+
+    try:
+        if root.resolve() == shipped_story_dir().resolve():
+            return SAVE_NAME
+        key = str(root.resolve())
+    except OSError:
+        key = str(root)
+    return f"day-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}.json"
+
+
+def resume_saved(slot: SaveSlot, story: Story) -> tuple[Game | None, list[str]]:
+    """The day saved in `slot`, fitted to `story`, and one-line notices; a save that cannot resume is moved aside."""
+    from game.engine.game import Game
+
+    notices: list[str] = []
+    if not slot.exists():
+        return None, notices
+    data, notice = slot.read()
+    if notice:
+        notices.append(notice)
+    if data is None:
+        return None, notices
+    try:
+        game = Game.from_snapshot(story, data)
+    except (SaveError, ChoiceError, KeyError, TypeError, ValueError) as exc:
+        moved = slot.move_aside(slot.path) if slot.path.exists() else None
+        where = f"; it was moved to {moved.name}" if moved else ""
+        notices.append(f"The saved day could not be resumed ({_one_line(exc)}){where}.")
+        return None, notices
+    if not game.ended:  # how a finished day fits an edited story is of no interest to the player
+        notices.extend(game.notices)
+    return game, notices
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+__all__ = ["SaveError", "SaveSlot", "default_save_dir", "resume_saved", "save_name", "write_atomic"]

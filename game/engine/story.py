@@ -202,6 +202,17 @@ class Story:
         return frozenset(e.id for e in self.endings)
 
     @cached_property
+    def written_edges(self) -> dict[tuple[str, str], list[str]]:
+        """(scene, destination) -> the ids of the choices whose goto names it, in story order."""
+        edges: dict[tuple[str, str], list[str]] = {}
+        for scene in self.scenes.values():
+            for choice in scene.choices:
+                for target in choice.targets:
+                    if target in self.scenes or target in self.ending_ids:
+                        edges.setdefault((scene.id, target), []).append(choice.id)
+        return edges
+
+    @cached_property
     def machine(self) -> SceneMachine:
         from game.engine.machine import build_machine
 

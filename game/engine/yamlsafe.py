@@ -24,7 +24,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 40
-MAX_NODES = 400_000
+MAX_NODES = 250_000
+MAX_TOTAL_NODES = 400_000  # in all the files of a story together
+MAX_INT_DIGITS = 15  # beyond, no story number means anything (and past 4,300 Python will not read it)
 
 Mark = tuple[int, int]  # 1-based line, column
 
@@ -65,6 +67,7 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     raw: bytes = b""
     unshown: int = 0  # problems past the cap, counted only
+    nodes: int = 0  # values read (all of them when a cap stopped the reading)
 
 
 # In a value: every C0 control but tab and newline (a carriage return too: it can only come from an
@@ -113,12 +116,25 @@ def resolve_plain(value: str) -> object:
     if value in _FALSE:
         return False
     if _INT.match(value):
+        if len(value.lstrip("+-0")) > MAX_INT_DIGITS:
+            raise _NumberTooLarge(value)
         return int(value)
     if _FLOAT.match(value) and any(c.isdigit() for c in value):
         return float(value)
     if value in _SPECIAL_FLOAT:
         return _SPECIAL_FLOAT[value]
     return value
+
+
+class _NumberTooLarge(ValueError):
+    """A whole number with more digits than a story can mean (see MAX_INT_DIGITS)."""
+
+    def __init__(self, text: str):
+        digits = len(text.lstrip("+-0"))
+        super().__init__(
+            f"the number {text[:12]}{'…' if len(text) > 12 else ''} has {digits:,} digits; a story's numbers have "
+            f"at most {MAX_INT_DIGITS} (put it in quotes if it is text)"
+        )
 
 
 def _mark(m) -> Mark:
@@ -148,8 +164,9 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         ]
 
 
-def load_document(path: str, raw: bytes) -> Document:
-    """Parse one story file strictly; never raises for bad input."""
+def load_document(path: str, raw: bytes, nodes_left: int = MAX_NODES) -> Document:
+    """Parse one story file strictly, with at most `nodes_left` values (the story's own cap); never raises
+    for bad input."""
     doc = Document(path, raw=raw)
     if len(raw) > MAX_FILE_BYTES:
         doc.problems.append(
@@ -173,7 +190,7 @@ def load_document(path: str, raw: bytes) -> Document:
     # The reader refuses control characters written into the file and reads NEL as a line break,
     # so only a double-quoted escape (such as "\e") can put one into a value: only those values are
     # searched. Should a file hold one anyway (another parser), every value is searched.
-    builder = _Builder(path, every_scalar=_RAW_CONTROL.search(text) is not None)
+    builder = _Builder(path, every_scalar=_RAW_CONTROL.search(text) is not None, text=text, nodes_left=nodes_left)
     loader = StrictLoader(text)
     try:
         doc.data = builder.build(loader)
@@ -184,9 +201,25 @@ def load_document(path: str, raw: bytes) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(s for s in (exc.context, exc.problem) if s)
+        quoted = _quoted_start(text, line)
+        if quoted is not None:
+            line, col, what = line, quoted[0], f"{what}; {quoted[1]}"
         builder.problems.append(Problem(path, line, col, f"YAML syntax: {what}"))
         doc.data = None
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+    except yaml.reader.ReaderError as exc:  # a control character written into the file: placed by position
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        builder.problems.append(
+            Problem(
+                path,
+                line,
+                col,
+                f"control character U+{exc.character if isinstance(exc.character, int) else ord(exc.character):04X} "
+                "in the file; story text may not hold terminal control codes",
+            )
+        )
+        doc.data = None
+    except yaml.YAMLError as exc:
         builder.problems.append(Problem(path, 1, 1, f"YAML: {exc}"))
         doc.data = None
     except RecursionError:  # pure-Python parser on absurd nesting
@@ -196,18 +229,83 @@ def load_document(path: str, raw: bytes) -> Document:
         loader.dispose()
     doc.problems.extend(builder.problems)
     doc.unshown = builder.unshown
+    doc.nodes = builder.nodes
     return doc
+
+
+# `key: "quoted" more` or `- key: 'quoted' more`: a value that starts with a quote and goes on after it
+_QUOTED_START = re.compile(r"""^\s*(?:-\s+)?[\w-]+:\s+((["'])(?:(?!\2).)*\2\s*[^\s#].*)$""")
+
+
+def _quoted_start(text: str, line: int) -> tuple[int, str] | None:
+    """For a syntax error on a line whose value starts with a quote: where the value starts, and how to quote it."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    m = _QUOTED_START.match(lines[line - 1])
+    if m is None:
+        return None
+    value = m.group(1).rstrip()
+    other = "'" if m.group(2) == '"' else '"'
+    fixed = value.replace("'", "''") if other == "'" else value
+    return (
+        m.start(1) + 1,
+        f"a value that starts with a quote ends at the closing quote, so YAML cannot read the rest; "
+        f"put the whole value in {'single' if other == chr(39) else 'double'} quotes: {other}{fixed}{other}",
+    )
+
+
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
+_SIMPLE_ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    "N": "\x85",
+}
+
+
+def _control_mark(event, char: str, buffer: str) -> Mark:
+    """Where a control character in a scalar was written: its escape in a double-quoted value, else its start."""
+    start, end = event.start_mark, event.end_mark
+    if event.style == '"':
+        lines = buffer.split("\n")  # marks count lines and characters (libyaml's index counts bytes)
+        begin = sum(len(x) + 1 for x in lines[: start.line]) + start.column
+        stop = sum(len(x) + 1 for x in lines[: end.line]) + end.column
+        for m in _ESCAPE.finditer(buffer, begin, stop):
+            code = m.group(1)
+            decoded = chr(int(code[1:], 16)) if len(code) > 1 else _SIMPLE_ESCAPES.get(code)
+            if decoded == char:
+                before = buffer[: m.start()]
+                return (before.count("\n") + 1, m.start() - (before.rfind("\n") + 1) + 1)
+    return _mark(start)
 
 
 class _Builder:
     """Composes plain data from parser events, iteratively, with caps."""
 
-    def __init__(self, path: str, every_scalar: bool = True):
+    def __init__(self, path: str, every_scalar: bool = True, text: str = "", nodes_left: int = MAX_NODES):
         self.path = path
+        self.text = text  # the file's text, to place a control character at its escape
         self.problems: list[Problem] = []
         self.unshown = 0  # problems past MAX_PROBLEMS_PER_FILE, counted, not kept
-        self.nodes = 0
+        self.nodes = 0  # in the whole file, every document of it
+        self.max_nodes = min(MAX_NODES, nodes_left)
+        self.file_cap = MAX_NODES <= nodes_left  # which cap a refusal names
         self.every_scalar = every_scalar  # search every scalar for control characters
+
+    def too_many(self) -> str:
+        if self.file_cap:
+            return f"the file has more than {MAX_NODES:,} values; split it into several files"
+        return (
+            f"the story has more than {MAX_TOTAL_NODES:,} values in all files together (reached here); "
+            "nothing after this was read, so nothing else was checked"
+        )
 
     def problem(self, mark: Mark, message: str) -> None:
         if len(self.problems) < MAX_PROBLEMS_PER_FILE:  # the rest are only counted (see StoryError)
@@ -239,7 +337,7 @@ class _Builder:
             bad = _CONTROL.search(value)
             if bad:
                 self.problem(
-                    _mark(event.start_mark),
+                    _control_mark(event, bad.group(), self.text),
                     f"control character U+{ord(bad.group()):04X} in the text; "
                     "story text may not hold terminal control codes",
                 )
@@ -273,91 +371,102 @@ class _Builder:
         # stack entries: [container, pending_key, key_mark]
         stack: list[list] = []
         root: object = None
-        nodes = 0
+        nodes = self.nodes
+        max_nodes = self.max_nodes
         scalar_event, mapping_start, sequence_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
         every_scalar = self.every_scalar
-        while True:
-            event = get()
-            cls = type(event)
-            if cls is scalar_event:
-                sm = event.start_mark
-                mark = (sm.line + 1, sm.column + 1)
-                if event.tag is None and event.anchor is None and not every_scalar and event.style != '"':
-                    value = resolve_plain(event.value) if event.implicit[0] else event.value  # the usual case
-                else:
-                    value = self._scalar(event)
-                is_container = False
-            elif cls is mapping_start or cls is sequence_start:
-                sm = event.start_mark
-                mark = (sm.line + 1, sm.column + 1)
-                if len(stack) >= MAX_DEPTH:
-                    raise _Refused(mark, f"the file nests deeper than {MAX_DEPTH} levels")
-                if event.anchor is not None:
-                    self.problem(mark, f"anchors (&{event.anchor}) are not allowed in story files; write the value out")
-                tag = event.tag
-                if tag is not None and tag != "!" and tag not in _STD_TAGS:
-                    self.problem(mark, f"the tag {_short(tag)!r} is not allowed in story files")
-                value = YDict(mark) if cls is mapping_start else YList(mark)
-                is_container = True
-            elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
-                stack.pop()
-                continue
-            elif cls is ev.DocumentEndEvent:
-                self.nodes += nodes
-                return root
-            elif cls is ev.AliasEvent:
-                mark = _mark(event.start_mark)
-                self.problem(mark, f"aliases (*{event.anchor}) are not allowed in story files; write the value out")
-                value = None
-                is_container = False
-            else:  # pragma: no cover - the parser emits nothing else inside a document
-                raise _Refused(_mark(event.start_mark), f"unexpected YAML event {cls.__name__}")
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise _Refused(mark, f"the file has more than {MAX_NODES:,} values; split it into several files")
-
-            if not stack:
-                root = value
-            else:
-                top = stack[-1]
-                parent = top[0]
-                if type(parent) is YList:
-                    parent.append(value)
-                    parent.value_marks.append(mark)
-                elif top[1] is _NO_KEY:  # this value is a key
-                    if is_container:
-                        self.problem(mark, "a key must be plain text, not a list or mapping")
-                        top[1] = _BAD_KEY
-                        top[2] = mark
-                        stack.append([value, _NO_KEY, None])
-                        continue
-                    if type(value) is not str:
-                        shown = event.value if cls is scalar_event else "an alias"
-                        self.problem(mark, f"the key {shown!r} is read as {_kind(value)}, not text; put it in quotes")
-                        top[1] = _BAD_KEY
-                    elif value == "<<" and cls is scalar_event and event.implicit[0]:
-                        self.problem(mark, "merge keys (<<) are not allowed in story files; write the keys out")
-                        top[1] = _BAD_KEY
-                    elif value in parent:
-                        first = parent.key_marks[value]
-                        self.problem(
-                            mark,
-                            f"duplicate key {value!r} (first at line {first[0]}); YAML would silently keep only the last",
-                        )
-                        top[1] = _BAD_KEY
+        event = None
+        try:
+            while True:
+                event = get()
+                cls = type(event)
+                if cls is scalar_event:
+                    sm = event.start_mark
+                    mark = (sm.line + 1, sm.column + 1)
+                    if event.tag is None and event.anchor is None and not every_scalar and event.style != '"':
+                        value = resolve_plain(event.value) if event.implicit[0] else event.value  # the usual case
                     else:
-                        top[1] = value
-                    top[2] = mark
+                        value = self._scalar(event)
+                    is_container = False
+                elif cls is mapping_start or cls is sequence_start:
+                    sm = event.start_mark
+                    mark = (sm.line + 1, sm.column + 1)
+                    if len(stack) >= MAX_DEPTH:
+                        raise _Refused(mark, f"the file nests deeper than {MAX_DEPTH} levels")
+                    if event.anchor is not None:
+                        self.problem(
+                            mark, f"anchors (&{event.anchor}) are not allowed in story files; write the value out"
+                        )
+                    tag = event.tag
+                    if tag is not None and tag != "!" and tag not in _STD_TAGS:
+                        self.problem(mark, f"the tag {_short(tag)!r} is not allowed in story files")
+                    value = YDict(mark) if cls is mapping_start else YList(mark)
+                    is_container = True
+                elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
+                    stack.pop()
                     continue
+                elif cls is ev.DocumentEndEvent:
+                    self.nodes = nodes
+                    return root
+                elif cls is ev.AliasEvent:
+                    mark = _mark(event.start_mark)
+                    self.problem(mark, f"aliases (*{event.anchor}) are not allowed in story files; write the value out")
+                    value = None
+                    is_container = False
+                else:  # pragma: no cover - the parser emits nothing else inside a document
+                    raise _Refused(_mark(event.start_mark), f"unexpected YAML event {cls.__name__}")
+                nodes += 1
+                if nodes > max_nodes:
+                    self.nodes = nodes
+                    raise _Refused(mark, self.too_many())
+
+                if not stack:
+                    root = value
                 else:
-                    key = top[1]
-                    if key is not _BAD_KEY:
-                        parent[key] = value
-                        parent.key_marks[key] = top[2]
-                        parent.value_marks[key] = mark
-                    top[1] = _NO_KEY
-            if is_container:
-                stack.append([value, _NO_KEY, None])
+                    top = stack[-1]
+                    parent = top[0]
+                    if type(parent) is YList:
+                        parent.append(value)
+                        parent.value_marks.append(mark)
+                    elif top[1] is _NO_KEY:  # this value is a key
+                        if is_container:
+                            self.problem(mark, "a key must be plain text, not a list or mapping")
+                            top[1] = _BAD_KEY
+                            top[2] = mark
+                            stack.append([value, _NO_KEY, None])
+                            continue
+                        if type(value) is not str:
+                            shown = event.value if cls is scalar_event else "an alias"
+                            self.problem(
+                                mark, f"the key {shown!r} is read as {_kind(value)}, not text; put it in quotes"
+                            )
+                            top[1] = _BAD_KEY
+                        elif value == "<<" and cls is scalar_event and event.implicit[0]:
+                            self.problem(mark, "merge keys (<<) are not allowed in story files; write the keys out")
+                            top[1] = _BAD_KEY
+                        elif value in parent:
+                            first = parent.key_marks[value]
+                            self.problem(
+                                mark,
+                                f"duplicate key {value!r} (first at line {first[0]}); YAML would silently keep only the last",
+                            )
+                            top[1] = _BAD_KEY
+                        else:
+                            top[1] = value
+                        top[2] = mark
+                        continue
+                    else:
+                        key = top[1]
+                        if key is not _BAD_KEY:
+                            parent[key] = value
+                            parent.key_marks[key] = top[2]
+                            parent.value_marks[key] = mark
+                        top[1] = _NO_KEY
+                if is_container:
+                    stack.append([value, _NO_KEY, None])
+
+        except _NumberTooLarge as exc:  # raised by resolve_plain, so the usual path pays nothing for it
+            raise _Refused(_mark(event.start_mark) if event is not None else (1, 1), str(exc)) from None
 
 
 _NO_KEY = object()

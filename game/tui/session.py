@@ -6,13 +6,13 @@ it is imported only after the first frame, from the loading worker.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from game.engine import ChoiceError, Game, SaveError, Story, load_story, shipped_story_dir
-from game.engine.saves import SAVE_NAME, SaveSlot, default_save_dir, write_atomic
+from game.engine.saves import SaveSlot, default_save_dir, resume_saved, write_atomic
+from game.engine.saves import save_name as engine_save_name
 from game.tui.options import TuiOptions
 
 
@@ -56,22 +56,12 @@ class Session:
     def read_save(self) -> None:
         """Find the saved day; a damaged one is moved aside with a one-line notice."""
         self.saved = None
-        if self.slot is None or not self.slot.exists():
+        if self.slot is None:
             return
-        data, notice = self.slot.read()
-        if notice:
-            self.notices.append(notice)
-        if data is None:
+        game, notices = resume_saved(self.slot, self.story)
+        self.notices.extend(notices)
+        if game is None:
             return
-        try:
-            game = Game.from_snapshot(self.story, data)
-        except (SaveError, ChoiceError, KeyError, TypeError, ValueError) as exc:
-            moved = self.slot.move_aside(self.slot.path) if self.slot.path.exists() else None
-            where = f"; it was moved to {moved.name}" if moved else ""
-            self.notices.append(f"The saved day could not be resumed ({one_line(exc)}){where}.")
-            return
-        if not game.ended:  # how a finished day fits an edited story is of no interest to the player
-            self.notices.extend(game.notices)
         self.saved = SavedDay(game, game.clock_text, game.title, game.ended)
 
     # -- playing ------------------------------------------------------------------------
@@ -197,14 +187,8 @@ class Session:
 
 
 def save_name(story: Story, root: Path) -> str:
-    """One save per story folder: the shipped day keeps the plain name."""
-    try:
-        if root.resolve() == shipped_story_dir().resolve():
-            return SAVE_NAME
-        key = str(root.resolve())
-    except OSError:
-        key = str(root)
-    return f"day-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}.json"
+    """One save per story folder (shared with the plain player): the shipped day keeps the plain name."""
+    return engine_save_name(root)
 
 
 MAX_SEED = 64

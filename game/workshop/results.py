@@ -31,6 +31,8 @@ def result_data(game, nickname: str | None = None) -> dict:
         "choices": list(report.choices),
         # where each choice was made, so the debrief can tell choice points apart without replaying
         "scenes": [h[0] for h in game.state.history],
+        # each category's minutes by the scene that spent them ([scene, minutes], first spent first)
+        "spent": {c: [[row.scene, row.minutes] for row in rows] for c, rows in report.spent.items() if rows},
         "finished_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
     }
     nick = clean_nickname(nickname)

@@ -75,9 +75,9 @@ def test_a_dead_end_exits_1_with_a_command_that_replays_it(dayjob):
     assert args[:3] == ["dayjob", "play", "--plain"] and "--seed" in args and "--choices" in args
     code, out, _ = dayjob(*args[1:])
     assert code == 0
-    headers = re.findall(r"^== \d\d:\d\d \| (.*) ==$", out, re.MULTILINE)
+    headers = re.findall(r"^\d\d:\d\d\. (.*)\.$", out, re.MULTILINE)
     assert headers[-1] == "Stuck"
-    assert out.rsplit("Stuck ==", 1)[1].strip().endswith("1. Carry on (5 min)")
+    assert out.rsplit("Stuck.", 1)[1].strip().endswith("1. Carry on. 5 minutes.")
 
 
 def test_a_day_that_never_ends_is_reported(dayjob):

@@ -8,7 +8,10 @@ import sys
 
 from .conftest import ROOT, fixture
 
-HEADER = re.compile(r"^== (\d\d:\d\d) \| (.*) ==$", re.MULTILINE)
+HEADER = re.compile(
+    r"^(\d\d:\d\d)\. (?!The end: )(?:An interruption: |Back to what you were doing: )?(.*?)(?: is starting\..*|\.)?$",
+    re.MULTILINE,
+)
 OFFICE = str(fixture("office"))
 
 
@@ -16,9 +19,9 @@ def test_choices_replay_then_stop_at_the_scene_they_reach(dayjob):
     code, out, _ = dayjob("play", "--plain", "--story", OFFICE, "--seed", "s1", "--choices", "coffee,write_report")
     assert code == 0
     assert HEADER.findall(out) == [("09:00", "Arriving"), ("09:10", "Your desk"), ("09:55", "Stand-up")]
-    assert "> coffee" in out and "> write_report" in out
-    assert "-- It's 09:55: Stand-up is starting. --" in out
-    assert out.rstrip().endswith("2. Ramble about the dashboard (20 min)")  # stops there, asks nothing
+    assert "Your choice: coffee" in out and "Your choice: write_report" in out
+    assert "09:55. Stand-up is starting." in out
+    assert out.rstrip().endswith("2. Ramble about the dashboard. 20 minutes.")  # stops there, asks nothing
 
 
 def test_a_replay_is_the_same_every_time(dayjob):
@@ -67,7 +70,7 @@ def test_a_replay_to_the_end_prints_the_report(dayjob):
         "leave",
     )
     assert code == 0
-    assert "== The end: Exhausted ==" in out
+    assert "12:05. The end: Exhausted." in out
     assert "Priya sends you home before lunch." in out
 
 
@@ -89,7 +92,7 @@ def test_from_a_scene_with_flags_set(dayjob):
     assert code == 0, err
     # the stand-up has not happened yet on this day, so it starts as soon as the clock allows
     assert HEADER.findall(out) == [("12:30", "The report, reviewed"), ("12:40", "Stand-up"), ("12:50", "Your desk")]
-    assert "== The end: Report shipped ==" in out
+    assert ". The end: Report shipped." in out
     code, out, _ = dayjob(
         "play",
         "--plain",
@@ -120,8 +123,7 @@ def test_reveal_shows_the_hidden_stats(dayjob):
         "play", "--plain", "--story", OFFICE, "--seed", "a", "--reveal", "--set", "energy=3", "--choices", "coffee"
     )
     assert code == 0
-    assert "  [Energy 3/10, Morale 5/10, Team trust 5/10]" in out
-    assert "  [Energy 5/10, Morale 6/10, Team trust 5/10]" in out
+    assert "You chose 1: Get a coffee first.\nEnergy up 2, to 5 out of 10. Morale up 1, to 6 out of 10.\n" in out
 
 
 def _dayjob_process(*args: str) -> subprocess.CompletedProcess:

@@ -12,7 +12,10 @@ from game.engine import load_story
 
 from .conftest import FIXTURES, SHIPPED, fixture
 
-HEADER = re.compile(r"^== \d\d:\d\d \| (.*) ==$", re.MULTILINE)
+HEADER = re.compile(
+    r"^(\d\d:\d\d)\. (?!The end: )(?:An interruption: |Back to what you were doing: )?(.*?)(?: is starting\..*|\.)?$",
+    re.MULTILINE,
+)
 
 
 def replay_reaches(dayjob, story_dir, story, route) -> bool:
@@ -29,9 +32,9 @@ def replay_reaches(dayjob, story_dir, story, route) -> bool:
     target = route["target"]
     if target in story.ending_ids:
         title = story.ending(target).title.render(story.words)
-        return f"== The end: {title} ==" in out
+        return f". The end: {title}." in out
     title = story.scenes[target].title.render(story.words)
-    return "== The end:" not in out and HEADER.findall(out)[-1] == title
+    return ". The end: " not in out and HEADER.findall(out)[-1][1] == title
 
 
 OFFICE = load_story(FIXTURES / "office")

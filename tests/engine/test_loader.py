@@ -187,8 +187,14 @@ def test_unknown_stat_in_effects_and_unknown_flag_in_set(tmp_path):
             "        goto: end", "        effects: {enrgy: 1}\n        set: {don: true, lead: 3}\n        goto: end"
         ),
     )
-    assert "scenes/a.yaml:8:19: unknown stat 'enrgy'; did you mean 'energy'?" in out
-    assert "scenes/a.yaml:9:15: unknown flag or word 'don'; did you mean 'done'?" in out
+    assert (
+        "scenes/a.yaml:8:19: unknown stat 'enrgy'; did you mean 'energy'? (or declare it under stats: in story.yaml)"
+        in out
+    )
+    assert (
+        "scenes/a.yaml:9:15: unknown flag or word 'don'; did you mean 'done'? (or declare it under flags: in story.yaml)"
+        in out
+    )
     assert "scenes/a.yaml:9:32: word 'lead' takes text; put 3 in quotes" in out
 
 
@@ -326,14 +332,21 @@ def test_nothing_in_a_story_is_executed(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "written",
-    ['"\\e[2Jgone"', '"line\\Nnext"', '"\\x9b31m"', '"\\u001b[31m"', '"tab\\tand\\x7f"', '"back\\rover"'],
+    "written, col",
+    [
+        ('"\\e[2Jgone"', 12),
+        ('"line\\Nnext"', 16),
+        ('"\\x9b31m"', 12),
+        ('"\\u001b[31m"', 12),
+        ('"tab\\tand\\x7f"', 20),
+        ('"back\\rover"', 16),
+    ],
     ids=["esc", "nel", "csi", "u-escape", "del", "cr"],
 )
-def test_control_characters_made_by_escapes_are_refused_at_their_value(tmp_path, written):
-    """Only double quotes turn an escape into a control character; the builder searches those values."""
+def test_control_characters_made_by_escapes_are_refused_at_their_escape(tmp_path, written, col):
+    """Only double quotes turn an escape into a control character; it is placed at the escape that wrote it."""
     out = problems(tmp_path, SCENE.replace("Hello.", written))
-    assert any(p.startswith("scenes/a.yaml:4:11: control character U+") for p in out), out
+    assert any(p.startswith(f"scenes/a.yaml:4:{col}: control character U+") for p in out), out
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,27 @@
-"""The plain player: a seeded run of the mini story, byte for byte, and its edges."""
+"""The plain player: a seeded run of the mini story, byte for byte; every command; saves; what a screen reader hears."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import subprocess
 import sys
 from pathlib import Path
 
-GOLDEN = Path(__file__).parent.parent / "golden"
+import pytest
+
+from game.cli import build_parser
+from game.plain import PlainPlayer, heading, please_type, report_text, run_plain
+
+ROOT = Path(__file__).parent.parent.parent
+GOLDEN = ROOT / "tests" / "golden"
 MINI = "tests/fixtures/mini"
-# a wrong entry, an undo, a choice by id, then numbers to the end of the day
-SCRIPT = "9\nhello\n1\nu\n2\nread\n2\n1\n1\n1\n1\n1\n1\n1\n1\n1\n"
+# a wrong entry, an empty line, help, the time, the stats, a repeat, a choice, an undo, a choice by id,
+# a quit taken back, a number that is not there, then numbers to the end of the day
+SCRIPT = "9\n\nhello\nh\nt\ns\nr\n1\nu\n2\nread\nq\n\n2\n1\n1\n1\n1\n1\n1\n1\n1\n1\n"
+# what a screen reader would speak as noise: rules, bars, tildes
+NOISE = ("==", "\u2588", "\u2591", "~")
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -19,8 +31,27 @@ def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         timeout=60,
-        cwd=Path(__file__).parent.parent.parent,
+        cwd=ROOT,
     )
+
+
+def play(*args: str, stdin: str = "") -> tuple[int, str, str]:
+    """`dayjob play --plain ARGS` in this process, with `stdin` typed; returns (exit code, stdout, stderr)."""
+    ns = build_parser().parse_args(["play", "--plain", "--story", str(ROOT / MINI), *args])
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = run_plain(ns, stdin=io.StringIO(stdin), out=out)
+    return code, out.getvalue(), err.getvalue()
+
+
+def replies(out: str) -> list[str]:
+    """The line printed right after each `Your choice:` line (what the player hears back), but the end of input."""
+    lines = out.splitlines()
+    said = [lines[i + 1] for i, line in enumerate(lines[:-1]) if line.startswith("Your choice:")]
+    return [line for line in said if not line.startswith("End of input.")]
+
+
+# -- the transcript -----------------------------------------------------------------------
 
 
 def test_plain_transcript_matches_golden_byte_for_byte():
@@ -29,21 +60,256 @@ def test_plain_transcript_matches_golden_byte_for_byte():
     assert out.stdout == (GOLDEN / "mini_plain.txt").read_text(encoding="utf-8")
 
 
-def test_plain_eof_leaves_quietly():
-    out = run("play", "--plain", "--story", MINI, "--seed", "x", stdin="1\n")
-    assert out.returncode == 0 and out.stderr == ""
-    assert "== 09:10 | Your desk ==" in out.stdout
+@pytest.mark.parametrize("path", [GOLDEN / "mini_plain.txt", ROOT / "tests" / "story" / "golden" / "day_golden.txt"])
+def test_no_plain_line_holds_what_a_screen_reader_speaks_as_noise(path):
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        assert not any(mark in line for mark in NOISE), f"{path.name}:{n}: {line}"
+
+
+def test_the_report_has_no_bars_or_tildes_and_speaks_stats_and_minutes(mini_story):
+    from game.engine import Game
+
+    game = Game(mini_story, "report", start="ship")
+    game.choose("ship")
+    text = report_text(game.report())
+    assert not any(mark in line for line in text.splitlines() for mark in NOISE)
+    assert "Energy 5 out of 10." in text
+    assert "Focused work: 15 minutes, typical " in text and "Messages: 0 minutes." in text
+
+
+def test_the_day_opens_with_its_title_and_how_to_play():
+    code, out, _ = play("--seed", "x", stdin="")
+    assert code == 0
+    first, second = out.splitlines()[:2]
+    assert first == "Mini Day. A test of every rule."
+    assert second == "Type the number of a choice and press Enter. Type h for help."
+
+
+def test_headings_are_sentences_and_each_event_is_announced_once():
+    code, out, _ = play("--seed", "golden", "--no-save", stdin="2\n2\n1\n1\n")
+    assert code == 0
+    assert "09:00. Morning." in out
+    # one line for an appointment: its time, what starts, how late
+    assert "10:25. Stand-up is starting. You are 55 minutes late." in out
+    assert "10:35. An interruption: A ping." in out
+    assert out.count("Stand-up") == 1
+
+
+def test_options_are_numbered_first_and_unavailable_ones_follow_with_their_reason():
+    code, out, _ = play("--seed", "x", "--no-save", stdin="1\n")
+    desk = out.split("09:10. Your desk.")[1]
+    assert (
+        "1. Do some deep work. 60 minutes.\n2. Read the docs. 20 minutes.\nNot available:\nShip it. Not ready yet.\n"
+        in desk
+    )
+
+
+def test_the_chosen_option_is_said_back():
+    _, out, _ = play("--seed", "x", "--no-save", stdin="2\n")
+    assert replies(out) == ["You chose 2: Rush in."]
+
+
+def test_a_paragraph_is_one_line_and_backticks_are_dropped(tmp_path, story_copy):
+    (story_copy / "scenes" / "morning.yaml").write_text(
+        "scenes:\n  wake:\n    title: Morning\n    category: break\n    text: |\n"
+        "      A line long enough to have been wrapped by the writer's editor, which\n"
+        "      goes on here, with `kubectl get pods` in it.\n\n"
+        "      09:30  Stand-up\n      11:00  Design review\n"
+        "    choices:\n      - {id: coffee, text: Make coffee, minutes: 10, goto: desk}\n",
+        encoding="utf-8",
+    )
+    ns = build_parser().parse_args(["play", "--plain", "--story", str(story_copy), "--no-save"])
+    out = io.StringIO()
+    run_plain(ns, stdin=io.StringIO(""), out=out)
+    text = out.getvalue()
+    assert (
+        "A line long enough to have been wrapped by the writer's editor, which goes on here, "
+        "with kubectl get pods in it.\n" in text
+    )
+    assert "09:30  Stand-up\n11:00  Design review\n" in text  # short lines stay lines
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_lines_wrap_only_when_a_width_is_asked_for_and_the_output_is_a_terminal(mini_story):
+    from game.engine import Game
+
+    long = "word " * 40
+    for out, width, wrapped in ((Tty(), 30, True), (io.StringIO(), 30, False), (Tty(), 0, False)):
+        player = PlainPlayer(Game(mini_story, "w"), out, width=width if isinstance(out, Tty) else 0)
+        player.say(long)
+        assert (max(len(line) for line in out.getvalue().splitlines()) <= 30) is wrapped
+    ns = build_parser().parse_args(["play", "--plain", "--width", "30"])
+    from game.plain import _width
+
+    assert _width(ns, Tty()) == 30 and _width(ns, io.StringIO()) == 0
+
+
+def test_heading_for_a_return_and_an_ending_title():
+    from game.engine import Game, load_story
+
+    game = Game(load_story(ROOT / MINI), "golden")
+    game.replay(["coffee", "work", "crisp", "answer"])
+    assert heading(game) == f"{game.clock_text}. Back to what you were doing: Your desk."
+
+
+# -- commands -----------------------------------------------------------------------------
+
+
+def test_help_lists_every_command():
+    _, out, _ = play("--seed", "x", "--no-save", stdin="h\n?\nhelp\n")
+    assert out.count("Commands:") == 3
+    for command in ("r or look", "t or time", "s or stats", "u or undo", "h, ? or help", "q or quit", "Control D"):
+        assert command in out
+
+
+def test_repeat_shows_the_scene_again():
+    _, out, _ = play("--seed", "x", "--no-save", stdin="r\nlook\n")
+    assert out.count("09:00. Morning.") == 3
+    assert out.count("1. Make coffee [the good one]. 10 minutes.") == 3
+
+
+def test_time_says_the_time_the_minutes_left_and_the_minutes_so_far():
+    _, out, _ = play("--seed", "x", "--no-save", stdin="t\n1\ntime\n")
+    said = replies(out)
+    assert said[0] == "It is 09:00. The day ends at 12:00, in 180 minutes. No minutes spent yet."
+    assert said[2] == "It is 09:10. The day ends at 12:00, in 170 minutes. So far: Break 10 minutes."
+
+
+def test_stats_wait_for_the_end_unless_revealed():
+    _, out, _ = play("--seed", "x", "--no-save", stdin="s\n")
+    assert replies(out) == [
+        "The stats stay hidden until the end of the day. Play with --reveal to hear them as you go."
+    ]
+    _, out, _ = play("--seed", "x", "--no-save", "--reveal", stdin="stats\n1\n")
+    said = replies(out)
+    assert said[0] == "Energy 5 out of 10. Expertise 3 out of 10. Morale 5 out of 10."
+    assert said[1] == "You chose 1: Make coffee [the good one]."
+    assert "Energy up 2, to 7 out of 10. Morale up 1, to 6 out of 10." in out
+    assert "[Energy" not in out and "/10" not in out
+
+
+def test_undo_takes_back_the_last_choice_and_says_so_at_the_start():
+    _, out, _ = play("--seed", "x", "--no-save", stdin="u\n1\nundo\n")
+    said = replies(out)
+    assert said[0] == "Nothing to take back: this is the start of the day."
+    assert said[2] == "Taken back. It is 09:00 again."
+    assert out.rstrip().endswith("End of input. Goodbye. This day was not saved.")
+
+
+def test_quit_asks_first_then_stays_or_leaves():
+    code, out, _ = play("--seed", "x", stdin="q\n\nq\ny\n")
+    assert code == 0
+    assert out.count("Quit now? Your day is saved, so you can continue it later.") == 2
+    assert "Staying." in out
+    assert out.rstrip().endswith("Your day is saved. Run dayjob play --plain again to continue it.")
+    code, out, _ = play("--seed", "x", "--no-save", stdin="quit\nyes\n")
+    assert "Quit now? This day is not being saved." in out
+    assert out.rstrip().endswith("Goodbye. This day was not saved.")
+
+
+def test_end_of_input_saves_and_says_so():
+    code, out, err = play("--seed", "x", stdin="1\n")
+    assert code == 0 and err == ""
+    assert out.rstrip().endswith("End of input. Your day is saved. Run dayjob play --plain again to continue it.")
+
+
+@pytest.mark.parametrize(
+    ("typed", "reply"),
+    [
+        ("9", "Please type 1 or 2, or h for help."),
+        ("0", "Please type 1 or 2, or h for help."),
+        ("", "Please type 1 or 2, or h for help."),
+        ("abc", "Please type 1 or 2, or h for help."),
+        ("-1", "Please type 1 or 2, or h for help."),
+        ("1.5", "Please type 1 or 2, or h for help."),
+        ("\x1b[31m", "Please type 1 or 2, or h for help."),
+    ],
+)
+def test_an_invalid_entry_gets_a_short_speakable_reply(typed, reply):
+    _, out, _ = play("--seed", "x", "--no-save", stdin=typed + "\n")
+    assert replies(out) == [reply]
+    assert "\x1b" not in out
+
+
+def test_the_reply_names_the_numbers_there_are():
+    assert please_type(1) == "Please type 1, or h for help."
+    assert please_type(3) == "Please type 1, 2 or 3, or h for help."
+    assert please_type(4) == "Please type 1, 2, 3 or 4, or h for help."
+    assert please_type(7) == "Please type a number from 1 to 7, or h for help."
+
+
+def test_a_locked_choice_typed_by_id_says_why():
+    _, out, _ = play("--seed", "x", "--no-save", stdin="1\nship_now\n")
+    assert replies(out)[1] == "That choice is not available: Not ready yet."
+
+
+# -- saves ----------------------------------------------------------------------------------
+
+
+def test_the_day_is_saved_after_every_choice_and_continues(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAYJOB_DATA", str(tmp_path))
+    play("--seed", "saved", stdin="1\n2\n")  # coffee, read; then the input ends
+    (save,) = tmp_path.glob("day-*.json")
+    assert [h[1] for h in json.loads(save.read_text())["state"]["history"]] == ["coffee", "read"]
+    _, out, _ = play(stdin="c\nt\n")
+    assert "You have a day in progress: 09:30, Stand-up." in out
+    assert "It is 09:30. The day ends at 12:00, in 150 minutes." in out
+    _, out, _ = play("--seed", "fresh", stdin="n\n")
+    assert out.split("Type c to continue it, or n to start a new day: n\n")[1].lstrip().startswith("09:00. Morning.")
+    assert json.loads(save.read_text())["seed"] == "fresh"
+
+
+def test_undo_is_saved_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAYJOB_DATA", str(tmp_path))
+    play("--seed", "u", stdin="1\nu\n")
+    (save,) = tmp_path.glob("day-*.json")
+    assert json.loads(save.read_text())["state"]["history"] == []
+
+
+def test_no_save_reads_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAYJOB_DATA", str(tmp_path))
+    play("--seed", "x", "--no-save", stdin="1\n")
+    assert not list(tmp_path.iterdir())
+    play("--seed", "x", "--choices", "coffee")
+    play("--seed", "x", "--from", "desk", stdin="1\n")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_damaged_save_is_moved_aside_and_a_new_day_starts(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAYJOB_DATA", str(tmp_path))
+    play("--seed", "x", stdin="1\n")
+    (save,) = tmp_path.glob("day-*.json")
+    save.write_text("{ not json", encoding="utf-8")
+    (tmp_path / (save.name + ".bak")).unlink(missing_ok=True)
+    code, out, _ = play("--seed", "x", stdin="")
+    assert code == 0 and "could not be read" in out
+    assert "09:00. Morning." in out and list(tmp_path.glob("*.damaged-*"))
+
+
+def test_a_finished_day_is_not_offered_to_continue(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAYJOB_DATA", str(tmp_path))
+    play("--seed", "x", stdin="1\n" * 20)
+    _, out, _ = play("--seed", "y", stdin="")
+    assert "day in progress" not in out and "09:00. Morning." in out
+
+
+# -- the CLI edges (as before) ---------------------------------------------------------------
 
 
 def test_plain_has_no_colour_codes_when_piped():
-    out = run("play", "--plain", "--story", MINI, "--seed", "x", stdin=SCRIPT)
+    out = run("play", "--plain", "--story", MINI, "--seed", "x", "--no-save", stdin=SCRIPT)
     assert "\x1b[" not in out.stdout
 
 
 def test_plain_replays_choices_then_stops():
     out = run("play", "--plain", "--story", MINI, "--seed", "x", "--choices", "coffee,read,crisp")
     assert out.returncode == 0, out.stderr
-    assert out.stdout.rstrip().endswith("  1. Do some deep work (60 min)\n  -  Ship it (locked: Not ready yet)")
+    assert "Your choice: crisp\nYou chose 1: Give a crisp update." in out.stdout
+    assert out.stdout.rstrip().endswith("1. Do some deep work. 60 minutes.\nNot available:\nShip it. Not ready yet.")
 
 
 def test_plain_replay_reports_a_choice_that_is_not_there():
@@ -53,24 +319,11 @@ def test_plain_replay_reports_a_choice_that_is_not_there():
 
 
 def test_plain_from_scene_with_presets_and_reveal():
-    out = run(
-        "play",
-        "--plain",
-        "--story",
-        MINI,
-        "--from",
-        "ship",
-        "--set",
-        "energy=2",
-        "--set",
-        "shipped=true",
-        "--reveal",
-        stdin="1\n",
-    )
-    assert out.returncode == 0, out.stderr
-    assert "== 09:00 | Ship? ==" in out.stdout
-    assert "[Energy 2/10, Expertise 3/10, Morale 5/10]" in out.stdout
-    assert "== The end: Shipped ==" in out.stdout
+    code, out, err = play("--from", "ship", "--set", "energy=2", "--set", "shipped=true", "--reveal", stdin="s\n1\n")
+    assert code == 0, err
+    assert "09:00. Ship?" in out
+    assert "Energy 2 out of 10. Expertise 3 out of 10. Morale 5 out of 10." in out
+    assert "The end: Shipped." in out
 
 
 def test_plain_bad_story_prints_located_problems_not_a_traceback(tmp_path):
@@ -94,10 +347,16 @@ def test_plain_replay_says_which_choices_were_left_after_the_day_ended():
     out = run("play", "--plain", "--story", MINI, "--from", "ship", "--choices", "ship,work,read")
     assert out.returncode == 1
     assert "the day ended after choice 1; not played: work, read" in out.stderr
-    assert "== The end: Shipped ==" not in out.stdout
+    assert "The end: Shipped." not in out.stdout
 
 
 def test_plain_empty_replay_shows_the_first_scene_and_stops():
     out = run("play", "--plain", "--story", MINI, "--choices", "", stdin="1\n1\n")
     assert out.returncode == 0
-    assert out.stdout.count("== ") == 1 and "Morning" in out.stdout
+    assert out.stdout.startswith("09:00. Morning.") and out.stdout.count("09:") == 1
+
+
+def test_play_help_describes_the_plain_players_commands():
+    out = run("play", "--help")
+    for words in ("r, look", "t, time", "s, stats", "u, undo", "h, ?, help", "q, quit", "Ctrl-D", "--width"):
+        assert words in out.stdout

@@ -301,11 +301,58 @@ def test_report_reveals_stats_minutes_and_timeline(mini_story):
     assert "# Mini Day: Shipped" in md and "What did shipping cost?" in md
 
 
-def test_machine_is_the_authority_on_the_scene(mini_story):
+def test_machine_holds_the_day_scene(mini_story):
     game = play(Game(mini_story, seed="s"), "coffee")
+    assert mini_story.machine.get_model_state(game.state).name == "desk"
+
+
+def test_machine_refuses_a_move_the_story_does_not_allow(mini_story):
+    from game.engine.machine import MoveRefused
+    from game.engine.state import Arrival
+
+    game = Game(mini_story, seed="s")
     machine = mini_story.machine
-    assert machine.get_model_state(game.state).name == "desk"
-    assert ("wake", "desk") in machine._edges
+    with pytest.raises(MoveRefused):
+        machine.move(game.state, "ship", Arrival.CHOICE, "coffee")  # coffee goes to the desk, not to ship
+    with pytest.raises(MoveRefused):
+        machine.move(game.state, "desk", Arrival.BACK, None)  # wake has no `back` choice
+    assert game.scene_id == "wake"
+    machine.move(game.state, "standup", Arrival.APPOINTMENT, "coffee")  # an appointment may start anywhere
+    assert game.scene_id == "standup" and game.arrival == "appointment"
+
+
+def test_machine_refuses_a_locked_choice_and_runs_nothing(mini_story):
+    game = play(Game(mini_story, seed="s"), "coffee")
+    before = game.state.to_dict()
+    ship_now = next(ch for ch in game.scene.choices if ch.id == "ship_now")
+    assert mini_story.machine.take(game.state, ship_now) is False
+    assert game.state.to_dict() == before
+    with pytest.raises(ChoiceError, match="locked: Not ready yet"):
+        game.choose("ship_now")
+    assert game.state.to_dict() == before and len(game.state.history) == 1
+
+
+def test_machine_does_not_grow_during_play(mini_story):
+    machine = mini_story.machine
+
+    def edges():
+        return sorted(
+            (e.name, t.source, str(t.dest))
+            for e in machine.events.values()
+            for ts in e.transitions.values()
+            for t in ts
+        )
+
+    before = edges()
+    for seed in ("a", "b", "c", "d"):
+        game = Game(mini_story, seed=seed)
+        while not game.ended:
+            game.choose(game.available[-1])
+    assert edges() == before
+
+
+def test_machine_is_one_per_story_and_shared_by_its_days(mini_story):
+    assert Game(mini_story, seed="a")._machine is Game(mini_story, seed="b")._machine is mini_story.machine
 
 
 def _report_with_minutes(minutes: dict[str, int]):
@@ -341,7 +388,8 @@ def test_survey_minutes_are_scaled_to_a_shorter_day_in_every_report():
     assert "| Meetings | 90 min | 93 min |" in md and "| **Total** | 210 min |  |" in md
     assert "Scaled to the length of your day (210 minutes in these categories against their 540)." in md
     text = report_text(report)
-    assert "90 min   (surveys, scaled to your day: ~93 min)" in text
+    assert "with the typical minutes from surveys, scaled to the length of your day:" in text
+    assert "Meetings: 90 minutes, typical 93." in text
 
 
 def test_survey_minutes_are_shown_as_they_are_for_a_day_of_about_their_length():

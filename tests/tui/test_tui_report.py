@@ -51,6 +51,20 @@ async def test_report_reveals_stats_minutes_beside_surveys_timeline_share_line_a
         ]
 
 
+async def test_report_traces_minutes_to_scenes_and_names_what_moved_each_stat(build):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await play_whole_day(pilot)
+        spent = shown(app, "#minutes-spent").splitlines()
+        report = app.game.report()
+        assert len(spent) == sum(1 for rows in report.spent.values() if rows)
+        meetings = next(line for line in spent if line.startswith("Meetings"))
+        assert meetings == "Meetings 15: Stand-up 15"
+        movers = shown(app, "#stat-movers")
+        first = report.movers["morale"][0]
+        assert "Morale" in movers and f"{first.delta:+d} {first.choice_text}" in movers
+
+
 async def test_s_writes_the_report_as_markdown_and_shows_where(build, tmp_path):
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:

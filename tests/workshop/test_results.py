@@ -24,6 +24,7 @@ FIELDS = {
     "minutes",
     "choices",
     "scenes",
+    "spent",
     "finished_at",
 }
 

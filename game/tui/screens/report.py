@@ -51,6 +51,40 @@ def debrief_content(questions: list[str]) -> Visual:
     )
 
 
+def movers_content(report: Report) -> Visual | None:
+    """For each stat, the choices that moved it most: the change, what you chose, where."""
+    rows: list[Visual] = []
+    for stat in report.stats:
+        moves = report.movers.get(stat.name) or []
+        if not moves:
+            continue
+        lines = [
+            Content.assemble(
+                (f"{m.delta:+d} ", "bold $success" if m.delta > 0 else "bold $error"),
+                literal(m.choice_text),
+                (f" (×{m.times})" if m.times > 1 else "", "$foreground-muted"),
+                (" · ", "$foreground-muted"),
+                literal(m.title).stylize("$foreground-muted"),
+            )
+            for m in moves
+        ]
+        rows.append(Hanging(literal(stat.label).stylize("bold"), Content("\n").join(lines), 12))
+    return Stack(rows) if rows else None
+
+
+def spent_content(report: Report) -> Content | None:
+    """Each category's minutes by the scenes that spent them: "Meetings 80: Stand-up 15, Design review 35"."""
+    rows: list[Content] = []
+    for cat, mins in report.minutes.items():
+        spent = report.spent.get(cat) or []
+        if not spent:
+            continue
+        body = Content(", ").join(Content.assemble(literal(row.title), (f" {row.minutes}", "bold")) for row in spent)
+        label = literal(report.category_labels.get(cat, cat)).stylize("bold")
+        rows.append(Content.assemble(label, (f" {mins}", "bold $accent"), ": ", body))
+    return Content("\n").join(rows) if rows else None
+
+
 def reference_note(report: Report) -> Content | None:
     """Under the chart: what the second column is and where its figures come from."""
     ref = report.reference or {}
@@ -115,11 +149,19 @@ class ReportScreen(Screen):
             classes="section-note",
         )
         yield StatBars(r.stats, id="stat-bars", classes="chart")
+        movers = movers_content(r)
+        if movers is not None:
+            yield Static(Content.styled("What moved them most", "bold"), classes="subsection")
+            yield Static(movers, id="stat-movers")
         yield Static("Where the minutes went", classes="section")
         yield MinutesChart(r, id="minutes-chart", classes="chart")
         note = reference_note(r)
         if note is not None:
             yield Static(note, classes="section-note")
+        spent = spent_content(r)
+        if spent is not None:
+            yield Static(Content.styled("Where each category's minutes came from", "bold"), classes="subsection")
+            yield Static(spent, id="minutes-spent")
         yield Static("Your day", classes="section")
         yield Static(timeline_content(r), id="timeline")
         if r.debrief:

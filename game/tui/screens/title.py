@@ -93,7 +93,7 @@ class TitleScreen(Screen):
                 ),
                 Static(
                     Content.styled(
-                        "One workday in about ten minutes. Your choices spend the clock.",
+                        "One workday. Your choices spend the clock.",
                         "$foreground-muted",
                     ),
                     id="title-about",

@@ -1,0 +1,178 @@
+"""Reading a story folder's files within caps: how many, how large, how many values, and only inside it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from game.engine.errors import Problem
+from game.engine.yamlsafe import MAX_FILE_BYTES, MAX_TOTAL_NODES, Document, load_document
+
+MANIFEST = "story.yaml"
+SCENES_DIR = "scenes"
+MAX_FILES = 2_000
+MAX_TOTAL_BYTES = 64_000_000
+
+
+def story_files(root: Path) -> list[Path]:
+    """The manifest, then every scene file in name order (at most MAX_FILES + 1 are looked for)."""
+    scenes = root / SCENES_DIR
+    found: list[Path] = []
+    if scenes.is_dir():
+        for p in scenes.rglob("*"):
+            if p.suffix in (".yaml", ".yml") and p.is_file():
+                found.append(p)
+                if len(found) > MAX_FILES:  # enough to refuse; a huge tree is not walked to its end
+                    break
+    return [root / MANIFEST, *sorted(found)]
+
+
+def display_path(path: Path) -> str:
+    """A path as a writer would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+class _Unreadable(Exception):
+    """A file that is not read, with the reason a writer is shown."""
+
+
+def read_capped(path: Path, cap: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes; its size is checked before reading and at most `cap` + 1 bytes are read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise _Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # replaced by a FIFO or a device since it was listed
+            raise _Unreadable("not a regular file; a story file is a .yaml text file")
+        if info.st_size > cap:
+            raise _Unreadable(_too_large(info.st_size))
+        try:
+            raw = fh.read(cap + 1)  # a file that grows, or reports no size (/proc), still stops here
+        except OSError as exc:
+            raise _Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
+    if len(raw) > cap:
+        raise _Unreadable(_too_large(None))
+    return raw
+
+
+def _too_large(size: int | None) -> str:
+    what = f"the file is {size / 1e6:.1f} MB" if size is not None else "the file is larger than that"
+    return (
+        f"{what}; a story file may be at most {MAX_FILE_BYTES / 1e6:.0f} MB — split it into several files under scenes/"
+    )
+
+
+@dataclass
+class StoryFiles:
+    """Every story file parsed, in order, or the problems that stopped the reading."""
+
+    parsed: list[tuple[str, Document]] = field(default_factory=list)  # (shown path, document)
+    problems: list[Problem] = field(default_factory=list)
+    unshown: dict[str, int] = field(default_factory=dict)  # per file: problems the parser only counted
+    digest: str = ""
+    # Reading stopped at a cap before every file was read: what was read cannot be checked against
+    # what was not (every goto into an unread file would be reported), so the loader stops too.
+    cut_off: bool = False
+
+
+def read_story_files(root: Path, overlay: Mapping[str | Path, str | bytes] | None = None) -> StoryFiles:
+    """Parse the manifest and scene files of `root`, within every cap; never raises for bad input.
+
+    `overlay`: the contents of some files by path, read instead of the disk (unsaved editor buffers);
+    a scene file only in the overlay is read too.
+    """
+    out = StoryFiles()
+    files = story_files(root)
+    buffers: dict[Path, bytes] = {}
+    if overlay:
+        buffers = {
+            Path(p).resolve(): t.encode("utf-8", "surrogatepass") if isinstance(t, str) else t
+            for p, t in overlay.items()
+        }
+        scenes = (root / SCENES_DIR).resolve()
+        listed = {p.resolve() for p in files}
+        extra = [p for p in buffers if p not in listed and p.parent == scenes and p.suffix in (".yaml", ".yml")]
+        files = [files[0], *sorted([*files[1:], *(root / SCENES_DIR / p.name for p in extra)])]
+    if len(files) > MAX_FILES:
+        out.problems.append(
+            Problem(display_path(root), 1, 1, f"more than {MAX_FILES:,} story files; the limit is {MAX_FILES:,}")
+        )
+        out.cut_off = True
+        return out
+    try:
+        inside = root.resolve()
+    except OSError:
+        inside = root
+    digest = hashlib.sha256()
+    total_bytes = 0
+    nodes_left = MAX_TOTAL_NODES
+    for path in files:
+        shown = display_path(path)
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            real = None
+        if real is None or not real.is_relative_to(inside):
+            # A link out of the folder would let a shared story read (and show) any file the player can
+            out.problems.append(
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    f"this links to {real if real is not None else 'a link loop'}, outside the story folder; "
+                    "story files must be inside it (copy the file in instead of linking it)",
+                )
+            )
+            out.parsed.append((shown, Document(shown, problems=[out.problems[-1]])))
+            continue
+        buffer = buffers.get(real) if buffers else None
+        try:
+            size = path.stat().st_size if buffer is None else len(buffer)
+        except OSError:
+            size = 0  # read_capped says why it cannot be read
+        if size <= MAX_FILE_BYTES and total_bytes + size > MAX_TOTAL_BYTES:  # a larger file: read_capped refuses it
+            out.problems.append(
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    f"the story is larger than {MAX_TOTAL_BYTES // 1_000_000} MB in all (reached at this file); "
+                    "nothing after it was read, so nothing else was checked",
+                )
+            )
+            out.cut_off = True
+            break
+        try:
+            if buffer is None:
+                raw = read_capped(path)
+            elif len(buffer) > MAX_FILE_BYTES:
+                raise _Unreadable(_too_large(len(buffer)))
+            else:
+                raw = buffer
+        except _Unreadable as exc:
+            problem = Problem(shown, 1, 1, str(exc))
+            out.problems.append(problem)
+            out.parsed.append((shown, Document(shown, problems=[problem])))
+            continue
+        total_bytes += len(raw)
+        digest.update(os.fsencode(path.relative_to(root)) + b"\0" + raw + b"\0")
+        doc = load_document(shown, raw, nodes_left=nodes_left)
+        nodes_left -= doc.nodes
+        out.problems.extend(doc.problems)
+        if doc.unshown:
+            out.unshown[shown] = doc.unshown
+        out.parsed.append((shown, doc))
+        if nodes_left < 0:
+            out.cut_off = True  # load_document said where
+            break
+    out.digest = digest.hexdigest()[:16]
+    return out

@@ -1,0 +1,102 @@
+"""Hostile story folders at the sizes the audit used (#14), for the tests and for measuring the caps.
+
+`python -m tests.hardening.hostile DIR` writes every one under DIR; docs/security.md gives what
+`/usr/bin/time -v dayjob check DIR/NAME` measured for each.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+MANIFEST = """\
+title: Hostile
+start: desk
+clock: {start: "09:00", end: "17:00"}
+categories: [focus]
+stats: {energy: {start: 5}}
+flags: [done]
+endings:
+  - {id: last, title: The end, text: Over.}
+"""
+DESK = "scenes:\n  desk:\n    title: Desk\n    text: Hello.\n    choices:\n      - {id: go, text: Go, minutes: 5, goto: end}\n"
+
+
+def _story(root: Path, files: dict[str, str | bytes], manifest: str = MANIFEST) -> Path:
+    (root / "scenes").mkdir(parents=True, exist_ok=True)
+    (root / "story.yaml").write_text(manifest, encoding="utf-8")
+    for name, content in files.items():
+        path = root / "scenes" / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return root
+
+
+def typos(root: Path, scenes: int = 5_000) -> Path:
+    """Many scenes, each with a goto to a scene that does not exist (suggestions for every one)."""
+    lines = ["scenes:"]
+    for i in range(scenes):
+        lines += [
+            f"  scene_number_{i:05d}:",
+            "    title: T",
+            "    text: x",
+            f"    choices: [{{id: go, text: Go, minutes: 5, goto: scene_numbr_{i:05d}x}}]",
+        ]
+    return _story(root, {"desk.yaml": DESK, "typos.yaml": "\n".join(lines) + "\n"})
+
+
+def many_values(root: Path, files: int = 80, per_file: int = 399_000) -> Path:
+    """Files just under the per-file value cap, far over the story's (the audit: 80 files, 61 MB)."""
+    body = "scenes:\n  desk:\n    title: Desk\n    text: Hello.\n    choices:\n      - {id: go, text: Go, goto: end}\n"
+    body += "x: [" + ",".join(["1"] * (per_file - 12)) + "]\n"
+    return _story(root, {f"v{i:03d}.yaml": body.replace("desk", f"d{i}") for i in range(files)})
+
+
+def sparse(root: Path, size: int = 3 << 30) -> Path:
+    """A 3 GB sparse scene file: no disk used, and it must not be read."""
+    _story(root, {"desk.yaml": DESK})
+    with open(root / "scenes" / "huge.yaml", "wb") as fh:
+        fh.truncate(size)
+    return root
+
+
+def cut_off(root: Path, files: int = 40) -> Path:
+    """More than the 64 MB of all files, with the scene every other file goes to read last."""
+    filler = "# " + "x" * 98 + "\n"
+    body = "scenes:\n  s{i}:\n    title: S\n    text: x\n    choices: [{{id: go, text: Go, goto: desk}}]\n" + filler * (
+        1_900_000 // len(filler)
+    )
+    return _story(root, {f"a{i:03d}.yaml": body.format(i=i) for i in range(files)} | {"z_desk.yaml": DESK})
+
+
+def huge_int(root: Path, digits: int = 5_000, tag: str = "") -> Path:
+    """`minutes:` with thousands of digits (Python reads at most 4,300), plain or under `!!int`."""
+    scene = DESK.replace("minutes: 5", f"minutes: {tag}{'9' * digits}")
+    return _story(root, {"desk.yaml": scene})
+
+
+def link_out(root: Path, target: Path) -> Path:
+    """A scene file that is a symlink to a file outside the story folder."""
+    target.write_text(DESK.replace("desk", "stolen"), encoding="utf-8")
+    _story(root, {"desk.yaml": DESK})
+    os.symlink(target, root / "scenes" / "stolen.yaml")
+    return root
+
+
+CASES: dict[str, Callable[[Path], Path]] = {
+    "typos": typos,
+    "many_values": many_values,
+    "sparse": sparse,
+    "cut_off": cut_off,
+    "huge_int": huge_int,
+    "huge_int_tagged": lambda root: huge_int(root, tag="!!int "),
+    "link_out": lambda root: link_out(root, root.parent / "outside.yaml"),
+}
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1])
+    for name, make in CASES.items():
+        make(out / name)
+        print(out / name)

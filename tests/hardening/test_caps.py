@@ -1,0 +1,234 @@
+"""The audit's cap findings (#14 items 7, 8, 9, 13), each reproduced: every one now a located error."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from game.engine import StoryError, load_story, suggest
+from game.engine.storyfiles import MAX_TOTAL_BYTES, _Unreadable, read_capped
+from game.engine.yamlsafe import MAX_FILE_BYTES, MAX_INT_DIGITS, MAX_TOTAL_NODES
+from tests.hardening import hostile
+
+ROOT = Path(__file__).parent.parent.parent
+LIMIT_MB = 1024
+
+
+def check(root: Path) -> tuple[int, list[dict], str]:
+    """`dayjob check --format json` under a 1 GB address-space limit: exit code, errors, stderr."""
+    code = (
+        "import resource, sys\n"
+        f"resource.setrlimit(resource.RLIMIT_AS, ({LIMIT_MB} << 20, {LIMIT_MB} << 20))\n"
+        "from game.cli import main\n"
+        f"sys.exit(main(['check', {str(root)!r}, '--format', 'json']))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert "Traceback" not in out.stderr, out.stderr
+    errors = json.loads(out.stdout)["errors"] if out.stdout else []
+    return out.returncode, errors, out.stderr
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(StoryError) as exc:
+        load_story(root)
+    return [str(p) for p in exc.value.problems]
+
+
+# -- item 7: suggestions ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def comparisons(monkeypatch):
+    """How many names difflib compares with an unknown one, over everything the test does."""
+    seen = [0]
+    real = difflib.get_close_matches
+
+    def counting(word, possibilities, *args, **kwargs):
+        possibilities = list(possibilities)
+        seen[0] += len(possibilities)
+        return real(word, possibilities, *args, **kwargs)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counting)
+    return seen
+
+
+def test_five_thousand_unknown_gotos_cost_a_bounded_number_of_comparisons(tmp_path, comparisons):
+    names = problems(hostile.typos(tmp_path, 5_000))
+    assert len([p for p in names if "is not a scene" in p]) == 100  # the first 100 of the file are listed
+    # every unknown name against every scene (the audit's 2 minutes) would be 25,000,000
+    assert comparisons[0] <= 5_000 * suggest.MAX_CANDIDATES
+    per_pair = len("scene_numbr_00000x") * len("scene_number_00000")
+    assert comparisons[0] <= suggest.BUDGET // per_pair + suggest.MAX_CANDIDATES  # the last search may overshoot
+    assert any("did you mean 'scene_number_00000'?" in p for p in names)  # the first ones are still suggested
+
+
+def test_a_typo_among_thousands_of_names_is_still_found():
+    names = frozenset(f"scene_{i:05d}" for i in range(5_000)) | {"standup", "desk", "lunch"}
+    suggest.new_budget()
+    assert suggest.closest("dsek", names) == "desk"
+    assert suggest.closest("stnadup", names) == "standup"
+    for typo in ("scene_0412", "scne_01234", "scene_012345", "xscene_00017", "scene_00017x", "sceen_04999"):
+        best = difflib.get_close_matches(typo, names, n=1)[0]  # every name compared
+        found = suggest.closest(typo, names)
+        assert found is not None
+        assert difflib.SequenceMatcher(None, found, typo).ratio() == difflib.SequenceMatcher(None, best, typo).ratio()
+    assert suggest.closest("x" * (suggest.MAX_NAME + 1), names) is None
+
+
+def test_a_spent_budget_stops_comparing_until_the_next_load(comparisons):
+    names = frozenset(f"scene_{i:05d}" for i in range(5_000))
+    suggest.new_budget()
+    for i in range(20_000):
+        suggest.closest(f"sc_{i}", names)
+    spent = comparisons[0]
+    suggest.closest("scene_1", names)
+    assert comparisons[0] == spent  # nothing left: no more comparisons
+    suggest.new_budget()
+    assert suggest.closest("scene_0001", names) is not None
+    assert suggest.closest("sc_1", names) == suggest.closest("sc_1", names)  # remembered, not compared again
+
+
+# -- item 8: caps that bound -----------------------------------------------------------------------
+
+
+def test_a_sparse_three_gigabyte_file_is_refused_unread(tmp_path):
+    code, errors, _ = check(hostile.sparse(tmp_path))  # reading it under a 1 GB limit would fail
+    assert code == 1
+    assert [(e["path"].rsplit("/", 1)[-1], e["line"]) for e in errors] == [("huge.yaml", 1)]
+    assert "the file is 3221.2 MB; a story file may be at most 2 MB" in errors[0]["message"]
+
+
+def test_at_most_the_cap_and_one_byte_are_read_whatever_the_size_says(tmp_path, monkeypatch):
+    big = tmp_path / "grows.yaml"
+    big.write_bytes(b"#" * (MAX_FILE_BYTES + 5_000))
+    reads = []
+    real_fdopen = os.fdopen
+
+    class Spy:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def read(self, n=-1):
+            reads.append(n)
+            return self.fh.read(n)
+
+    real_fstat = os.fstat
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: Spy(real_fdopen(fd, mode)))
+    # a file whose size the system does not know (as in /proc) or that grows after stat
+    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 0, *real_fstat(fd)[7:])))
+    with pytest.raises(_Unreadable, match="larger than that"):
+        read_capped(big)
+    assert reads == [MAX_FILE_BYTES + 1]
+
+
+def test_values_are_capped_across_files_not_only_per_file(tmp_path):
+    per_file = MAX_TOTAL_NODES // 2 - 1_000  # every file within its own cap
+    code, errors, _ = check(hostile.many_values(tmp_path, files=4, per_file=per_file))
+    assert code == 1
+    assert len(errors) == 1
+    assert errors[0]["path"].endswith("v002.yaml") and errors[0]["line"] == 7
+    assert f"more than {MAX_TOTAL_NODES:,} values in all files together" in errors[0]["message"]
+
+
+def test_the_audit_value_flood_stops_at_the_story_cap(tmp_path):
+    code, errors, _ = check(hostile.many_values(tmp_path, files=6))  # the audit's 399,000 a file
+    assert code == 1
+    assert "the file has more than" in errors[0]["message"]
+    assert "values in all files together" in errors[-1]["message"]
+    assert not any("is not a scene" in e["message"] for e in errors)
+
+
+def test_the_size_cut_off_is_one_clear_error_not_false_gotos(tmp_path):
+    code, errors, _ = check(hostile.cut_off(tmp_path))
+    assert code == 1
+    assert len(errors) == 1, errors
+    assert f"larger than {MAX_TOTAL_BYTES // 1_000_000} MB in all" in errors[0]["message"]
+    assert "nothing after it was read" in errors[0]["message"]
+
+
+# -- item 9: huge integers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tag", ["", "!!int ", "!!float "])
+def test_a_five_thousand_digit_number_is_a_located_error(tmp_path, tag):
+    code, errors, _ = check(hostile.huge_int(tmp_path, tag=tag))
+    assert code == 1
+    assert [(e["line"], e["col"]) for e in errors] == [(6, 37)]
+    assert f"has 5,000 digits; a story's numbers have at most {MAX_INT_DIGITS}" in errors[0]["message"]
+
+
+@pytest.mark.parametrize("value", ["-0000000000000000000000000001", "1" * 15])
+def test_numbers_within_the_digits_load(tmp_path, value):
+    root = hostile.huge_int(tmp_path, digits=1)
+    path = root / "scenes" / "desk.yaml"
+    path.write_text(path.read_text().replace("minutes: 9", f"minutes: {value}"))
+    text = "\n".join(problems(root))
+    assert "numbers have at most" not in text and "`minutes`" in text  # the model says what minutes may be
+
+
+async def test_the_game_shows_a_huge_number_as_a_problem_instead_of_exiting(tmp_path):
+    from game.tui.app import make_app
+    from game.tui.options import TuiOptions
+    from game.tui.screens.problems import ProblemsScreen
+
+    app = make_app(TuiOptions(story=hostile.huge_int(tmp_path / "story"), seed="s", report_dir=tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if isinstance(app.screen, ProblemsScreen):
+                break
+        assert isinstance(app.screen, ProblemsScreen)
+        assert app.is_running and app.return_code is None
+
+
+# -- item 13: symlinks -----------------------------------------------------------------------------
+
+
+def test_a_scene_file_linking_out_of_the_folder_is_refused(tmp_path):
+    root = hostile.link_out(tmp_path / "story", tmp_path / "secret.yaml")
+    found = problems(root)
+    assert len(found) == 1
+    assert found[0].endswith(
+        f"stolen.yaml:1:1: this links to {tmp_path.resolve() / 'secret.yaml'}, outside the story folder; "
+        "story files must be inside it (copy the file in instead of linking it)"
+    )
+
+
+def test_a_scenes_folder_linking_out_is_refused_file_by_file(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "desk.yaml").write_text(hostile.DESK)
+    root = tmp_path / "story"
+    root.mkdir()
+    (root / "story.yaml").write_text(hostile.MANIFEST)
+    os.symlink(outside, root / "scenes")
+    assert any("desk.yaml:1:1: this links to" in p for p in problems(root))
+
+
+def test_links_inside_the_folder_and_link_loops(tmp_path):
+    root = hostile._story(tmp_path / "story", {"real.yaml": hostile.DESK})
+    os.symlink(root / "scenes" / "real.yaml", root / "scenes" / "alias.yml")
+    assert any("scene 'desk' is already defined" in p for p in problems(root))  # read, as a second file
+    (root / "scenes" / "alias.yml").unlink()
+    os.symlink(root / "scenes" / "loop.yaml", root / "scenes" / "loop.yaml")
+    assert load_story(root).start == "desk"  # a dangling link is not a file: not listed at all
+
+
+def test_the_story_yaml_itself_linking_out_is_refused(tmp_path):
+    root = hostile._story(tmp_path / "story", {"desk.yaml": hostile.DESK})
+    (tmp_path / "outside.yaml").write_text(hostile.MANIFEST)
+    (root / "story.yaml").unlink()
+    os.symlink(tmp_path / "outside.yaml", root / "story.yaml")
+    assert any("story.yaml:1:1: this links to" in p for p in problems(root))
