@@ -34,7 +34,8 @@ def _play_options(p: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         action="append",
         default=[],
-        help="preset a stat, flag or word (repeatable), e.g. --set energy=2 --set cluster_fixed=true",
+        help="preset a stat, flag, word or the clock (repeatable), e.g. --set energy=2 --set clock=14:30; "
+        "done=past marks the appointments before the clock as already held",
     )
     p.add_argument("--reveal", action="store_true", help="show the hidden stats while playing")
     p.add_argument("--results", metavar="DIR", type=Path, help="write the finished day's result file here (workshops)")
@@ -93,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("route", help="the shortest choices that reach a scene or ending")
     p.add_argument("target", help="scene or ending id")
     _story_option(p)
+    p.add_argument("--from", dest="from_scene", metavar="SCENE", help="start the day at this scene, as `play --from`")
+    p.add_argument(
+        "--set",
+        dest="presets",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="preset a stat, flag, word or the clock, as `play --set`; done=past (or done=ID,ID) marks "
+        "appointments before the clock as already held",
+    )
     p.add_argument("--short", action="store_true", help="search the short day")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--seeds", type=int, default=200, metavar="N", help="candidate seeds route-0.. (default 200)")
@@ -153,11 +164,26 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="seats: more players than this are asked to wait (default 40)",
     )
+    p.add_argument("--minutes", type=float, metavar="N", help="the round's length, started from the room screen")
+    p.add_argument("--projector", action="store_true", help="large, high-contrast theme for players and room screen")
+    p.add_argument(
+        "--audience",
+        choices=("careers", "onboarding", "class"),
+        default="careers",
+        help="who is in the room: chooses the debrief's Apply question (default careers)",
+    )
+    p.add_argument("--no-fork", action="store_true", help="start each game as a fresh interpreter (slower)")
 
     p = sub.add_parser("debrief", help="summarise a workshop's results for discussion")
     p.add_argument("dir", type=Path, help="results folder")
     _story_option(p)
-    p.add_argument("--format", choices=("text", "markdown", "html"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "html", "csv"), default="text")
+    p.add_argument(
+        "--audience",
+        choices=("careers", "onboarding", "class"),
+        default="careers",
+        help="who is in the room: chooses the Apply question (default careers)",
+    )
     p.add_argument("--out", metavar="FILE", type=Path)
     return parser
 
