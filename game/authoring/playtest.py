@@ -124,7 +124,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
     reader.begin()
     repeated_in = tally.repeated_in
     try:
-        reader.read(game.state, repeated_in)
+        reader.read(game, repeated_in)
         while not game.ended:
             ids = game.available
             if ids == [CARRY_ON]:
@@ -151,7 +151,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
             choice = pick.choice(ids)
             taken.append(choice)
             game.choose(choice)
-            reader.read(game.state, repeated_in)
+            reader.read(game, repeated_in)
     except Exception as exc:  # noqa: BLE001 - finding crashes is what a playtest is for
         scene = game.scene_id
         tally.failures.append(Failure(day, seed, "crash", scene, f"{type(exc).__name__}: {exc}", taken))
@@ -210,27 +210,18 @@ def _words(text: str) -> int:
     return _paragraphs(text)[1]
 
 
-def _literal(tpl: Template) -> str | None:
-    """A template's text when it inserts nothing (most do not), so it reads the same every time."""
-    return "".join(tpl.parts) if all(isinstance(p, str) for p in tpl.parts) else None
-
-
 class _Varying:
-    """A template with insertions: read once for each set of values of the words it inserts."""
+    """A template that inserts words only: read once for each set of values of those words."""
 
     __slots__ = ("tpl", "names", "seen")
 
     def __init__(self, tpl: Template):
         self.tpl = tpl
-        # only plain word insertions are keyed by their words' values; any other part renders every time
-        kinds = {p[0] for p in tpl.parts if not isinstance(p, str)}
-        self.names: tuple[str, ...] | None = tuple(tpl.names) if kinds <= {"w"} else None
+        self.names = tuple(tpl.names)
         self.seen: dict[tuple, tuple[tuple[str, ...], int]] = {}
 
     def read(self, words: dict[str, str]) -> tuple[tuple[str, ...], int]:
         """The paragraphs and words of the template rendered with these words."""
-        if self.names is None:
-            return _paragraphs(self.tpl.render(words).strip())
         key = tuple(map(words.get, self.names))
         got = self.seen.get(key)
         if got is None:
@@ -240,17 +231,23 @@ class _Varying:
         return got
 
 
+def _fixed(tpl: Template) -> tuple[tuple[str, ...], int] | _Varying:
+    return _paragraphs(tpl.literal.strip()) if tpl.literal is not None else _Varying(tpl)
+
+
 class _Reader:
     """What each scene and ending shows, planned once per story, and what one day has read so far.
 
-    A fixed text is split and counted once; only what can vary (insertions, variants whose condition
-    decides) is rendered on a visit. It counts what `Game.title` and `Game.paragraphs` show
+    In a scene or ending whose texts insert only words (no `again`, inline conditions, sequences or clock
+    phrases), a fixed text is split and counted once, and a text with words once per set of their values;
+    only the variants' conditions are evaluated on a visit. Any other scene is read from `Game.paragraphs`.
+    Either way it counts what `Game.title`, `Game.outcome` and `Game.paragraphs` show
     (tests/authoring/test_playtest.py compares them)."""
 
     def __init__(self, story: Story):
         self.story = story
-        self.plans: dict[str, tuple] = {}
-        self.ending_plans: dict[str, tuple] = {}
+        self.plans: dict[str, tuple | None] = {}
+        self.ending_plans: dict[str, tuple | None] = {}
         self.begin()
 
     def begin(self) -> None:
@@ -258,45 +255,61 @@ class _Reader:
         self.seen: set[str] = set()  # the paragraphs shown today
         self.words = self.shown = self.repeats = 0
 
-    def _plan(self, part: Scene | Ending) -> tuple:
-        title = _literal(part.title)
-        pieces = [(None, part.text), *((cond.fn, tpl) for cond, tpl in part.variants)]
+    @staticmethod
+    def _plan(part: Scene | Ending) -> tuple | None:
+        """(title, ((condition or None, text), ...)), or None when the texts need more than words to show."""
+        texts = [part.text, *(tpl for _, tpl in part.variants)]
+        if getattr(part, "again", None) is not None or not all(t.plain for t in texts) or not part.title.plain:
+            return None
+        title = _fixed(part.title)
         return (
-            _words(title) if title is not None else _Varying(part.title),
-            tuple(
-                (fn, _Varying(tpl) if (lit := _literal(tpl)) is None else _paragraphs(lit.strip()))
-                for fn, tpl in pieces
-            ),
+            title[1] if isinstance(title, tuple) else title,
+            ((None, _fixed(part.text)), *((cond.fn, _fixed(tpl)) for cond, tpl in part.variants)),
         )
 
-    def read(self, st, repeated_in: Counter) -> None:
-        """Count what the player reads now: the title and paragraphs of the scene or ending just reached."""
+    def _count(self, parts: tuple[str, ...], n: int, where: str, repeated_in: Counter) -> None:
+        seen = self.seen
+        shown = len(parts)
+        self.words += n
+        self.shown += shown
+        before = len(seen)
+        seen.update(parts)
+        again = shown - (len(seen) - before)  # one C call for the text, not a test per paragraph
+        if again:
+            self.repeats += again
+            repeated_in[where] += again
+
+    def read(self, game: Game, repeated_in: Counter) -> None:
+        """Count what the player reads now: the last choice's outcome, then the title and paragraphs of the
+        scene or ending just reached."""
+        st = game.state
+        if st.outcome:
+            parts, n = _paragraphs(st.outcome)
+            last = st.history[-1]
+            self._count(parts, n, f"{last.scene}/{last.choice}", repeated_in)
         sid = st.scene
         if st.ending is None:
-            plan = self.plans.get(sid)
-            if plan is None:
-                plan = self.plans[sid] = self._plan(self.story.scenes[sid])
+            plans = self.plans
+            if sid not in plans:
+                plans[sid] = self._plan(self.story.scenes[sid])
         else:
-            plan = self.ending_plans.get(sid)
-            if plan is None:
-                plan = self.ending_plans[sid] = self._plan(self.story.ending(sid))
+            plans = self.ending_plans
+            if sid not in plans:
+                plans[sid] = self._plan(self.story.ending(sid))
+        plan = plans[sid]
+        if plan is None:  # the engine renders it, as it does for the player
+            self.words += _words(game.title)
+            for text in game.paragraphs:
+                self._count(*_paragraphs(text), sid, repeated_in)
+            return
         title, pieces = plan
-        words = title if type(title) is int else title.read(st.words)[1]
-        seen = self.seen
+        self.words += title if type(title) is int else title.read(st.words)[1]
+        words = st.words
         for fn, piece in pieces:
             if fn is not None and not fn(st):
                 continue
-            parts, n = piece if type(piece) is tuple else piece.read(st.words)
-            words += n
-            shown = len(parts)
-            self.shown += shown
-            before = len(seen)
-            seen.update(parts)
-            again = shown - (len(seen) - before)  # one C call for the piece, not a test per paragraph
-            if again:
-                self.repeats += again
-                repeated_in[sid] += again
-        self.words += words
+            parts, n = piece if type(piece) is tuple else piece.read(words)
+            self._count(parts, n, sid, repeated_in)
 
 
 def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Tally:
@@ -576,8 +589,8 @@ def _reading_text(data: dict) -> list[str]:
     if w["min"] is not None:
         out += [
             "",
-            "Reading (per finished day: titles and text of the scenes and the ending, its questions;"
-            " not choice lines, clock stamps or the report's bars and minutes)",
+            "Reading (per finished day: outcomes, titles and text of the scenes and the ending, its"
+            " questions; not choice lines, clock stamps or the report's bars and minutes)",
             f"  words    min {w['min']:,}, median {w['median']:,g}, max {w['max']:,} (mean {w['mean']:,g})",
             f"  read time at {rd['words_per_minute']} words a minute: median {t['median']:g} min, max {t['max']:g} min",
         ]
