@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from game.engine import Problem, StoryError, load_story
@@ -32,6 +33,8 @@ class Folder:
         self.published: set[Path] = set()  # files that were last sent problems
         self.index = StoryIndex([], self.manifest)
         self.generation = 0  # bumped on every edit; a check of an older one is not published
+        self.lock = asyncio.Lock()  # one check at a time
+        self.running: asyncio.Task | None = None  # the check under way, never cancelled
 
     def paths(self) -> list[Path]:
         """The story's files: on disk, and open but not yet saved."""

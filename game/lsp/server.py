@@ -93,12 +93,21 @@ class StoryServer(LanguageServer):
         """Check the folder once the writer pauses: a newer edit cancels the check still waiting."""
         folder.generation += 1
         old = self.pending.get(folder.root)
-        if old is not None and not old.done():
-            old.cancel()
+        if old is not None and not old.done() and old is not folder.running:
+            old.cancel()  # still waiting out its debounce; a check under way is left to finish
         self.pending[folder.root] = asyncio.get_running_loop().create_task(self._check_later(folder, delay))
 
     async def _check_later(self, folder: Folder, delay: float) -> None:
         await asyncio.sleep(delay)
+        # One check at a time per folder: two would only share the one interpreter and both be late.
+        async with folder.lock:
+            folder.running = asyncio.current_task()
+            try:
+                await self._check(folder)
+            finally:
+                folder.running = None
+
+    async def _check(self, folder: Folder) -> None:
         generation = folder.generation
         buffers = dict(folder.buffers)
         try:
@@ -106,8 +115,9 @@ class StoryServer(LanguageServer):
         except Exception:  # a bug in a check must not take the editor's server down
             log.exception("checking %s failed", folder.root)
             return
-        if generation == folder.generation:
-            self.publish(folder, problems)
+        if generation != folder.generation:
+            return  # edited meanwhile: the check of the newer text is waiting for the lock
+        self.publish(folder, problems)
         texts = {p: buffers.get(p, folder.text(p)) for p in folder.paths()}
         try:
             index = await asyncio.to_thread(folder.build_index, texts)
