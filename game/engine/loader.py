@@ -45,12 +45,18 @@ def shipped_story_dir() -> Path:
 
 
 def load_story(
-    root: str | Path | None = None, *, freeze: bool = False, overlay: Mapping[str | Path, str | bytes] | None = None
+    root: str | Path | None = None,
+    *,
+    freeze: bool = False,
+    overlay: Mapping[str | Path, str | bytes] | None = None,
+    parses: dict | None = None,
 ) -> Story:
     """Read, check and compile the story in `root`; raises StoryError listing every problem.
 
     `overlay` gives the contents of some files by path, read instead of the disk (an editor's
     unsaved buffers: the language server); a scene file only in the overlay is read too.
+    `parses` keeps each file's parse between loads of one folder (the language server checks it
+    after every edit): a file whose bytes did not change is not parsed again.
 
     `freeze=True` is for processes that load one story and keep it to the end (`check`, the plain
     player, playtest): everything alive after loading is moved out of the cyclic collector's sight
@@ -67,7 +73,7 @@ def load_story(
     gc.disable()
     new_budget()  # of did-you-mean comparisons: bounded per load, however many typos
     try:
-        return _Compiler(root, overlay).run()
+        return _Compiler(root, overlay, parses).run()
     finally:
         if freeze:
             gc.freeze()
@@ -76,9 +82,10 @@ def load_story(
 
 
 class _Compiler:
-    def __init__(self, root: Path, overlay: Mapping[str | Path, str | bytes] | None = None):
+    def __init__(self, root: Path, overlay: Mapping[str | Path, str | bytes] | None = None, parses: dict | None = None):
         self.root = root
         self.overlay = overlay
+        self.parses = parses
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.broken_ids: set[str] = set()  # scene ids in files that failed validation
@@ -165,7 +172,7 @@ class _Compiler:
                     )
                 ]
             )
-        read = read_story_files(root, self.overlay)
+        read = read_story_files(root, self.overlay, self.parses)
         self.problems.extend(read.problems)
         self.unshown.update(read.unshown)
         if read.cut_off:  # checking part of a story would report every reference into the rest
