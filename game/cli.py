@@ -12,6 +12,7 @@ the plain player (--plain), typed at "Your choice:":
   r, look            hear the scene again
   t, time            the time, the minutes left and the minutes so far
   s, stats           the hidden stats (with --reveal; otherwise at the end of the day)
+  g, glossary        the terms of the job met so far, and what they mean
   u, undo            take back the last choice
   h, ?, help         the commands
   q, quit            stop, after you confirm; Ctrl-D saves and stops at once
@@ -34,7 +35,8 @@ def _play_options(p: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         action="append",
         default=[],
-        help="preset a stat, flag or word (repeatable), e.g. --set energy=2 --set cluster_fixed=true",
+        help="preset a stat, flag, word or the clock (repeatable), e.g. --set energy=2 --set clock=14:30; "
+        "done=past marks the appointments before the clock as already held",
     )
     p.add_argument("--reveal", action="store_true", help="show the hidden stats while playing")
     p.add_argument("--results", metavar="DIR", type=Path, help="write the finished day's result file here (workshops)")
@@ -93,6 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("route", help="the shortest choices that reach a scene or ending")
     p.add_argument("target", help="scene or ending id")
     _story_option(p)
+    p.add_argument("--from", dest="from_scene", metavar="SCENE", help="start the day at this scene, as `play --from`")
+    p.add_argument(
+        "--set",
+        dest="presets",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="preset a stat, flag, word or the clock, as `play --set`; done=past (or done=ID,ID) marks "
+        "appointments before the clock as already held",
+    )
     p.add_argument("--short", action="store_true", help="search the short day")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--seeds", type=int, default=200, metavar="N", help="candidate seeds route-0.. (default 200)")

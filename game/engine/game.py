@@ -14,7 +14,7 @@ from game.engine.machine import apply_effects, apply_sets
 from game.engine.migrate import SAVE_VERSION
 from game.engine.report import Report, build_report
 from game.engine.state import Arrival, DayState, Step
-from game.engine.story import Choice, Ending, Scene, Story
+from game.engine.story import Choice, Ending, Scene, Story, TextScope
 
 CARRY_ON = "_carry_on"
 _MASK = (1 << 64) - 1
@@ -135,12 +135,29 @@ class Game:
         return self._current_scene.title.render(self.state.words)
 
     @property
+    def outcome(self) -> str | None:
+        """What the last choice did, in a few sentences, to show before this scene (or the ending)."""
+        return self.state.outcome
+
+    @property
     def paragraphs(self) -> list[str]:
-        """The scene's (or ending's) text, then each variant whose condition holds."""
+        """The scene's text (`again` from the second visit), or the ending's; then each variant that holds."""
         st = self.state
-        part: Scene | Ending = self._current_ending if self.ended else self._current_scene
-        out = [part.text.render(st.words).strip()]
-        out.extend(tpl.render(st.words).strip() for cond, tpl in part.variants if cond(st))
+        words = st.words
+        part: Scene | Ending
+        if self.ended:
+            part = self._current_ending
+            scope = TextScope(st, 1, part.id, self.seed)
+            out = [part.text.render(words, scope).strip()]
+        else:
+            part = scene = self._current_scene
+            visit = st.visits.get(scene.id, 1)
+            scope = TextScope(st, visit, scene.id, self.seed)
+            if scene.again is not None and visit >= 2:  # its sequences count returns, from the first
+                out = [scene.again.render(words, TextScope(st, visit - 1, scene.id, self.seed)).strip()]
+            else:
+                out = [scene.text.render(words, scope).strip()]
+        out.extend(tpl.render(words, scope).strip() for cond, tpl in part.variants if cond(st))
         return [p for p in out if p]
 
     @property
@@ -175,6 +192,27 @@ class Game:
             views.append(ChoiceView(CARRY_ON, "Carry on", 5, True))
         return views
 
+    def meet_terms(self) -> list[str]:
+        """Note the glossary terms in what is shown now (text and choices); returns the ids first met here.
+
+        Front ends call it when they show a scene, so "met" means seen by the player; the rules of
+        a day never need it (playtests skip it). Showing the same scene again returns the same ids,
+        so a redrawn screen marks the same words.
+        """
+        step = len(self.state.history)
+        met = self.state.terms
+        for tid in self.terms_here():
+            met.setdefault(tid, step)
+        return [tid for tid, at in met.items() if at == step]
+
+    def terms_here(self) -> list[str]:
+        """The glossary terms in what is shown now (the last choice's outcome, title, text, choices), each once, in order."""
+        glossary = self.story.glossary
+        if not glossary.terms:
+            return []
+        shown = [self.outcome or "", self.title, self.text, *(f"{v.text}\n{v.locked or ''}" for v in self.choices)]
+        return glossary.ids_in("\n".join(shown))
+
     @property
     def available(self) -> list[str]:
         """Ids of the choices that can be taken now (cheap: nothing is rendered)."""
@@ -194,6 +232,7 @@ class Game:
             if any(ok for _, ok in self._visible()):
                 raise ChoiceError("there are choices to make here")
             self._record(scene, choice_id)
+            st.outcome = None
             st.clock += 5
             st.minutes[scene.category] = st.minutes.get(scene.category, 0) + 5
             self._route("end" if scene.id == self.story.hub else self.story.hub, None)
@@ -208,6 +247,7 @@ class Game:
         if point is not None:
             self._past.append(point)
         st.history.append(entry)
+        st.outcome = self._outcome(scene, chosen) if chosen.outcome else None
         target = next(to for cond, to in chosen.goto if cond is None or cond.fn(st))
         self._route(target, choice_id)
 
@@ -240,6 +280,10 @@ class Game:
             for appt in story.appointments:
                 assert appt.at is not None  # appointments are the scenes with `at`
                 if st.day_start <= appt.at <= st.clock and appt.id not in st.visits and appt.id != target:
+                    if appt.at_if is not None and (appt.id in st.skipped or not appt.at_if.fn(st)):
+                        if appt.id not in st.skipped:  # decided once, when it comes due: off for the day
+                            st.skipped.append(appt.id)
+                        continue
                     st.held, target, arrival = target, appt.id, Arrival.APPOINTMENT
                     break
             else:
@@ -258,6 +302,16 @@ class Game:
                         break
         self._machine.move(st, target, arrival, choice_id)
         st.visits[target] = st.visits.get(target, 0) + 1
+
+    def _outcome(self, scene: Scene, chosen: Choice) -> str | None:
+        """The first of a choice's outcomes that holds, rendered now: after its effects and minutes,
+        before the next scene is picked (so an appointment that fires next cannot swallow it)."""
+        st = self.state
+        for cond, tpl in chosen.outcome:
+            if cond is None or cond.fn(st):
+                scope = TextScope(st, st.visits.get(scene.id, 1), f"{scene.id}/{chosen.id}", self.seed)
+                return tpl.render(st.words, scope).strip() or None
+        return None
 
     def _finish(self, ending_id: str | None, choice_id: str | None) -> None:
         st = self.state
@@ -280,7 +334,10 @@ class Game:
     def preset(self, values: dict[str, Any]) -> None:
         """Set stats, flags and words before play (play-from-here); unknown names raise ChoiceError."""
         st = self.state
+        done = values.get("done")
         for name, value in values.items():
+            if name == "done":  # after the clock, whatever the order given
+                continue
             if name in self.story.stats:
                 s = self.story.stats[name]
                 try:
@@ -305,6 +362,21 @@ class Game:
                 st.clock = t
             else:
                 raise ChoiceError(f"{name!r} is not a stat, flag or word of this story")
+        if done is not None:
+            self._mark_done(str(done))
+
+    def _mark_done(self, value: str) -> None:
+        """`done=past` or `done=ID,ID`: appointments that already happened (visited once), so they do not start."""
+        st = self.state
+        appointments = {s.id: s for s in self.story.appointments}
+        if value.strip() == "past":
+            ids = [sid for sid, s in appointments.items() if s.at is not None and s.at < st.clock]
+        else:
+            ids = [x.strip() for x in value.split(",") if x.strip()]
+        for sid in ids:
+            if sid not in appointments:
+                raise ChoiceError(f"done takes `past` or appointment ids; {sid!r} is not an appointment")
+            st.visits[sid] = st.visits.get(sid, 0) or 1
 
     # -- undo, saves, report ------------------------------------------------------------
 

@@ -141,13 +141,25 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def first_attempts(results: list[Result]) -> tuple[list[Result], int]:
-    """Each participant's first day (a replay is a second attempt, not a second person); and how many were left out."""
+def number_attempts(results: list[Result]) -> list[Result]:
+    """Each participant's days numbered 1, 2, ... in the order they finished (a reloaded tab starts its count
+    again at 1, so the files' own numbers can repeat)."""
+    from dataclasses import replace
+
     by_who: dict[str, list[Result]] = defaultdict(list)
     for r in results:
         by_who[r.who].append(r)
-    firsts = [min(days, key=lambda r: (r.attempt, r.finished_at, r.path.name)) for days in by_who.values()]
-    firsts.sort(key=lambda r: r.path.name)
+    numbered = []
+    for days in by_who.values():
+        days.sort(key=lambda r: (r.finished_at, r.attempt, r.path.name))
+        numbered += [replace(r, attempt=i) for i, r in enumerate(days, 1)]
+    numbered.sort(key=lambda r: r.path.name)
+    return numbered
+
+
+def first_attempts(results: list[Result]) -> tuple[list[Result], int]:
+    """Each participant's first day (a replay is a second attempt, not a second person); and how many were left out."""
+    firsts = [r for r in number_attempts(results) if r.attempt == 1]
     return firsts, len(results) - len(firsts)
 
 
@@ -176,7 +188,7 @@ def build_debrief(folder: Path, story=None, story_problem: str | None = None, au
             skipped.append(Skipped(r.path, f"from another story ({r.story_title[:60]!r})"))
         else:
             kept.append(r)
-    attempts = list(kept)
+    attempts = number_attempts(kept)
     results, replays = first_attempts(kept)
     if replays:
         notes.append(

@@ -123,3 +123,83 @@ def test_a_story_kept_for_life_is_still_freed_when_dropped():
         assert gone() is None and scene() is None
     finally:
         gc.unfreeze()
+
+
+def _days(story, n: int, seed: str) -> list:
+    import random
+
+    out = []
+    for i in range(n):
+        game = Game(story, f"{seed}-{i}", keep_undo=True)
+        pick = random.Random(i)
+        while not game.ended:
+            game.choose(pick.choice(game.available))
+            if pick.random() < 0.05:
+                game.undo()
+        out.append(game.snapshot())
+    return out
+
+
+@pytest.mark.parametrize("which", ["shipped", "synthetic"])
+def test_the_machines_direct_path_plays_as_the_library_does(which, synthetic):
+    """SceneMachine takes a direct path through its events when it uses none of the library's extras; the same
+    days played through the library's own trigger give the same saves, undo points included."""
+    story = load_story(ROOT / "story") if which == "shipped" else synthetic
+    machine = story.machine
+    assert machine.plain
+    direct = _days(story, 40, "direct")
+    machine.plain = False
+    try:
+        library = _days(story, 40, "direct")
+    finally:
+        machine.plain = True
+    assert direct == library
+
+
+def test_the_direct_path_refuses_what_the_library_refuses():
+    from transitions import MachineError
+
+    from game.engine.machine import MoveRefused
+    from game.engine.state import Arrival
+
+    story = load_story(ROOT / "story")
+    machine = story.machine
+    start = story.scenes[story.start]
+    written = next(ch for ch in start.choices if ch.targets[0] in story.scenes)  # an edge the story wrote
+    dest = written.targets[0]
+    ordinary = next(s.id for s in story.scenes.values() if s.at is None and s.interrupt is None and s.id != dest)
+    outcomes = []
+    for plain in (True, False):
+        machine.plain = plain
+        try:
+            game = Game(story, "refuse")
+            got = []
+            for how, to, choice in [
+                (Arrival.BACK, story.hub, None),  # not a return from here
+                (Arrival.CHOICE, dest, "no-such-choice"),  # the written edge, but not after its choice
+                (Arrival.INTERRUPTION, dest, written.id),  # the written edge, arriving the wrong way
+                (Arrival.CHOICE, ordinary, written.id),  # no edge at all
+            ]:
+                with pytest.raises(MoveRefused):
+                    machine.move(game.state, to, how, choice)
+                got.append(game.state.scene)
+            with pytest.raises(MachineError):  # this event has no transition from the first scene
+                machine.events["take:" + story.scenes[story.hub].choices[0].id].trigger(game.state, choice="x")
+            game.state.flags = {f: False for f in game.state.flags}
+            guarded = [ch for ch in start.choices if ch.cond is not None and not ch.cond.fn(game.state)]
+            got += [machine.take(game.state, ch) for ch in guarded]  # each guard refuses: False
+            machine.move(game.state, dest, Arrival.CHOICE, written.id)  # and the written move is taken
+            got.append(game.state.scene)
+            outcomes.append(got)
+        finally:
+            machine.plain = True
+    assert outcomes[0] == outcomes[1] == [story.start] * 4 + [False] * (len(outcomes[0]) - 5) + [dest]
+
+
+def test_a_machine_with_callbacks_takes_the_librarys_path(synthetic):
+    story = load_story(ROOT / "story")
+    machine = story.machine
+    assert machine.check_plain()
+    seen = []
+    machine.states[story.hub].on_enter.append(lambda event: seen.append(event.state.name))
+    assert not machine.check_plain()

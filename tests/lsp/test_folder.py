@@ -127,3 +127,21 @@ def test_completion_offers_the_keys_a_choice_still_lacks():
     assert {"goto", "if", "minutes", "once"} <= labels
     assert not ({"id", "text", "effects", "set"} & labels)  # already written
     assert next(i for i in items if i.label == "goto").detail == "required"
+
+
+def test_parses_are_reused_only_while_a_file_is_unchanged(tmp_path):
+    story = tmp_path / "story"
+    shutil.copytree(STORY, story)
+    desk = story / "scenes" / "desk.yaml"
+    parses: dict = {}
+    load_story(story, parses=parses)
+    kept = {path: doc for path, (_, doc) in parses.items()}
+    assert len(kept) == len(list((story / "scenes").glob("*.yaml"))) + 1
+    bad = desk.read_text().replace("goto: desk", "goto: dsek", 1)
+    with pytest.raises(StoryError) as exc:
+        load_story(story, overlay={desk: bad}, parses=parses)
+    assert any("'dsek'" in p.message for p in exc.value.problems)
+    again = {path: doc for path, (_, doc) in parses.items()}
+    changed = [path for path in kept if again[path] is not kept[path]]
+    assert len(changed) == 1 and changed[0].endswith("desk.yaml")
+    load_story(story, parses=parses)  # back to the disk's bytes: parsed again, and fine
