@@ -122,6 +122,7 @@ class Result:
     player: str | None = None  # served games: one id per browser tab, so replays count as attempts
     attempt: int = 1
     unfinished: bool = False
+    terms: tuple[str, ...] = ()  # the glossary terms the day used (files from before the glossary have none)
 
     @property
     def who(self) -> str:
@@ -245,6 +246,7 @@ def parse_result(data: object, path: Path) -> Result:
         player=player,
         attempt=attempt,
         unfinished=unfinished,
+        terms=_id_list(data, "terms", required=False) or (),
     )
 
 
