@@ -339,7 +339,7 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 def _clock(minutes: int) -> str:
-    from game.engine.expr import format_time
+    from game.engine.clock import format_time
 
     return format_time(minutes)
 

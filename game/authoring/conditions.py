@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from game.engine.expr import format_time
+from game.engine.clock import format_time
 from game.engine.story import Story
 
 INF = float("inf")

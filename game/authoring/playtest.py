@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from game.engine import CARRY_ON, Game, Story
-from game.engine.expr import format_time
+from game.engine.clock import format_time
 from game.engine.story import Ending, Scene, Template
 from game.startup import lacks_short_day, load_for_life, load_story_or_report
 

@@ -12,13 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, Protocol
 
+from game.engine.clock import parse_time
 from game.engine.suggest import did_you_mean
 
 MAX_LENGTH = 400
 MAX_DEPTH = 12
 MAX_NODES = 80
 RESERVED = frozenset({"clock", "true", "false", "visited", "and", "or", "not", "back", "end"})
-TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
 
 class ExprError(Exception):
@@ -28,18 +28,6 @@ class ExprError(Exception):
         super().__init__(message)
         self.message = message
         self.offset = offset
-
-
-def parse_time(text: str) -> int | None:
-    """Minutes since midnight for "HH:MM", or None."""
-    m = TIME.match(text)
-    return int(m.group(1)) * 60 + int(m.group(2)) if m else None
-
-
-def format_time(minutes: int) -> str:
-    """ "HH:MM" for minutes since midnight (days wrap)."""
-    minutes %= 24 * 60
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 _CLOCK = frozenset({"clock"})

@@ -8,8 +8,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from game.engine.clock import format_time
 from game.engine.errors import ChoiceError, SaveError
-from game.engine.expr import format_time
 from game.engine.machine import apply_effects, apply_sets
 from game.engine.migrate import SAVE_VERSION
 from game.engine.report import Report, build_report
@@ -354,7 +354,7 @@ class Game:
             elif name in self.story.words:
                 st.words[name] = str(value)
             elif name == "clock":
-                from game.engine.expr import parse_time
+                from game.engine.clock import parse_time
 
                 t = parse_time(str(value))
                 if t is None:

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from game.engine import model as m
+from game.engine.clock import format_time, parse_time
 from game.engine.errors import Problem, StoryError
-from game.engine.expr import RESERVED, Env, Expr, ExprError, compile_expr, format_time, parse_time
+from game.engine.expr import RESERVED, Env, Expr, ExprError, compile_expr
 from game.engine.glossary import GLOSSARY, read_glossary
 from game.engine.story import (
     Choice,

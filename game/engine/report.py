@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
-from game.engine.expr import format_time
+from game.engine.clock import format_time
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.engine.expr import Env, Expr, ExprError, compile_expr, format_time
+from game.engine.clock import format_time
+from game.engine.expr import Env, Expr, ExprError, compile_expr
 from game.engine.glossary import Glossary
 from game.engine.suggest import closest, did_you_mean
 from game.engine.text import capitalise, number_words, time_words

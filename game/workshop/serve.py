@@ -210,7 +210,7 @@ def _shell_path(path: Path) -> str:
 
 
 def _announce(out, story, seed: str, short: bool, opts: ServeOptions, server: WorkshopServer) -> None:
-    from game.engine.expr import format_time
+    from game.engine.clock import format_time
 
     if short:
         day = f"the short day ({format_time(story.short.clock_start)}\u2013{format_time(story.short.clock_end)})"
