@@ -118,9 +118,6 @@ class Analyzer:
     def can_hold(self, tree: tuple | None) -> bool:
         return True if tree is None else self.possible([(tree, True)])
 
-    def can_fail(self, tree: tuple | None) -> bool:
-        return False if tree is None else self.possible([(tree, False)])
-
     def possible(self, goals: list[tuple[tuple, bool]]) -> bool:
         """Whether every (tree, wanted truth value) can be met at once."""
         # trees live as long as the story and equal conditions share one tree, so identity is a cheap key

@@ -47,7 +47,7 @@ def shipped_story_dir() -> Path:
 def load_story(
     root: str | Path | None = None,
     *,
-    overlay: Mapping[str | Path, str | bytes] | None = None,
+    overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes] | None = None,
     parses: dict | None = None,
 ) -> Story:
     """Read, check and compile the story in `root`; raises StoryError listing every problem.
@@ -64,7 +64,12 @@ def load_story(
 
 
 class _Compiler:
-    def __init__(self, root: Path, overlay: Mapping[str | Path, str | bytes] | None = None, parses: dict | None = None):
+    def __init__(
+        self,
+        root: Path,
+        overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes] | None = None,
+        parses: dict | None = None,
+    ):
         self.root = root
         self.overlay = overlay
         self.parses = parses
@@ -805,7 +810,7 @@ def _is_name(name: str) -> bool:
     return name.isidentifier() and name.isascii()
 
 
-def _in(path: Path, overlay: Mapping[str | Path, str | bytes]) -> bool:
+def _in(path: Path, overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes]) -> bool:
     return path.resolve() in {Path(p).resolve() for p in overlay}
 
 

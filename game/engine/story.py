@@ -19,8 +19,6 @@ from game.engine.text import capitalise, number_words, time_words
 if TYPE_CHECKING:
     from game.engine.machine import SceneMachine
 
-RESERVED_TARGETS = ("back", "end")
-
 
 @dataclass(frozen=True)
 class Where:

@@ -85,7 +85,9 @@ class StoryFiles:
 
 
 def read_story_files(
-    root: Path, overlay: Mapping[str | Path, str | bytes] | None = None, parses: dict | None = None
+    root: Path,
+    overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes] | None = None,
+    parses: dict | None = None,
 ) -> StoryFiles:
     """Parse the manifest and scene files of `root`, within every cap; never raises for bad input.
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input
 
 from game.tui.commands import KEPT_SYSTEM_COMMANDS, game_commands
 from game.tui.css import STYLES
@@ -30,15 +32,15 @@ class DayJobApp(App[int]):
     """Day Job in a terminal: title, scenes, report."""
 
     TITLE = "Day Job"
-    CSS_PATH: ClassVar[list[Path]] = [STYLES / "app.tcss", STYLES / "title.tcss"]  # the rest: each screen's
+    CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "app.tcss", STYLES / "title.tcss"]  # the rest: each screen's
     ENABLE_COMMAND_PALETTE = True
     # classes on the screen, so the .tcss can fold the layout as the window shrinks
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-tiny"),
         (44, "-narrow"),
         (72, "-wide"),
     ]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (24, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -53,7 +55,7 @@ class DayJobApp(App[int]):
         self.options = options or TuiOptions()
         self.session: Session | None = None
         self._watched: dict[Path, tuple[int, int]] = {}
-        self._watch_timer = None
+        self._watch_timer: Timer | None = None
         for theme in THEMES.values():
             self.register_theme(theme)
         self.theme = PROJECTOR if self.options.projector else DARK
@@ -254,7 +256,7 @@ class DayJobApp(App[int]):
             if new_seed:
                 from game.engine import new_seed as make_seed
 
-                title.query_one("#seed").value = make_seed()
+                title.query_one("#seed", Input).value = make_seed()
             if self.game is not None and not self.game.ended:
                 self.session.keep_for_continue()
             title.show_session(self.session)
@@ -276,7 +278,8 @@ class DayJobApp(App[int]):
         except OSError as exc:
             self.notify(f"Could not save the report: {exc}", severity="error", markup=False)
             return None
-        self.notify(f"Report saved to {path}", markup=False, timeout=8)
+        self.copy_to_clipboard(str(path))
+        self.notify(f"Report saved as {path.name}\nin {path.parent}", markup=False, timeout=8)
         return path
 
     # -- keys everywhere ------------------------------------------------------------------
