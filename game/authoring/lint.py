@@ -187,6 +187,7 @@ def _zero_minute_loops(story: Story) -> list[Problem]:
     return out
 
 
+# long: one walk over every text and condition, counting each name's uses as it goes
 def _unused_names(story: Story, a: StoryAnalysis) -> list[Problem]:
     read: set[str] = set()
     set_where: dict[str, Where] = {}

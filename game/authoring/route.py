@@ -398,6 +398,7 @@ class Found:
     out_of_budget: bool = False
 
 
+# long: the search in its order: static reasons, breadth-first, the sweep for interruptions, verifying
 def find_route(
     story: Story,
     target: str,

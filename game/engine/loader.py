@@ -297,6 +297,7 @@ class _Compiler:
 
     # -- compiling ----------------------------------------------------------------------
 
+    # long: the compiling of a whole story in order (#12 item 5: the split of _Compiler is still to do)
     def compile(self, manifest, scene_files, digest: str) -> Story:
         mpath, mdata, man = manifest
         self.mpath = mpath
@@ -503,6 +504,7 @@ class _Compiler:
             files=tuple(self.texts) or (mpath,),
         )
 
+    # long: one scene, key by key
     def scene(self, sid: str, path: str, data: YDict, sdef: m.SceneDef) -> Scene:
         loc = ("scenes", sid)
         scenes = data["scenes"]  # validated: a mapping of mappings

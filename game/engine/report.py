@@ -122,6 +122,7 @@ class Report:
         data["share_line"] = self.share_line
         return data
 
+    # long: the Markdown report, section by section in the order it prints
     def markdown(self) -> str:
         """The report as a Markdown document a player can keep or share."""
         out = [

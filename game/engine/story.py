@@ -146,6 +146,7 @@ class _Parser:
         end = self.s.find("}", pos)
         return len(self.s) if end < 0 else end + 1
 
+    # long: one branch per kind of `{…}` insertion
     def insertion(self, start: int, depth: int) -> tuple[object, int]:
         """The insertion whose `{` is at `start`: a part (or a literal string), and where it ends."""
         s = self.s

@@ -84,6 +84,7 @@ class StoryFiles:
     cut_off: bool = False
 
 
+# long: reading the files with every cap, in the order docs/security.md states them
 def read_story_files(
     root: Path,
     overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes] | None = None,

@@ -87,6 +87,7 @@ def _options(args, err) -> ServeOptions | None:
     )
 
 
+# long: the command's start-up in order: options, story, results folder, addresses, server
 def run_serve(args) -> int:
     out, err = sys.stdout, sys.stderr
     problem = version_problem()
