@@ -106,7 +106,11 @@ class Folder:
             problems = sorted(set(story.warnings) | set(lint(story)))
         out: dict[Path, list[Problem]] = {}
         cwd = Path.cwd().resolve()
+        where: dict[str, Path] = {}  # problems are shown relative to the working folder: back to files
         for p in problems:
-            path = Path(p.path)
-            out.setdefault((path if path.is_absolute() else cwd / path).resolve(), []).append(p)
+            path = where.get(p.path)
+            if path is None:
+                shown = Path(p.path)
+                path = where[p.path] = (shown if shown.is_absolute() else cwd / shown).resolve()
+            out.setdefault(path, []).append(p)
         return out
