@@ -12,6 +12,7 @@ the plain player (--plain), typed at "Your choice:":
   r, look            hear the scene again
   t, time            the time, the minutes left and the minutes so far
   s, stats           the hidden stats (with --reveal; otherwise at the end of the day)
+  g, glossary        the terms of the job met so far, and what they mean
   u, undo            take back the last choice
   h, ?, help         the commands
   q, quit            stop, after you confirm; Ctrl-D saves and stops at once

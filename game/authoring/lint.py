@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import re
 
+from game.authoring.jargon import glossary_warnings
 from game.authoring.reach import StoryAnalysis
 from game.engine import Problem, Story
 from game.engine.story import Where
@@ -26,6 +27,7 @@ def lint(story: Story, analysis: StoryAnalysis | None = None) -> list[Problem]:
         out += _dead_ends(story, a)
         out += _zero_minute_loops(story)
         out += _unused_names(story, a)
+        out += glossary_warnings(story)
     finally:
         if was_enabled:
             gc.enable()

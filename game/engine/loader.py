@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from game.engine import model as m
 from game.engine.errors import Problem, StoryError
 from game.engine.expr import RESERVED, Env, Expr, ExprError, compile_expr, format_time, parse_time
+from game.engine.glossary import GLOSSARY, read_glossary
 from game.engine.story import (
     Choice,
     Ending,
@@ -186,6 +187,7 @@ class _Compiler:
         if manifest is None:
             raise StoryError(self.problems, self.unshown)
         story = self.compile(manifest, scene_files, read.digest)
+        story.glossary = read_glossary(root, display_path(root / GLOSSARY), self.error, self.warn)
         if self.problems:
             raise StoryError(self.problems, self.unshown)
         story.warnings = sorted(self.warnings)

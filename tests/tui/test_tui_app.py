@@ -9,6 +9,7 @@ from pathlib import Path
 from tui_helpers import ready
 
 from game.tui.app import DayJobApp
+from game.tui.screens.glossary import GlossaryScreen
 from game.tui.screens.help import KEYS, HelpScreen
 from game.tui.screens.report import ReportScreen
 from game.tui.screens.scene import SceneScreen
@@ -87,7 +88,7 @@ def test_help_lists_every_key_of_every_screen():
         "ctrl+r": "ctrl+r",
     }
     listed = " ".join(keys for _, rows in KEYS for keys, _ in rows)
-    for owner in (DayJobApp, TitleScreen, SceneScreen, ReportScreen, HelpScreen):
+    for owner in (DayJobApp, TitleScreen, SceneScreen, ReportScreen, HelpScreen, GlossaryScreen):
         for binding in owner.BINDINGS:
             key = binding.key
             if key.isdigit():
