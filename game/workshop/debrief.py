@@ -113,6 +113,15 @@ class Split:
 
 
 @dataclass
+class TermRow:
+    """A glossary term, what it means, and how many of the room's days used it."""
+
+    term: str
+    means: str
+    count: int
+
+
+@dataclass
 class Debrief:
     folder: Path
     story_title: str
@@ -134,6 +143,7 @@ class Debrief:
     attempts: list[Result] = field(default_factory=list)  # every day in the folder, replays included (CSV)
     replays: int = 0  # later attempts by the same participant, left out of the room's numbers
     unfinished: int = 0  # first days the round stopped before their end
+    terms: list[TermRow] = field(default_factory=list)  # the glossary terms the room's days used
 
 
 def _ordinal(n: int) -> str:
@@ -240,7 +250,42 @@ def build_debrief(folder: Path, story=None, story_problem: str | None = None, au
             "and left out of the stats, minutes and splits."
         )
     debrief.questions = _questions(debrief, story)
+    debrief.terms = _terms(results, story)
     return debrief
+
+
+def _terms(results: list[Result], story) -> list[TermRow]:
+    """The glossary terms the room met, the most met first (the glossary holds their meanings)."""
+    glossary = story.glossary.terms if story is not None else {}
+    met = Counter(t for r in results for t in set(r.terms) if t in glossary)
+    return [TermRow(glossary[t].term, glossary[t].means, n) for t, n in met.most_common()]
+
+
+def _terms_text(d: Debrief) -> list[str]:
+    if not d.terms:
+        return []
+    out = ["", "TERMS THE ROOM MET (and how many met each)", ""]
+    for row in d.terms:
+        out += _wrap(f"{row.term} ({row.count}): {row.means}", "    ", "  - ")
+    return out
+
+
+def _terms_md(d: Debrief) -> list[str]:
+    if not d.terms:
+        return []
+    return ["", "## Terms the room met", ""] + [
+        f"- **{_md(row.term)}** ({row.count}): {_md(row.means)}" for row in d.terms
+    ]
+
+
+def _terms_html(d: Debrief) -> list[str]:
+    if not d.terms:
+        return []
+    rows = "".join(
+        f"<li><strong>{_h(row.term)}</strong> <span class=names>({row.count})</span>: {_h(row.means)}</li>"
+        for row in d.terms
+    )
+    return ["<h2>Terms the room met</h2>", f"<ul>{rows}</ul>"]
 
 
 def _endings(results: list[Result], story) -> list[EndingRow]:
@@ -529,6 +574,7 @@ def render_text(d: Debrief) -> str:
             out += _wrap(f"{s.label}: {s.reached} of {d.participants} got here", "     ", f"  {i}. ")
             for _, label, count, share in s.options:
                 out.append(f"       {_fit(label, 50).ljust(50)} {round(share * 100):3d}%  {bar(count, s.reached, 14)}")
+    out += _terms_text(d)
     out += ["", "LET'S TALK", ""]
     for stage in STAGES:
         name, what = STAGE_TITLES[stage]
@@ -611,6 +657,7 @@ def render_markdown(d: Debrief) -> str:
                 f"{i}. **{_md(s.label)}** ({s.reached} of {d.participants} got here): "
                 + "; ".join(f"{_md(label)} {round(share * 100)}%" for _, label, _, share in s.options)
             )
+    out += _terms_md(d)
     out += ["", "## Let's talk", ""]
     for stage in STAGES:
         name, what = STAGE_TITLES[stage]
@@ -719,6 +766,7 @@ def render_html(d: Debrief) -> str:
                     f'<span class="names">({s.reached} of {d.participants} got here)</span><table>{rows}</table></li>'
                 )
             out.append("</ol>")
+        out += _terms_html(d)
         out.append("<h2>Let's talk</h2>")
         for stage in STAGES:
             name, what = STAGE_TITLES[stage]
