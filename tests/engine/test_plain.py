@@ -360,3 +360,21 @@ def test_play_help_describes_the_plain_players_commands():
     out = run("play", "--help")
     for words in ("r, look", "t, time", "s, stats", "u, undo", "h, ?, help", "q, quit", "Ctrl-D", "--width"):
         assert words in out.stdout
+
+
+def test_g_lists_the_terms_met_so_far_and_new_terms_are_announced(story_copy):
+    (story_copy / "glossary.yaml").write_text(
+        "terms:\n  docs:\n    term: docs\n    means: What the code should have said.\n"
+        "  deep_work:\n    term: deep work\n    means: Focused work without interruptions\n",
+        encoding="utf-8",
+    )
+    ns = build_parser().parse_args(["play", "--plain", "--story", str(story_copy), "--no-save", "--seed", "x"])
+    out = io.StringIO()
+    run_plain(ns, stdin=io.StringIO("g\n1\nglossary\n"), out=out)
+    said = replies(out.getvalue())
+    assert said[0] == "No terms from the glossary so far today."
+    assert "New terms here: deep work and docs. Type g to hear what they mean.\n" in out.getvalue()
+    assert said[2] == "2 terms so far today:"
+    assert "deep work: Focused work without interruptions.\ndocs: What the code should have said.\n" in out.getvalue()
+    _, plain_out, _ = play("--seed", "x", "--no-save", stdin="g\n")
+    assert replies(plain_out) == ["This story has no glossary."]
