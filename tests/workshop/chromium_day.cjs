@@ -44,8 +44,8 @@ const WAIT = 120000;
     await Promise.all([page.waitForNavigation({ timeout: WAIT }), page.click("button[type=submit]")]);
     await page.waitForSelector("body.-first-byte", { timeout: WAIT });
     await page.waitForFunction(() => window.__drawn.includes("New day"), null, { timeout: WAIT });
-    await page.focus(".xterm-helper-textarea");  // a click could land on a menu item
-    await page.waitForTimeout(300);
+    // no click, no focus call: the page gives the terminal the keyboard itself, so the first Enter plays
+    out.focusedByPage = await page.evaluate(() => document.activeElement && document.activeElement.classList.contains("xterm-helper-textarea"));
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => window.__drawn.includes("\u00b7 short day"), null, { timeout: WAIT });
     for (let i = 0; i < 60; i++) {

@@ -61,6 +61,7 @@ def test_a_day_in_headless_chromium(serve, tmp_path):
     outcome = json.loads(lines[-1])
     assert outcome["ok"], outcome.get("error")
     assert outcome["failedRequests"] == []  # the page needs nothing from the internet
+    assert outcome["focusedByPage"] is True  # the first key press works without a click (#15)
     assert outcome["closedMessage"].startswith("Your session has ended. Thanks for playing!")
     # the day the browser played: always the first choice, on the shared seed's short day
     expected = Game(load_story(ROOM), "CHROME", short=True)
