@@ -189,38 +189,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_story_or_report(root: Path | None, err=None, command: str = "dayjob"):
-    """The story in `root`, or None after printing its problems (each `path:line:col: message`)."""
-    from game.engine import StoryError, load_story
-
-    err = err or sys.stderr
-    try:
-        return load_story(root, freeze=True)
-    except StoryError as exc:
-        for problem in exc.problems:
-            print(problem, file=err)
-        print(f"{command}: the story has {exc.total} problem(s); run `dayjob check` and fix them first.", file=err)
-        return None
-
-
-def lacks_short_day(story, short: bool, command: str, err=None) -> bool:
-    """True (after saying so) when `--short` asks for a day the story does not have."""
-    if short and story.short is None:
-        print(f"{command}: this story has no short day (`short:` in story.yaml)", file=err or sys.stderr)
-        return True
-    return False
-
-
-def parse_presets(items: list[str]) -> dict[str, str]:
-    presets = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"--set takes NAME=VALUE, not {item!r}")
-        presets[name.strip()] = value.strip()
-    return presets
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run one command; everything it prints passes through the terminal escape (the TUI draws its own)."""
     from game.engine.safetext import SafeStream

@@ -40,13 +40,13 @@ YES = ("y", "yes")
 
 
 def _load(args, err: TextIO):
-    from game.cli import load_story_or_report
+    from game.startup import load_story_or_report
 
     return load_story_or_report(args.story, err)
 
 
 def _new_game(story, args, seed: str | None, err: TextIO) -> Game | int:
-    from game.cli import parse_presets
+    from game.startup import parse_presets
 
     try:
         presets = parse_presets(args.presets)

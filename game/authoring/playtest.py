@@ -19,10 +19,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from game.cli import lacks_short_day, load_story_or_report
-from game.engine import CARRY_ON, Game, Story, load_story
+from game.engine import CARRY_ON, Game, Story
 from game.engine.expr import format_time
 from game.engine.story import Ending, Scene, Template
+from game.startup import lacks_short_day, load_for_life, load_story_or_report
 
 MAX_CHOICES = 500  # a day longer than this is stuck in a loop
 WORDS_PER_MINUTE = 230  # reading speed for the read time (as #13 measured the day)
@@ -323,7 +323,7 @@ def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Ta
 def _init_worker(root: str | None, short: bool) -> None:
     global _story, _story_key
     if _story is None or _story_key != (root, short):  # a forked worker already has it
-        _story = load_story(root, freeze=True)
+        _story = load_for_life(root)  # a worker keeps its story to the end
         _story_key = (root, short)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import gc
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,7 +46,6 @@ def shipped_story_dir() -> Path:
 def load_story(
     root: str | Path | None = None,
     *,
-    freeze: bool = False,
     overlay: Mapping[str | Path, str | bytes] | None = None,
     parses: dict | None = None,
 ) -> Story:
@@ -57,28 +55,11 @@ def load_story(
     unsaved buffers: the language server); a scene file only in the overlay is read too.
     `parses` keeps each file's parse between loads of one folder (the language server checks it
     after every edit): a file whose bytes did not change is not parsed again.
-
-    `freeze=True` is for processes that load one story and keep it to the end (`check`, the plain
-    player, playtest): everything alive after loading is moved out of the cyclic collector's sight
-    (`gc.freeze`). Otherwise the first collection after loading walks the whole new heap, twice as
-    it ages (measured: 0.6 s of a 4 s `check` on 5,000 scenes). The compiled story holds no
-    reference cycles, so it is still freed when dropped, but its `transitions` machine (built on
-    first use) has some, as may garbage left from before the load: hence only for processes that
-    keep the story to the end. The TUI, which reloads, does not freeze here.
+    The garbage collector's policy while loading is the caller's (game/startup.py).
     """
     root = Path(root) if root is not None else shipped_story_dir()
-    # Loading builds a large heap of long-lived objects and almost no garbage; left on, the cyclic
-    # collector walks that growing heap again and again (measured: 40-50% of the load; bench/).
-    was_enabled = gc.isenabled()
-    gc.disable()
     new_budget()  # of did-you-mean comparisons: bounded per load, however many typos
-    try:
-        return _Compiler(root, overlay, parses).run()
-    finally:
-        if freeze:
-            gc.freeze()
-        if was_enabled:
-            gc.enable()
+    return _Compiler(root, overlay, parses).run()
 
 
 class _Compiler:

@@ -12,8 +12,7 @@ def run_tui(args) -> int:
     try:
         options = TuiOptions.from_args(args)
     except ValueError as exc:
-        # imported here: importing game.engine.safetext loads the whole engine, which the first frame must not wait for
-        from game.engine.safetext import terminal_safe
+        from game.engine.safetext import terminal_safe  # here: the first frame must not wait for the engine
 
         print(terminal_safe(f"dayjob: {exc}"), file=sys.stderr)
         return 2

@@ -167,6 +167,9 @@ def zygote(sock: socket.socket, config: GameConfig, story, server_pid: int) -> N
 
     _ = story.machine
     use_story(story)
+    from game.workshop.sharedcss import share_parsed_css
+
+    share_parsed_css()
     warm_up(config)
     os.environ.update(web_environment(80, 24))
     gc.enable()

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from game.cli import load_story_or_report
 from game.engine import new_seed
+from game.startup import load_story_or_report
 from game.workshop.addresses import LOOPBACK, bind_error, local_url, share_urls
 from game.workshop.forkserver import GameConfig, config_json, start_zygote
 from game.workshop.games import ExecSpawner, ForkSpawner
