@@ -26,7 +26,7 @@ def _story_option(p: argparse.ArgumentParser) -> None:
 def _play_options(p: argparse.ArgumentParser) -> None:
     _story_option(p)
     p.add_argument("--seed", metavar="S", help="seed for the day's random events (any text)")
-    p.add_argument("--short", action="store_true", help="the short workshop day (about ten minutes)")
+    p.add_argument("--short", action="store_true", help="the short workshop day: a half day, the morning only")
     p.add_argument("--from", dest="from_scene", metavar="SCENE", help="start at this scene (play from here)")
     p.add_argument(
         "--set",
@@ -34,7 +34,8 @@ def _play_options(p: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         action="append",
         default=[],
-        help="preset a stat, flag or word (repeatable), e.g. --set energy=2 --set cluster_fixed=true",
+        help="preset a stat, flag, word or the clock (repeatable), e.g. --set energy=2 --set clock=14:30; "
+        "done=past marks the appointments before the clock as already held",
     )
     p.add_argument("--reveal", action="store_true", help="show the hidden stats while playing")
     p.add_argument("--results", metavar="DIR", type=Path, help="write the finished day's result file here (workshops)")
@@ -93,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("route", help="the shortest choices that reach a scene or ending")
     p.add_argument("target", help="scene or ending id")
     _story_option(p)
+    p.add_argument("--from", dest="from_scene", metavar="SCENE", help="start the day at this scene, as `play --from`")
+    p.add_argument(
+        "--set",
+        dest="presets",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="preset a stat, flag, word or the clock, as `play --set`; done=past (or done=ID,ID) marks "
+        "appointments before the clock as already held",
+    )
     p.add_argument("--short", action="store_true", help="search the short day")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--seeds", type=int, default=200, metavar="N", help="candidate seeds route-0.. (default 200)")
@@ -109,6 +120,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="JSON Schema for story files (for editors)")
     _story_option(p)
     p.add_argument("--out", metavar="FILE", type=Path, help="write it here instead of printing it")
+    p.add_argument(
+        "--write",
+        metavar="DIR",
+        type=Path,
+        help="write DIR/story.schema.json beside a story and point its files' first lines (modelines) at it",
+    )
+
+    from game.lsp import HELP as LSP_HELP
+
+    sub.add_parser(
+        "lsp",
+        help="language server for editors (LSP over stdio)",
+        description=LSP_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+    p = sub.add_parser("init", help="start a new story folder that passes `dayjob check`")
+    p.add_argument("dir", type=Path, help="the folder to create (or an empty one)")
 
     p = sub.add_parser("serve", help="serve the game to browsers for a workshop")
     _story_option(p)
@@ -124,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address players' browsers use, when it differs (a proxy, a tunnel, https)",
     )
     p.add_argument("--seed", metavar="S", help="everyone plays this seed (default: one chosen now)")
-    p.add_argument("--short", action="store_true", help="the short day (about ten minutes)")
+    p.add_argument("--short", action="store_true", help="the short day: a half day, the morning only")
     p.add_argument(
         "--results", metavar="DIR", type=Path, help="collect finished days here (default: ./dayjob-results-YYYY-MM-DD)"
     )
@@ -135,11 +164,26 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="seats: more players than this are asked to wait (default 40)",
     )
+    p.add_argument("--minutes", type=float, metavar="N", help="the round's length, started from the room screen")
+    p.add_argument("--projector", action="store_true", help="large, high-contrast theme for players and room screen")
+    p.add_argument(
+        "--audience",
+        choices=("careers", "onboarding", "class"),
+        default="careers",
+        help="who is in the room: chooses the debrief's Apply question (default careers)",
+    )
+    p.add_argument("--no-fork", action="store_true", help="start each game as a fresh interpreter (slower)")
 
     p = sub.add_parser("debrief", help="summarise a workshop's results for discussion")
     p.add_argument("dir", type=Path, help="results folder")
     _story_option(p)
-    p.add_argument("--format", choices=("text", "markdown", "html"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "html", "csv"), default="text")
+    p.add_argument(
+        "--audience",
+        choices=("careers", "onboarding", "class"),
+        default="careers",
+        help="who is in the room: chooses the Apply question (default careers)",
+    )
     p.add_argument("--out", metavar="FILE", type=Path)
     return parser
 
@@ -215,6 +259,14 @@ def _dispatch(argv: list[str] | None, out, err) -> int:
             from game.authoring.schema import run_schema
 
             return run_schema(args)
+        if command == "lsp":
+            from game.lsp.server import run_lsp
+
+            return run_lsp(args)
+        if command == "init":
+            from game.authoring.init import run_init
+
+            return run_init(args)
         if command == "serve":
             from game.workshop.serve import run_serve
 

@@ -10,10 +10,12 @@ validate YAML with a draft-07 engine.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 from game.engine import model as m
+from game.engine.expr import MAX_LENGTH, RESERVED
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "story.schema.json"
 
@@ -35,11 +37,14 @@ MODELS = {
     "ChoiceDef": "A choice the player can take: its minutes, effects and flags, and where it goes.",
     "Branch": "One conditional destination: the first branch whose `if` holds is taken; the last has no `if`.",
     "Variant": "An extra paragraph shown after the scene's text when its `if` holds.",
+    "Outcome": "One outcome of a choice: shown when its `if` holds; the first that holds is shown.",
+    "At": "An appointment that happens only on days where its `if` holds when its time comes.",
     "Interrupt": "Makes the scene an interruption: after each choice it may break in, with this chance, when its `if` holds.",
 }
 
 FIELDS = {
-    ("Manifest", "version"): "The story format version; 1.",
+    ("Manifest", "version"): 'The story format version: "1.1" (outcomes, return visits, inline conditions, '
+    'sequences, clock phrases, {^word}, conditional appointments) or "1.0" (the default).',
     ("Manifest", "title"): "The game's title, shown on the title screen and the report.",
     ("Manifest", "subtitle"): "A line under the title.",
     ("Manifest", "start"): "The id of the first scene of the day.",
@@ -83,15 +88,20 @@ FIELDS = {
     ("Reference", "label"): "The column heading for the figures in the report.",
     ("Reference", "source"): "Where the figures come from.",
     ("Reference", "minutes"): "Minutes per category.",
-    ("SceneFile", "version"): "The story format version; 1.",
+    ("SceneFile", "version"): 'The story format of this file, "1.0" or "1.1" (default: story.yaml\'s).',
     ("SceneFile", "scenes"): "Scenes by id (letters, digits and _, starting with a letter).",
     ("SceneDef", "title"): "The scene's title. May insert {words}.",
-    ("SceneDef", "at"): f"Makes the scene an appointment, taken once as soon as the clock reaches it: {_TIME}.",
+    ("SceneDef", "at"): "Makes the scene an appointment, taken once as soon as the clock reaches it: "
+    f"{_TIME}; or {{time, if}} for one that happens only when its `if` holds as its time comes (format 1.1).",
+    ("SceneDef", "again"): "Text shown in place of `text` on the second and later visits (format 1.1); "
+    "variants still apply.",
     ("SceneDef", "category"): "Where the minutes of this scene's choices are counted (default: the first category).",
     (
         "SceneDef",
         "text",
-    ): "The scene's text. Blank lines separate paragraphs; {word} inserts a word; {{ and }} are literal braces.",
+    ): "The scene's text. Blank lines separate paragraphs; {word} inserts a word; {{ and }} are literal braces. "
+    "Format 1.1: {^word}, {if COND: a | else: b}, {seq: a | b}, {cycle: a | b}, {shuffle: a | b}, {time}, "
+    "{clock}, {late}, {since SCENE}; `code` in backticks.",
     ("SceneDef", "variants"): "Extra paragraphs, each shown when its `if` holds.",
     ("SceneDef", "choices"): "The choices, in the order shown. At least one.",
     ("SceneDef", "interrupt"): "Makes the scene an interruption: {chance, if, repeat}.",
@@ -117,6 +127,12 @@ FIELDS = {
     ): "Where it leads: a scene id, `back` (resume what an appointment or interruption put on hold), "
     "`end` (end the day now), an ending id, or a list of {if, to} branches.",
     ("ChoiceDef", "category"): "Count this choice's minutes here instead of the scene's category.",
+    ("ChoiceDef", "outcome"): "What happened, shown after the choice and before the next scene (format 1.1): "
+    "a text, or a list of {if, text} where the first that holds is shown.",
+    ("Outcome", "if"): f"Show this outcome when it holds; {_COND}. The last may have none.",
+    ("Outcome", "text"): "One to three sentences in reply to the choice. May insert as a scene's text does.",
+    ("At", "time"): f"When the appointment is due: {_TIME}.",
+    ("At", "if"): f"It happens only if this holds when its time comes, else it is skipped for the day; {_COND}.",
     ("Branch", "if"): f"Take this branch when it holds; {_COND}. The last branch has none.",
     ("Branch", "to"): "A scene id, `back`, `end` or an ending id.",
     ("Variant", "if"): f"Show the paragraph when this holds; {_COND}.",
@@ -127,7 +143,35 @@ FIELDS = {
 }
 
 _FLAG_OR_WORD = {"type": ["boolean", "string"], "description": "true/false for a flag, text for a word."}
-_ID_NAMES = {"pattern": m.ID}
+_NOT_RESERVED = {"not": {"enum": sorted(RESERVED)}}
+# the names a story declares: an id, and none of the condition language's words
+_ID_NAMES = {"pattern": m.ID, "maxLength": 64, **_NOT_RESERVED}
+# text may not hold terminal control characters (tab and newline are text); as the loader refuses them
+_NO_CONTROL = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+# what only a manifest has: a file with none of these is read as a scene file (so `scnees:` is named)
+_MANIFEST_ONLY = ("title", "start", "clock", "categories", "endings")
+
+
+def _tighten(node, text_max: int) -> None:
+    """Text fields (the models' 20,000-character strings) refuse control characters."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("maxLength") == text_max and "pattern" not in node:
+            node["pattern"] = _NO_CONTROL
+        for value in node.values():
+            _tighten(value, text_max)
+    elif isinstance(node, list):
+        for value in node:
+            _tighten(value, text_max)
+
+
+def _conditions(defs: dict) -> None:
+    """A condition's cap is the condition language's (check's), not the models' generous one."""
+    for schema in defs.values():
+        for name, prop in schema.get("properties", {}).items():
+            if name in ("if", "show_if"):
+                for part in [prop, *prop.get("anyOf", [])]:
+                    if part.get("type") == "string":
+                        part["maxLength"] = MAX_LENGTH
 
 
 def build_schema() -> dict:
@@ -157,14 +201,33 @@ def build_schema() -> dict:
     for key in ("stats", "words", "category_labels"):
         defs["Manifest"]["properties"][key]["propertyNames"] = _ID_NAMES
     defs["ChoiceDef"]["properties"]["goto"]["examples"] = ["desk", "back", "end"]
+    for owner in ("Manifest", "SceneFile"):  # the loader also reads 1 and 1.0 (as written before 1.1) as "1.0"
+        version = defs[owner]["properties"]["version"]
+        version.pop("type", None)
+        version.pop("anyOf", None)
+        version["enum"] = [*m.VERSIONS, 1]
+    # constraints check enforces that the models cannot say (issue #16): reserved names, unique flags,
+    # `goto: []`, `at` with `interrupt`, conditions' length, control characters in text
+    for owner, field in (("ChoiceDef", "id"), ("EndingDef", "id")):
+        defs[owner]["properties"][field].update(_NOT_RESERVED)
+    for field in ("flags", "categories"):
+        prop = defs["Manifest"]["properties"][field]
+        prop["items"].update(_NOT_RESERVED)
+        prop["uniqueItems"] = True
+    for part in defs["ChoiceDef"]["properties"]["goto"]["anyOf"]:
+        if part.get("type") == "array":
+            part["minItems"] = 1
+    defs["SceneDef"]["not"] = {"required": ["at", "interrupt"]}
+    _conditions(defs)
+    _tighten(defs, next(c.max_length for c in m.Text.__metadata__[0].metadata if hasattr(c, "max_length")))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Day Job story file",
         "description": "A Day Job story file: the manifest (story.yaml) or a scene file (scenes/*.yaml). "
         "See docs/writing.md.",
-        "if": {"type": "object", "required": ["scenes"]},
-        "then": {"$ref": "#/$defs/SceneFile"},
-        "else": {"$ref": "#/$defs/Manifest"},
+        "if": {"type": "object", "anyOf": [{"required": [k]} for k in _MANIFEST_ONLY]},
+        "then": {"$ref": "#/$defs/Manifest"},
+        "else": {"$ref": "#/$defs/SceneFile"},
         "$defs": {k: defs[k] for k in sorted(defs)},
     }
 
@@ -173,8 +236,55 @@ def schema_text() -> str:
     return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
+SCHEMA_FILE = "story.schema.json"
+MODELINE = "# yaml-language-server: $schema="
+
+
+def modeline(story_file: Path, schema: Path) -> str:
+    """The first line that points an editor from a story file to the schema (a path relative to the file)."""
+    rel = os.path.relpath(schema.resolve(), story_file.resolve().parent)
+    return MODELINE + Path(rel).as_posix()
+
+
+def write_beside(root: Path) -> tuple[Path, list[Path]]:
+    """Writes ROOT/story.schema.json and points each story file's modeline at it; returns what changed."""
+    from game.engine.storyfiles import story_files
+
+    schema = root / SCHEMA_FILE
+    schema.write_text(schema_text(), encoding="utf-8")
+    changed = []
+    for path in story_files(root):
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8-sig")
+        line = modeline(path, schema)
+        first, sep, rest = text.partition("\n")
+        if first.startswith("# yaml-language-server:"):
+            new = line + sep + rest
+        else:
+            new = line + "\n" + text
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed.append(path)
+    return schema, changed
+
+
 def run_schema(args) -> int:
     text = schema_text()
+    root = getattr(args, "write", None)
+    if root is not None:
+        if not (Path(root) / "story.yaml").is_file():
+            print(f"dayjob schema: {root} is not a story folder (no story.yaml)", file=sys.stderr)
+            return 2
+        try:
+            schema, changed = write_beside(Path(root))
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"dayjob schema: cannot write into {root}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            return 1
+        print(f"wrote {schema}", file=sys.stderr)
+        for path in changed:
+            print(f"pointed {path} at it", file=sys.stderr)
+        return 0
     out = getattr(args, "out", None)
     if out is None:
         sys.stdout.write(text)

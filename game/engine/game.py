@@ -11,11 +11,11 @@ from typing import Any
 from game.engine.errors import ChoiceError, SaveError
 from game.engine.expr import format_time
 from game.engine.machine import apply_effects, apply_sets
+from game.engine.migrate import SAVE_VERSION
 from game.engine.report import Report, build_report
-from game.engine.state import Arrival, DayState
-from game.engine.story import Choice, Ending, Scene, Story
+from game.engine.state import Arrival, DayState, Step
+from game.engine.story import Choice, Ending, Scene, Story, TextScope
 
-SAVE_VERSION = 1
 CARRY_ON = "_carry_on"
 _MASK = (1 << 64) - 1
 _SEED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -59,7 +59,7 @@ class Game:
         self.short = bool(short and story.short is not None)
         self.keep_undo = keep_undo
         self._machine = story.machine
-        self._past: list[dict] = []
+        self._past: list[tuple[DayState, int]] = []  # undo points: the state without its history, and its length
         self.notices: list[str] = []
         sd = story.short if self.short else None
         begin = start or (sd.start if sd else story.start)
@@ -135,12 +135,29 @@ class Game:
         return self._current_scene.title.render(self.state.words)
 
     @property
+    def outcome(self) -> str | None:
+        """What the last choice did, in a few sentences, to show before this scene (or the ending)."""
+        return self.state.outcome
+
+    @property
     def paragraphs(self) -> list[str]:
-        """The scene's (or ending's) text, then each variant whose condition holds."""
+        """The scene's text (`again` from the second visit), or the ending's; then each variant that holds."""
         st = self.state
-        part: Scene | Ending = self._current_ending if self.ended else self._current_scene
-        out = [part.text.render(st.words).strip()]
-        out.extend(tpl.render(st.words).strip() for cond, tpl in part.variants if cond(st))
+        words = st.words
+        part: Scene | Ending
+        if self.ended:
+            part = self._current_ending
+            scope = TextScope(st, 1, part.id, self.seed)
+            out = [part.text.render(words, scope).strip()]
+        else:
+            part = scene = self._current_scene
+            visit = st.visits.get(scene.id, 1)
+            scope = TextScope(st, visit, scene.id, self.seed)
+            if scene.again is not None and visit >= 2:  # its sequences count returns, from the first
+                out = [scene.again.render(words, TextScope(st, visit - 1, scene.id, self.seed)).strip()]
+            else:
+                out = [scene.text.render(words, scope).strip()]
+        out.extend(tpl.render(words, scope).strip() for cond, tpl in part.variants if cond(st))
         return [p for p in out if p]
 
     @property
@@ -152,7 +169,7 @@ class Game:
         scene = self._current_scene
         out = []
         for ch in scene.choices:
-            if ch.once and f"{scene.id}/{ch.id}" in st.taken:
+            if ch.once and (scene.id, ch.id) in st.taken:
                 continue
             if ch.show is not None and not ch.show.fn(st):
                 continue  # not listed at all
@@ -194,6 +211,7 @@ class Game:
             if any(ok for _, ok in self._visible()):
                 raise ChoiceError("there are choices to make here")
             self._record(scene, choice_id)
+            st.outcome = None
             st.clock += 5
             st.minutes[scene.category] = st.minutes.get(scene.category, 0) + 5
             self._route("end" if scene.id == self.story.hub else self.story.hub, None)
@@ -202,12 +220,13 @@ class Game:
         if chosen is None:
             raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
         point = self._undo_point() if self.keep_undo else None
-        entry = [scene.id, choice_id, st.clock, st.arrival.value]
+        entry = Step(scene.id, choice_id, st.clock, st.arrival)
         if not self._machine.take(st, chosen):
             raise self._refusal(scene, chosen)
         if point is not None:
             self._past.append(point)
         st.history.append(entry)
+        st.outcome = self._outcome(scene, chosen) if chosen.outcome else None
         target = next(to for cond, to in chosen.goto if cond is None or cond.fn(st))
         self._route(target, choice_id)
 
@@ -216,7 +235,7 @@ class Game:
         st = self.state
         if self.keep_undo:
             self._past.append(self._undo_point())
-        st.history.append([scene.id, choice_id, st.clock, st.arrival.value])
+        st.history.append(Step(scene.id, choice_id, st.clock, st.arrival))
 
     def _refusal(self, scene: Scene, choice: Choice) -> ChoiceError:
         """Why the machine would not take a choice, in the player's terms."""
@@ -240,6 +259,10 @@ class Game:
             for appt in story.appointments:
                 assert appt.at is not None  # appointments are the scenes with `at`
                 if st.day_start <= appt.at <= st.clock and appt.id not in st.visits and appt.id != target:
+                    if appt.at_if is not None and (appt.id in st.skipped or not appt.at_if.fn(st)):
+                        if appt.id not in st.skipped:  # decided once, when it comes due: off for the day
+                            st.skipped.append(appt.id)
+                        continue
                     st.held, target, arrival = target, appt.id, Arrival.APPOINTMENT
                     break
             else:
@@ -258,6 +281,16 @@ class Game:
                         break
         self._machine.move(st, target, arrival, choice_id)
         st.visits[target] = st.visits.get(target, 0) + 1
+
+    def _outcome(self, scene: Scene, chosen: Choice) -> str | None:
+        """The first of a choice's outcomes that holds, rendered now: after its effects and minutes,
+        before the next scene is picked (so an appointment that fires next cannot swallow it)."""
+        st = self.state
+        for cond, tpl in chosen.outcome:
+            if cond is None or cond.fn(st):
+                scope = TextScope(st, st.visits.get(scene.id, 1), f"{scene.id}/{chosen.id}", self.seed)
+                return tpl.render(st.words, scope).strip() or None
+        return None
 
     def _finish(self, ending_id: str | None, choice_id: str | None) -> None:
         st = self.state
@@ -280,7 +313,10 @@ class Game:
     def preset(self, values: dict[str, Any]) -> None:
         """Set stats, flags and words before play (play-from-here); unknown names raise ChoiceError."""
         st = self.state
+        done = values.get("done")
         for name, value in values.items():
+            if name == "done":  # after the clock, whatever the order given
+                continue
             if name in self.story.stats:
                 s = self.story.stats[name]
                 try:
@@ -305,6 +341,21 @@ class Game:
                 st.clock = t
             else:
                 raise ChoiceError(f"{name!r} is not a stat, flag or word of this story")
+        if done is not None:
+            self._mark_done(str(done))
+
+    def _mark_done(self, value: str) -> None:
+        """`done=past` or `done=ID,ID`: appointments that already happened (visited once), so they do not start."""
+        st = self.state
+        appointments = {s.id: s for s in self.story.appointments}
+        if value.strip() == "past":
+            ids = [sid for sid, s in appointments.items() if s.at is not None and s.at < st.clock]
+        else:
+            ids = [x.strip() for x in value.split(",") if x.strip()]
+        for sid in ids:
+            if sid not in appointments:
+                raise ChoiceError(f"done takes `past` or appointment ids; {sid!r} is not an appointment")
+            st.visits[sid] = st.visits.get(sid, 0) or 1
 
     # -- undo, saves, report ------------------------------------------------------------
 
@@ -316,40 +367,33 @@ class Game:
         """Take back the last choice; False at the start of the day."""
         if not self._past:
             return False
-        self._load(self._whole(self._past.pop()))
+        point, steps = self._past.pop()
+        point.history = self.state.history[:steps]
+        self._settle(point)
         return True
 
-    def _dump(self) -> dict:
-        return self.state.to_dict()
-
-    def _undo_point(self) -> dict:
+    def _undo_point(self) -> tuple[DayState, int]:
         """The state before a choice, kept for undo. The history only grows between undo points, so
         its length stands for it: copying every entry at every step made the step O(day) and fed
         the garbage collector (bench/bench_step.py)."""
-        return self.state.to_dict(history=False)
+        return self.state.copy(history=False), len(self.state.history)
 
-    def _whole(self, point: dict) -> dict:
-        """An undo point with its history written out (saved undo points already have it)."""
-        n = point["history"]
-        if isinstance(n, int):
-            return {**point, "history": [list(h) for h in self.state.history[:n]]}
-        return point
-
-    def _load(self, data: dict) -> None:
-        data = copy.deepcopy(data)
-        self.state = DayState(**{**data, "arrival": Arrival(data["arrival"])})
-        self._machine.set_state(self.state.scene, self.state)
+    def _settle(self, state: DayState) -> None:
+        """Make `state` the day's state, at its scene in the machine."""
+        self.state = state
+        self._machine.set_state(state.scene, state)
 
     def snapshot(self) -> dict:
         """The whole day as JSON-ready data: state, undo history, seed and the story's hash."""
+        history = self.state.history
         return {
             "save_version": SAVE_VERSION,
             "story_hash": self.story.hash,
             "story_title": self.story.title,
             "seed": self.seed,
             "short": self.short,
-            "state": self._dump(),
-            "undo": [dict(self._whole(p)) for p in self._past],
+            "state": self.state.to_dict(),
+            "undo": [point.to_dict() | {"history": [s.to_json() for s in history[:n]]} for point, n in self._past],
         }
 
     def restore(self, data: object) -> list[str]:
@@ -358,10 +402,10 @@ class Game:
 
         state, past, notices = migrate(self.story, data)
         assert isinstance(data, dict)  # migrate refuses anything else
-        self.seed = str(data["seed"])
+        self.seed = data["seed"]
         self.short = bool(data.get("short", False))
-        self._past = past
-        self._load(state)
+        self._past = [(point.copy(history=False), len(point.history)) for point in past]
+        self._settle(state)
         self.notices = notices
         return notices
 

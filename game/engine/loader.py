@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from game.engine.story import (
     Stat,
     Story,
     Template,
+    TextRules,
     Where,
 )
 from game.engine.storyfiles import MANIFEST, display_path, read_story_files
@@ -41,8 +43,13 @@ def shipped_story_dir() -> Path:
     return here.parent / "story"
 
 
-def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story:
+def load_story(
+    root: str | Path | None = None, *, freeze: bool = False, overlay: Mapping[str | Path, str | bytes] | None = None
+) -> Story:
     """Read, check and compile the story in `root`; raises StoryError listing every problem.
+
+    `overlay` gives the contents of some files by path, read instead of the disk (an editor's
+    unsaved buffers: the language server); a scene file only in the overlay is read too.
 
     `freeze=True` is for processes that load one story and keep it to the end (`check`, the plain
     player, playtest): everything alive after loading is moved out of the cyclic collector's sight
@@ -59,7 +66,7 @@ def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story
     gc.disable()
     new_budget()  # of did-you-mean comparisons: bounded per load, however many typos
     try:
-        return _Compiler(root).run()
+        return _Compiler(root, overlay).run()
     finally:
         if freeze:
             gc.freeze()
@@ -68,8 +75,9 @@ def load_story(root: str | Path | None = None, *, freeze: bool = False) -> Story
 
 
 class _Compiler:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, overlay: Mapping[str | Path, str | bytes] | None = None):
         self.root = root
+        self.overlay = overlay
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.broken_ids: set[str] = set()  # scene ids in files that failed validation
@@ -109,6 +117,34 @@ class _Compiler:
                 return (i + 1, j + 1 + min(offset, len(first)))
         return mark
 
+    def place(self, path: str, mark, text: str, offset: int):
+        """The exact line and column of `text[offset]`, a value written at `mark`: computed for a
+        `|` block and a one-line scalar (and checked against the file), else searched for."""
+        lines = self.texts.get(path)
+        if isinstance(lines, bytes):
+            lines = self.texts[path] = lines.decode("utf-8-sig").splitlines()
+        if not lines or not mark or not 0 < mark[0] <= len(lines):
+            return mark
+        row = lines[mark[0] - 1]
+        lead = row[mark[1] - 1 : mark[1]]
+        snippet = text[offset : offset + 12].split("\n")[0]
+        candidate = None
+        if lead == "|":
+            indent = next(
+                (len(x) - len(x.lstrip(" ")) for x in lines[mark[0] : mark[0] + 200] if x.strip()),
+                0,
+            )
+            k = text.count("\n", 0, offset)
+            line_start = text.rfind("\n", 0, offset) + 1
+            candidate = (mark[0] + 1 + k, indent + 1 + offset - line_start)
+        elif "\n" not in text[:offset]:
+            candidate = (mark[0], mark[1] + offset + (1 if lead in ("'", '"') else 0))
+        if candidate is not None and 0 < candidate[0] <= len(lines):
+            got = lines[candidate[0] - 1][candidate[1] - 1 : candidate[1] - 1 + len(snippet)]
+            if got == snippet:
+                return candidate
+        return self.find(path, mark, text[offset : offset + 20], skip=text.count("\n", 0, offset))
+
     # -- reading ------------------------------------------------------------------------
 
     def run(self) -> Story:
@@ -117,7 +153,7 @@ class _Compiler:
         shown_root = display_path(root)
         if not root.is_dir():
             raise StoryError([Problem(shown_root, 1, 1, "no story folder here")])
-        if not manifest_path.is_file():
+        if not manifest_path.is_file() and not (self.overlay and _in(manifest_path, self.overlay)):
             raise StoryError(
                 [
                     Problem(
@@ -128,7 +164,7 @@ class _Compiler:
                     )
                 ]
             )
-        read = read_story_files(root)
+        read = read_story_files(root, self.overlay)
         self.problems.extend(read.problems)
         self.unshown.update(read.unshown)
         if read.cut_off:  # checking part of a story would report every reference into the rest
@@ -204,6 +240,12 @@ class _Compiler:
             else:
                 self.error(shown, data.mark, "a scene file needs `scenes:`, a mapping of scene id to scene")
             return None
+        version = None
+        if "version" in data:
+            try:
+                version = m._version(data["version"])
+            except ValueError as exc:
+                self.error(shown, mark_of(data, ("version",)), f"`version`: {exc}")
         good = {}
         for sid, sdata in scenes.items():
             try:
@@ -211,20 +253,28 @@ class _Compiler:
             except ValidationError as exc:
                 self.broken_ids.add(sid)
                 self.report_validation(shown, data, exc, "scenes", prefix=("scenes", sid))
-        return m.SceneFile.model_construct(scenes=good)
+        return m.SceneFile.model_construct(scenes=good, version=version)
 
     def report_validation(self, path: str, data, exc: ValidationError, kind: str, prefix: tuple = ()) -> None:
         seen: set[tuple] = set()
+        found = []
         for err in exc.errors(include_url=False):
             loc = prefix + tuple(
                 p
                 for p in err["loc"]
                 if not (
                     isinstance(p, str)
-                    and ("[" in p or p.startswith(("constrained-", "function-")) or p in ("str", "list"))
+                    and ("[" in p or p.startswith(("constrained-", "function-")) or p in ("str", "list", "At"))
                 )
             )
+            found.append((loc, err))
+        deeper = {loc[:n] for loc, _ in found for n in range(len(loc))}
+        for loc, err in found:
             typ = err["type"]
+            # a union of text and a list or mapping: when the value is a list or mapping, what is
+            # wrong inside it says more than "expected text"
+            if typ == "string_type" and loc in deeper and isinstance(_value_at(data, loc), (YDict, YList)):
+                continue
             # a union reports once per member; the first says enough
             if any(loc[: len(s)] == s for s in seen):
                 continue
@@ -262,6 +312,7 @@ class _Compiler:
                 self.error(mpath, mark, f"stat name {name!r} must be a simple name like `energy`")
             if name in RESERVED:
                 self.error(mpath, mark, f"{name!r} is a reserved word; name the stat differently")
+            self.too_long(mpath, mark, "stat", name)
             if not sd.min <= sd.start <= sd.max:
                 self.error(
                     mpath,
@@ -284,12 +335,20 @@ class _Compiler:
             mark = mark_of(mdata, ("words", name), key=True)
             if not _is_name(name):
                 self.error(mpath, mark, f"word name {name!r} must be a simple name like `lead`")
+            elif name in RESERVED:
+                self.error(mpath, mark, f"{name!r} is a reserved word; name the word differently")
+            elif self.too_long(mpath, mark, "word", name):
+                pass
             elif name in stats or name in flags:
                 self.error(mpath, mark, f"{name!r} is declared as a word and as a stat or flag")
         categories = list(man.categories)
         for i, c in enumerate(categories):
             if categories.index(c) != i:
                 self.error(mpath, mark_of(mdata, ("categories", i)), f"category {c!r} is listed twice")
+            if c in RESERVED:
+                self.error(
+                    mpath, mark_of(mdata, ("categories", i)), f"{c!r} is a reserved word; name the category differently"
+                )
         for c in man.category_labels:
             if c not in categories:
                 self.error(
@@ -300,6 +359,8 @@ class _Compiler:
         self.word_names = frozenset(words)
         self.categories = categories
         self.stats = stats
+        self.version = man.version
+        self.rule_cache: dict[tuple, TextRules] = {}
 
         # scenes, across files
         raw_scenes: dict[str, tuple[str, YDict, m.SceneDef]] = {}
@@ -312,6 +373,8 @@ class _Compiler:
                 if sid in RESERVED:
                     self.error(path, mark, f"{sid!r} is a reserved word; name the scene differently")
                     continue
+                if self.too_long(path, mark, "scene id", sid):
+                    continue
                 if sid in raw_scenes:
                     other = raw_scenes[sid]
                     omark = mark_of(other[1], ("scenes", sid), key=True)
@@ -322,6 +385,13 @@ class _Compiler:
         self.scene_ids = scene_ids
         known = scene_ids | self.broken_ids
         self.env = Env(self.stat_names, self.flag_names, None if self.incomplete else known, self.word_names)
+        self.appointment_times = {
+            sid: _checked_time(sdef.at if isinstance(sdef.at, str) else sdef.at.time)
+            for sid, (_, _, sdef) in raw_scenes.items()
+            if sdef.at is not None
+        }
+        self.file_versions = {path: sf.version or man.version for path, _, sf in scene_files}
+        ending_rules = self.rules(man.version, None, "an ending")
 
         # clock
         clock_start = _checked_time(man.clock.start)
@@ -352,13 +422,13 @@ class _Compiler:
             cond = self.expr(mpath, mdata, loc + ("if",), ed.if_) if ed.if_ is not None else None
             if ed.if_ is None and i != len(man.endings) - 1:
                 self.warn(mpath, mark, f"ending {ed.id!r} has no `if`, so the endings after it can never be chosen")
-            variants = self.variants(mpath, mdata, loc, ed.variants)
+            variants = self.variants(mpath, mdata, loc, ed.variants, ending_rules)
             endings.append(
                 Ending(
                     ed.id,
                     cond,
-                    self.template(mpath, mdata, loc + ("title",), ed.title),
-                    self.template(mpath, mdata, loc + ("text",), ed.text),
+                    self.template(mpath, mdata, loc + ("title",), ed.title, self.rules(man.version, None, "a title")),
+                    self.template(mpath, mdata, loc + ("text",), ed.text, ending_rules),
                     tuple(ed.debrief),
                     Where(mpath, *mark),
                     variants,
@@ -447,15 +517,21 @@ class _Compiler:
             self.error(
                 path, mark_of(data, loc + ("category",)), self.unknown("category", sdef.category, self.categories)
             )
-        at = None
+        version = self.file_versions[path]
+        at = at_if = None
         if sdef.at is not None:
-            at = _checked_time(sdef.at)
+            when = sdef.at if isinstance(sdef.at, str) else sdef.at.time
+            at = _checked_time(when)
             if not self.clock[0] <= at < self.clock[1]:
                 self.error(
                     path,
-                    mark_of(data, loc + ("at",)),
-                    f"appointment at {sdef.at} is outside the day ({format_time(self.clock[0])}–{format_time(self.clock[1])})",
+                    mark_of(data, loc + ("at",) if isinstance(sdef.at, str) else loc + ("at", "time")),
+                    f"appointment at {when} is outside the day ({format_time(self.clock[0])}–{format_time(self.clock[1])})",
                 )
+            if isinstance(sdef.at, m.At):
+                self.needs_11(path, data, loc + ("at",), version, "`at` with `time:` and `if:`")
+                if sdef.at.if_ is not None:
+                    at_if = self.expr(path, data, loc + ("at", "if"), sdef.at.if_)
             if sdef.interrupt is not None:
                 self.error(
                     path,
@@ -467,7 +543,14 @@ class _Compiler:
             it = sdef.interrupt
             cond = self.expr(path, data, loc + ("interrupt", "if"), it.if_) if it.if_ is not None else None
             interrupt = Interrupt(it.chance, cond, it.repeat)
-        variants = self.variants(path, data, loc, sdef.variants)
+        rules = self.rules(version, at, "a scene")
+        variants = self.variants(path, data, loc, sdef.variants, rules)
+        again = None
+        if sdef.again is not None:
+            self.needs_11(path, data, loc + ("again",), version, "`again:`")
+            again = self.template(path, data, loc + ("again",), sdef.again, rules)
+        self.scene_rules = rules
+        self.plain_rules = self.rules(version, None, "a choice's text", rich=False)
         choices = []
         seen: dict[str, int] = {}
         for i, cd in enumerate(sdef.choices):
@@ -479,25 +562,54 @@ class _Compiler:
                     f"choice id {cd.id!r} is used twice in scene {sid!r} (first at choice {seen[cd.id] + 1})",
                 )
             seen.setdefault(cd.id, i)
+            if cd.id in RESERVED:
+                self.error(
+                    path, mark_of(data, cloc + ("id",)), f"{cd.id!r} is a reserved word; name the choice differently"
+                )
             choices.append(self.choice(sid, path, data, cloc, cd, category, choice_marks[i]))
         return Scene(
             sid,
-            self.template(path, data, loc + ("title",), sdef.title),
+            self.template(path, data, loc + ("title",), sdef.title, self.rules(version, None, "a title", rich=False)),
             at,
             category,
-            self.template(path, data, loc + ("text",), sdef.text),
+            self.template(path, data, loc + ("text",), sdef.text, rules),
             variants,
             tuple(choices),
             interrupt,
             Where(path, *mark),
+            again,
+            at_if,
         )
 
-    def variants(self, path, data, loc, defs: list[m.Variant]) -> tuple[tuple[Expr, Template], ...]:
+    def rules(self, version: str, at: int | None, where: str, rich: bool = True) -> TextRules:
+        """What a text written in a file of this version may insert (one object per kind, shared)."""
+        key = (version, at, where, rich)
+        found = self.rule_cache.get(key)
+        if found is None:
+            found = self.rule_cache[key] = TextRules(
+                self.word_names,
+                self.env if rich else None,
+                self.appointment_times,
+                at,
+                where,
+                version != "1.0",
+            )
+        return found
+
+    def needs_11(self, path, data, loc, version: str, what: str) -> None:
+        if version == "1.0":
+            self.error(
+                path,
+                mark_of(data, loc, key=True),
+                f'{what} is story format 1.1; add `version: "1.1"` to story.yaml',
+            )
+
+    def variants(self, path, data, loc, defs: list[m.Variant], rules: TextRules) -> tuple[tuple[Expr, Template], ...]:
         """A scene's or an ending's extra paragraphs, each with its condition."""
         out = []
         for i, v in enumerate(defs):
             vcond = self.expr(path, data, loc + ("variants", i, "if"), v.if_)
-            vtext = self.template(path, data, loc + ("variants", i, "text"), v.text)
+            vtext = self.template(path, data, loc + ("variants", i, "text"), v.text, rules)
             if vcond is not None:  # else its problem is reported, and a story with problems never loads
                 out.append((vcond, vtext))
         return tuple(out)
@@ -545,9 +657,11 @@ class _Compiler:
                     )
         return Choice(
             id=cd.id,
-            text=self.template(path, data, cloc + ("text",), cd.text),
+            text=self.template(path, data, cloc + ("text",), cd.text, self.plain_rules),
             cond=cond,
-            locked=self.template(path, data, cloc + ("locked",), cd.locked) if cd.locked is not None else None,
+            locked=self.template(path, data, cloc + ("locked",), cd.locked, self.plain_rules)
+            if cd.locked is not None
+            else None,
             minutes=cd.minutes,
             effects=self.effects(path, data, cloc + ("effects",), cd.effects),
             sets=self.sets(path, data, cloc + ("set",), cd.set),
@@ -556,7 +670,29 @@ class _Compiler:
             category=category,
             where=Where(path, *mark),
             show=show,
+            outcome=self.outcome(path, data, cloc, cd),
         )
+
+    def outcome(self, path, data, cloc, cd: m.ChoiceDef) -> tuple:
+        """A choice's outcome: a text, or texts with conditions where the first that holds is shown."""
+        if cd.outcome is None:
+            return ()
+        rules = self.scene_rules
+        loc = cloc + ("outcome",)
+        self.needs_11(path, data, loc, self.file_versions[path], "`outcome:`")
+        if isinstance(cd.outcome, str):
+            return ((None, self.template(path, data, loc, cd.outcome, rules)),)
+        out = []
+        for j, o in enumerate(cd.outcome):
+            cond = self.expr(path, data, loc + (j, "if"), o.if_) if o.if_ is not None else None
+            if o.if_ is None and j < len(cd.outcome) - 1:
+                self.warn(
+                    path,
+                    mark_of(data, loc + (j,)),
+                    f"outcome {j + 1} of choice {cd.id!r} has no `if`, so the outcomes after it are never shown",
+                )
+            out.append((cond, self.template(path, data, loc + (j, "text"), o.text, rules)))
+        return tuple(out)
 
     def target(self, path, data, loc, target: str, sid: str) -> None:
         if target not in self.targets and not self.incomplete:
@@ -626,21 +762,20 @@ class _Compiler:
             self.error(path, mark, f"in `{src}`: {exc.message}")
             return None
 
-    def template(self, path, data, loc, text: str) -> Template:
-        tpl, problems = Template.parse(text)
-        for offset, message in problems:
-            needle = text[offset : offset + 20]
-            self.error(path, self.find(path, mark_of(data, loc), needle, skip=text.count("\n", 0, offset)), message)
-        for name in tpl.names:
-            if name not in self.word_names:
-                hint = did_you_mean(name, self.word_names)
-                self.error(
-                    path,
-                    self.find(path, mark_of(data, loc), "{" + name),
-                    f"{{{name}}} is not a declared word"
-                    + (hint or " (declare it under `words:` in story.yaml, or write '{{' for a literal brace)"),
-                )
+    def template(self, path, data, loc, text: str, rules: TextRules) -> Template:
+        tpl, problems = Template.parse(text, rules)
+        if problems:
+            mark = mark_of(data, loc)
+            for offset, message in problems:
+                self.error(path, self.place(path, mark, text, offset), message)
         return tpl
+
+    def too_long(self, path: str, mark, what: str, name: str) -> bool:
+        """An id past the length every id keeps to (the models' `Id`), reported; True if so."""
+        if len(name) <= m.ID_MAX:
+            return False
+        self.error(path, mark, f"{what} {name[:20]!r}... is {len(name)} characters long; ids are at most {m.ID_MAX}")
+        return True
 
     def unknown(self, what: str, name: str, *known) -> str:
         return f"unknown {what} {name!r}" + did_you_mean(name, *known)
@@ -677,6 +812,10 @@ def _checked_time(text: str) -> int:
 
 def _is_name(name: str) -> bool:
     return name.isidentifier() and name.isascii()
+
+
+def _in(path: Path, overlay: Mapping[str | Path, str | bytes]) -> bool:
+    return path.resolve() in {Path(p).resolve() for p in overlay}
 
 
 def _declare(where: str, unknown: str) -> str:

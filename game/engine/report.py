@@ -73,6 +73,7 @@ class Report:
     spent: dict[str, list[Spent]] = field(default_factory=dict)
     # for each stat, the choices that moved it most (largest first, at most MOVERS)
     movers: dict[str, list[Move]] = field(default_factory=dict)
+    outcome: str | None = None  # what the day's last choice did, shown before the ending
 
     def spent_line(self, category: str) -> str:
         """`Stand-up 15, Design review 35` for one category (empty when nothing was spent on it)."""
@@ -191,7 +192,8 @@ def minutes_spent(story, state) -> dict[str, list[Spent]]:
     """Each category's minutes by scene, from the day's history; they always add up to the state's totals."""
     per: dict[str, dict[str, list]] = {c: {} for c in state.minutes}
     words = state.words
-    for scene_id, choice_id, _clock, _arrival in state.history:
+    for step in state.history:
+        scene_id, choice_id = step.scene, step.choice
         scene = story.scenes.get(scene_id)
         if scene is None:
             continue
@@ -229,7 +231,8 @@ def stat_movers(story, state, short: bool) -> dict[str, list[Move]]:
             stats[name] = min(max(stats[name] + delta, s.min), s.max)
     moves: dict[str, dict[tuple[str, str], Move]] = {name: {} for name in stats}
     words = state.words
-    for scene_id, choice_id, clock, _arrival in state.history:
+    for step in state.history:
+        scene_id, choice_id, clock = step.scene, step.choice, step.clock
         scene = story.scenes.get(scene_id)
         choice = next((c for c in scene.choices if c.id == choice_id), None) if scene is not None else None
         if scene is None or choice is None:
@@ -266,7 +269,8 @@ def build_report(game) -> Report:
     words = st.words
     ending = game.ending
     timeline = []
-    for scene_id, choice_id, clock, arrival in st.history:
+    for step in st.history:
+        scene_id, choice_id, clock, arrival = step.scene, step.choice, step.clock, step.arrival
         scene = story.scenes.get(scene_id)
         if scene is None:
             continue
@@ -296,8 +300,9 @@ def build_report(game) -> Report:
         category_labels=dict(story.category_labels),
         reference=story.reference,
         timeline=timeline,
-        choices=[h[1] for h in st.history],
+        choices=[step.choice for step in st.history],
         credits=story.credits,
         spent=minutes_spent(story, st),
         movers=stat_movers(story, st, game.short),
+        outcome=game.outcome if ending else None,
     )

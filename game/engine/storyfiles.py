@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,10 +84,24 @@ class StoryFiles:
     cut_off: bool = False
 
 
-def read_story_files(root: Path) -> StoryFiles:
-    """Parse the manifest and scene files of `root`, within every cap; never raises for bad input."""
+def read_story_files(root: Path, overlay: Mapping[str | Path, str | bytes] | None = None) -> StoryFiles:
+    """Parse the manifest and scene files of `root`, within every cap; never raises for bad input.
+
+    `overlay`: the contents of some files by path, read instead of the disk (unsaved editor buffers);
+    a scene file only in the overlay is read too.
+    """
     out = StoryFiles()
     files = story_files(root)
+    buffers: dict[Path, bytes] = {}
+    if overlay:
+        buffers = {
+            Path(p).resolve(): t.encode("utf-8", "surrogatepass") if isinstance(t, str) else t
+            for p, t in overlay.items()
+        }
+        scenes = (root / SCENES_DIR).resolve()
+        listed = {p.resolve() for p in files}
+        extra = [p for p in buffers if p not in listed and p.parent == scenes and p.suffix in (".yaml", ".yml")]
+        files = [files[0], *sorted([*files[1:], *(root / SCENES_DIR / p.name for p in extra)])]
     if len(files) > MAX_FILES:
         out.problems.append(
             Problem(display_path(root), 1, 1, f"more than {MAX_FILES:,} story files; the limit is {MAX_FILES:,}")
@@ -119,8 +134,9 @@ def read_story_files(root: Path) -> StoryFiles:
             )
             out.parsed.append((shown, Document(shown, problems=[out.problems[-1]])))
             continue
+        buffer = buffers.get(real) if buffers else None
         try:
-            size = path.stat().st_size
+            size = path.stat().st_size if buffer is None else len(buffer)
         except OSError:
             size = 0  # read_capped says why it cannot be read
         if size <= MAX_FILE_BYTES and total_bytes + size > MAX_TOTAL_BYTES:  # a larger file: read_capped refuses it
@@ -136,7 +152,12 @@ def read_story_files(root: Path) -> StoryFiles:
             out.cut_off = True
             break
         try:
-            raw = read_capped(path)
+            if buffer is None:
+                raw = read_capped(path)
+            elif len(buffer) > MAX_FILE_BYTES:
+                raise _Unreadable(_too_large(len(buffer)))
+            else:
+                raw = buffer
         except _Unreadable as exc:
             problem = Problem(shown, 1, 1, str(exc))
             out.problems.append(problem)

@@ -46,7 +46,7 @@ def summarise(story, n: int, short: bool = False, play=random_day) -> Summary:
         for c, m in st.minutes.items():
             s.minutes[c] += m
         s.choices.append(len(st.history))
-        s.dead_ends += sum(1 for h in st.history if h[1] == CARRY_ON)
+        s.dead_ends += sum(1 for step in st.history if step.choice == CARRY_ON)
         for k, v in st.stats.items():
             s.stats[k].append(v)
     return s
@@ -89,31 +89,32 @@ SENSIBLE = {
     "design_review_dpo": ["drop_the_columns"],
     "lunch": ["eat_with_team"],
     "afternoon_slump": ["walk"],
-    "stakeholder_sync": ["ship_baseline", "share_page", "honest"],
-    "stakeholder_sync_after": ["write_followup"],
-    "coffee": ["coffee_and_chat", "help_at_kettle", "quick_instant"],
+    "stakeholder_sync": ["propose_baseline", "take_it_back", "honest"],
+    "stakeholder_sync_after": ["correct_the_date", "write_followup"],
+    "coffee": ["talk_roles", "help_at_kettle", "quick_instant"],
+    "data_roles": ["interview_questions"],
     "clock_out": ["todo_list", "log_off"],
     "inbox": ["stakeholder", "skim"],
     "inbox_stakeholder": ["call_them"],
-    "cluster_ticket": ["resume_fix", "lean_on_lead", "read_logs"],
-    "cluster_logs": ["seen_before", "trace"],
-    "cluster_fix": ["hand_over"],
+    "unanswered": ["apologise_and_read"],
+    "cluster_ticket": ["resume_fix", "seen_before", "trace"],
+    "cluster_copied": ["undo_and_own"],
+    "cluster_fix": ["hand_over", "fix_it"],
+    "cluster_resolved": ["write_note"],
     "colleague_env": ["help_now"],
     "colleague_permissions": ["fix_yourself", "teach"],
-    "confluence_page": ["start", "resume", "reread"],
-    "confluence_write": ["honest"],
+    "confluence_page": ["honest", "resume"],
     "confluence_review": ["publish"],
-    "model_loss": ["check_run", "debug"],
-    "model_debug": ["fix_and_train"],
+    "model_loss": ["retrain_clean", "check_run", "doubt_it", "debug"],
+    "model_debug": ["importances"],
     "model_rerun": ["hunt_leak", "honest_number"],
-    "data_first_look": ["sentinels", "duplicates", "quick_model", "wrap_up"],
-    "data_sentinels": ["nulls_and_flags"],
-    "data_duplicates": ["dedupe"],
-    "data_label_leak": ["drop_feature"],
+    "data_first_look": ["chase", "quick_model", "wrap_up"],
+    "data_anomaly": ["fix_properly", "ask_chat"],
+    "data_anomaly_answer": ["just_fix"],
+    "data_label_leak": ["retract", "retrain_without", "drop_feature"],
     "data_wrapup": ["readme"],
     "support_case": ["logs_first"],
-    "support_investigate": ["override"],
-    "support_followup": ["careful_reply"],
+    "support_investigate": ["fix_and_reply"],
     "framework_pitch": ["open_the_code"],
     "legacy_pipeline": ["spike_with_scars", "defend_with_history"],
     "ping_lead": ["ask_the_question"],
@@ -121,20 +122,19 @@ SENSIBLE = {
     "dpo_email": ["forward_to_lead"],
     "alignment_sync": ["decline_with_doc"],
     "recruiter": ["polite_no"],
-    "vlog_posted": ["phone_face_down"],
+    "vlog_posted": ["honest_comment"],
     "drift_alert": ["hand_to_oncall"],
     "restart_updates": ["use_the_time"],
     "staging_storm": ["check_git_log"],
     "fire_drill": ["talk_to_people"],
 }
 SENSIBLE_HUB = [
-    "model",
-    "data",
     "read_messages",
     "cluster_ticket",
-    "promised_page",
-    "page",
+    "model",
+    "data",
     "support",
+    "page",
     "framework",
     "go_home",
 ]
@@ -146,10 +146,10 @@ WORKAHOLIC = dict(
     clock_out=["one_more_look", "log_off"],
     coffee=["quick_instant"],
     design_review=["speak_up", "raise_data_protection"],
-    data_timezones=["normalise"],
-    data_label_leak=["point_in_time", "drop_feature"],
-    support_investigate=["backlog", "override"],
-    cluster_fix=["fix_it"],
+    data_anomaly=["fix_properly", "ask_chat"],
+    data_label_leak=["point_in_time", "drop_feature", "retract"],
+    support_investigate=["fix_and_backlog", "fix_and_reply"],
+    cluster_fix=["fix_it", "emergency_change"],
     staging_storm=["help_fix"],
     drift_alert=["investigate"],
     dpo_email=["fill_the_sheet"],
@@ -158,7 +158,7 @@ WORKAHOLIC = dict(
     inbox=["triage"],
     restart_updates=["save_and_restart"],
 )
-WORKAHOLIC_HUB = ["cluster_ticket", "model", "data", "support", "promised_page", "page", "framework", "read_messages"]
+WORKAHOLIC_HUB = ["cluster_ticket", "model", "data", "support", "page", "framework", "read_messages"]
 
 
 def scripted_day(

@@ -20,13 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden" / "day_golden.txt"
 SEED = "golden"
-# choice ids typed one per line: a research lab working on recommendations, filming its day,
-# through the data thread, an interruption or three, the design review's data-protection detour,
-# lunch with the team, an honest stakeholder sync, and home with "One of the best jobs in the world"
+# choice ids typed one per line: a research lab working on recommendations, filming its day; the quick-number
+# email answered with a phone call, a rambling stand-up, a colleague's permissions, the design review's
+# data-protection detour, an interruption or three, lunch with the team, the data thread to its leak, an honest
+# stakeholder sync, and the day ends, helpful to everyone, with "Firefighter"
 SCRIPT = (
-    "film_vlog lab recsys postpone_updates data timezones normalise ramble after_lunch duplicates "
-    "ask_the_question raise_data_protection write_to_dpo talk_to_people tell_analyst eat_with_team quick_model "
-    "drop_feature sentinels nulls_and_flags honest walk_first hand_to_oncall use_the_time wrap_up readme"
+    "film_vlog lab recsys postpone_updates read_messages stakeholder ramble help_now teach raise_data_protection "
+    "write_to_dpo call_them dig_in_together eat_with_team polite_no data chase fix_properly honest walk_first "
+    "quick_model retrain_without"
 ).split()
 
 
@@ -54,9 +55,9 @@ def test_golden_day_matches_byte_for_byte():
 
 def test_golden_day_is_a_whole_day():
     text = GOLDEN.read_text(encoding="utf-8")
-    assert "\n08:30. A day in the life.\n" in text
+    assert "\n09:00. A day in the life.\n" in text
     for appointment in ("Stand-up", "Design review", "Lunch", "Stakeholder sync"):
         assert re.search(rf"^\d\d:\d\d\. {appointment} is starting\.", text, re.MULTILINE), appointment
     assert ". An interruption: " in text
-    assert ". The end: One of the best jobs in the world.\n" in text
-    assert text.count("\nYou chose ") >= 25
+    assert ". The end: Firefighter.\n" in text
+    assert text.count("\nYou chose ") >= 20

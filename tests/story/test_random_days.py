@@ -27,6 +27,7 @@ AFTERNOON = {
     "staging_storm",
     "stakeholder_sync",
     "stakeholder_sync_after",
+    "unanswered",
 }
 
 
@@ -76,24 +77,38 @@ def test_endings_are_spread_out(story, full):
 
 
 def test_a_random_day_lands_near_the_survey_figures(story, full):
+    """Random choices spread time evenly over the threads, so the band is wider than for a player: within
+    40 minutes or half the survey figure of each category."""
     reference = story.reference["minutes"]
     for category, ref in reference.items():
         mean = full.minutes[category] / full.days
-        assert abs(mean - ref) <= max(15, 0.35 * ref), (category, round(mean), ref)
+        assert abs(mean - ref) <= max(40, 0.5 * ref), (category, round(mean), ref)
 
 
-def test_a_playthrough_takes_25_to_45_choices(full):
+def test_a_random_day_is_six_hours_at_a_screen(story, full):
+    """The source's first point: six-plus hours behind a computer. Every category but breaks is screen time."""
+    screen = sum(m for c, m in full.minutes.items() if c != "break") / full.days
+    assert screen >= 360, screen
+    assert "screen" in story.category_labels["break"].lower()
+
+
+def test_a_playthrough_takes_18_to_26_choices(full):
+    """The brief's target for a random full day: a median of 18-26 choices."""
     choices = sorted(full.choices)
-    assert 30 <= statistics.median(choices) <= 36
-    inside = sum(25 <= n <= 45 for n in choices) / len(choices)
-    assert inside >= 0.9, inside
+    assert 18 <= statistics.median(choices) <= 26
+    inside = sum(15 <= n <= 36 for n in choices) / len(choices)
+    assert inside >= 0.95, inside
 
 
 # -- the short day --------------------------------------------------------------------------------------
 
 
+# the quick number is wanted for the afternoon's sync, so a half day never offers it
+FULL_DAY_ONLY = AFTERNOON | {"inbox_stakeholder"}
+
+
 def test_short_day_reaches_every_morning_scene(story, short):
-    assert set(story.scenes) - AFTERNOON - set(short.scenes) == set()
+    assert set(story.scenes) - FULL_DAY_ONLY - set(short.scenes) == set()
     assert not AFTERNOON & set(short.scenes)
 
 
@@ -109,8 +124,8 @@ def test_short_day_reaches_several_endings(story, short):
 
 
 def test_short_day_is_about_a_dozen_choices(short):
-    assert 12 <= statistics.median(short.choices) <= 17
-    assert max(short.choices) <= 25
+    assert 10 <= statistics.median(short.choices) <= 16
+    assert max(short.choices) <= 24
 
 
 # -- scripted players: endings follow from how you play ----------------------------------------------------
@@ -132,7 +147,7 @@ def test_a_sensible_day_does_not_burn_you_out(story):
     """Lunch with the team, a walk in the slump, coffee when tired: never burnout, whatever the setting."""
     for game in play_all(story, SENSIBLE, SENSIBLE_HUB):
         assert game.state.ending not in ("burnout", "overdrive"), game.seed
-        assert 25 <= len(game.state.history) <= 45 or game.state.ending == "shipped_it"
+        assert 16 <= len(game.state.history) <= 30, (game.seed, len(game.state.history))
 
 
 def test_skipping_lunch_and_pushing_through_burns_you_out(story):
@@ -143,14 +158,14 @@ def test_skipping_lunch_and_pushing_through_burns_you_out(story):
 @pytest.mark.parametrize(
     "hub, prefs, ending",
     [
-        (
-            ["promised_page", "page", "read_messages", "data", "model", "cluster_ticket", "support", "go_home"],
-            {},
-            "documentation_hero",
-        ),
+        (["page", "read_messages", "data", "model", "cluster_ticket", "support", "go_home"], {}, "documentation_hero"),
         (
             ["support", "cluster_ticket", "read_messages", "data", "page", "model", "go_home"],
-            {"cluster_fix": ["fix_it"], "standup": ["raise_blocker"], "standup_parking": ["offer_help"]},
+            {
+                "cluster_fix": ["fix_it", "emergency_change"],
+                "standup": ["raise_blocker"],
+                "standup_parking": ["offer_help"],
+            },
             "firefighter",
         ),
         (["model", "data", "go_home"], {}, "shipped_it"),
@@ -164,6 +179,26 @@ def test_skipping_lunch_and_pushing_through_burns_you_out(story):
             },
             "quietly_dropped",
         ),
+        (
+            ["model", "data", "page", "go_home"],
+            {"model_loss": ["baseline"], "model_baseline": ["ship_baseline"]},
+            "boring_wins",
+        ),
+        (
+            ["model", "read_messages", "data", "go_home"],
+            {
+                "model_loss": ["debug", "check_run"],
+                "model_debug": ["fix_and_train"],
+                "model_rerun": ["celebrate"],
+                "data_label_leak": ["keep_quiet", "drop_feature"],
+            },
+            "leak_returns",
+        ),
+        (
+            ["read_messages", "model", "go_home"],
+            {"inbox_stakeholder": ["the_number"], "stakeholder_sync": ["honest"]},
+            "number_comes_back",
+        ),
     ],
 )
 def test_each_way_of_playing_has_its_ending(story, hub, prefs, ending):
@@ -175,9 +210,13 @@ def test_filming_a_glum_day_gives_the_vlog_you_never_post(story):
     prefs = dict(
         SENSIBLE,
         alarm=["film_vlog"],
-        standup=["promise_page"],
-        inbox_stakeholder=["the_number"],
-        stakeholder_sync=["optimistic"],
+        arrive=["postpone_updates"],
+        standup=["raise_blocker"],
+        standup_parking=["hard_stop"],
+        inbox=["skim"],
+        design_review=["take_notes"],
+        stakeholder_sync=["honest"],
+        stakeholder_sync_after=["write_followup"],
         clock_out=["log_off"],
     )
     endings = {g.state.ending for g in play_all(story, prefs, ["read_messages", "go_home"])}

@@ -1,0 +1,91 @@
+"""One open story folder: the editor's unsaved buffers over the files on disk, its problems and its index."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from game.engine import Problem, StoryError, load_story
+from game.engine.storyfiles import MANIFEST, SCENES_DIR, story_files
+from game.engine.yamlsafe import load_document
+from game.lsp.index import FileData, StoryIndex
+
+
+def find_root(path: Path, open_paths=()) -> Path | None:
+    """The story folder a file belongs to: story.yaml itself, or a file under the folder's scenes/."""
+    path = path.resolve()
+    for parent in path.parents:
+        manifest = parent / MANIFEST
+        if manifest.is_file() or manifest in open_paths:
+            if path == manifest or path.is_relative_to(parent / SCENES_DIR):
+                return parent
+    return None
+
+
+class Folder:
+    """A story folder as the editor sees it now."""
+
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+        self.manifest = self.root / MANIFEST
+        self.buffers: dict[Path, str] = {}  # open documents, by resolved path
+        self.files: dict[Path, FileData] = {}  # each file's text and last good parse
+        self.published: set[Path] = set()  # files that were last sent problems
+        self.index = StoryIndex([], self.manifest)
+        self.generation = 0  # bumped on every edit; a check of an older one is not published
+        self.lock = asyncio.Lock()  # one check at a time
+        self.running: asyncio.Task | None = None  # the check under way, never cancelled
+
+    def paths(self) -> list[Path]:
+        """The story's files: on disk, and open but not yet saved."""
+        found = [p.resolve() for p in story_files(self.root)]
+        scenes = self.root / SCENES_DIR
+        extra = [
+            p for p in self.buffers if p not in found and p.is_relative_to(scenes) and p.suffix in (".yaml", ".yml")
+        ]
+        return found + sorted(extra)
+
+    def text(self, path: Path) -> str:
+        """A file as the editor has it: its buffer if open, else the disk ("" if unreadable)."""
+        if path in self.buffers:
+            return self.buffers[path]
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+    def build_index(self, texts: dict[Path, str] | None = None) -> StoryIndex:
+        """The index of every name, from each file's last good parse (a broken file keeps its old one)."""
+        texts = texts if texts is not None else {p: self.text(p) for p in self.paths()}
+        files = {}
+        for path, text in texts.items():
+            old = self.files.get(path)
+            if old is not None and old.text == text:
+                files[path] = old
+                continue
+            doc = load_document(str(path), text.encode("utf-8", "surrogatepass"))
+            if doc.data is not None:
+                files[path] = FileData(path, text, doc.data)
+            elif old is not None:
+                files[path] = old  # half-typed: the other features go on from the last good parse
+            else:
+                files[path] = FileData(path, text, None)
+        self.files = files
+        return StoryIndex(list(files.values()), self.manifest)
+
+    def check(self, buffers: dict[Path, str]) -> dict[Path, list[Problem]]:
+        """Everything `dayjob check` reports for the folder with these buffers, by file."""
+        try:
+            story = load_story(self.root, overlay=buffers)
+        except StoryError as exc:
+            problems = list(exc.problems)
+        else:
+            from game.authoring.lint import lint
+
+            problems = sorted(set(story.warnings) | set(lint(story)))
+        out: dict[Path, list[Problem]] = {}
+        cwd = Path.cwd().resolve()
+        for p in problems:
+            path = Path(p.path)
+            out.setdefault((path if path.is_absolute() else cwd / path).resolve(), []).append(p)
+        return out

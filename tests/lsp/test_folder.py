@@ -1,0 +1,129 @@
+"""The language server's parts without a client: overlays in the loader, the index, completion on any prefix."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from game.engine import StoryError, load_story
+from game.lsp.folder import Folder, find_root
+from game.lsp.server import complete, hover_text
+
+ROOT = Path(__file__).resolve().parents[2]
+STORY = ROOT / "story"
+DESK = STORY / "scenes" / "desk.yaml"
+
+
+def test_the_loader_reads_overlays_instead_of_the_disk(tmp_path):
+    story = tmp_path / "story"
+    shutil.copytree(STORY, story)
+    desk = story / "scenes" / "desk.yaml"
+    before = desk.read_bytes()
+    bad = desk.read_text().replace("goto: desk", "goto: dsek", 1)
+    with pytest.raises(StoryError) as exc:
+        load_story(story, overlay={desk: bad})
+    assert any("'dsek'" in p.message and p.path.endswith("desk.yaml") for p in exc.value.problems)
+    assert desk.read_bytes() == before  # nothing written
+    load_story(story)  # the disk is still fine
+
+
+def test_an_overlay_can_add_a_scene_file_not_yet_saved(tmp_path):
+    story = tmp_path / "story"
+    shutil.copytree(STORY, story)
+    new = story / "scenes" / "zz_new.yaml"
+    text = (
+        "scenes:\n  brand_new:\n    title: New\n    text: Hi.\n    choices:\n      - {id: go, text: Go, goto: desk}\n"
+    )
+    loaded = load_story(story, overlay={new: text})
+    assert "brand_new" in loaded.scenes and not new.exists()
+
+
+def test_the_folder_of_a_file_is_found_from_its_path(tmp_path):
+    assert find_root(DESK) == STORY
+    assert find_root(STORY / "story.yaml") == STORY
+    assert find_root(ROOT / "README.md") is None
+
+
+def test_the_index_places_every_name_where_it_is_written():
+    folder = Folder(STORY)
+    ix = folder.build_index()
+    assert ix.refs
+    for (kind, name), refs in ix.refs.items():
+        for r in refs:
+            line = folder.text(r.path).split("\n")[r.line]
+            assert line[r.col : r.end] == name, (kind, name, r)
+
+
+def test_hover_on_a_flag_says_where_it_is_set():
+    folder = Folder(STORY)
+    folder.index = folder.build_index()
+    ref = folder.index.definition("flag", "team_startup")
+    text = hover_text(folder, ref)
+    assert text.startswith("**team_startup** (flag)")
+    assert "Declared in `story.yaml:" in text and "Set by: " in text
+
+
+_DESK_TEXT = DESK.read_text()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(min_value=0, max_value=len(_DESK_TEXT)), junk=st.sampled_from(["", "{", "[", ":", '"', "- "]))
+def test_completion_and_hover_never_crash_on_a_half_typed_file(cut, junk):
+    folder = Folder(STORY)
+    folder.index = folder.build_index()
+    text = _DESK_TEXT[:cut] + junk
+    folder.buffers[DESK.resolve()] = text
+    folder.index = folder.build_index()
+    lines = text.split("\n")
+    line = len(lines) - 1
+    complete(folder.index, lines, line, len(lines[line]), manifest=False)
+    for refs in folder.index.by_file.values():
+        for r in refs[:5]:
+            hover_text(folder, r)
+
+
+SCENE = """scenes:
+  a:
+    title: A
+    text: |
+      Hello {
+    choices:
+      - id: go
+        text: Go
+        effects:
+          
+        set: {
+        category: 
+"""
+
+
+@pytest.mark.parametrize(
+    "line, col, expect, refuse",
+    [
+        (4, len("      Hello {"), {"lead", "team"}, {"energy"}),  # a word in text
+        (9, 10, {"energy", "morale"}, {"team_startup", "lead"}),  # a stat under effects
+        (10, len("        set: {"), {"team_startup", "lead"}, {"energy"}),  # a flag or word under set
+        (11, len("        category: "), {"focus", "meetings"}, {"desk"}),
+    ],
+)
+def test_completion_knows_the_place(line, col, expect, refuse):
+    folder = Folder(STORY)
+    folder.index = folder.build_index()
+    labels = {i.label for i in complete(folder.index, SCENE.split("\n"), line, col, manifest=False)}
+    assert expect <= labels and not (refuse & labels)
+
+
+def test_completion_offers_the_keys_a_choice_still_lacks():
+    folder = Folder(STORY)
+    folder.index = folder.build_index()
+    lines = SCENE.split("\n")
+    lines[11] = "        "
+    items = complete(folder.index, lines, 11, 8, manifest=False)
+    labels = {i.label for i in items}
+    assert {"goto", "if", "minutes", "once"} <= labels
+    assert not ({"id", "text", "effects", "set"} & labels)  # already written
+    assert next(i for i in items if i.label == "goto").detail == "required"

@@ -1,0 +1,225 @@
+"""`dayjob lsp` end to end: the server started as a subprocess, driven by pytest-lsp's client on the shipped story."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from pathlib import Path
+
+import pytest_lsp
+from lsprotocol import types as t
+from pygls.uris import from_fs_path
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+ROOT = Path(__file__).resolve().parents[2]
+STORY = ROOT / "story"
+DESK = STORY / "scenes" / "desk.yaml"
+MANIFEST = STORY / "story.yaml"
+MORNING = STORY / "scenes" / "morning.yaml"
+
+
+def uri(path: Path) -> str:
+    return from_fs_path(str(path))
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "game", "lsp"]))
+async def client(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(
+        t.InitializeParams(capabilities=t.ClientCapabilities(), root_uri=uri(STORY), process_id=None)
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+def open_file(client: LanguageClient, path: Path, text: str | None = None, version: int = 1) -> str:
+    text = path.read_text(encoding="utf-8") if text is None else text
+    client.text_document_did_open(
+        t.DidOpenTextDocumentParams(
+            text_document=t.TextDocumentItem(uri=uri(path), language_id="yaml", version=version, text=text)
+        )
+    )
+    return text
+
+
+def replace_all(client: LanguageClient, path: Path, text: str, version: int) -> None:
+    client.text_document_did_change(
+        t.DidChangeTextDocumentParams(
+            text_document=t.VersionedTextDocumentIdentifier(uri=uri(path), version=version),
+            content_changes=[t.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+async def diagnostics_for(client: LanguageClient, path: Path, want) -> list[t.Diagnostic]:
+    """Waits until the diagnostics published for `path` satisfy `want`."""
+    async with asyncio.timeout(10):
+        while True:
+            diags = client.diagnostics.get(uri(path))
+            if diags is not None and want(diags):
+                return diags
+            await client.wait_for_notification(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+
+def position_of(text: str, needle: str, nth: int = 0, offset: int = 0) -> t.Position:
+    """The place of the nth occurrence of `needle` in a file (plus `offset` characters)."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(needle, start + 1)
+    before = text[: start + offset]
+    return t.Position(line=before.count("\n"), character=len(before) - (before.rfind("\n") + 1))
+
+
+async def test_goto_completion_lists_the_story_scene_ids(client: LanguageClient):
+    text = open_file(client, DESK)
+    lines = text.split("\n")
+    line = next(i for i, x in enumerate(lines) if x.strip().startswith("goto: "))
+    col = lines[line].index("goto: ") + len("goto: ")
+    result = await client.text_document_completion_async(
+        t.CompletionParams(text_document=t.TextDocumentIdentifier(uri=uri(DESK)), position=t.Position(line, col))
+    )
+    labels = {item.label for item in result.items}
+    from game.engine import load_story
+
+    story = load_story(STORY)
+    assert set(story.scenes) <= labels
+    assert story.ending_ids <= labels
+    assert {"back", "end"} <= labels
+
+
+async def test_condition_completion_offers_flags_stats_and_visited(client: LanguageClient):
+    text = open_file(client, DESK)
+    pos = position_of(text, "if: ", offset=len("if: "))
+    result = await client.text_document_completion_async(
+        t.CompletionParams(text_document=t.TextDocumentIdentifier(uri=uri(DESK)), position=pos)
+    )
+    labels = {item.label for item in result.items}
+    assert {"energy", "morale", "team_startup", "clock", 'visited("desk")'} <= labels
+    assert "lead" not in labels  # words cannot be tested
+
+
+async def test_a_misspelt_goto_gets_a_did_you_mean_diagnostic(client: LanguageClient):
+    text = open_file(client, DESK)
+    await diagnostics_for(client, DESK, lambda d: not d)
+    target = next(x.split("goto: ")[1].strip() for x in text.split("\n") if x.strip().startswith("goto: "))
+    typo = target[:-1] + target[-1] * 2 if len(target) > 3 else target + "x"
+    bad = text.replace(f"goto: {target}\n", f"goto: {typo}\n", 1)
+    replace_all(client, DESK, bad, 2)
+    diags = await diagnostics_for(client, DESK, lambda d: len(d) > 0)
+    [diag] = [d for d in diags if typo in d.message]
+    assert diag.severity == t.DiagnosticSeverity.Error
+    assert f"goto {typo!r}" in diag.message and f"did you mean {target!r}?" in diag.message
+    pos = position_of(bad, f"goto: {typo}", offset=len("goto: "))
+    assert diag.range.start == pos
+    replace_all(client, DESK, text, 3)  # fixed again: the problem goes away without saving
+    await diagnostics_for(client, DESK, lambda d: not d)
+
+
+async def test_definition_and_references_of_a_scene(client: LanguageClient):
+    text = open_file(client, MANIFEST)
+    pos = position_of(text, "start: alarm", offset=len("start: "))
+    loc = await client.text_document_definition_async(
+        t.DefinitionParams(text_document=t.TextDocumentIdentifier(uri=uri(MANIFEST)), position=pos)
+    )
+    assert loc.uri == uri(MORNING)
+    lines = MORNING.read_text().split("\n")
+    assert lines[loc.range.start.line][loc.range.start.character :].startswith("alarm:")
+    refs = await client.text_document_references_async(
+        t.ReferenceParams(
+            text_document=t.TextDocumentIdentifier(uri=uri(MANIFEST)),
+            position=pos,
+            context=t.ReferenceContext(include_declaration=True),
+        )
+    )
+    assert {Path(r.uri).name for r in refs} >= {"story.yaml", "morning.yaml"}
+    for r in refs:
+        path = Path(r.uri.removeprefix("file://"))
+        line = path.read_text().split("\n")[r.range.start.line]
+        assert line[r.range.start.character : r.range.end.character] == "alarm"
+    # and a scene many choices lead to, asked from one of those choices
+    text = open_file(client, DESK)
+    pos = position_of(text, "goto: desk", offset=len("goto: "))
+    refs = await client.text_document_references_async(
+        t.ReferenceParams(
+            text_document=t.TextDocumentIdentifier(uri=uri(DESK)),
+            position=pos,
+            context=t.ReferenceContext(include_declaration=False),
+        )
+    )
+    expected = sum(
+        len(re.findall(r"\b(?:goto|to): desk\b|visited\(\"desk\"\)", p.read_text())) for p in STORY.rglob("*.yaml")
+    )
+    assert sum(1 for r in refs if r.uri != uri(MANIFEST)) == expected > 10
+
+
+async def test_renaming_a_flag_edits_every_file(client: LanguageClient):
+    text = open_file(client, MANIFEST)
+    pos = position_of(text, "team_startup")
+    edit = await client.text_document_rename_async(
+        t.RenameParams(text_document=t.TextDocumentIdentifier(uri=uri(MANIFEST)), position=pos, new_name="startup_team")
+    )
+    mentions = {
+        uri(p): p.read_text().count("team_startup")
+        for p in [MANIFEST, *sorted((STORY / "scenes").glob("*.yaml"))]
+        if "team_startup" in p.read_text()
+    }
+    assert len(mentions) > 3
+    assert set(edit.changes) == set(mentions)
+    for file_uri, edits in edit.changes.items():
+        path = Path(file_uri.removeprefix("file://"))
+        lines = path.read_text().split("\n")
+        for e in edits:
+            assert lines[e.range.start.line][e.range.start.character : e.range.end.character] == "team_startup"
+            assert e.new_text == "startup_team"
+        assert len(edits) == mentions[file_uri]
+
+
+async def test_hover_on_a_scene_shows_its_title_and_who_leads_there(client: LanguageClient):
+    text = open_file(client, MANIFEST)
+    pos = position_of(text, "start: alarm", offset=len("start: "))
+    hover = await client.text_document_hover_async(
+        t.HoverParams(text_document=t.TextDocumentIdentifier(uri=uri(MANIFEST)), position=pos)
+    )
+    from game.engine import load_story
+
+    story = load_story(STORY)
+    value = hover.contents.value
+    assert story.scenes["alarm"].title.render(story.words) in value
+    assert "scenes/morning.yaml" in value and "Led to by:" in value
+
+
+async def test_document_symbols_are_the_scenes_and_their_choices(client: LanguageClient):
+    open_file(client, DESK)
+    symbols = await client.text_document_document_symbol_async(
+        t.DocumentSymbolParams(text_document=t.TextDocumentIdentifier(uri=uri(DESK)))
+    )
+    from game.engine import load_story
+
+    story = load_story(STORY)
+    in_file = [s for s in story.scenes.values() if s.where.path.endswith("desk.yaml")]
+    assert [s.name for s in symbols] == [s.id for s in in_file]
+    for sym, scene in zip(symbols, in_file):
+        assert [c.name for c in sym.children or []] == [c.id for c in scene.choices]
+
+
+async def test_a_half_typed_buffer_does_not_crash_the_server(client: LanguageClient):
+    text = open_file(client, DESK)
+    await diagnostics_for(client, DESK, lambda d: not d)
+    cut = text.index("choices:") + len("choices:")
+    broken = text[:cut] + "\n      - id: [half\n        goto: {"
+    for version, end in enumerate(range(len(text[:cut]), len(broken) + 1, 7), 2):
+        replace_all(client, DESK, broken[:end], version)
+    diags = await diagnostics_for(client, DESK, lambda d: any("YAML" in x.message for x in d))
+    assert diags[0].severity == t.DiagnosticSeverity.Error
+    # the other features still answer, from the last good parse
+    result = await client.text_document_completion_async(
+        t.CompletionParams(
+            text_document=t.TextDocumentIdentifier(uri=uri(MANIFEST)),
+            position=position_of(MANIFEST.read_text(), "start: ", offset=len("start: ")),
+        )
+    )
+    assert "desk" in {i.label for i in result.items}
+    symbols = await client.text_document_document_symbol_async(
+        t.DocumentSymbolParams(text_document=t.TextDocumentIdentifier(uri=uri(DESK)))
+    )
+    assert "desk" in [s.name for s in symbols]
