@@ -101,6 +101,14 @@ def many_files(root: Path, files: int = 2_000) -> Path:
     return _story(root, {"desk.yaml": DESK} | {f"m{i:04d}.yaml": scene.format(i=i) for i in range(files - 1)})
 
 
+def escapes(root: Path, files: int = 8) -> Path:
+    """Just under 16 MB of double-quoted text written as escapes (`\\x41`), the parser's slowest text."""
+    body = (
+        'scenes:\n  s{i}:\n    title: T\n    text: "' + "\\x41" * 480_000 + '"\n    choices: [{{id: go, text: Go}}]\n'
+    )
+    return _story(root, {"desk.yaml": DESK} | {f"e{i}.yaml": body.replace("{i}", str(i)) for i in range(files)})
+
+
 def huge_int(root: Path, digits: int = 5_000, tag: str = "") -> Path:
     """`minutes:` with thousands of digits (Python reads at most 4,300), plain or under `!!int`."""
     scene = DESK.replace("minutes: 5", f"minutes: {tag}{'9' * digits}")
@@ -123,6 +131,7 @@ CASES: dict[str, Callable[[Path], Path]] = {
     "near_cap": near_cap,
     "big_text": big_text,
     "many_files": many_files,
+    "escapes": escapes,
     "huge_int": huge_int,
     "huge_int_tagged": lambda root: huge_int(root, tag="!!int "),
     "link_out": lambda root: link_out(root, root.parent / "outside.yaml"),
