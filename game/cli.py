@@ -12,6 +12,7 @@ the plain player (--plain), typed at "Your choice:":
   r, look            hear the scene again
   t, time            the time, the minutes left and the minutes so far
   s, stats           the hidden stats (with --reveal; otherwise at the end of the day)
+  g, glossary        the terms of the job met so far, and what they mean
   u, undo            take back the last choice
   h, ?, help         the commands
   q, quit            stop, after you confirm; Ctrl-D saves and stops at once
@@ -186,38 +187,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", metavar="FILE", type=Path)
     return parser
-
-
-def load_story_or_report(root: Path | None, err=None, command: str = "dayjob"):
-    """The story in `root`, or None after printing its problems (each `path:line:col: message`)."""
-    from game.engine import StoryError, load_story
-
-    err = err or sys.stderr
-    try:
-        return load_story(root, freeze=True)
-    except StoryError as exc:
-        for problem in exc.problems:
-            print(problem, file=err)
-        print(f"{command}: the story has {exc.total} problem(s); run `dayjob check` and fix them first.", file=err)
-        return None
-
-
-def lacks_short_day(story, short: bool, command: str, err=None) -> bool:
-    """True (after saying so) when `--short` asks for a day the story does not have."""
-    if short and story.short is None:
-        print(f"{command}: this story has no short day (`short:` in story.yaml)", file=err or sys.stderr)
-        return True
-    return False
-
-
-def parse_presets(items: list[str]) -> dict[str, str]:
-    presets = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"--set takes NAME=VALUE, not {item!r}")
-        presets[name.strip()] = value.strip()
-    return presets
 
 
 class _Escaped:

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 from game.authoring.conditions import distance
 from game.authoring.reach import StoryAnalysis
-from game.cli import lacks_short_day, load_story_or_report, parse_presets
 from game.engine import ChoiceError, DayState, Game, Story
 from game.engine.expr import format_time
+from game.startup import lacks_short_day, load_story_or_report, parse_presets
 
 SEEDS = 200  # candidate seeds: route-0 .. route-199
 BUDGET = 300_000  # engine steps in all

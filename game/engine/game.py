@@ -192,6 +192,24 @@ class Game:
             views.append(ChoiceView(CARRY_ON, "Carry on", 5, True))
         return views
 
+    def meet_terms(self) -> list[str]:
+        """Note the glossary terms in what is shown now and return the ids first met here."""
+        # front ends call it when they show a scene, so "met" means seen (the rules and playtests never
+        # need it); showing the same scene again returns the same ids, so a redraw marks the same words
+        step = len(self.state.history)
+        met = self.state.terms
+        for tid in self.terms_here():
+            met.setdefault(tid, step)
+        return [tid for tid, at in met.items() if at == step]
+
+    def terms_here(self) -> list[str]:
+        """The glossary terms in what is shown now (the last choice's outcome, title, text, choices), each once, in order."""
+        glossary = self.story.glossary
+        if not glossary.terms:
+            return []
+        shown = [self.outcome or "", self.title, self.text, *(f"{v.text}\n{v.locked or ''}" for v in self.choices)]
+        return glossary.ids_in("\n".join(shown))
+
     @property
     def available(self) -> list[str]:
         """Ids of the choices that can be taken now (cheap: nothing is rendered)."""

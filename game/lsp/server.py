@@ -62,7 +62,7 @@ class StoryServer(LanguageServer):
         return folder, path
 
     def lines(self, folder: Folder, path: Path) -> list[str]:
-        return folder.text(path).split("\n")
+        return folder.lines(path)
 
     def position(self, folder: Folder, path: Path, line: int, col: int) -> t.Position:
         """A 0-based code-point place as the client counts it (UTF-16 unless agreed otherwise).
@@ -110,6 +110,7 @@ class StoryServer(LanguageServer):
     async def _check(self, folder: Folder) -> None:
         generation = folder.generation
         buffers = dict(folder.buffers)
+        folder.disk_changed()  # the loader reads the disk afresh; so does the index (a `git checkout` too)
         try:
             problems = await asyncio.to_thread(folder.check, buffers)
         except Exception:  # a bug in a check must not take the editor's server down
@@ -180,6 +181,7 @@ async def did_change(ls: StoryServer, params: t.DidChangeTextDocumentParams) -> 
 async def did_save(ls: StoryServer, params: t.DidSaveTextDocumentParams) -> None:
     found = ls.folder_of(params.text_document.uri)
     if found is not None:
+        found[0].disk_changed()
         ls.schedule(found[0])
 
 
@@ -190,6 +192,7 @@ async def did_close(ls: StoryServer, params: t.DidCloseTextDocumentParams) -> No
         return
     folder, path = found
     folder.buffers.pop(path, None)
+    folder.disk_changed()  # closed without saving: the disk's version is the file again
     ls.schedule(folder)
 
 
@@ -198,6 +201,7 @@ async def files_changed(ls: StoryServer, params: t.DidChangeWatchedFilesParams) 
     for change in params.changes:
         found = ls.folder_of(change.uri)
         if found is not None:
+            found[0].disk_changed()
             ls.schedule(found[0])
 
 

@@ -12,7 +12,7 @@ def run_tui(args) -> int:
     try:
         options = TuiOptions.from_args(args)
     except ValueError as exc:
-        from game.engine.safetext import terminal_safe
+        from game.engine.safetext import terminal_safe  # here: the first frame must not wait for the engine
 
         print(terminal_safe(f"dayjob: {exc}"), file=sys.stderr)
         return 2

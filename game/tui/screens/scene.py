@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.style import Style
 from textual.widgets import Footer, OptionList, Static
 
 from game.tui.css import STYLES
@@ -40,6 +41,27 @@ def arrival_banner(game: Game) -> Content | None:
     return None
 
 
+TERM_STYLE = Style(underline=True)  # a glossary term met for the first time today
+
+
+def marked_terms(game: Game, texts: list[str]) -> list[Content]:
+    """The paragraphs as prose (literal, code styled), each glossary term met for the first time today
+    underlined where it first appears here; a click on it shows its meaning (g lists them all)."""
+    glossary = game.story.glossary
+    first = set(game.meet_terms())
+    out = []
+    for text in texts:
+        content = prose(text)
+        for start, end, tid in glossary.find(content.plain) if first else ():
+            if tid in first:
+                first.discard(tid)
+                content = content.stylize(
+                    TERM_STYLE + Style.from_meta({"@click": f"screen.explain({tid!r})"}), start, end
+                )
+        out.append(content)
+    return out
+
+
 class SceneScreen(Screen):
     """One scene of the day; choosing moves the clock and brings the next scene."""
 
@@ -51,6 +73,7 @@ class SceneScreen(Screen):
         Binding("1", "choose(1)", "Choose", key_display="1-9"),
         *(Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(2, 10)),
         Binding("u", "undo", "Undo"),
+        Binding("g", "glossary", "Glossary"),
         Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("pageup", "scroll_text(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_text(1)", "Scroll down", show=False, priority=True),
@@ -122,7 +145,7 @@ class SceneScreen(Screen):
             arrival.update(banner)
         arrival.display = banner is not None
         self.query_one("#scene-title", Static).update(literal(game.title))
-        text = Content("\n\n").join(prose(p) for p in paragraphs(game.text))
+        text = Content("\n\n").join(marked_terms(game, paragraphs(game.text)))
         self.query_one("#scene-text", Static).update(text)
         self.query_one("#scene-scroll").scroll_home(animate=False)
         self.query_one(ChoiceList).show_choices(game.choices)
@@ -146,6 +169,20 @@ class SceneScreen(Screen):
 
     def action_undo(self) -> None:
         self.app.undo()
+
+    def action_glossary(self) -> None:
+        from game.tui.screens.glossary import GlossaryScreen
+
+        game = self.app.game
+        if game is not None and not game.ended:
+            self.app.push_screen(GlossaryScreen(game))
+
+    def action_explain(self, term_id: str) -> None:
+        """A marked term was clicked: say what it means."""
+        game = self.app.game
+        term = game.story.glossary.terms.get(term_id) if game is not None else None
+        if term is not None:
+            self.app.notify(term.means, title=term.term, markup=False, timeout=15)
 
     def action_scroll_text(self, direction: int) -> None:
         scroll = self.query_one("#scene-scroll", VerticalScroll)
