@@ -126,7 +126,7 @@ class StoryServer(LanguageServer):
             log.exception("indexing %s failed", folder.root)
             return
         if generation == folder.generation:
-            folder.index = index
+            folder.index, folder.indexed = index, generation
 
     def publish(self, folder: Folder, problems: dict[Path, list[Problem]]) -> None:
         for path in set(problems) | folder.published | set(folder.buffers):  # an open file hears it is clean
@@ -610,6 +610,10 @@ def rename_problem(ix: StoryIndex, ref: Ref, new: str) -> str | None:
 
 @server.feature(t.TEXT_DOCUMENT_RENAME)
 def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
+    found = ls.folder_of(params.text_document.uri)
+    if found is not None and found[0].indexed != found[0].generation:
+        # edits land on the text as it is now: never on places from before the last keystroke
+        found[0].index, found[0].indexed = found[0].build_index(), found[0].generation
     hit = _ref_at(ls, params.text_document.uri, params.position)
     if hit is None:
         return None
