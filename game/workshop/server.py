@@ -597,7 +597,7 @@ class WorkshopServer:
         import segno
 
         join = self.join_url()
-        qr = segno.make(join, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")
+        qr = segno.make(join, error="m").svg_inline(omitsize=True, border=2, dark="#000", light="#fff")
         base = f"/room/{self.secret}"
         text = page(
             "room.html",
