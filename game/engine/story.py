@@ -606,6 +606,17 @@ class Story:
         """Each interruption with the clock window its `if` needs ([lo, hi)); outside it, the `if` is false."""
         return tuple((s, *clock_window(s.interrupt.cond)) for s in self.scenes.values() if s.interrupt is not None)
 
+    def interrupts_open(self, clock: int) -> tuple[Scene, ...]:
+        """The interruptions whose clock window holds `clock`, in the plan's order (remembered per minute)."""
+        got = self._open.get(clock)
+        if got is None:
+            got = self._open[clock] = tuple(s for s, lo, hi in self.interrupt_plan if lo <= clock < hi)
+        return got
+
+    @cached_property
+    def _open(self) -> dict[int, tuple[Scene, ...]]:
+        return {}
+
     @cached_property
     def ending_ids(self) -> frozenset[str]:
         return frozenset(e.id for e in self.endings)
