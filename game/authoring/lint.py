@@ -280,19 +280,7 @@ def _sequences(tpl, kinds: tuple[str, ...]) -> list[tuple[str, int]]:
     """(kind, number of alternatives) of each sequence of these kinds in a text, nested ones too."""
     if tpl is None or tpl.literal is not None:
         return []
-    out = []
-    for p in tpl.parts:
-        if isinstance(p, str):
-            continue
-        if p[0] in ("seq", "cycle", "shuffle"):
-            if p[0] in kinds:
-                out.append((p[0], len(p[2])))
-            for alt in p[2]:
-                out += _sequences(alt, kinds)
-        elif p[0] == "if":
-            for _, alt in p[1]:
-                out += _sequences(alt, kinds)
-    return out
+    return [(p[0], len(p[2])) for p in tpl.inserts if p[0] in kinds]
 
 
 def _inline(tpl, what: str, where: Where, a: StoryAnalysis, at_end: bool = False) -> list[Problem]:

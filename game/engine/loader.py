@@ -366,6 +366,7 @@ class _Compiler:
         self.stats = stats
         self.version = man.version
         self.rule_cache: dict[tuple, TextRules] = {}
+        self.lower_words = frozenset(w for w, v in words.items() if next((c for c in v if c.isalpha()), "").islower())
 
         # scenes, across files
         raw_scenes: dict[str, tuple[str, YDict, m.SceneDef]] = {}
@@ -600,6 +601,7 @@ class _Compiler:
                 at,
                 where,
                 version != "1.0",
+                self.lower_words,
             )
         return found
 
