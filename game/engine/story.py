@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.engine.expr import Env, Expr, ExprError, compile_expr, format_time
+from game.engine.glossary import Glossary
 from game.engine.suggest import closest, did_you_mean
 from game.engine.text import capitalise, number_words, time_words
 
@@ -681,6 +682,7 @@ class Story:
     hash: str
     files: tuple[str, ...]
     warnings: list = field(default_factory=list)
+    glossary: Glossary = field(default_factory=Glossary)  # story/glossary.yaml; empty when there is none
 
     @cached_property
     def appointments(self) -> tuple[Scene, ...]:

@@ -113,6 +113,15 @@ class Split:
 
 
 @dataclass
+class TermRow:
+    """A glossary term, what it means, and how many of the room's days used it."""
+
+    term: str
+    means: str
+    count: int
+
+
+@dataclass
 class Debrief:
     folder: Path
     story_title: str
@@ -134,6 +143,7 @@ class Debrief:
     attempts: list[Result] = field(default_factory=list)  # every day in the folder, replays included (CSV)
     replays: int = 0  # later attempts by the same participant, left out of the room's numbers
     unfinished: int = 0  # first days the round stopped before their end
+    terms: list[TermRow] = field(default_factory=list)  # the glossary terms the room's days used
 
 
 def _ordinal(n: int) -> str:
@@ -141,13 +151,25 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def first_attempts(results: list[Result]) -> tuple[list[Result], int]:
-    """Each participant's first day (a replay is a second attempt, not a second person); and how many were left out."""
+def number_attempts(results: list[Result]) -> list[Result]:
+    """Each participant's days numbered 1, 2, ... in the order they finished (a reloaded tab starts its count
+    again at 1, so the files' own numbers can repeat)."""
+    from dataclasses import replace
+
     by_who: dict[str, list[Result]] = defaultdict(list)
     for r in results:
         by_who[r.who].append(r)
-    firsts = [min(days, key=lambda r: (r.attempt, r.finished_at, r.path.name)) for days in by_who.values()]
-    firsts.sort(key=lambda r: r.path.name)
+    numbered = []
+    for days in by_who.values():
+        days.sort(key=lambda r: (r.finished_at, r.attempt, r.path.name))
+        numbered += [replace(r, attempt=i) for i, r in enumerate(days, 1)]
+    numbered.sort(key=lambda r: r.path.name)
+    return numbered
+
+
+def first_attempts(results: list[Result]) -> tuple[list[Result], int]:
+    """Each participant's first day (a replay is a second attempt, not a second person); and how many were left out."""
+    firsts = [r for r in number_attempts(results) if r.attempt == 1]
     return firsts, len(results) - len(firsts)
 
 
@@ -176,7 +198,7 @@ def build_debrief(folder: Path, story=None, story_problem: str | None = None, au
             skipped.append(Skipped(r.path, f"from another story ({r.story_title[:60]!r})"))
         else:
             kept.append(r)
-    attempts = list(kept)
+    attempts = number_attempts(kept)
     results, replays = first_attempts(kept)
     if replays:
         notes.append(
@@ -228,7 +250,42 @@ def build_debrief(folder: Path, story=None, story_problem: str | None = None, au
             "and left out of the stats, minutes and splits."
         )
     debrief.questions = _questions(debrief, story)
+    debrief.terms = _terms(results, story)
     return debrief
+
+
+def _terms(results: list[Result], story) -> list[TermRow]:
+    """The glossary terms the room met, the most met first (the glossary holds their meanings)."""
+    glossary = story.glossary.terms if story is not None else {}
+    met = Counter(t for r in results for t in set(r.terms) if t in glossary)
+    return [TermRow(glossary[t].term, glossary[t].means, n) for t, n in met.most_common()]
+
+
+def _terms_text(d: Debrief) -> list[str]:
+    if not d.terms:
+        return []
+    out = ["", "TERMS THE ROOM MET (and how many met each)", ""]
+    for row in d.terms:
+        out += _wrap(f"{row.term} ({row.count}): {row.means}", "    ", "  - ")
+    return out
+
+
+def _terms_md(d: Debrief) -> list[str]:
+    if not d.terms:
+        return []
+    return ["", "## Terms the room met", ""] + [
+        f"- **{_md(row.term)}** ({row.count}): {_md(row.means)}" for row in d.terms
+    ]
+
+
+def _terms_html(d: Debrief) -> list[str]:
+    if not d.terms:
+        return []
+    rows = "".join(
+        f"<li><strong>{_h(row.term)}</strong> <span class=names>({row.count})</span>: {_h(row.means)}</li>"
+        for row in d.terms
+    )
+    return ["<h2>Terms the room met</h2>", f"<ul>{rows}</ul>"]
 
 
 def _endings(results: list[Result], story) -> list[EndingRow]:
@@ -517,6 +574,7 @@ def render_text(d: Debrief) -> str:
             out += _wrap(f"{s.label}: {s.reached} of {d.participants} got here", "     ", f"  {i}. ")
             for _, label, count, share in s.options:
                 out.append(f"       {_fit(label, 50).ljust(50)} {round(share * 100):3d}%  {bar(count, s.reached, 14)}")
+    out += _terms_text(d)
     out += ["", "LET'S TALK", ""]
     for stage in STAGES:
         name, what = STAGE_TITLES[stage]
@@ -599,6 +657,7 @@ def render_markdown(d: Debrief) -> str:
                 f"{i}. **{_md(s.label)}** ({s.reached} of {d.participants} got here): "
                 + "; ".join(f"{_md(label)} {round(share * 100)}%" for _, label, _, share in s.options)
             )
+    out += _terms_md(d)
     out += ["", "## Let's talk", ""]
     for stage in STAGES:
         name, what = STAGE_TITLES[stage]
@@ -707,6 +766,7 @@ def render_html(d: Debrief) -> str:
                     f'<span class="names">({s.reached} of {d.participants} got here)</span><table>{rows}</table></li>'
                 )
             out.append("</ol>")
+        out += _terms_html(d)
         out.append("<h2>Let's talk</h2>")
         for stage in STAGES:
             name, what = STAGE_TITLES[stage]

@@ -48,6 +48,7 @@ def result_data(game, nickname: str | None = None, *, player: str | None = None,
         "scenes": [step.scene for step in game.state.history],
         # each category's minutes by the scene that spent them ([scene, minutes], first spent first)
         "spent": {c: [[row.scene, row.minutes] for row in rows] for c, rows in report.spent.items() if rows},
+        "terms": [t.id for t in report.terms],  # the glossary terms the day used, in the order met
         "finished_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
     }
     if not game.ended:
@@ -121,6 +122,7 @@ class Result:
     player: str | None = None  # served games: one id per browser tab, so replays count as attempts
     attempt: int = 1
     unfinished: bool = False
+    terms: tuple[str, ...] = ()  # the glossary terms the day used (files from before the glossary have none)
 
     @property
     def who(self) -> str:
@@ -244,6 +246,7 @@ def parse_result(data: object, path: Path) -> Result:
         player=player,
         attempt=attempt,
         unfinished=unfinished,
+        terms=_id_list(data, "terms", required=False) or (),
     )
 
 
