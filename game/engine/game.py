@@ -193,12 +193,9 @@ class Game:
         return views
 
     def meet_terms(self) -> list[str]:
-        """Note the glossary terms in what is shown now (text and choices); returns the ids first met here.
-
-        Front ends call it when they show a scene, so "met" means seen by the player; the rules of
-        a day never need it (playtests skip it). Showing the same scene again returns the same ids,
-        so a redrawn screen marks the same words.
-        """
+        """Note the glossary terms in what is shown now and return the ids first met here."""
+        # front ends call it when they show a scene, so "met" means seen (the rules and playtests never
+        # need it); showing the same scene again returns the same ids, so a redraw marks the same words
         step = len(self.state.history)
         met = self.state.terms
         for tid in self.terms_here():

@@ -36,6 +36,7 @@ class Folder:
         self.parses: dict = {}  # the loader's parse of each file, kept while its bytes are the same
         self._lines: dict[Path, tuple[str, list[str]]] = {}
         self.index = StoryIndex([], self.manifest)
+        self.indexed = 0  # the generation (edit count) the index was built from
         self.generation = 0  # bumped on every edit; a check of an older one is not published
         self.lock = asyncio.Lock()  # one check at a time
         self.running: asyncio.Task | None = None  # the check under way, never cancelled
