@@ -303,13 +303,23 @@ class _Reader:
                 self._count(*_paragraphs(text), sid, repeated_in)
             return
         title, pieces = plan
-        self.words += title if type(title) is int else title.read(st.words)[1]
         words = st.words
-        for fn, piece in pieces:
+        total = title if type(title) is int else title.read(words)[1]
+        seen = self.seen
+        for fn, piece in pieces:  # _count, inlined: this runs once a choice
             if fn is not None and not fn(st):
                 continue
             parts, n = piece if type(piece) is tuple else piece.read(words)
-            self._count(parts, n, sid, repeated_in)
+            total += n
+            shown = len(parts)
+            self.shown += shown
+            before = len(seen)
+            seen.update(parts)
+            again = shown - (len(seen) - before)
+            if again:
+                self.repeats += again
+                repeated_in[sid] += again
+        self.words += total
 
 
 def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Tally:
