@@ -190,12 +190,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Escaped:
+    """stdout or stderr of a one-shot command: each write goes through game.engine.safetext, imported at
+    the first write (importing it loads the engine, which the TUI's first frame must not wait for)."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self._safe = None
+
+    def write(self, text: str) -> int:
+        if self._safe is None:
+            from game.engine.safetext import SafeStream
+
+            self._safe = SafeStream(self.raw)
+        return self._safe.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.raw, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; everything it prints passes through the terminal escape (the TUI draws its own)."""
-    from game.engine.safetext import SafeStream
-
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
+    sys.stdout, sys.stderr = _Escaped(out), _Escaped(err)
     try:
         return _dispatch(argv, out, err)
     finally:

@@ -282,7 +282,7 @@ class PlainPlayer:
                 self.goodbye()
                 return None
             self.say("Staying.")
-        elif answer.isdigit() and 1 <= int(answer) <= len(ids):
+        elif answer.isascii() and answer.isdigit() and 1 <= int(answer) <= len(ids):  # "²" is a digit int() refuses
             self.take(ids[int(answer) - 1])
             return True
         elif answer in ids:
@@ -472,6 +472,7 @@ def _ask_continue(saved: Game, stdin: TextIO, out: TextIO) -> bool | None:
         line = stdin.readline()
         if not line:
             print(file=out)
+            print("End of input. Your saved day is kept for next time.", file=out)
             return None
         if not _is_terminal(stdin):
             print(clean(line.rstrip("\n")), file=out)

@@ -43,11 +43,9 @@ def _story_texts(story: Story):
 
 
 def glossary_warnings(story: Story) -> list[Problem]:
-    """For a story with a glossary: terms it defines that no text uses, and lines with DENSE or more undefined jargon.
-
-    A story without glossary.yaml gets neither: its writers have not taken up explaining terms,
-    and reading every line again would cost `check` a large story's worth of time.
-    """
+    """For a story with a glossary: terms no text uses, and lines with DENSE or more undefined jargon terms."""
+    # a story without glossary.yaml gets neither: its writers have not taken up explaining terms, and
+    # reading every line again would cost `check` a large story's worth of time
     glossary = story.glossary
     if glossary.path is None:
         return []

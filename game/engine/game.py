@@ -194,12 +194,9 @@ class Game:
         return views
 
     def meet_terms(self) -> list[str]:
-        """Note the glossary terms in what is shown now (text and choices); returns the ids first met here.
-
-        Front ends call it when they show a scene, so "met" means seen by the player; the rules of
-        a day never need it (playtests skip it). Showing the same scene again returns the same ids,
-        so a redrawn screen marks the same words.
-        """
+        """Note the glossary terms in what is shown now and return the ids first met here."""
+        # front ends call it when they show a scene, so "met" means seen (the rules and playtests never
+        # need it); showing the same scene again returns the same ids, so a redraw marks the same words
         step = len(self.state.history)
         met = self.state.terms
         for tid in self.terms_here():
@@ -217,9 +214,19 @@ class Game:
     @property
     def available(self) -> list[str]:
         """Ids of the choices that can be taken now (cheap: nothing is rendered)."""
-        if self.ended:
+        st = self.state
+        if st.ending is not None:
             return []
-        return [ch.id for ch, ok in self._visible() if ok] or [CARRY_ON]
+        scene = self._current_scene
+        out = []
+        for ch in scene.choices:  # `_visible`, keeping only the ones that can be taken (a playtest's every step)
+            if ch.once and (scene.id, ch.id) in st.taken:
+                continue
+            if ch.show is not None and not ch.show.fn(st):
+                continue
+            if ch.cond is None or ch.cond.fn(st):
+                out.append(ch.id)
+        return out or [CARRY_ON]
 
     # -- playing ------------------------------------------------------------------------
 
@@ -238,8 +245,10 @@ class Game:
             st.minutes[scene.category] = st.minutes.get(scene.category, 0) + 5
             self._route("end" if scene.id == self.story.hub else self.story.hub, None)
             return
-        chosen = next((ch for ch in scene.choices if ch.id == choice_id), None)
-        if chosen is None:
+        for chosen in scene.choices:
+            if chosen.id == choice_id:
+                break
+        else:
             raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
         point = self._undo_point() if self.keep_undo else None
         entry = Step(scene.id, choice_id, st.clock, st.arrival)
@@ -288,10 +297,7 @@ class Game:
                     st.held, target, arrival = target, appt.id, Arrival.APPOINTMENT
                     break
             else:
-                clock = st.clock
-                for intr, lo, hi in story.interrupt_plan:
-                    if not lo <= clock < hi:  # its `if` cannot hold now (no roll is made, as before)
-                        continue
+                for intr in story.interrupts_open(st.clock):  # the others' `if` cannot hold now: no roll
                     it = intr.interrupt
                     assert it is not None  # the plan holds interruptions only
                     if intr.id == target or (not it.repeat and intr.id in st.visits):

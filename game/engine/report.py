@@ -235,10 +235,9 @@ def minutes_spent(story, state) -> dict[str, list[Spent]]:
 
 
 def stat_movers(story, state, short: bool) -> dict[str, list[Move]]:
-    """For each stat, the choices of the day that moved it most, replayed from the stats' starting values.
-
-    The start is the story's (and the short day's) starting value; a writer's `--set` is not in the
-    history, so on such a test day the limits may be met at other moments than shown."""
+    """For each stat, the choices of the day that moved it most, replayed from the stats' starting values."""
+    # the start is the story's (and the short day's); a writer's --set is not in the history, so on such
+    # a test day the limits may be met at other moments than shown
     stats = {s.name: s.start for s in story.stats.values()}
     if short and story.short is not None:
         for name, delta in story.short.effects:

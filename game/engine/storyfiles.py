@@ -15,7 +15,7 @@ from game.engine.yamlsafe import MAX_FILE_BYTES, MAX_TOTAL_NODES, Document, load
 MANIFEST = "story.yaml"
 SCENES_DIR = "scenes"
 MAX_FILES = 2_000
-MAX_TOTAL_BYTES = 64_000_000
+MAX_TOTAL_BYTES = 16_000_000
 
 
 def story_files(root: Path) -> list[Path]:

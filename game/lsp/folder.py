@@ -9,6 +9,7 @@ from game.engine import Problem, StoryError, load_story
 from game.engine.storyfiles import MANIFEST, SCENES_DIR, story_files
 from game.engine.yamlsafe import load_document
 from game.lsp.index import FileData, StoryIndex
+from game.startup import collector_paused
 
 
 def find_root(path: Path, open_paths=()) -> Path | None:
@@ -35,6 +36,7 @@ class Folder:
         self.parses: dict = {}  # the loader's parse of each file, kept while its bytes are the same
         self._lines: dict[Path, tuple[str, list[str]]] = {}
         self.index = StoryIndex([], self.manifest)
+        self.indexed = 0  # the generation (edit count) the index was built from
         self.generation = 0  # bumped on every edit; a check of an older one is not published
         self.lock = asyncio.Lock()  # one check at a time
         self.running: asyncio.Task | None = None  # the check under way, never cancelled
@@ -96,17 +98,24 @@ class Folder:
 
     def check(self, buffers: dict[Path, str]) -> dict[Path, list[Problem]]:
         """Everything `dayjob check` reports for the folder with these buffers, by file."""
-        try:
-            story = load_story(self.root, overlay=buffers, parses=self.parses)
-        except StoryError as exc:
-            problems = list(exc.problems)
-        else:
-            from game.authoring.lint import lint
+        from game.authoring.lint import lint
 
-            problems = sorted(set(story.warnings) | set(lint(story)))
+        # the collector paused while the heap is built, as `check` does (a whole collection per check
+        # otherwise); on again afterwards, since the server lives on and each check leaves garbage
+        with collector_paused():
+            try:
+                story = load_story(self.root, overlay=buffers, parses=self.parses)
+            except StoryError as exc:
+                problems = list(exc.problems)
+            else:
+                problems = sorted(set(story.warnings) | set(lint(story)))
         out: dict[Path, list[Problem]] = {}
         cwd = Path.cwd().resolve()
+        where: dict[str, Path] = {}  # problems are shown relative to the working folder: back to files
         for p in problems:
-            path = Path(p.path)
-            out.setdefault((path if path.is_absolute() else cwd / path).resolve(), []).append(p)
+            path = where.get(p.path)
+            if path is None:
+                shown = Path(p.path)
+                path = where[p.path] = (shown if shown.is_absolute() else cwd / shown).resolve()
+            out.setdefault(path, []).append(p)
         return out

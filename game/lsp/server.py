@@ -126,7 +126,7 @@ class StoryServer(LanguageServer):
             log.exception("indexing %s failed", folder.root)
             return
         if generation == folder.generation:
-            folder.index = index
+            folder.index, folder.indexed = index, generation
 
     def publish(self, folder: Folder, problems: dict[Path, list[Problem]]) -> None:
         for path in set(problems) | folder.published | set(folder.buffers):  # an open file hears it is clean
@@ -610,6 +610,10 @@ def rename_problem(ix: StoryIndex, ref: Ref, new: str) -> str | None:
 
 @server.feature(t.TEXT_DOCUMENT_RENAME)
 def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
+    found = ls.folder_of(params.text_document.uri)
+    if found is not None and found[0].indexed != found[0].generation:
+        # edits land on the text as it is now: never on places from before the last keystroke
+        found[0].index, found[0].indexed = found[0].build_index(), found[0].generation
     hit = _ref_at(ls, params.text_document.uri, params.position)
     if hit is None:
         return None
@@ -624,6 +628,33 @@ def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
             t.TextEdit(range=ls.span(folder, r.path, r.line, r.col, r.end), new_text=params.new_name)
         )
     return t.WorkspaceEdit(changes=changes)
+
+
+# -- quick fixes --------------------------------------------------------------------------------
+
+_DID_YOU_MEAN = re.compile(r"did you mean '([A-Za-z_][A-Za-z0-9_]*)'\?")
+
+
+@server.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
+def code_actions(ls: StoryServer, params: t.CodeActionParams) -> list[t.CodeAction] | None:
+    """A problem that says "did you mean 'x'?" offers to write x in place of the name it is about."""
+    out = []
+    for diag in params.context.diagnostics:
+        m_ = _DID_YOU_MEAN.search(diag.message)
+        if m_ is None or diag.range.start.line != diag.range.end.line:
+            continue
+        out.append(
+            t.CodeAction(
+                title=f"Change to '{m_.group(1)}'",
+                kind=t.CodeActionKind.QuickFix,
+                diagnostics=[diag],
+                is_preferred=True,
+                edit=t.WorkspaceEdit(
+                    changes={params.text_document.uri: [t.TextEdit(range=diag.range, new_text=m_.group(1))]}
+                ),
+            )
+        )
+    return out or None
 
 
 # -- outline ------------------------------------------------------------------------------------

@@ -159,9 +159,11 @@ class Session:
         return notices
 
     def story_files(self) -> list[Path]:
+        """The files --watch looks at: the manifest, the scene files and the glossary."""
+        from game.engine.glossary import GLOSSARY
         from game.engine.loader import story_files
 
-        return story_files(self.root)
+        return [*story_files(self.root), self.root / GLOSSARY]  # a glossary added later is noticed too
 
     # -- files --------------------------------------------------------------------------
 

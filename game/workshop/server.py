@@ -511,7 +511,7 @@ class WorkshopServer:
         return data
 
     def _on_status(self, player: Player, player_id: str, status: dict[str, Any]) -> None:
-        clean = {
+        clean: dict[str, Any] = {
             k: status[k]
             for k in ("state", "clock", "category", "category_label", "ending", "ending_title", "attempt")
             if k in status and isinstance(status[k], (str, int)) and not isinstance(status[k], bool)
@@ -598,7 +598,7 @@ class WorkshopServer:
         import segno
 
         join = self.join_url()
-        qr = segno.make(join, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")
+        qr = segno.make(join, error="m").svg_inline(omitsize=True, border=2, dark="#000", light="#fff")
         base = f"/room/{self.secret}"
         text = page(
             "room.html",

@@ -203,3 +203,112 @@ def test_a_machine_with_callbacks_takes_the_librarys_path(synthetic):
     seen = []
     machine.states[story.hub].on_enter.append(lambda event: seen.append(event.state.name))
     assert not machine.check_plain()
+
+
+# -- compiled conditions: the specialised closures evaluate as the tree says ----------------------
+
+from types import SimpleNamespace  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as hs  # noqa: E402
+
+_ENV = Env(frozenset({"energy", "trust"}), frozenset({"tired", "shipped"}), frozenset({"desk", "lunch"}))
+_OPS = ["==", "!=", "<", "<=", ">", ">="]
+
+
+def _reference(t: tuple, s) -> object:
+    """The tree evaluated by walking it: what the language means, independently of the closures."""
+    kind = t[0]
+    if kind in ("num", "bool"):
+        return t[1]
+    if kind == "stat":
+        return s.stats[t[1]]
+    if kind == "flag":
+        return s.flags[t[1]]
+    if kind == "clock":
+        return s.clock
+    if kind == "visited":
+        return s.visits.get(t[1], 0)
+    if kind == "not":
+        return not _reference(t[1], s)
+    if kind == "neg":
+        return -_reference(t[1], s)
+    if kind == "add":
+        return _reference(t[1], s) + _reference(t[2], s)
+    if kind == "sub":
+        return _reference(t[1], s) - _reference(t[2], s)
+    if kind == "and":
+        return all(bool(_reference(x, s)) for x in t[1:])
+    if kind == "or":
+        return any(bool(_reference(x, s)) for x in t[1:])
+    if kind == "cmp":
+        import operator
+
+        fns = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt}
+        fns[">="] = operator.ge
+        values = [_reference(x, s) for x in t[2]]
+        return all(fns[op](a, b) for op, a, b in zip(t[1], values, values[1:]))
+    raise AssertionError(kind)
+
+
+_number = hs.sampled_from(["energy", "trust", "clock", 'visited("desk")', 'visited("lunch")', "3", '"10:30"', "0"])
+_atom = hs.one_of(
+    hs.sampled_from(["tired", "shipped", "not tired", "true", "false"]),
+    hs.builds(lambda a, op, b: f"{a} {op} {b}", _number, hs.sampled_from(_OPS), _number),
+    hs.builds(
+        lambda a, o1, b, o2, c: f"{a} {o1} {b} {o2} {c}",
+        _number,
+        hs.sampled_from(_OPS),
+        _number,
+        hs.sampled_from(_OPS),
+        _number,
+    ),
+    hs.builds(lambda a, b, op, c: f"{a} + {b} {op} {c}", _number, _number, hs.sampled_from(_OPS), _number),
+)
+_cond = hs.recursive(
+    _atom,
+    lambda inner: hs.one_of(
+        hs.builds(lambda xs: " and ".join(f"({x})" for x in xs), hs.lists(inner, min_size=2, max_size=6)),
+        hs.builds(lambda xs: " or ".join(f"({x})" for x in xs), hs.lists(inner, min_size=2, max_size=6)),
+        hs.builds(lambda x: f"not ({x})", inner),
+    ),
+    max_leaves=8,
+)
+_state = hs.builds(
+    lambda e, t, f1, f2, clock, v1, v2: SimpleNamespace(
+        stats={"energy": e, "trust": t},
+        flags={"tired": f1, "shipped": f2},
+        clock=clock,
+        visits={"desk": v1} if v1 else {"lunch": v2},
+    ),
+    hs.integers(0, 10),
+    hs.integers(0, 10),
+    hs.booleans(),
+    hs.booleans(),
+    hs.integers(480, 1100),
+    hs.integers(0, 3),
+    hs.integers(0, 3),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_cond, hs.lists(_state, min_size=1, max_size=5))
+def test_compiled_conditions_evaluate_as_the_tree_says(src, states):
+    expr = compile_expr(src, _ENV)
+    for s in states:
+        got, want = expr.fn(s), _reference(expr.tree, s)
+        assert got == want, (src, expr.tree, got, want)
+        if expr.tree[0] in ("and", "or", "not", "cmp"):
+            assert type(got) is bool, (src, got)
+
+
+@pytest.mark.parametrize("op", _OPS)
+@pytest.mark.parametrize("leaf", ["energy", "clock", 'visited("desk")', "energy + 1"])
+def test_each_comparison_shape_evaluates_as_the_tree_says(op, leaf):
+    constant = '"10:30"' if leaf == "clock" else "3"
+    values = range(625, 636) if leaf == "clock" else range(0, 7)
+    for src in (f"{leaf} {op} {constant}", f"{constant} {op} {leaf}", f"not {leaf} {op} {constant}"):
+        expr = compile_expr(src, _ENV)
+        for v in values:
+            s = SimpleNamespace(stats={"energy": v, "trust": 0}, flags={}, clock=v, visits={"desk": v})
+            assert expr.fn(s) is _reference(expr.tree, s), (src, v)

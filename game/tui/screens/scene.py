@@ -98,6 +98,8 @@ class SceneScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self._taken_down():
+            return
         self.show_day()
         self.query_one(ChoiceList).focus()
         self.watch(self.query_one("#scene-scroll"), "scroll_y", self._show_more_hint, init=False)
@@ -105,8 +107,18 @@ class SceneScreen(Screen):
     def on_resize(self) -> None:
         self.call_after_refresh(self._show_more_hint)
 
+    def _taken_down(self) -> bool:
+        """True once keys have replaced this screen (faster than it mounts): nothing of it to draw."""
+        return self not in self.app.screen_stack or not self.is_attached
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No key acts on this screen before it has mounted or after it was replaced (key storms)."""
+        return self.is_mounted and not self._taken_down()
+
     def _show_more_hint(self, *_: object) -> None:
         """Say so on the line above the choices when the scene's text goes on below the window."""
+        if self._taken_down():
+            return
         scroll = self.query_one("#scene-scroll", VerticalScroll)
         more = scroll.max_scroll_y - scroll.scroll_y >= 1
         self.query_one(ChoiceList).border_title = " \u2193 more text (PgDn) " if more else None
@@ -119,7 +131,7 @@ class SceneScreen(Screen):
     def show_day(self, spent: int = 0) -> None:
         """Draw the current scene of the app's game."""
         game = self.app.game
-        if game is None or game.ended:
+        if game is None or game.ended or self._taken_down():
             return
         self._drawn = _drawn_key(game)
         self.query_one(DayHeader).show_game(game, spent=spent)
