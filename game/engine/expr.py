@@ -383,12 +383,25 @@ def _truth(t: tuple) -> Evaluator:
 
 def _chain(kind: str, parts: list[Evaluator]) -> Evaluator:
     """`a and b and ...` (or `or`) over evaluators that return bools, left to right, stopping as Python does."""
-    if len(parts) == 1:
-        return parts[0]
-    a, rest = parts[0], _chain(kind, parts[1:])
+    if len(parts) > 4:  # rare: a chain of chains
+        return _chain(kind, [*parts[:3], _chain(kind, parts[3:])])
     if kind == "and":
-        return lambda s: a(s) and rest(s)
-    return lambda s: a(s) or rest(s)
+        if len(parts) == 2:
+            a, b = parts
+            return lambda s: a(s) and b(s)
+        if len(parts) == 3:
+            a, b, c = parts
+            return lambda s: a(s) and b(s) and c(s)
+        a, b, c, d = parts
+        return lambda s: a(s) and b(s) and c(s) and d(s)
+    if len(parts) == 2:
+        a, b = parts
+        return lambda s: a(s) or b(s)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda s: a(s) or b(s) or c(s)
+    a, b, c, d = parts
+    return lambda s: a(s) or b(s) or c(s) or d(s)
 
 
 def _compare(op: Callable[[Any, Any], bool], left: tuple, right: tuple) -> Evaluator:

@@ -213,9 +213,19 @@ class Game:
     @property
     def available(self) -> list[str]:
         """Ids of the choices that can be taken now (cheap: nothing is rendered)."""
-        if self.ended:
+        st = self.state
+        if st.ending is not None:
             return []
-        return [ch.id for ch, ok in self._visible() if ok] or [CARRY_ON]
+        scene = self._current_scene
+        out = []
+        for ch in scene.choices:  # `_visible`, keeping only the ones that can be taken (a playtest's every step)
+            if ch.once and (scene.id, ch.id) in st.taken:
+                continue
+            if ch.show is not None and not ch.show.fn(st):
+                continue
+            if ch.cond is None or ch.cond.fn(st):
+                out.append(ch.id)
+        return out or [CARRY_ON]
 
     # -- playing ------------------------------------------------------------------------
 
@@ -234,8 +244,10 @@ class Game:
             st.minutes[scene.category] = st.minutes.get(scene.category, 0) + 5
             self._route("end" if scene.id == self.story.hub else self.story.hub, None)
             return
-        chosen = next((ch for ch in scene.choices if ch.id == choice_id), None)
-        if chosen is None:
+        for chosen in scene.choices:
+            if chosen.id == choice_id:
+                break
+        else:
             raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
         point = self._undo_point() if self.keep_undo else None
         entry = Step(scene.id, choice_id, st.clock, st.arrival)
@@ -284,10 +296,7 @@ class Game:
                     st.held, target, arrival = target, appt.id, Arrival.APPOINTMENT
                     break
             else:
-                clock = st.clock
-                for intr, lo, hi in story.interrupt_plan:
-                    if not lo <= clock < hi:  # its `if` cannot hold now (no roll is made, as before)
-                        continue
+                for intr in story.interrupts_open(st.clock):  # the others' `if` cannot hold now: no roll
                     it = intr.interrupt
                     assert it is not None  # the plan holds interruptions only
                     if intr.id == target or (not it.repeat and intr.id in st.visits):

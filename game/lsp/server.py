@@ -630,6 +630,33 @@ def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
     return t.WorkspaceEdit(changes=changes)
 
 
+# -- quick fixes --------------------------------------------------------------------------------
+
+_DID_YOU_MEAN = re.compile(r"did you mean '([A-Za-z_][A-Za-z0-9_]*)'\?")
+
+
+@server.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
+def code_actions(ls: StoryServer, params: t.CodeActionParams) -> list[t.CodeAction] | None:
+    """A problem that says "did you mean 'x'?" offers to write x in place of the name it is about."""
+    out = []
+    for diag in params.context.diagnostics:
+        m_ = _DID_YOU_MEAN.search(diag.message)
+        if m_ is None or diag.range.start.line != diag.range.end.line:
+            continue
+        out.append(
+            t.CodeAction(
+                title=f"Change to '{m_.group(1)}'",
+                kind=t.CodeActionKind.QuickFix,
+                diagnostics=[diag],
+                is_preferred=True,
+                edit=t.WorkspaceEdit(
+                    changes={params.text_document.uri: [t.TextEdit(range=diag.range, new_text=m_.group(1))]}
+                ),
+            )
+        )
+    return out or None
+
+
 # -- outline ------------------------------------------------------------------------------------
 
 

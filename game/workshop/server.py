@@ -510,7 +510,7 @@ class WorkshopServer:
         return data
 
     def _on_status(self, player: Player, player_id: str, status: dict[str, Any]) -> None:
-        clean = {
+        clean: dict[str, Any] = {
             k: status[k]
             for k in ("state", "clock", "category", "category_label", "ending", "ending_title", "attempt")
             if k in status and isinstance(status[k], (str, int)) and not isinstance(status[k], bool)

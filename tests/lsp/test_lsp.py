@@ -111,6 +111,20 @@ async def test_a_misspelt_goto_gets_a_did_you_mean_diagnostic(client: LanguageCl
     assert f"goto {typo!r}" in diag.message and f"did you mean {target!r}?" in diag.message
     pos = position_of(bad, f"goto: {typo}", offset=len("goto: "))
     assert diag.range.start == pos
+    actions = await client.text_document_code_action_async(
+        t.CodeActionParams(
+            text_document=t.TextDocumentIdentifier(uri=uri(DESK)),
+            range=diag.range,
+            context=t.CodeActionContext(diagnostics=[diag]),
+        )
+    )
+    [fix] = actions
+    assert fix.title == f"Change to {target!r}"
+    [edit] = fix.edit.changes[uri(DESK)]
+    lines = bad.split("\n")
+    line = lines[edit.range.start.line]
+    fixed = line[: edit.range.start.character] + edit.new_text + line[edit.range.end.character :]
+    assert fixed == line.replace(typo, target)
     replace_all(client, DESK, text, 3)  # fixed again: the problem goes away without saving
     await diagnostics_for(client, DESK, lambda d: not d)
 
