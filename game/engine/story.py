@@ -10,15 +10,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.engine.expr import Env, Expr, ExprError, compile_expr, format_time
+from game.engine.clock import format_time
+from game.engine.expr import Env, Expr, ExprError, compile_expr
 from game.engine.glossary import Glossary
 from game.engine.suggest import closest, did_you_mean
 from game.engine.text import capitalise, number_words, time_words
 
 if TYPE_CHECKING:
     from game.engine.machine import SceneMachine
-
-RESERVED_TARGETS = ("back", "end")
 
 
 @dataclass(frozen=True)
@@ -173,6 +172,7 @@ class _Parser:
         end = self.s.find("}", pos)
         return len(self.s) if end < 0 else end + 1
 
+    # long: one branch per kind of `{…}` insertion
     def insertion(self, start: int, depth: int) -> tuple[object, int]:
         """The insertion whose `{` is at `start`: a part (or a literal string), and where it ends."""
         s = self.s
@@ -697,6 +697,17 @@ class Story:
     def interrupt_plan(self) -> tuple[tuple[Scene, int, int], ...]:
         """Each interruption with the clock window its `if` needs ([lo, hi)); outside it, the `if` is false."""
         return tuple((s, *clock_window(s.interrupt.cond)) for s in self.scenes.values() if s.interrupt is not None)
+
+    def interrupts_open(self, clock: int) -> tuple[Scene, ...]:
+        """The interruptions whose clock window holds `clock`, in the plan's order (remembered per minute)."""
+        got = self._open.get(clock)
+        if got is None:
+            got = self._open[clock] = tuple(s for s, lo, hi in self.interrupt_plan if lo <= clock < hi)
+        return got
+
+    @cached_property
+    def _open(self) -> dict[int, tuple[Scene, ...]]:
+        return {}
 
     @cached_property
     def ending_ids(self) -> frozenset[str]:
