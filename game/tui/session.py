@@ -145,13 +145,12 @@ class Session:
         saved = self.saved.game if self.saved is not None else None
         game = self.game or saved
         if game is not None:
+            moved: Game | None = None
             try:
                 moved = Game.from_snapshot(story, game.snapshot())
-            except SaveError as exc:
-                moved = None
-                notices.append(f"The day could not carry over to the edited story ({one_line(exc)}); start a new day.")
-            else:
                 notices.extend(moved.notices)
+            except SaveError as exc:
+                notices.append(f"The day could not carry over to the edited story ({one_line(exc)}); start a new day.")
             if self.game is not None:
                 self.game = moved
             if saved is not None:
@@ -186,10 +185,8 @@ class Session:
         game = self._need_game()
         if opts.results is None or not game.ended:
             return ""
-        try:
-            from game.workshop.results import write_result
-        except ImportError as exc:
-            return f"Results are not available in this version ({one_line(exc)})."
+        from game.workshop.results import write_result
+
         try:
             path = write_result(
                 game, opts.results, nickname=opts.nickname, player=opts.player, attempt=self.attempts or 1

@@ -364,6 +364,7 @@ class WorkshopServer:
 
     # -- players' games ----------------------------------------------------------------------
 
+    # long: one websocket's whole life: checks, seat, game, relay, clean-up
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(heartbeat=15, max_msg_size=64 * 1024)
         await ws.prepare(request)
