@@ -22,6 +22,7 @@ def lint(story: Story, analysis: StoryAnalysis | None = None) -> list[Problem]:
     out += _zero_minute_loops(story)
     out += _unused_names(story, a)
     out += glossary_warnings(story)
+    out += _text_features(story, a)
     return sorted(out)
 
 
@@ -35,6 +36,8 @@ def _unreachable(story: Story, a: StoryAnalysis) -> list[Problem]:
     for scene in story.scenes.values():
         if scene.id in reached or (scene.interrupt is not None and scene.id not in a.links.interruptions):
             continue  # an interruption that can never fire has its own warning
+        if scene.at_if is not None and not a.analyzer.can_hold(scene.at_if.tree):
+            continue  # nor does an appointment whose `if` never holds
         out.append(
             _warn(
                 scene.where,
@@ -187,6 +190,115 @@ def _zero_minute_loops(story: Story) -> list[Problem]:
     return out
 
 
+RETURN_WORDS = 60  # a scene text longer than this, read again and again, wants `again:`
+
+
+# long: one pass over the scenes for every format 1.1 warning, in the order writing.md lists them
+def _text_features(story: Story, a: StoryAnalysis) -> list[Problem]:
+    """Format 1.1: return visits, sequences, inline and outcome conditions, conditional appointments."""
+    out = []
+    an = a.analyzer
+    comes_back = a.cycles() | {story.hub}  # "Carry on" and `back` lead to the hub
+    # an appointment, or an interruption without `repeat`, starts by itself once a day: only a written
+    # goto brings the day back to it
+    written = {t for sc in story.scenes.values() for ch in sc.choices for t in ch.targets}
+    comes_back -= {
+        sc.id
+        for sc in story.scenes.values()
+        if (sc.at is not None or (sc.interrupt is not None and not sc.interrupt.repeat)) and sc.id not in written
+    }
+    for scene in story.scenes.values():
+        sid = scene.id
+        again = sid in comes_back
+        if scene.again is None and again and scene.text.literal != "":
+            words = len(scene.text.render(story.words).split())
+            if words > RETURN_WORDS:
+                out.append(
+                    _warn(
+                        scene.where,
+                        f"scene {sid!r} can be visited more than twice in a day and its text is {words} words "
+                        f"long, read in full on every visit; give it `again:`, a short text for the second "
+                        f"and later visits",
+                    )
+                )
+        if scene.again is not None and not again:
+            out.append(
+                _warn(scene.where, f"scene {sid!r} has `again:`, but no day comes back to it, so it is never shown")
+            )
+        texts = [scene.text, *(tpl for _, tpl in scene.variants)]
+        if not again and any(_sequences(t, ("seq", "cycle")) for t in texts):
+            out.append(
+                _warn(
+                    scene.where,
+                    f"a {{seq:}} or {{cycle:}} in scene {sid!r} steps on each visit, but no day comes back to "
+                    f"the scene: only its first alternative is ever shown",
+                )
+            )
+        if scene.again is not None:
+            texts.append(scene.again)
+        for tpl in texts:
+            for kind, count in _sequences(tpl, ("seq", "cycle", "shuffle")):
+                if count < 2:
+                    out.append(
+                        _warn(
+                            scene.where, f"a {{{kind}:}} in scene {sid!r} has one alternative; separate them with ' | '"
+                        )
+                    )
+            out += _inline(tpl, f"scene {sid!r}", scene.where, a)
+        for ch in scene.choices:
+            for i, (cond, tpl) in enumerate(ch.outcome, 1):
+                if cond is not None and not an.can_hold(cond.tree):
+                    out.append(
+                        _warn(
+                            ch.where,
+                            f"outcome {i} of choice {ch.id!r} in scene {sid!r} is never shown: its `if` "
+                            f"`{cond.src}` never holds{_why(a, cond.tree)}",
+                        )
+                    )
+                out += _inline(tpl, f"the outcome of choice {ch.id!r} in scene {sid!r}", ch.where, a)
+        if scene.at_if is not None and not an.can_hold(scene.at_if.tree):
+            out.append(
+                _warn(
+                    scene.where,
+                    f"appointment {sid!r} never happens: its `if` `{scene.at_if.src}` never holds"
+                    f"{_why(a, scene.at_if.tree)}",
+                )
+            )
+    for ending in story.endings:
+        for tpl in [ending.text, *(t for _, t in ending.variants)]:
+            out += _inline(tpl, f"ending {ending.id!r}", ending.where, a, at_end=True)
+    return out
+
+
+def _sequences(tpl, kinds: tuple[str, ...]) -> list[tuple[str, int]]:
+    """(kind, number of alternatives) of each sequence of these kinds in a text, nested ones too."""
+    if tpl is None or tpl.literal is not None:
+        return []
+    return [(p[0], len(p[2])) for p in tpl.inserts if p[0] in kinds]
+
+
+def _inline(tpl, what: str, where: Where, a: StoryAnalysis, at_end: bool = False) -> list[Problem]:
+    """An inline condition that never holds: its alternative is never shown."""
+    if tpl is None or tpl.literal is not None:
+        return []
+    an = a.end_analyzer if at_end else a.analyzer
+    bounds = a.end_bounds if at_end else a.bounds
+    out = []
+    for cond in tpl.conditions:
+        if not an.can_hold(cond.tree):
+            why = bounds.describe(cond.tree)
+            out.append(
+                _warn(
+                    where,
+                    f"an inline condition in {what}, `{{if {cond.src.strip()}: …}}`, never holds"
+                    + (f" ({why})" if why else "")
+                    + ": its text is never shown",
+                )
+            )
+    return out
+
+
+# long: one walk over every text and condition, counting each name's uses as it goes
 def _unused_names(story: Story, a: StoryAnalysis) -> list[Problem]:
     read: set[str] = set()
     set_where: dict[str, Where] = {}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from game.engine import CARRY_ON, Game, Story
-from game.engine.expr import format_time
+from game.engine.clock import format_time
 from game.engine.story import Ending, Scene, Template
 from game.startup import lacks_short_day, load_for_life, load_story_or_report
 
@@ -114,10 +114,11 @@ class Tally:
 # -- playing ----------------------------------------------------------------------------------
 
 
+# long: the hot loop of a random day, kept in one frame for speed (bench/bench_playtest.py)
 def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reader: _Reader | None = None) -> None:
     """Play one random day to its end and add what happened to `tally`."""
     game = Game(story, seed, short=short, keep_undo=False)
-    pick = random.Random(seed)
+    rand = random.Random(seed).random  # one C call a pick (Random.choice is three Python calls)
     taken: list[str] = []
     if reader is None:
         reader = _Reader(story)
@@ -127,7 +128,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
         reader.read(game, repeated_in)
         while not game.ended:
             ids = game.available
-            if ids == [CARRY_ON]:
+            if ids[0] == CARRY_ON:  # only ever alone
                 tally.failures.append(
                     Failure(
                         day,
@@ -148,7 +149,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
                 )
                 tally.failure_counts["too long"] += 1
                 return
-            choice = pick.choice(ids)
+            choice = ids[int(rand() * len(ids))]
             taken.append(choice)
             game.choose(choice)
             reader.read(game, repeated_in)
@@ -303,13 +304,23 @@ class _Reader:
                 self._count(*_paragraphs(text), sid, repeated_in)
             return
         title, pieces = plan
-        self.words += title if type(title) is int else title.read(st.words)[1]
         words = st.words
-        for fn, piece in pieces:
+        total = title if type(title) is int else title.read(words)[1]
+        seen = self.seen
+        for fn, piece in pieces:  # _count, inlined: this runs once a choice
             if fn is not None and not fn(st):
                 continue
             parts, n = piece if type(piece) is tuple else piece.read(words)
-            self._count(parts, n, sid, repeated_in)
+            total += n
+            shown = len(parts)
+            self.shown += shown
+            before = len(seen)
+            seen.update(parts)
+            again = shown - (len(seen) - before)
+            if again:
+                self.repeats += again
+                repeated_in[sid] += again
+        self.words += total
 
 
 def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Tally:
@@ -369,6 +380,7 @@ def cpu_count() -> int:
 # -- reporting --------------------------------------------------------------------------------
 
 
+# long: the JSON summary, one field after another
 def summarize(story: Story, tally: Tally, *, n: int, seed: str, short: bool, root: str | None) -> dict:
     """The playtest report as JSON-ready data (without timings, so equal runs give equal reports)."""
     scenes = list(story.scenes.values())
@@ -511,6 +523,7 @@ def replay_command(f: Failure, root: str | None, short: bool) -> str:
     return " ".join(shlex.quote(p) for p in parts)
 
 
+# long: the text report, section by section in the order it prints
 def report_text(story: Story, data: dict) -> str:
     out = []
     cov = data["coverage"]

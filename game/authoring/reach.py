@@ -29,6 +29,7 @@ class StoryAnalysis:
         self.end_bounds = Bounds.of(story, at_day_end=True)
         self.analyzer = Analyzer(self.bounds)
         self.end_analyzer = Analyzer(self.end_bounds)
+        self._cycles: set[str] | None = None
         self._branches: dict[
             int, list[str]
         ] = {}  # id(choice) -> its takeable targets (choices live as long as the story)
@@ -128,14 +129,21 @@ class StoryAnalysis:
         for scene in story.scenes.values():
             why = self.dead_end(scene, revisited=False)
             if why is None and any(ch.once for ch in scene.choices):
-                cyclic = _on_cycles(links, story.scenes) if cyclic is None else cyclic
+                cyclic = on_cycles(links, story.scenes) if cyclic is None else cyclic
                 why = self.dead_end(scene, revisited=scene.id in cyclic)
             if why is not None:
                 links.dead_ends[scene.id] = why
                 links.edges[scene.id].update(links.day_end if scene.id == story.hub else {story.hub})
         for ending in ending_ids:
             links.edges.setdefault(ending, set())
+        self._cycles = cyclic
         return links
+
+    def cycles(self) -> set[str]:
+        """Scenes a day can come back to (see `on_cycles`), worked out once."""
+        if self._cycles is None:
+            self._cycles = on_cycles(self.links, self.story.scenes)
+        return self._cycles
 
     def reachable(self, *, interruptions: bool = True) -> set[str]:
         """Scenes and endings some day can reach from the start (of the full or the short day)."""
@@ -162,7 +170,7 @@ class StoryAnalysis:
 _ANY = object()  # stands for "after any choice", where appointments and interruptions can start
 
 
-def _on_cycles(links: Links, scenes) -> set[str]:
+def on_cycles(links: Links, scenes) -> set[str]:
     """Scenes a day can come back to (Tarjan's strongly connected components, without recursion)."""
 
     def succ(node):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from game.engine.errors import ChoiceError, SaveError
-from game.engine.expr import format_time
+from game.engine.clock import format_time
+from game.engine.errors import ChoiceError, ReplayError, SaveError
 from game.engine.machine import apply_effects, apply_sets
 from game.engine.migrate import SAVE_VERSION
 from game.engine.report import Report, build_report
@@ -213,9 +214,19 @@ class Game:
     @property
     def available(self) -> list[str]:
         """Ids of the choices that can be taken now (cheap: nothing is rendered)."""
-        if self.ended:
+        st = self.state
+        if st.ending is not None:
             return []
-        return [ch.id for ch, ok in self._visible() if ok] or [CARRY_ON]
+        scene = self._current_scene
+        out = []
+        for ch in scene.choices:  # `_visible`, keeping only the ones that can be taken (a playtest's every step)
+            if ch.once and (scene.id, ch.id) in st.taken:
+                continue
+            if ch.show is not None and not ch.show.fn(st):
+                continue
+            if ch.cond is None or ch.cond.fn(st):
+                out.append(ch.id)
+        return out or [CARRY_ON]
 
     # -- playing ------------------------------------------------------------------------
 
@@ -234,8 +245,10 @@ class Game:
             st.minutes[scene.category] = st.minutes.get(scene.category, 0) + 5
             self._route("end" if scene.id == self.story.hub else self.story.hub, None)
             return
-        chosen = next((ch for ch in scene.choices if ch.id == choice_id), None)
-        if chosen is None:
+        for chosen in scene.choices:
+            if chosen.id == choice_id:
+                break
+        else:
             raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
         point = self._undo_point() if self.keep_undo else None
         entry = Step(scene.id, choice_id, st.clock, st.arrival)
@@ -284,10 +297,7 @@ class Game:
                     st.held, target, arrival = target, appt.id, Arrival.APPOINTMENT
                     break
             else:
-                clock = st.clock
-                for intr, lo, hi in story.interrupt_plan:
-                    if not lo <= clock < hi:  # its `if` cannot hold now (no roll is made, as before)
-                        continue
+                for intr in story.interrupts_open(st.clock):  # the others' `if` cannot hold now: no roll
                     it = intr.interrupt
                     assert it is not None  # the plan holds interruptions only
                     if intr.id == target or (not it.repeat and intr.id in st.visits):
@@ -351,7 +361,7 @@ class Game:
             elif name in self.story.words:
                 st.words[name] = str(value)
             elif name == "clock":
-                from game.engine.expr import parse_time
+                from game.engine.clock import parse_time
 
                 t = parse_time(str(value))
                 if t is None:
@@ -446,15 +456,28 @@ class Game:
     def report(self) -> Report:
         return build_report(self)
 
-    def replay(self, choice_ids: list[str]) -> None:
-        """Take several choices in order; stops with ChoiceError at the first that is not available."""
+    def replay(
+        self,
+        choice_ids: list[str],
+        *,
+        before: Callable[[int, str], object] | None = None,
+        take: Callable[[str], object] | None = None,
+    ) -> None:
+        """Take several choices in order; stops with ReplayError at the first that is not available.
+
+        `before(n, id)` runs before each choice (a front end shows the scene); `take(id)` takes it
+        (default: `choose`).
+        """
         for n, cid in enumerate(choice_ids, 1):
             if self.ended:
-                raise ChoiceError(f"the day ended before choice {n} ({cid!r})")
+                raise ReplayError(f"the day ended before choice {n} ({cid!r})", n, cid, "", ended=True)
+            if before is not None:
+                before(n, cid)
             try:
-                self.choose(cid)
+                (take or self.choose)(cid)
             except ChoiceError as exc:
-                raise ChoiceError(f"choice {n} ({cid!r}) at scene {self.scene_id!r}: {exc}") from None
+                message = f"choice {n} ({cid!r}) at scene {self.scene_id!r}: {exc}"
+                raise ReplayError(message, n, cid, str(exc), ended=False) from None
 
 
 def _locked_reason(choice: Choice, words: dict[str, str]) -> str:

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from game.engine import model as m
+from game.engine.clock import format_time, parse_time
 from game.engine.errors import Problem, StoryError
-from game.engine.expr import RESERVED, Env, Expr, ExprError, compile_expr, format_time, parse_time
+from game.engine.expr import RESERVED, Env, Expr, ExprError, compile_expr
 from game.engine.glossary import GLOSSARY, read_glossary
 from game.engine.story import (
     Choice,
@@ -46,7 +47,7 @@ def shipped_story_dir() -> Path:
 def load_story(
     root: str | Path | None = None,
     *,
-    overlay: Mapping[str | Path, str | bytes] | None = None,
+    overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes] | None = None,
     parses: dict | None = None,
 ) -> Story:
     """Read, check and compile the story in `root`; raises StoryError listing every problem.
@@ -63,7 +64,12 @@ def load_story(
 
 
 class _Compiler:
-    def __init__(self, root: Path, overlay: Mapping[str | Path, str | bytes] | None = None, parses: dict | None = None):
+    def __init__(
+        self,
+        root: Path,
+        overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes] | None = None,
+        parses: dict | None = None,
+    ):
         self.root = root
         self.overlay = overlay
         self.parses = parses
@@ -258,12 +264,16 @@ class _Compiler:
                 )
             )
             found.append((loc, err))
-        deeper = {loc[:n] for loc, _ in found for n in range(len(loc))}
+        others = [loc for loc, err in found if err["type"] != "string_type"]
         for loc, err in found:
             typ = err["type"]
             # a union of text and a list or mapping: when the value is a list or mapping, what is
-            # wrong inside it says more than "expected text"
-            if typ == "string_type" and loc in deeper and isinstance(_value_at(data, loc), (YDict, YList)):
+            # wrong with it as one says more than "expected text"
+            if (
+                typ == "string_type"
+                and isinstance(_value_at(data, loc), (YDict, YList))
+                and any(o[: len(loc)] == loc for o in others)
+            ):
                 continue
             # a union reports once per member; the first says enough
             if any(loc[: len(s)] == s for s in seen):
@@ -291,6 +301,7 @@ class _Compiler:
 
     # -- compiling ----------------------------------------------------------------------
 
+    # long: the compiling of a whole story in order (#12 item 5: the split of _Compiler is still to do)
     def compile(self, manifest, scene_files, digest: str) -> Story:
         mpath, mdata, man = manifest
         self.mpath = mpath
@@ -321,6 +332,7 @@ class _Compiler:
                 self.error(mpath, mark, f"flag {name!r} is declared twice")
             flags.append(name)
         words = dict(man.words)
+        self.words = words
         for name in words:
             mark = mark_of(mdata, ("words", name), key=True)
             if not _is_name(name):
@@ -351,6 +363,7 @@ class _Compiler:
         self.stats = stats
         self.version = man.version
         self.rule_cache: dict[tuple, TextRules] = {}
+        self.lower_words = frozenset(w for w, v in words.items() if next((c for c in v if c.isalpha()), "").islower())
 
         # scenes, across files
         raw_scenes: dict[str, tuple[str, YDict, m.SceneDef]] = {}
@@ -417,7 +430,9 @@ class _Compiler:
                 Ending(
                     ed.id,
                     cond,
-                    self.template(mpath, mdata, loc + ("title",), ed.title, self.rules(man.version, None, "a title")),
+                    self.template(
+                        mpath, mdata, loc + ("title",), ed.title, self.rules(man.version, None, "a title", rich=False)
+                    ),
                     self.template(mpath, mdata, loc + ("text",), ed.text, ending_rules),
                     tuple(ed.debrief),
                     Where(mpath, *mark),
@@ -497,6 +512,7 @@ class _Compiler:
             files=tuple(self.texts) or (mpath,),
         )
 
+    # long: one scene, key by key
     def scene(self, sid: str, path: str, data: YDict, sdef: m.SceneDef) -> Scene:
         loc = ("scenes", sid)
         scenes = data["scenes"]  # validated: a mapping of mappings
@@ -583,6 +599,7 @@ class _Compiler:
                 at,
                 where,
                 version != "1.0",
+                self.lower_words,
             )
         return found
 
@@ -753,11 +770,18 @@ class _Compiler:
             return None
 
     def template(self, path, data, loc, text: str, rules: TextRules) -> Template:
-        tpl, problems = Template.parse(text, rules)
+        starts: list | None = [] if rules.env is not None else None
+        tpl, problems = Template.parse(text, rules, starts)
         if problems:
             mark = mark_of(data, loc)
             for offset, message in problems:
                 self.error(path, self.place(path, mark, text, offset), message)
+        elif starts:
+            mark = mark_of(data, loc)
+            for offset, part in starts:
+                warning = _lower_start(part, self.words)
+                if warning:
+                    self.warn(path, self.place(path, mark, text, offset), warning)
         return tpl
 
     def too_long(self, path: str, mark, what: str, name: str) -> bool:
@@ -793,6 +817,20 @@ class _Compiler:
                     )
 
 
+def _lower_start(part: tuple, words: dict[str, str]) -> str | None:
+    """Why an insertion at the start of a sentence would show in lower case, or None."""
+    kind = part[0]
+    if kind == "w":
+        value = words.get(part[1], "")
+        first = next((c for c in value if c.isalpha()), "")
+        if not first.islower():
+            return None
+        return f"{{{part[1]}}} starts a sentence but inserts {value!r} in lower case; write {{^{part[1]}}}"
+    if kind == "time":
+        return '{time} starts a sentence but is said in lower case ("ten past three"); write {^time}'
+    return 'minutes in words start a sentence here in lower case ("seven"); write {^late} or {^since SCENE}'
+
+
 def _checked_time(text: str) -> int:
     """Minutes for a time the model has already matched against `m.TIME`."""
     minutes = parse_time(text)
@@ -804,7 +842,7 @@ def _is_name(name: str) -> bool:
     return name.isidentifier() and name.isascii()
 
 
-def _in(path: Path, overlay: Mapping[str | Path, str | bytes]) -> bool:
+def _in(path: Path, overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes]) -> bool:
     return path.resolve() in {Path(p).resolve() for p in overlay}
 
 
@@ -845,6 +883,8 @@ def _allowed_keys(owner: tuple, kind: str) -> list[str]:
             ("variants",): m.Variant,
             ("interrupt",): m.Interrupt,
             ("choices", "goto"): m.Branch,
+            ("choices", "outcome"): m.Outcome,
+            ("at",): m.At,
         }
         model = table.get(rest)
         return _fields(model) if model else []

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from transitions import Event, Machine, MachineError, Transition
 from transitions.core import EventData as _EventData
@@ -71,14 +71,16 @@ class _StoryTransition(Transition):
     lists and debug logging, which were most of a playtest's time (bench/bench_playtest.py)."""
 
     def execute(self, event_data: EventData) -> bool:
-        machine = cast(SceneMachine, event_data.machine)
+        machine: SceneMachine = event_data.machine  # type: ignore[assignment]  # annotated, not cast: a call
         if not machine.plain:
             return bool(super().execute(event_data))
         for cond in self.conditions:
             if cond.func(event_data) != cond.target:  # type: ignore[operator]  # plain: every guard is a callable
                 return False
         if self.dest:  # None: an internal transition (taking a choice), no change of state
-            machine.arrive(event_data, self.dest)
+            model: DayState = event_data.model  # type: ignore[assignment]
+            model.scene = self.dest  # what the library's state change does without state callbacks
+            event_data.state = machine.states[self.dest]
         for fn in self.after:
             fn(event_data)  # type: ignore[operator]  # plain: every callback is a callable
         return True
@@ -97,7 +99,7 @@ class _StoryEvent(Event):
         exception hooks (none are set), and a wildcard move tests its rules' guards without making a
         `Transition` for each move. The outcome is the library's: the same guards in the same order, the
         same `MachineError` from a scene the event has no transition from."""
-        machine = cast(SceneMachine, self.machine)
+        machine: SceneMachine = self.machine  # type: ignore[assignment]
         if not machine.plain:
             return bool(super().trigger(model, *args, **kwargs))
         source = model.scene
@@ -109,7 +111,8 @@ class _StoryEvent(Event):
                 raise MachineError(f"Can't trigger event {self.name} from state {source}!")
             for guard in guards:
                 if guard(event_data):
-                    machine.arrive(event_data, self.sources.dest)
+                    model.scene = dest = self.sources.dest
+                    event_data.state = machine.states[dest]
                     return True
             return False
         for trans in written:
@@ -157,14 +160,18 @@ class SceneMachine(Machine):
         `_StoryTransition.execute`) leaves out: a queue, machine-wide callbacks, state enter/exit or final
         callbacks, a transition's prepare/before callbacks, callbacks named by string. Checked once it is built;
         a machine that uses any of them takes the library's own path on every event."""
-        if self.has_queue or any(
-            (
-                self.prepare_event,
-                self.finalize_event,
-                self.before_state_change,
-                self.after_state_change,
-                self.on_exception,
-                self.on_final,
+        if (
+            self.has_queue
+            or self.model_attribute != "scene"
+            or any(
+                (
+                    self.prepare_event,
+                    self.finalize_event,
+                    self.before_state_change,
+                    self.after_state_change,
+                    self.on_exception,
+                    self.on_final,
+                )
             )
         ):
             return False
@@ -178,11 +185,6 @@ class SceneMachine(Machine):
                     if not all(callable(c.func) for c in t.conditions) or not all(callable(f) for f in t.after):
                         return False
         return True
-
-    def arrive(self, event_data: EventData, dest: str) -> None:
-        """Set the model's scene to `dest`: what the library's state change does when no state has callbacks."""
-        setattr(event_data.model, self.model_attribute, dest)
-        event_data.update(dest)
 
     def _add_model_to_state(self, state: Any, model: Any) -> None:  # is_<scene> per model: ~100 ms at 5,000 scenes
         return None
@@ -258,7 +260,8 @@ class _Condition(_Guard):
         self.key = (scene, choice.id)
 
     def __call__(self, event: EventData) -> bool:
-        ch, day = self.choice, cast(DayState, event.model)
+        ch = self.choice
+        day: DayState = event.model  # type: ignore[assignment]
         if event.kwargs.get("choice") != ch.id:
             return False
         if ch.once and self.key in day.taken:
@@ -279,9 +282,12 @@ class _Effects:
         self.stats = stats
 
     def __call__(self, event: EventData) -> None:
-        ch, day = self.choice, cast(DayState, event.model)
-        apply_effects(day, self.stats, ch.effects)
-        apply_sets(day, ch.sets)
+        ch = self.choice
+        day: DayState = event.model  # type: ignore[assignment]
+        if ch.effects:
+            apply_effects(day, self.stats, ch.effects)
+        if ch.sets:
+            apply_sets(day, ch.sets)
         if ch.once:
             day.taken.append(self.key)
         day.clock += ch.minutes

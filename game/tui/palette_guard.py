@@ -9,9 +9,13 @@ with Ctrl+P (a served game runs with --no-save: the day is lost):
 - `CommandPalette.dismiss` pops whatever screen is on top: a second Enter already queued to a palette
   that has closed pops the game's own screen, or raises ScreenStackError on the last one. Only the
   palette on top may close itself.
-- Once closed, queued messages, watchers and the command-gathering worker of the palette still run
-  and query its removed children (NoMatches). Those errors are dropped, and only for a palette that
-  is no longer on the screen stack: on an open palette they still surface.
+- Once closed, a screen's queued messages (the palette's watchers, key bindings and command-gathering
+  worker too) still run and query its removed children (NoMatches). Those errors are dropped, and only
+  for a screen no longer on the screen stack: on an open one they still surface.
+- Keys still queued when the app closes (the palette's Quit) find no screen (ScreenStackError); they
+  are dropped.
+- Two Ctrl+P within a frame push two palettes with one id (DuplicateIds): Textual's "is one open"
+  looks at a class the palette gets only once mounted, and a closing one still holds the id.
 
 Applied only to the Textual versions tested (TESTED, matching pyproject.toml's pin);
 tests/hardening/test_palette.py fails loudly when a wrapped member changes or the version leaves it.
@@ -32,6 +36,7 @@ def textual_version() -> tuple[int, ...]:
     return tuple(int(part) for part in version("textual").split(".")[:3] if part.isdigit())
 
 
+# long: the wrappers of every guarded Textual member, each beside the reason it is needed
 def guard_textual() -> bool:
     """Install the wrappers described above, once; True when they are in place."""
     from textual import work
@@ -75,7 +80,7 @@ def guard_textual() -> bool:
             if not closed(self):
                 raise
 
-    gather = CommandPalette._gather_commands.__wrapped__  # the worker's body under Textual's @work
+    gather = CommandPalette._gather_commands.__wrapped__  # type: ignore[attr-defined]  # the worker's body under Textual's @work
 
     @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
     async def _gather_commands(self: CommandPalette, search_value: str) -> None:
@@ -88,6 +93,8 @@ def guard_textual() -> bool:
     open_palette = App.action_command_palette
 
     def action_command_palette(self: App) -> None:
+        if any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
+            return  # pushed by the last Ctrl+P but not mounted yet: Textual's own check misses it
         try:
             self.get_child_by_id("--command-palette")
         except NoMatches:
@@ -97,7 +104,14 @@ def guard_textual() -> bool:
     def palette_check_action(self: CommandPalette, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not closed(self)  # its keys, still queued once it closed, query its removed children
 
+    on_key = App._on_key
+
+    async def _on_key(self: App, event) -> None:
+        if self.screen_stack:  # empty while the app closes (Quit, with keys still queued): none to take it
+            await on_key(self, event)
+
     for owner, name, wrapper, original in (
+        (App, "_on_key", _on_key, on_key),
         (App, "action_command_palette", action_command_palette, open_palette),
         (CommandPalette, "check_action", palette_check_action, CommandPalette.check_action),
         (OptionList, "_move_page", _move_page, move_page),
@@ -106,6 +120,6 @@ def guard_textual() -> bool:
         (CommandPalette, "_gather_commands", _gather_commands, CommandPalette._gather_commands),
     ):
         setattr(wrapper, _MARK, True)
-        wrapper.__wrapped__ = original  # type: ignore[attr-defined]
+        wrapper.__wrapped__ = original  # type: ignore[attr-defined,union-attr]
         setattr(owner, name, wrapper)
     return True

@@ -173,6 +173,7 @@ def first_attempts(results: list[Result]) -> tuple[list[Result], int]:
     return firsts, len(results) - len(firsts)
 
 
+# long: the debrief's figures, one after another
 def build_debrief(folder: Path, story=None, story_problem: str | None = None, audience: str = "careers") -> Debrief:
     """Read every result in `folder` and work out what the room's days had in common and where they split.
 
@@ -371,7 +372,7 @@ def _splits(results: list[Result], story) -> list[Split]:
     first_seen: dict[tuple[str, int], int] = {}
     for r in with_path:
         visits: Counter = Counter()
-        for step, (scene, choice) in enumerate(zip(r.scenes, r.choices)):
+        for step, (scene, choice) in enumerate(zip(r.scenes or (), r.choices, strict=False)):
             visits[scene] += 1
             key = (scene, visits[scene])
             points[key][choice] += 1
@@ -417,12 +418,12 @@ def _questions(d: Debrief, story) -> dict[str, list[tuple[str | None, list[str]]
             f"At \u201c{s.label}\u201d the room split {round(a[3] * 100)}% / {round(b[3] * 100)}% "
             f"between \u201c{a[1]}\u201d and \u201c{b[1]}\u201d. What made you pick yours?"
         )
-    with_ref = [m for m in d.minutes if m.reference_share is not None and m.average > 0]
+    with_ref = [(m, m.reference_share) for m in d.minutes if m.reference_share is not None and m.average > 0]
     if with_ref:
-        m = max(with_ref, key=lambda m: abs(m.share - m.reference_share))
+        m, ref = max(with_ref, key=lambda pair: abs(pair[0].share - pair[1]))
         analyse.append(
             f"The room spent {round(m.share * 100)}% of the day on {m.label.lower()}; "
-            f"the surveys say about {round(m.reference_share * 100)}%. Does that match your real week?"
+            f"the surveys say about {round(ref * 100)}%. Does that match your real week?"
         )
     q["analyse"].append((None, analyse))
     q["transfer"].append((None, list(GENERIC["transfer"])))
@@ -515,6 +516,7 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
+# long: the text debrief, section by section in the order it prints
 def render_text(d: Debrief) -> str:
     out: list[str] = []
     head = f"{d.story_title.upper()}: THE ROOM'S DAY"
@@ -570,10 +572,12 @@ def render_text(d: Debrief) -> str:
             out += [""] + _wrap(f"Surveys: {label} {(d.reference_source or '').strip()}".strip(), "  ", "  ")
     if d.splits:
         out += ["", "WHERE THE ROOM SPLIT (the most divisive choices)", ""]
-        for i, s in enumerate(d.splits, 1):
-            out += _wrap(f"{s.label}: {s.reached} of {d.participants} got here", "     ", f"  {i}. ")
-            for _, label, count, share in s.options:
-                out.append(f"       {_fit(label, 50).ljust(50)} {round(share * 100):3d}%  {bar(count, s.reached, 14)}")
+        for i, split in enumerate(d.splits, 1):
+            out += _wrap(f"{split.label}: {split.reached} of {d.participants} got here", "     ", f"  {i}. ")
+            for _, label, count, share in split.options:
+                out.append(
+                    f"       {_fit(label, 50).ljust(50)} {round(share * 100):3d}%  {bar(count, split.reached, 14)}"
+                )
     out += _terms_text(d)
     out += ["", "LET'S TALK", ""]
     for stage in STAGES:
@@ -702,6 +706,7 @@ def _bar_html(value: float, total: float) -> str:
     return f'<div class="bar"><span style="width:{pct:.1f}%"></span></div>'
 
 
+# long: the HTML debrief, section by section in the order it prints
 def render_html(d: Debrief) -> str:
     out = [
         "<!DOCTYPE html>",
@@ -755,15 +760,16 @@ def render_html(d: Debrief) -> str:
                 out.append(f'<p class="names">{_h(d.reference_source.strip())}</p>')
         if d.splits:
             out += ["<h2>Where the room split</h2>", '<ol class="split">']
-            for s in d.splits:
+            for split in d.splits:
                 rows = "".join(
                     f"<tr><td>{_h(label)}</td><td class=n>{round(share * 100)}%</td>"
-                    f"<td>{_bar_html(count, s.reached)}</td></tr>"
-                    for _, label, count, share in s.options
+                    f"<td>{_bar_html(count, split.reached)}</td></tr>"
+                    for _, label, count, share in split.options
                 )
                 out.append(
-                    f"<li><strong>{_h(s.label)}</strong> "
-                    f'<span class="names">({s.reached} of {d.participants} got here)</span><table>{rows}</table></li>'
+                    f"<li><strong>{_h(split.label)}</strong> "
+                    f'<span class="names">({split.reached} of {d.participants} got here)</span>'
+                    f"<table>{rows}</table></li>"
                 )
             out.append("</ol>")
         out += _terms_html(d)

@@ -85,7 +85,10 @@ def use_story(story) -> None:
     """Games forked from here play the story the zygote compiled: the same one, already in memory."""
     import game.tui.session as session_module
 
-    session_module.load_story = lambda root, _story=story: _story  # type: ignore[assignment]
+    def preloaded(root: object = None, **_: object):
+        return story
+
+    session_module.load_story = preloaded  # type: ignore[assignment]
 
 
 def warm_up(config: GameConfig) -> None:
@@ -149,6 +152,7 @@ def run_game(config: GameConfig, player: str, nickname: str | None, story=None) 
 # -- the zygote ----------------------------------------------------------------------------
 
 
+# long: the fork server's loop: fork, wire up, reap, in one place
 def zygote(sock: socket.socket, config: GameConfig, story, server_pid: int) -> None:
     """Import everything a game needs, then fork a game per request until the server goes."""
     die_with_parent(signal.SIGKILL)
@@ -184,7 +188,7 @@ def zygote(sock: socket.socket, config: GameConfig, story, server_pid: int) -> N
     zygote_pid = os.getpid()
     while True:
         try:
-            ready, _, _ = select.select([sock, wake_r], [], [], 1.0)
+            ready: list[int] = select.select([sock.fileno(), wake_r], [], [], 1.0)[0]
         except InterruptedError:
             ready = []
         if wake_r in ready:
@@ -194,7 +198,7 @@ def zygote(sock: socket.socket, config: GameConfig, story, server_pid: int) -> N
                 pass
         if not _reap(sock):
             os._exit(0)
-        if sock not in ready:
+        if sock.fileno() not in ready:
             continue
         try:
             message, fds, _, _ = socket.recv_fds(sock, 65536, 3)

@@ -155,6 +155,13 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _text(data: dict, key: str, *, limit: int = 500) -> str:
+    """A required text field."""
+    value = _str(data, key, limit=limit)
+    assert value is not None  # _str raises for a missing required field
+    return value
+
+
 def _str(data: dict, key: str, *, required: bool = True, limit: int = 500) -> str | None:
     value = data.get(key)
     if value is None and not required:
@@ -218,7 +225,7 @@ def parse_result(data: object, path: Path) -> Result:
     minutes = _int_map(data, "minutes")
     if any(v < 0 for v in minutes.values()):
         raise NotAResult("'minutes' should not be negative")
-    choices = _id_list(data, "choices")
+    choices = _id_list(data, "choices") or ()
     scenes = _id_list(data, "scenes", required=False)
     if scenes is not None and len(scenes) != len(choices):
         raise NotAResult("'scenes' and 'choices' should be the same length")
@@ -231,9 +238,9 @@ def parse_result(data: object, path: Path) -> Result:
         raise NotAResult("'unfinished' should be true or false")
     return Result(
         path=path,
-        story_title=_str(data, "story_title"),
-        story_hash=_str(data, "story_hash"),
-        seed=_str(data, "seed"),
+        story_title=_text(data, "story_title"),
+        story_hash=_text(data, "story_hash"),
+        seed=_text(data, "seed"),
         short=data["short"],
         ending_id=ending["id"][:64],
         ending_title=ending["title"][:500],
@@ -242,7 +249,7 @@ def parse_result(data: object, path: Path) -> Result:
         choices=choices,
         scenes=scenes,
         nickname=clean_nickname(_str(data, "nickname", required=False)),
-        finished_at=_str(data, "finished_at", limit=64),
+        finished_at=_text(data, "finished_at", limit=64),
         player=player,
         attempt=attempt,
         unfinished=unfinished,
@@ -272,7 +279,8 @@ def read_result(path: Path) -> Result:
     except NotAResult:
         raise
     except ValueError as exc:
-        where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        line = getattr(exc, "lineno", None)
+        where = f" (line {line})" if line else ""
         raise NotAResult(f"damaged JSON{where}") from None
     return parse_result(data, path)
 

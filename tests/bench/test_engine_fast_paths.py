@@ -268,8 +268,8 @@ _atom = hs.one_of(
 _cond = hs.recursive(
     _atom,
     lambda inner: hs.one_of(
-        hs.builds(lambda xs: " and ".join(f"({x})" for x in xs), hs.lists(inner, min_size=2, max_size=4)),
-        hs.builds(lambda xs: " or ".join(f"({x})" for x in xs), hs.lists(inner, min_size=2, max_size=4)),
+        hs.builds(lambda xs: " and ".join(f"({x})" for x in xs), hs.lists(inner, min_size=2, max_size=6)),
+        hs.builds(lambda xs: " or ".join(f"({x})" for x in xs), hs.lists(inner, min_size=2, max_size=6)),
         hs.builds(lambda x: f"not ({x})", inner),
     ),
     max_leaves=8,

@@ -25,6 +25,7 @@ WRAPPED = {
     (Screen, "dismiss"): ["self", "result"],
     (Screen, "_dispatch_message"): ["self", "message"],
     (App, "action_command_palette"): ["self"],
+    (App, "_on_key"): ["self", "event"],
     (CommandPalette, "check_action"): ["self", "action", "parameters"],
     (CommandPalette, "_gather_commands"): ["self", "search_value"],
 }
