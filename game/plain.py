@@ -131,6 +131,9 @@ class PlainPlayer:
     def show_scene(self) -> list[str]:
         """Heading, text, options; returns the ids that the numbers choose."""
         game = self.game
+        for paragraph in paragraphs(unticked(game.outcome or "")):  # what the last choice did, first
+            self.say(paragraph)
+            self.say()
         self.say(heading(game))
         self.say()
         for paragraph in paragraphs(unticked(game.text)):
@@ -331,7 +334,10 @@ def _one_line(exc: BaseException) -> str:
 
 def report_text(report: Report) -> str:
     """The end-of-day report as lines a screen reader speaks cleanly: no bars, no tildes, no tables."""
-    lines = [f"{report.clock_out}. The end: {sentence(clean(report.ending_title))}", ""]
+    lines = []
+    for paragraph in paragraphs(unticked(report.outcome or "")):  # what the day's last choice did
+        lines += [paragraph, ""]
+    lines += [f"{report.clock_out}. The end: {sentence(clean(report.ending_title))}", ""]
     for paragraph in paragraphs(unticked(report.ending_text)):
         lines += [paragraph, ""]
     lines.append("How you ended the day:")

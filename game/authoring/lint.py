@@ -215,14 +215,20 @@ def _unused_names(story: Story, a: StoryAnalysis) -> list[Problem]:
                 read_tree(t)
 
     def read_words(tpl) -> None:
-        if tpl is not None:
+        if tpl is not None and tpl.literal is None:
             used_words.update(tpl.names)
+            for c in tpl.conditions:  # inline conditions read flags too
+                read_tree(c.tree)
 
     def read_part(part, cond) -> None:  # a scene or an ending: title, text, its condition, variants
         read_words(part.title)
         read_words(part.text)
+        read_words(getattr(part, "again", None))
         if cond is not None:
             read_tree(cond.tree)
+        at_if = getattr(part, "at_if", None)
+        if at_if is not None:
+            read_tree(at_if.tree)
         for vcond, tpl in part.variants:
             read_tree(vcond.tree)
             read_words(tpl)
@@ -237,6 +243,10 @@ def _unused_names(story: Story, a: StoryAnalysis) -> list[Problem]:
             for cond, _ in ch.goto:
                 if cond is not None:
                     read_tree(cond.tree)
+            for cond, tpl in ch.outcome:
+                if cond is not None:
+                    read_tree(cond.tree)
+                read_words(tpl)
             for name, value in ch.sets:
                 set_where.setdefault(name, ch.where)
                 if value is True:

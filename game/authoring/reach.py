@@ -97,7 +97,8 @@ class StoryAnalysis:
             links.starts.add(story.short.start)
         for scene in story.scenes.values():
             if scene.at is not None:
-                links.appointments.add(scene.id)
+                if scene.at_if is None or self.analyzer.can_hold(scene.at_if.tree):  # else it never happens
+                    links.appointments.add(scene.id)
             elif scene.interrupt is not None and self.interruption_can_fire(scene):
                 links.interruptions.add(scene.id)
         ending_ids = story.ending_ids

@@ -92,7 +92,7 @@ class RouteSearch:
         self.is_ending = target in story.ending_ids
         counted = set()  # scenes whose visit counts the rules read
         for sc in story.scenes.values():
-            exprs = [c for c, _ in sc.variants] + [sc.interrupt.cond if sc.interrupt else None]
+            exprs = [c for c, _ in sc.variants] + [sc.interrupt.cond if sc.interrupt else None, sc.at_if]
             for ch in sc.choices:
                 exprs.append(ch.cond)
                 exprs.extend(c for c, _ in ch.goto)
@@ -188,6 +188,8 @@ class RouteSearch:
         scene = story.scenes[self.target]
         if scene.interrupt is not None and scene.interrupt.cond is not None:
             return [(scene.interrupt.cond.tree, True)]
+        if scene.at_if is not None:  # a conditional appointment: its `if` must hold when it comes due
+            return [(scene.at_if.tree, True)]
         return []
 
     def _score(self, st: DayState) -> tuple:
@@ -220,6 +222,7 @@ class RouteSearch:
             frozenset(st.taken),
             tuple(v.get(s, 0) for s in self.counted),
             tuple(s in v for s in self.once_seen),
+            tuple(st.skipped),  # conditional appointments already off for the day
         )
 
     def reached(self, game: Game) -> bool:

@@ -36,11 +36,14 @@ MODELS = {
     "ChoiceDef": "A choice the player can take: its minutes, effects and flags, and where it goes.",
     "Branch": "One conditional destination: the first branch whose `if` holds is taken; the last has no `if`.",
     "Variant": "An extra paragraph shown after the scene's text when its `if` holds.",
+    "Outcome": "One outcome of a choice: shown when its `if` holds; the first that holds is shown.",
+    "At": "An appointment that happens only on days where its `if` holds when its time comes.",
     "Interrupt": "Makes the scene an interruption: after each choice it may break in, with this chance, when its `if` holds.",
 }
 
 FIELDS = {
-    ("Manifest", "version"): "The story format version; 1.",
+    ("Manifest", "version"): 'The story format version: "1.1" (outcomes, return visits, inline conditions, '
+    'sequences, clock phrases, {^word}, conditional appointments) or "1.0" (the default).',
     ("Manifest", "title"): "The game's title, shown on the title screen and the report.",
     ("Manifest", "subtitle"): "A line under the title.",
     ("Manifest", "start"): "The id of the first scene of the day.",
@@ -84,15 +87,20 @@ FIELDS = {
     ("Reference", "label"): "The column heading for the figures in the report.",
     ("Reference", "source"): "Where the figures come from.",
     ("Reference", "minutes"): "Minutes per category.",
-    ("SceneFile", "version"): "The story format version; 1.",
+    ("SceneFile", "version"): 'The story format of this file, "1.0" or "1.1" (default: story.yaml\'s).',
     ("SceneFile", "scenes"): "Scenes by id (letters, digits and _, starting with a letter).",
     ("SceneDef", "title"): "The scene's title. May insert {words}.",
-    ("SceneDef", "at"): f"Makes the scene an appointment, taken once as soon as the clock reaches it: {_TIME}.",
+    ("SceneDef", "at"): "Makes the scene an appointment, taken once as soon as the clock reaches it: "
+    f"{_TIME}; or {{time, if}} for one that happens only when its `if` holds as its time comes (format 1.1).",
+    ("SceneDef", "again"): "Text shown in place of `text` on the second and later visits (format 1.1); "
+    "variants still apply.",
     ("SceneDef", "category"): "Where the minutes of this scene's choices are counted (default: the first category).",
     (
         "SceneDef",
         "text",
-    ): "The scene's text. Blank lines separate paragraphs; {word} inserts a word; {{ and }} are literal braces.",
+    ): "The scene's text. Blank lines separate paragraphs; {word} inserts a word; {{ and }} are literal braces. "
+    "Format 1.1: {^word}, {if COND: a | else: b}, {seq: a | b}, {cycle: a | b}, {shuffle: a | b}, {time}, "
+    "{clock}, {late}, {since SCENE}; `code` in backticks.",
     ("SceneDef", "variants"): "Extra paragraphs, each shown when its `if` holds.",
     ("SceneDef", "choices"): "The choices, in the order shown. At least one.",
     ("SceneDef", "interrupt"): "Makes the scene an interruption: {chance, if, repeat}.",
@@ -118,6 +126,12 @@ FIELDS = {
     ): "Where it leads: a scene id, `back` (resume what an appointment or interruption put on hold), "
     "`end` (end the day now), an ending id, or a list of {if, to} branches.",
     ("ChoiceDef", "category"): "Count this choice's minutes here instead of the scene's category.",
+    ("ChoiceDef", "outcome"): "What happened, shown after the choice and before the next scene (format 1.1): "
+    "a text, or a list of {if, text} where the first that holds is shown.",
+    ("Outcome", "if"): f"Show this outcome when it holds; {_COND}. The last may have none.",
+    ("Outcome", "text"): "One to three sentences in reply to the choice. May insert as a scene's text does.",
+    ("At", "time"): f"When the appointment is due: {_TIME}.",
+    ("At", "if"): f"It happens only if this holds when its time comes, else it is skipped for the day; {_COND}.",
     ("Branch", "if"): f"Take this branch when it holds; {_COND}. The last branch has none.",
     ("Branch", "to"): "A scene id, `back`, `end` or an ending id.",
     ("Variant", "if"): f"Show the paragraph when this holds; {_COND}.",
@@ -158,6 +172,11 @@ def build_schema() -> dict:
     for key in ("stats", "words", "category_labels"):
         defs["Manifest"]["properties"][key]["propertyNames"] = _ID_NAMES
     defs["ChoiceDef"]["properties"]["goto"]["examples"] = ["desk", "back", "end"]
+    for owner in ("Manifest", "SceneFile"):  # the loader also reads 1 and 1.0 (as written before 1.1) as "1.0"
+        version = defs[owner]["properties"]["version"]
+        version.pop("type", None)
+        version.pop("anyOf", None)
+        version["enum"] = [*m.VERSIONS, 1]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Day Job story file",

@@ -13,7 +13,7 @@ from game.engine.expr import format_time
 from game.engine.machine import apply_effects, apply_sets
 from game.engine.report import Report, build_report
 from game.engine.state import Arrival, DayState
-from game.engine.story import Choice, Ending, Scene, Story
+from game.engine.story import Choice, Ending, Scene, Story, TextScope
 
 SAVE_VERSION = 1
 CARRY_ON = "_carry_on"
@@ -135,12 +135,29 @@ class Game:
         return self._current_scene.title.render(self.state.words)
 
     @property
+    def outcome(self) -> str | None:
+        """What the last choice did, in a few sentences, to show before this scene (or the ending)."""
+        return self.state.outcome
+
+    @property
     def paragraphs(self) -> list[str]:
-        """The scene's (or ending's) text, then each variant whose condition holds."""
+        """The scene's text (`again` from the second visit), or the ending's; then each variant that holds."""
         st = self.state
-        part: Scene | Ending = self._current_ending if self.ended else self._current_scene
-        out = [part.text.render(st.words).strip()]
-        out.extend(tpl.render(st.words).strip() for cond, tpl in part.variants if cond(st))
+        words = st.words
+        part: Scene | Ending
+        if self.ended:
+            part = self._current_ending
+            scope = TextScope(st, 1, part.id, self.seed)
+            out = [part.text.render(words, scope).strip()]
+        else:
+            part = scene = self._current_scene
+            visit = st.visits.get(scene.id, 1)
+            scope = TextScope(st, visit, scene.id, self.seed)
+            if scene.again is not None and visit >= 2:  # its sequences count returns, from the first
+                out = [scene.again.render(words, TextScope(st, visit - 1, scene.id, self.seed)).strip()]
+            else:
+                out = [scene.text.render(words, scope).strip()]
+        out.extend(tpl.render(words, scope).strip() for cond, tpl in part.variants if cond(st))
         return [p for p in out if p]
 
     @property
@@ -194,6 +211,7 @@ class Game:
             if any(ok for _, ok in self._visible()):
                 raise ChoiceError("there are choices to make here")
             self._record(scene, choice_id)
+            st.outcome = None
             st.clock += 5
             st.minutes[scene.category] = st.minutes.get(scene.category, 0) + 5
             self._route("end" if scene.id == self.story.hub else self.story.hub, None)
@@ -208,6 +226,7 @@ class Game:
         if point is not None:
             self._past.append(point)
         st.history.append(entry)
+        st.outcome = self._outcome(scene, chosen) if chosen.outcome else None
         target = next(to for cond, to in chosen.goto if cond is None or cond.fn(st))
         self._route(target, choice_id)
 
@@ -240,6 +259,10 @@ class Game:
             for appt in story.appointments:
                 assert appt.at is not None  # appointments are the scenes with `at`
                 if st.day_start <= appt.at <= st.clock and appt.id not in st.visits and appt.id != target:
+                    if appt.at_if is not None and (appt.id in st.skipped or not appt.at_if.fn(st)):
+                        if appt.id not in st.skipped:  # decided once, when it comes due: off for the day
+                            st.skipped.append(appt.id)
+                        continue
                     st.held, target, arrival = target, appt.id, Arrival.APPOINTMENT
                     break
             else:
@@ -258,6 +281,16 @@ class Game:
                         break
         self._machine.move(st, target, arrival, choice_id)
         st.visits[target] = st.visits.get(target, 0) + 1
+
+    def _outcome(self, scene: Scene, chosen: Choice) -> str | None:
+        """The first of a choice's outcomes that holds, rendered now: after its effects and minutes,
+        before the next scene is picked (so an appointment that fires next cannot swallow it)."""
+        st = self.state
+        for cond, tpl in chosen.outcome:
+            if cond is None or cond.fn(st):
+                scope = TextScope(st, st.visits.get(scene.id, 1), f"{scene.id}/{chosen.id}", self.seed)
+                return tpl.render(st.words, scope).strip() or None
+        return None
 
     def _finish(self, ending_id: str | None, choice_id: str | None) -> None:
         st = self.state

@@ -22,6 +22,7 @@ from game.engine.story import (
     Stat,
     Story,
     Template,
+    TextRules,
     Where,
 )
 from game.engine.storyfiles import MANIFEST, display_path, read_story_files
@@ -115,6 +116,34 @@ class _Compiler:
             if j >= 0:
                 return (i + 1, j + 1 + min(offset, len(first)))
         return mark
+
+    def place(self, path: str, mark, text: str, offset: int):
+        """The exact line and column of `text[offset]`, a value written at `mark`: computed for a
+        `|` block and a one-line scalar (and checked against the file), else searched for."""
+        lines = self.texts.get(path)
+        if isinstance(lines, bytes):
+            lines = self.texts[path] = lines.decode("utf-8-sig").splitlines()
+        if not lines or not mark or not 0 < mark[0] <= len(lines):
+            return mark
+        row = lines[mark[0] - 1]
+        lead = row[mark[1] - 1 : mark[1]]
+        snippet = text[offset : offset + 12].split("\n")[0]
+        candidate = None
+        if lead == "|":
+            indent = next(
+                (len(x) - len(x.lstrip(" ")) for x in lines[mark[0] : mark[0] + 200] if x.strip()),
+                0,
+            )
+            k = text.count("\n", 0, offset)
+            line_start = text.rfind("\n", 0, offset) + 1
+            candidate = (mark[0] + 1 + k, indent + 1 + offset - line_start)
+        elif "\n" not in text[:offset]:
+            candidate = (mark[0], mark[1] + offset + (1 if lead in ("'", '"') else 0))
+        if candidate is not None and 0 < candidate[0] <= len(lines):
+            got = lines[candidate[0] - 1][candidate[1] - 1 : candidate[1] - 1 + len(snippet)]
+            if got == snippet:
+                return candidate
+        return self.find(path, mark, text[offset : offset + 20], skip=text.count("\n", 0, offset))
 
     # -- reading ------------------------------------------------------------------------
 
@@ -211,6 +240,12 @@ class _Compiler:
             else:
                 self.error(shown, data.mark, "a scene file needs `scenes:`, a mapping of scene id to scene")
             return None
+        version = None
+        if "version" in data:
+            try:
+                version = m._version(data["version"])
+            except ValueError as exc:
+                self.error(shown, mark_of(data, ("version",)), f"`version`: {exc}")
         good = {}
         for sid, sdata in scenes.items():
             try:
@@ -218,20 +253,28 @@ class _Compiler:
             except ValidationError as exc:
                 self.broken_ids.add(sid)
                 self.report_validation(shown, data, exc, "scenes", prefix=("scenes", sid))
-        return m.SceneFile.model_construct(scenes=good)
+        return m.SceneFile.model_construct(scenes=good, version=version)
 
     def report_validation(self, path: str, data, exc: ValidationError, kind: str, prefix: tuple = ()) -> None:
         seen: set[tuple] = set()
+        found = []
         for err in exc.errors(include_url=False):
             loc = prefix + tuple(
                 p
                 for p in err["loc"]
                 if not (
                     isinstance(p, str)
-                    and ("[" in p or p.startswith(("constrained-", "function-")) or p in ("str", "list"))
+                    and ("[" in p or p.startswith(("constrained-", "function-")) or p in ("str", "list", "At"))
                 )
             )
+            found.append((loc, err))
+        deeper = {loc[:n] for loc, _ in found for n in range(len(loc))}
+        for loc, err in found:
             typ = err["type"]
+            # a union of text and a list or mapping: when the value is a list or mapping, what is
+            # wrong inside it says more than "expected text"
+            if typ == "string_type" and loc in deeper and isinstance(_value_at(data, loc), (YDict, YList)):
+                continue
             # a union reports once per member; the first says enough
             if any(loc[: len(s)] == s for s in seen):
                 continue
@@ -307,6 +350,8 @@ class _Compiler:
         self.word_names = frozenset(words)
         self.categories = categories
         self.stats = stats
+        self.version = man.version
+        self.rule_cache: dict[tuple, TextRules] = {}
 
         # scenes, across files
         raw_scenes: dict[str, tuple[str, YDict, m.SceneDef]] = {}
@@ -329,6 +374,13 @@ class _Compiler:
         self.scene_ids = scene_ids
         known = scene_ids | self.broken_ids
         self.env = Env(self.stat_names, self.flag_names, None if self.incomplete else known, self.word_names)
+        self.appointment_times = {
+            sid: _checked_time(sdef.at if isinstance(sdef.at, str) else sdef.at.time)
+            for sid, (_, _, sdef) in raw_scenes.items()
+            if sdef.at is not None
+        }
+        self.file_versions = {path: sf.version or man.version for path, _, sf in scene_files}
+        ending_rules = self.rules(man.version, None, "an ending")
 
         # clock
         clock_start = _checked_time(man.clock.start)
@@ -359,13 +411,13 @@ class _Compiler:
             cond = self.expr(mpath, mdata, loc + ("if",), ed.if_) if ed.if_ is not None else None
             if ed.if_ is None and i != len(man.endings) - 1:
                 self.warn(mpath, mark, f"ending {ed.id!r} has no `if`, so the endings after it can never be chosen")
-            variants = self.variants(mpath, mdata, loc, ed.variants)
+            variants = self.variants(mpath, mdata, loc, ed.variants, ending_rules)
             endings.append(
                 Ending(
                     ed.id,
                     cond,
-                    self.template(mpath, mdata, loc + ("title",), ed.title),
-                    self.template(mpath, mdata, loc + ("text",), ed.text),
+                    self.template(mpath, mdata, loc + ("title",), ed.title, self.rules(man.version, None, "a title")),
+                    self.template(mpath, mdata, loc + ("text",), ed.text, ending_rules),
                     tuple(ed.debrief),
                     Where(mpath, *mark),
                     variants,
@@ -454,15 +506,21 @@ class _Compiler:
             self.error(
                 path, mark_of(data, loc + ("category",)), self.unknown("category", sdef.category, self.categories)
             )
-        at = None
+        version = self.file_versions[path]
+        at = at_if = None
         if sdef.at is not None:
-            at = _checked_time(sdef.at)
+            when = sdef.at if isinstance(sdef.at, str) else sdef.at.time
+            at = _checked_time(when)
             if not self.clock[0] <= at < self.clock[1]:
                 self.error(
                     path,
-                    mark_of(data, loc + ("at",)),
-                    f"appointment at {sdef.at} is outside the day ({format_time(self.clock[0])}–{format_time(self.clock[1])})",
+                    mark_of(data, loc + ("at",) if isinstance(sdef.at, str) else loc + ("at", "time")),
+                    f"appointment at {when} is outside the day ({format_time(self.clock[0])}–{format_time(self.clock[1])})",
                 )
+            if isinstance(sdef.at, m.At):
+                self.needs_11(path, data, loc + ("at",), version, "`at` with `time:` and `if:`")
+                if sdef.at.if_ is not None:
+                    at_if = self.expr(path, data, loc + ("at", "if"), sdef.at.if_)
             if sdef.interrupt is not None:
                 self.error(
                     path,
@@ -474,7 +532,14 @@ class _Compiler:
             it = sdef.interrupt
             cond = self.expr(path, data, loc + ("interrupt", "if"), it.if_) if it.if_ is not None else None
             interrupt = Interrupt(it.chance, cond, it.repeat)
-        variants = self.variants(path, data, loc, sdef.variants)
+        rules = self.rules(version, at, "a scene")
+        variants = self.variants(path, data, loc, sdef.variants, rules)
+        again = None
+        if sdef.again is not None:
+            self.needs_11(path, data, loc + ("again",), version, "`again:`")
+            again = self.template(path, data, loc + ("again",), sdef.again, rules)
+        self.scene_rules = rules
+        self.plain_rules = self.rules(version, None, "a choice's text", rich=False)
         choices = []
         seen: dict[str, int] = {}
         for i, cd in enumerate(sdef.choices):
@@ -489,22 +554,47 @@ class _Compiler:
             choices.append(self.choice(sid, path, data, cloc, cd, category, choice_marks[i]))
         return Scene(
             sid,
-            self.template(path, data, loc + ("title",), sdef.title),
+            self.template(path, data, loc + ("title",), sdef.title, self.rules(version, None, "a title", rich=False)),
             at,
             category,
-            self.template(path, data, loc + ("text",), sdef.text),
+            self.template(path, data, loc + ("text",), sdef.text, rules),
             variants,
             tuple(choices),
             interrupt,
             Where(path, *mark),
+            again,
+            at_if,
         )
 
-    def variants(self, path, data, loc, defs: list[m.Variant]) -> tuple[tuple[Expr, Template], ...]:
+    def rules(self, version: str, at: int | None, where: str, rich: bool = True) -> TextRules:
+        """What a text written in a file of this version may insert (one object per kind, shared)."""
+        key = (version, at, where, rich)
+        found = self.rule_cache.get(key)
+        if found is None:
+            found = self.rule_cache[key] = TextRules(
+                self.word_names,
+                self.env if rich else None,
+                self.appointment_times,
+                at,
+                where,
+                version != "1.0",
+            )
+        return found
+
+    def needs_11(self, path, data, loc, version: str, what: str) -> None:
+        if version == "1.0":
+            self.error(
+                path,
+                mark_of(data, loc, key=True),
+                f'{what} is story format 1.1; add `version: "1.1"` to story.yaml',
+            )
+
+    def variants(self, path, data, loc, defs: list[m.Variant], rules: TextRules) -> tuple[tuple[Expr, Template], ...]:
         """A scene's or an ending's extra paragraphs, each with its condition."""
         out = []
         for i, v in enumerate(defs):
             vcond = self.expr(path, data, loc + ("variants", i, "if"), v.if_)
-            vtext = self.template(path, data, loc + ("variants", i, "text"), v.text)
+            vtext = self.template(path, data, loc + ("variants", i, "text"), v.text, rules)
             if vcond is not None:  # else its problem is reported, and a story with problems never loads
                 out.append((vcond, vtext))
         return tuple(out)
@@ -552,9 +642,11 @@ class _Compiler:
                     )
         return Choice(
             id=cd.id,
-            text=self.template(path, data, cloc + ("text",), cd.text),
+            text=self.template(path, data, cloc + ("text",), cd.text, self.plain_rules),
             cond=cond,
-            locked=self.template(path, data, cloc + ("locked",), cd.locked) if cd.locked is not None else None,
+            locked=self.template(path, data, cloc + ("locked",), cd.locked, self.plain_rules)
+            if cd.locked is not None
+            else None,
             minutes=cd.minutes,
             effects=self.effects(path, data, cloc + ("effects",), cd.effects),
             sets=self.sets(path, data, cloc + ("set",), cd.set),
@@ -563,7 +655,29 @@ class _Compiler:
             category=category,
             where=Where(path, *mark),
             show=show,
+            outcome=self.outcome(path, data, cloc, cd),
         )
+
+    def outcome(self, path, data, cloc, cd: m.ChoiceDef) -> tuple:
+        """A choice's outcome: a text, or texts with conditions where the first that holds is shown."""
+        if cd.outcome is None:
+            return ()
+        rules = self.scene_rules
+        loc = cloc + ("outcome",)
+        self.needs_11(path, data, loc, self.file_versions[path], "`outcome:`")
+        if isinstance(cd.outcome, str):
+            return ((None, self.template(path, data, loc, cd.outcome, rules)),)
+        out = []
+        for j, o in enumerate(cd.outcome):
+            cond = self.expr(path, data, loc + (j, "if"), o.if_) if o.if_ is not None else None
+            if o.if_ is None and j < len(cd.outcome) - 1:
+                self.warn(
+                    path,
+                    mark_of(data, loc + (j,)),
+                    f"outcome {j + 1} of choice {cd.id!r} has no `if`, so the outcomes after it are never shown",
+                )
+            out.append((cond, self.template(path, data, loc + (j, "text"), o.text, rules)))
+        return tuple(out)
 
     def target(self, path, data, loc, target: str, sid: str) -> None:
         if target not in self.targets and not self.incomplete:
@@ -633,20 +747,12 @@ class _Compiler:
             self.error(path, mark, f"in `{src}`: {exc.message}")
             return None
 
-    def template(self, path, data, loc, text: str) -> Template:
-        tpl, problems = Template.parse(text)
-        for offset, message in problems:
-            needle = text[offset : offset + 20]
-            self.error(path, self.find(path, mark_of(data, loc), needle, skip=text.count("\n", 0, offset)), message)
-        for name in tpl.names:
-            if name not in self.word_names:
-                hint = did_you_mean(name, self.word_names)
-                self.error(
-                    path,
-                    self.find(path, mark_of(data, loc), "{" + name),
-                    f"{{{name}}} is not a declared word"
-                    + (hint or " (declare it under `words:` in story.yaml, or write '{{' for a literal brace)"),
-                )
+    def template(self, path, data, loc, text: str, rules: TextRules) -> Template:
+        tpl, problems = Template.parse(text, rules)
+        if problems:
+            mark = mark_of(data, loc)
+            for offset, message in problems:
+                self.error(path, self.place(path, mark, text, offset), message)
         return tpl
 
     def unknown(self, what: str, name: str, *known) -> str:

@@ -41,6 +41,10 @@ def _check_state(state: object) -> dict:
     _need(state.get("held") is None or isinstance(state.get("held"), str), "held")
     _need(state.get("ending") is None or isinstance(state.get("ending"), str), "ending")
     _need(isinstance(state.get("arrival", "start"), str), "arrival")
+    # format 1.1 fields: a save made before them has neither, and gets their defaults
+    _need(state.get("outcome") is None or isinstance(state.get("outcome"), str), "outcome")
+    skipped = state.get("skipped", [])
+    _need(isinstance(skipped, list) and all(isinstance(t, str) for t in skipped), "skipped")
     _need(0 <= state["rng"] < 2**64, "rng")
     return state
 
@@ -82,6 +86,8 @@ def _fit(story: Story, state: dict, notices: list[str]) -> dict:
         "taken": list(state.get("taken", [])),
         "history": [list(h) for h in state.get("history", [])],
         "ending": state.get("ending"),
+        "outcome": state.get("outcome"),
+        "skipped": list(state.get("skipped", [])),
     }
     if state["ending"] is not None and state["ending"] not in story.ending_ids:
         state["ending"] = story.endings[-1].id

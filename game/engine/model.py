@@ -1,11 +1,11 @@
-"""The story format, version 1, as typed models: the writers' contract in code."""
+"""The story format, versions 1.0 and 1.1, as typed models: the writers' contract in code."""
 
 from __future__ import annotations
 
 import math
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 ID = r"^[A-Za-z][A-Za-z0-9_]*$"
 TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
@@ -14,6 +14,23 @@ Id = Annotated[str, Field(pattern=ID, max_length=64)]
 Time = Annotated[str, Field(pattern=TIME)]
 Text = Annotated[str, Field(max_length=20_000)]
 Condition = Annotated[str, Field(max_length=2_000)]
+VERSIONS = ("1.0", "1.1")
+
+
+def _version(value: Any) -> Any:
+    """`version: "1.1"`; 1, 1.0 and "1" (format 1.0 as written before) are read as "1.0"."""
+    if isinstance(value, bool):
+        raise ValueError(f'the story format version is "1.0" or "1.1" in quotes, not {value!r}')
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = {1: "1.0", 1.1: "1.1"}.get(value, str(value))
+    if isinstance(value, str):
+        value = {"1": "1.0"}.get(value.strip(), value.strip())
+        if value in VERSIONS:
+            return value
+    raise ValueError(f'the story format version is "1.0" or "1.1" in quotes, not {value!r}')
+
+
+Version = Annotated[str, BeforeValidator(_version)]
 
 
 class Strict(BaseModel):
@@ -66,7 +83,7 @@ class Reference(Strict):
 
 
 class Manifest(Strict):
-    version: int = 1
+    version: Version = "1.0"
     title: Text
     subtitle: Text = ""
     start: Id
@@ -88,6 +105,13 @@ class Branch(Strict):
     to: Id
 
 
+class Outcome(Strict):
+    """One outcome of a choice: shown when its `if` holds (the first that holds is shown)."""
+
+    if_: Condition | None = Field(None, alias="if")
+    text: Text
+
+
 class ChoiceDef(Strict):
     id: Id
     text: Text
@@ -100,6 +124,14 @@ class ChoiceDef(Strict):
     once: bool = False
     goto: Id | list[Branch]
     category: Id | None = None
+    outcome: Text | Annotated[list[Outcome], Field(min_length=1)] | None = None
+
+    @field_validator("outcome", mode="before")
+    @classmethod
+    def _outcome_shape(cls, value: Any) -> Any:
+        if value is None or isinstance(value, (str, list)):
+            return value
+        raise ValueError("outcome is a text, or a list of {if, text} where the first that holds is shown")
 
     @field_validator("goto", mode="before")
     @classmethod
@@ -122,16 +154,31 @@ class Interrupt(Strict):
         return value
 
 
+class At(Strict):
+    """An appointment that happens only on days where its `if` holds when its time comes."""
+
+    time: Time
+    if_: Condition | None = Field(None, alias="if")
+
+
 class SceneDef(Strict):
     title: Text
-    at: Time | None = None
+    at: Time | At | None = None
     category: Id | None = None
     text: Text
+    again: Text | None = None
     variants: list[Variant] = Field(default_factory=list)
     choices: list[ChoiceDef] = Field(min_length=1)
     interrupt: Interrupt | None = None
 
+    @field_validator("at", mode="before")
+    @classmethod
+    def _at_shape(cls, value: Any) -> Any:
+        if value is None or isinstance(value, (str, dict)):
+            return value
+        raise ValueError('at is a time in quotes like "15:00", or {time: "15:00", if: CONDITION}')
+
 
 class SceneFile(Strict):
-    version: int = 1
+    version: Version | None = None  # None: the manifest's
     scenes: dict[str, SceneDef]

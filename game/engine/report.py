@@ -73,6 +73,7 @@ class Report:
     spent: dict[str, list[Spent]] = field(default_factory=dict)
     # for each stat, the choices that moved it most (largest first, at most MOVERS)
     movers: dict[str, list[Move]] = field(default_factory=dict)
+    outcome: str | None = None  # what the day's last choice did, shown before the ending
 
     def spent_line(self, category: str) -> str:
         """`Stand-up 15, Design review 35` for one category (empty when nothing was spent on it)."""
@@ -300,4 +301,5 @@ def build_report(game) -> Report:
         credits=story.credits,
         spent=minutes_spent(story, st),
         movers=stat_movers(story, st, game.short),
+        outcome=game.outcome if ending else None,
     )

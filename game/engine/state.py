@@ -36,6 +36,8 @@ class DayState:
     taken: list[str] = field(default_factory=list)  # once-choices taken, "scene/choice"
     history: list[list] = field(default_factory=list)  # [scene, choice, clock before, arrival]
     ending: str | None = None
+    outcome: str | None = None  # what the last choice did, shown before the scene it led to
+    skipped: list[str] = field(default_factory=list)  # conditional appointments whose `if` was false when due
 
     def to_dict(self, history: bool = True) -> dict:
         """JSON-ready data; `history=False` keeps only the history's length (see Game._undo_point)."""
@@ -55,6 +57,8 @@ class DayState:
             "taken": list(self.taken),
             "history": [list(h) for h in self.history] if history else len(self.history),
             "ending": self.ending,
+            "outcome": self.outcome,
+            "skipped": list(self.skipped),
         }
 
     def copy(self, *, history: bool = True) -> DayState:
@@ -75,4 +79,6 @@ class DayState:
             taken=list(self.taken),
             history=[list(h) for h in self.history] if history else [],
             ending=self.ending,
+            outcome=self.outcome,
+            skipped=list(self.skipped),
         )

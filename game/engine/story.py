@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.engine.expr import Expr
+from game.engine.expr import Env, Expr, ExprError, compile_expr, format_time
+from game.engine.suggest import closest, did_you_mean
+from game.engine.text import capitalise, number_words, time_words
 
 if TYPE_CHECKING:
     from game.engine.machine import SceneMachine
@@ -28,55 +32,454 @@ class Where:
         return f"{self.path}:{self.line}:{self.col}"
 
 
-_SLOT = re.compile(r"\{\{|\}\}|\{([^{}]*)\}?")
+MAX_NESTING = 6  # insertions inside alternatives inside insertions...
+SEQUENCES = ("seq", "cycle", "shuffle")
+CLOCK_PHRASES = ("time", "clock", "late")
+_SPECIAL = re.compile(r"\{\{|\}\}|[{}]")
+_SPECIAL_IN_ALT = re.compile(r"\{\{|[{}]|\s+\|(?=\s)")
+_HEAD = re.compile(r"\s*(\^?)\s*([A-Za-z_][A-Za-z0-9_]*)")
+_INSERTION_HELP = (
+    "an insertion is a word like {lead} or {^lead}, {time}, {clock}, {late}, {since SCENE}, "
+    "{if COND: text | else: text}, {seq: a | b}, {cycle: a | b} or {shuffle: a | b}; write '{{' for a literal brace"
+)
+
+
+@dataclass(frozen=True)
+class TextRules:
+    """What a text may use where it is written: the loader makes one per kind of text."""
+
+    words: frozenset[str] = frozenset()
+    env: Env | None = None  # None: no inline conditions, sequences or clock phrases here (titles, choices)
+    appointments: Mapping[str, int] = field(default_factory=dict)  # scene id -> its `at`, for {since}
+    at: int | None = None  # the scene's own `at`, for {late}
+    where: str = "here"  # for messages: "a title", "a choice's text"
+    version_ok: bool = True  # False: a 1.0 file; format 1.1 insertions ask for `version: "1.1"`
+
+
+class TextScope:
+    """What a text reads when shown: the day (conditions, clock, words), which visit, the seed."""
+
+    __slots__ = ("salt", "seed", "state", "visit")
+
+    def __init__(self, state, visit: int, salt: str, seed: str):
+        self.state = state
+        self.visit = visit
+        self.salt = salt
+        self.seed = seed
+
+    def pick(self, kind: str, key: str, count: int) -> int:
+        """Which alternative a sequence shows on this visit (a shuffle: each once per round, in a
+        seeded order, so the same seed gives the same text)."""
+        n = max(self.visit, 1) - 1
+        if kind == "seq":
+            return min(n, count - 1)
+        if kind == "cycle":
+            return n % count
+        rnd, index = divmod(n, count)
+        digest = hashlib.sha256(f"{self.seed}\0{self.salt}\0{key}\0{rnd}".encode()).digest()
+        order = sorted(range(count), key=lambda i: digest[i % 32] * 64 + i)
+        return order[index]
+
+
+class _Parser:
+    """Reads one text into parts; problems are (offset, message) pairs."""
+
+    def __init__(self, text: str, rules: TextRules):
+        self.s = text
+        self.rules = rules
+        self.problems: list[tuple[int, str]] = []
+        self.new_syntax: int | None = None  # offset of the first format 1.1 insertion
+        self.count = 0
+
+    def newer(self, at: int) -> None:
+        if self.new_syntax is None:
+            self.new_syntax = at
+
+    def text(self, pos: int, depth: int) -> tuple[list, int, str]:
+        """Parts from `pos` up to the end, or (inside alternatives) a `}` or a ` | `; returns
+        (parts, position after the stop, what stopped it: "end", "}" or "|")."""
+        s = self.s
+        parts: list = []
+        buf: list[str] = []
+        special = _SPECIAL if depth == 0 else _SPECIAL_IN_ALT
+        while True:
+            m = special.search(s, pos)
+            if m is None:
+                buf.append(s[pos:])
+                stop, pos = "end", len(s)
+                break
+            buf.append(s[pos : m.start()])
+            token = m.group(0)
+            if token == "{{":
+                buf.append("{")
+                pos = m.end()
+            elif token == "}}":
+                buf.append("}")
+                pos = m.end()
+            elif token == "}":
+                if depth == 0:
+                    buf.append("}")
+                    pos = m.end()
+                    continue
+                stop, pos = "}", m.end()
+                break
+            elif token == "{":
+                part, pos = self.insertion(m.start(), depth)
+                if isinstance(part, str):
+                    buf.append(part)
+                elif part is not None:
+                    if buf:
+                        parts.append("".join(buf))
+                        buf = []
+                    parts.append(part)
+            else:  # whitespace, a bar: the next alternative
+                stop = "|"
+                pos = _skip(s, m.end())
+                break
+        tail = "".join(buf)
+        if tail:
+            parts.append(tail)
+        return parts, pos, stop
+
+    def close(self, start: int, pos: int) -> int:
+        """Past the `}` that ends a broken insertion (or the end of the text)."""
+        end = self.s.find("}", pos)
+        return len(self.s) if end < 0 else end + 1
+
+    def insertion(self, start: int, depth: int) -> tuple[object, int]:
+        """The insertion whose `{` is at `start`: a part (or a literal string), and where it ends."""
+        s = self.s
+        rules = self.rules
+        self.count += 1
+        if s.startswith("|}", start + 1):
+            self.newer(start)
+            return "|", start + 3
+        if depth >= MAX_NESTING:
+            self.problems.append((start, f"insertions nest more than {MAX_NESTING} deep here; simplify the text"))
+            return None, self.close(start, start + 1)
+        head = _HEAD.match(s, start + 1)
+        if head is None:
+            end = self.close(start, start + 1)
+            if end >= len(s) and not s.endswith("}"):
+                return self.unclosed(start)
+            self.problems.append((start, _unreadable(s[start:end])))
+            return None, end
+        cap, name = head.group(1) == "^", head.group(2)
+        after = head.end()
+        rest = _skip(s, after)
+        nxt = s[rest : rest + 1]
+        if name == "if" and not cap and after < len(s) and s[after].isspace():
+            return self.condition(start, after, depth)
+        if name in SEQUENCES and not cap and nxt == ":":
+            return self.sequence(start, name, rest + 1, depth)
+        if name == "since" and after < len(s) and s[after].isspace():
+            target = _HEAD.match(s, after)
+            if target is not None and not target.group(1) and s[_skip(s, target.end()) :][:1] == "}":
+                end = _skip(s, target.end()) + 1
+                return self.since(start, target.start(2), target.group(2), cap), end
+        if nxt == "}":
+            end = rest + 1
+            if name in rules.words:
+                if cap:
+                    self.newer(start)
+                return ("W" if cap else "w", name), end
+            if name in CLOCK_PHRASES:
+                return self.clock_phrase(start, name, cap), end
+            hint = ""
+            if cap and name.lower() in rules.words:
+                hint = f"; did you mean '^{name.lower()}'?"
+            elif not cap and name[:1].isupper() and name.lower() in rules.words:
+                hint = f"; for a capital first letter write {{^{name.lower()}}}"
+            else:
+                close = closest(name, rules.words)
+                if close:
+                    hint = f"; did you mean {('^' if cap else '') + close!r}?"
+                else:
+                    hint = " (declare it under `words:` in story.yaml, or write '{{' for a literal brace)"
+            self.problems.append((start, f"{{{'^' if cap else ''}{name}}} is not a declared word{hint}"))
+            return None, end
+        end = self.close(start, start + 1)
+        if end >= len(s) and not s.endswith("}"):
+            return self.unclosed(start)
+        shown = s[start:end]
+        if name in ("elif", "else"):
+            message = f"{shown!r}: `{name}` belongs after ' | ' inside an inline condition, {{if COND: a | {name}: b}}"
+        elif name in SEQUENCES:
+            message = f"{shown!r}: a {name} needs ':' after its name, {{{name}: a | b}}"
+        elif " | " in shown or "\n|" in shown:
+            message = f"cannot read {shown!r}: alternatives need `if COND:`, `seq:`, `cycle:` or `shuffle:` first"
+        else:
+            message = _unreadable(shown)
+        self.problems.append((start, message))
+        return None, end
+
+    def unclosed(self, start: int) -> tuple[object, int]:
+        self.problems.append((start, "'{' opens an insertion that is never closed; write '{{' for a literal brace"))
+        return None, len(self.s)
+
+    def allowed(self, start: int, what: str) -> bool:
+        """Whether format 1.1 text features may be used here; says why not when they may not."""
+        self.newer(start)
+        if self.rules.env is None:
+            self.problems.append(
+                (start, f"{what} can be used in a scene's, an outcome's or an ending's text, not in {self.rules.where}")
+            )
+            return False
+        return True
+
+    def clock_phrase(self, start: int, name: str, cap: bool) -> object:
+        if not self.allowed(start, f"{{{name}}}"):
+            return None
+        if name == "late":
+            if self.rules.at is None:
+                self.problems.append(
+                    (
+                        start,
+                        "{late} is only for an appointment's text (a scene with `at`); elsewhere write {since SCENE}",
+                    )
+                )
+                return None
+            return ("since", self.rules.at, cap)
+        return (name, cap)
+
+    def since(self, start: int, name_at: int, scene: str, cap: bool) -> object:
+        if not self.allowed(start, "{since SCENE}"):
+            return None
+        at = self.rules.appointments.get(scene)
+        if at is None:
+            hint = did_you_mean(scene, frozenset(self.rules.appointments))
+            self.problems.append((name_at, f"{{since {scene}}} needs an appointment (a scene with `at`){hint}"))
+            return None
+        return ("since", at, cap)
+
+    def alternatives(self, pos: int, depth: int) -> tuple[list[list], int, str]:
+        """Alternatives separated by ' | ' up to the closing `}`."""
+        alts = []
+        while True:
+            parts, pos, stop = self.text(pos, depth + 1)
+            alts.append(parts)
+            if stop != "|":
+                return alts, pos, stop
+
+    def sequence(self, start: int, kind: str, pos: int, depth: int) -> tuple[object, int]:
+        ok = self.allowed(start, f"{{{kind}: ...}}")
+        pos = _skip(self.s, pos)
+        alts, end, stop = self.alternatives(pos, depth)
+        if stop == "end":
+            return self.unclosed(start)
+        if not ok:
+            return None, end
+        return (kind, self.s[start:end], tuple(_tpl(a) for a in alts)), end
+
+    def condition(self, start: int, pos: int, depth: int) -> tuple[object, int]:
+        """`{if C: a | elif C: b | else: c}`; `pos` is just after `if`."""
+        ok = self.allowed(start, "an inline condition")
+        s = self.s
+        branches: list[tuple] = []
+        keyword = "if"
+        while True:
+            colon = _colon(s, pos)
+            if colon is None:
+                end = self.close(start, pos)
+                if end >= len(s) and not s.endswith("}"):
+                    return self.unclosed(start)
+                self.problems.append(
+                    (start, f"`{keyword}` needs ':' after its condition, as in {{if energy < 3: text | else: text}}")
+                )
+                return None, end
+            cond = None
+            if keyword != "else":
+                cond = self.compile(s[pos:colon], pos) if ok else None
+                ok = ok and cond is not None
+            parts, pos, stop = self.text(_skip(s, colon + 1), depth + 1)
+            branches.append((cond, _tpl(parts)))
+            if stop == "end":
+                return self.unclosed(start)
+            if stop == "}":
+                break
+            if keyword == "else":
+                self.problems.append(
+                    (pos, "`else:` is the last alternative of an inline condition; nothing can follow it")
+                )
+                return None, self.skip_to_close(pos, depth)
+            head = _HEAD.match(s, pos)
+            word = head.group(2) if head is not None and not head.group(1) else ""
+            after = head.end() if head is not None else pos
+            if word == "elif" and after < len(s) and s[after].isspace():
+                keyword, pos = "elif", after
+            elif word == "else" and s[_skip(s, after) :][:1] == ":":
+                keyword, pos = "else", _skip(s, after)
+            else:
+                self.problems.append(
+                    (
+                        pos,
+                        "after ' | ' an inline condition goes on with `elif COND:` or `else:`; "
+                        "write {|} for a literal bar",
+                    )
+                )
+                return None, self.skip_to_close(pos, depth)
+        return (("if", tuple(branches)) if ok else None), pos
+
+    def skip_to_close(self, pos: int, depth: int) -> int:
+        """After a problem inside alternatives: past the `}` that closes them (nesting counted)."""
+        _, pos, _ = self.alternatives(pos, depth)
+        return pos
+
+    def compile(self, src: str, at: int):
+        env = self.rules.env
+        assert env is not None
+        try:
+            return compile_expr(src, env)
+        except ExprError as exc:
+            self.problems.append((at + exc.offset, f"in `{src.strip()}`: {exc.message}"))
+            return None
+
+
+def _unreadable(shown: str) -> str:
+    """What to say about an insertion that is none of the kinds there are."""
+    if not any(c.isspace() or c in ":|" for c in shown):  # one odd word, like {lead.name} or {0}
+        return f"{shown} is not a declared word (a word is letters, digits and _; {_INSERTION_HELP})"
+    return f"cannot read {shown!r}: {_INSERTION_HELP}"
+
+
+def _skip(s: str, pos: int) -> int:
+    """Past any whitespace from `pos`."""
+    while pos < len(s) and s[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _colon(s: str, pos: int) -> int | None:
+    """The ':' ending a condition that starts at `pos` (a time in quotes has its own colon)."""
+    quoted = False
+    for i in range(pos, len(s)):
+        ch = s[i]
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch == ":":
+            return i
+        elif ch in "{}|\n":
+            return None
+    return None
+
+
+def _tpl(parts: list) -> Template:
+    if not parts:
+        return Template((), "")
+    if len(parts) == 1 and isinstance(parts[0], str):
+        return Template((parts[0],), parts[0])
+    return Template(tuple(parts), None)
 
 
 @dataclass(frozen=True)
 class Template:
-    """Text with `{word}` insertions; everything else is literal."""
+    """Text with insertions, read once at load: literal strings and insertion parts.
 
-    parts: tuple  # str, or ("w", name)
+    A part is a string, or a tuple: ("w", word) / ("W", word) capitalised, ("time", cap), ("clock", cap),
+    ("since", at, cap), ("if", ((cond or None, Template), ...)), or (kind, source, (Template, ...)) for
+    a sequence kind in SEQUENCES. `literal` is the whole text when it has no insertions (the fast path)."""
+
+    parts: tuple
+    literal: str | None = None
 
     @staticmethod
-    def parse(text: str) -> tuple[Template, list[tuple[int, str]]]:
+    def parse(text: str, rules: TextRules | None = None) -> tuple[Template, list[tuple[int, str]]]:
         """The template and any (offset, problem) found in the text."""
         if "{" not in text and "}" not in text:  # most text: one literal part
-            return Template((text,) if text else ()), []
-        parts: list = []
-        problems: list[tuple[int, str]] = []
-        buf: list[str] = []
-        pos = 0
-        for m in _SLOT.finditer(text):
-            buf.append(text[pos : m.start()])
-            token = m.group(0)
-            if token == "{{":
-                buf.append("{")
-            elif token == "}}":
-                buf.append("}")
-            elif not token.endswith("}"):
-                problems.append(
-                    (m.start(), "'{' opens an insertion that is never closed; write '{{' for a literal brace")
-                )
-                buf.append(token)
-            else:
-                name = m.group(1).strip()
-                if buf:
-                    parts.append("".join(buf))
-                    buf = []
-                parts.append(("w", name))
-            pos = m.end()
-        buf.append(text[pos:])
-        tail = "".join(buf)
-        if tail:
-            parts.append(tail)
-        return Template(tuple(parts)), problems
+            return Template((text,) if text else (), text), []
+        parser = _Parser(text, rules or TextRules(frozenset(), where="a word"))
+        parts, _, _ = parser.text(0, 0)
+        problems = parser.problems
+        if parser.new_syntax is not None and not parser.rules.version_ok:
+            problems.append(
+                (parser.new_syntax, 'this insertion is story format 1.1; add `version: "1.1"` to story.yaml')
+            )
+        return _tpl(parts), problems
 
     @property
     def names(self) -> list[str]:
-        return [p[1] for p in self.parts if not isinstance(p, str)]
+        """Every word the text inserts, inside alternatives too."""
+        out: list[str] = []
+        for p in self.parts:
+            if isinstance(p, str):
+                continue
+            if p[0] in ("w", "W"):
+                out.append(p[1])
+            elif p[0] == "if":
+                for _, tpl in p[1]:
+                    out.extend(tpl.names)
+            elif p[0] in SEQUENCES:
+                for tpl in p[2]:
+                    out.extend(tpl.names)
+        return out
 
-    def render(self, words: dict[str, str]) -> str:
-        return "".join(p if isinstance(p, str) else words.get(p[1], "") for p in self.parts)
+    @property
+    def conditions(self) -> list[Expr]:
+        """Every inline condition in the text, nested ones too."""
+        out: list[Expr] = []
+        for p in self.parts:
+            if isinstance(p, str):
+                continue
+            if p[0] == "if":
+                for cond, tpl in p[1]:
+                    if cond is not None:
+                        out.append(cond)
+                    out.extend(tpl.conditions)
+            elif p[0] in SEQUENCES:
+                for tpl in p[2]:
+                    out.extend(tpl.conditions)
+        return out
+
+    @property
+    def plain(self) -> bool:
+        """True when the text needs nothing but words to show (no conditions, sequences or clock)."""
+        return all(isinstance(p, str) or p[0] in ("w", "W") for p in self.parts)
+
+    def render(self, words: Mapping[str, str], scope: TextScope | None = None) -> str:
+        """The text to show; without a scope, conditions are false and sequences show their first."""
+        if self.literal is not None:
+            return self.literal
+        out: list[str] = []
+        _emit(self.parts, words, scope, out)
+        return "".join(out)
+
+
+def _emit(parts: tuple, words: Mapping[str, str], scope: TextScope | None, out: list[str]) -> None:
+    for p in parts:
+        if p.__class__ is str:
+            out.append(p)
+            continue
+        tag = p[0]
+        if tag == "w":
+            out.append(words.get(p[1], ""))
+        elif tag == "W":
+            out.append(capitalise(words.get(p[1], "")))
+        elif tag == "if":
+            for cond, tpl in p[1]:
+                if cond is None or (scope is not None and cond.fn(scope.state)):
+                    if tpl.literal is not None:
+                        out.append(tpl.literal)
+                    else:
+                        _emit(tpl.parts, words, scope, out)
+                    break
+        elif tag in SEQUENCES:
+            alts = p[2]
+            tpl = alts[scope.pick(tag, p[1], len(alts)) if scope is not None else 0]
+            if tpl.literal is not None:
+                out.append(tpl.literal)
+            else:
+                _emit(tpl.parts, words, scope, out)
+        else:
+            clock = scope.state.clock if scope is not None else 0
+            if tag == "time":
+                shown = time_words(clock)
+            elif tag == "clock":
+                shown = format_time(clock)
+            else:  # since
+                shown = number_words(max(clock - p[1], 0))
+            out.append(capitalise(shown) if p[-1] else shown)
 
 
 @dataclass(frozen=True)
@@ -95,6 +498,8 @@ class Choice:
     # `show_if`: the choice is listed at all only when this holds. `cond` is then `show_if and if`,
     # when the choice can be taken, which is what every analysis of the story needs.
     show: Expr | None = None
+    # `outcome`: what happened, shown before the next scene; the first whose condition holds (None: always)
+    outcome: tuple[tuple[Expr | None, Template], ...] = ()
 
     @property
     def targets(self) -> list[str]:
@@ -119,6 +524,8 @@ class Scene:
     choices: tuple[Choice, ...]
     interrupt: Interrupt | None
     where: Where
+    again: Template | None = None  # shown in place of `text` from the second visit on
+    at_if: Expr | None = None  # an appointment with a condition: skipped for the day when false as it comes due
 
     @property
     def kind(self) -> str:

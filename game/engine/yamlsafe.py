@@ -204,6 +204,8 @@ def load_document(path: str, raw: bytes, nodes_left: int = MAX_NODES) -> Documen
         quoted = _quoted_start(text, line)
         if quoted is not None:
             line, col, what = line, quoted[0], f"{what}; {quoted[1]}"
+        else:
+            what += _insertion_hint(text, mark)
         builder.problems.append(Problem(path, line, col, f"YAML syntax: {what}"))
         doc.data = None
     except yaml.reader.ReaderError as exc:  # a control character written into the file: placed by position
@@ -471,6 +473,21 @@ class _Builder:
 
 _NO_KEY = object()
 _BAD_KEY = object()
+
+
+_INSERTION = re.compile(r"\{\s*\^?\s*(?:if\s|seq\s*:|cycle\s*:|shuffle\s*:|[A-Za-z_]\w*\s*\})")
+
+
+def _insertion_hint(text: str, mark) -> str:
+    """A hint when the line YAML stumbled on holds a text insertion: `: ` inside `{if x: y}`, or a
+    value starting with `{`, reads as YAML mapping syntax unless the text is quoted or a `|` block."""
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    rows = lines[max(mark.line - 1, 0) : mark.line + 1]
+    if any(_INSERTION.search(row) for row in rows):
+        return "; text holding an insertion such as {if …: …} or starting with '{' goes in quotes or a `|` block"
+    return ""
 
 
 def _kind(value: object) -> str:

@@ -5,11 +5,25 @@ from __future__ import annotations
 from textual.content import Content
 
 from game.engine.prose import WRAPPED, clean, paragraphs, reflow
+from game.engine.text import code_spans
 
 
 def literal(text: str, style: str = "") -> Content:
     """Story text exactly as written: `[/]` or `[@click=...]` are characters, not markup."""
     content = Content(clean(text))
+    return content.stylize(style) if style else content
+
+
+CODE_STYLE = "$text-secondary on $boost"
+
+
+def prose(text: str, style: str = "") -> Content:
+    """Story text shown literally, except that `code` between a matched pair of backticks on one
+    line is styled as code (the backticks dropped), as the story format says."""
+    spans = code_spans(clean(text))
+    if len(spans) == 1 and not spans[0][1]:
+        return literal(text, style)
+    content = Content.assemble(*((part, CODE_STYLE) if code else part for part, code in spans))
     return content.stylize(style) if style else content
 
 
@@ -35,4 +49,4 @@ def minutes_text(minutes: int) -> str:
     return f"{minutes // 60} h {minutes % 60:02d}"
 
 
-__all__ = ["WRAPPED", "bar", "bar_content", "clean", "literal", "minutes_text", "paragraphs", "reflow"]
+__all__ = ["WRAPPED", "bar", "bar_content", "clean", "literal", "minutes_text", "paragraphs", "prose", "reflow"]

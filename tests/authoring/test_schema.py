@@ -48,6 +48,7 @@ def test_it_is_a_2020_12_schema_with_descriptions():
         "once",
         "goto",
         "category",
+        "outcome",
     }
     assert all(p.get("description") for p in choice.values())
     manifest = SCHEMA["$defs"]["Manifest"]["properties"]

@@ -100,7 +100,7 @@ class TestWholeDay:
             await start_day(pilot)
             await click_choice(pilot, "roof garden")
             assert app.game.scene_id == "arrive" and choices_made(app) == []
-            assert "locked: Too tired for the" in screen_text(app)
+            assert "locked: Too tired for" in screen_text(app)  # the reason wraps before the minutes
 
     async def test_digits_number_only_the_choices_that_can_be_taken(self, build):
         app = build()

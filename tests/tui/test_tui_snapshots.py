@@ -34,6 +34,10 @@ class TestSceneScreen:
     def test_interruption(self, snap_compare, build):
         assert snap_compare(build(), run_before=after("enter", "1", "1", "1"))
 
+    def test_scene_opening_with_an_outcome(self, snap_compare, build):
+        """Format 1.1: the reply to the choice, apart at the top; the return visit's short text; code styled."""
+        assert snap_compare(build("reply"), run_before=after("enter", "1"))
+
     def test_small_window(self, snap_compare, build):
         assert snap_compare(build(), run_before=after("enter", "1", "1"), terminal_size=(60, 20))
 

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from game.tui.css import STYLES
-from game.tui.storytext import literal, paragraphs
+from game.tui.storytext import literal, paragraphs, prose
 from game.tui.widgets.charts import MinutesChart, StatBars
 from game.tui.widgets.day_header import DayHeader
 from game.tui.widgets.hanging import Hanging, Stack
@@ -124,10 +124,12 @@ class ReportScreen(Screen):
         r = self.report
         yield DayHeader(id="day-header")
         with VerticalScroll(id="report-scroll"), Vertical(id="report-column"):
+            if r.outcome:  # what the last choice did, before the ending it led to
+                yield Static(Content("\n\n").join(prose(p) for p in paragraphs(r.outcome)), id="outcome")
             yield Static(Content.styled("The end of the day", "$foreground-muted"), id="report-kicker")
             yield Static(literal(r.ending_title), id="ending-title")
             yield Static(
-                Content("\n\n").join(literal(p) for p in paragraphs(r.ending_text)),
+                Content("\n\n").join(prose(p) for p in paragraphs(r.ending_text)),
                 id="ending-text",
             )
             yield Static(literal(r.share_line), id="share-line")

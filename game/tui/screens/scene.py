@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
 from game.tui.css import STYLES
-from game.tui.storytext import literal, paragraphs
+from game.tui.storytext import literal, paragraphs, prose
 from game.tui.widgets.choice_list import ChoiceList
 from game.tui.widgets.day_header import DayHeader, hhmm
 from game.tui.widgets.reveal_panel import RevealPanel
@@ -63,6 +63,7 @@ class SceneScreen(Screen):
         yield DayHeader(id="day-header")
         with Horizontal(id="scene-body"):
             with Vertical(id="scene-column"):
+                yield Static(id="outcome")
                 yield Static(id="arrival")
                 yield Static(id="scene-title")
                 with VerticalScroll(id="scene-scroll"):
@@ -98,6 +99,10 @@ class SceneScreen(Screen):
             return
         self._drawn = _drawn_key(game)
         self.query_one(DayHeader).show_game(game, spent=spent)
+        outcome = self.query_one("#outcome", Static)
+        if game.outcome:  # what the last choice did, apart from the scene it led to
+            outcome.update(Content("\n\n").join(prose(p) for p in paragraphs(game.outcome)))
+        outcome.display = bool(game.outcome)
         banner = arrival_banner(game)
         arrival = self.query_one("#arrival", Static)
         arrival.set_classes(f"-{game.arrival}")
@@ -105,7 +110,7 @@ class SceneScreen(Screen):
             arrival.update(banner)
         arrival.display = banner is not None
         self.query_one("#scene-title", Static).update(literal(game.title))
-        text = Content("\n\n").join(literal(p) for p in paragraphs(game.text))
+        text = Content("\n\n").join(prose(p) for p in paragraphs(game.text))
         self.query_one("#scene-text", Static).update(text)
         self.query_one("#scene-scroll").scroll_home(animate=False)
         self.query_one(ChoiceList).show_choices(game.choices)

@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from game.tui.storytext import literal, minutes_text
+from game.tui.storytext import minutes_text, prose
 from game.tui.widgets.hanging import Hanging
 
 if TYPE_CHECKING:
@@ -17,15 +17,17 @@ if TYPE_CHECKING:
 
 def choice_prompt(number: int | None, view: ChoiceView) -> Hanging:
     """`1  Give a crisp update      10 min`, or a greyed locked line with its reason."""
-    text = literal(" ".join(view.text.split()))
+    text = prose(" ".join(view.text.split()))
     if number is not None:
         marker = Content.styled(f"{number}", "bold $accent")
         aside = Content.styled(minutes_text(view.minutes), "$foreground-muted") if view.minutes else None
         return Hanging(marker, text, 3, aside)
-    reason = literal(" ".join((view.locked or "").split()))
+    reason = prose(" ".join((view.locked or "").split()))
     marker = Content.styled("\u00b7", "$foreground 30%")
     body = Content.assemble(text.stylize("strike"), ("  \u2014 locked: ", "italic"), reason.stylize("italic"))
-    return Hanging(marker, body, 3)
+    # the same right column as the choices that can be taken, so the reason wraps before the minutes
+    aside = Content.styled(minutes_text(view.minutes) if view.minutes else "", "$foreground 30%")
+    return Hanging(marker, body, 3, aside.pad_right(max(0, 6 - aside.cell_length)))
 
 
 class ChoiceList(OptionList):

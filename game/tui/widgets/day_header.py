@@ -70,12 +70,16 @@ class DayHeader(Widget):
         if bar_room >= 6 and total > 0:
             done = max(0, min(self.clock - self.day_start, total))
             filled = round(bar_room * done / total)
+            # at (or past) either end of the day the chip stands in that end's place: "17:35 17:30"
+            # or "09:00 09:00" read as two clocks
+            end = "" if self.clock >= self.day_end else " " + hhmm(self.day_end)
+            start = "" if self.clock <= self.day_start else hhmm(self.day_start) + " "
             line = Content.assemble(
-                (hhmm(self.day_start) + " ", "$foreground-muted"),
+                (start, "$foreground-muted"),
                 ("\u2501" * filled, "$accent"),
                 clock,
                 ("\u2500" * (bar_room - filled), "$foreground 30%"),
-                (" " + hhmm(self.day_end), "$foreground-muted"),
+                (end, "$foreground-muted"),
             )
             right = Content.assemble("  ", spent.pad_right(9 - spent.cell_length), seed)
         elif width >= label.cell_length + clock.cell_length + 12:

@@ -1,0 +1,87 @@
+"""Words for numbers and times, capitals, and code spans: text helpers the engine and front ends share."""
+
+from __future__ import annotations
+
+import re
+
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    """A whole number as it is said: 7 -> "seven", 42 -> "forty-two", 130 -> "a hundred and thirty"."""
+    if n < 0:
+        return "minus " + number_words(-n)
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        head = "a hundred" if hundreds == 1 else f"{_ONES[hundreds]} hundred"
+        return head + (f" and {number_words(rest)}" if rest else "")
+    return f"{n:,}"
+
+
+def _hour_words(hour: int) -> str:
+    return _ONES[hour % 12 or 12]
+
+
+def time_words(minutes: int) -> str:
+    """The time as a person says it: "ten past three", "quarter to four", "half past eight", "noon"."""
+    minutes %= 24 * 60
+    hour, minute = divmod(minutes, 60)
+    if minute == 0:
+        if hour == 12:
+            return "noon"
+        if hour == 0:
+            return "midnight"
+        return f"{_hour_words(hour)} o'clock"
+    if minute <= 30:
+        amount, word, of = minute, "past", hour
+    else:
+        amount, word, of = 60 - minute, "to", hour + 1
+    if amount == 15:
+        spoken = "quarter"
+    elif amount == 30:
+        spoken = "half"
+    elif amount % 5 == 0:
+        spoken = number_words(amount)
+    else:
+        spoken = f"{number_words(amount)} minute" + ("s" if amount != 1 else "")
+    target = "noon" if of % 24 == 12 else "midnight" if of % 24 == 0 else _hour_words(of)
+    return f"{spoken} {word} {target}"
+
+
+def capitalise(text: str) -> str:
+    """The text with its first letter in capitals (the rest as it is)."""
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1 :]
+        if not ch.isspace() and ch not in "\"'\u201c\u2018(":
+            return text
+    return text
+
+
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def code_spans(text: str) -> list[tuple[str, bool]]:
+    """The text in pieces, each marked True where it was written between a matched pair of backticks
+    on one line (the backticks themselves dropped); a lone backtick stays as written."""
+    if "`" not in text:
+        return [(text, False)]
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _CODE.finditer(text):
+        if m.start() > pos:
+            out.append((text[pos : m.start()], False))
+        out.append((m.group(1), True))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
