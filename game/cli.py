@@ -153,11 +153,26 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="seats: more players than this are asked to wait (default 40)",
     )
+    p.add_argument("--minutes", type=float, metavar="N", help="the round's length, started from the room screen")
+    p.add_argument("--projector", action="store_true", help="large, high-contrast theme for players and room screen")
+    p.add_argument(
+        "--audience",
+        choices=("careers", "onboarding", "class"),
+        default="careers",
+        help="who is in the room: chooses the debrief's Apply question (default careers)",
+    )
+    p.add_argument("--no-fork", action="store_true", help="start each game as a fresh interpreter (slower)")
 
     p = sub.add_parser("debrief", help="summarise a workshop's results for discussion")
     p.add_argument("dir", type=Path, help="results folder")
     _story_option(p)
-    p.add_argument("--format", choices=("text", "markdown", "html"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "html", "csv"), default="text")
+    p.add_argument(
+        "--audience",
+        choices=("careers", "onboarding", "class"),
+        default="careers",
+        help="who is in the room: chooses the Apply question (default careers)",
+    )
     p.add_argument("--out", metavar="FILE", type=Path)
     return parser
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import re
 
-from game.authoring.reach import StoryAnalysis
+from game.authoring.reach import StoryAnalysis, on_cycles
 from game.engine import Problem, Story
 from game.engine.story import Where
 
@@ -26,6 +26,7 @@ def lint(story: Story, analysis: StoryAnalysis | None = None) -> list[Problem]:
         out += _dead_ends(story, a)
         out += _zero_minute_loops(story)
         out += _unused_names(story, a)
+        out += _text_features(story, a)
     finally:
         if was_enabled:
             gc.enable()
@@ -42,6 +43,8 @@ def _unreachable(story: Story, a: StoryAnalysis) -> list[Problem]:
     for scene in story.scenes.values():
         if scene.id in reached or (scene.interrupt is not None and scene.id not in a.links.interruptions):
             continue  # an interruption that can never fire has its own warning
+        if scene.at_if is not None and not a.analyzer.can_hold(scene.at_if.tree):
+            continue  # nor does an appointment whose `if` never holds
         out.append(
             _warn(
                 scene.where,
@@ -191,6 +194,117 @@ def _zero_minute_loops(story: Story) -> list[Problem]:
                         "so a player can take it forever without the clock moving (give it `minutes:` or `once: true`)",
                     )
                 )
+    return out
+
+
+RETURN_WORDS = 60  # a scene text longer than this, read again and again, wants `again:`
+
+
+def _text_features(story: Story, a: StoryAnalysis) -> list[Problem]:
+    """Format 1.1: return visits, sequences, inline and outcome conditions, conditional appointments."""
+    out = []
+    an = a.analyzer
+    comes_back = on_cycles(a.links, story.scenes) | {story.hub}  # "Carry on" and `back` lead to the hub
+    for scene in story.scenes.values():
+        sid = scene.id
+        again = sid in comes_back
+        if scene.again is None and again and scene.text.literal != "":
+            words = len(scene.text.render(story.words).split())
+            if words > RETURN_WORDS:
+                out.append(
+                    _warn(
+                        scene.where,
+                        f"scene {sid!r} can be visited more than twice in a day and its text is {words} words "
+                        f"long, read in full on every visit; give it `again:`, a short text for the second "
+                        f"and later visits",
+                    )
+                )
+        if scene.again is not None and not again:
+            out.append(
+                _warn(scene.where, f"scene {sid!r} has `again:`, but no day comes back to it, so it is never shown")
+            )
+        texts = [scene.text, *(tpl for _, tpl in scene.variants)]
+        if not again and any(_sequences(t, ("seq", "cycle")) for t in texts):
+            out.append(
+                _warn(
+                    scene.where,
+                    f"a {{seq:}} or {{cycle:}} in scene {sid!r} steps on each visit, but no day comes back to "
+                    f"the scene: only its first alternative is ever shown",
+                )
+            )
+        if scene.again is not None:
+            texts.append(scene.again)
+        for tpl in texts:
+            for kind, count in _sequences(tpl, ("seq", "cycle", "shuffle")):
+                if count < 2:
+                    out.append(
+                        _warn(
+                            scene.where, f"a {{{kind}:}} in scene {sid!r} has one alternative; separate them with ' | '"
+                        )
+                    )
+            out += _inline(tpl, f"scene {sid!r}", scene.where, a)
+        for ch in scene.choices:
+            for i, (cond, tpl) in enumerate(ch.outcome, 1):
+                if cond is not None and not an.can_hold(cond.tree):
+                    out.append(
+                        _warn(
+                            ch.where,
+                            f"outcome {i} of choice {ch.id!r} in scene {sid!r} is never shown: its `if` "
+                            f"`{cond.src}` never holds{_why(a, cond.tree)}",
+                        )
+                    )
+                out += _inline(tpl, f"the outcome of choice {ch.id!r} in scene {sid!r}", ch.where, a)
+        if scene.at_if is not None and not an.can_hold(scene.at_if.tree):
+            out.append(
+                _warn(
+                    scene.where,
+                    f"appointment {sid!r} never happens: its `if` `{scene.at_if.src}` never holds"
+                    f"{_why(a, scene.at_if.tree)}",
+                )
+            )
+    for ending in story.endings:
+        for tpl in [ending.text, *(t for _, t in ending.variants)]:
+            out += _inline(tpl, f"ending {ending.id!r}", ending.where, a, at_end=True)
+    return out
+
+
+def _sequences(tpl, kinds: tuple[str, ...]) -> list[tuple[str, int]]:
+    """(kind, number of alternatives) of each sequence of these kinds in a text, nested ones too."""
+    if tpl is None or tpl.literal is not None:
+        return []
+    out = []
+    for p in tpl.parts:
+        if isinstance(p, str):
+            continue
+        if p[0] in ("seq", "cycle", "shuffle"):
+            if p[0] in kinds:
+                out.append((p[0], len(p[2])))
+            for alt in p[2]:
+                out += _sequences(alt, kinds)
+        elif p[0] == "if":
+            for _, alt in p[1]:
+                out += _sequences(alt, kinds)
+    return out
+
+
+def _inline(tpl, what: str, where: Where, a: StoryAnalysis, at_end: bool = False) -> list[Problem]:
+    """An inline condition that never holds: its alternative is never shown."""
+    if tpl is None or tpl.literal is not None:
+        return []
+    an = a.end_analyzer if at_end else a.analyzer
+    bounds = a.end_bounds if at_end else a.bounds
+    out = []
+    for cond in tpl.conditions:
+        if not an.can_hold(cond.tree):
+            why = bounds.describe(cond.tree)
+            out.append(
+                _warn(
+                    where,
+                    f"an inline condition in {what}, `{{if {cond.src.strip()}: …}}`, never holds"
+                    + (f" ({why})" if why else "")
+                    + ": its text is never shown",
+                )
+            )
     return out
 
 

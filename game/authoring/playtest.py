@@ -161,7 +161,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
     tally.days += 1
     tally.choices += len(taken)
     tally.scenes.update(st.visits.keys())
-    tally.taken.update(f"{scene}/{choice}" for scene, choice, _, _ in st.history)
+    tally.taken.update(f"{step.scene}/{step.choice}" for step in st.history)
     tally.endings[st.ending] += 1
     per = tally.stats.setdefault(st.ending, {})
     end_stats = tally.end_stats
@@ -183,7 +183,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
     tally.repeats += repeats
     tally.repeat_shares[round(repeats / shown, 4) if shown else 0.0] += 1
     # the history records how each scene a choice was made in began: that is when an event fired
-    fired = [h[0] for h in st.history if h[3] in EVENT_KINDS]
+    fired = [step.scene for step in st.history if step.arrival in EVENT_KINDS]
     if fired:
         tally.fired.update(fired)
         tally.fired_days.update(set(fired))

@@ -128,7 +128,7 @@ class StoryAnalysis:
         for scene in story.scenes.values():
             why = self.dead_end(scene, revisited=False)
             if why is None and any(ch.once for ch in scene.choices):
-                cyclic = _on_cycles(links, story.scenes) if cyclic is None else cyclic
+                cyclic = on_cycles(links, story.scenes) if cyclic is None else cyclic
                 why = self.dead_end(scene, revisited=scene.id in cyclic)
             if why is not None:
                 links.dead_ends[scene.id] = why
@@ -162,7 +162,7 @@ class StoryAnalysis:
 _ANY = object()  # stands for "after any choice", where appointments and interruptions can start
 
 
-def _on_cycles(links: Links, scenes) -> set[str]:
+def on_cycles(links: Links, scenes) -> set[str]:
     """Scenes a day can come back to (Tarjan's strongly connected components, without recursion)."""
 
     def succ(node):

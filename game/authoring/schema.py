@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from game.engine import model as m
+from game.engine.expr import MAX_LENGTH, RESERVED
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "story.schema.json"
 
@@ -142,7 +143,35 @@ FIELDS = {
 }
 
 _FLAG_OR_WORD = {"type": ["boolean", "string"], "description": "true/false for a flag, text for a word."}
-_ID_NAMES = {"pattern": m.ID}
+_NOT_RESERVED = {"not": {"enum": sorted(RESERVED)}}
+# the names a story declares: an id, and none of the condition language's words
+_ID_NAMES = {"pattern": m.ID, "maxLength": 64, **_NOT_RESERVED}
+# text may not hold terminal control characters (tab and newline are text); as the loader refuses them
+_NO_CONTROL = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+# what only a manifest has: a file with none of these is read as a scene file (so `scnees:` is named)
+_MANIFEST_ONLY = ("title", "start", "clock", "categories", "endings")
+
+
+def _tighten(node, text_max: int) -> None:
+    """Text fields (the models' 20,000-character strings) refuse control characters."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("maxLength") == text_max and "pattern" not in node:
+            node["pattern"] = _NO_CONTROL
+        for value in node.values():
+            _tighten(value, text_max)
+    elif isinstance(node, list):
+        for value in node:
+            _tighten(value, text_max)
+
+
+def _conditions(defs: dict) -> None:
+    """A condition's cap is the condition language's (check's), not the models' generous one."""
+    for schema in defs.values():
+        for name, prop in schema.get("properties", {}).items():
+            if name in ("if", "show_if"):
+                for part in [prop, *prop.get("anyOf", [])]:
+                    if part.get("type") == "string":
+                        part["maxLength"] = MAX_LENGTH
 
 
 def build_schema() -> dict:
@@ -177,14 +206,28 @@ def build_schema() -> dict:
         version.pop("type", None)
         version.pop("anyOf", None)
         version["enum"] = [*m.VERSIONS, 1]
+    # constraints check enforces that the models cannot say (issue #16): reserved names, unique flags,
+    # `goto: []`, `at` with `interrupt`, conditions' length, control characters in text
+    for owner, field in (("ChoiceDef", "id"), ("EndingDef", "id")):
+        defs[owner]["properties"][field].update(_NOT_RESERVED)
+    for field in ("flags", "categories"):
+        prop = defs["Manifest"]["properties"][field]
+        prop["items"].update(_NOT_RESERVED)
+        prop["uniqueItems"] = True
+    for part in defs["ChoiceDef"]["properties"]["goto"]["anyOf"]:
+        if part.get("type") == "array":
+            part["minItems"] = 1
+    defs["SceneDef"]["not"] = {"required": ["at", "interrupt"]}
+    _conditions(defs)
+    _tighten(defs, next(c.max_length for c in m.Text.__metadata__[0].metadata if hasattr(c, "max_length")))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Day Job story file",
         "description": "A Day Job story file: the manifest (story.yaml) or a scene file (scenes/*.yaml). "
         "See docs/writing.md.",
-        "if": {"type": "object", "required": ["scenes"]},
-        "then": {"$ref": "#/$defs/SceneFile"},
-        "else": {"$ref": "#/$defs/Manifest"},
+        "if": {"type": "object", "anyOf": [{"required": [k]} for k in _MANIFEST_ONLY]},
+        "then": {"$ref": "#/$defs/Manifest"},
+        "else": {"$ref": "#/$defs/SceneFile"},
         "$defs": {k: defs[k] for k in sorted(defs)},
     }
 

@@ -11,11 +11,11 @@ from typing import Any
 from game.engine.errors import ChoiceError, SaveError
 from game.engine.expr import format_time
 from game.engine.machine import apply_effects, apply_sets
+from game.engine.migrate import SAVE_VERSION
 from game.engine.report import Report, build_report
-from game.engine.state import Arrival, DayState
+from game.engine.state import Arrival, DayState, Step
 from game.engine.story import Choice, Ending, Scene, Story, TextScope
 
-SAVE_VERSION = 1
 CARRY_ON = "_carry_on"
 _MASK = (1 << 64) - 1
 _SEED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -59,7 +59,7 @@ class Game:
         self.short = bool(short and story.short is not None)
         self.keep_undo = keep_undo
         self._machine = story.machine
-        self._past: list[dict] = []
+        self._past: list[tuple[DayState, int]] = []  # undo points: the state without its history, and its length
         self.notices: list[str] = []
         sd = story.short if self.short else None
         begin = start or (sd.start if sd else story.start)
@@ -169,7 +169,7 @@ class Game:
         scene = self._current_scene
         out = []
         for ch in scene.choices:
-            if ch.once and f"{scene.id}/{ch.id}" in st.taken:
+            if ch.once and (scene.id, ch.id) in st.taken:
                 continue
             if ch.show is not None and not ch.show.fn(st):
                 continue  # not listed at all
@@ -220,7 +220,7 @@ class Game:
         if chosen is None:
             raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
         point = self._undo_point() if self.keep_undo else None
-        entry = [scene.id, choice_id, st.clock, st.arrival.value]
+        entry = Step(scene.id, choice_id, st.clock, st.arrival)
         if not self._machine.take(st, chosen):
             raise self._refusal(scene, chosen)
         if point is not None:
@@ -235,7 +235,7 @@ class Game:
         st = self.state
         if self.keep_undo:
             self._past.append(self._undo_point())
-        st.history.append([scene.id, choice_id, st.clock, st.arrival.value])
+        st.history.append(Step(scene.id, choice_id, st.clock, st.arrival))
 
     def _refusal(self, scene: Scene, choice: Choice) -> ChoiceError:
         """Why the machine would not take a choice, in the player's terms."""
@@ -349,40 +349,33 @@ class Game:
         """Take back the last choice; False at the start of the day."""
         if not self._past:
             return False
-        self._load(self._whole(self._past.pop()))
+        point, steps = self._past.pop()
+        point.history = self.state.history[:steps]
+        self._settle(point)
         return True
 
-    def _dump(self) -> dict:
-        return self.state.to_dict()
-
-    def _undo_point(self) -> dict:
+    def _undo_point(self) -> tuple[DayState, int]:
         """The state before a choice, kept for undo. The history only grows between undo points, so
         its length stands for it: copying every entry at every step made the step O(day) and fed
         the garbage collector (bench/bench_step.py)."""
-        return self.state.to_dict(history=False)
+        return self.state.copy(history=False), len(self.state.history)
 
-    def _whole(self, point: dict) -> dict:
-        """An undo point with its history written out (saved undo points already have it)."""
-        n = point["history"]
-        if isinstance(n, int):
-            return {**point, "history": [list(h) for h in self.state.history[:n]]}
-        return point
-
-    def _load(self, data: dict) -> None:
-        data = copy.deepcopy(data)
-        self.state = DayState(**{**data, "arrival": Arrival(data["arrival"])})
-        self._machine.set_state(self.state.scene, self.state)
+    def _settle(self, state: DayState) -> None:
+        """Make `state` the day's state, at its scene in the machine."""
+        self.state = state
+        self._machine.set_state(state.scene, state)
 
     def snapshot(self) -> dict:
         """The whole day as JSON-ready data: state, undo history, seed and the story's hash."""
+        history = self.state.history
         return {
             "save_version": SAVE_VERSION,
             "story_hash": self.story.hash,
             "story_title": self.story.title,
             "seed": self.seed,
             "short": self.short,
-            "state": self._dump(),
-            "undo": [dict(self._whole(p)) for p in self._past],
+            "state": self.state.to_dict(),
+            "undo": [point.to_dict() | {"history": [s.to_json() for s in history[:n]]} for point, n in self._past],
         }
 
     def restore(self, data: object) -> list[str]:
@@ -391,10 +384,10 @@ class Game:
 
         state, past, notices = migrate(self.story, data)
         assert isinstance(data, dict)  # migrate refuses anything else
-        self.seed = str(data["seed"])
+        self.seed = data["seed"]
         self.short = bool(data.get("short", False))
-        self._past = past
-        self._load(state)
+        self._past = [(point.copy(history=False), len(point.history)) for point in past]
+        self._settle(state)
         self.notices = notices
         return notices
 

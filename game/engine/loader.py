@@ -268,12 +268,16 @@ class _Compiler:
                 )
             )
             found.append((loc, err))
-        deeper = {loc[:n] for loc, _ in found for n in range(len(loc))}
+        others = [loc for loc, err in found if err["type"] != "string_type"]
         for loc, err in found:
             typ = err["type"]
             # a union of text and a list or mapping: when the value is a list or mapping, what is
-            # wrong inside it says more than "expected text"
-            if typ == "string_type" and loc in deeper and isinstance(_value_at(data, loc), (YDict, YList)):
+            # wrong with it as one says more than "expected text"
+            if (
+                typ == "string_type"
+                and isinstance(_value_at(data, loc), (YDict, YList))
+                and any(o[: len(loc)] == loc for o in others)
+            ):
                 continue
             # a union reports once per member; the first says enough
             if any(loc[: len(s)] == s for s in seen):
@@ -312,6 +316,7 @@ class _Compiler:
                 self.error(mpath, mark, f"stat name {name!r} must be a simple name like `energy`")
             if name in RESERVED:
                 self.error(mpath, mark, f"{name!r} is a reserved word; name the stat differently")
+            self.too_long(mpath, mark, "stat", name)
             if not sd.min <= sd.start <= sd.max:
                 self.error(
                     mpath,
@@ -330,16 +335,25 @@ class _Compiler:
                 self.error(mpath, mark, f"flag {name!r} is declared twice")
             flags.append(name)
         words = dict(man.words)
+        self.words = words
         for name in words:
             mark = mark_of(mdata, ("words", name), key=True)
             if not _is_name(name):
                 self.error(mpath, mark, f"word name {name!r} must be a simple name like `lead`")
+            elif name in RESERVED:
+                self.error(mpath, mark, f"{name!r} is a reserved word; name the word differently")
+            elif self.too_long(mpath, mark, "word", name):
+                pass
             elif name in stats or name in flags:
                 self.error(mpath, mark, f"{name!r} is declared as a word and as a stat or flag")
         categories = list(man.categories)
         for i, c in enumerate(categories):
             if categories.index(c) != i:
                 self.error(mpath, mark_of(mdata, ("categories", i)), f"category {c!r} is listed twice")
+            if c in RESERVED:
+                self.error(
+                    mpath, mark_of(mdata, ("categories", i)), f"{c!r} is a reserved word; name the category differently"
+                )
         for c in man.category_labels:
             if c not in categories:
                 self.error(
@@ -363,6 +377,8 @@ class _Compiler:
                     continue
                 if sid in RESERVED:
                     self.error(path, mark, f"{sid!r} is a reserved word; name the scene differently")
+                    continue
+                if self.too_long(path, mark, "scene id", sid):
                     continue
                 if sid in raw_scenes:
                     other = raw_scenes[sid]
@@ -416,7 +432,7 @@ class _Compiler:
                 Ending(
                     ed.id,
                     cond,
-                    self.template(mpath, mdata, loc + ("title",), ed.title, self.rules(man.version, None, "a title")),
+                    self.template(mpath, mdata, loc + ("title",), ed.title, self.rules(man.version, None, "a title", rich=False)),
                     self.template(mpath, mdata, loc + ("text",), ed.text, ending_rules),
                     tuple(ed.debrief),
                     Where(mpath, *mark),
@@ -551,6 +567,10 @@ class _Compiler:
                     f"choice id {cd.id!r} is used twice in scene {sid!r} (first at choice {seen[cd.id] + 1})",
                 )
             seen.setdefault(cd.id, i)
+            if cd.id in RESERVED:
+                self.error(
+                    path, mark_of(data, cloc + ("id",)), f"{cd.id!r} is a reserved word; name the choice differently"
+                )
             choices.append(self.choice(sid, path, data, cloc, cd, category, choice_marks[i]))
         return Scene(
             sid,
@@ -748,12 +768,26 @@ class _Compiler:
             return None
 
     def template(self, path, data, loc, text: str, rules: TextRules) -> Template:
-        tpl, problems = Template.parse(text, rules)
+        starts: list | None = [] if rules.env is not None else None
+        tpl, problems = Template.parse(text, rules, starts)
         if problems:
             mark = mark_of(data, loc)
             for offset, message in problems:
                 self.error(path, self.place(path, mark, text, offset), message)
+        elif starts:
+            mark = mark_of(data, loc)
+            for offset, part in starts:
+                message = _lower_start(part, self.words)
+                if message:
+                    self.warn(path, self.place(path, mark, text, offset), message)
         return tpl
+
+    def too_long(self, path: str, mark, what: str, name: str) -> bool:
+        """An id past the length every id keeps to (the models' `Id`), reported; True if so."""
+        if len(name) <= m.ID_MAX:
+            return False
+        self.error(path, mark, f"{what} {name[:20]!r}... is {len(name)} characters long; ids are at most {m.ID_MAX}")
+        return True
 
     def unknown(self, what: str, name: str, *known) -> str:
         return f"unknown {what} {name!r}" + did_you_mean(name, *known)
@@ -779,6 +813,20 @@ class _Compiler:
                         (ch.where.line, ch.where.col),
                         f"choice {ch.id!r} goes `back`, but no appointment or interruption leads to scene {scene.id!r}, so there is nothing to go back to",
                     )
+
+
+def _lower_start(part: tuple, words: dict[str, str]) -> str | None:
+    """Why an insertion at the start of a sentence would show in lower case, or None."""
+    kind = part[0]
+    if kind == "w":
+        value = words.get(part[1], "")
+        first = next((c for c in value if c.isalpha()), "")
+        if not first.islower():
+            return None
+        return f"{{{part[1]}}} starts a sentence but inserts {value!r} in lower case; write {{^{part[1]}}}"
+    if kind == "time":
+        return '{time} starts a sentence but is said in lower case ("ten past three"); write {^time}'
+    return 'minutes in words start a sentence here in lower case ("seven"); write {^late} or {^since SCENE}'
 
 
 def _checked_time(text: str) -> int:
@@ -833,6 +881,8 @@ def _allowed_keys(owner: tuple, kind: str) -> list[str]:
             ("variants",): m.Variant,
             ("interrupt",): m.Interrupt,
             ("choices", "goto"): m.Branch,
+            ("choices", "outcome"): m.Outcome,
+            ("at",): m.At,
         }
         model = table.get(rest)
         return _fields(model) if model else []

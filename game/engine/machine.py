@@ -173,7 +173,7 @@ class _Condition(_Guard):
 
     def __init__(self, choice: Choice, scene: str):
         self.choice = choice
-        self.key = f"{scene}/{choice.id}"
+        self.key = (scene, choice.id)
 
     def __call__(self, event: EventData) -> bool:
         ch, day = self.choice, cast(DayState, event.model)
@@ -193,7 +193,7 @@ class _Effects:
 
     def __init__(self, choice: Choice, scene: str, stats: dict[str, Stat]):
         self.choice = choice
-        self.key = f"{scene}/{choice.id}"
+        self.key = (scene, choice.id)
         self.stats = stats
 
     def __call__(self, event: EventData) -> None:

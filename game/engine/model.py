@@ -10,7 +10,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 ID = r"^[A-Za-z][A-Za-z0-9_]*$"
 TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
-Id = Annotated[str, Field(pattern=ID, max_length=64)]
+ID_MAX = 64
+Id = Annotated[str, Field(pattern=ID, max_length=ID_MAX)]
 Time = Annotated[str, Field(pattern=TIME)]
 Text = Annotated[str, Field(max_length=20_000)]
 Condition = Annotated[str, Field(max_length=2_000)]

@@ -192,7 +192,8 @@ def minutes_spent(story, state) -> dict[str, list[Spent]]:
     """Each category's minutes by scene, from the day's history; they always add up to the state's totals."""
     per: dict[str, dict[str, list]] = {c: {} for c in state.minutes}
     words = state.words
-    for scene_id, choice_id, _clock, _arrival in state.history:
+    for step in state.history:
+        scene_id, choice_id = step.scene, step.choice
         scene = story.scenes.get(scene_id)
         if scene is None:
             continue
@@ -230,7 +231,8 @@ def stat_movers(story, state, short: bool) -> dict[str, list[Move]]:
             stats[name] = min(max(stats[name] + delta, s.min), s.max)
     moves: dict[str, dict[tuple[str, str], Move]] = {name: {} for name in stats}
     words = state.words
-    for scene_id, choice_id, clock, _arrival in state.history:
+    for step in state.history:
+        scene_id, choice_id, clock = step.scene, step.choice, step.clock
         scene = story.scenes.get(scene_id)
         choice = next((c for c in scene.choices if c.id == choice_id), None) if scene is not None else None
         if scene is None or choice is None:
@@ -267,7 +269,8 @@ def build_report(game) -> Report:
     words = st.words
     ending = game.ending
     timeline = []
-    for scene_id, choice_id, clock, arrival in st.history:
+    for step in st.history:
+        scene_id, choice_id, clock, arrival = step.scene, step.choice, step.clock, step.arrival
         scene = story.scenes.get(scene_id)
         if scene is None:
             continue
@@ -297,7 +300,7 @@ def build_report(game) -> Report:
         category_labels=dict(story.category_labels),
         reference=story.reference,
         timeline=timeline,
-        choices=[h[1] for h in st.history],
+        choices=[step.choice for step in st.history],
         credits=story.credits,
         spent=minutes_spent(story, st),
         movers=stat_movers(story, st, game.short),

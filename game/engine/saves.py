@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.engine.errors import ChoiceError, SaveError
+from game.engine.errors import SaveError
 
 if TYPE_CHECKING:
     from game.engine.game import Game
@@ -87,10 +87,8 @@ class SaveSlot:
             if not path.exists():
                 continue
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if not isinstance(data, dict):
-                    raise ValueError("not a save")
-            except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+                data = read_save_file(path)
+            except SaveError:
                 moved.append(self.move_aside(path).name)
                 continue
             if moved:
@@ -116,13 +114,6 @@ class SaveSlot:
             pass
         return target
 
-    def clear(self) -> None:
-        for path in (self.path, self.backup):
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
-
 
 def save_name(root: Path) -> str:
     """One save per story folder, so the TUI and the plain player continue each other's day; the shipped day keeps the plain name."""
@@ -137,28 +128,56 @@ def save_name(root: Path) -> str:
     return f"day-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}.json"
 
 
+def read_save_file(path: Path) -> dict:
+    """A save file's JSON object; SaveError when it cannot be read or is not one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise SaveError(f"the save could not be read ({type(exc).__name__})") from None
+    if not isinstance(data, dict):
+        raise SaveError("the save could not be read (not a save)")
+    return data
+
+
 def resume_saved(slot: SaveSlot, story: Story) -> tuple[Game | None, list[str]]:
-    """The day saved in `slot`, fitted to `story`, and one-line notices; a save that cannot resume is moved aside."""
+    """The day saved in `slot` (else in its backup), fitted to `story`, and one-line notices.
+
+    A file that cannot be read or resumed is moved aside, and the backup is tried before
+    the player is offered a new day.
+    """
     from game.engine.game import Game
 
-    notices: list[str] = []
-    if not slot.exists():
-        return None, notices
-    data, notice = slot.read()
-    if notice:
-        notices.append(notice)
-    if data is None:
-        return None, notices
-    try:
-        game = Game.from_snapshot(story, data)
-    except (SaveError, ChoiceError, KeyError, TypeError, ValueError) as exc:
-        moved = slot.move_aside(slot.path) if slot.path.exists() else None
-        where = f"; it was moved to {moved.name}" if moved else ""
-        notices.append(f"The saved day could not be resumed ({_one_line(exc)}){where}.")
-        return None, notices
-    if not game.ended:  # how a finished day fits an edited story is of no interest to the player
-        notices.extend(game.notices)
-    return game, notices
+    failed: list[tuple[str, str, bool]] = []  # (moved to, why, could it be read at all)
+    for path in (slot.path, slot.backup):
+        if not path.exists():
+            continue
+        readable = False
+        try:
+            data = read_save_file(path)
+            readable = True
+            game = Game.from_snapshot(story, data)
+        except SaveError as exc:
+            failed.append((slot.move_aside(path).name, _one_line(exc), readable))
+            continue
+        notices = [_fallback_notice(failed)] if failed else []
+        if not game.ended:  # how a finished day fits an edited story is of no interest to the player
+            notices.extend(game.notices)
+        return game, notices
+    if not failed:
+        return None, []
+    if all(not readable for _, _, readable in failed):
+        return None, [
+            f"Your saved day could not be read; it was kept aside as {' and '.join(m for m, _, _ in failed)}."
+        ]
+    moved, why, _ = failed[0]
+    return None, [f"The saved day could not be resumed ({why}); it was moved to {moved}."]
+
+
+def _fallback_notice(failed: list[tuple[str, str, bool]]) -> str:
+    moved, why, readable = failed[0]
+    if not readable:
+        return f"The last save could not be read, so the one before it is used; it was moved to {moved}."
+    return f"The last save could not be resumed ({why}), so the one before it is used; it was moved to {moved}."
 
 
 def _one_line(exc: BaseException) -> str:

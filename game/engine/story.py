@@ -37,6 +37,7 @@ SEQUENCES = ("seq", "cycle", "shuffle")
 CLOCK_PHRASES = ("time", "clock", "late")
 _SPECIAL = re.compile(r"\{\{|\}\}|[{}]")
 _SPECIAL_IN_ALT = re.compile(r"\{\{|[{}]|\s+\|(?=\s)")
+_SENTENCE_END = re.compile(r"(?:[.!?][\"'\u201d\u2019)\]]*\s+|\n[ \t]*\n\s*)$")
 _HEAD = re.compile(r"\s*(\^?)\s*([A-Za-z_][A-Za-z0-9_]*)")
 _INSERTION_HELP = (
     "an insertion is a word like {lead} or {^lead}, {time}, {clock}, {late}, {since SCENE}, "
@@ -84,21 +85,26 @@ class TextScope:
 class _Parser:
     """Reads one text into parts; problems are (offset, message) pairs."""
 
-    def __init__(self, text: str, rules: TextRules):
+    def __init__(self, text: str, rules: TextRules, starts: list | None = None):
         self.s = text
         self.rules = rules
         self.problems: list[tuple[int, str]] = []
         self.new_syntax: int | None = None  # offset of the first format 1.1 insertion
         self.count = 0
+        # (offset, part) of each lower-case insertion that starts a sentence, when asked for (lint)
+        self.starts = starts
+        self.opening = True  # whether the insertion being read starts a sentence
 
     def newer(self, at: int) -> None:
         if self.new_syntax is None:
             self.new_syntax = at
 
-    def text(self, pos: int, depth: int) -> tuple[list, int, str]:
+    def text(self, pos: int, depth: int, opens: bool = True) -> tuple[list, int, str]:
         """Parts from `pos` up to the end, or (inside alternatives) a `}` or a ` | `; returns
-        (parts, position after the stop, what stopped it: "end", "}" or "|")."""
+        (parts, position after the stop, what stopped it: "end", "}" or "|"). `opens`: the text
+        starts a sentence (an alternative does when its insertion does)."""
         s = self.s
+        begin = pos
         parts: list = []
         buf: list[str] = []
         special = _SPECIAL if depth == 0 else _SPECIAL_IN_ALT
@@ -124,7 +130,13 @@ class _Parser:
                 stop, pos = "}", m.end()
                 break
             elif token == "{":
+                if self.starts is not None:
+                    before = s[begin : m.start()]
+                    self.opening = opens if not before.strip() else _SENTENCE_END.search(before) is not None
                 part, pos = self.insertion(m.start(), depth)
+                if self.starts is not None and isinstance(part, tuple) and self.opening:
+                    if part[0] == "w" or (part[0] in ("time", "since") and not part[-1]):
+                        self.starts.append((m.start(), part))
                 if isinstance(part, str):
                     buf.append(part)
                 elif part is not None:
@@ -191,7 +203,7 @@ class _Parser:
             elif not cap and name[:1].isupper() and name.lower() in rules.words:
                 hint = f"; for a capital first letter write {{^{name.lower()}}}"
             else:
-                close = closest(name, rules.words)
+                close = closest(name, rules.words, CLOCK_PHRASES if rules.env is not None else ())
                 if close:
                     hint = f"; did you mean {('^' if cap else '') + close!r}?"
                 else:
@@ -254,9 +266,10 @@ class _Parser:
 
     def alternatives(self, pos: int, depth: int) -> tuple[list[list], int, str]:
         """Alternatives separated by ' | ' up to the closing `}`."""
+        opening = self.opening
         alts = []
         while True:
-            parts, pos, stop = self.text(pos, depth + 1)
+            parts, pos, stop = self.text(pos, depth + 1, opening)
             alts.append(parts)
             if stop != "|":
                 return alts, pos, stop
@@ -274,6 +287,7 @@ class _Parser:
     def condition(self, start: int, pos: int, depth: int) -> tuple[object, int]:
         """`{if C: a | elif C: b | else: c}`; `pos` is just after `if`."""
         ok = self.allowed(start, "an inline condition")
+        opening = self.opening
         s = self.s
         branches: list[tuple] = []
         keyword = "if"
@@ -291,7 +305,7 @@ class _Parser:
             if keyword != "else":
                 cond = self.compile(s[pos:colon], pos) if ok else None
                 ok = ok and cond is not None
-            parts, pos, stop = self.text(_skip(s, colon + 1), depth + 1)
+            parts, pos, stop = self.text(_skip(s, colon + 1), depth + 1, opening)
             branches.append((cond, _tpl(parts)))
             if stop == "end":
                 return self.unclosed(start)
@@ -385,11 +399,14 @@ class Template:
     literal: str | None = None
 
     @staticmethod
-    def parse(text: str, rules: TextRules | None = None) -> tuple[Template, list[tuple[int, str]]]:
-        """The template and any (offset, problem) found in the text."""
+    def parse(
+        text: str, rules: TextRules | None = None, starts: list | None = None
+    ) -> tuple[Template, list[tuple[int, str]]]:
+        """The template and any (offset, problem) found in the text; `starts`, when given, gets the
+        (offset, part) of each insertion that starts a sentence and may be in lower case."""
         if "{" not in text and "}" not in text:  # most text: one literal part
             return Template((text,) if text else (), text), []
-        parser = _Parser(text, rules or TextRules(frozenset(), where="a word"))
+        parser = _Parser(text, rules or TextRules(frozenset(), where="a word"), starts)
         parts, _, _ = parser.text(0, 0)
         problems = parser.problems
         if parser.new_syntax is not None and not parser.rules.version_ok:

@@ -297,7 +297,8 @@ class DayJobApp(App[int]):
             self._start(session.continue_day)
 
     def action_reload_story(self) -> None:
-        self._reload()
+        if not self.options.locked:  # a served game plays the story the room was started with
+            self._reload()
 
     @work(thread=True, exclusive=True, group="story")
     def _reload(self) -> None:
@@ -334,6 +335,8 @@ class DayJobApp(App[int]):
         """The command palette: the game's commands first, then Quit and Screenshot."""
         for title, help_text, callback in game_commands(self):
             yield SystemCommand(title, help_text, callback)
+        if self.options.locked:  # served: no Quit, no Screenshot (a file on the server), no reload
+            return
         for command in super().get_system_commands(screen):
             if command.title in KEPT_SYSTEM_COMMANDS:
                 yield command

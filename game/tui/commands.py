@@ -16,7 +16,10 @@ Command = tuple[str, str, Callable[[], object]]  # title, help, what it does
 def game_commands(app: DayJobApp) -> list[Command]:
     """The game's own commands, offered only when they can do something."""
     out: list[Command] = []
-    if app.session is not None:
+    locked = app.options.locked  # a served game offers only what cannot harm the room's day or the server
+    if app.session is not None and locked:
+        out.append(("Play the day again", "Back to the menu to replay the room's day", app.show_title))
+    elif app.session is not None:
         out.append(("New day", "Start a new day with a fresh seed", lambda: app.show_title(new_seed=True)))
     game = app.game
     if game is not None and game.can_undo:
@@ -25,6 +28,9 @@ def game_commands(app: DayJobApp) -> list[Command]:
         out.append(("Save report", "Write the end-of-day report as a Markdown file (s)", app.save_report))
     for name in ORDER:
         out.append((f"Theme: {LABELS[name]}", "Switch the look of the game (t)", _theme_setter(app, name)))
+    if locked:
+        out.append(("Help", "Every key, and how a day works (?)", app.action_help))
+        return out
     out.append(
         (
             "Reload story",

@@ -23,6 +23,8 @@ class TuiOptions:
     save_dir: Path | None = None  # None: default_save_dir() (DAYJOB_DATA overrides)
     report_dir: Path | None = None  # where `s` writes the report; None: the save folder
     watch: bool = False  # reload the story when its files change
+    locked: bool = False  # served games (dayjob serve): the seed is fixed, new days replay it, a short palette
+    player: str | None = None  # served games: who plays, so a replay counts as their next attempt
 
     @property
     def play_from_here(self) -> bool:

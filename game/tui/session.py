@@ -38,6 +38,8 @@ class Session:
     saved: SavedDay | None = None
     notices: list[str] = field(default_factory=list)  # one-line things to tell the player once
     save_problem: str | None = None  # why the last autosave failed, until someone shows it
+    attempts: int = 0  # days started in this session: a served player's replay is their next attempt
+    unfinished: bool = False  # the workshop round ended this day before its end
 
     # -- opening ------------------------------------------------------------------------
 
@@ -70,6 +72,10 @@ class Session:
         """A fresh day (raises ChoiceError or ValueError for a bad --from / --set)."""
         opts = self.options
         seed = (seed or "").strip()[:MAX_SEED] or None
+        if opts.locked:
+            seed = opts.seed
+        self.attempts += 1
+        self.unfinished = False
         self.game = Game(
             self.story,
             seed,
@@ -180,7 +186,9 @@ class Session:
         except ImportError as exc:
             return f"Results are not available in this version ({one_line(exc)})."
         try:
-            path = write_result(game, opts.results, nickname=opts.nickname)
+            path = write_result(
+                game, opts.results, nickname=opts.nickname, player=opts.player, attempt=self.attempts or 1
+            )
         except OSError as exc:
             return f"Could not write the result ({one_line(exc)})."
         return f"Result written to {path}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import math
 import sys
 import textwrap
@@ -13,7 +15,8 @@ from typing import TextIO
 
 from game.engine import CARRY_ON, StoryError, load_story
 from game.engine.report import bar
-from game.workshop.results import Result, Skipped, read_results
+from game.engine.safetext import terminal_safe
+from game.workshop.results import UNFINISHED, Result, Skipped, read_results
 
 WIDTH = 78  # fits an 80-column projected terminal
 TOP_DIVISIVE = 5
@@ -43,11 +46,26 @@ GENERIC = {
             "What is one thing you will do differently next week: a question you will ask, "
             "a boundary you will set, a page you will write?"
         ),
-        (
-            "If you are looking for a data role: what will you ask in your next interview "
-            "about how the week is really split between project work, infrastructure, support and meetings?"
-        ),
     ],
+}
+MAX_ENDING_QUESTIONS = 3  # Transfer: the first question of the most common endings, not every question of every one
+MAX_SLIDE_QUESTIONS = 6
+
+# The Apply step depends on who is in the room (--audience).
+AUDIENCES = ("careers", "onboarding", "class")
+APPLY = {
+    "careers": (
+        "If you are looking for a data role: what will you ask in your next interview "
+        "about how the week is really split between project work, infrastructure, support and meetings?"
+    ),
+    "onboarding": (
+        "In your first weeks with us: who will you ask when the cluster, the data or the docs get in your way, "
+        "and what would you like this team's week to look like?"
+    ),
+    "class": (
+        "Which part of this day would you like to learn more about, and which part surprised you the most "
+        "about how the job really looks?"
+    ),
 }
 
 
@@ -112,6 +130,10 @@ class Debrief:
     questions: dict[str, list[tuple[str | None, list[str]]]]  # stage -> [(heading or None, questions)]
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    audience: str = "careers"
+    attempts: list[Result] = field(default_factory=list)  # every day in the folder, replays included (CSV)
+    replays: int = 0  # later attempts by the same participant, left out of the room's numbers
+    unfinished: int = 0  # first days the round stopped before their end
 
 
 def _ordinal(n: int) -> str:
@@ -119,8 +141,22 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def build_debrief(folder: Path, story=None, story_problem: str | None = None) -> Debrief:
-    """Read every result in `folder` and work out what the room's days had in common and where they split."""
+def first_attempts(results: list[Result]) -> tuple[list[Result], int]:
+    """Each participant's first day (a replay is a second attempt, not a second person); and how many were left out."""
+    by_who: dict[str, list[Result]] = defaultdict(list)
+    for r in results:
+        by_who[r.who].append(r)
+    firsts = [min(days, key=lambda r: (r.attempt, r.finished_at, r.path.name)) for days in by_who.values()]
+    firsts.sort(key=lambda r: r.path.name)
+    return firsts, len(results) - len(firsts)
+
+
+def build_debrief(folder: Path, story=None, story_problem: str | None = None, audience: str = "careers") -> Debrief:
+    """Read every result in `folder` and work out what the room's days had in common and where they split.
+
+    Each participant counts once, with their first day; days the round stopped are counted as
+    unfinished and left out of the stats, minutes and splits (they are partial).
+    """
     found = read_results(folder)
     skipped = list(found.skipped)
     results = found.results
@@ -140,7 +176,14 @@ def build_debrief(folder: Path, story=None, story_problem: str | None = None) ->
             skipped.append(Skipped(r.path, f"from another story ({r.story_title[:60]!r})"))
         else:
             kept.append(r)
-    results = kept
+    attempts = list(kept)
+    results, replays = first_attempts(kept)
+    if replays:
+        notes.append(
+            f"{replays} replay(s) by the same participants are left out: each person counts once, with their first day."
+        )
+    unfinished = sum(r.unfinished for r in results)
+    whole = [r for r in results if not r.unfinished]
     n = len(results)
 
     seeds = Counter(r.seed for r in results)
@@ -166,15 +209,24 @@ def build_debrief(folder: Path, story=None, story_problem: str | None = None) ->
         story_versions=versions,
         story_loaded=story is not None,
         endings=_endings(results, story),
-        stats=_stats(results, story),
-        minutes=_minutes(results, story),
+        stats=_stats(whole, story),
+        minutes=_minutes(whole, story),
         reference_label=(story.reference or {}).get("label") if story is not None else None,
         reference_source=(story.reference or {}).get("source") if story is not None else None,
-        splits=_splits(results, story),
+        splits=_splits(whole, story),
         questions={},
         skipped=skipped,
         notes=notes,
+        audience=audience if audience in AUDIENCES else "careers",
+        attempts=attempts,
+        replays=replays,
+        unfinished=unfinished,
     )
+    if unfinished:
+        notes.append(
+            f"{unfinished} day(s) stopped when the round's time ran out: counted as unfinished, "
+            "and left out of the stats, minutes and splits."
+        )
     debrief.questions = _questions(debrief, story)
     return debrief
 
@@ -185,10 +237,11 @@ def _endings(results: list[Result], story) -> list[EndingRow]:
     titles: dict[str, Counter] = defaultdict(Counter)
     names: dict[str, list[str]] = defaultdict(list)
     for r in results:
-        titles[r.ending_id][r.ending_title] += 1
+        titles[r.ending_id][r.ending_title if r.ending_id != UNFINISHED else "Unfinished (time ran out)"] += 1
         if r.nickname:
             names[r.ending_id].append(r.nickname)
     order = {e.id: i for i, e in enumerate(story.endings)} if story is not None else {}
+    order[UNFINISHED] = len(order) + 1  # time ran out: listed after the endings with as many players
     ids = sorted(counts, key=lambda e: (-counts[e], order.get(e, len(order)), e))
     return [
         EndingRow(e, titles[e].most_common(1)[0][0], counts[e], counts[e] / n, sorted(names[e], key=str.lower))
@@ -317,16 +370,74 @@ def _questions(d: Debrief, story) -> dict[str, list[tuple[str | None, list[str]]
     q["analyse"].append((None, analyse))
     q["transfer"].append((None, list(GENERIC["transfer"])))
     if story is not None:
+        shown = 0
         for row in d.endings:
+            if shown >= MAX_ENDING_QUESTIONS or row.id == UNFINISHED:
+                continue
             try:
                 ending = story.ending(row.id)
             except KeyError:
                 continue
             if ending.debrief:
+                shown += 1
                 who = "1 person" if row.count == 1 else f"{row.count} people"
-                q["transfer"].append((f"For \u201c{row.title}\u201d ({who})", list(ending.debrief)))
-    q["apply"].append((None, list(GENERIC["apply"])))
+                q["transfer"].append((f"For \u201c{row.title}\u201d ({who})", [ending.debrief[0]]))
+    q["apply"].append((None, [*GENERIC["apply"], APPLY[d.audience]]))
     return q
+
+
+def slide_questions(d: Debrief) -> list[tuple[str, str | None, str]]:
+    """At most six questions for the slides, in DATA order: (stage, heading or None, question).
+
+    The room's own questions come before the generic ones: the split and the minutes for
+    Analyse, the most common ending's question for Transfer, the audience's for Apply.
+    """
+    describe = [qn for _, qs in d.questions["describe"] for qn in qs]
+    analyse = [qn for _, qs in d.questions["analyse"] for qn in qs]
+    transfer = [(h, qn) for h, qs in d.questions["transfer"] for qn in qs]
+    apply = [qn for _, qs in d.questions["apply"] for qn in qs]
+    picked: list[tuple[str, str | None, str]] = [("Describe", None, describe[0])]
+    if len(describe) > 2:  # the room's own "N of you ended with ..." question
+        picked.append(("Describe", None, describe[-1]))
+    picked += [("Analyse", None, qn) for qn in (analyse[1:] or analyse)[:2]]
+    heading, qn = transfer[1] if len(transfer) > 1 else transfer[0]
+    picked.append(("Transfer", heading, qn))
+    picked.append(("Apply", None, apply[-1]))
+    return picked[:MAX_SLIDE_QUESTIONS]
+
+
+def slides_data(d: Debrief) -> dict:
+    """What the room screen's slides show, as JSON-ready data (its script places every text as text)."""
+    return {
+        "title": d.story_title,
+        "summary": _summary(d),
+        "participants": d.participants,
+        "unfinished": d.unfinished,
+        "endings": [{"id": e.id, "title": e.title, "count": e.count, "share": e.share} for e in d.endings],
+        "minutes": [
+            {
+                "category": m.category,
+                "label": m.label,
+                "average": m.average,
+                "share": m.share,
+                "reference_share": m.reference_share,
+            }
+            for m in d.minutes
+        ],
+        "reference_label": d.reference_label,
+        "reference_source": d.reference_source,
+        "splits": [
+            {
+                "label": s.label,
+                "reached": s.reached,
+                "options": [{"label": label, "count": count, "share": share} for _, label, count, share in s.options],
+            }
+            for s in d.splits[:2]
+        ],
+        "questions": [
+            {"stage": stage, "heading": heading, "text": text} for stage, heading, text in slide_questions(d)
+        ],
+    }
 
 
 # -- text (a projected terminal) --------------------------------------------------------
@@ -612,7 +723,79 @@ def render_html(d: Debrief) -> str:
     return "\n".join(out) + "\n"
 
 
-RENDERERS = {"text": render_text, "markdown": render_markdown, "html": render_html}
+# -- CSV (one row per player-attempt, for a spreadsheet) ---------------------------------
+
+
+def _cell(value: object) -> str:
+    """A spreadsheet cell: controls made visible, and nothing a spreadsheet would run as a formula."""
+    text = terminal_safe(value, one_line=True)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t") else text
+
+
+def render_csv(d: Debrief) -> str:
+    """Every day in the folder, replays included: who, which attempt, how it ended, stats, minutes, choices."""
+    stats = sorted({k for r in d.attempts for k in r.stats})
+    minutes = sorted({k for r in d.attempts for k in r.minutes})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "file",
+            "player",
+            "nickname",
+            "attempt",
+            "unfinished",
+            "seed",
+            "short",
+            "ending",
+            "ending_title",
+            "finished_at",
+        ]
+        + [f"stat:{k}" for k in stats]
+        + [f"minutes:{k}" for k in minutes]
+        + ["choices"]
+    )
+    for r in sorted(d.attempts, key=lambda r: (r.who, r.attempt, r.finished_at)):
+        writer.writerow(
+            [
+                _cell(x)
+                for x in (
+                    r.path.name,
+                    r.player or "",
+                    r.nickname or "",
+                    r.attempt,
+                    str(r.unfinished).lower(),
+                    r.seed,
+                    str(r.short).lower(),
+                    r.ending_id,
+                    r.ending_title,
+                    r.finished_at,
+                )
+            ]
+            + [r.stats.get(k, "") for k in stats]
+            + [r.minutes.get(k, "") for k in minutes]
+            + [_cell(" ".join(r.choices))]
+        )
+    return buffer.getvalue()
+
+
+def _escaped(render):
+    """A renderer whose whole output has terminal controls and bidi overrides made visible (every format)."""
+
+    def safe(d: Debrief) -> str:
+        return terminal_safe(render(d))
+
+    safe.__name__ = render.__name__
+    safe.__doc__ = render.__doc__
+    return safe
+
+
+RENDERERS = {
+    "text": _escaped(render_text),
+    "markdown": _escaped(render_markdown),
+    "html": _escaped(render_html),
+    "csv": render_csv,  # escaped cell by cell
+}
 
 
 # -- the command ------------------------------------------------------------------------
@@ -633,9 +816,9 @@ def run_debrief(args, out: TextIO | None = None, err: TextIO | None = None) -> i
             f"The story could not be loaded ({exc.total} problem(s); run `dayjob check`), "
             "so choices are shown by id and only the general questions are listed."
         )
-    debrief = build_debrief(folder, story, problem)
+    debrief = build_debrief(folder, story, problem, audience=getattr(args, "audience", None) or "careers")
     for s in debrief.skipped:
-        print(f"dayjob debrief: skipped {s.path}: {s.reason}", file=err)
+        print(terminal_safe(f"dayjob debrief: skipped {s.path}: {s.reason}"), file=err)
     text = RENDERERS[getattr(args, "format", "text") or "text"](debrief)
     if getattr(args, "out", None):
         from game.engine.saves import write_atomic
@@ -643,9 +826,9 @@ def run_debrief(args, out: TextIO | None = None, err: TextIO | None = None) -> i
         try:
             write_atomic(Path(args.out), text, keep_backup=False)
         except OSError as exc:
-            print(f"dayjob debrief: cannot write {args.out}: {exc.strerror or exc}", file=err)
+            print(terminal_safe(f"dayjob debrief: cannot write {args.out}: {exc.strerror or exc}"), file=err)
             return 1
-        print(f"Debrief of {debrief.participants} result(s) written to {args.out}", file=err)
+        print(terminal_safe(f"Debrief of {debrief.participants} result(s) written to {args.out}"), file=err)
     else:
         out.write(text)
     return 0

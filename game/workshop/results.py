@@ -13,31 +13,51 @@ from game.engine.saves import write_atomic
 
 RESULT_VERSION = 1
 MAX_RESULT_BYTES = 1_000_000  # a real result is a few KB; anything bigger is not one of ours
+MAX_FOLDER_BYTES = 64_000_000  # a debrief reads at most this much in all (a room of 100 writes under 1 MB)
+MAX_FOLDER_FILES = 5_000
 MAX_NICKNAME = 40
+MAX_PLAYER = 32
+MAX_NUMBER = 1_000_000  # stats and minutes beyond this are not from a day of ours
+MAX_ATTEMPT = 1_000
+UNFINISHED = "unfinished"  # the ending id of a day the round stopped before its end
 
 
-def result_data(game, nickname: str | None = None) -> dict:
-    """What a finished day leaves behind: the ending, stats, minutes, choices; nothing personal but a nickname."""
+def result_data(game, nickname: str | None = None, *, player: str | None = None, attempt: int | None = None) -> dict:
+    """What a day leaves behind: the ending, stats, minutes, choices; nothing personal but a nickname.
+
+    A day the workshop round stopped before its end has `unfinished: true` and the ending
+    `unfinished`; a served player's days carry a random player id and their attempt number.
+    """
     report = game.report()
+    ending = (
+        {"id": report.ending_id, "title": report.ending_title}
+        if game.ended
+        else {"id": UNFINISHED, "title": f"Unfinished at {game.clock_text}"}
+    )
     data = {
         "result_version": RESULT_VERSION,
         "story_title": report.story_title,
         "story_hash": game.story.hash,
         "seed": report.seed,
         "short": report.short,
-        "ending": {"id": report.ending_id, "title": report.ending_title},
+        "ending": ending,
         "stats": {s.name: s.value for s in report.stats},
         "minutes": dict(report.minutes),
         "choices": list(report.choices),
         # where each choice was made, so the debrief can tell choice points apart without replaying
-        "scenes": [h[0] for h in game.state.history],
+        "scenes": [step.scene for step in game.state.history],
         # each category's minutes by the scene that spent them ([scene, minutes], first spent first)
         "spent": {c: [[row.scene, row.minutes] for row in rows] for c, rows in report.spent.items() if rows},
         "finished_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
     }
+    if not game.ended:
+        data["unfinished"] = True
     nick = clean_nickname(nickname)
     if nick:
         data["nickname"] = nick
+    if player:
+        data["player"] = str(player)[:MAX_PLAYER]
+        data["attempt"] = max(1, min(int(attempt or 1), MAX_ATTEMPT))
     return data
 
 
@@ -50,12 +70,24 @@ def clean_nickname(nickname: str | None) -> str | None:
     return text or None
 
 
-def write_result(game, folder: str | Path, nickname: str | None = None) -> Path:
-    """Write the finished day's result file in `folder` (made if missing) under a unique name; return its path."""
-    if not game.ended:
+def write_result(
+    game,
+    folder: str | Path,
+    nickname: str | None = None,
+    *,
+    player: str | None = None,
+    attempt: int | None = None,
+    unfinished: bool = False,
+) -> Path:
+    """Write the day's result file in `folder` (made if missing) under a unique name; return its path.
+
+    Only a finished day leaves a result, unless `unfinished` says the round stopped it.
+    """
+    if not game.ended and not unfinished:
         raise ValueError("the day is not over yet; only finished days leave a result")
     folder = Path(folder)
-    text = json.dumps(result_data(game, nickname), ensure_ascii=False, indent=1) + "\n"
+    data = result_data(game, nickname, player=player, attempt=attempt)
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     folder.mkdir(parents=True, exist_ok=True)
     while True:
         name = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}.json"
@@ -86,6 +118,14 @@ class Result:
     scenes: tuple[str, ...] | None
     nickname: str | None
     finished_at: str
+    player: str | None = None  # served games: one id per browser tab, so replays count as attempts
+    attempt: int = 1
+    unfinished: bool = False
+
+    @property
+    def who(self) -> str:
+        """The participant: their player id, else (files from before ids, or played at home) the file."""
+        return self.player or f"file:{self.path.name}"
 
 
 @dataclass
@@ -130,7 +170,18 @@ def _int_map(data: dict, key: str) -> dict[str, int]:
         raise NotAResult(f"{key!r} should map names to whole numbers")
     if len(value) > 200:
         raise NotAResult(f"{key!r} has too many entries")
+    for name, number in value.items():
+        if not -MAX_NUMBER <= number <= MAX_NUMBER:
+            raise NotAResult(f"{key!r}: {name[:40]!r} is out of range ({_short_number(number)})")
     return dict(value)
+
+
+def _short_number(number: int) -> str:
+    """A number as a few characters, however many digits it has (10**400 prints without converting it whole)."""
+    if -(10**12) < number < 10**12:
+        return str(number)
+    digits = number.bit_length() * 30103 // 100000 + 1  # about log10(2) digits per bit
+    return f"{'-' if number < 0 else ''}a {digits}-digit number"
 
 
 def _id_list(data: dict, key: str, *, required: bool = True) -> tuple[str, ...] | None:
@@ -169,6 +220,13 @@ def parse_result(data: object, path: Path) -> Result:
     scenes = _id_list(data, "scenes", required=False)
     if scenes is not None and len(scenes) != len(choices):
         raise NotAResult("'scenes' and 'choices' should be the same length")
+    player = _str(data, "player", required=False, limit=MAX_PLAYER)
+    attempt = data.get("attempt", 1)
+    if not _is_int(attempt) or not 1 <= attempt <= MAX_ATTEMPT:
+        raise NotAResult("'attempt' should be a whole number from 1 to 1000")
+    unfinished = data.get("unfinished", False)
+    if not isinstance(unfinished, bool):
+        raise NotAResult("'unfinished' should be true or false")
     return Result(
         path=path,
         story_title=_str(data, "story_title"),
@@ -183,6 +241,9 @@ def parse_result(data: object, path: Path) -> Result:
         scenes=scenes,
         nickname=clean_nickname(_str(data, "nickname", required=False)),
         finished_at=_str(data, "finished_at", limit=64),
+        player=player,
+        attempt=attempt,
+        unfinished=unfinished,
     )
 
 
@@ -192,24 +253,40 @@ def read_result(path: Path) -> Result:
         size = path.stat().st_size
         if size > MAX_RESULT_BYTES:
             raise NotAResult(f"too large for a result file ({size:,} bytes)")
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_RESULT_BYTES + 1)  # never more than the cap, even if the file grew since
+        if len(raw) > MAX_RESULT_BYTES:
+            raise NotAResult("too large for a result file")
     except OSError as exc:
         raise NotAResult(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
     try:
-        data = json.loads(raw.decode("utf-8"))
+        # ints are read as text first: a 5,000-digit number would cost the parser quadratic time
+        data = json.loads(raw.decode("utf-8"), parse_int=_parse_int)
     except UnicodeDecodeError:
         raise NotAResult("not UTF-8 text") from None
     except RecursionError:
         raise NotAResult("nested too deeply to be a result") from None
+    except NotAResult:
+        raise
     except ValueError as exc:
         where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
         raise NotAResult(f"damaged JSON{where}") from None
     return parse_result(data, path)
 
 
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > 12:
+        raise NotAResult(f"a number is out of range ({len(text.lstrip('-'))} digits)")
+    return int(text)
+
+
 def read_results(folder: Path) -> ResultSet:
-    """Every result in `folder`, and every other file named with the reason it was skipped."""
+    """Every result in `folder`, and every other file named with the reason it was skipped.
+
+    At most MAX_FOLDER_FILES files and MAX_FOLDER_BYTES in all are read; the rest are named as skipped.
+    """
     out = ResultSet()
+    total = files = 0
     for path in sorted(folder.iterdir()):
         # hidden files are in-flight atomic writes (.name.json.tmp) or the system's own
         if path.name.startswith(".") or not path.is_file():
@@ -217,6 +294,15 @@ def read_results(folder: Path) -> ResultSet:
         if path.suffix.lower() != ".json":
             out.skipped.append(Skipped(path, "not a .json result file"))
             continue
+        files += 1
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
+        if files > MAX_FOLDER_FILES or total + size > MAX_FOLDER_BYTES:
+            out.skipped.append(Skipped(path, "not read: the debrief reads at most 5,000 files and 64 MB in all"))
+            continue
+        total += size
         try:
             out.results.append(read_result(path))
         except NotAResult as exc:

@@ -42,6 +42,8 @@ KNOWN = {
     "enum",
     "const",
     "propertyNames",
+    "not",
+    "uniqueItems",
 }
 
 
@@ -76,7 +78,11 @@ def errors(instance, schema: dict, root: dict | None = None, path: str = "$") ->
             out.append(f"{path}: below {schema['minimum']}")
         if "maximum" in schema and instance > schema["maximum"]:
             out.append(f"{path}: above {schema['maximum']}")
+    if "not" in schema and not errors(instance, schema["not"], root, path):
+        out.append(f"{path}: must not match {schema['not']}")
     if isinstance(instance, list):
+        if schema.get("uniqueItems") and len({repr(x) for x in instance}) != len(instance):
+            out.append(f"{path}: items must be unique")
         if "minItems" in schema and len(instance) < schema["minItems"]:
             out.append(f"{path}: fewer than {schema['minItems']} items")
         if "maxItems" in schema and len(instance) > schema["maxItems"]:

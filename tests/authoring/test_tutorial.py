@@ -30,6 +30,16 @@ def follow_tutorial(story: Path) -> None:
     for what, arg, text in steps():
         if what == "new-file":
             (story / arg).write_text(text, encoding="utf-8")
+        elif what == "set-version":  # "if it has no `version:` line, add this one at the top"
+            assert text == 'version: "1.1"\n'
+            manifest = story / "story.yaml"
+            lines = manifest.read_text(encoding="utf-8").split("\n")
+            versions = [i for i, line in enumerate(lines) if line.startswith("version:")]
+            if versions:
+                assert lines[versions[0]] == text.rstrip("\n"), "the story says another version"
+            else:
+                lines.insert(0, text.rstrip("\n"))
+                manifest.write_text("\n".join(lines), encoding="utf-8")
         elif what == "add-flag":  # "add `printer_fixed` to the `flags:` list": the block's second line
             header, item = text.rstrip("\n").split("\n")
             assert header == "flags:"
@@ -52,7 +62,7 @@ def follow_tutorial(story: Path) -> None:
         else:
             raise AssertionError(f"unknown tutorial step {what!r}")
         done.append(what)
-    assert done == ["new-file", "add-flag", "add-choice"]
+    assert done == ["new-file", "set-version", "add-flag", "add-choice"]
 
 
 def play_the_new_scene(story_dir: Path) -> None:
@@ -66,8 +76,16 @@ def play_the_new_scene(story_dir: Path) -> None:
     assert game.available == ["fix_it", "share_screen"]
     game.choose("fix_it")
     assert game.state.flags["printer_fixed"] is True
+    assert game.outcome is not None and game.outcome.startswith("Three drawers, one crumpled page")
+    assert "{lead}" not in game.outcome
     if game.scene_id == "desk":  # unless an appointment or interruption came first
         assert "print" not in game.available
+    back = Game(story, "tutorial", start="desk")  # give up once, then come back: the short text
+    back.replay(["print", "share_screen"])
+    assert back.outcome == "You will share your screen. Nobody has ever missed paper."
+    if back.scene_id == "desk" and "print" in back.available:
+        back.choose("print")
+        assert back.paragraphs[0] == 'The printer still says PAPER JAM. The note still says "don\'t".'
     route = find_route(story, "printer")
     assert route.found
     replay = Game(story, route.seed)

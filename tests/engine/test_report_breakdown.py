@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
 
 from game.engine import Game, load_story, shipped_story_dir
 from game.engine.report import EARLIER
+from game.engine.state import Arrival, Step
 
 
 def random_day(story, seed: str, short: bool = False) -> Game:
@@ -56,7 +58,9 @@ def test_a_scene_visited_twice_is_one_line_with_both_choices(mini_story):
 def test_minutes_the_edited_story_can_no_longer_place_still_add_up(mini_story):
     game = Game(mini_story, "x")
     game.replay(["coffee", "read"])
-    game.state.history[1][1] = "gone"  # as if the story lost that choice since the day was saved
+    game.state.history[1] = dataclasses.replace(
+        game.state.history[1], choice="gone"
+    )  # as if the story lost that choice since the day was saved
     rows = game.report().spent["focus"]
     assert rows[-1].title == EARLIER and rows[-1].minutes == 20
     assert sum(r.minutes for r in rows) == game.state.minutes["focus"]
@@ -75,7 +79,7 @@ def test_a_change_the_limits_swallowed_is_not_a_move(mini_story):
     from game.engine.report import stat_movers
 
     game = Game(mini_story, "x", start="desk")
-    game.state.history = [["desk", "work", 540 + 60 * n, "choice"] for n in range(4)]
+    game.state.history = [Step("desk", "work", 540 + 60 * n, Arrival.CHOICE) for n in range(4)]
     # energy starts at 5: -2, -2, then -1 at the floor of 0, then nothing
     moves = stat_movers(mini_story, game.state, short=False)["energy"]
     # one choice taken four times is one line: its moves added up, counted, at its first time

@@ -114,7 +114,7 @@ def test_choices_reordered_under_a_save_resume_by_id(story_copy):
     assert resumed.notices == ["The story changed since this day was saved: undo starts from here."]
     assert [c.id for c in resumed.choices] == ["ship_now", "read", "work"]
     resumed.choose("read")
-    assert resumed.state.taken == ["desk/read"]
+    assert resumed.state.taken == [("desk", "read")]
 
 
 def test_undo_points_saved_and_restored_are_the_whole_earlier_states():
@@ -134,3 +134,129 @@ def test_undo_points_saved_and_restored_are_the_whole_earlier_states():
     for before in reversed(states[-3:]):
         assert game.undo() and resumed.undo()
         assert game.snapshot()["state"] == resumed.snapshot()["state"] == before
+
+
+# -- saves of the right shape with wrong values (#14: each crashed the TUI on Continue, undo or report) --
+
+
+def _mid_day(story) -> dict:
+    game = Game(story, seed="golden")
+    game.replay(["coffee", "work"])
+    return json.loads(json.dumps(game.snapshot()))
+
+
+def _arrival_unknown(d):
+    d["state"]["arrival"] = "teleported"
+
+
+def _extra_key_in_undo_point(d):
+    d["undo"][0]["mood"] = "odd"
+
+
+def _unknown_scene_in_undo_point(d):
+    d["undo"][1]["scene"] = "nowhere"
+
+
+def _history_entry_too_short(d):
+    d["state"]["history"][0] = ["wake", "coffee"]
+
+
+def _history_clock_not_a_number(d):
+    d["state"]["history"][0][2] = "09:00"
+
+
+def _minutes_beyond_any_day(d):
+    d["state"]["minutes"]["focus"] = 10**400
+
+
+def _undo_history_not_the_days(d):
+    d["undo"][1]["history"][0][1] = "rush"
+
+
+def _stat_a_float(d):
+    d["state"]["stats"]["energy"] = 2.5
+
+
+def _taken_not_scene_slash_choice(d):
+    d["state"]["taken"] = ["read"]
+
+
+WRONG_VALUES = [
+    _arrival_unknown,
+    _extra_key_in_undo_point,
+    _unknown_scene_in_undo_point,
+    _history_entry_too_short,
+    _history_clock_not_a_number,
+    _minutes_beyond_any_day,
+    _undo_history_not_the_days,
+    _stat_a_float,
+    _taken_not_scene_slash_choice,
+]
+
+
+@pytest.mark.parametrize("damage", WRONG_VALUES)
+def test_a_save_of_the_right_shape_with_a_wrong_value_is_refused(mini_story, damage):
+    data = _mid_day(mini_story)
+    Game.from_snapshot(mini_story, data)  # undamaged, it resumes
+    damage(data)
+    with pytest.raises(SaveError, match="damaged"):
+        Game.from_snapshot(mini_story, data)
+
+
+@pytest.mark.parametrize("damage", WRONG_VALUES)
+def test_a_wrong_save_is_moved_aside_and_its_good_backup_resumed(tmp_path, mini_story, damage):
+    from game.engine.saves import resume_saved
+
+    slot = SaveSlot(tmp_path)
+    game = Game(mini_story, seed="golden")
+    game.replay(["coffee"])
+    slot.write(game.snapshot())
+    data = _mid_day(mini_story)
+    damage(data)
+    slot.write(data)
+    resumed, notices = resume_saved(slot, mini_story)
+    assert resumed is not None and [s.choice for s in resumed.state.history] == ["coffee"]
+    assert len(notices) == 1 and "could not be resumed" in notices[0] and "the one before it is used" in notices[0]
+    assert list(tmp_path.glob("day.json.damaged-*")) and not slot.path.exists()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [[1, 2, 3], "a string", {"save_version": 99, "seed": "s", "state": {}}, {"save_version": "1"}],
+    ids=["a-list", "a-string", "unknown-version", "version-as-text"],
+)
+def test_a_good_backup_is_offered_when_the_save_has_the_wrong_shape_or_version(tmp_path, mini_story, bad):
+    from game.engine.saves import resume_saved
+
+    slot = SaveSlot(tmp_path)
+    game = Game(mini_story, seed="golden")
+    game.replay(["coffee"])
+    slot.write(game.snapshot())
+    slot.write(bad)  # the good day is now the backup
+    resumed, notices = resume_saved(slot, mini_story)
+    assert resumed is not None and resumed.scene_id == "desk"
+    assert len(notices) == 1 and "the one before it is used" in notices[0]
+    slot.write(resumed.snapshot())  # the next save keeps the good one as the backup
+    assert json.loads(slot.backup.read_text())["state"]["scene"] == "desk"
+
+
+def test_a_wrong_save_without_a_backup_offers_a_new_day_with_a_notice(tmp_path, mini_story):
+    from game.engine.saves import resume_saved
+
+    slot = SaveSlot(tmp_path)
+    data = _mid_day(mini_story)
+    _arrival_unknown(data)
+    slot.write(data)
+    resumed, notices = resume_saved(slot, mini_story)
+    assert resumed is None and len(notices) == 1
+    assert "could not be resumed (the save is damaged (arrival))" in notices[0]
+    assert not slot.path.exists() and list(tmp_path.glob("day.json.damaged-*"))
+
+
+def test_a_save_from_before_arrival_taken_and_history_existed_still_loads(mini_story):
+    data = _mid_day(mini_story)
+    for key in ("arrival", "taken", "history", "held", "ending"):
+        del data["state"][key]
+    data["undo"] = []
+    game = Game.from_snapshot(mini_story, data)
+    assert game.scene_id == "standup" and game.arrival == "start" and game.state.history == []

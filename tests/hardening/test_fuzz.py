@@ -205,3 +205,87 @@ def test_damaged_save_data_raises_save_error_or_resumes(data):
         except SaveError:
             continue
         game.choices  # a resumed day can be played
+
+
+def _day_with_undo() -> dict:
+    """A real save in the middle of a day, with undo points, an appointment and something on hold."""
+    game = Game(STORY, seed="golden")
+    game.replay(["coffee", "work", "ramble"])
+    return json.loads(json.dumps(game.snapshot()))
+
+
+GOOD_SAVE = _day_with_undo()
+wrong_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.just(10**400),
+    st.just(-1),
+    st.text(max_size=12),
+    st.sampled_from(["desk", "standup", "nowhere", "start", "appointment", "desk/read", "shipped_it", "back"]),
+    st.lists(st.one_of(st.integers(), st.text(max_size=6)), max_size=5),
+    st.dictionaries(st.text(max_size=6), st.one_of(st.integers(), st.booleans(), st.text(max_size=4)), max_size=3),
+)
+
+
+def _leaves(value, path=()):
+    """Every place in a save that holds a value: (path, value)."""
+    yield path, value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _leaves(v, (*path, i))
+
+
+SAVE_PLACES = [p for p, _ in _leaves(GOOD_SAVE) if p]
+
+
+def _changed(save: dict, path: tuple, change: str, value) -> dict:
+    data = json.loads(json.dumps(save))
+    *parents, last = path
+    here = data
+    for key in parents:
+        here = here[key]
+    if change == "replace":
+        here[last] = value
+    elif change == "drop":
+        del here[last]
+    elif isinstance(here[last], dict):
+        here[last]["extra"] = value
+    elif isinstance(here[last], list):
+        here[last].append(value)
+    return data
+
+
+def _play_what_resumed(game: Game) -> None:
+    """What a player does with a resumed day: read it, take a choice, undo all the way, read the report."""
+    game.title, game.text, game.choices, game.clock_text  # noqa: B018
+    game.report()
+    if not game.ended:
+        view = next(v for v in game.choices if v.available)
+        game.choose(view.id)
+    while game.undo():
+        game.text, game.choices  # noqa: B018
+        game.report()
+    json.dumps(game.snapshot())
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(SAVE_PLACES),
+    st.sampled_from(["replace", "replace", "replace", "drop", "add"]),
+    wrong_values,
+)
+def test_a_save_of_the_right_shape_with_wrong_values_is_refused_or_plays(path, change, value):
+    """Each place of a real save (undo points included) given a wrong value, dropped, or given an extra
+    key or item: resuming raises SaveError, or gives a day that can be read, played, undone and reported."""
+    if change == "drop" and isinstance(path[-1], int):
+        change = "replace"
+    data = _changed(GOOD_SAVE, path, change, value)
+    try:
+        game = Game.from_snapshot(STORY, data)
+    except SaveError:
+        return
+    _play_what_resumed(game)

@@ -73,7 +73,7 @@ def summarise(story, n: int, short: bool = False, play=random_day) -> Summary:
         for c, m in st.minutes.items():
             s.minutes[c] += m
         s.choices.append(len(st.history))
-        s.dead_ends += sum(1 for h in st.history if h[1] == CARRY_ON)
+        s.dead_ends += sum(1 for step in st.history if step.choice == CARRY_ON)
         for k, v in st.stats.items():
             s.stats[k].append(v)
     return s

@@ -96,7 +96,7 @@ def test_routes_through_bad_faith_never_reach_a_warm_ending(story, target, bad_c
             break
     assert bad_faith(probe.state.flags)
     if bad_choice:
-        assert bad_choice in [h[1] for h in probe.state.history]
+        assert bad_choice in [step.choice for step in probe.state.history]
     snap = probe.snapshot()
     endings = set()
     for i in range(300):

@@ -49,7 +49,7 @@ async def test_story_markup_is_shown_as_written_and_runs_nothing(build):
         # the choice whose text is an action is just a choice
         await pilot.press("1")
         await pilot.pause()
-        assert app.is_running and [h[1] for h in app.game.state.history] == ["click_me"]
+        assert app.is_running and [step.choice for step in app.game.state.history] == ["click_me"]
         await pilot.press(*"11111")  # the day is 30 minutes of 5-minute choices
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)

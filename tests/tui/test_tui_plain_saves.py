@@ -35,11 +35,11 @@ async def test_a_day_started_in_the_plain_player_continues_in_the_tui(build, sav
         await pilot.pause()
         assert isinstance(app.screen, SceneScreen)
         assert app.game.seed == "shared"
-        assert [h[1] for h in app.game.state.history] == ["coffee", "work"]
+        assert [step.choice for step in app.game.state.history] == ["coffee", "work"]
         await pilot.press("1")  # the TUI plays on and saves to the same file
         await pilot.pause()
         clock, title = app.game.clock_text, app.game.title
-        taken = [h[1] for h in app.game.state.history]
+        taken = [step.choice for step in app.game.state.history]
     out = plain(stdin="c\nt\n")
     assert f"You have a day in progress: {clock}, {title}." in out
     assert f"It is {clock}." in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from textual.widgets import Input, OptionList, Static
 from tui_helpers import ready, screen_text
 
@@ -19,7 +20,7 @@ FIRST_CHOICES = ["to_desk", "work", "update", "answer", "work"]
 
 
 def choices_made(app) -> list[str]:
-    return [h[1] for h in app.game.state.history]
+    return [step.choice for step in app.game.state.history]
 
 
 async def start_day(pilot) -> None:
@@ -194,6 +195,49 @@ class TestSaves:
             await pilot.press("1")
             await pilot.pause()
             assert again.game.arrival == "back" and again.game.scene_id == "desk"
+
+    @pytest.mark.parametrize(
+        "damage",
+        [
+            lambda d: d["state"].update(arrival="teleported"),
+            lambda d: d["undo"][0].update(mood="odd"),
+            lambda d: d["undo"][1].update(scene="nowhere"),
+            lambda d: d["state"]["history"].__setitem__(0, ["arrive"]),
+            lambda d: d["state"]["minutes"].update({next(iter(d["state"]["minutes"])): 10**400}),
+        ],
+        ids=[
+            "arrival-unknown",
+            "extra-key-in-undo-point",
+            "unknown-scene-in-undo-point",
+            "bad-history",
+            "huge-minutes",
+        ],
+    )
+    async def test_a_save_with_a_wrong_value_falls_back_to_the_backup_and_plays_on(self, build, save_dir, damage):
+        app = build()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_day(pilot)
+            await pilot.press("1", "1")  # to the desk (the backup), then work (the save)
+            await pilot.pause()
+        (save,) = save_dir.glob("day-*.json")
+        data = json.loads(save.read_text())
+        damage(data)
+        save.write_text(json.dumps(data))
+        again = build(seed=None)
+        async with again.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            notice = str(again.screen.query_one("#title-notice", Static).render())
+            assert "could not be resumed" in notice and "the one before it is used" in notice
+            await pilot.press("enter")  # Continue
+            await pilot.pause()
+            assert isinstance(again.screen, SceneScreen) and again.game.scene_id == "desk"
+            await pilot.press("u")
+            await pilot.pause()
+            assert again.game.scene_id == "arrive"
+            await pilot.press(*"11111")
+            await pilot.pause()
+            assert isinstance(again.screen, ReportScreen) and again.is_running
+        assert list(save_dir.glob("*.damaged-*"))
 
     async def test_an_explicit_seed_starts_that_day_even_when_a_save_exists(self, build):
         app = build()

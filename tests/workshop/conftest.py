@@ -25,9 +25,15 @@ def serve(tmp_path):
     yield start
     for served in started:
         leftovers += served.games()
+        starter = served.starter()
         served.stop()
+        if starter is not None:
+            leftovers.append(starter)
     for pid in leftovers:  # never leave a game behind, whatever the test did
         try:
             os.killpg(pid, signal.SIGKILL)
         except OSError:
-            pass
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass

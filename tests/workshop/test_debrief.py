@@ -15,6 +15,7 @@ from workshop_serving import ROOM, ROOT
 from game.engine import load_story
 from game.workshop.debrief import (
     build_debrief,
+    render_csv,
     render_html,
     render_markdown,
     render_text,
@@ -278,3 +279,103 @@ def test_a_story_that_does_not_load_still_gives_a_debrief(room_folder, tmp_path)
     text = out.getvalue()
     assert "6 participants" in text and "The story could not be loaded" in " ".join(text.split())
     assert "coffee" in text  # choices shown by id
+
+
+# -- #14: hostile result files -----------------------------------------------------------------
+
+
+def test_a_file_with_huge_numbers_is_skipped_with_its_reason_and_the_rest_counted(room_folder):
+    (room_folder / "huge.json").write_text(
+        '{"result_version": 1, "story_title": "Room Day", "story_hash": "x", "seed": "ROOM", "short": false,'
+        ' "ending": {"id": "helper", "title": "The helper"}, "stats": {"morale": 1' + "0" * 400 + "},"
+        ' "minutes": {}, "choices": [], "finished_at": "2025-05-01T10:00:00Z"}'
+    )
+    data = dict(ROOM_RESULTS[0], minutes={"focus": 10**9})
+    (room_folder / "minutes.json").write_text(json.dumps(data))
+    d = build_debrief(room_folder, STORY)
+    assert d.participants == 6
+    reasons = {s.path.name: s.reason for s in d.skipped}
+    assert reasons["huge.json"] == "a number is out of range (401 digits)"
+    assert reasons["minutes.json"] == "'minutes': 'focus' is out of range (1000000000)"
+    for render in (render_text, render_markdown, render_html):
+        render(d)  # no OverflowError anywhere
+
+
+def test_the_total_read_is_bounded(tmp_path, monkeypatch):
+    from game.workshop import results as results_module
+
+    monkeypatch.setattr(results_module, "MAX_FOLDER_FILES", 3)
+    folder = tmp_path / "r"
+    folder.mkdir()
+    for i, data in enumerate(ROOM_RESULTS):
+        (folder / f"{i}.json").write_text(json.dumps(data))
+    d = build_debrief(folder, STORY)
+    assert d.participants == 3
+    assert [s.reason for s in d.skipped] == ["not read: the debrief reads at most 5,000 files and 64 MB in all"] * 3
+
+
+def test_escapes_and_bidi_overrides_are_made_visible_in_every_format(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    nasty = "\x1b]0;PWNED\x07\x1b[2J\u202eevil"
+    data = result("helper", "Title \x1b]52;c;Zm9v\x07", 5, 5, [("arrive", "coffee")], nickname=nasty, seed="S\x1b[31m")
+    (folder / "a.json").write_text(json.dumps(data))
+    (folder / "\x1b[2Jname.json").write_text("{")
+    d = build_debrief(folder, STORY)
+    from game.workshop.debrief import RENDERERS
+
+    for name, render in RENDERERS.items():
+        out = render(d)
+        assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out, name
+        assert "\\x1b" in out, name  # shown, not hidden
+
+
+def test_csv_has_one_row_per_attempt_and_no_formulas(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    first = dict(result("helper", "The helper", 4, 2, [("arrive", "coffee")], nickname="=cmd|' /C calc'!A0"))
+    first.update(player="p1", attempt=1, finished_at="2025-05-01T10:00:00Z")
+    second = dict(result("shipped", "Shipped before noon", 7, 8, [("arrive", "straight")]))
+    second.update(player="p1", attempt=2, finished_at="2025-05-01T10:09:00Z")
+    other = dict(result("ordinary", "An ordinary morning", 6, 6, [("arrive", "straight")]), unfinished=True)
+    other["ending"] = {"id": "unfinished", "title": "Unfinished at 10:40"}
+    for i, data in enumerate((first, second, other)):
+        (folder / f"{i}.json").write_text(json.dumps(data))
+    d = build_debrief(folder, STORY)
+    assert d.participants == 2 and d.replays == 1 and d.unfinished == 1
+    assert [(e.id, e.count) for e in d.endings] == [("helper", 1), ("unfinished", 1)]  # first attempts only
+    import csv as csv_module
+
+    rows = list(csv_module.DictReader(io.StringIO(render_csv(d))))
+    assert len(rows) == 3
+    assert [(r["player"], r["attempt"], r["ending"]) for r in rows if r["player"]] == [
+        ("p1", "1", "helper"),
+        ("p1", "2", "shipped"),
+    ]
+    first_row = next(r for r in rows if r["player"] == "p1" and r["attempt"] == "1")
+    assert first_row["nickname"].startswith("'=")  # a spreadsheet shows it, does not run it
+    assert [r["unfinished"] for r in rows].count("true") == 1
+    assert first_row["stat:morale"] == "4" and first_row["minutes:focus"] == "90"
+
+
+@pytest.mark.parametrize("audience", ["careers", "onboarding", "class"])
+def test_the_audience_chooses_apply_and_the_slides_ask_at_most_six(room_folder, audience):
+    from game.workshop.debrief import APPLY, slides_data
+
+    d = build_debrief(room_folder, STORY, audience=audience)
+    slides = slides_data(d)
+    assert len(slides["questions"]) <= 6
+    assert [q["stage"] for q in slides["questions"]] == sorted(
+        (q["stage"] for q in slides["questions"]), key=["Describe", "Analyse", "Transfer", "Apply"].index
+    )
+    assert slides["questions"][-1] == {"stage": "Apply", "heading": None, "text": APPLY[audience]}
+    assert APPLY[audience] in " ".join(render_text(d).replace("- ", "").split())
+    # minutes against the surveys, for the chart
+    assert any(m["reference_share"] is not None for m in slides["minutes"])
+    assert slides["participants"] == 6 and sum(e["count"] for e in slides["endings"]) == 6
+
+
+def test_transfer_asks_one_question_of_each_of_the_three_most_common_endings(room_folder):
+    d = build_debrief(room_folder, STORY)
+    headed = [(h, qs) for h, qs in d.questions["transfer"] if h]
+    assert len(headed) <= 3 and all(len(qs) == 1 for _, qs in headed)

@@ -52,7 +52,7 @@ def test_a_result_holds_the_day_and_nothing_personal(tmp_path):
     assert data["stats"] == {s.name: s.value for s in report.stats}
     assert data["minutes"] == report.minutes
     assert data["choices"] == report.choices
-    assert data["scenes"] == [h[0] for h in game.state.history]
+    assert data["scenes"] == [step.scene for step in game.state.history]
     assert data["finished_at"].endswith("Z")
 
 

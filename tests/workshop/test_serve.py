@@ -18,6 +18,7 @@ from workshop_serving import ROOM, ROOT, alive, free_port
 
 from game.engine import Game, load_story
 from game.workshop.results import read_results
+from game.workshop.server import KEPT, REASON_CLOSED
 
 STORY = load_story(ROOM)
 WAIT = 240.0  # generous: thirty games starting at once on a small CI machine
@@ -62,7 +63,7 @@ def assert_results_are_these_days(folder: Path, days: list[Game], seed: str, sho
         assert (r.ending_id, r.ending_title) == (report.ending_id, report.ending_title)
         assert r.stats == {s.name: s.value for s in report.stats}
         assert r.minutes == report.minutes
-        assert list(r.scenes) == [h[0] for h in replay.state.history]
+        assert list(r.scenes) == [step.scene for step in replay.state.history]
 
 
 async def status(http: aiohttp.ClientSession, url: str) -> dict:
@@ -142,9 +143,9 @@ def test_the_page_points_its_websocket_where_the_browser_came_from(serve, tmp_pa
     async def main():
         served = serve("--story", str(ROOM), "--results", str(tmp_path / "r"))
         async with aiohttp.ClientSession() as http:
-            async with http.get(served.url + "/?play=1", headers={"Host": "192.168.1.20:8000"}) as resp:
+            async with http.get(served.url + "/?play=1", headers={"Host": f"localhost:{served.port}"}) as resp:
                 page = await resp.text()
-            assert 'data-session-websocket-url="ws://192.168.1.20:8000/ws"' in page
+            assert f'data-session-websocket-url="ws://localhost:{served.port}/ws"' in page
             assert "fonts.googleapis" not in page  # nothing from the internet: rooms may have none
             async with http.get(served.url + "/static/js/textual.js") as resp:
                 assert resp.status == 200
@@ -259,7 +260,7 @@ def test_ctrl_c_closes_the_room_and_every_game(serve, tmp_path):
             served.proc.send_signal(signal.SIGINT)
             for t in tabs:
                 assert await t.wait_for(lambda t: t.closed.is_set(), WAIT)
-                assert t.close_reason == "The facilitator has closed the room. Thanks for playing!"
+                assert t.close_reason == REASON_CLOSED and t.close_code == KEPT  # the page keeps the report
             code = await asyncio.get_running_loop().run_in_executor(None, served.stop)
             assert code == 0
             assert not any(alive(p) for p in pids)
@@ -338,3 +339,22 @@ def test_a_results_folder_with_earlier_results_is_pointed_out(serve, tmp_path):
     (results / "20250101-000000-abcd.json").write_text("{}")
     served = serve("--story", str(ROOM), "--results", str(results))
     assert "It already holds 1 result file(s)" in served.output
+
+
+def test_without_the_fork_server_each_game_is_a_fresh_interpreter(serve, tmp_path):
+    results = tmp_path / "results"
+
+    async def main():
+        served = serve("--no-fork", "--seed", "EXEC", "--short", "--story", str(ROOM), "--results", str(results))
+        async with aiohttp.ClientSession() as http:
+            tab = await Tab(http, served.url, name="--nickname").open()
+            day = await play_day(tab, "EXEC", short=True, pick=policy(1))
+            assert served.starter() is None
+            (pid,) = served.games()
+            assert b"game.workshop.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            assert await until(lambda: len(read_results(results).results) == 1)
+            assert_results_are_these_days(results, [day], "EXEC", True)
+            assert read_results(results).results[0].nickname == "--nickname"
+            await tab.close()
+
+    asyncio.run(main())

@@ -6,14 +6,18 @@ the result arrives. Skipped where Chromium or playwright-core is not installed:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
-from workshop_serving import HERE, ROOM
+from workshop_browser import Tab
+from workshop_serving import HERE, ROOM, free_port
 
 from game.engine import Game, load_story
 from game.workshop.results import read_results
@@ -66,3 +70,77 @@ def test_a_day_in_headless_chromium(serve, tmp_path):
     assert list(result.choices) == expected.report().choices
     assert (result.seed, result.short, result.ending_id) == ("CHROME", True, expected.ending.id)
     assert result.nickname == "Chromie"  # typed on the welcome page
+
+
+@pytest.mark.skipif(not (CHROMIUM and NODE_PATH and NODE), reason="needs chromium, node and playwright-core")
+def test_a_page_on_another_origin_cannot_open_a_game(serve, tmp_path):
+    """#14: the audit's cross-site websocket hijacking, from a real browser: refused, and no game starts."""
+    served = serve("--story", str(ROOM), "--results", str(tmp_path / "r"))
+    evil_dir = tmp_path / "evil"
+    evil_dir.mkdir()
+    (evil_dir / "index.html").write_text("<!DOCTYPE html><title>another site</title><p>nothing to see</p>")
+    evil_port = free_port()
+    evil = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(evil_port), "--bind", "127.0.0.1", "--directory", str(evil_dir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        proc = subprocess.run(
+            [
+                NODE,
+                str(HERE / "chromium_origin.cjs"),
+                f"http://127.0.0.1:{evil_port}/",
+                served.url.replace("http", "ws") + "/ws",
+                CHROMIUM,
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=dict(os.environ, NODE_PATH=NODE_PATH),
+        )
+    finally:
+        evil.terminate()
+        evil.wait(10)
+    outcome = json.loads([line for line in proc.stdout.splitlines() if line.startswith("{")][-1])
+    assert outcome["ok"], outcome.get("error")
+    assert outcome["outcome"] == "refused"
+    assert served.games() == []
+    assert "Refused a page on another origin" in served.output
+
+
+@pytest.mark.skipif(not (CHROMIUM and NODE_PATH and NODE), reason="needs chromium, node and playwright-core")
+def test_the_room_screen_shows_the_qr_code_and_a_player_live(serve, tmp_path):
+    served = serve("--story", str(ROOM), "--results", str(tmp_path / "r"))
+    room_url = next(line.strip() for line in served.lines if "/room/" in line)
+    node = subprocess.Popen(
+        [NODE, str(HERE / "chromium_room.cjs"), room_url, CHROMIUM],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, NODE_PATH=NODE_PATH),
+    )
+    try:
+        assert node.stdout is not None
+        assert node.stdout.readline().strip() == "READY"
+
+        async def join() -> str:
+            async with aiohttp.ClientSession() as http:
+                tab = await Tab(http, served.url, name="Roomie").open()
+                assert await tab.wait_for(lambda t: "New day" in t.screen, 120)
+                out, _ = await asyncio.get_running_loop().run_in_executor(None, node.communicate, None, 180)
+                await tab.close()
+                return out
+
+        out = asyncio.run(join())
+    finally:
+        if node.poll() is None:
+            node.kill()
+    outcome = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+    assert outcome["ok"], outcome.get("error")
+    assert outcome["qr"] is True
+    assert outcome["joinUrl"].strip() == served.url
+    assert len(outcome["code"].strip()) == 4
+    assert outcome["player"] == "Roomie"
+    assert outcome["loads"] == 1  # live: the page was never reloaded

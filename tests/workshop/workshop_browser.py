@@ -27,10 +27,17 @@ class Tab:
     """One browser tab on the workshop page."""
 
     def __init__(
-        self, http: aiohttp.ClientSession, base_url: str, width: int = 100, height: int = 32, name: str | None = None
+        self,
+        http: aiohttp.ClientSession,
+        base_url: str,
+        width: int = 100,
+        height: int = 32,
+        name: str | None = None,
+        origin: str | None = None,
     ):
         self.http = http
         self.base_url = base_url.rstrip("/")
+        self.origin = origin or self.base_url  # a browser names the page's origin on its websocket
         self.name = name
         self.width = width
         self.height = height
@@ -57,7 +64,9 @@ class Tab:
         if match is None:
             raise RuntimeError(f"no websocket on the page (HTTP {self.page_status})")
         url = match.group(1).replace("&amp;", "&")
-        self.ws = await self.http.ws_connect(f"{url}?width={self.width}&height={self.height}", max_msg_size=0)
+        self.ws = await self.http.ws_connect(
+            f"{url}?width={self.width}&height={self.height}", max_msg_size=0, headers={"Origin": self.origin}
+        )
         await self.ws.send_json(["resize", {"width": self.width, "height": self.height}])
         await self.ws.send_json(["ping", str(int(time.time() * 1000))])
         self._reader = asyncio.create_task(self._read())

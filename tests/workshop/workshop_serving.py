@@ -40,6 +40,14 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read()
+    except OSError:
+        return b""
+
+
 def alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat", "rb") as fh:
@@ -92,8 +100,16 @@ class Served:
             time.sleep(0.05)
         raise AssertionError(f"serve did not start:\n{self.output}\n{chr(10).join(self.err_lines)}")
 
+    def starter(self) -> int | None:
+        """The fork server: the server's child running the same command line (a fork, not a new program)."""
+        mine = cmdline(self.proc.pid)
+        return next((pid for pid in children(self.proc.pid) if cmdline(pid) == mine), None)
+
     def games(self) -> list[int]:
-        return children(self.proc.pid)
+        """Every game process: forked by the fork server, or (with --no-fork) started by the server itself."""
+        starter = self.starter()
+        direct = [pid for pid in children(self.proc.pid) if pid != starter]
+        return direct + (children(starter) if starter is not None else [])
 
     def stop(self, sig: int = signal.SIGINT, timeout: float = 60) -> int:
         if self.proc.poll() is None:

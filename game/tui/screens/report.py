@@ -209,7 +209,7 @@ class ReportScreen(Screen):
         self.app.notify("The share line is on your clipboard (if your terminal allows it).", markup=False)
 
     def action_new_day(self) -> None:
-        self.app.show_title(new_seed=True)
+        self.app.show_title(new_seed=not self.app.options.locked)  # a served day replays its seed
 
     def action_undo(self) -> None:
         self.app.undo()

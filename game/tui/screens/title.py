@@ -41,6 +41,8 @@ class TitleScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_seed":  # only while the seed is being typed
             return isinstance(self.focused, Input)
+        if action == "edit_seed":  # a served day's seed is the room's: no field to change it
+            return not self.app.options.locked
         return True
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -114,6 +116,11 @@ class TitleScreen(Screen):
         self.query_one("#title", Static).update(literal(spaced(story.title)))
         self.query_one("#subtitle", Static).update(literal(story.subtitle))
         seed = self.query_one("#seed", Input)
+        if session.options.locked:
+            seed.value = session.options.seed or ""
+            seed.disabled = True
+            self.query_one("#seed-center").display = False
+            self.query_one("#seed-hint").display = False
         if not seed.value:
             from game.engine import new_seed
 

@@ -1,0 +1,130 @@
+"""A served game's day is the room's: no seed field, `n` replays the same seed as the next attempt,
+the palette offers nothing that could harm the day or the server, the round can stop the day."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+from workshop_serving import ROOM
+
+from game.tui.app import make_app
+from game.tui.options import TuiOptions
+from game.tui.screens.report import ReportScreen
+from game.tui.screens.scene import SceneScreen
+from game.tui.screens.title import TitleScreen
+from game.workshop.driver import day_status, end_round
+from game.workshop.results import read_results
+
+
+@pytest.fixture
+def served_app(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAYJOB_DATA", str(tmp_path / "data"))
+
+    def make(**options):
+        opts = dict(story=ROOM, seed="ROOMSEED", results=tmp_path / "results", save=False, locked=True, player="p1")
+        opts.update(options)
+        return make_app(TuiOptions(**opts))
+
+    return make
+
+
+async def settle(pilot) -> None:
+    app = pilot.app
+    for _ in range(500):
+        await pilot.pause()
+        if app.session is not None:
+            break
+        await pilot.pause(0.01)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def play_to_the_end(pilot) -> None:
+    app = pilot.app
+    for _ in range(50):
+        if app.game is not None and app.game.ended:
+            break
+        await pilot.press("1")
+        await pilot.pause()
+    assert app.game is not None and app.game.ended
+
+
+async def test_no_seed_field_and_the_first_enter_starts_the_rooms_day(served_app):
+    app = served_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        title = app.screen
+        assert isinstance(title, TitleScreen)
+        seed = title.query_one("#seed", Input)
+        assert seed.disabled and not title.query_one("#seed-center").display
+        await pilot.press("s")  # the title screen's "edit the seed" key does nothing here
+        assert not isinstance(app.focused, Input)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SceneScreen) and app.game.seed == "ROOMSEED"
+
+
+async def test_n_replays_the_same_seed_as_the_next_attempt(served_app, tmp_path):
+    app = served_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await play_to_the_end(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.game.seed == "ROOMSEED" and not app.game.ended
+        assert app.session.attempts == 2
+        assert day_status(app)["attempt"] == 2
+        await play_to_the_end(pilot)
+    found = sorted(read_results(tmp_path / "results").results, key=lambda r: r.attempt)
+    assert [(r.player, r.attempt, r.seed) for r in found] == [("p1", 1, "ROOMSEED"), ("p1", 2, "ROOMSEED")]
+
+
+async def test_the_palette_offers_only_harmless_commands(served_app):
+    app = served_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Play the day again" in titles and "Help" in titles
+        for harmful in ("Quit", "Screenshot", "Reload story", "New day", "Keys"):
+            assert harmful not in titles, harmful
+        reloads: list[int] = []
+        app._reload = lambda: reloads.append(1)  # type: ignore[method-assign]
+        await pilot.press("ctrl+r")  # the writers' reload key does nothing in a served game
+        await pilot.pause()
+        assert reloads == []
+
+
+async def test_the_round_ending_stops_the_day_and_writes_it_as_unfinished(served_app, tmp_path):
+    app = served_app(nickname="Sam")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.press("1")
+        await pilot.pause()
+        clock = app.game.clock_text
+        assert day_status(app)["state"] == "playing" and day_status(app)["category"]
+        end_round(app)
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        assert day_status(app)["state"] == "unfinished"
+    (result,) = read_results(tmp_path / "results").results
+    assert result.unfinished and result.ending_id == "unfinished"
+    assert result.ending_title == f"Unfinished at {clock}" and result.nickname == "Sam"
+
+
+async def test_an_unserved_game_keeps_its_seed_field_and_full_palette(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAYJOB_DATA", str(tmp_path / "data"))
+    app = make_app(TuiOptions(story=ROOM, seed="HOME", save=False))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#seed", Input).disabled
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Quit" in titles and "Reload story" in titles and "New day" in titles

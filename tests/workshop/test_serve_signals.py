@@ -1,0 +1,58 @@
+"""No orphans: whatever ends the server, every game it started is gone within five seconds.
+
+Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal closing) close the room in order; SIGKILL
+gives the server no say at all, so the fork server and each game die with their parents
+(PR_SET_PDEATHSIG) and each game quits when its pipe from the server closes. A result already
+written stays: it is a whole file before it has its name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+
+import aiohttp
+import pytest
+from test_serve import play_day, policy, until
+from workshop_browser import Tab
+from workshop_serving import ROOM, alive
+
+from game.workshop.results import read_results
+
+GONE_WITHIN = 5.0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGKILL], ids=lambda s: s.name)
+def test_no_game_outlives_the_server(serve, tmp_path, sig):
+    results = tmp_path / "results"
+
+    async def main():
+        served = serve("--seed", "SIG", "--short", "--story", str(ROOM), "--results", str(results))
+        async with aiohttp.ClientSession() as http:
+            tabs = [await Tab(http, served.url).open() for _ in range(3)]
+            await play_day(tabs[0], "SIG", short=True, pick=policy(0))  # one result written before the end
+            for tab in tabs[1:]:
+                assert await tab.wait_for(lambda t: "New day" in t.screen, 120)
+            assert await until(lambda: len(read_results(results).results) == 1)
+            games = served.games()
+            starter = served.starter()
+            assert len(games) == 3 and starter is not None
+            served.proc.send_signal(sig)
+            ended = time.monotonic()
+            everyone = [*games, starter]
+            while any(alive(p) for p in everyone) and time.monotonic() - ended < 30:
+                await asyncio.sleep(0.05)
+            took = time.monotonic() - ended
+            assert not [p for p in everyone if alive(p)], f"still running {took:.1f} s after {sig.name}"
+            assert took < GONE_WITHIN, f"the last game took {took:.1f} s to go after {sig.name}"
+            for tab in tabs:
+                await tab.close()
+        (kept,) = read_results(results).results  # the result written before the end is still whole
+        assert kept.seed == "SIG" and not kept.unfinished
+        code = served.stop()
+        assert code == (-signal.SIGKILL if sig == signal.SIGKILL else 0)
+        if sig != signal.SIGKILL:
+            assert "Stopped." in served.output and "Traceback" not in served.output
+
+    asyncio.run(main())
