@@ -281,3 +281,12 @@ def test_the_next_day_is_mostly_new(read_full):
         seen = set(before)
         shares.append(sum(p in seen for p in after) / len(after))
     assert statistics.median(shares) <= 0.25, statistics.median(shares)
+
+
+def test_the_title_s_promise_is_true(story, read_full):
+    """The title screen shows the story's subtitle, and the minutes it promises are the median a day reads in."""
+    numbers = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13}
+    promised = [n for word, n in numbers.items() if f"about {word} minutes" in story.subtitle]
+    assert len(promised) == 1, story.subtitle
+    median = statistics.median(read_minutes(p) for p, _ in read_full)
+    assert abs(median - promised[0]) <= 1, (median, promised)
