@@ -16,6 +16,13 @@ Every feature is used: appointments (`at`), interruptions with `if`, `chance` an
 of words, `{word}` insertions, conditional `goto` branches, `back`, `end`, ending ids as
 targets, `visited()`, clock comparisons, scene and choice categories, `hub`,
 `category_labels`, `credits`, `reference`, `short`, endings with `debrief`.
+
+Format 1.1 too, at about the rate a rewritten day uses it: `version: "1.1"` (in the manifest
+and some scene files), an `outcome` on most choices (a text, or a list with conditions),
+`again` on the hub and on many scenes, inline conditions (`{if ...: ... | elif ...: ... |
+else: ...}`) in most scene texts, `{seq:}`, `{cycle:}` and `{shuffle:}`, `{time}`,
+`{clock}`, `{late}` and `{since SCENE}`, `{^word}`, `code` in backticks, and conditional
+appointments (`at: {time, if}`).
 """
 
 from __future__ import annotations
@@ -87,6 +94,14 @@ CHOICE_VERBS = [
     "Measure",
 ]
 DAY = (8 * 60 + 30, 17 * 60 + 30)
+RICH_TAILS = [
+    "{seq: It is new. | It is familiar. | It is old news.}",
+    "{cycle: The fan hums. | The fan stops.}",
+    "{shuffle: Someone laughs. | A chair squeaks. | A door shuts.}",
+    "It is {time}.",
+    "The `train.py` log scrolls.",
+    "{^lead} looks up at {clock}.",
+]
 
 
 def hhmm(minutes: int) -> str:
@@ -100,6 +115,7 @@ class Writer:
         self.n = n
         self.per_file = per_file
         self.rng = random.Random(f"{seed}-{n}")
+        self.once = False  # the scene being written is shown at most once a day
         self.files = (n + per_file - 1) // per_file
         self.n_appt = max(2, min(12, n // 100))
         self.n_intr = max(3, n // 100)
@@ -148,7 +164,7 @@ class Writer:
         picked = [self.rng.choice(VOCAB) for _ in range(words)]
         return picked[0].capitalize() + " " + " ".join(picked[1:]) + "."
 
-    def paragraph(self, chars: int, insert: str | None = None) -> list[str]:
+    def paragraph(self, chars: int, insert: str | None = None, rich: bool = False) -> list[str]:
         """Wrapped lines of about `chars` characters; `insert` (a {word}) goes in the middle."""
         parts: list[str] = []
         total = 0
@@ -158,6 +174,11 @@ class Writer:
             total += len(s) + 1
         if insert:
             parts.insert(len(parts) // 2, f"Then {insert} comes up, as it does.")
+        if rich:  # format 1.1 text: an inline condition, and now and then a sequence or the clock
+            parts.insert(1, self.inline())
+            if self.rng.random() < 0.3:
+                tails = [t for t in RICH_TAILS if not self.once or not t.startswith(("{seq", "{cycle"))]
+                parts.append(self.rng.choice(tails))
         text = " ".join(parts)
         lines, line = [], ""
         for word in text.split(" "):
@@ -170,9 +191,30 @@ class Writer:
             lines.append(line)
         return lines
 
-    def block(self, key: str, indent: int, chars: int, insert: str | None = None) -> list[str]:
+    def block(self, key: str, indent: int, chars: int, insert: str | None = None, rich: bool = False) -> list[str]:
         pad = " " * indent
-        return [f"{pad}{key}: |"] + [f"{pad}  {ln}" for ln in self.paragraph(chars, insert)]
+        return [f"{pad}{key}: |"] + [f"{pad}  {ln}" for ln in self.paragraph(chars, insert, rich)]
+
+    def inline(self) -> str:
+        """A sentence that differs by a condition (format 1.1), sometimes with an `elif` and a word."""
+        a, b = self.sentence(self.rng.randint(4, 8)), self.sentence(self.rng.randint(4, 8))
+        if self.rng.random() < 0.3:
+            c = self.sentence(self.rng.randint(4, 8))
+            return f"{{if {self.stat_cond()}: {a} | elif {self.rng.choice(GLOBAL_FLAGS)}: {{^team}} {c.lower()} | else: {b}}}"
+        return f"{{if {self.stat_cond()}: {a} | else: {b}}}"
+
+    def outcome(self) -> list[str]:
+        """A choice's reply (format 1.1): usually a text, sometimes a list with conditions."""
+        rng = self.rng
+        if rng.random() < 0.2:
+            return [
+                "        outcome:",
+                f"          - if: {quote(self.stat_cond())}",
+                f'            text: "{self.sentence(rng.randint(6, 12))} {{^lead}} notices."',
+                f'          - text: "{self.sentence(rng.randint(6, 12))} {rng.choice(RICH_TAILS)}"',
+            ]
+        tail = rng.choice(["", " It is {time}.", " {^mood}, you move on.", " The `run_id` is logged."])
+        return [f'        outcome: "{self.sentence(rng.randint(6, 14))}{tail}"']
 
     def word(self) -> str:
         return "{" + self.rng.choice(sorted(WORDS)) + "}"
@@ -211,6 +253,7 @@ class Writer:
         effects=None,
         sets=None,
         category=None,
+        outcome=True,
     ) -> list[str]:
         out = [f"      - id: {cid}", f"        text: {text}"]
         if cond:
@@ -226,6 +269,8 @@ class Writer:
             out.append("        set: {" + ", ".join(f"{k}: {fmt(v)}" for k, v in sets.items()) + "}")
         if once:
             out.append("        once: true")
+        if outcome and self.rng.random() < 0.8:
+            out += self.outcome()
         if isinstance(goto, str):
             out.append(f"        goto: {goto}")
         else:
@@ -251,9 +296,14 @@ class Writer:
             f"    title: {self.label().capitalize()} {{mood}}" if i % 5 == 0 else f"    title: {self.label()}",
         ]
         k = self.kind.get(i, ("", 0))[1]
+        # shown once a day: an appointment, an interruption without `repeat` (a sequence would not step)
+        self.once = kind == "appt" or (kind == "intr" and not k % 2)
         if kind == "appt":
             at = DAY[0] + 30 + (k * (DAY[1] - DAY[0] - 90)) // max(1, self.n_appt)
-            out.append(f'    at: "{hhmm(at - at % 5)}"')
+            if k % 2:  # a conditional appointment (format 1.1): only on days its `if` holds when due
+                out.append(f'    at: {{time: "{hhmm(at - at % 5)}", if: {quote(self.stat_cond())}}}')
+            else:
+                out.append(f'    at: "{hhmm(at - at % 5)}"')
             category = "meetings"
         if kind == "intr":
             start = rng.randrange(DAY[0], DAY[1] - 120, 15)
@@ -264,12 +314,23 @@ class Writer:
                 cond += " and energy >= 2"
             out.append(f"    interrupt: {{chance: {chance}, if: {quote(cond)}, repeat: {repeat}}}")
         out.append(f"    category: {category}")
-        out += self.block("text", 4, rng.randint(450, 700), self.word())
+        out += self.block("text", 4, rng.randint(450, 700), self.word(), rich=rng.random() < 0.7)
+        if kind == "appt":
+            out.append("      The meeting started {late} minutes ago.")
+        elif kind == "appt_after":
+            out.append(f"      It is {{since {self.sid(i - 1)}}} minutes since it began.")
+        if kind not in ("appt", "intr") or (kind == "intr" and k % 2):  # return visits: short text
+            out.append(
+                f'    again: "Back, at {{clock}}. {{seq: {self.sentence(4)} | {self.sentence(5)} | {self.sentence(4)}}}"'
+            )
         nvar = rng.randint(1, 4)
         out.append("    variants:")
-        for _ in range(nvar):
+        for v in range(nvar):
             out.append(f"      - if: {quote(self.variant_cond(i))}")
             out += self.block("text", 8, rng.randint(90, 200), self.word() if rng.random() < 0.5 else None)
+            if v == 0 and rng.random() < 0.3:
+                kind_ = "shuffle" if self.once else rng.choice(["cycle", "shuffle"])
+                out.append(f"          {{{kind_}: {self.sentence(4)} | {self.sentence(5)} | {self.sentence(3)}}}")
         out.append("    choices:")
         if kind in ("appt", "intr"):
             flag = GLOBAL_FLAGS[(k + (0 if kind == "appt" else self.n_appt)) % len(GLOBAL_FLAGS)]
@@ -282,7 +343,13 @@ class Writer:
                 sets={flag: True},
             )
             out += self.choice(
-                "brief", "Keep it short and get back", "back", minutes=5, effects={"trust": -1}, category="messages"
+                "brief",
+                "Keep it short and get back",
+                "back",
+                minutes=5,
+                effects={"trust": -1},
+                category="messages",
+                outcome=False,
             )
             out += self.choice(
                 "deep",
@@ -376,7 +443,7 @@ class Writer:
         start_short = self.sid(self.regular[len(self.regular) // 2])
         lines = [
             "# A synthetic story written by bench/make_story.py",
-            "version: 1",
+            'version: "1.1"',
             f"title: Synthetic day of {self.n} scenes",
             "subtitle: A benchmark story that uses every feature of the format",
             "start: start",
@@ -398,7 +465,7 @@ class Writer:
             "  - id: burnout",
             "    if: energy <= 1 or morale <= 1",
             "    title: Running on empty, {mood}",
-            *self.block("text", 4, 400, "{lead}"),
+            *self.block("text", 4, 400, "{lead}", rich=True),
             "    debrief:",
             '      - "When did you last skip lunch?"',
             "  - id: found_it",
@@ -441,7 +508,7 @@ class Writer:
         for f in range(self.files):
             lines = [f"# scenes {f * self.per_file}..{min(self.n, (f + 1) * self.per_file) - 1}"]
             if f % 2:
-                lines.append("version: 1")
+                lines.append('version: "1.1"')
             lines.append("scenes:")
             for i in range(f * self.per_file, min(self.n, (f + 1) * self.per_file)):
                 lines += self.scene(i)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import re
 
-from game.authoring.reach import StoryAnalysis, on_cycles
+from game.authoring.reach import StoryAnalysis
 from game.engine import Problem, Story
 from game.engine.story import Where
 
@@ -204,7 +204,15 @@ def _text_features(story: Story, a: StoryAnalysis) -> list[Problem]:
     """Format 1.1: return visits, sequences, inline and outcome conditions, conditional appointments."""
     out = []
     an = a.analyzer
-    comes_back = on_cycles(a.links, story.scenes) | {story.hub}  # "Carry on" and `back` lead to the hub
+    comes_back = a.cycles() | {story.hub}  # "Carry on" and `back` lead to the hub
+    # an appointment, or an interruption without `repeat`, starts by itself once a day: only a written
+    # goto brings the day back to it
+    written = {t for sc in story.scenes.values() for ch in sc.choices for t in ch.targets}
+    comes_back -= {
+        sc.id
+        for sc in story.scenes.values()
+        if (sc.at is not None or (sc.interrupt is not None and not sc.interrupt.repeat)) and sc.id not in written
+    }
     for scene in story.scenes.values():
         sid = scene.id
         again = sid in comes_back

@@ -29,6 +29,7 @@ class StoryAnalysis:
         self.end_bounds = Bounds.of(story, at_day_end=True)
         self.analyzer = Analyzer(self.bounds)
         self.end_analyzer = Analyzer(self.end_bounds)
+        self._cycles: set[str] | None = None
         self._branches: dict[
             int, list[str]
         ] = {}  # id(choice) -> its takeable targets (choices live as long as the story)
@@ -135,7 +136,14 @@ class StoryAnalysis:
                 links.edges[scene.id].update(links.day_end if scene.id == story.hub else {story.hub})
         for ending in ending_ids:
             links.edges.setdefault(ending, set())
+        self._cycles = cyclic
         return links
+
+    def cycles(self) -> set[str]:
+        """Scenes a day can come back to (see `on_cycles`), worked out once."""
+        if self._cycles is None:
+            self._cycles = on_cycles(self.links, self.story.scenes)
+        return self._cycles
 
     def reachable(self, *, interruptions: bool = True) -> set[str]:
         """Scenes and endings some day can reach from the start (of the full or the short day)."""

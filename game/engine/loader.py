@@ -432,7 +432,9 @@ class _Compiler:
                 Ending(
                     ed.id,
                     cond,
-                    self.template(mpath, mdata, loc + ("title",), ed.title, self.rules(man.version, None, "a title", rich=False)),
+                    self.template(
+                        mpath, mdata, loc + ("title",), ed.title, self.rules(man.version, None, "a title", rich=False)
+                    ),
                     self.template(mpath, mdata, loc + ("text",), ed.text, ending_rules),
                     tuple(ed.debrief),
                     Where(mpath, *mark),
@@ -777,9 +779,9 @@ class _Compiler:
         elif starts:
             mark = mark_of(data, loc)
             for offset, part in starts:
-                message = _lower_start(part, self.words)
-                if message:
-                    self.warn(path, self.place(path, mark, text, offset), message)
+                warning = _lower_start(part, self.words)
+                if warning:
+                    self.warn(path, self.place(path, mark, text, offset), warning)
         return tpl
 
     def too_long(self, path: str, mark, what: str, name: str) -> bool:

@@ -35,8 +35,11 @@ class Where:
 MAX_NESTING = 6  # insertions inside alternatives inside insertions...
 SEQUENCES = ("seq", "cycle", "shuffle")
 CLOCK_PHRASES = ("time", "clock", "late")
-_SPECIAL = re.compile(r"\{\{|\}\}|[{}]")
-_SPECIAL_IN_ALT = re.compile(r"\{\{|[{}]|\s+\|(?=\s)")
+_SPECIAL = re.compile(r"[{}]")
+_SPECIAL_IN_ALT = re.compile(r"[{}|]")
+_SPACE = re.compile(r"\s*")
+_NONSPACE = re.compile(r"\S")
+_WORDS_ONLY = re.compile(r"\{(\^?)([A-Za-z_][A-Za-z0-9_]*)\}")
 _SENTENCE_END = re.compile(r"(?:[.!?][\"'\u201d\u2019)\]]*\s+|\n[ \t]*\n\s*)$")
 _HEAD = re.compile(r"\s*(\^?)\s*([A-Za-z_][A-Za-z0-9_]*)")
 _INSERTION_HELP = (
@@ -108,35 +111,40 @@ class _Parser:
         parts: list = []
         buf: list[str] = []
         special = _SPECIAL if depth == 0 else _SPECIAL_IN_ALT
+        end = len(s)
         while True:
             m = special.search(s, pos)
             if m is None:
                 buf.append(s[pos:])
-                stop, pos = "end", len(s)
+                stop, pos = "end", end
                 break
-            buf.append(s[pos : m.start()])
-            token = m.group(0)
-            if token == "{{":
+            at = m.start()
+            buf.append(s[pos:at])
+            ch = s[at]
+            nxt = s[at + 1 : at + 2]
+            if ch == "|":  # a separator when it has whitespace on both sides, else a literal bar
+                if at > begin and s[at - 1].isspace() and nxt.isspace() and nxt:
+                    buf[-1] = buf[-1].rstrip()
+                    stop, pos = "|", _skip(s, at + 1)
+                    break
+                buf.append("|")
+                pos = at + 1
+            elif ch == "{" and nxt == "{":
                 buf.append("{")
-                pos = m.end()
-            elif token == "}}":
+                pos = at + 2
+            elif ch == "}":
+                if depth:  # inside alternatives a `}` closes them
+                    stop, pos = "}", at + 1
+                    break
                 buf.append("}")
-                pos = m.end()
-            elif token == "}":
-                if depth == 0:
-                    buf.append("}")
-                    pos = m.end()
-                    continue
-                stop, pos = "}", m.end()
-                break
-            elif token == "{":
+                pos = at + 2 if nxt == "}" else at + 1
+            else:  # an insertion
                 if self.starts is not None:
-                    before = s[begin : m.start()]
-                    self.opening = opens if not before.strip() else _SENTENCE_END.search(before) is not None
-                part, pos = self.insertion(m.start(), depth)
+                    self.opening = _opens(s, begin, at, opens)
+                part, pos = self.insertion(at, depth)
                 if self.starts is not None and isinstance(part, tuple) and self.opening:
                     if part[0] == "w" or (part[0] in ("time", "since") and not part[-1]):
-                        self.starts.append((m.start(), part))
+                        self.starts.append((at, part))
                 if isinstance(part, str):
                     buf.append(part)
                 elif part is not None:
@@ -144,10 +152,6 @@ class _Parser:
                         parts.append("".join(buf))
                         buf = []
                     parts.append(part)
-            else:  # whitespace, a bar: the next alternative
-                stop = "|"
-                pos = _skip(s, m.end())
-                break
         tail = "".join(buf)
         if tail:
             parts.append(tail)
@@ -342,10 +346,13 @@ class _Parser:
     def compile(self, src: str, at: int):
         env = self.rules.env
         assert env is not None
+        src = src.replace("\n", " ")  # a condition the writer's editor wrapped (same length: offsets hold)
+        bare = src.strip()  # compiled once per condition however it is spaced (the compiler's cache)
+        at += len(src) - len(src.lstrip())
         try:
-            return compile_expr(src, env)
+            return compile_expr(bare, env)
         except ExprError as exc:
-            self.problems.append((at + exc.offset, f"in `{src.strip()}`: {exc.message}"))
+            self.problems.append((at + exc.offset, f"in `{bare}`: {exc.message}"))
             return None
 
 
@@ -358,9 +365,8 @@ def _unreadable(shown: str) -> str:
 
 def _skip(s: str, pos: int) -> int:
     """Past any whitespace from `pos`."""
-    while pos < len(s) and s[pos].isspace():
-        pos += 1
-    return pos
+    m = _SPACE.match(s, pos)
+    return m.end() if m is not None else pos
 
 
 def _colon(s: str, pos: int) -> int | None:
@@ -374,9 +380,54 @@ def _colon(s: str, pos: int) -> int | None:
             continue
         elif ch == ":":
             return i
-        elif ch in "{}|\n":
+        elif ch in "{}|":
             return None
     return None
+
+
+def _opens(s: str, begin: int, at: int, first: bool = True) -> bool:
+    """Whether an insertion at `at` starts a sentence, in text that starts at `begin` (where a
+    sentence starts when `first`)."""
+    if _NONSPACE.search(s, begin, at) is None:
+        return first
+    return _SENTENCE_END.search(s, max(begin, at - 40), at) is not None
+
+
+def _words_only(text: str, rules: TextRules | None, starts: list | None) -> Template | None:
+    """The template of a text whose braces are all declared `{word}`s, `{^word}`s, `{time}` or `{clock}`
+    (most text with insertions), without the parser; None when it needs the parser (anything else,
+    or a problem to report)."""
+    if rules is None:
+        return None
+    words = rules.words
+    clock_ok = rules.env is not None and rules.version_ok
+    parts: list = []
+    pos = 0
+    for m in _WORDS_ONLY.finditer(text):
+        at = m.start()
+        cap, name = m.group(1), m.group(2)
+        if name in words:
+            if cap and not rules.version_ok:
+                return None
+            part: tuple = ("W" if cap else "w", name)
+        elif clock_ok and (name == "time" or name == "clock"):
+            part = (name, bool(cap))
+        else:
+            return None
+        if at > pos:
+            parts.append(text[pos:at])
+        parts.append(part)
+        if starts is not None and not cap and name != "clock" and _opens(text, 0, at):
+            starts.append((at, part))
+        pos = m.end()
+    n = len(parts) - sum(1 for p in parts if p.__class__ is str)
+    if not n or n != text.count("{") or n != text.count("}"):
+        if starts:
+            del starts[:]  # the parser will note them again
+        return None
+    if pos < len(text):
+        parts.append(text[pos:])
+    return _tpl(parts)
 
 
 def _tpl(parts: list) -> Template:
@@ -387,16 +438,29 @@ def _tpl(parts: list) -> Template:
     return Template(tuple(parts), None)
 
 
-@dataclass(frozen=True)
 class Template:
     """Text with insertions, read once at load: literal strings and insertion parts.
 
     A part is a string, or a tuple: ("w", word) / ("W", word) capitalised, ("time", cap), ("clock", cap),
     ("since", at, cap), ("if", ((cond or None, Template), ...)), or (kind, source, (Template, ...)) for
-    a sequence kind in SEQUENCES. `literal` is the whole text when it has no insertions (the fast path)."""
+    a sequence kind in SEQUENCES. `literal` is the whole text when it has no insertions (the fast path).
+    A plain class with slots: a story has tens of thousands, made at load (`check` time counts)."""
 
-    parts: tuple
-    literal: str | None = None
+    __slots__ = ("_inserts", "literal", "parts")
+
+    def __init__(self, parts: tuple, literal: str | None = None):
+        self.parts = parts
+        self.literal = literal
+        self._inserts: tuple | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Template) and (self.parts, self.literal) == (other.parts, other.literal)
+
+    def __hash__(self) -> int:
+        return hash((self.parts, self.literal))
+
+    def __repr__(self) -> str:
+        return f"Template({self.parts!r})"
 
     @staticmethod
     def parse(
@@ -406,6 +470,9 @@ class Template:
         (offset, part) of each insertion that starts a sentence and may be in lower case."""
         if "{" not in text and "}" not in text:  # most text: one literal part
             return Template((text,) if text else (), text), []
+        fast = _words_only(text, rules, starts)
+        if fast is not None:
+            return fast, []
         parser = _Parser(text, rules or TextRules(frozenset(), where="a word"), starts)
         parts, _, _ = parser.text(0, 0)
         problems = parser.problems
@@ -416,38 +483,33 @@ class Template:
         return _tpl(parts), problems
 
     @property
-    def names(self) -> list[str]:
-        """Every word the text inserts, inside alternatives too."""
-        out: list[str] = []
+    def inserts(self) -> tuple:
+        """Every insertion part of the text, nested ones too, in order (worked out once)."""
+        if self._inserts is not None:
+            return self._inserts
+        out: list = []
         for p in self.parts:
             if isinstance(p, str):
                 continue
-            if p[0] in ("w", "W"):
-                out.append(p[1])
-            elif p[0] == "if":
+            out.append(p)
+            if p[0] == "if":
                 for _, tpl in p[1]:
-                    out.extend(tpl.names)
+                    out.extend(tpl.inserts)
             elif p[0] in SEQUENCES:
                 for tpl in p[2]:
-                    out.extend(tpl.names)
-        return out
+                    out.extend(tpl.inserts)
+        self._inserts = found = tuple(out)
+        return found
+
+    @property
+    def names(self) -> list[str]:
+        """Every word the text inserts, inside alternatives too."""
+        return [p[1] for p in self.inserts if p[0] in ("w", "W")]
 
     @property
     def conditions(self) -> list[Expr]:
         """Every inline condition in the text, nested ones too."""
-        out: list[Expr] = []
-        for p in self.parts:
-            if isinstance(p, str):
-                continue
-            if p[0] == "if":
-                for cond, tpl in p[1]:
-                    if cond is not None:
-                        out.append(cond)
-                    out.extend(tpl.conditions)
-            elif p[0] in SEQUENCES:
-                for tpl in p[2]:
-                    out.extend(tpl.conditions)
-        return out
+        return [cond for p in self.inserts if p[0] == "if" for cond, _ in p[1] if cond is not None]
 
     @property
     def plain(self) -> bool:

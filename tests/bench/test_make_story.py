@@ -164,3 +164,52 @@ def test_short_day_plays(story_250):
     game = Game(story, "short", short=True)
     assert game.scene_id == story.short.start
     assert game.state.flags["lunch_taken"] and game.state.words["mood"] == "rested"
+
+
+def _parts(tpl) -> list:
+    """Every insertion part of a text, nested ones too."""
+    out = []
+    for p in tpl.parts if tpl is not None else ():
+        if isinstance(p, str):
+            continue
+        out.append(p)
+        if p[0] == "if":
+            for _, alt in p[1]:
+                out += _parts(alt)
+        elif p[0] in ("seq", "cycle", "shuffle"):
+            for alt in p[2]:
+                out += _parts(alt)
+    return out
+
+
+def test_format_11_features(story_250):
+    root, story = story_250
+    scenes = list(story.scenes.values())
+    choices = [ch for s in scenes for ch in s.choices]
+    assert (root / "story.yaml").read_text(encoding="utf-8").count('version: "1.1"') == 1
+    texts = [s.text for s in scenes] + [s.again for s in scenes] + [t for s in scenes for _, t in s.variants]
+    texts += [t for ch in choices for _, t in ch.outcome] + [e.text for e in story.endings]
+    tags = {p[0] for t in texts for p in _parts(t)}
+    assert {"if", "seq", "cycle", "shuffle", "time", "clock", "since", "W", "w"} <= tags
+    assert any(len(p[1]) == 3 for t in texts for p in _parts(t) if p[0] == "if")  # an `elif`
+    assert sum(1 for ch in choices if ch.outcome) > len(choices) // 2
+    assert any(len(ch.outcome) > 1 and ch.outcome[0][0] is not None for ch in choices)
+    assert sum(1 for s in scenes if s.again is not None) > len(scenes) // 2
+    assert any(s.at_if is not None for s in scenes) and any(s.at is not None and s.at_if is None for s in scenes)
+    assert any("`" in t.render(story.words) for t in texts if t is not None)
+
+
+def test_format_11_features_are_played(story_250):
+    _, story = story_250
+    rng = random.Random(1)
+    outcomes = agains = skipped = 0
+    for day in range(30):
+        game = Game(story, f"f{day}", keep_undo=False)
+        while not game.ended:
+            game.choose(rng.choice(game.available))
+            outcomes += game.outcome is not None
+            scene = game.scene
+            agains += scene is not None and scene.again is not None and game.state.visits[scene.id] >= 2
+            assert "{" not in game.text
+        skipped += len(game.state.skipped)
+    assert outcomes and agains and skipped
