@@ -12,6 +12,7 @@ the plain player (--plain), typed at "Your choice:":
   r, look            hear the scene again
   t, time            the time, the minutes left and the minutes so far
   s, stats           the hidden stats (with --reveal; otherwise at the end of the day)
+  g, glossary        the terms of the job met so far, and what they mean
   u, undo            take back the last choice
   h, ?, help         the commands
   q, quit            stop, after you confirm; Ctrl-D saves and stops at once
@@ -34,7 +35,8 @@ def _play_options(p: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         action="append",
         default=[],
-        help="preset a stat, flag or word (repeatable), e.g. --set energy=2 --set cluster_fixed=true",
+        help="preset a stat, flag, word or the clock (repeatable), e.g. --set energy=2 --set clock=14:30; "
+        "done=past marks the appointments before the clock as already held",
     )
     p.add_argument("--reveal", action="store_true", help="show the hidden stats while playing")
     p.add_argument("--results", metavar="DIR", type=Path, help="write the finished day's result file here (workshops)")
@@ -93,6 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("route", help="the shortest choices that reach a scene or ending")
     p.add_argument("target", help="scene or ending id")
     _story_option(p)
+    p.add_argument("--from", dest="from_scene", metavar="SCENE", help="start the day at this scene, as `play --from`")
+    p.add_argument(
+        "--set",
+        dest="presets",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="preset a stat, flag, word or the clock, as `play --set`; done=past (or done=ID,ID) marks "
+        "appointments before the clock as already held",
+    )
     p.add_argument("--short", action="store_true", help="search the short day")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--seeds", type=int, default=200, metavar="N", help="candidate seeds route-0.. (default 200)")
@@ -177,44 +189,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_story_or_report(root: Path | None, err=None, command: str = "dayjob"):
-    """The story in `root`, or None after printing its problems (each `path:line:col: message`)."""
-    from game.engine import StoryError, load_story
+class _Escaped:
+    """stdout or stderr of a one-shot command: each write goes through game.engine.safetext, imported at
+    the first write (importing it loads the engine, which the TUI's first frame must not wait for)."""
 
-    err = err or sys.stderr
-    try:
-        return load_story(root, freeze=True)
-    except StoryError as exc:
-        for problem in exc.problems:
-            print(problem, file=err)
-        print(f"{command}: the story has {exc.total} problem(s); run `dayjob check` and fix them first.", file=err)
-        return None
+    def __init__(self, raw):
+        self.raw = raw
+        self._safe = None
 
+    def write(self, text: str) -> int:
+        if self._safe is None:
+            from game.engine.safetext import SafeStream
 
-def lacks_short_day(story, short: bool, command: str, err=None) -> bool:
-    """True (after saying so) when `--short` asks for a day the story does not have."""
-    if short and story.short is None:
-        print(f"{command}: this story has no short day (`short:` in story.yaml)", file=err or sys.stderr)
-        return True
-    return False
+            self._safe = SafeStream(self.raw)
+        return self._safe.write(text)
 
-
-def parse_presets(items: list[str]) -> dict[str, str]:
-    presets = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"--set takes NAME=VALUE, not {item!r}")
-        presets[name.strip()] = value.strip()
-    return presets
+    def __getattr__(self, name: str):
+        return getattr(self.raw, name)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; everything it prints passes through the terminal escape (the TUI draws its own)."""
-    from game.engine.safetext import SafeStream
-
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
+    sys.stdout, sys.stderr = _Escaped(out), _Escaped(err)
     try:
         return _dispatch(argv, out, err)
     finally:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from game.engine import CARRY_ON, ChoiceError, Game
-from game.engine.prose import clean, paragraphs, unticked
+from game.prose import clean, paragraphs, unticked
 
 if TYPE_CHECKING:
     from game.engine.report import Report
@@ -31,6 +31,7 @@ HELP = (
     "r or look: hear the scene again.",
     "t or time: the time, the minutes left in the day and where the minutes went so far.",
     "s or stats: the hidden stats, when playing with --reveal; otherwise they wait for the end of the day.",
+    "g or glossary: the terms of the job met so far today, and what they mean.",
     "u or undo: take back your last choice.",
     "h, ? or help: these commands.",
     "q or quit: stop playing, after you confirm. Control D saves and stops at once.",
@@ -39,13 +40,13 @@ YES = ("y", "yes")
 
 
 def _load(args, err: TextIO):
-    from game.cli import load_story_or_report
+    from game.startup import load_story_or_report
 
     return load_story_or_report(args.story, err)
 
 
 def _new_game(story, args, seed: str | None, err: TextIO) -> Game | int:
-    from game.cli import parse_presets
+    from game.startup import parse_presets
 
     try:
         presets = parse_presets(args.presets)
@@ -139,6 +140,12 @@ class PlainPlayer:
         for paragraph in paragraphs(unticked(game.text)):
             self.say(paragraph)
             self.say()
+        new = [game.story.glossary.terms[t].term for t in game.meet_terms()]
+        if new:
+            self.say(
+                f"New {'term' if len(new) == 1 else 'terms'} here: {or_list(new, 'and')}. Type g to hear what they mean."
+            )
+            self.say()
         ids: list[str] = []
         locked = []
         for view in game.choices:
@@ -216,6 +223,16 @@ class PlainPlayer:
             sentence(stat_line(s.label, game.state.stats[s.name], s.max)) for s in game.story.stats.values()
         )
 
+    def glossary_report(self) -> list[str]:
+        glossary = self.game.story.glossary
+        if not glossary.terms:
+            return ["This story has no glossary."]
+        met = [glossary.terms[t] for t in self.game.state.terms if t in glossary.terms]
+        if not met:
+            return ["No terms from the glossary so far today."]
+        head = "1 term so far today:" if len(met) == 1 else f"{len(met)} terms so far today:"
+        return [head, *(f"{t.term}: {sentence(clean(t.means))}" for t in met)]
+
     def undo(self) -> bool:
         if not self.game.undo():
             self.say("Nothing to take back: this is the start of the day.")
@@ -252,6 +269,9 @@ class PlainPlayer:
             self.say(self.time_report())
         elif word in ("s", "stats"):
             self.say(self.stats_report())
+        elif word in ("g", "glossary"):
+            for row in self.glossary_report():
+                self.say(row)
         elif word in ("u", "undo"):
             return self.undo()
         elif word in ("q", "quit", "exit"):
@@ -261,7 +281,7 @@ class PlainPlayer:
                 self.goodbye()
                 return None
             self.say("Staying.")
-        elif answer.isdigit() and 1 <= int(answer) <= len(ids):
+        elif answer.isascii() and answer.isdigit() and 1 <= int(answer) <= len(ids):  # "²" is a digit int() refuses
             self.take(ids[int(answer) - 1])
             return True
         elif answer in ids:
@@ -364,6 +384,9 @@ def report_text(report: Report) -> str:
         spent = [f"{clean(unticked(row.title)).rstrip('.')} {row.minutes}" for row in report.spent.get(cat, ())]
         source = f", from {or_list(spent, 'and')}" if spent else ""
         lines.append(f"{report.category_labels.get(cat, cat)}: {minutes_words(mins)}{typical}{source}.")
+    if report.terms:
+        lines += ["", "Terms of the job you met today:"]
+        lines += [f"{t.term}: {sentence(clean(t.means))}" for t in report.terms]
     if report.debrief:
         lines += ["", "To think about:"]
         lines += [f"{i}. {q}" for i, q in enumerate(report.debrief, 1)]
@@ -448,6 +471,7 @@ def _ask_continue(saved: Game, stdin: TextIO, out: TextIO) -> bool | None:
         line = stdin.readline()
         if not line:
             print(file=out)
+            print("End of input. Your saved day is kept for next time.", file=out)
             return None
         if not _is_terminal(stdin):
             print(clean(line.rstrip("\n")), file=out)

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from game.engine import Problem, StoryError, load_story
 from game.engine.errors import count_errors
+from game.startup import collector_paused
 
 
 def check_story(root: Path | None) -> tuple[list[Problem], list[Problem]]:
     """Errors and warnings for the story in `root`."""
     try:
-        story = load_story(root, freeze=True)
+        story = load_story(root)
     except StoryError as exc:
         return exc.problems, []
     from game.authoring.lint import lint
@@ -26,7 +27,8 @@ def run_check(root: Path | None, fmt: str = "text") -> int:
     if root is not None and not Path(root).is_dir():
         print(f"dayjob check: {root} is not a folder (a story folder holds story.yaml and scenes/)", file=sys.stderr)
         return 2
-    errors, warnings = check_story(root)
+    with collector_paused():  # one process, one story: no garbage worth collecting until the end
+        errors, warnings = check_story(root)
     if fmt == "json":
         print(
             json.dumps(

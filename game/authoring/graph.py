@@ -16,9 +16,9 @@ import difflib
 import sys
 from dataclasses import dataclass, field
 
-from game.cli import load_story_or_report
 from game.engine import Story
 from game.engine.expr import format_time
+from game.startup import load_story_or_report
 
 MERMAID_MAX_EDGES = 450  # under Mermaid's 500, with room for the start marker
 MERMAID_MAX_CHARS = 45_000  # under Mermaid's 50,000

@@ -19,10 +19,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from game.cli import lacks_short_day, load_story_or_report
-from game.engine import CARRY_ON, Game, Story, load_story
+from game.engine import CARRY_ON, Game, Story
 from game.engine.expr import format_time
 from game.engine.story import Ending, Scene, Template
+from game.startup import lacks_short_day, load_for_life, load_story_or_report
 
 MAX_CHOICES = 500  # a day longer than this is stuck in a loop
 WORDS_PER_MINUTE = 230  # reading speed for the read time (as #13 measured the day)
@@ -117,17 +117,17 @@ class Tally:
 def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reader: _Reader | None = None) -> None:
     """Play one random day to its end and add what happened to `tally`."""
     game = Game(story, seed, short=short, keep_undo=False)
-    pick = random.Random(seed)
+    rand = random.Random(seed).random  # one C call a pick (Random.choice is three Python calls)
     taken: list[str] = []
-    seen: set[str] = set()  # paragraphs shown so far today
-    read = [0, 0, 0]  # words, paragraphs shown, paragraphs repeated
     if reader is None:
         reader = _Reader(story)
+    reader.begin()
+    repeated_in = tally.repeated_in
     try:
-        reader.read(game, seen, read, tally.repeated_in)
+        reader.read(game, repeated_in)
         while not game.ended:
             ids = game.available
-            if ids == [CARRY_ON]:
+            if ids[0] == CARRY_ON:  # only ever alone
                 tally.failures.append(
                     Failure(
                         day,
@@ -148,10 +148,10 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
                 )
                 tally.failure_counts["too long"] += 1
                 return
-            choice = pick.choice(ids)
+            choice = ids[int(rand() * len(ids))]
             taken.append(choice)
             game.choose(choice)
-            reader.read(game, seen, read, tally.repeated_in)
+            reader.read(game, repeated_in)
     except Exception as exc:  # noqa: BLE001 - finding crashes is what a playtest is for
         scene = game.scene_id
         tally.failures.append(Failure(day, seed, "crash", scene, f"{type(exc).__name__}: {exc}", taken))
@@ -175,7 +175,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
     tally.minutes.update(st.minutes)
     tally.lengths[len(taken)] += 1
     tally.clock_out += st.clock
-    words, shown, repeats = read
+    words, shown, repeats = reader.words, reader.shown, reader.repeats
     ending = game.ending
     assert ending is not None  # the day ended
     tally.words[words + sum(_words(q) for q in ending.debrief)] += 1  # the report asks them: they are read
@@ -210,54 +210,116 @@ def _words(text: str) -> int:
     return _paragraphs(text)[1]
 
 
-def _literal(tpl: Template) -> str | None:
-    """A template's text when it inserts nothing (most do not), so it reads the same every time."""
-    return "".join(tpl.parts) if all(isinstance(p, str) for p in tpl.parts) else None
+class _Varying:
+    """A template that inserts words only: read once for each set of values of those words."""
+
+    __slots__ = ("tpl", "names", "seen")
+
+    def __init__(self, tpl: Template):
+        self.tpl = tpl
+        self.names = tuple(tpl.names)
+        self.seen: dict[tuple, tuple[tuple[str, ...], int]] = {}
+
+    def read(self, words: dict[str, str]) -> tuple[tuple[str, ...], int]:
+        """The paragraphs and words of the template rendered with these words."""
+        key = tuple(map(words.get, self.names))
+        got = self.seen.get(key)
+        if got is None:
+            if len(self.seen) >= 1_000:  # words set from choices: a few values each, but never without end
+                self.seen.clear()
+            got = self.seen[key] = _paragraphs(self.tpl.render(words).strip())
+        return got
+
+
+def _fixed(tpl: Template) -> tuple[tuple[str, ...], int] | _Varying:
+    return _paragraphs(tpl.literal.strip()) if tpl.literal is not None else _Varying(tpl)
 
 
 class _Reader:
-    """What each scene and ending shows, planned once per story: a fixed text is split and counted once, and
-    only what can vary (insertions, variants whose condition decides) is rendered on each visit. It shows
-    what `Game.title` and `Game.paragraphs` show (tests/authoring/test_playtest.py compares them)."""
+    """What each scene and ending shows, planned once per story, and what one day has read so far.
+
+    In a scene or ending whose texts insert only words (no `again`, inline conditions, sequences or clock
+    phrases), a fixed text is split and counted once, and a text with words once per set of their values;
+    only the variants' conditions are evaluated on a visit. Any other scene is read from `Game.paragraphs`.
+    Either way it counts what `Game.title`, `Game.outcome` and `Game.paragraphs` show
+    (tests/authoring/test_playtest.py compares them)."""
 
     def __init__(self, story: Story):
         self.story = story
-        self.plans: dict[tuple[bool, str], tuple] = {}
+        self.plans: dict[str, tuple | None] = {}
+        self.ending_plans: dict[str, tuple | None] = {}
+        self.begin()
 
-    def _plan(self, ended: bool, sid: str) -> tuple:
-        part: Scene | Ending = self.story.ending(sid) if ended else self.story.scenes[sid]
-        title = _literal(part.title)
-        pieces = [(None, part.text), *((cond.fn, tpl) for cond, tpl in part.variants)]
-        plan = (
-            _words(title) if title is not None else part.title,
-            tuple((fn, tpl if (lit := _literal(tpl)) is None else _paragraphs(lit.strip())) for fn, tpl in pieces),
+    def begin(self) -> None:
+        """A new day: nothing read yet."""
+        self.seen: set[str] = set()  # the paragraphs shown today
+        self.words = self.shown = self.repeats = 0
+
+    @staticmethod
+    def _plan(part: Scene | Ending) -> tuple | None:
+        """(title, ((condition or None, text), ...)), or None when the texts need more than words to show."""
+        texts = [part.text, *(tpl for _, tpl in part.variants)]
+        if getattr(part, "again", None) is not None or not all(t.plain for t in texts) or not part.title.plain:
+            return None
+        title = _fixed(part.title)
+        return (
+            title[1] if isinstance(title, tuple) else title,
+            ((None, _fixed(part.text)), *((cond.fn, _fixed(tpl)) for cond, tpl in part.variants)),
         )
-        self.plans[ended, sid] = plan
-        return plan
 
-    def read(self, game: Game, seen: set[str], read: list[int], repeated_in: Counter) -> None:
-        """Count what the player reads now: the title and paragraphs of the scene or ending just reached."""
+    def _count(self, parts: tuple[str, ...], n: int, where: str, repeated_in: Counter) -> None:
+        seen = self.seen
+        shown = len(parts)
+        self.words += n
+        self.shown += shown
+        before = len(seen)
+        seen.update(parts)
+        again = shown - (len(seen) - before)  # one C call for the text, not a test per paragraph
+        if again:
+            self.repeats += again
+            repeated_in[where] += again
+
+    def read(self, game: Game, repeated_in: Counter) -> None:
+        """Count what the player reads now: the last choice's outcome, then the title and paragraphs of the
+        scene or ending just reached."""
         st = game.state
-        ended = st.ending is not None
+        if st.outcome:
+            parts, n = _paragraphs(st.outcome)
+            last = st.history[-1]
+            self._count(parts, n, f"{last.scene}/{last.choice}", repeated_in)
         sid = st.scene
-        title, pieces = self.plans.get((ended, sid)) or self._plan(ended, sid)
-        words = title if type(title) is int else _words(title.render(st.words))
-        shown = repeats = 0
-        for fn, piece in pieces:
+        if st.ending is None:
+            plans = self.plans
+            if sid not in plans:
+                plans[sid] = self._plan(self.story.scenes[sid])
+        else:
+            plans = self.ending_plans
+            if sid not in plans:
+                plans[sid] = self._plan(self.story.ending(sid))
+        plan = plans[sid]
+        if plan is None:  # the engine renders it, as it does for the player
+            self.words += _words(game.title)
+            for text in game.paragraphs:
+                self._count(*_paragraphs(text), sid, repeated_in)
+            return
+        title, pieces = plan
+        words = st.words
+        total = title if type(title) is int else title.read(words)[1]
+        seen = self.seen
+        for fn, piece in pieces:  # _count, inlined: this runs once a choice
             if fn is not None and not fn(st):
                 continue
-            parts, n = piece if type(piece) is tuple else _paragraphs(piece.render(st.words).strip())
-            words += n
-            shown += len(parts)
-            for p in parts:
-                if p in seen:
-                    repeats += 1
-                    repeated_in[sid] += 1
-                else:
-                    seen.add(p)
-        read[0] += words
-        read[1] += shown
-        read[2] += repeats
+            parts, n = piece if type(piece) is tuple else piece.read(words)
+            total += n
+            shown = len(parts)
+            self.shown += shown
+            before = len(seen)
+            seen.update(parts)
+            again = shown - (len(seen) - before)
+            if again:
+                self.repeats += again
+                repeated_in[sid] += again
+        self.words += total
 
 
 def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Tally:
@@ -271,7 +333,7 @@ def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Ta
 def _init_worker(root: str | None, short: bool) -> None:
     global _story, _story_key
     if _story is None or _story_key != (root, short):  # a forked worker already has it
-        _story = load_story(root, freeze=True)
+        _story = load_for_life(root)  # a worker keeps its story to the end
         _story_key = (root, short)
 
 
@@ -469,7 +531,8 @@ def report_text(story: Story, data: dict) -> str:
     if "timing" in data:
         t = data["timing"]
         out.append(
-            f"  {t['choices']:,} choices in {t['seconds']:.2f} s on {t['jobs']} process(es): "
+            f"  {t['choices']:,} choices in {t['seconds']:.2f} s on {t['jobs']} process(es) "
+            f"({t['cpu_seconds']:.2f} s of CPU time): "
             f"{t['days_per_second']:,.0f} days/s, {t['choices_per_second']:,.0f} choices/s"
         )
     out += ["", "Coverage"]
@@ -536,8 +599,8 @@ def _reading_text(data: dict) -> list[str]:
     if w["min"] is not None:
         out += [
             "",
-            "Reading (per finished day: titles and text of the scenes and the ending, its questions;"
-            " not choice lines, clock stamps or the report's bars and minutes)",
+            "Reading (per finished day: outcomes, titles and text of the scenes and the ending, its"
+            " questions; not choice lines, clock stamps or the report's bars and minutes)",
             f"  words    min {w['min']:,}, median {w['median']:,g}, max {w['max']:,} (mean {w['mean']:,g})",
             f"  read time at {rd['words_per_minute']} words a minute: median {t['median']:g} min, max {t['max']:g} min",
         ]
@@ -594,6 +657,16 @@ class _Bar:
         self.stream.flush()
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (the pool's workers, once closed)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not Unix
+        return time.process_time()
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run_playtest(args) -> int:
     root = args.dir or args.story
     if root is not None and not Path(root).is_dir():
@@ -611,12 +684,13 @@ def run_playtest(args) -> int:
     jobs = args.jobs if args.jobs and args.jobs > 0 else cpu_count()
     progress = _Bar(args.n) if sys.stderr.isatty() else None
     root_text = str(root) if root is not None else None
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), _cpu_seconds()
     tally = run_days(story, root_text, args.n, args.seed, short, jobs, progress)
-    seconds = time.perf_counter() - began
+    seconds, cpu = time.perf_counter() - began, _cpu_seconds() - cpu_began
     data = summarize(story, tally, n=args.n, seed=args.seed, short=short, root=root_text)
     data["timing"] = {
         "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),  # this process and its workers
         "jobs": jobs,
         "choices": tally.choices,
         "days_per_second": round(args.n / seconds, 1),

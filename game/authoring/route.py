@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 from game.authoring.conditions import distance
 from game.authoring.reach import StoryAnalysis
-from game.cli import lacks_short_day, load_story_or_report
 from game.engine import ChoiceError, DayState, Game, Story
 from game.engine.expr import format_time
+from game.startup import lacks_short_day, load_story_or_report, parse_presets
 
 SEEDS = 200  # candidate seeds: route-0 .. route-199
 BUDGET = 300_000  # engine steps in all
@@ -41,6 +41,8 @@ class Route:
     reason: str | None = None
     steps: int = 0
     seeds_tried: list[str] = field(default_factory=list)
+    start: str | None = None  # --from
+    preset: dict[str, str] = field(default_factory=dict)  # --set
 
     @property
     def found(self) -> bool:
@@ -55,6 +57,10 @@ class Route:
             steps=self.steps,
             seeds_tried=len(self.seeds_tried),
         )
+        if self.start is not None:
+            out["from"] = self.start
+        if self.preset:
+            out["set"] = dict(self.preset)
         if self.reason:
             out["reason"] = self.reason
         return out
@@ -84,10 +90,21 @@ class _Node:
 class RouteSearch:
     """The search for one target in one story."""
 
-    def __init__(self, story: Story, target: str, *, short: bool = False, analysis: StoryAnalysis | None = None):
+    def __init__(
+        self,
+        story: Story,
+        target: str,
+        *,
+        short: bool = False,
+        analysis: StoryAnalysis | None = None,
+        start: str | None = None,
+        preset: dict[str, str] | None = None,
+    ):
         self.story = story
         self.target = target
         self.short = short
+        self.start = start  # `--from`: the day starts at this scene
+        self.preset = preset  # `--set`: stats, flags, words, clock and done appointments, as `play` takes them
         self.a = analysis or StoryAnalysis(story)
         self.is_ending = target in story.ending_ids
         counted = set()  # scenes whose visit counts the rules read
@@ -242,6 +259,10 @@ class RouteSearch:
 
     # -- searching ------------------------------------------------------------------------------
 
+    def new_game(self, seed: str) -> Game:
+        """A day as `dayjob play --plain` starts it with the same options."""
+        return Game(self.story, seed, short=self.short, start=self.start, preset=self.preset, keep_undo=False)
+
     def search(
         self,
         seed: str,
@@ -256,7 +277,7 @@ class RouteSearch:
         """Breadth-first from the start (after `prefix`) to states where `hit(game)` holds (default: the target)."""
         hit = hit or self.reached
         found = Found()
-        game = Game(self.story, seed, short=self.short, keep_undo=False)
+        game = self.new_game(seed)
         try:
             game.replay(list(prefix))
         except ChoiceError:
@@ -307,15 +328,20 @@ class RouteSearch:
         Searching one seed at a time rarely works for a rare interruption: the days a
         search keeps share their random draws, so they fire or fail together.
         """
-        first = self.search("route-0", budget // 2, hit=self.eligible, collect=12)
+        # The choice that makes its `if` hold may also be the one after which it fires (always, at
+        # chance 1): such a day is already there, never "could fire", so both count as a hit.
+        first = self.search("route-0", budget // 2, hit=lambda g: self.reached(g) or self.eligible(g), collect=12)
         steps = first.steps
+        fired = [p for p in first.paths if _verify(self, "route-0", p)]
+        if fired:
+            return "route-0", min(fired, key=len), steps, 1
         prefixes = sorted(first.paths, key=len)[:3]
         for i in range(seeds):
             seed = f"route-{i}"
             for prefix in prefixes:
                 if steps >= budget:
                     return None, None, steps, i + 1
-                game = Game(self.story, seed, short=self.short, keep_undo=False)
+                game = self.new_game(seed)
                 path = self._fire(game, prefix, depth=3)
                 steps += len(prefix) + 40
                 if path is not None:
@@ -373,13 +399,25 @@ class Found:
 
 
 def find_route(
-    story: Story, target: str, *, short: bool = False, seeds: int = SEEDS, budget: int = BUDGET, width: int = WIDTH
+    story: Story,
+    target: str,
+    *,
+    short: bool = False,
+    seeds: int = SEEDS,
+    budget: int = BUDGET,
+    width: int = WIDTH,
+    start: str | None = None,
+    preset: dict[str, str] | None = None,
 ) -> Route:
-    """The shortest route found to `target` (a scene or ending id) within the budget, or why there is none."""
+    """The shortest route found to `target` (a scene or ending id) within the budget, or why there is none.
+
+    `start` and `preset` are `play`'s `--from` and `--set`: the search starts the day as they do.
+    """
     if target not in story.scenes and target not in story.ending_ids:
         raise KeyError(target)
-    search = RouteSearch(story, target, short=short)
-    route = Route(target, short=short)
+    search = RouteSearch(story, target, short=short, start=start, preset=preset)
+    search.new_game("route-0")  # an unknown --from or --set raises ChoiceError here, before any search
+    route = Route(target, short=short, start=start, preset=dict(preset or {}))
     reason = _static_reason(search)
     if reason:
         route.reason = reason
@@ -391,11 +429,11 @@ def find_route(
         route.steps += steps
         route.seeds_tried = [f"route-{i}" for i in range(tried)]
         exhausted = False
-        if path is not None and _verify(story, target, seed, path, short):
+        if path is not None and _verify(search, seed, path):
             route.seed, route.choices = seed, path
     elif target not in a.reachable(interruptions=False):
         for gate in _gates(a, target):
-            gate_search = RouteSearch(story, gate, short=short, analysis=a)
+            gate_search = RouteSearch(story, gate, short=short, analysis=a, start=start, preset=preset)
             seed, path, steps, tried = gate_search.sweep(seeds, budget - route.steps)
             route.steps += steps
             route.seeds_tried = [f"route-{i}" for i in range(max(tried, len(route.seeds_tried)))]
@@ -403,7 +441,7 @@ def find_route(
                 continue
             rest = search.search(seed, budget - route.steps, width=width, prefix=path)
             route.steps += rest.steps
-            if rest.paths and _verify(story, target, seed, path + rest.paths[0], short):
+            if rest.paths and _verify(search, seed, path + rest.paths[0]):
                 route.seed, route.choices = seed, path + rest.paths[0]
                 break
         exhausted = False
@@ -418,7 +456,7 @@ def find_route(
             route.steps += found.steps
             exhausted = exhausted and not found.pruned and not found.out_of_budget
             if found.paths:
-                if _verify(story, target, seed, found.paths[0], short):
+                if _verify(search, seed, found.paths[0]):
                     route.seed, route.choices = seed, found.paths[0]
                     route.shortest = not found.pruned
                 break
@@ -447,9 +485,10 @@ def _gates(a: StoryAnalysis, target: str) -> list[str]:
     return out
 
 
-def _verify(story: Story, target: str, seed: str, path: list[str], short: bool) -> bool:
+def _verify(search: RouteSearch, seed: str, path: list[str]) -> bool:
     """Replays a route from scratch, exactly as `dayjob play --plain --choices` will."""
-    game = Game(story, seed, short=short, keep_undo=False)
+    story, target = search.story, search.target
+    game = search.new_game(seed)
     try:
         game.replay(path)
     except ChoiceError:  # pragma: no cover - the search plays the same engine
@@ -466,7 +505,7 @@ def _static_reason(search: RouteSearch) -> str | None:
         if it.chance <= 0:
             return f"interruption {target!r} can never fire: its chance is 0"
         return f"interruption {target!r} can never fire: its `if` `{it.cond.src}` never holds ({a.bounds.describe(it.cond.tree)})"
-    if target not in a.reachable():
+    if target not in a.reachable() and search.start is None:  # the map is read from the story's start
         what = "ending" if search.is_ending else "scene"
         return (
             f"no day can reach {what} {target!r}: no choice, appointment or interruption leads to it "
@@ -517,13 +556,21 @@ def run_route(args) -> int:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         print(f"dayjob route: {target!r} is not a scene or an ending of this story{hint}", file=sys.stderr)
         return 2
-    route = find_route(
-        story,
-        target,
-        short=short,
-        seeds=getattr(args, "seeds", SEEDS) or SEEDS,
-        budget=getattr(args, "budget", BUDGET) or BUDGET,
-    )
+    start = getattr(args, "from_scene", None)
+    try:
+        preset = parse_presets(getattr(args, "presets", None) or [])
+        route = find_route(
+            story,
+            target,
+            short=short,
+            seeds=getattr(args, "seeds", SEEDS) or SEEDS,
+            budget=getattr(args, "budget", BUDGET) or BUDGET,
+            start=start,
+            preset=preset,
+        )
+    except (ValueError, ChoiceError) as exc:
+        print(f"dayjob route: {exc}", file=sys.stderr)
+        return 2
     if args.format == "json":
         print(json.dumps(route.to_dict(), indent=2))
         return 0 if route.found else 1
@@ -548,10 +595,13 @@ def route_text(story: Story, route: Route, root=None) -> str:
     cmd = (
         ["dayjob", "play", "--plain"] + (["--story", str(root)] if root else []) + (["--short"] if route.short else [])
     )
+    cmd += ["--from", route.start] if route.start else []
+    for name, value in route.preset.items():
+        cmd += ["--set", f"{name}={value}"]
     cmd += ["--seed", route.seed] + (["--choices", ",".join(route.choices)] if route.choices else [])
     lines.append("  " + " ".join(shlex.quote(c) for c in cmd))
     lines.append("")
-    game = Game(story, route.seed, short=route.short, keep_undo=False)
+    game = Game(story, route.seed, short=route.short, start=route.start, preset=route.preset, keep_undo=False)
     for n, cid in enumerate(route.choices, 1):
         tag = {"appointment": " (appointment)", "interruption": " (interruption)"}.get(game.arrival, "")
         lines.append(f"  {n:>3}. {format_time(game.clock)} {game.scene_id}{tag}: {cid}")

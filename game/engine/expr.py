@@ -7,6 +7,7 @@ by node, turned into a small tuple tree, and that tree into closures.
 from __future__ import annotations
 
 import ast
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -100,12 +101,12 @@ class Expr:
 
 
 _CMP = {
-    ast.Eq: ("==", lambda a, b: a == b),
-    ast.NotEq: ("!=", lambda a, b: a != b),
-    ast.Lt: ("<", lambda a, b: a < b),
-    ast.LtE: ("<=", lambda a, b: a <= b),
-    ast.Gt: (">", lambda a, b: a > b),
-    ast.GtE: (">=", lambda a, b: a >= b),
+    ast.Eq: ("==", operator.eq),
+    ast.NotEq: ("!=", operator.ne),
+    ast.Lt: ("<", operator.lt),
+    ast.LtE: ("<=", operator.le),
+    ast.Gt: (">", operator.gt),
+    ast.GtE: (">=", operator.ge),
 }
 _FORBIDDEN_HINTS = {
     ast.Pow: "'**' is not allowed: only + and - do arithmetic",
@@ -309,8 +310,15 @@ class _Checker:
         raise AssertionError  # unreachable; fail raises
 
 
+_BOOLEAN = frozenset({"cmp", "not", "and", "or", "bool"})  # kinds whose evaluator already returns a bool
+
+
 def _build(t: tuple) -> Evaluator:
-    """Closures for a checked tree; the state has stats, flags, clock and visits."""
+    """Closures for a checked tree; the state has stats, flags, clock and visits.
+
+    The shapes stories use most (a flag, `not` a flag, a stat, the clock or a visit count compared with a
+    number, and/or chains) get one closure each rather than one per node: conditions are evaluated
+    several times a step (bench/bench_playtest.py), and each closure call was most of their cost."""
     kind = t[0]
     if kind == "num" or kind == "bool":
         value = t[1]
@@ -327,6 +335,9 @@ def _build(t: tuple) -> Evaluator:
         scene = t[1]
         return lambda s: s.visits.get(scene, 0)
     if kind == "not":
+        if t[1][0] == "flag":
+            name = t[1][1]
+            return lambda s: not s.flags[name]
         a = _build(t[1])
         return lambda s: not a(s)
     if kind == "neg":
@@ -338,24 +349,13 @@ def _build(t: tuple) -> Evaluator:
     if kind == "sub":
         a, b = _build(t[1]), _build(t[2])
         return lambda s: a(s) - b(s)
-    if kind == "and":
-        parts = [_build(x) for x in t[1:]]
-        if len(parts) == 2:
-            a, b = parts
-            return lambda s: bool(a(s)) and bool(b(s))
-        return lambda s: all(p(s) for p in parts)
-    if kind == "or":
-        parts = [_build(x) for x in t[1:]]
-        if len(parts) == 2:
-            a, b = parts
-            return lambda s: bool(a(s)) or bool(b(s))
-        return lambda s: any(p(s) for p in parts)
+    if kind == "and" or kind == "or":
+        return _chain(kind, [_truth(x) for x in t[1:]])
     if kind == "cmp":
         ops = [_CMP_BY_NAME[o] for o in t[1]]
-        fns = [_build(x) for x in t[2]]
         if len(ops) == 1:
-            op, a, b = ops[0], fns[0], fns[1]
-            return lambda s: op(a(s), b(s))
+            return _compare(ops[0], t[2][0], t[2][1])
+        fns = [_build(x) for x in t[2]]
 
         def chained(s):
             left = fns[0](s)
@@ -370,4 +370,66 @@ def _build(t: tuple) -> Evaluator:
     raise AssertionError(kind)
 
 
+def _truth(t: tuple) -> Evaluator:
+    """An evaluator of `t` that returns a bool."""
+    fn = _build(t)
+    if t[0] in _BOOLEAN:
+        return fn
+    if t[0] == "flag":
+        name = t[1]
+        return lambda s: bool(s.flags[name])
+    return lambda s: bool(fn(s))
+
+
+def _chain(kind: str, parts: list[Evaluator]) -> Evaluator:
+    """`a and b and ...` (or `or`) over evaluators that return bools, left to right, stopping as Python does."""
+    if len(parts) > 4:  # rare: a chain of chains
+        return _chain(kind, [*parts[:3], _chain(kind, parts[3:])])
+    if kind == "and":
+        if len(parts) == 2:
+            a, b = parts
+            return lambda s: a(s) and b(s)
+        if len(parts) == 3:
+            a, b, c = parts
+            return lambda s: a(s) and b(s) and c(s)
+        a, b, c, d = parts
+        return lambda s: a(s) and b(s) and c(s) and d(s)
+    if len(parts) == 2:
+        a, b = parts
+        return lambda s: a(s) or b(s)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda s: a(s) or b(s) or c(s)
+    a, b, c, d = parts
+    return lambda s: a(s) or b(s) or c(s) or d(s)
+
+
+def _compare(op: Callable[[Any, Any], bool], left: tuple, right: tuple) -> Evaluator:
+    """`left op right`, with a number on one side read as a constant and a clock, stat or visit count on the
+    other read straight from the state."""
+    for this, other, flip in ((left, right, False), (right, left, True)):
+        if other[0] != "num":
+            continue
+        v = other[1]
+        f = _MIRROR[op] if flip else op  # `3 < x` is `x > 3`
+        if this[0] == "clock":
+            return lambda s: f(s.clock, v)
+        if this[0] == "stat":
+            name = this[1]
+            return lambda s: f(s.stats[name], v)
+        if this[0] == "visited":
+            scene = this[1]
+            return lambda s: f(s.visits.get(scene, 0), v)
+    a, b = _build(left), _build(right)
+    return lambda s: op(a(s), b(s))
+
+
 _CMP_BY_NAME = {name: fn for name, fn in _CMP.values()}
+_MIRROR = {
+    operator.eq: operator.eq,
+    operator.ne: operator.ne,
+    operator.lt: operator.gt,
+    operator.le: operator.ge,
+    operator.gt: operator.lt,
+    operator.ge: operator.le,
+}

@@ -192,12 +192,40 @@ class Game:
             views.append(ChoiceView(CARRY_ON, "Carry on", 5, True))
         return views
 
+    def meet_terms(self) -> list[str]:
+        """Note the glossary terms in what is shown now and return the ids first met here."""
+        # front ends call it when they show a scene, so "met" means seen (the rules and playtests never
+        # need it); showing the same scene again returns the same ids, so a redraw marks the same words
+        step = len(self.state.history)
+        met = self.state.terms
+        for tid in self.terms_here():
+            met.setdefault(tid, step)
+        return [tid for tid, at in met.items() if at == step]
+
+    def terms_here(self) -> list[str]:
+        """The glossary terms in what is shown now (the last choice's outcome, title, text, choices), each once, in order."""
+        glossary = self.story.glossary
+        if not glossary.terms:
+            return []
+        shown = [self.outcome or "", self.title, self.text, *(f"{v.text}\n{v.locked or ''}" for v in self.choices)]
+        return glossary.ids_in("\n".join(shown))
+
     @property
     def available(self) -> list[str]:
         """Ids of the choices that can be taken now (cheap: nothing is rendered)."""
-        if self.ended:
+        st = self.state
+        if st.ending is not None:
             return []
-        return [ch.id for ch, ok in self._visible() if ok] or [CARRY_ON]
+        scene = self._current_scene
+        out = []
+        for ch in scene.choices:  # `_visible`, keeping only the ones that can be taken (a playtest's every step)
+            if ch.once and (scene.id, ch.id) in st.taken:
+                continue
+            if ch.show is not None and not ch.show.fn(st):
+                continue
+            if ch.cond is None or ch.cond.fn(st):
+                out.append(ch.id)
+        return out or [CARRY_ON]
 
     # -- playing ------------------------------------------------------------------------
 
@@ -216,8 +244,10 @@ class Game:
             st.minutes[scene.category] = st.minutes.get(scene.category, 0) + 5
             self._route("end" if scene.id == self.story.hub else self.story.hub, None)
             return
-        chosen = next((ch for ch in scene.choices if ch.id == choice_id), None)
-        if chosen is None:
+        for chosen in scene.choices:
+            if chosen.id == choice_id:
+                break
+        else:
             raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
         point = self._undo_point() if self.keep_undo else None
         entry = Step(scene.id, choice_id, st.clock, st.arrival)
@@ -266,10 +296,7 @@ class Game:
                     st.held, target, arrival = target, appt.id, Arrival.APPOINTMENT
                     break
             else:
-                clock = st.clock
-                for intr, lo, hi in story.interrupt_plan:
-                    if not lo <= clock < hi:  # its `if` cannot hold now (no roll is made, as before)
-                        continue
+                for intr in story.interrupts_open(st.clock):  # the others' `if` cannot hold now: no roll
                     it = intr.interrupt
                     assert it is not None  # the plan holds interruptions only
                     if intr.id == target or (not it.repeat and intr.id in st.visits):
@@ -313,7 +340,10 @@ class Game:
     def preset(self, values: dict[str, Any]) -> None:
         """Set stats, flags and words before play (play-from-here); unknown names raise ChoiceError."""
         st = self.state
+        done = values.get("done")
         for name, value in values.items():
+            if name == "done":  # after the clock, whatever the order given
+                continue
             if name in self.story.stats:
                 s = self.story.stats[name]
                 try:
@@ -338,6 +368,21 @@ class Game:
                 st.clock = t
             else:
                 raise ChoiceError(f"{name!r} is not a stat, flag or word of this story")
+        if done is not None:
+            self._mark_done(str(done))
+
+    def _mark_done(self, value: str) -> None:
+        """`done=past` or `done=ID,ID`: appointments that already happened (visited once), so they do not start."""
+        st = self.state
+        appointments = {s.id: s for s in self.story.appointments}
+        if value.strip() == "past":
+            ids = [sid for sid, s in appointments.items() if s.at is not None and s.at < st.clock]
+        else:
+            ids = [x.strip() for x in value.split(",") if x.strip()]
+        for sid in ids:
+            if sid not in appointments:
+                raise ChoiceError(f"done takes `past` or appointment ids; {sid!r} is not an appointment")
+            st.visits[sid] = st.visits.get(sid, 0) or 1
 
     # -- undo, saves, report ------------------------------------------------------------
 

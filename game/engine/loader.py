@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import gc
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +12,7 @@ from pydantic import ValidationError
 from game.engine import model as m
 from game.engine.errors import Problem, StoryError
 from game.engine.expr import RESERVED, Env, Expr, ExprError, compile_expr, format_time, parse_time
+from game.engine.glossary import GLOSSARY, read_glossary
 from game.engine.story import (
     Choice,
     Ending,
@@ -44,40 +44,29 @@ def shipped_story_dir() -> Path:
 
 
 def load_story(
-    root: str | Path | None = None, *, freeze: bool = False, overlay: Mapping[str | Path, str | bytes] | None = None
+    root: str | Path | None = None,
+    *,
+    overlay: Mapping[str | Path, str | bytes] | None = None,
+    parses: dict | None = None,
 ) -> Story:
     """Read, check and compile the story in `root`; raises StoryError listing every problem.
 
     `overlay` gives the contents of some files by path, read instead of the disk (an editor's
     unsaved buffers: the language server); a scene file only in the overlay is read too.
-
-    `freeze=True` is for processes that load one story and keep it to the end (`check`, the plain
-    player, playtest): everything alive after loading is moved out of the cyclic collector's sight
-    (`gc.freeze`). Otherwise the first collection after loading walks the whole new heap, twice as
-    it ages (measured: 0.6 s of a 4 s `check` on 5,000 scenes). The compiled story holds no
-    reference cycles, so it is still freed when dropped, but its `transitions` machine (built on
-    first use) has some, as may garbage left from before the load: hence only for processes that
-    keep the story to the end. The TUI, which reloads, does not freeze here.
+    `parses` keeps each file's parse between loads of one folder (the language server checks it
+    after every edit): a file whose bytes did not change is not parsed again.
+    The garbage collector's policy while loading is the caller's (game/startup.py).
     """
     root = Path(root) if root is not None else shipped_story_dir()
-    # Loading builds a large heap of long-lived objects and almost no garbage; left on, the cyclic
-    # collector walks that growing heap again and again (measured: 40-50% of the load; bench/).
-    was_enabled = gc.isenabled()
-    gc.disable()
     new_budget()  # of did-you-mean comparisons: bounded per load, however many typos
-    try:
-        return _Compiler(root, overlay).run()
-    finally:
-        if freeze:
-            gc.freeze()
-        if was_enabled:
-            gc.enable()
+    return _Compiler(root, overlay, parses).run()
 
 
 class _Compiler:
-    def __init__(self, root: Path, overlay: Mapping[str | Path, str | bytes] | None = None):
+    def __init__(self, root: Path, overlay: Mapping[str | Path, str | bytes] | None = None, parses: dict | None = None):
         self.root = root
         self.overlay = overlay
+        self.parses = parses
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.broken_ids: set[str] = set()  # scene ids in files that failed validation
@@ -164,7 +153,7 @@ class _Compiler:
                     )
                 ]
             )
-        read = read_story_files(root, self.overlay)
+        read = read_story_files(root, self.overlay, self.parses)
         self.problems.extend(read.problems)
         self.unshown.update(read.unshown)
         if read.cut_off:  # checking part of a story would report every reference into the rest
@@ -179,6 +168,7 @@ class _Compiler:
         if manifest is None:
             raise StoryError(self.problems, self.unshown)
         story = self.compile(manifest, scene_files, read.digest)
+        story.glossary = read_glossary(root, display_path(root / GLOSSARY), self.error, self.warn)
         if self.problems:
             raise StoryError(self.problems, self.unshown)
         story.warnings = sorted(self.warnings)
@@ -366,6 +356,7 @@ class _Compiler:
         self.stats = stats
         self.version = man.version
         self.rule_cache: dict[tuple, TextRules] = {}
+        self.lower_words = frozenset(w for w, v in words.items() if next((c for c in v if c.isalpha()), "").islower())
 
         # scenes, across files
         raw_scenes: dict[str, tuple[str, YDict, m.SceneDef]] = {}
@@ -600,6 +591,7 @@ class _Compiler:
                 at,
                 where,
                 version != "1.0",
+                self.lower_words,
             )
         return found
 

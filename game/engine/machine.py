@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from transitions import Event, Machine, MachineError, Transition
+from transitions.core import EventData as _EventData
 
 from game.engine.errors import ChoiceError
 from game.engine.state import Arrival, DayState
@@ -55,13 +56,34 @@ class _Sources(defaultdict[str, list[Transition]]):
 
     def wildcard(self, source: str) -> list[Transition]:
         # the library's stub says one Condition; it takes a list of callables
-        return [Transition(source, self.dest, conditions=[guard]) for guard in self.admits(source)]  # type: ignore[arg-type]
+        return [_StoryTransition(source, self.dest, conditions=[guard]) for guard in self.admits(source)]  # type: ignore[arg-type]
 
     def __missing__(self, source: str) -> list[Transition]:
         return self.wildcard(source)  # made for this move and not kept: the machine does not grow
 
     def __contains__(self, source: object) -> bool:
         return dict.__contains__(self, source) or (isinstance(source, str) and bool(self.admits(source)))
+
+
+class _StoryTransition(Transition):
+    """A transition that, on a plain machine (see `SceneMachine.plain`), checks its guards, sets the state and
+    runs its `after` callbacks directly: what the library's `execute` does there, without its empty callback
+    lists and debug logging, which were most of a playtest's time (bench/bench_playtest.py)."""
+
+    def execute(self, event_data: EventData) -> bool:
+        machine: SceneMachine = event_data.machine  # type: ignore[assignment]  # annotated, not cast: a call
+        if not machine.plain:
+            return bool(super().execute(event_data))
+        for cond in self.conditions:
+            if cond.func(event_data) != cond.target:  # type: ignore[operator]  # plain: every guard is a callable
+                return False
+        if self.dest:  # None: an internal transition (taking a choice), no change of state
+            model: DayState = event_data.model  # type: ignore[assignment]
+            model.scene = self.dest  # what the library's state change does without state callbacks
+            event_data.state = machine.states[self.dest]
+        for fn in self.after:
+            fn(event_data)  # type: ignore[operator]  # plain: every callback is a callable
+        return True
 
 
 class _StoryEvent(Event):
@@ -71,6 +93,34 @@ class _StoryEvent(Event):
         super().__init__(name, machine)
         self.sources = _Sources(name.partition(":")[2], machine.scene_ids)
         self.transitions = self.sources
+
+    def trigger(self, model: Any, *args: Any, **kwargs: Any) -> bool:
+        """The library's trigger; on a plain machine without its layers for queues, machine-wide callbacks and
+        exception hooks (none are set), and a wildcard move tests its rules' guards without making a
+        `Transition` for each move. The outcome is the library's: the same guards in the same order, the
+        same `MachineError` from a scene the event has no transition from."""
+        machine: SceneMachine = self.machine  # type: ignore[assignment]
+        if not machine.plain:
+            return bool(super().trigger(model, *args, **kwargs))
+        source = model.scene
+        event_data = _EventData(machine.states[source], self, machine, model, args, kwargs)
+        written = dict.get(self.sources, source)
+        if written is None:  # only wildcard rules lead here from this scene
+            guards = self.sources.admits(source)
+            if not guards:
+                raise MachineError(f"Can't trigger event {self.name} from state {source}!")
+            for guard in guards:
+                if guard(event_data):
+                    model.scene = dest = self.sources.dest
+                    event_data.state = machine.states[dest]
+                    return True
+            return False
+        for trans in written:
+            event_data.transition = trans
+            if trans.execute(event_data):
+                event_data.result = True
+                return True
+        return False
 
     def add_transition(self, transition: Transition) -> None:
         sources = self.sources
@@ -86,7 +136,9 @@ class SceneMachine(Machine):
     """
 
     event_cls = _StoryEvent
+    transition_cls = _StoryTransition
     scene_ids: frozenset[str]
+    plain = False  # see `check_plain`
     resumable: frozenset[str]  # the scenes `back` may return to: written destinations and the hub
 
     def __init__(self, story: Story):
@@ -101,6 +153,38 @@ class SceneMachine(Machine):
             ignore_invalid_triggers=False,
         )
         _build(self, story)
+        self.plain = self.check_plain()
+
+    def check_plain(self) -> bool:
+        """Whether the machine uses none of the library's features that its direct path (`_StoryEvent.trigger`,
+        `_StoryTransition.execute`) leaves out: a queue, machine-wide callbacks, state enter/exit or final
+        callbacks, a transition's prepare/before callbacks, callbacks named by string. Checked once it is built;
+        a machine that uses any of them takes the library's own path on every event."""
+        if (
+            self.has_queue
+            or self.model_attribute != "scene"
+            or any(
+                (
+                    self.prepare_event,
+                    self.finalize_event,
+                    self.before_state_change,
+                    self.after_state_change,
+                    self.on_exception,
+                    self.on_final,
+                )
+            )
+        ):
+            return False
+        if any(st.on_enter or st.on_exit or st.final for st in self.states.values()):
+            return False
+        for event in self.events.values():
+            for transitions in dict.values(event.transitions):
+                for t in transitions:
+                    if t.prepare or t.before or not isinstance(t, _StoryTransition):
+                        return False
+                    if not all(callable(c.func) for c in t.conditions) or not all(callable(f) for f in t.after):
+                        return False
+        return True
 
     def _add_model_to_state(self, state: Any, model: Any) -> None:  # is_<scene> per model: ~100 ms at 5,000 scenes
         return None
@@ -176,7 +260,8 @@ class _Condition(_Guard):
         self.key = (scene, choice.id)
 
     def __call__(self, event: EventData) -> bool:
-        ch, day = self.choice, cast(DayState, event.model)
+        ch = self.choice
+        day: DayState = event.model  # type: ignore[assignment]
         if event.kwargs.get("choice") != ch.id:
             return False
         if ch.once and self.key in day.taken:
@@ -197,9 +282,12 @@ class _Effects:
         self.stats = stats
 
     def __call__(self, event: EventData) -> None:
-        ch, day = self.choice, cast(DayState, event.model)
-        apply_effects(day, self.stats, ch.effects)
-        apply_sets(day, ch.sets)
+        ch = self.choice
+        day: DayState = event.model  # type: ignore[assignment]
+        if ch.effects:
+            apply_effects(day, self.stats, ch.effects)
+        if ch.sets:
+            apply_sets(day, ch.sets)
         if ch.once:
             day.taken.append(self.key)
         day.clock += ch.minutes

@@ -86,4 +86,5 @@ def _fit(story: Story, state: DayState, notices: list[str]) -> DayState:
         c: v for c, v in fitted.minutes.items() if c not in story.categories
     }
     fitted.taken = [t for t in fitted.taken if t[0] in story.scenes]
+    fitted.terms = {t: at for t, at in fitted.terms.items() if t in story.glossary.terms}
     return fitted

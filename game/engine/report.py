@@ -49,6 +49,15 @@ class Move:
     times: int = 1
 
 
+@dataclass(frozen=True)
+class TermLine:
+    """A glossary term the day used, and what it means."""
+
+    id: str
+    term: str
+    means: str
+
+
 @dataclass
 class Report:
     """Everything a front end shows once the day is over (or so far, if it is not)."""
@@ -73,6 +82,8 @@ class Report:
     spent: dict[str, list[Spent]] = field(default_factory=dict)
     # for each stat, the choices that moved it most (largest first, at most MOVERS)
     movers: dict[str, list[Move]] = field(default_factory=dict)
+    # the glossary terms the player met, in the order met (the ending's own terms last)
+    terms: list[TermLine] = field(default_factory=list)
     outcome: str | None = None  # what the day's last choice did, shown before the ending
 
     def spent_line(self, category: str) -> str:
@@ -169,6 +180,9 @@ class Report:
         for m in self.timeline:
             tag = {"appointment": " (appointment)", "interruption": " (interruption)"}.get(m.kind, "")
             out.append(f"- {m.clock} — {m.title}{tag}: {m.choice_text}")
+        if self.terms:
+            out += ["", "## Terms you met", ""]
+            out += [f"- **{t.term}**: {t.means}" for t in self.terms]
         if self.debrief:
             out += ["", "## To talk about", ""]
             out += [f"{i}. {q}" for i, q in enumerate(self.debrief, 1)]
@@ -220,10 +234,9 @@ def minutes_spent(story, state) -> dict[str, list[Spent]]:
 
 
 def stat_movers(story, state, short: bool) -> dict[str, list[Move]]:
-    """For each stat, the choices of the day that moved it most, replayed from the stats' starting values.
-
-    The start is the story's (and the short day's) starting value; a writer's `--set` is not in the
-    history, so on such a test day the limits may be met at other moments than shown."""
+    """For each stat, the choices of the day that moved it most, replayed from the stats' starting values."""
+    # the start is the story's (and the short day's); a writer's --set is not in the history, so on such
+    # a test day the limits may be met at other moments than shown
     stats = {s.name: s.start for s in story.stats.values()}
     if short and story.short is not None:
         for name, delta in story.short.effects:
@@ -304,5 +317,15 @@ def build_report(game) -> Report:
         credits=story.credits,
         spent=minutes_spent(story, st),
         movers=stat_movers(story, st, game.short),
+        terms=terms_used(game),
         outcome=game.outcome if ending else None,
     )
+
+
+def terms_used(game) -> list[TermLine]:
+    """The glossary terms the day used: those met in its scenes, then any new in the ending's text."""
+    glossary = game.story.glossary
+    ids = list(game.state.terms)
+    if game.ended and glossary.terms:
+        ids += [t for t in glossary.ids_in(f"{game.title}\n{game.text}") if t not in game.state.terms]
+    return [TermLine(t, glossary.terms[t].term, glossary.terms[t].means) for t in ids if t in glossary.terms]

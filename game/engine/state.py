@@ -150,6 +150,8 @@ FIELDS: tuple[_Field, ...] = (
     _Field("taken", _taken, lambda t: [f"{s}/{c}" for s, c in t], list, list),
     _Field("history", _history, lambda h: [s.to_json() for s in h], list, list),
     _Field("ending", _optional_text, default=lambda: None),
+    # glossary terms met: id -> the history's length when first shown (saves from before the glossary have none)
+    _Field("terms", lambda v, w: _mapping(v, w, _count), dict, dict, dict),
     # format 1.1: what the last choice did, and conditional appointments off for the day
     _Field("outcome", _optional_text, default=lambda: None),
     _Field("skipped", lambda v, w: _texts(v, w), list, list, list),
@@ -176,6 +178,7 @@ class DayState:
     taken: list[tuple[str, str]] = field(default_factory=list)  # once-choices taken: (scene, choice)
     history: list[Step] = field(default_factory=list)
     ending: str | None = None
+    terms: dict[str, int] = field(default_factory=dict)  # glossary terms met: id -> len(history) when first shown
     outcome: str | None = None  # what the last choice did, shown before the scene it led to
     skipped: list[str] = field(default_factory=list)  # conditional appointments whose `if` was false when due
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.engine.expr import Env, Expr, ExprError, compile_expr, format_time
+from game.engine.glossary import Glossary
 from game.engine.suggest import closest, did_you_mean
 from game.engine.text import capitalise, number_words, time_words
 
@@ -58,6 +59,7 @@ class TextRules:
     at: int | None = None  # the scene's own `at`, for {late}
     where: str = "here"  # for messages: "a title", "a choice's text"
     version_ok: bool = True  # False: a 1.0 file; format 1.1 insertions ask for `version: "1.1"`
+    lower: frozenset[str] = frozenset()  # words whose text starts in lower case (for `starts`)
 
 
 class TextScope:
@@ -96,7 +98,15 @@ class _Parser:
         self.count = 0
         # (offset, part) of each lower-case insertion that starts a sentence, when asked for (lint)
         self.starts = starts
-        self.opening = True  # whether the insertion being read starts a sentence
+        # where the insertion being read is, to work out (only when asked) whether it starts a sentence
+        self.open_at: tuple[int, int, bool] = (0, 0, True)
+        self.opens: bool | None = True
+
+    def opening(self) -> bool:
+        """Whether the insertion being read starts a sentence."""
+        if self.opens is None:
+            self.opens = _opens(self.s, *self.open_at)
+        return self.opens
 
     def newer(self, at: int) -> None:
         if self.new_syntax is None:
@@ -140,10 +150,11 @@ class _Parser:
                 pos = at + 2 if nxt == "}" else at + 1
             else:  # an insertion
                 if self.starts is not None:
-                    self.opening = _opens(s, begin, at, opens)
+                    self.open_at, self.opens = (begin, at, opens), None
                 part, pos = self.insertion(at, depth)
-                if self.starts is not None and isinstance(part, tuple) and self.opening:
-                    if part[0] == "w" or (part[0] in ("time", "since") and not part[-1]):
+                if self.starts is not None and isinstance(part, tuple):
+                    lower = part[1] in self.rules.lower if part[0] == "w" else part[0] in ("time", "since")
+                    if lower and part[-1] is not True and self.opening():
                         self.starts.append((at, part))
                 if isinstance(part, str):
                     buf.append(part)
@@ -270,7 +281,7 @@ class _Parser:
 
     def alternatives(self, pos: int, depth: int) -> tuple[list[list], int, str]:
         """Alternatives separated by ' | ' up to the closing `}`."""
-        opening = self.opening
+        opening = self.opening() if self.starts is not None else True
         alts = []
         while True:
             parts, pos, stop = self.text(pos, depth + 1, opening)
@@ -291,7 +302,7 @@ class _Parser:
     def condition(self, start: int, pos: int, depth: int) -> tuple[object, int]:
         """`{if C: a | elif C: b | else: c}`; `pos` is just after `if`."""
         ok = self.allowed(start, "an inline condition")
-        opening = self.opening
+        opening = self.opening() if self.starts is not None else True
         s = self.s
         branches: list[tuple] = []
         keyword = "if"
@@ -417,7 +428,7 @@ def _words_only(text: str, rules: TextRules | None, starts: list | None) -> Temp
         if at > pos:
             parts.append(text[pos:at])
         parts.append(part)
-        if starts is not None and not cap and name != "clock" and _opens(text, 0, at):
+        if starts is not None and not cap and (name == "time" or name in rules.lower) and _opens(text, 0, at):
             starts.append((at, part))
         pos = m.end()
     n = len(parts) - sum(1 for p in parts if p.__class__ is str)
@@ -487,6 +498,9 @@ class Template:
         """Every insertion part of the text, nested ones too, in order (worked out once)."""
         if self._inserts is not None:
             return self._inserts
+        if self.literal is not None:
+            self._inserts = ()
+            return ()
         out: list = []
         for p in self.parts:
             if isinstance(p, str):
@@ -668,6 +682,7 @@ class Story:
     hash: str
     files: tuple[str, ...]
     warnings: list = field(default_factory=list)
+    glossary: Glossary = field(default_factory=Glossary)  # story/glossary.yaml; empty when there is none
 
     @cached_property
     def appointments(self) -> tuple[Scene, ...]:
@@ -682,6 +697,17 @@ class Story:
     def interrupt_plan(self) -> tuple[tuple[Scene, int, int], ...]:
         """Each interruption with the clock window its `if` needs ([lo, hi)); outside it, the `if` is false."""
         return tuple((s, *clock_window(s.interrupt.cond)) for s in self.scenes.values() if s.interrupt is not None)
+
+    def interrupts_open(self, clock: int) -> tuple[Scene, ...]:
+        """The interruptions whose clock window holds `clock`, in the plan's order (remembered per minute)."""
+        got = self._open.get(clock)
+        if got is None:
+            got = self._open[clock] = tuple(s for s, lo, hi in self.interrupt_plan if lo <= clock < hi)
+        return got
+
+    @cached_property
+    def _open(self) -> dict[int, tuple[Scene, ...]]:
+        return {}
 
     @cached_property
     def ending_ids(self) -> frozenset[str]:

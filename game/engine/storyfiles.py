@@ -15,7 +15,7 @@ from game.engine.yamlsafe import MAX_FILE_BYTES, MAX_TOTAL_NODES, Document, load
 MANIFEST = "story.yaml"
 SCENES_DIR = "scenes"
 MAX_FILES = 2_000
-MAX_TOTAL_BYTES = 64_000_000
+MAX_TOTAL_BYTES = 16_000_000
 
 
 def story_files(root: Path) -> list[Path]:
@@ -84,11 +84,14 @@ class StoryFiles:
     cut_off: bool = False
 
 
-def read_story_files(root: Path, overlay: Mapping[str | Path, str | bytes] | None = None) -> StoryFiles:
+def read_story_files(
+    root: Path, overlay: Mapping[str | Path, str | bytes] | None = None, parses: dict | None = None
+) -> StoryFiles:
     """Parse the manifest and scene files of `root`, within every cap; never raises for bad input.
 
     `overlay`: the contents of some files by path, read instead of the disk (unsaved editor buffers);
-    a scene file only in the overlay is read too.
+    a scene file only in the overlay is read too. `parses`: each file's last (bytes, document), reused
+    while its bytes are the same (the parse is never changed by the loader).
     """
     out = StoryFiles()
     files = story_files(root)
@@ -165,7 +168,13 @@ def read_story_files(root: Path, overlay: Mapping[str | Path, str | bytes] | Non
             continue
         total_bytes += len(raw)
         digest.update(os.fsencode(path.relative_to(root)) + b"\0" + raw + b"\0")
-        doc = load_document(shown, raw, nodes_left=nodes_left)
+        kept = parses.get(shown) if parses is not None else None
+        if kept is not None and kept[0] == raw and kept[1].nodes <= nodes_left:
+            doc = kept[1]
+        else:
+            doc = load_document(shown, raw, nodes_left=nodes_left)
+            if parses is not None:
+                parses[shown] = (raw, doc)
         nodes_left -= doc.nodes
         out.problems.extend(doc.problems)
         if doc.unshown:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 _ONES = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen"
@@ -65,23 +63,3 @@ def capitalise(text: str) -> str:
         if not ch.isspace() and ch not in "\"'\u201c\u2018(":
             return text
     return text
-
-
-_CODE = re.compile(r"`([^`\n]+)`")
-
-
-def code_spans(text: str) -> list[tuple[str, bool]]:
-    """The text in pieces, each marked True where it was written between a matched pair of backticks
-    on one line (the backticks themselves dropped); a lone backtick stays as written."""
-    if "`" not in text:
-        return [(text, False)]
-    out: list[tuple[str, bool]] = []
-    pos = 0
-    for m in _CODE.finditer(text):
-        if m.start() > pos:
-            out.append((text[pos : m.start()], False))
-        out.append((m.group(1), True))
-        pos = m.end()
-    if pos < len(text):
-        out.append((text[pos:], False))
-    return out

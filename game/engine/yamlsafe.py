@@ -24,10 +24,8 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 40
-MAX_NODES = 250_000
-# in all the files of a story together: the 5,000-scene benchmark story in format 1.1 (outcomes on most
-# choices, `again` on most scenes) holds about 450,000; the shipped day about 6,000
-MAX_TOTAL_NODES = 600_000
+MAX_NODES = 100_000
+MAX_TOTAL_NODES = 150_000  # in all the files of a story together
 MAX_INT_DIGITS = 15  # beyond, no story number means anything (and past 4,300 Python will not read it)
 
 Mark = tuple[int, int]  # 1-based line, column

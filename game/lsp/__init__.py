@@ -3,10 +3,11 @@
 HELP = """\
 A Language Server Protocol server for Day Job story folders, over stdin and stdout.
 Open any file of a story folder (story.yaml or scenes/*.yaml) and the editor gets:
-the problems `dayjob check` reports, as you type; completion of scene and ending ids,
-flags, stats, words, categories and missing keys; hover; go to definition; find
-references; rename of a scene, ending, flag, stat or word across every file; and an
-outline of scenes and choices. It finds the story folder from each file's path.
+the problems `dayjob check` reports, as you type, with a quick fix for each
+did-you-mean; completion of scene and ending ids, flags, stats, words, categories and
+missing keys; hover; go to definition; find references; rename of a scene, ending,
+flag, stat or word across every file; and an outline of scenes and choices. It finds
+the story folder from each file's path.
 
 Editor set-up (the command is `dayjob lsp`; from a checkout, `.venv/bin/dayjob lsp`):
 

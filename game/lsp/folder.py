@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from game.engine import Problem, StoryError, load_story
 from game.engine.storyfiles import MANIFEST, SCENES_DIR, story_files
 from game.engine.yamlsafe import load_document
 from game.lsp.index import FileData, StoryIndex
+from game.startup import collector_paused
 
 
 def find_root(path: Path, open_paths=()) -> Path | None:
@@ -30,8 +32,14 @@ class Folder:
         self.buffers: dict[Path, str] = {}  # open documents, by resolved path
         self.files: dict[Path, FileData] = {}  # each file's text and last good parse
         self.published: set[Path] = set()  # files that were last sent problems
+        self.disk: dict[Path, str] = {}  # files not open, as last read
+        self.parses: dict = {}  # the loader's parse of each file, kept while its bytes are the same
+        self._lines: dict[Path, tuple[str, list[str]]] = {}
         self.index = StoryIndex([], self.manifest)
+        self.indexed = 0  # the generation (edit count) the index was built from
         self.generation = 0  # bumped on every edit; a check of an older one is not published
+        self.lock = asyncio.Lock()  # one check at a time
+        self.running: asyncio.Task | None = None  # the check under way, never cancelled
 
     def paths(self) -> list[Path]:
         """The story's files: on disk, and open but not yet saved."""
@@ -46,10 +54,28 @@ class Folder:
         """A file as the editor has it: its buffer if open, else the disk ("" if unreadable)."""
         if path in self.buffers:
             return self.buffers[path]
-        try:
-            return path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            return ""
+        text = self.disk.get(path)
+        if text is None:
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self.disk[path] = text
+        return text
+
+    def lines(self, path: Path) -> list[str]:
+        """The file's lines as the editor has it, split once per version of its text."""
+        text = self.text(path)
+        cached = self._lines.get(path)
+        if cached is not None and cached[0] is text:
+            return cached[1]
+        lines = text.split("\n")
+        self._lines[path] = (text, lines)
+        return lines
+
+    def disk_changed(self) -> None:
+        """Files were saved or changed outside the editor: read them again when next needed."""
+        self.disk.clear()
 
     def build_index(self, texts: dict[Path, str] | None = None) -> StoryIndex:
         """The index of every name, from each file's last good parse (a broken file keeps its old one)."""
@@ -72,17 +98,24 @@ class Folder:
 
     def check(self, buffers: dict[Path, str]) -> dict[Path, list[Problem]]:
         """Everything `dayjob check` reports for the folder with these buffers, by file."""
-        try:
-            story = load_story(self.root, overlay=buffers)
-        except StoryError as exc:
-            problems = list(exc.problems)
-        else:
-            from game.authoring.lint import lint
+        from game.authoring.lint import lint
 
-            problems = sorted(set(story.warnings) | set(lint(story)))
+        # the collector paused while the heap is built, as `check` does (a whole collection per check
+        # otherwise); on again afterwards, since the server lives on and each check leaves garbage
+        with collector_paused():
+            try:
+                story = load_story(self.root, overlay=buffers, parses=self.parses)
+            except StoryError as exc:
+                problems = list(exc.problems)
+            else:
+                problems = sorted(set(story.warnings) | set(lint(story)))
         out: dict[Path, list[Problem]] = {}
         cwd = Path.cwd().resolve()
+        where: dict[str, Path] = {}  # problems are shown relative to the working folder: back to files
         for p in problems:
-            path = Path(p.path)
-            out.setdefault((path if path.is_absolute() else cwd / path).resolve(), []).append(p)
+            path = where.get(p.path)
+            if path is None:
+                shown = Path(p.path)
+                path = where[p.path] = (shown if shown.is_absolute() else cwd / shown).resolve()
+            out.setdefault(path, []).append(p)
         return out

@@ -62,7 +62,7 @@ class StoryServer(LanguageServer):
         return folder, path
 
     def lines(self, folder: Folder, path: Path) -> list[str]:
-        return folder.text(path).split("\n")
+        return folder.lines(path)
 
     def position(self, folder: Folder, path: Path, line: int, col: int) -> t.Position:
         """A 0-based code-point place as the client counts it (UTF-16 unless agreed otherwise).
@@ -93,21 +93,32 @@ class StoryServer(LanguageServer):
         """Check the folder once the writer pauses: a newer edit cancels the check still waiting."""
         folder.generation += 1
         old = self.pending.get(folder.root)
-        if old is not None and not old.done():
-            old.cancel()
+        if old is not None and not old.done() and old is not folder.running:
+            old.cancel()  # still waiting out its debounce; a check under way is left to finish
         self.pending[folder.root] = asyncio.get_running_loop().create_task(self._check_later(folder, delay))
 
     async def _check_later(self, folder: Folder, delay: float) -> None:
         await asyncio.sleep(delay)
+        # One check at a time per folder: two would only share the one interpreter and both be late.
+        async with folder.lock:
+            folder.running = asyncio.current_task()
+            try:
+                await self._check(folder)
+            finally:
+                folder.running = None
+
+    async def _check(self, folder: Folder) -> None:
         generation = folder.generation
         buffers = dict(folder.buffers)
+        folder.disk_changed()  # the loader reads the disk afresh; so does the index (a `git checkout` too)
         try:
             problems = await asyncio.to_thread(folder.check, buffers)
         except Exception:  # a bug in a check must not take the editor's server down
             log.exception("checking %s failed", folder.root)
             return
-        if generation == folder.generation:
-            self.publish(folder, problems)
+        if generation != folder.generation:
+            return  # edited meanwhile: the check of the newer text is waiting for the lock
+        self.publish(folder, problems)
         texts = {p: buffers.get(p, folder.text(p)) for p in folder.paths()}
         try:
             index = await asyncio.to_thread(folder.build_index, texts)
@@ -115,7 +126,7 @@ class StoryServer(LanguageServer):
             log.exception("indexing %s failed", folder.root)
             return
         if generation == folder.generation:
-            folder.index = index
+            folder.index, folder.indexed = index, generation
 
     def publish(self, folder: Folder, problems: dict[Path, list[Problem]]) -> None:
         for path in set(problems) | folder.published | set(folder.buffers):  # an open file hears it is clean
@@ -170,6 +181,7 @@ async def did_change(ls: StoryServer, params: t.DidChangeTextDocumentParams) -> 
 async def did_save(ls: StoryServer, params: t.DidSaveTextDocumentParams) -> None:
     found = ls.folder_of(params.text_document.uri)
     if found is not None:
+        found[0].disk_changed()
         ls.schedule(found[0])
 
 
@@ -180,6 +192,7 @@ async def did_close(ls: StoryServer, params: t.DidCloseTextDocumentParams) -> No
         return
     folder, path = found
     folder.buffers.pop(path, None)
+    folder.disk_changed()  # closed without saving: the disk's version is the file again
     ls.schedule(folder)
 
 
@@ -188,6 +201,7 @@ async def files_changed(ls: StoryServer, params: t.DidChangeWatchedFilesParams) 
     for change in params.changes:
         found = ls.folder_of(change.uri)
         if found is not None:
+            found[0].disk_changed()
             ls.schedule(found[0])
 
 
@@ -596,6 +610,10 @@ def rename_problem(ix: StoryIndex, ref: Ref, new: str) -> str | None:
 
 @server.feature(t.TEXT_DOCUMENT_RENAME)
 def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
+    found = ls.folder_of(params.text_document.uri)
+    if found is not None and found[0].indexed != found[0].generation:
+        # edits land on the text as it is now: never on places from before the last keystroke
+        found[0].index, found[0].indexed = found[0].build_index(), found[0].generation
     hit = _ref_at(ls, params.text_document.uri, params.position)
     if hit is None:
         return None
@@ -610,6 +628,33 @@ def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
             t.TextEdit(range=ls.span(folder, r.path, r.line, r.col, r.end), new_text=params.new_name)
         )
     return t.WorkspaceEdit(changes=changes)
+
+
+# -- quick fixes --------------------------------------------------------------------------------
+
+_DID_YOU_MEAN = re.compile(r"did you mean '([A-Za-z_][A-Za-z0-9_]*)'\?")
+
+
+@server.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
+def code_actions(ls: StoryServer, params: t.CodeActionParams) -> list[t.CodeAction] | None:
+    """A problem that says "did you mean 'x'?" offers to write x in place of the name it is about."""
+    out = []
+    for diag in params.context.diagnostics:
+        m_ = _DID_YOU_MEAN.search(diag.message)
+        if m_ is None or diag.range.start.line != diag.range.end.line:
+            continue
+        out.append(
+            t.CodeAction(
+                title=f"Change to '{m_.group(1)}'",
+                kind=t.CodeActionKind.QuickFix,
+                diagnostics=[diag],
+                is_preferred=True,
+                edit=t.WorkspaceEdit(
+                    changes={params.text_document.uri: [t.TextEdit(range=diag.range, new_text=m_.group(1))]}
+                ),
+            )
+        )
+    return out or None
 
 
 # -- outline ------------------------------------------------------------------------------------

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from game.tui.palette_guard import guard_textual
 from game.tui.themes import LABELS, ORDER
 
 if TYPE_CHECKING:
     from game.tui.app import DayJobApp
 
 Command = tuple[str, str, Callable[[], object]]  # title, help, what it does
+
+guard_textual()  # before any palette opens: key storms with Ctrl+P must not end the game
 
 
 def game_commands(app: DayJobApp) -> list[Command]:

@@ -34,7 +34,7 @@ class TuiOptions:
     @classmethod
     def from_args(cls, args) -> TuiOptions:
         """Build from the `dayjob` argparse namespace (raises ValueError on a bad --set)."""
-        from game.cli import parse_presets
+        from game.startup import parse_presets
 
         return cls(
             story=getattr(args, "story", None),

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from game.engine.safetext import terminal_safe
-
 
 def run_tui(args) -> int:
     """Start the app with the command line's options; returns the exit code."""
@@ -14,6 +12,8 @@ def run_tui(args) -> int:
     try:
         options = TuiOptions.from_args(args)
     except ValueError as exc:
+        from game.engine.safetext import terminal_safe  # here: the first frame must not wait for the engine
+
         print(terminal_safe(f"dayjob: {exc}"), file=sys.stderr)
         return 2
     from game.tui.app import make_app

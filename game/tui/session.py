@@ -13,6 +13,7 @@ from pathlib import Path
 from game.engine import ChoiceError, Game, SaveError, Story, load_story, shipped_story_dir
 from game.engine.saves import SaveSlot, default_save_dir, resume_saved, write_atomic
 from game.engine.saves import save_name as engine_save_name
+from game.startup import collector_paused
 from game.tui.options import TuiOptions
 
 
@@ -47,8 +48,9 @@ class Session:
     def open(cls, options: TuiOptions) -> Session:
         """Load the story (raises StoryError) and look for a saved day of it."""
         root = Path(options.story) if options.story is not None else shipped_story_dir()
-        story = load_story(root)
-        _ = story.machine  # built here, in the loading worker, so the first choice is quick
+        with collector_paused():  # a heap of long-lived objects and no garbage (game/startup.py)
+            story = load_story(root)
+            _ = story.machine  # built here, in the loading worker, so the first choice is quick
         session = cls(options, story, root)
         if options.save and not options.play_from_here:
             session.slot = SaveSlot(options.save_dir or default_save_dir(), save_name(story, root))
@@ -132,8 +134,9 @@ class Session:
 
     def read_story(self) -> Story:
         """Read and compile the story again from disk (raises StoryError); safe in a worker thread."""
-        story = load_story(self.root)
-        _ = story.machine
+        with collector_paused():
+            story = load_story(self.root)
+            _ = story.machine
         return story
 
     def adopt(self, story: Story) -> list[str]:
@@ -157,9 +160,11 @@ class Session:
         return notices
 
     def story_files(self) -> list[Path]:
+        """The files --watch looks at: the manifest, the scene files and the glossary."""
+        from game.engine.glossary import GLOSSARY
         from game.engine.loader import story_files
 
-        return story_files(self.root)
+        return [*story_files(self.root), self.root / GLOSSARY]  # a glossary added later is noticed too
 
     # -- files --------------------------------------------------------------------------
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from game.engine.prose import WRAPPED, clean, paragraphs, reflow
-from game.engine.text import code_spans
+from game.prose import WRAPPED, clean, code_spans, paragraphs, reflow
 
 
 def literal(text: str, style: str = "") -> Content:

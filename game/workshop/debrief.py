@@ -113,6 +113,15 @@ class Split:
 
 
 @dataclass
+class TermRow:
+    """A glossary term, what it means, and how many of the room's days used it."""
+
+    term: str
+    means: str
+    count: int
+
+
+@dataclass
 class Debrief:
     folder: Path
     story_title: str
@@ -134,6 +143,7 @@ class Debrief:
     attempts: list[Result] = field(default_factory=list)  # every day in the folder, replays included (CSV)
     replays: int = 0  # later attempts by the same participant, left out of the room's numbers
     unfinished: int = 0  # first days the round stopped before their end
+    terms: list[TermRow] = field(default_factory=list)  # the glossary terms the room's days used
 
 
 def _ordinal(n: int) -> str:
@@ -141,13 +151,25 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def first_attempts(results: list[Result]) -> tuple[list[Result], int]:
-    """Each participant's first day (a replay is a second attempt, not a second person); and how many were left out."""
+def number_attempts(results: list[Result]) -> list[Result]:
+    """Each participant's days numbered 1, 2, ... in the order they finished (a reloaded tab starts its count
+    again at 1, so the files' own numbers can repeat)."""
+    from dataclasses import replace
+
     by_who: dict[str, list[Result]] = defaultdict(list)
     for r in results:
         by_who[r.who].append(r)
-    firsts = [min(days, key=lambda r: (r.attempt, r.finished_at, r.path.name)) for days in by_who.values()]
-    firsts.sort(key=lambda r: r.path.name)
+    numbered = []
+    for days in by_who.values():
+        days.sort(key=lambda r: (r.finished_at, r.attempt, r.path.name))
+        numbered += [replace(r, attempt=i) for i, r in enumerate(days, 1)]
+    numbered.sort(key=lambda r: r.path.name)
+    return numbered
+
+
+def first_attempts(results: list[Result]) -> tuple[list[Result], int]:
+    """Each participant's first day (a replay is a second attempt, not a second person); and how many were left out."""
+    firsts = [r for r in number_attempts(results) if r.attempt == 1]
     return firsts, len(results) - len(firsts)
 
 
@@ -176,7 +198,7 @@ def build_debrief(folder: Path, story=None, story_problem: str | None = None, au
             skipped.append(Skipped(r.path, f"from another story ({r.story_title[:60]!r})"))
         else:
             kept.append(r)
-    attempts = list(kept)
+    attempts = number_attempts(kept)
     results, replays = first_attempts(kept)
     if replays:
         notes.append(
@@ -228,7 +250,42 @@ def build_debrief(folder: Path, story=None, story_problem: str | None = None, au
             "and left out of the stats, minutes and splits."
         )
     debrief.questions = _questions(debrief, story)
+    debrief.terms = _terms(results, story)
     return debrief
+
+
+def _terms(results: list[Result], story) -> list[TermRow]:
+    """The glossary terms the room met, the most met first (the glossary holds their meanings)."""
+    glossary = story.glossary.terms if story is not None else {}
+    met = Counter(t for r in results for t in set(r.terms) if t in glossary)
+    return [TermRow(glossary[t].term, glossary[t].means, n) for t, n in met.most_common()]
+
+
+def _terms_text(d: Debrief) -> list[str]:
+    if not d.terms:
+        return []
+    out = ["", "TERMS THE ROOM MET (and how many met each)", ""]
+    for row in d.terms:
+        out += _wrap(f"{row.term} ({row.count}): {row.means}", "    ", "  - ")
+    return out
+
+
+def _terms_md(d: Debrief) -> list[str]:
+    if not d.terms:
+        return []
+    return ["", "## Terms the room met", ""] + [
+        f"- **{_md(row.term)}** ({row.count}): {_md(row.means)}" for row in d.terms
+    ]
+
+
+def _terms_html(d: Debrief) -> list[str]:
+    if not d.terms:
+        return []
+    rows = "".join(
+        f"<li><strong>{_h(row.term)}</strong> <span class=names>({row.count})</span>: {_h(row.means)}</li>"
+        for row in d.terms
+    )
+    return ["<h2>Terms the room met</h2>", f"<ul>{rows}</ul>"]
 
 
 def _endings(results: list[Result], story) -> list[EndingRow]:
@@ -314,7 +371,7 @@ def _splits(results: list[Result], story) -> list[Split]:
     first_seen: dict[tuple[str, int], int] = {}
     for r in with_path:
         visits: Counter = Counter()
-        for step, (scene, choice) in enumerate(zip(r.scenes, r.choices)):
+        for step, (scene, choice) in enumerate(zip(r.scenes or (), r.choices, strict=False)):
             visits[scene] += 1
             key = (scene, visits[scene])
             points[key][choice] += 1
@@ -360,12 +417,12 @@ def _questions(d: Debrief, story) -> dict[str, list[tuple[str | None, list[str]]
             f"At \u201c{s.label}\u201d the room split {round(a[3] * 100)}% / {round(b[3] * 100)}% "
             f"between \u201c{a[1]}\u201d and \u201c{b[1]}\u201d. What made you pick yours?"
         )
-    with_ref = [m for m in d.minutes if m.reference_share is not None and m.average > 0]
+    with_ref = [(m, m.reference_share) for m in d.minutes if m.reference_share is not None and m.average > 0]
     if with_ref:
-        m = max(with_ref, key=lambda m: abs(m.share - m.reference_share))
+        m, ref = max(with_ref, key=lambda pair: abs(pair[0].share - pair[1]))
         analyse.append(
             f"The room spent {round(m.share * 100)}% of the day on {m.label.lower()}; "
-            f"the surveys say about {round(m.reference_share * 100)}%. Does that match your real week?"
+            f"the surveys say about {round(ref * 100)}%. Does that match your real week?"
         )
     q["analyse"].append((None, analyse))
     q["transfer"].append((None, list(GENERIC["transfer"])))
@@ -513,10 +570,13 @@ def render_text(d: Debrief) -> str:
             out += [""] + _wrap(f"Surveys: {label} {(d.reference_source or '').strip()}".strip(), "  ", "  ")
     if d.splits:
         out += ["", "WHERE THE ROOM SPLIT (the most divisive choices)", ""]
-        for i, s in enumerate(d.splits, 1):
-            out += _wrap(f"{s.label}: {s.reached} of {d.participants} got here", "     ", f"  {i}. ")
-            for _, label, count, share in s.options:
-                out.append(f"       {_fit(label, 50).ljust(50)} {round(share * 100):3d}%  {bar(count, s.reached, 14)}")
+        for i, split in enumerate(d.splits, 1):
+            out += _wrap(f"{split.label}: {split.reached} of {d.participants} got here", "     ", f"  {i}. ")
+            for _, label, count, share in split.options:
+                out.append(
+                    f"       {_fit(label, 50).ljust(50)} {round(share * 100):3d}%  {bar(count, split.reached, 14)}"
+                )
+    out += _terms_text(d)
     out += ["", "LET'S TALK", ""]
     for stage in STAGES:
         name, what = STAGE_TITLES[stage]
@@ -599,6 +659,7 @@ def render_markdown(d: Debrief) -> str:
                 f"{i}. **{_md(s.label)}** ({s.reached} of {d.participants} got here): "
                 + "; ".join(f"{_md(label)} {round(share * 100)}%" for _, label, _, share in s.options)
             )
+    out += _terms_md(d)
     out += ["", "## Let's talk", ""]
     for stage in STAGES:
         name, what = STAGE_TITLES[stage]
@@ -696,17 +757,19 @@ def render_html(d: Debrief) -> str:
                 out.append(f'<p class="names">{_h(d.reference_source.strip())}</p>')
         if d.splits:
             out += ["<h2>Where the room split</h2>", '<ol class="split">']
-            for s in d.splits:
+            for split in d.splits:
                 rows = "".join(
                     f"<tr><td>{_h(label)}</td><td class=n>{round(share * 100)}%</td>"
-                    f"<td>{_bar_html(count, s.reached)}</td></tr>"
-                    for _, label, count, share in s.options
+                    f"<td>{_bar_html(count, split.reached)}</td></tr>"
+                    for _, label, count, share in split.options
                 )
                 out.append(
-                    f"<li><strong>{_h(s.label)}</strong> "
-                    f'<span class="names">({s.reached} of {d.participants} got here)</span><table>{rows}</table></li>'
+                    f"<li><strong>{_h(split.label)}</strong> "
+                    f'<span class="names">({split.reached} of {d.participants} got here)</span>'
+                    f"<table>{rows}</table></li>"
                 )
             out.append("</ol>")
+        out += _terms_html(d)
         out.append("<h2>Let's talk</h2>")
         for stage in STAGES:
             name, what = STAGE_TITLES[stage]

@@ -81,16 +81,56 @@ def web_environment(width: int, height: int) -> dict[str, str]:
     }
 
 
+def use_story(story) -> None:
+    """Games forked from here play the story the zygote compiled: the same one, already in memory."""
+    import game.tui.session as session_module
+
+    def preloaded(root: object = None, **_: object):
+        return story
+
+    session_module.load_story = preloaded  # type: ignore[assignment]
+
+
+def warm_up(config: GameConfig) -> None:
+    """Play the first screens once, headless, so what every game builds lazily (styles, caches,
+    imports) is built here, once, and shared by every fork instead of rebuilt in each."""
+    import asyncio
+
+    from game.tui.app import make_app
+    from game.tui.options import TuiOptions
+
+    async def once() -> None:
+        options = TuiOptions(
+            story=Path(config.story) if config.story else None,
+            seed=config.seed,
+            short=config.short,
+            projector=config.projector,
+            save=False,
+            locked=True,
+        )
+        app = make_app(options)
+        async with app.run_test(headless=True, size=(100, 32)) as pilot:
+            for _ in range(200):
+                await pilot.pause(0.01)
+                if app.session is not None:
+                    break
+            await app.workers.wait_for_complete()
+            await pilot.press("enter")  # the first scene
+            await pilot.pause(0.05)
+
+    try:
+        asyncio.run(once())
+    except Exception:  # only a head start: a game that was not warmed still plays
+        pass
+
+
 def run_game(config: GameConfig, player: str, nickname: str | None, story=None) -> int:
     """One player's game on stdin/stdout (the web driver's pipes); returns its exit code."""
     from game.tui.app import make_app
     from game.tui.options import TuiOptions
 
     if story is not None:
-        # a forked game plays the story the zygote compiled: the same one, already in memory
-        import game.tui.session as session_module
-
-        session_module.load_story = lambda root, _story=story: _story  # type: ignore[assignment]
+        use_story(story)
     options = TuiOptions(
         story=Path(config.story) if config.story else None,
         seed=config.seed,
@@ -129,8 +169,17 @@ def zygote(sock: socket.socket, config: GameConfig, story, server_pid: int) -> N
     import game.workshop.driver  # noqa: F401
 
     _ = story.machine
+    use_story(story)
+    from game.workshop.sharedcss import share_parsed_css
+
+    share_parsed_css()
+    warm_up(config)
+    os.environ.update(web_environment(80, 24))
+    gc.enable()
     gc.collect()
     gc.freeze()  # forked games then leave these pages shared: the collector never writes to them
+    if not _send(sock, {"ready": os.getpid()}):
+        os._exit(0)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
@@ -138,7 +187,7 @@ def zygote(sock: socket.socket, config: GameConfig, story, server_pid: int) -> N
     zygote_pid = os.getpid()
     while True:
         try:
-            ready, _, _ = select.select([sock, wake_r], [], [], 1.0)
+            ready: list[int] = select.select([sock.fileno(), wake_r], [], [], 1.0)[0]
         except InterruptedError:
             ready = []
         if wake_r in ready:
@@ -148,7 +197,7 @@ def zygote(sock: socket.socket, config: GameConfig, story, server_pid: int) -> N
                 pass
         if not _reap(sock):
             os._exit(0)
-        if sock not in ready:
+        if sock.fileno() not in ready:
             continue
         try:
             message, fds, _, _ = socket.recv_fds(sock, 65536, 3)
@@ -230,8 +279,14 @@ def _clamp(value: object, low: int, high: int, default: int) -> int:
     return max(low, min(high, value)) if isinstance(value, int) and not isinstance(value, bool) else default
 
 
+READY_WAIT = 60.0  # seconds the zygote may take to import and warm up
+
+
 def start_zygote(config: GameConfig, story) -> tuple[int, socket.socket]:
-    """Fork the zygote (call before any event loop or thread exists); returns its pid and our socket."""
+    """Fork the zygote (call before any event loop or thread exists) and wait until it is warm.
+
+    Returns its pid and our socket; raises OSError if it does not get ready.
+    """
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     server_pid = os.getpid()
     sys.stdout.flush()
@@ -244,6 +299,15 @@ def start_zygote(config: GameConfig, story) -> tuple[int, socket.socket]:
         finally:
             os._exit(0)
     theirs.close()
+    ready, _, _ = select.select([ours], [], [], READY_WAIT)
+    message = ours.recv(4096) if ready else b""
+    if not message.startswith(b'{"ready"'):
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+        raise OSError("the game starter did not get ready")
     return pid, ours
 
 

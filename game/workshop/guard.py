@@ -33,12 +33,11 @@ class Origins:
     def __init__(self, host: str, port: int, public_url: str | None):
         self.port = port
         self.public: set[str] = set()
+        self.public_netloc: str | None = None
         if public_url:
             parts = urlsplit(public_url)
             self.public.add(f"{parts.scheme}://{parts.netloc}".lower())
             self.public_netloc = parts.netloc.lower()
-        else:
-            self.public_netloc = None
         names = {"localhost", socket.gethostname().lower()}
         for name in (socket.getfqdn(), socket.gethostname() + ".local"):
             names.add(name.lower())
@@ -147,7 +146,7 @@ class Guarded(asyncio.Protocol):
         address = str(peer[0]) if peer else "?"
         if not self.connections.admit(address):
             self.inner = None
-            transport.abort()
+            _abort(transport)
             return
         self.address = address
         self.transport = transport
@@ -160,7 +159,7 @@ class Guarded(asyncio.Protocol):
         self.connections.waiting.pop(transport, None)
         self.connections.timed_out += 1
         flood.note("slow", "Closed connections that did not send a request in time.")
-        transport.abort()
+        _abort(transport)
 
     def data_received(self, data: bytes) -> None:
         if self.inner is not None:
@@ -183,7 +182,15 @@ class Guarded(asyncio.Protocol):
             self.connections.served(self.transport)
             self.address = None
         if self.inner is not None:
-            self.inner.connection_lost(exc)
+            self.inner.connection_lost(exc if isinstance(exc, Exception) or exc is None else None)
+
+
+def _abort(transport: asyncio.BaseTransport) -> None:
+    """Drop a connection at once (a TCP transport aborts; anything else just closes)."""
+    if isinstance(transport, asyncio.Transport):
+        transport.abort()
+    else:
+        transport.close()
 
 
 class Flood:

@@ -48,6 +48,7 @@ def result_data(game, nickname: str | None = None, *, player: str | None = None,
         "scenes": [step.scene for step in game.state.history],
         # each category's minutes by the scene that spent them ([scene, minutes], first spent first)
         "spent": {c: [[row.scene, row.minutes] for row in rows] for c, rows in report.spent.items() if rows},
+        "terms": [t.id for t in report.terms],  # the glossary terms the day used, in the order met
         "finished_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
     }
     if not game.ended:
@@ -121,6 +122,7 @@ class Result:
     player: str | None = None  # served games: one id per browser tab, so replays count as attempts
     attempt: int = 1
     unfinished: bool = False
+    terms: tuple[str, ...] = ()  # the glossary terms the day used (files from before the glossary have none)
 
     @property
     def who(self) -> str:
@@ -151,6 +153,13 @@ class NotAResult(ValueError):
 
 def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _text(data: dict, key: str, *, limit: int = 500) -> str:
+    """A required text field."""
+    value = _str(data, key, limit=limit)
+    assert value is not None  # _str raises for a missing required field
+    return value
 
 
 def _str(data: dict, key: str, *, required: bool = True, limit: int = 500) -> str | None:
@@ -216,7 +225,7 @@ def parse_result(data: object, path: Path) -> Result:
     minutes = _int_map(data, "minutes")
     if any(v < 0 for v in minutes.values()):
         raise NotAResult("'minutes' should not be negative")
-    choices = _id_list(data, "choices")
+    choices = _id_list(data, "choices") or ()
     scenes = _id_list(data, "scenes", required=False)
     if scenes is not None and len(scenes) != len(choices):
         raise NotAResult("'scenes' and 'choices' should be the same length")
@@ -229,9 +238,9 @@ def parse_result(data: object, path: Path) -> Result:
         raise NotAResult("'unfinished' should be true or false")
     return Result(
         path=path,
-        story_title=_str(data, "story_title"),
-        story_hash=_str(data, "story_hash"),
-        seed=_str(data, "seed"),
+        story_title=_text(data, "story_title"),
+        story_hash=_text(data, "story_hash"),
+        seed=_text(data, "seed"),
         short=data["short"],
         ending_id=ending["id"][:64],
         ending_title=ending["title"][:500],
@@ -240,10 +249,11 @@ def parse_result(data: object, path: Path) -> Result:
         choices=choices,
         scenes=scenes,
         nickname=clean_nickname(_str(data, "nickname", required=False)),
-        finished_at=_str(data, "finished_at", limit=64),
+        finished_at=_text(data, "finished_at", limit=64),
         player=player,
         attempt=attempt,
         unfinished=unfinished,
+        terms=_id_list(data, "terms", required=False) or (),
     )
 
 
@@ -269,7 +279,8 @@ def read_result(path: Path) -> Result:
     except NotAResult:
         raise
     except ValueError as exc:
-        where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        line = getattr(exc, "lineno", None)
+        where = f" (line {line})" if line else ""
         raise NotAResult(f"damaged JSON{where}") from None
     return parse_result(data, path)
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from game.cli import load_story_or_report
 from game.engine import new_seed
+from game.startup import load_story_or_report
 from game.workshop.addresses import LOOPBACK, bind_error, local_url, share_urls
 from game.workshop.forkserver import GameConfig, config_json, start_zygote
 from game.workshop.games import ExecSpawner, ForkSpawner
@@ -117,7 +117,12 @@ def run_serve(args) -> int:
         results=str(opts.results),
         projector=opts.projector,
     )
-    zygote = start_zygote(config, story) if opts.fork else None  # before any thread, loop or log handler exists
+    zygote = None
+    if opts.fork:
+        try:
+            zygote = start_zygote(config, story)  # before any thread, loop or log handler exists
+        except OSError as exc:
+            print(f"dayjob serve: {exc}; starting each game as a fresh interpreter instead.", file=err)
     logging.basicConfig(level=logging.INFO, format="  %(asctime)s  %(message)s", datefmt="%H:%M:%S", stream=out)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     quiet_library_logs()

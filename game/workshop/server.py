@@ -510,7 +510,7 @@ class WorkshopServer:
         return data
 
     def _on_status(self, player: Player, player_id: str, status: dict[str, Any]) -> None:
-        clean = {
+        clean: dict[str, Any] = {
             k: status[k]
             for k in ("state", "clock", "category", "category_label", "ending", "ending_title", "attempt")
             if k in status and isinstance(status[k], (str, int)) and not isinstance(status[k], bool)
@@ -597,7 +597,7 @@ class WorkshopServer:
         import segno
 
         join = self.join_url()
-        qr = segno.make(join, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")
+        qr = segno.make(join, error="m").svg_inline(omitsize=True, border=2, dark="#000", light="#fff")
         base = f"/room/{self.secret}"
         text = page(
             "room.html",
@@ -619,9 +619,15 @@ class WorkshopServer:
     def snapshot(self) -> dict[str, Any]:
         """What the room screen shows: the round, the counts, the endings, every player."""
         records = list(self.everyone.values())
-        endings = Counter(r["first_ending"] for r in records if "first_ending" in r)
+        days_before: Counter[str] = Counter()  # a reloaded tab is the same player: its days count on
+        endings: Counter[str] = Counter()
         players = []
         for r in records:
+            earlier = days_before[r.get("player", "")]
+            attempt = earlier + max(1, int(r.get("attempt") or 1))
+            days_before[r.get("player", "")] += int(r.get("attempt") or 0)
+            if "first_ending" in r and earlier == 0:
+                endings[r["first_ending"]] += 1
             players.append(
                 {
                     "name": r.get("name") or "Player",
@@ -629,7 +635,7 @@ class WorkshopServer:
                     "clock": r.get("clock", ""),
                     "category_label": r.get("category_label", ""),
                     "ending_title": r.get("ending_title", ""),
-                    "attempt": r.get("attempt", 1),
+                    "attempt": attempt,
                 }
             )
         finished = sum(1 for r in records if r.get("state") in ("ended", "unfinished"))

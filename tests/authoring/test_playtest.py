@@ -9,6 +9,8 @@ import re
 import shlex
 from types import SimpleNamespace
 
+import pytest
+
 from game.authoring import playtest
 from game.authoring.playtest import run_days, summarize
 from game.engine import Game, load_story
@@ -184,15 +186,21 @@ def test_events_fire_as_their_rules_say():
     assert ev["never"]["days"] == 0 and ev["never"]["share"] == 0.0
 
 
+def _picker(seed: str):
+    """How playtest's random player picks: uniformly, from the day's own `random.Random(seed)`."""
+    rand = random.Random(seed).random
+    return lambda ids: ids[int(rand() * len(ids))]
+
+
 def _recount(name: str, n: int, seed: str) -> list[Game]:
     """The same days played by a loop of its own, for figures with no answer known by hand."""
     story = load_story(FIXTURES / name)
     games = []
     for i in range(n):
         game = Game(story, f"{seed}-{i}", keep_undo=False)
-        pick = random.Random(f"{seed}-{i}")
+        pick = _picker(f"{seed}-{i}")
         while not game.ended:
-            game.choose(pick.choice(game.available))
+            game.choose(pick(game.available))
         games.append(game)
     return games
 
@@ -226,28 +234,41 @@ def test_events_by_chance_fire_on_the_days_a_recount_finds():
         assert data["events"][scene.id]["share"] == round(days / 300, 4)
 
 
-def test_reading_figures_match_what_the_game_shows_on_the_shipped_day():
-    """The playtest plans each scene's text once; a day read through `Game.title` and `Game.paragraphs`
-    must give the same words and repeats."""
-    story = load_story(SHIPPED)
+def test_outcomes_return_visits_and_sequences_are_read_as_shown():
+    # reading11 is `reading` in format 1.1: "You go." after Go (2 words); "Done." after the stand-up (1) and
+    # again after Middle (1, a repeat); Middle shows its sequence's "First time." (2, no longer a repeat);
+    # the hub's second visit shows `again`, "Ada is still here." (4, new), with "Focused." (a repeat).
+    data = _report("reading11", 30, jobs=1)
+    rd = data["reading"]
+    assert rd["words"] == {"min": 35, "median": 35, "max": 35, "mean": 35}
+    assert (rd["paragraphs"], rd["repeated"]) == (13 * 30, 2 * 30)
+    assert rd["repeated_in"] == {"hub": 30, "mid/on": 30}
+
+
+@pytest.mark.parametrize("where", [SHIPPED, FIXTURES / "reading11", FIXTURES / "office"])
+def test_reading_figures_match_what_the_game_shows(where):
+    """The playtest plans each scene's text once where it can; a day read through `Game.outcome`,
+    `Game.title` and `Game.paragraphs` must give the same words and repeats."""
+    story = load_story(where)
     for i in range(15):
         seed = f"read-{i}"
         tally = playtest.Tally()
         playtest.play_day(story, seed, False, tally, i)
         game = Game(story, seed, keep_undo=False)
-        pick = random.Random(seed)
+        pick = _picker(seed)
         words = shown = repeats = 0
         seen: set[str] = set()
         while True:
-            words += len(game.title.split()) + len(game.text.split())
-            for para in re.split(r"\n[ \t]*\n", game.text):
-                if para.strip():
+            texts = [game.outcome or "", game.text]
+            words += len(game.title.split()) + sum(len(t.split()) for t in texts)
+            for para in (p.strip() for t in texts for p in re.split(r"\n[ \t]*\n", t)):
+                if para:
                     shown += 1
-                    repeats += para.strip() in seen
-                    seen.add(para.strip())
+                    repeats += para in seen
+                    seen.add(para)
             if game.ended:
                 break
-            game.choose(pick.choice(game.available))
+            game.choose(pick(game.available))
         words += sum(len(q.split()) for q in game.ending.debrief)
         assert tally.words == {words: 1}
         assert (tally.paragraphs, tally.repeats) == (shown, repeats)

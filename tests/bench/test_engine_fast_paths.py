@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from game.engine import Game, load_story
+from game.engine import Game, StoryError, load_story
 from game.engine.expr import Env, compile_expr
 from game.engine.story import clock_window
 
@@ -87,34 +87,36 @@ def test_reloading_compiles_afresh_with_the_same_result(synthetic):
     assert a == b
     env1 = Env(frozenset({"energy"}), frozenset(), frozenset({"desk"}))
     env2 = Env(frozenset({"energy"}), frozenset(), frozenset({"desk"}))
-    assert env1 == env2 and env1.cache is not env2.cache
+    assert env1 == env2
     assert compile_expr("energy > 1", env1).tree == compile_expr("energy > 1", env2).tree
 
 
-def test_gc_state_is_restored_after_loading(synthetic):
+@pytest.mark.parametrize("enabled", [True, False])
+def test_loading_leaves_the_garbage_collector_as_it_was(synthetic, tmp_path, enabled):
+    """A library call changes nothing process-wide: the collector's policy is the entry points' (game/startup.py)."""
     import gc
 
-    assert gc.isenabled()
-    gc.disable()
+    frozen = gc.get_freeze_count()
+    (gc.enable if enabled else gc.disable)()
     try:
         load_story(synthetic.root)
-        assert not gc.isenabled()
+        with pytest.raises(StoryError):
+            load_story(tmp_path)  # no story here: the error path too
+        assert gc.isenabled() is enabled and gc.get_freeze_count() == frozen
     finally:
         gc.enable()
-    load_story(synthetic.root)
-    assert gc.isenabled()
 
 
-def test_a_frozen_story_is_still_freed_when_dropped():
-    """`load_story(freeze=True)` hides the story from the cyclic collector, so it must hold no reference
-    cycles: dropped, reference counting alone frees it (else every reload under freeze would leak)."""
+def test_a_story_kept_for_life_is_still_freed_when_dropped():
+    """`load_for_life` hides the story from the cyclic collector, so it must hold no reference cycles:
+    dropped, reference counting alone frees it (else a worker that reloads would leak)."""
     import gc
     import weakref
 
-    before = gc.get_freeze_count()
+    from game.startup import load_for_life
+
     try:
-        story = load_story(freeze=True)
-        assert gc.get_freeze_count() > before
+        story = load_for_life(None)
         gone = weakref.ref(story)
         scene = weakref.ref(next(iter(story.scenes.values())))
         del story
@@ -123,12 +125,190 @@ def test_a_frozen_story_is_still_freed_when_dropped():
         gc.unfreeze()
 
 
-def test_the_collector_is_back_on_after_any_load(tmp_path):
-    import gc
+def _days(story, n: int, seed: str) -> list:
+    import random
 
-    assert gc.isenabled()
-    load_story()
-    assert gc.isenabled()
-    with pytest.raises(Exception):
-        load_story(tmp_path)  # no story here: the error path restores it too
-    assert gc.isenabled()
+    out = []
+    for i in range(n):
+        game = Game(story, f"{seed}-{i}", keep_undo=True)
+        pick = random.Random(i)
+        while not game.ended:
+            game.choose(pick.choice(game.available))
+            if pick.random() < 0.05:
+                game.undo()
+        out.append(game.snapshot())
+    return out
+
+
+@pytest.mark.parametrize("which", ["shipped", "synthetic"])
+def test_the_machines_direct_path_plays_as_the_library_does(which, synthetic):
+    """SceneMachine takes a direct path through its events when it uses none of the library's extras; the same
+    days played through the library's own trigger give the same saves, undo points included."""
+    story = load_story(ROOT / "story") if which == "shipped" else synthetic
+    machine = story.machine
+    assert machine.plain
+    direct = _days(story, 40, "direct")
+    machine.plain = False
+    try:
+        library = _days(story, 40, "direct")
+    finally:
+        machine.plain = True
+    assert direct == library
+
+
+def test_the_direct_path_refuses_what_the_library_refuses():
+    from transitions import MachineError
+
+    from game.engine.machine import MoveRefused
+    from game.engine.state import Arrival
+
+    story = load_story(ROOT / "story")
+    machine = story.machine
+    start = story.scenes[story.start]
+    written = next(ch for ch in start.choices if ch.targets[0] in story.scenes)  # an edge the story wrote
+    dest = written.targets[0]
+    ordinary = next(s.id for s in story.scenes.values() if s.at is None and s.interrupt is None and s.id != dest)
+    outcomes = []
+    for plain in (True, False):
+        machine.plain = plain
+        try:
+            game = Game(story, "refuse")
+            got = []
+            for how, to, choice in [
+                (Arrival.BACK, story.hub, None),  # not a return from here
+                (Arrival.CHOICE, dest, "no-such-choice"),  # the written edge, but not after its choice
+                (Arrival.INTERRUPTION, dest, written.id),  # the written edge, arriving the wrong way
+                (Arrival.CHOICE, ordinary, written.id),  # no edge at all
+            ]:
+                with pytest.raises(MoveRefused):
+                    machine.move(game.state, to, how, choice)
+                got.append(game.state.scene)
+            with pytest.raises(MachineError):  # this event has no transition from the first scene
+                machine.events["take:" + story.scenes[story.hub].choices[0].id].trigger(game.state, choice="x")
+            game.state.flags = {f: False for f in game.state.flags}
+            guarded = [ch for ch in start.choices if ch.cond is not None and not ch.cond.fn(game.state)]
+            got += [machine.take(game.state, ch) for ch in guarded]  # each guard refuses: False
+            machine.move(game.state, dest, Arrival.CHOICE, written.id)  # and the written move is taken
+            got.append(game.state.scene)
+            outcomes.append(got)
+        finally:
+            machine.plain = True
+    assert outcomes[0] == outcomes[1] == [story.start] * 4 + [False] * (len(outcomes[0]) - 5) + [dest]
+
+
+def test_a_machine_with_callbacks_takes_the_librarys_path(synthetic):
+    story = load_story(ROOT / "story")
+    machine = story.machine
+    assert machine.check_plain()
+    seen = []
+    machine.states[story.hub].on_enter.append(lambda event: seen.append(event.state.name))
+    assert not machine.check_plain()
+
+
+# -- compiled conditions: the specialised closures evaluate as the tree says ----------------------
+
+from types import SimpleNamespace  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as hs  # noqa: E402
+
+_ENV = Env(frozenset({"energy", "trust"}), frozenset({"tired", "shipped"}), frozenset({"desk", "lunch"}))
+_OPS = ["==", "!=", "<", "<=", ">", ">="]
+
+
+def _reference(t: tuple, s) -> object:
+    """The tree evaluated by walking it: what the language means, independently of the closures."""
+    kind = t[0]
+    if kind in ("num", "bool"):
+        return t[1]
+    if kind == "stat":
+        return s.stats[t[1]]
+    if kind == "flag":
+        return s.flags[t[1]]
+    if kind == "clock":
+        return s.clock
+    if kind == "visited":
+        return s.visits.get(t[1], 0)
+    if kind == "not":
+        return not _reference(t[1], s)
+    if kind == "neg":
+        return -_reference(t[1], s)
+    if kind == "add":
+        return _reference(t[1], s) + _reference(t[2], s)
+    if kind == "sub":
+        return _reference(t[1], s) - _reference(t[2], s)
+    if kind == "and":
+        return all(bool(_reference(x, s)) for x in t[1:])
+    if kind == "or":
+        return any(bool(_reference(x, s)) for x in t[1:])
+    if kind == "cmp":
+        import operator
+
+        fns = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt}
+        fns[">="] = operator.ge
+        values = [_reference(x, s) for x in t[2]]
+        return all(fns[op](a, b) for op, a, b in zip(t[1], values, values[1:]))
+    raise AssertionError(kind)
+
+
+_number = hs.sampled_from(["energy", "trust", "clock", 'visited("desk")', 'visited("lunch")', "3", '"10:30"', "0"])
+_atom = hs.one_of(
+    hs.sampled_from(["tired", "shipped", "not tired", "true", "false"]),
+    hs.builds(lambda a, op, b: f"{a} {op} {b}", _number, hs.sampled_from(_OPS), _number),
+    hs.builds(
+        lambda a, o1, b, o2, c: f"{a} {o1} {b} {o2} {c}",
+        _number,
+        hs.sampled_from(_OPS),
+        _number,
+        hs.sampled_from(_OPS),
+        _number,
+    ),
+    hs.builds(lambda a, b, op, c: f"{a} + {b} {op} {c}", _number, _number, hs.sampled_from(_OPS), _number),
+)
+_cond = hs.recursive(
+    _atom,
+    lambda inner: hs.one_of(
+        hs.builds(lambda xs: " and ".join(f"({x})" for x in xs), hs.lists(inner, min_size=2, max_size=6)),
+        hs.builds(lambda xs: " or ".join(f"({x})" for x in xs), hs.lists(inner, min_size=2, max_size=6)),
+        hs.builds(lambda x: f"not ({x})", inner),
+    ),
+    max_leaves=8,
+)
+_state = hs.builds(
+    lambda e, t, f1, f2, clock, v1, v2: SimpleNamespace(
+        stats={"energy": e, "trust": t},
+        flags={"tired": f1, "shipped": f2},
+        clock=clock,
+        visits={"desk": v1} if v1 else {"lunch": v2},
+    ),
+    hs.integers(0, 10),
+    hs.integers(0, 10),
+    hs.booleans(),
+    hs.booleans(),
+    hs.integers(480, 1100),
+    hs.integers(0, 3),
+    hs.integers(0, 3),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_cond, hs.lists(_state, min_size=1, max_size=5))
+def test_compiled_conditions_evaluate_as_the_tree_says(src, states):
+    expr = compile_expr(src, _ENV)
+    for s in states:
+        got, want = expr.fn(s), _reference(expr.tree, s)
+        assert got == want, (src, expr.tree, got, want)
+        if expr.tree[0] in ("and", "or", "not", "cmp"):
+            assert type(got) is bool, (src, got)
+
+
+@pytest.mark.parametrize("op", _OPS)
+@pytest.mark.parametrize("leaf", ["energy", "clock", 'visited("desk")', "energy + 1"])
+def test_each_comparison_shape_evaluates_as_the_tree_says(op, leaf):
+    constant = '"10:30"' if leaf == "clock" else "3"
+    values = range(625, 636) if leaf == "clock" else range(0, 7)
+    for src in (f"{leaf} {op} {constant}", f"{constant} {op} {leaf}", f"not {leaf} {op} {constant}"):
+        expr = compile_expr(src, _ENV)
+        for v in values:
+            s = SimpleNamespace(stats={"energy": v, "trust": 0}, flags={}, clock=v, visits={"desk": v})
+            assert expr.fn(s) is _reference(expr.tree, s), (src, v)

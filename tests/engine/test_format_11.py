@@ -355,6 +355,10 @@ def test_conditional_appointment_errors_are_placed(tmp_path):
     assert problems(tmp_path / "b", scenes) == [
         "scenes/a.yaml:42:16: appointment at 19:30 is outside the day (09:00–17:00)"
     ]
+    scenes = SCENES.replace('at: {time: "10:30", if: dispute}', 'at: {time: "10:30", whne: dispute}')
+    assert problems(tmp_path / "d", scenes) == [
+        "scenes/a.yaml:42:25: unknown key 'whne' in scene 'quota', `at` (allowed: time, if)"
+    ]
     scenes = SCENES.replace('at: {time: "10:30", if: dispute}', "at: [10]")
     assert problems(tmp_path / "c", scenes) == [
         'scenes/a.yaml:42:9: scene \'quota\', `at`: at is a time in quotes like "15:00", or {time: "15:00", if: CONDITION}'
@@ -366,6 +370,10 @@ def test_outcome_shapes(tmp_path):
     assert problems(tmp_path, scenes) == [
         "scenes/a.yaml:25:18: choice 'open' of scene 'desk', `outcome`: outcome is a text, or a list of {if, text} "
         "where the first that holds is shown"
+    ]
+    scenes = SCENES.replace("outcome: You file it.", "outcome: []")
+    assert problems(tmp_path / "e", scenes) == [
+        "scenes/a.yaml:25:18: choice 'open' of scene 'desk', `outcome`: needs at least one entry"
     ]
     scenes = SCENES.replace("outcome: You file it.", "outcome: [{if: done}]")
     assert problems(tmp_path / "b", scenes) == [

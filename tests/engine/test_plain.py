@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from game.cli import build_parser
 from game.plain import PlainPlayer, heading, please_type, report_text, run_plain
@@ -360,3 +362,46 @@ def test_play_help_describes_the_plain_players_commands():
     out = run("play", "--help")
     for words in ("r, look", "t, time", "s, stats", "u, undo", "h, ?, help", "q, quit", "Ctrl-D", "--width"):
         assert words in out.stdout
+
+
+def test_g_lists_the_terms_met_so_far_and_new_terms_are_announced(story_copy):
+    (story_copy / "glossary.yaml").write_text(
+        "terms:\n  docs:\n    term: docs\n    means: What the code should have said.\n"
+        "  deep_work:\n    term: deep work\n    means: Focused work without interruptions\n",
+        encoding="utf-8",
+    )
+    ns = build_parser().parse_args(["play", "--plain", "--story", str(story_copy), "--no-save", "--seed", "x"])
+    out = io.StringIO()
+    run_plain(ns, stdin=io.StringIO("g\n1\nglossary\n"), out=out)
+    said = replies(out.getvalue())
+    assert said[0] == "No terms from the glossary so far today."
+    assert "New terms here: deep work and docs. Type g to hear what they mean.\n" in out.getvalue()
+    assert said[2] == "2 terms so far today:"
+    assert "deep work: Focused work without interruptions.\ndocs: What the code should have said.\n" in out.getvalue()
+    _, plain_out, _ = play("--seed", "x", "--no-save", stdin="g\n")
+    assert replies(plain_out) == ["This story has no glossary."]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(max_size=12), max_size=12))
+def test_any_typed_lines_leave_the_player_running(lines):
+    """Whatever is typed (digits of other scripts, control characters, commands), the player answers and goes on."""
+    typed = "".join(line.replace("\n", " ").replace("\r", " ") + "\n" for line in lines)
+    code, out, err = play("--seed", "fuzz", "--no-save", stdin=typed)
+    assert code == 0 and "Traceback" not in err
+    # it stops only at the end of input, on a confirmed quit, or after the day's report
+    assert out.rstrip().endswith(("Goodbye. This day was not saved.", "seed fuzz"))
+
+
+def test_a_digit_int_cannot_read_is_an_invalid_entry():
+    _, out, _ = play("--seed", "x", "--no-save", stdin="\u00b2\n\u0661\n")
+    assert replies(out) == ["Please type 1 or 2, or h for help."] * 2
+
+
+def test_end_of_input_at_the_continue_question_keeps_the_save(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAYJOB_DATA", str(tmp_path))
+    play("--seed", "kept", stdin="1\n")
+    before = next(tmp_path.glob("day-*.json")).read_text()
+    code, out, _ = play(stdin="")
+    assert code == 0 and out.rstrip().endswith("End of input. Your saved day is kept for next time.")
+    assert next(tmp_path.glob("day-*.json")).read_text() == before

@@ -61,13 +61,52 @@ def sparse(root: Path, size: int = 3 << 30) -> Path:
     return root
 
 
-def cut_off(root: Path, files: int = 40) -> Path:
-    """More than the 64 MB of all files, with the scene every other file goes to read last."""
+def cut_off(root: Path, files: int = 10) -> Path:
+    """More than the 16 MB of all files, with the scene every other file goes to read last."""
     filler = "# " + "x" * 98 + "\n"
     body = "scenes:\n  s{i}:\n    title: S\n    text: x\n    choices: [{{id: go, text: Go, goto: desk}}]\n" + filler * (
         1_900_000 // len(filler)
     )
     return _story(root, {f"a{i:03d}.yaml": body.format(i=i) for i in range(files)} | {"z_desk.yaml": DESK})
+
+
+def near_cap(root: Path, files: int = 3, scenes: int = 1_900) -> Path:
+    """Just under the story's value cap, all of it scenes that load and are checked (the slowest kind)."""
+    out = {"desk.yaml": DESK.replace("goto: end", "goto: s0_0")}
+    for f in range(files):
+        lines = ["scenes:"]
+        for i in range(scenes):
+            lines += [
+                f"  s{f}_{i}:",
+                "    title: T",
+                "    text: Some text here.",
+                f"    choices: [{{id: go, text: Go, minutes: 5, goto: s{f}_{(i + 1) % scenes}, if: energy > 2}},"
+                " {id: b, text: B, goto: desk}]",
+            ]
+        out[f"f{f}.yaml"] = "\n".join(lines) + "\n"
+    return _story(root, out)
+
+
+def big_text(root: Path, files: int = 8) -> Path:
+    """Just under the 16 MB of all files, each file one scene with 1.95 MB of text."""
+    paragraph = "word " * 19 + "end.\n"
+    text = "    text: |\n" + ("      " + paragraph) * (1_950_000 // (len(paragraph) + 6))
+    body = "scenes:\n  s{i}:\n    title: T\n" + text + "    choices: [{{id: go, text: Go, goto: desk}}]\n"
+    return _story(root, {"desk.yaml": DESK} | {f"t{i:02d}.yaml": body.format(i=i) for i in range(files)})
+
+
+def many_files(root: Path, files: int = 2_000) -> Path:
+    """As many scene files as a story may have, each one small scene."""
+    scene = "scenes:\n  s{i}:\n    title: T\n    text: x\n    choices: [{{id: go, text: Go, goto: desk}}]\n"
+    return _story(root, {"desk.yaml": DESK} | {f"m{i:04d}.yaml": scene.format(i=i) for i in range(files - 1)})
+
+
+def escapes(root: Path, files: int = 8) -> Path:
+    """Just under 16 MB of double-quoted text written as escapes (`\\x41`), the parser's slowest text."""
+    body = (
+        'scenes:\n  s{i}:\n    title: T\n    text: "' + "\\x41" * 480_000 + '"\n    choices: [{{id: go, text: Go}}]\n'
+    )
+    return _story(root, {"desk.yaml": DESK} | {f"e{i}.yaml": body.replace("{i}", str(i)) for i in range(files)})
 
 
 def huge_int(root: Path, digits: int = 5_000, tag: str = "") -> Path:
@@ -89,6 +128,10 @@ CASES: dict[str, Callable[[Path], Path]] = {
     "many_values": many_values,
     "sparse": sparse,
     "cut_off": cut_off,
+    "near_cap": near_cap,
+    "big_text": big_text,
+    "many_files": many_files,
+    "escapes": escapes,
     "huge_int": huge_int,
     "huge_int_tagged": lambda root: huge_int(root, tag="!!int "),
     "link_out": lambda root: link_out(root, root.parent / "outside.yaml"),

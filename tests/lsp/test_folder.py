@@ -127,3 +127,52 @@ def test_completion_offers_the_keys_a_choice_still_lacks():
     assert {"goto", "if", "minutes", "once"} <= labels
     assert not ({"id", "text", "effects", "set"} & labels)  # already written
     assert next(i for i in items if i.label == "goto").detail == "required"
+
+
+def test_parses_are_reused_only_while_a_file_is_unchanged(tmp_path):
+    story = tmp_path / "story"
+    shutil.copytree(STORY, story)
+    desk = story / "scenes" / "desk.yaml"
+    parses: dict = {}
+    load_story(story, parses=parses)
+    kept = {path: doc for path, (_, doc) in parses.items()}
+    assert len(kept) == len(list((story / "scenes").glob("*.yaml"))) + 1
+    bad = desk.read_text().replace("goto: desk", "goto: dsek", 1)
+    with pytest.raises(StoryError) as exc:
+        load_story(story, overlay={desk: bad}, parses=parses)
+    assert any("'dsek'" in p.message for p in exc.value.problems)
+    again = {path: doc for path, (_, doc) in parses.items()}
+    changed = [path for path in kept if again[path] is not kept[path]]
+    assert len(changed) == 1 and changed[0].endswith("desk.yaml")
+    load_story(story, parses=parses)  # back to the disk's bytes: parsed again, and fine
+
+
+def test_the_index_reads_format_1_1_places(tmp_path):
+    (tmp_path / "scenes").mkdir()
+    (tmp_path / "story.yaml").write_text(
+        'version: "1.1"\ntitle: T\nstart: desk\nclock: {start: "09:00", end: "12:00"}\ncategories: [focus]\n'
+        "stats:\n  energy: {start: 5}\nflags: [dispute]\nwords: {lead: Priya}\n"
+        "endings:\n  - id: last\n    title: The end\n    text: Over.\n"
+    )
+    (tmp_path / "scenes" / "day.yaml").write_text(
+        "scenes:\n"
+        "  desk:\n    title: Desk\n    text: |\n      Your desk.\n"
+        "      {if energy < 3: You yawn. | elif dispute: {^lead} waits. | else: Fine.}\n"
+        "    choices:\n"
+        "      - id: call\n        text: Call\n        set: {dispute: true}\n"
+        "        outcome:\n          - {if: dispute, text: Again.}\n          - {text: 'Said {since sync}.'}\n"
+        "        goto: desk\n"
+        '  sync:\n    at: {time: "10:30", if: dispute and energy > 1}\n    title: Sync\n    text: Talk.\n'
+        "    choices:\n      - {id: listen, text: Listen, minutes: 30, goto: back}\n"
+    )
+    folder = Folder(tmp_path)
+    ix = folder.build_index()
+    for refs in ix.refs.values():
+        for r in refs:
+            assert folder.text(r.path).split("\n")[r.line][r.col : r.end] == r.name, r
+    roles = lambda kind, name: sorted(r.role for r in ix.uses(kind, name))  # noqa: E731
+    assert roles("flag", "dispute") == ["cond", "cond", "cond", "decl", "set"]
+    assert roles("stat", "energy") == ["cond", "cond", "decl"]
+    assert roles("word", "lead") == ["decl", "text"]
+    assert roles("scene", "sync") == ["decl", "text"]
+    assert ix.scenes["sync"].kind == "appointment" and ix.scenes["sync"].at == "10:30"

@@ -111,6 +111,20 @@ async def test_a_misspelt_goto_gets_a_did_you_mean_diagnostic(client: LanguageCl
     assert f"goto {typo!r}" in diag.message and f"did you mean {target!r}?" in diag.message
     pos = position_of(bad, f"goto: {typo}", offset=len("goto: "))
     assert diag.range.start == pos
+    actions = await client.text_document_code_action_async(
+        t.CodeActionParams(
+            text_document=t.TextDocumentIdentifier(uri=uri(DESK)),
+            range=diag.range,
+            context=t.CodeActionContext(diagnostics=[diag]),
+        )
+    )
+    [fix] = actions
+    assert fix.title == f"Change to {target!r}"
+    [edit] = fix.edit.changes[uri(DESK)]
+    lines = bad.split("\n")
+    line = lines[edit.range.start.line]
+    fixed = line[: edit.range.start.character] + edit.new_text + line[edit.range.end.character :]
+    assert fixed == line.replace(typo, target)
     replace_all(client, DESK, text, 3)  # fixed again: the problem goes away without saving
     await diagnostics_for(client, DESK, lambda d: not d)
 
@@ -223,3 +237,23 @@ async def test_a_half_typed_buffer_does_not_crash_the_server(client: LanguageCli
         t.DocumentSymbolParams(text_document=t.TextDocumentIdentifier(uri=uri(DESK)))
     )
     assert "desk" in [s.name for s in symbols]
+
+
+async def test_a_rename_right_after_an_unsaved_edit_lands_on_the_text_as_it_is_now(client: LanguageClient):
+    text = open_file(client, DESK)
+    edited = "# a note\n\n" + text
+    replace_all(client, DESK, edited, 2)  # no wait: the rename comes before any check of this edit
+    flag = next(f for f in ("team_startup", "team_bigco", "dom_fraud") if f in text)
+    manifest = open_file(client, MANIFEST)
+    edit = await client.text_document_rename_async(
+        t.RenameParams(
+            text_document=t.TextDocumentIdentifier(uri=uri(MANIFEST)),
+            position=position_of(manifest, flag),
+            new_name="renamed_flag",
+        )
+    )
+    lines = edited.split("\n")
+    desk_edits = edit.changes[uri(DESK)]
+    assert len(desk_edits) == text.count(flag)
+    for e in desk_edits:
+        assert lines[e.range.start.line][e.range.start.character : e.range.end.character] == flag

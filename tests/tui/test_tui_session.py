@@ -74,3 +74,16 @@ def test_report_file_names_are_safe_whatever_the_seed(tmp_path):
     assert path.parent == (tmp_path / "reports").resolve()
     assert path.name == f"day-job-{file_safe('../../etc/x [b]y[/b]')}-good_day.md"
     assert "/" not in file_safe("../a/b") and file_safe("  ") == ""
+
+
+def test_watch_looks_at_the_glossary_too(tmp_path, editable_story):
+    story = editable_story("jargon")
+    session = open_session(tmp_path, story=story)
+    assert story / "glossary.yaml" in session.story_files()
+    (story / "glossary.yaml").write_text(
+        "terms:\n  converge:\n    term: converge\n    means: It settles at last.\n", encoding="utf-8"
+    )
+    again = session.read_story()
+    assert (
+        list(again.glossary.terms) == ["converge"] and again.glossary.terms["converge"].means == "It settles at last."
+    )

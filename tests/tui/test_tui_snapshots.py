@@ -65,3 +65,8 @@ class TestProjectorTheme:
             await after()(pilot)
 
         assert snap_compare(build(), run_before=light)
+
+
+class TestGlossaryScreen:
+    def test_glossary_of_the_terms_met(self, snap_compare, build):
+        assert snap_compare(build("jargon"), run_before=after("enter", "1", "1", "g"))

@@ -1,11 +1,14 @@
 // One player in headless Chromium: load the workshop page, give a nickname, start a new day with Enter, press 1 until the
 // end-of-day report shows, then press q and report what the page said. Prints one JSON line.
-// Usage: node chromium_day.cjs URL [CHROMIUM] [NICKNAME]   (needs playwright-core on NODE_PATH)
+// With "--stay" it does not press q: it prints AT_REPORT and waits for the room to close, then reports whether
+// the report stayed on screen (the terminal visible, no dialog over it).
+// Usage: node chromium_day.cjs URL [CHROMIUM] [NICKNAME] [--stay]   (needs playwright-core on NODE_PATH)
 const { chromium } = require("playwright-core");
 
 const url = process.argv[2];
 const executablePath = process.argv[3] || "/usr/bin/chromium";
 const nickname = process.argv[4] || "";
+const stay = process.argv.includes("--stay");
 const WAIT = 120000;
 
 (async () => {
@@ -44,8 +47,8 @@ const WAIT = 120000;
     await Promise.all([page.waitForNavigation({ timeout: WAIT }), page.click("button[type=submit]")]);
     await page.waitForSelector("body.-first-byte", { timeout: WAIT });
     await page.waitForFunction(() => window.__drawn.includes("New day"), null, { timeout: WAIT });
-    await page.focus(".xterm-helper-textarea");  // a click could land on a menu item
-    await page.waitForTimeout(300);
+    // no click, no focus call: the page gives the terminal the keyboard itself, so the first Enter plays
+    out.focusedByPage = await page.evaluate(() => document.activeElement && document.activeElement.classList.contains("xterm-helper-textarea"));
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => window.__drawn.includes("\u00b7 short day"), null, { timeout: WAIT });
     for (let i = 0; i < 60; i++) {
@@ -58,8 +61,19 @@ const WAIT = 120000;
       await page.waitForTimeout(150);
     }
     await page.waitForFunction(() => window.__drawn.includes("The end of the day"), null, { timeout: WAIT });
-    await page.keyboard.press("q");
-    await page.waitForSelector("body.-closed", { timeout: WAIT });
+    if (stay) {
+      console.log("AT_REPORT");
+      await page.waitForSelector("body.-closed", { timeout: WAIT });
+      out.kept = await page.evaluate(() => ({
+        kept: document.body.classList.contains("-kept"),
+        dialog: getComputedStyle(document.querySelector(".closed-dialog")).display,
+        terminal: getComputedStyle(document.querySelector("#terminal")).opacity,
+        bar: document.getElementById("kept").textContent,
+      }));
+    } else {
+      await page.keyboard.press("q");
+      await page.waitForSelector("body.-closed", { timeout: WAIT });
+    }
     out.closedMessage = await page.textContent("#closed-message");
     out.failedRequests = failed;
     out.ok = true;

@@ -1,9 +1,10 @@
 // The facilitator's room screen in headless Chromium: the QR code and the join address are there, and a
 // player who joins appears without a reload. Prints "READY" once the screen is up, then one JSON line.
-// Usage: node chromium_room.cjs ROOM_URL [CHROMIUM]
+// Then it ends the round and checks the debrief slides: arrow keys, the minutes-vs-surveys chart.
+// Usage: node chromium_room.cjs ROOM_URL [CHROMIUM] [SCREENSHOT_DIR]
 const { chromium } = require("playwright-core");
 
-const [roomUrl, executablePath = "/usr/bin/chromium"] = process.argv.slice(2);
+const [roomUrl, executablePath = "/usr/bin/chromium", shots = ""] = process.argv.slice(2);
 
 (async () => {
   const browser = await chromium.launch({ executablePath, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
@@ -20,6 +21,25 @@ const [roomUrl, executablePath = "/usr/bin/chromium"] = process.argv.slice(2);
     await page.waitForFunction(() => document.querySelectorAll("#players tbody tr").length > 0, null, { timeout: 120000 });
     out.player = await page.textContent("#players tbody tr td");
     out.loads = loads;
+    await page.waitForSelector("#players td.state-ended", { timeout: 180000 });  // their day is over
+    if (shots) await page.screenshot({ path: shots + "/room.png" });
+    // the end of the round turns the screen into the debrief's slides
+    await page.click("#end");
+    await page.waitForSelector("body.-slides .slide.-on", { timeout: 60000 });
+    out.slides = await page.evaluate(() => document.querySelectorAll(".slide").length);
+    const first = await page.textContent(".slide.-on h3");
+    await page.keyboard.press("ArrowRight");
+    out.moved = (await page.textContent(".slide.-on h3")) !== first;
+    for (let i = 0; i < 20; i++) {
+      if (await page.evaluate(() => !!document.querySelector(".slide.-on .pair"))) break;
+      await page.keyboard.press("ArrowRight");
+    }
+    out.minutesChart = await page.evaluate(() => {
+      const on = document.querySelector(".slide.-on");
+      return { pairs: on.querySelectorAll(".pair .bar").length, surveys: on.querySelectorAll(".pair .bar.ref").length };
+    });
+    if (shots) await page.screenshot({ path: shots + "/minutes.png" });
+    out.questions = await page.evaluate(() => [...document.querySelectorAll(".slide h2")].filter(h => /^(Describe|Analyse|Transfer|Apply)$/.test(h.textContent)).length);
     out.ok = true;
   } catch (err) {
     out.error = String(err && err.stack || err);

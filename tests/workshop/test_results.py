@@ -25,6 +25,7 @@ FIELDS = {
     "choices",
     "scenes",
     "spent",
+    "terms",
     "finished_at",
 }
 

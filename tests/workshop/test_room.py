@@ -180,3 +180,24 @@ def test_the_room_screen_is_the_facilitators_alone(serve, tmp_path):
         assert secret not in "\n".join(served.err_lines)
 
     asyncio.run(main())
+
+
+def test_a_reloaded_tab_is_the_same_participant(serve, tmp_path):
+    results = tmp_path / "results"
+
+    async def main():
+        served = serve("--seed", "AGAIN", "--short", "--story", str(ROOM), "--results", str(results))
+        jar = aiohttp.CookieJar(unsafe=True)  # a browser keeps the page's cookie for an address too
+        async with aiohttp.ClientSession(cookie_jar=jar) as http:
+            for pick in (0, 1):  # a day, the tab closed and opened again, another day
+                tab = await Tab(http, served.url, name="Kim").open()
+                await play_day(tab, "AGAIN", short=True, pick=policy(pick))
+                await tab.close()
+            assert await until(lambda: len(read_results(results).results) == 2)
+        found = read_results(results).results
+        assert len({r.player for r in found}) == 1
+        d = build_debrief(results, STORY)
+        assert (d.participants, d.replays) == (1, 1)
+        assert sorted(r.attempt for r in d.attempts) == [1, 2]
+
+    asyncio.run(main())

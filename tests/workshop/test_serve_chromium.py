@@ -16,6 +16,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from test_serve import play_day, policy
 from workshop_browser import Tab
 from workshop_serving import HERE, ROOM, free_port
 
@@ -61,6 +62,7 @@ def test_a_day_in_headless_chromium(serve, tmp_path):
     outcome = json.loads(lines[-1])
     assert outcome["ok"], outcome.get("error")
     assert outcome["failedRequests"] == []  # the page needs nothing from the internet
+    assert outcome["focusedByPage"] is True  # the first key press works without a click (#15)
     assert outcome["closedMessage"].startswith("Your session has ended. Thanks for playing!")
     # the day the browser played: always the first choice, on the shared seed's short day
     expected = Game(load_story(ROOM), "CHROME", short=True)
@@ -112,10 +114,10 @@ def test_a_page_on_another_origin_cannot_open_a_game(serve, tmp_path):
 
 @pytest.mark.skipif(not (CHROMIUM and NODE_PATH and NODE), reason="needs chromium, node and playwright-core")
 def test_the_room_screen_shows_the_qr_code_and_a_player_live(serve, tmp_path):
-    served = serve("--story", str(ROOM), "--results", str(tmp_path / "r"))
+    served = serve("--seed", "SLIDES", "--short", "--story", str(ROOM), "--results", str(tmp_path / "r"))
     room_url = next(line.strip() for line in served.lines if "/room/" in line)
     node = subprocess.Popen(
-        [NODE, str(HERE / "chromium_room.cjs"), room_url, CHROMIUM],
+        [NODE, str(HERE / "chromium_room.cjs"), room_url, CHROMIUM, str(tmp_path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -128,7 +130,7 @@ def test_the_room_screen_shows_the_qr_code_and_a_player_live(serve, tmp_path):
         async def join() -> str:
             async with aiohttp.ClientSession() as http:
                 tab = await Tab(http, served.url, name="Roomie").open()
-                assert await tab.wait_for(lambda t: "New day" in t.screen, 120)
+                await play_day(tab, "SLIDES", short=True, pick=policy(0))
                 out, _ = await asyncio.get_running_loop().run_in_executor(None, node.communicate, None, 180)
                 await tab.close()
                 return out
@@ -144,3 +146,34 @@ def test_the_room_screen_shows_the_qr_code_and_a_player_live(serve, tmp_path):
     assert len(outcome["code"].strip()) == 4
     assert outcome["player"] == "Roomie"
     assert outcome["loads"] == 1  # live: the page was never reloaded
+    # the round's end turned it into slides: arrow keys move, minutes stand beside the surveys
+    assert outcome["slides"] >= 3 and outcome["moved"] is True
+    assert outcome["minutesChart"]["pairs"] > outcome["minutesChart"]["surveys"] > 0
+    assert 1 <= outcome["questions"] <= 6
+
+
+@pytest.mark.skipif(not (CHROMIUM and NODE_PATH and NODE), reason="needs chromium, node and playwright-core")
+def test_the_report_stays_on_screen_after_the_server_stops(serve, tmp_path):
+    served = serve("--seed", "STAY", "--short", "--story", str(ROOM), "--results", str(tmp_path / "r"))
+    node = subprocess.Popen(
+        [NODE, str(SCRIPT), served.url, CHROMIUM, "Stayer", "--stay"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, NODE_PATH=NODE_PATH),
+        cwd=tmp_path,
+    )
+    try:
+        assert node.stdout is not None
+        line = node.stdout.readline().strip()
+        assert line == "AT_REPORT", line + node.stderr.read()
+        served.stop()  # Ctrl-C in the facilitator's terminal
+        out, err = node.communicate(timeout=180)
+    finally:
+        if node.poll() is None:
+            node.kill()
+    outcome = json.loads([x for x in out.splitlines() if x.startswith("{")][-1])
+    assert outcome["ok"], outcome.get("error")
+    kept = outcome["kept"]
+    assert kept["kept"] is True and kept["dialog"] == "none"  # no box over the report
+    assert kept["terminal"] == "1" and kept["bar"].startswith("The facilitator has closed the room.")

@@ -51,3 +51,35 @@ def test_the_web_driver_still_has_what_our_driver_builds_on():
     source = inspect.getsource(WebDriver)
     assert "self._deliveries" in source  # the pending downloads our driver trims to one
     assert "__GANGLION__" in source  # the first line a game prints
+
+
+def test_textual_stylesheets_still_cache_their_parsed_rules_where_the_fork_server_shares_them():
+    """game/workshop/sharedcss.py swaps a private member of Textual's Stylesheet; this is its contract."""
+    from textual.css.stylesheet import Stylesheet
+
+    source = inspect.getsource(Stylesheet)
+    assert "self._parse_cache[cache_key]" in source and "self._parse_cache[cache_key] = rules" in source
+    assert "self._variables" in source
+    assert "_parse_cache" in inspect.getsource(Stylesheet.__init__)
+
+
+def test_forked_games_share_parsed_rules_for_the_same_css_and_theme_only():
+    import subprocess
+    import sys
+
+    code = """
+from textual.css.stylesheet import Stylesheet
+from game.workshop.sharedcss import share_parsed_css
+share_parsed_css()
+css = "Screen { background: $panel; }"
+def rules(variables):
+    sheet = Stylesheet(variables=variables)
+    sheet.add_source(css, read_from=("x.tcss", ""))
+    sheet.parse()
+    return sheet.rules
+a, b = rules({"panel": "red"}), rules({"panel": "red"})
+c = rules({"panel": "blue"})
+print(a[0] is b[0], a[0] is c[0], str(c[0].styles.background) != str(a[0].styles.background))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["True", "False", "True"]

@@ -41,8 +41,15 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("1 \u2026 9", "take that choice"),
             ("\u2191 \u2193 Enter", "move to a choice and take it (or click it)"),
             ("u or ctrl+z", "undo the last choice"),
+            ("g", "glossary: the terms of the job met today (click an underlined term for its meaning)"),
             ("PgUp PgDn", "scroll the scene's text (or use the mouse wheel)"),
             ("Esc", "back to the title screen"),
+        ],
+    ),
+    (
+        "The glossary",
+        [
+            ("Esc, g or q", "close it"),
         ],
     ),
     (

@@ -166,6 +166,16 @@ class ReportScreen(Screen):
             yield Static(spent, id="minutes-spent")
         yield Static("Your day", classes="section")
         yield Static(timeline_content(r), id="timeline")
+        if r.terms:
+            yield Static("Terms you met", classes="section")
+            yield Static(
+                Content.styled("The words of the job this day used, and what they mean.", "$foreground-muted"),
+                classes="section-note",
+            )
+            yield Static(
+                Stack([Hanging(literal(t.term).stylize("bold $accent"), literal(t.means), 18) for t in r.terms], gap=1),
+                id="report-terms",
+            )
         if r.debrief:
             yield Static("To talk about", classes="section")
             yield Static(debrief_content(r.debrief), id="debrief")

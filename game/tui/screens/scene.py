@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.style import Style
 from textual.widgets import Footer, OptionList, Static
 
 from game.tui.css import STYLES
@@ -40,6 +41,27 @@ def arrival_banner(game: Game) -> Content | None:
     return None
 
 
+TERM_STYLE = Style(underline=True)  # a glossary term met for the first time today
+
+
+def marked_terms(game: Game, texts: list[str]) -> list[Content]:
+    """The paragraphs as prose (literal, code styled), each glossary term met for the first time today
+    underlined where it first appears here; a click on it shows its meaning (g lists them all)."""
+    glossary = game.story.glossary
+    first = set(game.meet_terms())
+    out = []
+    for text in texts:
+        content = prose(text)
+        for start, end, tid in glossary.find(content.plain) if first else ():
+            if tid in first:
+                first.discard(tid)
+                content = content.stylize(
+                    TERM_STYLE + Style.from_meta({"@click": f"screen.explain({tid!r})"}), start, end
+                )
+        out.append(content)
+    return out
+
+
 class SceneScreen(Screen):
     """One scene of the day; choosing moves the clock and brings the next scene."""
 
@@ -51,6 +73,7 @@ class SceneScreen(Screen):
         Binding("1", "choose(1)", "Choose", key_display="1-9"),
         *(Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(2, 10)),
         Binding("u", "undo", "Undo"),
+        Binding("g", "glossary", "Glossary"),
         Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("pageup", "scroll_text(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_text(1)", "Scroll down", show=False, priority=True),
@@ -74,6 +97,8 @@ class SceneScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self._taken_down():
+            return
         self.show_day()
         self.query_one(ChoiceList).focus()
         self.watch(self.query_one("#scene-scroll"), "scroll_y", self._show_more_hint, init=False)
@@ -81,8 +106,18 @@ class SceneScreen(Screen):
     def on_resize(self) -> None:
         self.call_after_refresh(self._show_more_hint)
 
+    def _taken_down(self) -> bool:
+        """True once keys have replaced this screen (faster than it mounts): nothing of it to draw."""
+        return self not in self.app.screen_stack or not self.is_attached
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No key acts on this screen before it has mounted or after it was replaced (key storms)."""
+        return self.is_mounted and not self._taken_down()
+
     def _show_more_hint(self, *_: object) -> None:
         """Say so on the line above the choices when the scene's text goes on below the window."""
+        if self._taken_down():
+            return
         scroll = self.query_one("#scene-scroll", VerticalScroll)
         more = scroll.max_scroll_y - scroll.scroll_y >= 1
         self.query_one(ChoiceList).border_title = " \u2193 more text (PgDn) " if more else None
@@ -95,7 +130,7 @@ class SceneScreen(Screen):
     def show_day(self, spent: int = 0) -> None:
         """Draw the current scene of the app's game."""
         game = self.app.game
-        if game is None or game.ended:
+        if game is None or game.ended or self._taken_down():
             return
         self._drawn = _drawn_key(game)
         self.query_one(DayHeader).show_game(game, spent=spent)
@@ -110,7 +145,7 @@ class SceneScreen(Screen):
             arrival.update(banner)
         arrival.display = banner is not None
         self.query_one("#scene-title", Static).update(literal(game.title))
-        text = Content("\n\n").join(prose(p) for p in paragraphs(game.text))
+        text = Content("\n\n").join(marked_terms(game, paragraphs(game.text)))
         self.query_one("#scene-text", Static).update(text)
         self.query_one("#scene-scroll").scroll_home(animate=False)
         self.query_one(ChoiceList).show_choices(game.choices)
@@ -134,6 +169,20 @@ class SceneScreen(Screen):
 
     def action_undo(self) -> None:
         self.app.undo()
+
+    def action_glossary(self) -> None:
+        from game.tui.screens.glossary import GlossaryScreen
+
+        game = self.app.game
+        if game is not None and not game.ended:
+            self.app.push_screen(GlossaryScreen(game))
+
+    def action_explain(self, term_id: str) -> None:
+        """A marked term was clicked: say what it means."""
+        game = self.app.game
+        term = game.story.glossary.terms.get(term_id) if game is not None else None
+        if term is not None:
+            self.app.notify(term.means, title=term.term, markup=False, timeout=15)
 
     def action_scroll_text(self, direction: int) -> None:
         scroll = self.query_one("#scene-scroll", VerticalScroll)

@@ -1,4 +1,7 @@
-"""Story text as plain strings for any front end: control characters removed, paragraphs reflowed."""
+"""Story text as plain strings for any front end (the TUI and the plain player): control characters removed, paragraphs reflowed.
+
+It lives beside the tools, not in the engine, so the TUI can import it before the first frame without the engine.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ import re
 # terminal's cursor or change its modes (YAML's "\e" escape can put an ESC in a string).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022>]|\d+[.)])\s")
-_BACKTICKS = re.compile(r"`([^`\n]+)`")
 
 WRAPPED = 50  # a line at least this long that goes on in the next one was wrapped by the writer's editor
 
@@ -41,6 +43,26 @@ def paragraphs(text: str) -> list[str]:
     return [reflow(p.strip("\n")) for p in re.split(r"\n\s*\n", clean(text)) if p.strip()]
 
 
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def code_spans(text: str) -> list[tuple[str, bool]]:
+    """The text in pieces, each marked True where it was written between a matched pair of backticks
+    on one line (the backticks themselves dropped); a lone backtick stays as written."""
+    if "`" not in text:
+        return [(text, False)]
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _CODE.finditer(text):
+        if m.start() > pos:
+            out.append((text[pos : m.start()], False))
+        out.append((m.group(1), True))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
 def unticked(text: str) -> str:
     """Text with each matched pair of backticks on one line dropped (their code kept), as the plain player shows it."""
-    return _BACKTICKS.sub(r"\1", text)
+    return "".join(part for part, _ in code_spans(text))

@@ -1,0 +1,84 @@
+"""The glossary in the TUI: a term underlined where it first appears in a day, its meaning on a click or on g."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+from tui_helpers import ready, screen_text
+
+from game.tui.screens.glossary import GlossaryScreen
+from game.tui.screens.report import ReportScreen
+from game.tui.screens.scene import SceneScreen
+
+
+async def to_the_desk(pilot) -> None:
+    await ready(pilot)
+    await pilot.press("enter", "1")  # the office, then the desk: "the model that will not converge"
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, SceneScreen) and pilot.app.game.scene_id == "desk"
+
+
+def underlined(widget: Static) -> list[str]:
+    """The words drawn underlined in a widget's text."""
+    content = widget.visual
+    return [content.plain[s.start : s.end] for s in content.spans if getattr(s.style, "underline", False)]
+
+
+async def test_a_term_is_underlined_where_it_first_appears_and_a_click_shows_its_meaning(build):
+    app = build("jargon")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_the_desk(pilot)
+        text = app.screen.query_one("#scene-text", Static)
+        assert underlined(text) == ["converge"]
+        assert app.game.state.terms == {"converge": 1}
+        row, line = next(
+            (y, text.render_line(y).text) for y in range(text.size.height) if "converge" in text.render_line(y).text
+        )
+        await pilot.click(text, offset=(line.index("converge") + 2, row))
+        await pilot.pause()
+        shown = [(str(n.title), str(n.message)) for n in app._notifications]
+        assert ("converge", app.game.story.glossary.terms["converge"].means) in shown
+        await pilot.press("1")  # work on the model: the desk again, the term no longer new
+        await pilot.pause()
+        assert underlined(app.screen.query_one("#scene-text", Static)) == []
+
+
+async def test_g_lists_the_terms_met_so_far_with_their_meanings(build):
+    app = build("jargon")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter", "g")
+        await pilot.pause()
+        assert isinstance(app.screen, GlossaryScreen)
+        assert "No terms yet today" in screen_text(app)
+        await pilot.press("escape", "1", "1", "g")  # the desk, then the stand-up, whose title is a term
+        await pilot.pause()
+        assert isinstance(app.screen, GlossaryScreen)
+        text = screen_text(app)
+        assert "In this scene" in text and "Earlier today" in text
+        assert text.index("stand-up") < text.index("Earlier today") < text.index("converge")
+        assert "Training converges when the error" in text
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, SceneScreen)
+
+
+async def test_the_report_lists_the_terms_the_day_used(build):
+    app = build("jargon")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter", *"11111")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        await pilot.pause()
+        terms = str(app.screen.query_one("#report-terms", Static).visual)
+        assert "converge" in terms and "stand-up" in terms and "Training converges" in terms
+
+
+async def test_a_story_without_a_glossary_marks_nothing_and_g_says_so(build):
+    app = build("office")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_the_desk(pilot)
+        assert underlined(app.screen.query_one("#scene-text", Static)) == []
+        await pilot.press("g")
+        await pilot.pause()
+        assert "No terms yet today" in screen_text(app)
