@@ -43,6 +43,7 @@ def _play_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--nickname", metavar="NAME", help="nickname stored in the result file")
 
 
+# long: the whole command line, one option after another, read like --help
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dayjob",

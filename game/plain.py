@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from game.engine import CARRY_ON, ChoiceError, Game
+from game.engine.errors import ReplayError
 from game.prose import clean, paragraphs, unticked
 
 if TYPE_CHECKING:
@@ -339,7 +340,7 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 def _clock(minutes: int) -> str:
-    from game.engine.expr import format_time
+    from game.engine.clock import format_time
 
     return format_time(minutes)
 
@@ -486,22 +487,27 @@ def _replay(player: PlainPlayer, args) -> int:
     """`--choices`: take these ids in order, showing each scene, then stop (a replay never touches the save)."""
     game = player.game
     ids = [c.strip() for c in args.choices.split(",") if c.strip()]
-    for n, cid in enumerate(ids, 1):
-        if game.ended:
-            left = ", ".join(ids[n - 1 :])
-            print(f"dayjob: the day ended after choice {n - 1}; not played: {left}", file=sys.stderr)
-            return 1
+
+    def show(_n: int, cid: str) -> None:
         player.show_scene()
         player.say()
         player.say(f"{PROMPT}{cid}")
-        try:
-            if cid == CARRY_ON or cid in player.ids:
-                player.take(cid)
-            else:
-                game.choose(cid)  # raises with the reason
-        except ChoiceError as exc:
-            print(f"dayjob: choice {n} ({cid!r}): {exc}", file=sys.stderr)
-            return 1
+
+    def take(cid: str) -> None:
+        if cid == CARRY_ON or cid in player.ids:
+            player.take(cid)
+        else:
+            game.choose(cid)  # raises with the reason
+
+    try:
+        game.replay(ids, before=show, take=take)
+    except ReplayError as exc:
+        if exc.ended:
+            left = ", ".join(ids[exc.n - 1 :])
+            print(f"dayjob: the day ended after choice {exc.n - 1}; not played: {left}", file=sys.stderr)
+        else:
+            print(f"dayjob: choice {exc.n} ({exc.choice!r}): {exc.reason}", file=sys.stderr)
+        return 1
     if game.ended:
         player.say(report_text(game.report()))
         _write_result(game, args)

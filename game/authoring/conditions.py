@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from game.engine.expr import format_time
+from game.engine.clock import format_time
 from game.engine.story import Story
 
 INF = float("inf")
@@ -117,9 +117,6 @@ class Analyzer:
 
     def can_hold(self, tree: tuple | None) -> bool:
         return True if tree is None else self.possible([(tree, True)])
-
-    def can_fail(self, tree: tuple | None) -> bool:
-        return False if tree is None else self.possible([(tree, False)])
 
     def possible(self, goals: list[tuple[tuple, bool]]) -> bool:
         """Whether every (tree, wanted truth value) can be met at once."""

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field
 
 from game.engine import Story
-from game.engine.expr import format_time
+from game.engine.clock import format_time
 from game.startup import load_story_or_report
 
 MERMAID_MAX_EDGES = 450  # under Mermaid's 500, with room for the start marker

@@ -193,6 +193,7 @@ def _zero_minute_loops(story: Story) -> list[Problem]:
 RETURN_WORDS = 60  # a scene text longer than this, read again and again, wants `again:`
 
 
+# long: one pass over the scenes for every format 1.1 warning, in the order writing.md lists them
 def _text_features(story: Story, a: StoryAnalysis) -> list[Problem]:
     """Format 1.1: return visits, sequences, inline and outcome conditions, conditional appointments."""
     out = []
@@ -297,6 +298,7 @@ def _inline(tpl, what: str, where: Where, a: StoryAnalysis, at_end: bool = False
     return out
 
 
+# long: one walk over every text and condition, counting each name's uses as it goes
 def _unused_names(story: Story, a: StoryAnalysis) -> list[Problem]:
     read: set[str] = set()
     set_where: dict[str, Where] = {}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from game.engine import CARRY_ON, Game, Story
-from game.engine.expr import format_time
+from game.engine.clock import format_time
 from game.engine.story import Ending, Scene, Template
 from game.startup import lacks_short_day, load_for_life, load_story_or_report
 
@@ -114,6 +114,7 @@ class Tally:
 # -- playing ----------------------------------------------------------------------------------
 
 
+# long: the hot loop of a random day, kept in one frame for speed (bench/bench_playtest.py)
 def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reader: _Reader | None = None) -> None:
     """Play one random day to its end and add what happened to `tally`."""
     game = Game(story, seed, short=short, keep_undo=False)
@@ -379,6 +380,7 @@ def cpu_count() -> int:
 # -- reporting --------------------------------------------------------------------------------
 
 
+# long: the JSON summary, one field after another
 def summarize(story: Story, tally: Tally, *, n: int, seed: str, short: bool, root: str | None) -> dict:
     """The playtest report as JSON-ready data (without timings, so equal runs give equal reports)."""
     scenes = list(story.scenes.values())
@@ -521,6 +523,7 @@ def replay_command(f: Failure, root: str | None, short: bool) -> str:
     return " ".join(shlex.quote(p) for p in parts)
 
 
+# long: the text report, section by section in the order it prints
 def report_text(story: Story, data: dict) -> str:
     out = []
     cov = data["coverage"]

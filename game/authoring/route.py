@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from game.authoring.conditions import distance
 from game.authoring.reach import StoryAnalysis
 from game.engine import ChoiceError, DayState, Game, Story
-from game.engine.expr import format_time
+from game.engine.clock import format_time
 from game.startup import lacks_short_day, load_story_or_report, parse_presets
 
 SEEDS = 200  # candidate seeds: route-0 .. route-199
@@ -398,6 +398,7 @@ class Found:
     out_of_budget: bool = False
 
 
+# long: the search in its order: static reasons, breadth-first, the sweep for interruptions, verifying
 def find_route(
     story: Story,
     target: str,

@@ -81,5 +81,13 @@ class ChoiceError(ValueError):
     """A choice that is not available in the current scene."""
 
 
+class ReplayError(ChoiceError):
+    """A replay that stopped: at choice `n` (1-based), `choice`, because of `reason` (or because the day had ended)."""
+
+    def __init__(self, message: str, n: int, choice: str, reason: str, *, ended: bool):
+        super().__init__(message)
+        self.n, self.choice, self.reason, self.ended = n, choice, reason, ended
+
+
 class SaveError(Exception):
     """A save that cannot be read; the message says what happened to it."""

@@ -13,13 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, Protocol
 
+from game.engine.clock import parse_time
 from game.engine.suggest import did_you_mean
 
 MAX_LENGTH = 400
 MAX_DEPTH = 12
 MAX_NODES = 80
 RESERVED = frozenset({"clock", "true", "false", "visited", "and", "or", "not", "back", "end"})
-TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
 
 class ExprError(Exception):
@@ -29,18 +29,6 @@ class ExprError(Exception):
         super().__init__(message)
         self.message = message
         self.offset = offset
-
-
-def parse_time(text: str) -> int | None:
-    """Minutes since midnight for "HH:MM", or None."""
-    m = TIME.match(text)
-    return int(m.group(1)) * 60 + int(m.group(2)) if m else None
-
-
-def format_time(minutes: int) -> str:
-    """ "HH:MM" for minutes since midnight (days wrap)."""
-    minutes %= 24 * 60
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 _CLOCK = frozenset({"clock"})
@@ -88,6 +76,11 @@ class Expr:
 
     def __call__(self, state: Scope) -> bool:
         return bool(self.fn(state))
+
+    def __reduce__(self) -> tuple:
+        """Pickled as its checked tree (the compiled-story cache, game/engine/cache.py); read back, the
+        evaluator is built again from the tree, as compiling did, without parsing or checking."""
+        return (_from_tree, (self.src, self.tree, self.scenes))
 
     def both(self, other: Expr) -> Expr:
         """`self and other`, from two compiled conditions (each was checked, and placed, on its own)."""
@@ -200,6 +193,7 @@ class _Checker:
     def fail(self, node: ast.AST, message: str) -> NoReturn:
         raise ExprError(message, getattr(node, "col_offset", 0) + self.lead)
 
+    # long: one branch per node of the whitelist (#12 item 4: a typed tree will split it)
     def visit(self, node: ast.AST, depth: int) -> tuple[tuple, str]:
         self.count += 1
         if self.count > MAX_NODES:
@@ -308,6 +302,10 @@ class _Checker:
             return ("visited", scene), "int"
         self.fail(node, _FORBIDDEN_HINTS.get(type(node), f"{type(node).__name__} is not allowed in a condition"))
         raise AssertionError  # unreachable; fail raises
+
+
+def _from_tree(src: str, tree: tuple, scenes: frozenset[str]) -> Expr:
+    return Expr(src, tree, _build(tree), scenes)
 
 
 _BOOLEAN = frozenset({"cmp", "not", "and", "or", "bool"})  # kinds whose evaluator already returns a bool

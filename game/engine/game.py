@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from game.engine.errors import ChoiceError, SaveError
-from game.engine.expr import format_time
+from game.engine.clock import format_time
+from game.engine.errors import ChoiceError, ReplayError, SaveError
 from game.engine.machine import apply_effects, apply_sets
 from game.engine.migrate import SAVE_VERSION
 from game.engine.report import Report, build_report
@@ -360,7 +361,7 @@ class Game:
             elif name in self.story.words:
                 st.words[name] = str(value)
             elif name == "clock":
-                from game.engine.expr import parse_time
+                from game.engine.clock import parse_time
 
                 t = parse_time(str(value))
                 if t is None:
@@ -455,15 +456,28 @@ class Game:
     def report(self) -> Report:
         return build_report(self)
 
-    def replay(self, choice_ids: list[str]) -> None:
-        """Take several choices in order; stops with ChoiceError at the first that is not available."""
+    def replay(
+        self,
+        choice_ids: list[str],
+        *,
+        before: Callable[[int, str], object] | None = None,
+        take: Callable[[str], object] | None = None,
+    ) -> None:
+        """Take several choices in order; stops with ReplayError at the first that is not available.
+
+        `before(n, id)` runs before each choice (a front end shows the scene); `take(id)` takes it
+        (default: `choose`).
+        """
         for n, cid in enumerate(choice_ids, 1):
             if self.ended:
-                raise ChoiceError(f"the day ended before choice {n} ({cid!r})")
+                raise ReplayError(f"the day ended before choice {n} ({cid!r})", n, cid, "", ended=True)
+            if before is not None:
+                before(n, cid)
             try:
-                self.choose(cid)
+                (take or self.choose)(cid)
             except ChoiceError as exc:
-                raise ChoiceError(f"choice {n} ({cid!r}) at scene {self.scene_id!r}: {exc}") from None
+                message = f"choice {n} ({cid!r}) at scene {self.scene_id!r}: {exc}"
+                raise ReplayError(message, n, cid, str(exc), ended=False) from None
 
 
 def _locked_reason(choice: Choice, words: dict[str, str]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
-from game.engine.expr import format_time
+from game.engine.clock import format_time
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,7 @@ class Report:
         data["share_line"] = self.share_line
         return data
 
+    # long: the Markdown report, section by section in the order it prints
     def markdown(self) -> str:
         """The report as a Markdown document a player can keep or share."""
         out = [

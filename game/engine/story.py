@@ -10,15 +10,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.engine.expr import Env, Expr, ExprError, compile_expr, format_time
+from game.engine.clock import format_time
+from game.engine.expr import Env, Expr, ExprError, compile_expr
 from game.engine.glossary import Glossary
 from game.engine.suggest import closest, did_you_mean
 from game.engine.text import capitalise, number_words, time_words
 
 if TYPE_CHECKING:
     from game.engine.machine import SceneMachine
-
-RESERVED_TARGETS = ("back", "end")
 
 
 @dataclass(frozen=True)
@@ -173,6 +172,7 @@ class _Parser:
         end = self.s.find("}", pos)
         return len(self.s) if end < 0 else end + 1
 
+    # long: one branch per kind of `{…}` insertion
     def insertion(self, start: int, depth: int) -> tuple[object, int]:
         """The insertion whose `{` is at `start`: a part (or a literal string), and where it ends."""
         s = self.s

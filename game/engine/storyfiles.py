@@ -84,8 +84,11 @@ class StoryFiles:
     cut_off: bool = False
 
 
+# long: reading the files with every cap, in the order docs/security.md states them
 def read_story_files(
-    root: Path, overlay: Mapping[str | Path, str | bytes] | None = None, parses: dict | None = None
+    root: Path,
+    overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes] | None = None,
+    parses: dict | None = None,
 ) -> StoryFiles:
     """Parse the manifest and scene files of `root`, within every cap; never raises for bad input.
 

@@ -164,6 +164,7 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         ]
 
 
+# long: the strict loader's checks, in the order the parser reports
 def load_document(path: str, raw: bytes, nodes_left: int = MAX_NODES) -> Document:
     """Parse one story file strictly, with at most `nodes_left` values (the story's own cap); never raises
     for bad input."""
@@ -369,6 +370,7 @@ class _Builder:
             return resolve_plain(event.value)
         return event.value
 
+    # long: one branch per kind of YAML event, in one loop for speed
     def _document(self, get) -> object:
         # stack entries: [container, pending_key, key_mark]
         stack: list[list] = []

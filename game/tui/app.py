@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 
 from game.tui.commands import KEPT_SYSTEM_COMMANDS, game_commands
 from game.tui.css import STYLES
@@ -30,15 +31,15 @@ class DayJobApp(App[int]):
     """Day Job in a terminal: title, scenes, report."""
 
     TITLE = "Day Job"
-    CSS_PATH: ClassVar[list[Path]] = [STYLES / "app.tcss", STYLES / "title.tcss"]  # the rest: each screen's
+    CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "app.tcss", STYLES / "title.tcss"]  # the rest: each screen's
     ENABLE_COMMAND_PALETTE = True
     # classes on the screen, so the .tcss can fold the layout as the window shrinks
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-tiny"),
         (44, "-narrow"),
         (72, "-wide"),
     ]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (24, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -53,7 +54,7 @@ class DayJobApp(App[int]):
         self.options = options or TuiOptions()
         self.session: Session | None = None
         self._watched: dict[Path, tuple[int, int]] = {}
-        self._watch_timer = None
+        self._watch_timer: Timer | None = None
         for theme in THEMES.values():
             self.register_theme(theme)
         self.theme = PROJECTOR if self.options.projector else DARK
@@ -160,16 +161,37 @@ class DayJobApp(App[int]):
         self._show_day(game)
 
     def _show_day(self, game: Game) -> None:
-        """Put the right screen for the day on top of the title screen."""
-        from game.tui.screens.report import ReportScreen
-        from game.tui.screens.scene import SceneScreen
+        """A day begins (or is resumed): its screen goes on top of the title screen."""
+        self.show_game(fresh=True)
 
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        if game.ended:
-            self.push_screen(ReportScreen(game.report()))
-        else:
-            self.push_screen(SceneScreen())
+    def show_game(self, *, spent: int = 0, fresh: bool = False, rebuilt: bool = False) -> None:
+        """The one place that decides which screen shows the day: `screen_for` names it, this puts it up.
+
+        `fresh`: a day begins, its screen goes straight on the title screen. `rebuilt`: the story was
+        reloaded, so a report is made again. `spent`: the minutes the last choice took, for the header.
+        """
+        game = self.game
+        want = screen_for(game)
+        screen = self.screen
+        have = _screen_name(screen)
+        if have == "title" and not fresh:
+            if isinstance(screen, TitleScreen) and self.session is not None:
+                screen.show_session(self.session)
+            return
+        if want == "title":  # on a day's screen, but the day did not survive a story edit
+            self.show_title()
+            return
+        assert game is not None  # a day's screens show a day
+        if fresh:
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            self.push_screen(_make_screen(want, game))
+        elif have != want:
+            self.switch_screen(_make_screen(want, game))
+        elif want == "scene":
+            screen.show_day(spent=spent)  # type: ignore[attr-defined]  # have == "scene": a SceneScreen
+        elif rebuilt:
+            self.switch_screen(_make_screen(want, game))
 
     def choose(self, choice_id: str) -> None:
         """Take a choice in the current day; autosaves; shows the report when the day ends."""
@@ -208,43 +230,18 @@ class DayJobApp(App[int]):
         self._after_change()
 
     def _after_change(self, spent: int = 0) -> None:
-        from game.tui.screens.report import ReportScreen
-        from game.tui.screens.scene import SceneScreen
-
-        game = self.game
-        if game is None:
+        if self.game is None:
             return
         if self.session is not None and self.session.save_problem:
             self.notify(self.session.save_problem, severity="warning", markup=False)
             self.session.save_problem = None
-        screen = self.screen
-        if game.ended and not isinstance(screen, ReportScreen):
-            self.switch_screen(ReportScreen(game.report()))
-        elif not game.ended and not isinstance(screen, SceneScreen):
-            self.switch_screen(SceneScreen())
-        elif isinstance(screen, SceneScreen):
-            screen.show_day(spent=spent)
+        if _screen_name(self.screen) in DAY_SCREENS:
+            self.show_game(spent=spent)
 
     def _redraw(self) -> None:
         """After a reload: show the day again in its (possibly new) story."""
-        from game.tui.screens.report import ReportScreen
-        from game.tui.screens.scene import SceneScreen
-
-        screen = self.screen
-        if isinstance(screen, TitleScreen) and self.session is not None:
-            screen.show_session(self.session)
-            return
-        game = self.game
-        if game is None:
-            if isinstance(screen, (SceneScreen, ReportScreen)):  # the day did not survive the edit
-                self.show_title()
-            return
-        if isinstance(screen, SceneScreen) and not game.ended:
-            screen.show_day()
-        elif isinstance(screen, ReportScreen) and game.ended:
-            self.switch_screen(ReportScreen(game.report()))
-        elif isinstance(screen, (SceneScreen, ReportScreen)):
-            self._show_day(game)
+        if _screen_name(self.screen) is not None:  # not over help or the problem list
+            self.show_game(rebuilt=True)
 
     def show_title(self, new_seed: bool = False) -> None:
         while len(self.screen_stack) > 1:
@@ -254,7 +251,7 @@ class DayJobApp(App[int]):
             if new_seed:
                 from game.engine import new_seed as make_seed
 
-                title.query_one("#seed").value = make_seed()
+                title.offer_seed(make_seed())
             if self.game is not None and not self.game.ended:
                 self.session.keep_for_continue()
             title.show_session(self.session)
@@ -276,7 +273,8 @@ class DayJobApp(App[int]):
         except OSError as exc:
             self.notify(f"Could not save the report: {exc}", severity="error", markup=False)
             return None
-        self.notify(f"Report saved to {path}", markup=False, timeout=8)
+        self.copy_to_clipboard(str(path))
+        self.notify(f"Report saved as {path.name}\nin {path.parent}", markup=False, timeout=8)
         return path
 
     # -- keys everywhere ------------------------------------------------------------------
@@ -357,6 +355,36 @@ def _mtimes(paths: list[Path]) -> dict[Path, tuple[int, int]]:
 def make_app(options: TuiOptions | None = None) -> DayJobApp:
     """The app as the CLI and the tests build it."""
     return DayJobApp(options)
+
+
+DAY_SCREENS = ("scene", "report")
+
+
+def screen_for(game: Game | None) -> str:
+    """The name of the screen that shows `game`: the title before a day, its scene during it, the report after."""
+    if game is None:
+        return "title"
+    return "report" if game.ended else "scene"
+
+
+def _screen_name(screen: Screen) -> str | None:
+    """The name `screen_for` gives this screen, or None for one over the day (help, problems, glossary)."""
+    from game.tui.screens.report import ReportScreen
+    from game.tui.screens.scene import SceneScreen
+
+    names: tuple[tuple[type[Screen], str], ...] = (
+        (TitleScreen, "title"),
+        (SceneScreen, "scene"),
+        (ReportScreen, "report"),
+    )
+    return next((name for cls, name in names if isinstance(screen, cls)), None)
+
+
+def _make_screen(name: str, game: Game) -> Screen:
+    from game.tui.screens.report import ReportScreen
+    from game.tui.screens.scene import SceneScreen
+
+    return ReportScreen(game.report()) if name == "report" else SceneScreen()
 
 
 def _settle_heap() -> None:

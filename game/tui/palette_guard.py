@@ -36,6 +36,7 @@ def textual_version() -> tuple[int, ...]:
     return tuple(int(part) for part in version("textual").split(".")[:3] if part.isdigit())
 
 
+# long: the wrappers of every guarded Textual member, each beside the reason it is needed
 def guard_textual() -> bool:
     """Install the wrappers described above, once; True when they are in place."""
     from textual import work
@@ -79,7 +80,7 @@ def guard_textual() -> bool:
             if not closed(self):
                 raise
 
-    gather = CommandPalette._gather_commands.__wrapped__  # the worker's body under Textual's @work
+    gather = CommandPalette._gather_commands.__wrapped__  # type: ignore[attr-defined]  # the worker's body under Textual's @work
 
     @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
     async def _gather_commands(self: CommandPalette, search_value: str) -> None:
@@ -119,6 +120,6 @@ def guard_textual() -> bool:
         (CommandPalette, "_gather_commands", _gather_commands, CommandPalette._gather_commands),
     ):
         setattr(wrapper, _MARK, True)
-        wrapper.__wrapped__ = original  # type: ignore[attr-defined]
+        wrapper.__wrapped__ = original  # type: ignore[attr-defined,union-attr]
         setattr(owner, name, wrapper)
     return True

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from game.engine import ChoiceError, Game, SaveError, Story, load_story, shipped_story_dir
+from game.engine import ChoiceError, Game, SaveError, Story, shipped_story_dir
+from game.engine.cache import load_story_cached as load_story  # the forkserver replaces this name
 from game.engine.saves import SaveSlot, default_save_dir, resume_saved, write_atomic
 from game.engine.saves import save_name as engine_save_name
 from game.startup import collector_paused
@@ -145,13 +146,12 @@ class Session:
         saved = self.saved.game if self.saved is not None else None
         game = self.game or saved
         if game is not None:
+            moved: Game | None = None
             try:
                 moved = Game.from_snapshot(story, game.snapshot())
-            except SaveError as exc:
-                moved = None
-                notices.append(f"The day could not carry over to the edited story ({one_line(exc)}); start a new day.")
-            else:
                 notices.extend(moved.notices)
+            except SaveError as exc:
+                notices.append(f"The day could not carry over to the edited story ({one_line(exc)}); start a new day.")
             if self.game is not None:
                 self.game = moved
             if saved is not None:
@@ -186,10 +186,8 @@ class Session:
         game = self._need_game()
         if opts.results is None or not game.ended:
             return ""
-        try:
-            from game.workshop.results import write_result
-        except ImportError as exc:
-            return f"Results are not available in this version ({one_line(exc)})."
+        from game.workshop.results import write_result
+
         try:
             path = write_result(
                 game, opts.results, nickname=opts.nickname, player=opts.player, attempt=self.attempts or 1

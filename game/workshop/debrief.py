@@ -173,6 +173,7 @@ def first_attempts(results: list[Result]) -> tuple[list[Result], int]:
     return firsts, len(results) - len(firsts)
 
 
+# long: the debrief's figures, one after another
 def build_debrief(folder: Path, story=None, story_problem: str | None = None, audience: str = "careers") -> Debrief:
     """Read every result in `folder` and work out what the room's days had in common and where they split.
 
@@ -515,6 +516,7 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
+# long: the text debrief, section by section in the order it prints
 def render_text(d: Debrief) -> str:
     out: list[str] = []
     head = f"{d.story_title.upper()}: THE ROOM'S DAY"
@@ -704,6 +706,7 @@ def _bar_html(value: float, total: float) -> str:
     return f'<div class="bar"><span style="width:{pct:.1f}%"></span></div>'
 
 
+# long: the HTML debrief, section by section in the order it prints
 def render_html(d: Debrief) -> str:
     out = [
         "<!DOCTYPE html>",

@@ -152,6 +152,7 @@ def run_game(config: GameConfig, player: str, nickname: str | None, story=None) 
 # -- the zygote ----------------------------------------------------------------------------
 
 
+# long: the fork server's loop: fork, wire up, reap, in one place
 def zygote(sock: socket.socket, config: GameConfig, story, server_pid: int) -> None:
     """Import everything a game needs, then fork a game per request until the server goes."""
     die_with_parent(signal.SIGKILL)

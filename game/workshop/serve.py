@@ -87,6 +87,7 @@ def _options(args, err) -> ServeOptions | None:
     )
 
 
+# long: the command's start-up in order: options, story, results folder, addresses, server
 def run_serve(args) -> int:
     out, err = sys.stdout, sys.stderr
     problem = version_problem()
@@ -210,7 +211,7 @@ def _shell_path(path: Path) -> str:
 
 
 def _announce(out, story, seed: str, short: bool, opts: ServeOptions, server: WorkshopServer) -> None:
-    from game.engine.expr import format_time
+    from game.engine.clock import format_time
 
     if short:
         day = f"the short day ({format_time(story.short.clock_start)}\u2013{format_time(story.short.clock_end)})"

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from game.engine import CARRY_ON, ChoiceError, Game, load_story
-from game.engine.expr import parse_time
+from game.engine.clock import parse_time
 
 
 def play(game: Game, *ids: str) -> Game:

@@ -78,6 +78,21 @@ async def test_s_writes_the_report_as_markdown_and_shows_where(build, tmp_path):
         assert str(files[0].name) in shown(app, "#report-saved")
 
 
+async def test_a_long_report_folder_never_splits_the_file_name_and_the_path_can_be_pasted(build, tmp_path):
+    """A temp folder on a real machine can be longer than the screen is wide: the notice once wrapped
+    mid-filename, so the path could not be read or copied."""
+    folder = tmp_path / ("a-rather-long-folder-name-" * 3) / ("and-another-one-" * 3)
+    app = build(report_dir=folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await play_whole_day(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        (saved,) = folder.glob("*.md")
+        lines = shown(app, "#report-saved").splitlines()
+        assert len(str(saved)) > 80 and any(saved.name in line for line in lines)
+        assert app.clipboard == str(saved)
+
+
 async def test_report_buttons_new_day_and_quit(build):
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:

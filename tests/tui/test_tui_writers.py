@@ -172,15 +172,3 @@ class TestResults:
         assert len(files) == 1
         data = json.loads(files[0].read_text())
         assert data["ending"]["id"] == "good_day" and data["seed"] == "test-seed"
-
-    async def test_without_the_results_module_the_player_is_told(self, build, tmp_path, monkeypatch):
-        import sys
-
-        monkeypatch.setitem(sys.modules, "game.workshop.results", None)  # as if it were not there yet
-        app = build(results=tmp_path / "results")
-        async with app.run_test(size=(80, 24)) as pilot:
-            await start_day(pilot)
-            await pilot.press(*"11111")
-            await pilot.pause()
-            assert isinstance(app.screen, ReportScreen)
-            assert any("Results are not available" in n.message for n in app._notifications)

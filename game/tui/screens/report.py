@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -209,9 +210,13 @@ class ReportScreen(Screen):
 
     def action_save_report(self) -> None:
         path = self.app.save_report()
-        for saved in self.query("#report-saved").results(Static) if path is not None else ():
-            # the line is mounted after the first frame; the app's notice says it either way
-            saved.update(Content.assemble(("Report saved to ", "$success"), literal(str(path)).stylize("bold")))
+        if path is None:
+            return
+        for saved in self.query("#report-saved").results(Static):
+            # the line is mounted after the first frame; the app's notice says it either way. The file's
+            # name and its folder each start a line, so a long folder never splits the name, and the
+            # whole path is on the clipboard to paste
+            saved.update(saved_where(path))
             saved.display = True
 
     def action_copy_share(self) -> None:
@@ -226,3 +231,14 @@ class ReportScreen(Screen):
 
     def action_menu(self) -> None:
         self.app.show_title()
+
+
+def saved_where(path: Path) -> Content:
+    """Where a file was saved: its name on one line, its folder on the next (copied whole to the clipboard)."""
+    return Content.assemble(
+        ("Report saved as ", "$success"),
+        literal(path.name).stylize("bold"),
+        ("\nin the folder ", "$success"),
+        literal(str(path.parent)),
+        ("\n(the full path is on your clipboard)", "$foreground-muted"),
+    )

@@ -12,10 +12,11 @@ from textual.screen import Screen
 from textual.style import Style
 from textual.widgets import Footer, OptionList, Static
 
+from game.engine.clock import format_time
 from game.tui.css import STYLES
 from game.tui.storytext import literal, paragraphs, prose
 from game.tui.widgets.choice_list import ChoiceList
-from game.tui.widgets.day_header import DayHeader, hhmm
+from game.tui.widgets.day_header import DayHeader
 from game.tui.widgets.reveal_panel import RevealPanel
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def arrival_banner(game: Game) -> Content | None:
     if arrival == "appointment":
         at = game.scene.at if game.scene is not None and game.scene.at is not None else game.clock
         late = game.clock - at
-        when = Content.assemble((" \u25b6 ", "bold"), (f"{hhmm(at)} on your calendar: ", "bold"), title)
+        when = Content.assemble((" \u25b6 ", "bold"), (f"{format_time(at)} on your calendar: ", "bold"), title)
         if late >= 5:
             return Content.assemble(when, f". You're {late} minutes late. ")
         return Content.assemble(when, " is starting. ")
@@ -198,7 +199,3 @@ class SceneScreen(Screen):
 def _drawn_key(game: Game) -> tuple:
     """What a drawn scene depends on: which game (a reload makes a new one), and how far it has got."""
     return (id(game), game.scene_id, game.clock, len(game.state.history))
-
-
-def day_label(game: Game) -> str:
-    return f"{game.story.title} \u00b7 short day" if game.short else game.story.title

@@ -165,6 +165,10 @@ class TitleScreen(Screen):
         if not isinstance(self.focused, Input):
             menu.focus()
 
+    def offer_seed(self, seed: str) -> None:
+        """Put a new seed in the seed field (a new day after the report)."""
+        self.query_one("#seed", Input).value = seed
+
     def show_notices(self, notices: list[str]) -> None:
         notice = self.query_one("#title-notice", Static)
         if notices:

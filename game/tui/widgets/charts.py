@@ -60,7 +60,7 @@ def minutes_chart(report: Report, width: int = 70) -> Content:
             )
         )
     for cat, mins in minutes.items():
-        row = [
+        row: list[str | Content | tuple[str, str]] = [
             literal(labels[cat]).truncate(label_w, ellipsis=True, pad=True),
             "  ",
             bar_content(mins, scale, bar_w),
@@ -76,7 +76,7 @@ def minutes_chart(report: Report, width: int = 70) -> Content:
         rows.append(Content.assemble(*row))
     total = report.total_minutes
     ref_total = sum(ref.values()) if ref else None
-    tail = [
+    tail: list[str | Content | tuple[str, str]] = [
         (f"{'Total'.ljust(label_w)}  ", "bold"),
         " " * bar_w,
         (f" {minutes_text(total)}".ljust(num_w), "bold"),

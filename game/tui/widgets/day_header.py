@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from game.engine.clock import format_time
 from game.tui.storytext import clean, minutes_text
 
-
-def hhmm(minutes: int) -> str:
-    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+if TYPE_CHECKING:
+    from game.engine import Game
 
 
 class DayHeader(Widget):
@@ -42,10 +44,8 @@ class DayHeader(Widget):
             self.set_reactive(DayHeader.spent, spent)
         self.refresh()
 
-    def show_game(self, game, spent: int = 0) -> None:
+    def show_game(self, game: Game, spent: int = 0) -> None:
         """Show a day's clock, its window, its label and seed."""
-        from game.tui.screens.scene import day_label
-
         self.show_day(
             clock=game.clock,
             day_start=game.state.day_start,
@@ -57,7 +57,7 @@ class DayHeader(Widget):
 
     def render(self) -> Content:
         width = self.size.width
-        clock = Content.styled(f" {hhmm(self.clock)} ", "bold reverse $accent")
+        clock = Content.styled(f" {format_time(self.clock)} ", "bold reverse $accent")
         spent = Content.styled(f"+{minutes_text(self.spent)}", "$accent") if self.spent else Content("")
         seed = Content.styled(f"seed {self.seed}", "$foreground-muted") if self.seed else Content("")
         label = Content(self.label)
@@ -72,8 +72,8 @@ class DayHeader(Widget):
             filled = round(bar_room * done / total)
             # at (or past) either end of the day the chip stands in that end's place: "17:35 17:30"
             # or "09:00 09:00" read as two clocks
-            end = "" if self.clock >= self.day_end else " " + hhmm(self.day_end)
-            start = "" if self.clock <= self.day_start else hhmm(self.day_start) + " "
+            end = "" if self.clock >= self.day_end else " " + format_time(self.day_end)
+            start = "" if self.clock <= self.day_start else format_time(self.day_start) + " "
             line = Content.assemble(
                 (start, "$foreground-muted"),
                 ("\u2501" * filled, "$accent"),
@@ -99,3 +99,8 @@ class DayHeader(Widget):
             gap = width - body.cell_length - 1
             body = Content.assemble(left, line, right[: len(right.plain) - len(seed.plain)], " " * gap, seed)
         return body
+
+
+def day_label(game: Game) -> str:
+    """The story's title, and which day it is when it is the short one."""
+    return f"{game.story.title} \u00b7 short day" if game.short else game.story.title

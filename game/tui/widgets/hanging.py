@@ -22,7 +22,7 @@ class Hanging(Visual):
         return f"{self.marker.plain}  {self.body.plain}{aside}"
 
     def _flat(self) -> Content:
-        parts = [self.marker, "  ", self.body]
+        parts: list[str | Content] = [self.marker, "  ", self.body]
         if self.aside is not None:
             parts += ["  ", self.aside]
         return Content.assemble(*parts)
