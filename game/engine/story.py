@@ -94,7 +94,6 @@ class _Parser:
         self.rules = rules
         self.problems: list[tuple[int, str]] = []
         self.new_syntax: int | None = None  # offset of the first format 1.1 insertion
-        self.count = 0
         # (offset, part) of each lower-case insertion that starts a sentence, when asked for (lint)
         self.starts = starts
         # where the insertion being read is, to work out (only when asked) whether it starts a sentence
@@ -177,7 +176,6 @@ class _Parser:
         """The insertion whose `{` is at `start`: a part (or a literal string), and where it ends."""
         s = self.s
         rules = self.rules
-        self.count += 1
         if s.startswith("|}", start + 1):
             self.newer(start)
             return "|", start + 3
