@@ -70,6 +70,8 @@ async def run(players: int, over: float, fork: bool, story: str | None) -> dict:
         if "Press Ctrl+C" in line:
             break
     server_cpu_before = cpu_seconds(server.pid)
+    starter = next((p for p in children(server.pid) if cmdline(p) == cmdline(server.pid)), None)
+    starter_cpu_before = cpu_seconds(starter) if starter else 0.0
     url = f"http://127.0.0.1:{port}"
     first_join: float | None = None
     firsts: list[float] = []
@@ -96,6 +98,7 @@ async def run(players: int, over: float, fork: bool, story: str | None) -> dict:
         games = [p for p in children(server.pid) if p != zygote] + (children(zygote) if zygote else [])
         game_cpu = sorted(cpu_seconds(p) for p in games)
         server_cpu = cpu_seconds(server.pid) - server_cpu_before
+        starter_cpu = (cpu_seconds(zygote) - starter_cpu_before) if zygote else 0.0
         pss = {"server": pss_kb(server.pid), "starter": pss_kb(zygote) if zygote else 0}
         pss["games"] = sum(pss_kb(p) for p in games)
         for tab in tabs:
@@ -116,6 +119,7 @@ async def run(players: int, over: float, fork: bool, story: str | None) -> dict:
             "max": round(game_cpu[-1], 3),
         },
         "server_cpu_per_player_s": round(server_cpu / players, 3),
+        "starter_cpu_per_player_s": round(starter_cpu / players, 3),  # the fork itself
         "pss_mb": {k: round(v / 1024) for k, v in pss.items()} | {"total": round(sum(pss.values()) / 1024)},
         "pss_per_game_mb": round(pss["games"] / 1024 / max(1, len(games)), 1),
         "load_before": os.getloadavg()[0],
