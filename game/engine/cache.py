@@ -34,7 +34,7 @@ from functools import cache
 from pathlib import Path
 
 from game.engine.story import Story
-from game.engine.storyfiles import MAX_TOTAL_BYTES, story_files
+from game.engine.where import MAX_TOTAL_BYTES, story_files
 
 MAGIC = b"dayjob compiled story\n"
 KEEP = 32  # cache files kept; older ones are removed when a new one is written
@@ -92,7 +92,7 @@ def story_key(root: Path) -> str | None:
 def load_story_cached(root: str | Path | None = None) -> Story:
     """The story in `root` from the cache when a good one is there, else loaded (raises StoryError) and kept."""
     if root is None:
-        from game.engine.loader import shipped_story_dir
+        from game.engine.where import shipped_story_dir
 
         root = shipped_story_dir()
     folder = Path(root)

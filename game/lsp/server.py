@@ -42,7 +42,6 @@ class StoryServer(LanguageServer):
         super().__init__("dayjob-lsp", "1", text_document_sync_kind=t.TextDocumentSyncKind.Incremental)
         self.folders: dict[Path, Folder] = {}
         self.pending: dict[Path, asyncio.Task] = {}
-        self.checks_done = 0
 
     # -- folders --------------------------------------------------------------------------------
 
@@ -136,7 +135,6 @@ class StoryServer(LanguageServer):
                 t.PublishDiagnosticsParams(uri=from_fs_path(str(path)) or "", diagnostics=diags)
             )
         folder.published = set(problems)
-        self.checks_done += 1
 
     def diagnostic(self, lines: list[str], p: Problem) -> t.Diagnostic:
         line, col = max(p.line - 1, 0), max(p.col - 1, 0)
@@ -211,7 +209,6 @@ _VALUE = re.compile(r"(?:^|[\s{,])-?\s*([A-Za-z_]+):\s*(\S[^,{}]*|)$")
 _FLOW_MAP = re.compile(r"\b(effects|set):\s*\{([^{}]*)$")
 _VISITED_OPEN = re.compile(r"""visited\(\s*["']([A-Za-z0-9_]*)$""")
 _INSERTION_OPEN = re.compile(r"\{\^?([A-Za-z0-9_]*)$")
-_KEY_LINE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][A-Za-z0-9_]*)?:?")
 
 
 def _indent_path(lines: list[str], line: int) -> tuple[list[str], int]:
@@ -301,7 +298,7 @@ def _siblings(lines: list[str], line: int, indent: int) -> set[str]:
 
 def _model_for(path: list[str], manifest: bool):
     """The model whose keys belong at this place of a story file."""
-    p = [x for x in path]
+    p = list(path)
     if manifest:
         table = {
             (): m.Manifest,
