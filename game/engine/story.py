@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -604,6 +605,14 @@ class Interrupt:
     repeat: bool
 
 
+class SceneKind(StrEnum):
+    """What starts a scene."""
+
+    SCENE = "scene"
+    APPOINTMENT = "appointment"
+    INTERRUPTION = "interruption"
+
+
 @dataclass(frozen=True)
 class Scene:
     id: str
@@ -619,12 +628,13 @@ class Scene:
     at_if: Expr | None = None  # an appointment with a condition: skipped for the day when false as it comes due
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> SceneKind:
+        """What starts this scene: a choice's goto, the clock (`at`) or chance (`interrupt`); the loader allows one."""
         if self.at is not None:
-            return "appointment"
+            return SceneKind.APPOINTMENT
         if self.interrupt is not None:
-            return "interruption"
-        return "scene"
+            return SceneKind.INTERRUPTION
+        return SceneKind.SCENE
 
 
 @dataclass(frozen=True)
