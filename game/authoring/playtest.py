@@ -279,22 +279,28 @@ class _Reader:
             tuple((cond.fn, _piece(tpl)) for cond, tpl in part.variants),
         )
 
+    def _outcome(self, st, repeated_in: Counter) -> None:
+        """Count the last choice's outcome (its repeats are put down to `scene/choice`)."""
+        parts, n = _paragraphs(st.outcome)
+        last = st.history[-1]
+        seen = self.seen
+        self.words += n
+        self.shown += len(parts)
+        before = len(seen)
+        seen.update(parts)
+        again = len(parts) - (len(seen) - before)
+        if again:
+            self.repeats += again
+            repeated_in[f"{last.scene}/{last.choice}"] += again
+
+    # long: one pass over what a scene shows, kept in one frame: it runs once a choice (bench_playtest.py)
     def read(self, game: Game, repeated_in: Counter) -> None:
         """Count what the player reads now: the last choice's outcome, then the title and paragraphs of the
         scene or ending just reached."""
         st = game.state
         seen = self.seen
         if st.outcome:
-            parts, n = _paragraphs(st.outcome)
-            last = st.history[-1]
-            self.words += n
-            self.shown += len(parts)
-            before = len(seen)
-            seen.update(parts)
-            again = len(parts) - (len(seen) - before)
-            if again:
-                self.repeats += again
-                repeated_in[f"{last.scene}/{last.choice}"] += again
+            self._outcome(st, repeated_in)
         sid = st.scene
         words = st.words
         if st.ending is None:
