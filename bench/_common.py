@@ -54,8 +54,12 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+BUSY_LOAD = 1.0  # a figure taken above this load average is marked as such in docs/performance.md
+
+
 def machine_line() -> str:
-    """One line: date, CPU, cores, Python, and the versions that matter."""
+    """One line: date, CPU, cores, Python, the versions that matter, and the load average before the run
+    (printed too, and marked when over BUSY_LOAD). Every benchmark calls it before it measures."""
     versions = []
     for mod in ("textual", "yaml", "pydantic", "transitions"):
         try:
@@ -66,9 +70,14 @@ def machine_line() -> str:
     date = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     load = ""
     try:
-        load = f" · load average before the run {os.getloadavg()[0]:.2f}"
+        avg = os.getloadavg()[0]
     except OSError:
-        pass
+        avg = None
+    if avg is not None:
+        load = f" · load average before the run {avg:.2f}"
+        if avg > BUSY_LOAD:
+            load += f" (**over {BUSY_LOAD:.1f}: taken on a busy machine**)"
+        print(f"[{Path(sys.argv[0]).stem}] load average before the run: {avg:.2f}", file=sys.stderr, flush=True)
     return (
         f"{date} · {cpu_model()}, {cores()} cores · Python {platform.python_version()} "
         f"({platform.python_implementation()}) on {platform.system()} · " + ", ".join(versions) + load

@@ -12,9 +12,13 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from game.engine import Story, StoryError, load_story
+if TYPE_CHECKING:
+    from game.engine import Story
+
+# The engine is imported inside the functions: the TUI imports this module (parse_presets) before its
+# first frame, and the story's modules bring pydantic and the YAML parser (bench/bench_startup.py).
 
 
 @contextmanager
@@ -36,18 +40,24 @@ def collector_paused() -> Iterator[None]:
 def load_for_life(root: str | Path | None) -> Story:
     """The story, for a process that keeps it to its end (a command, a playtest worker); raises StoryError.
 
+    It comes from the compiled-story cache when a good one is there (game/engine/cache.py).
+
     Everything alive after loading is moved out of the collector's sight (`gc.freeze`); otherwise
     the first collection walks the whole new heap, twice as it ages (0.6 s of a 4 s `check` on
     5,000 scenes). Not for the TUI, which reloads: a frozen story would never be freed.
     """
+    from game.engine.cache import load_story_cached
+
     with collector_paused():
-        story = load_story(root)
+        story = load_story_cached(root)
         gc.freeze()
     return story
 
 
 def load_story_or_report(root: Path | None, err: TextIO | None = None, command: str = "dayjob") -> Story | None:
     """The story in `root`, or None after printing its problems (each `path:line:col: message`)."""
+    from game.engine import StoryError
+
     err = err or sys.stderr
     try:
         return load_for_life(root)

@@ -16,6 +16,8 @@ ROOT = Path(__file__).parent.parent
 def _isolated_saves(tmp_path_factory, monkeypatch):
     """No test reads or writes the player's real save folder."""
     monkeypatch.setenv("DAYJOB_DATA", str(tmp_path_factory.mktemp("saves")))
+    # nor the real compiled-story cache (tests/engine/test_cache.py tests it in folders of its own)
+    monkeypatch.setenv("DAYJOB_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture(autouse=True)

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from game.engine.errors import ChoiceError, Problem, SaveError, StoryError
     from game.engine.game import CARRY_ON, ChoiceView, Game, new_seed
-    from game.engine.loader import load_story, shipped_story_dir
+    from game.engine.loader import load_story
     from game.engine.report import Report
     from game.engine.state import DayState
     from game.engine.story import Story
+    from game.engine.where import shipped_story_dir
 
 _HOME = {
     "CARRY_ON": "game",
@@ -31,7 +32,7 @@ _HOME = {
     "StoryError": "errors",
     "load_story": "loader",
     "new_seed": "game",
-    "shipped_story_dir": "loader",
+    "shipped_story_dir": "where",
 }
 
 __all__ = [

@@ -77,6 +77,11 @@ class Expr:
     def __call__(self, state: Scope) -> bool:
         return bool(self.fn(state))
 
+    def __reduce__(self) -> tuple:
+        """Pickled as its checked tree (the compiled-story cache, game/engine/cache.py); read back, the
+        evaluator is built again from the tree, as compiling did, without parsing or checking."""
+        return (_from_tree, (self.src, self.tree, self.scenes))
+
     def both(self, other: Expr) -> Expr:
         """`self and other`, from two compiled conditions (each was checked, and placed, on its own)."""
         a, b = self.fn, other.fn
@@ -297,6 +302,10 @@ class _Checker:
             return ("visited", scene), "int"
         self.fail(node, _FORBIDDEN_HINTS.get(type(node), f"{type(node).__name__} is not allowed in a condition"))
         raise AssertionError  # unreachable; fail raises
+
+
+def _from_tree(src: str, tree: tuple, scenes: frozenset[str]) -> Expr:
+    return Expr(src, tree, _build(tree), scenes)
 
 
 _BOOLEAN = frozenset({"cmp", "not", "and", "or", "bool"})  # kinds whose evaluator already returns a bool

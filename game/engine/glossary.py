@@ -13,40 +13,47 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
-from game.engine.yamlsafe import YDict, load_document, mark_of
+    from game.engine.yamlsafe import YDict
 
 GLOSSARY = "glossary.yaml"
 LONG_MEANING = 320  # characters: about two sentences, read in passing
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+@cache
+def _file_model() -> Any:
+    """The file's schema, made when a glossary is first read: a story (from the compiled-story cache, on
+    the title screen) is built without pydantic (bench/bench_startup.py)."""
+    from pydantic import BaseModel, ConfigDict, Field
 
+    class _Strict(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-TermText = Annotated[str, Field(min_length=1, max_length=120)]
+    TermText = Annotated[str, Field(min_length=1, max_length=120)]
 
+    class TermDef(_Strict):
+        """One entry as a writer writes it."""
 
-class TermDef(_Strict):
-    """One entry as a writer writes it."""
+        term: TermText
+        means: Annotated[str, Field(min_length=1, max_length=2_000)]
+        also: list[TermText] = Field(default_factory=list)
 
-    term: TermText
-    means: Annotated[str, Field(min_length=1, max_length=2_000)]
-    also: list[TermText] = Field(default_factory=list)
+    class GlossaryFile(_Strict):
+        """The whole file as a writer writes it."""
 
+        version: str | int | None = None
+        terms: dict[Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)], TermDef] = Field(
+            default_factory=dict
+        )
+        jargon: list[TermText] = Field(default_factory=list)
 
-class GlossaryFile(_Strict):
-    """The whole file as a writer writes it."""
-
-    version: str | int | None = None
-    terms: dict[Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)], TermDef] = Field(
-        default_factory=dict
-    )
-    jargon: list[TermText] = Field(default_factory=list)
+    return GlossaryFile
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,10 @@ def read_glossary(root: Path, shown: str, error: Report, warn: Report) -> Glossa
     except OSError as exc:
         error(shown, None, f"cannot read the file: {exc.strerror or exc}")
         return Glossary()
+    from pydantic import ValidationError
+
+    from game.engine.yamlsafe import YDict, load_document, mark_of
+
     doc = load_document(shown, raw)
     for problem in doc.problems:
         error(problem.path, (problem.line, problem.col), problem.message)
@@ -134,7 +145,7 @@ def read_glossary(root: Path, shown: str, error: Report, warn: Report) -> Glossa
         error(shown, getattr(data, "mark", None), "glossary.yaml must be a mapping with `terms:` (and `jargon:`)")
         return Glossary()
     try:
-        model = GlossaryFile.model_validate(data)
+        model = _file_model().model_validate(data)
     except ValidationError as exc:
         _report_validation(shown, data, exc, error)
         return Glossary()
@@ -164,6 +175,8 @@ def read_glossary(root: Path, shown: str, error: Report, warn: Report) -> Glossa
 
 
 def _report_validation(shown: str, data: YDict, exc: ValidationError, error: Report) -> None:
+    from game.engine.yamlsafe import mark_of
+
     fields = {
         (): ["version", "terms", "jargon"],
         ("terms",): ["term", "means", "also"],

@@ -29,19 +29,11 @@ from game.engine.story import (
 from game.engine.storyfiles import MANIFEST, display_path, read_story_files
 from game.engine.storyfiles import story_files as story_files  # where the TUI's watcher, tests and bench/ look
 from game.engine.suggest import did_you_mean, new_budget
+from game.engine.where import shipped_story_dir
 from game.engine.yamlsafe import YDict, YList, mark_of
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
-
-
-def shipped_story_dir() -> Path:
-    """The day that ships with the game: inside the installed package, or the source tree's story/."""
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "story"
-    if (packaged / MANIFEST).is_file():
-        return packaged
-    return here.parent / "story"
 
 
 def load_story(

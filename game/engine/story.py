@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -94,7 +95,6 @@ class _Parser:
         self.rules = rules
         self.problems: list[tuple[int, str]] = []
         self.new_syntax: int | None = None  # offset of the first format 1.1 insertion
-        self.count = 0
         # (offset, part) of each lower-case insertion that starts a sentence, when asked for (lint)
         self.starts = starts
         # where the insertion being read is, to work out (only when asked) whether it starts a sentence
@@ -177,7 +177,6 @@ class _Parser:
         """The insertion whose `{` is at `start`: a part (or a literal string), and where it ends."""
         s = self.s
         rules = self.rules
-        self.count += 1
         if s.startswith("|}", start + 1):
             self.newer(start)
             return "|", start + 3
@@ -606,6 +605,14 @@ class Interrupt:
     repeat: bool
 
 
+class SceneKind(StrEnum):
+    """What starts a scene."""
+
+    SCENE = "scene"
+    APPOINTMENT = "appointment"
+    INTERRUPTION = "interruption"
+
+
 @dataclass(frozen=True)
 class Scene:
     id: str
@@ -621,12 +628,13 @@ class Scene:
     at_if: Expr | None = None  # an appointment with a condition: skipped for the day when false as it comes due
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> SceneKind:
+        """What starts this scene: a choice's goto, the clock (`at`) or chance (`interrupt`); the loader allows one."""
         if self.at is not None:
-            return "appointment"
+            return SceneKind.APPOINTMENT
         if self.interrupt is not None:
-            return "interruption"
-        return "scene"
+            return SceneKind.INTERRUPTION
+        return SceneKind.SCENE
 
 
 @dataclass(frozen=True)

@@ -10,25 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from game.engine.errors import Problem
+from game.engine.where import MANIFEST as MANIFEST  # re-exported: where its readers look for it
+from game.engine.where import MAX_FILES, SCENES_DIR, story_files
+from game.engine.where import MAX_TOTAL_BYTES as MAX_TOTAL_BYTES
 from game.engine.yamlsafe import MAX_FILE_BYTES, MAX_TOTAL_NODES, Document, load_document
-
-MANIFEST = "story.yaml"
-SCENES_DIR = "scenes"
-MAX_FILES = 2_000
-MAX_TOTAL_BYTES = 16_000_000
-
-
-def story_files(root: Path) -> list[Path]:
-    """The manifest, then every scene file in name order (at most MAX_FILES + 1 are looked for)."""
-    scenes = root / SCENES_DIR
-    found: list[Path] = []
-    if scenes.is_dir():
-        for p in scenes.rglob("*"):
-            if p.suffix in (".yaml", ".yml") and p.is_file():
-                found.append(p)
-                if len(found) > MAX_FILES:  # enough to refuse; a huge tree is not walked to its end
-                    break
-    return [root / MANIFEST, *sorted(found)]
 
 
 def display_path(path: Path) -> str:

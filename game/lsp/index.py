@@ -129,9 +129,6 @@ class StoryIndex:
         """The choices (and manifest keys) that lead to a scene or an ending."""
         return [r for r in self.uses("scene", sid) if r.role in ("goto", "start")]
 
-    def targets(self) -> list[str]:
-        return [*self.scenes]
-
     # -- building -------------------------------------------------------------------------------
 
     def _add(self, ref: Ref) -> None:

@@ -42,7 +42,6 @@ class StoryServer(LanguageServer):
         super().__init__("dayjob-lsp", "1", text_document_sync_kind=t.TextDocumentSyncKind.Incremental)
         self.folders: dict[Path, Folder] = {}
         self.pending: dict[Path, asyncio.Task] = {}
-        self.checks_done = 0
 
     # -- folders --------------------------------------------------------------------------------
 
@@ -136,7 +135,6 @@ class StoryServer(LanguageServer):
                 t.PublishDiagnosticsParams(uri=from_fs_path(str(path)) or "", diagnostics=diags)
             )
         folder.published = set(problems)
-        self.checks_done += 1
 
     def diagnostic(self, lines: list[str], p: Problem) -> t.Diagnostic:
         line, col = max(p.line - 1, 0), max(p.col - 1, 0)
@@ -211,7 +209,6 @@ _VALUE = re.compile(r"(?:^|[\s{,])-?\s*([A-Za-z_]+):\s*(\S[^,{}]*|)$")
 _FLOW_MAP = re.compile(r"\b(effects|set):\s*\{([^{}]*)$")
 _VISITED_OPEN = re.compile(r"""visited\(\s*["']([A-Za-z0-9_]*)$""")
 _INSERTION_OPEN = re.compile(r"\{\^?([A-Za-z0-9_]*)$")
-_KEY_LINE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][A-Za-z0-9_]*)?:?")
 
 
 def _indent_path(lines: list[str], line: int) -> tuple[list[str], int]:
@@ -301,7 +298,7 @@ def _siblings(lines: list[str], line: int, indent: int) -> set[str]:
 
 def _model_for(path: list[str], manifest: bool):
     """The model whose keys belong at this place of a story file."""
-    p = [x for x in path]
+    p = list(path)
     if manifest:
         table = {
             (): m.Manifest,
@@ -699,6 +696,31 @@ def document_symbols(ls: StoryServer, params: t.DocumentSymbolParams) -> list[t.
             )
         )
     return out
+
+
+@server.feature(t.WORKSPACE_SYMBOL)
+def workspace_symbols(ls: StoryServer, params: t.WorkspaceSymbolParams) -> list[t.SymbolInformation]:
+    """Scenes and endings of every open story folder whose id or title holds the query (any case)."""
+    query = params.query.lower()
+    out = []
+    for folder in ls.folders.values():
+        for info in folder.index.scenes.values():
+            if query in info.id.lower() or query in info.title.lower():
+                kind = {"ending": t.SymbolKind.EnumMember, "appointment": t.SymbolKind.Event}.get(
+                    info.kind, t.SymbolKind.Class
+                )
+                out.append(
+                    t.SymbolInformation(
+                        name=info.id,
+                        kind=kind,
+                        location=t.Location(
+                            uri=from_fs_path(str(info.path)) or "",
+                            range=ls.span(folder, info.path, info.line, info.col, info.col + len(info.id)),
+                        ),
+                        container_name=info.title or None,
+                    )
+                )
+    return out[:500]
 
 
 def run_lsp(args=None) -> int:

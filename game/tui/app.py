@@ -86,10 +86,7 @@ class DayJobApp(App[int]):
         except StoryError as exc:
             self.post_message(StoryFailed(exc))
             return
-        # the screens the day needs, imported now so the first scene appears at once
-        import game.tui.screens.report
-        import game.tui.screens.scene  # noqa: F401
-
+        # the screens the day needs are imported by _settle, once the title shows the story
         self.post_message(StoryLoaded(session))
 
     def on_story_loaded(self, message: StoryLoaded) -> None:

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from game.engine import ChoiceError, Game, SaveError, Story, load_story, shipped_story_dir
+from game.engine import ChoiceError, Game, SaveError, Story, shipped_story_dir
+from game.engine.cache import load_story_cached as load_story  # the forkserver replaces this name
 from game.engine.saves import SaveSlot, default_save_dir, resume_saved, write_atomic
 from game.engine.saves import save_name as engine_save_name
 from game.startup import collector_paused

@@ -105,15 +105,16 @@ class Origins:
 class Connections:
     """How many connections each address holds, and the ones still owing their request headers."""
 
-    def __init__(self, per_address: int):
+    def __init__(self, per_address: int, unlimited: frozenset[str] = frozenset()):
         self.per_address = per_address
+        self.unlimited = unlimited  # a reverse proxy's address: every player arrives from it
         self.by_address: Counter[str] = Counter()
         self.waiting: dict[asyncio.BaseTransport, asyncio.TimerHandle] = {}
         self.refused = 0
         self.timed_out = 0
 
     def admit(self, address: str) -> bool:
-        if self.by_address[address] >= self.per_address:
+        if self.by_address[address] >= self.per_address and address not in self.unlimited:
             self.refused += 1
             flood.note("refused", f"Too many connections from {address}: refusing more.")
             return False

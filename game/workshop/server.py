@@ -172,7 +172,9 @@ class WorkshopServer:
         self.joined = 0
         self.refused = 0
         self.refused_origin = 0
-        self.connections = Connections(per_address or max(64, 2 * max_players + 16))
+        # behind --public-url a proxy on this machine carries every player: it is not one address to cap
+        proxy = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"}) if public_url else frozenset()
+        self.connections = Connections(per_address or max(64, 2 * max_players + 16), proxy)
         self.origins = Origins(host, port, public_url)
         self._background: set[asyncio.Future] = set()
         self._changed = asyncio.Event()
@@ -235,6 +237,7 @@ class WorkshopServer:
     async def close(self) -> None:
         """Refuse new players, end every game (its report stays on the page), stop listening."""
         self.closing = True
+        self.changed()  # the room screen's feed ends now, not at its next quarter-minute wake-up
         if self._ticker is not None:
             self._ticker.cancel()
         if self._server is not None:

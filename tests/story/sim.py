@@ -6,6 +6,7 @@ Run `python -m tests.story.sim [N] [--short]` from the repository root for a sum
 from __future__ import annotations
 
 import random
+import re
 import statistics
 import sys
 from collections import Counter
@@ -31,6 +32,32 @@ def random_day(story, i: int, short: bool = False) -> Game:
     while not game.ended:
         game.choose(rng.choice(game.available))
     return game
+
+
+WORDS_A_MINUTE = 230
+_BLANK = re.compile(r"\n[ \t]*\n")
+
+
+def shown(game: Game) -> list[str]:
+    """The paragraphs the player reads now: the outcome of the last choice, then the scene or the ending."""
+    texts = [game.outcome] if game.outcome else []
+    texts += game.paragraphs
+    return [p.strip() for t in texts for p in _BLANK.split(t) if p.strip()]
+
+
+def read_day(story, i: int, short: bool = False) -> tuple[list[str], int]:
+    """A random day (as `random_day`) read as a player reads it: every paragraph shown, and the choices made."""
+    rng = random.Random(i)
+    game = Game(story, seed=f"r{i}", short=short, keep_undo=False)
+    paragraphs = shown(game)
+    while not game.ended:
+        game.choose(rng.choice(game.available))
+        paragraphs += shown(game)
+    return paragraphs, len(game.state.history)
+
+
+def read_minutes(paragraphs: list[str]) -> float:
+    return sum(len(p.split()) for p in paragraphs) / WORDS_A_MINUTE
 
 
 def summarise(story, n: int, short: bool = False, play=random_day) -> Summary:

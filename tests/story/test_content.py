@@ -38,23 +38,51 @@ def settings(story):
 
 
 def templates(story):
-    """(where, template) for every piece of text a player can see."""
+    """(where, template) for every piece of text a player can see, return visits and outcomes included."""
     for scene in story.scenes.values():
         yield scene.id, scene.title
         yield scene.id, scene.text
+        if scene.again is not None:
+            yield f"{scene.id} (again)", scene.again
         for i, (_, tpl) in enumerate(scene.variants, 1):
             yield f"{scene.id} variant {i}", tpl
         for ch in scene.choices:
             yield f"{scene.id}.{ch.id}", ch.text
             if ch.locked is not None:
                 yield f"{scene.id}.{ch.id} (locked)", ch.locked
+            for i, (_, tpl) in enumerate(ch.outcome or (), 1):
+                yield f"{scene.id}.{ch.id} outcome {i}", tpl
     for ending in story.endings:
         yield ending.id, ending.title
         yield ending.id, ending.text
+        for i, (_, tpl) in enumerate(ending.variants, 1):
+            yield f"{ending.id} variant {i}", tpl
+
+
+def alternatives(part) -> list:
+    """The templates a part chooses between (a condition's branches, a sequence's steps), or none."""
+    if isinstance(part, str) or part[0] in ("w", "W", "time", "clock", "since"):
+        return []
+    if part[0] == "if":
+        return [tpl for _, tpl in part[1]]
+    return list(part[2])
+
+
+def every_text(tpl, words) -> str:
+    """All a template can ever show, each alternative of each condition and sequence included."""
+    out = []
+    for part in tpl.parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif part[0] in ("w", "W"):
+            out.append(words.get(part[1], ""))
+        else:
+            out.extend(" " + every_text(alt, words) + " " for alt in alternatives(part))
+    return "".join(out)
 
 
 def words_in(story) -> int:
-    n = sum(len(tpl.render(story.words).split()) for _, tpl in templates(story))
+    n = sum(len(every_text(tpl, story.words).split()) for _, tpl in templates(story))
     n += sum(len(q.split()) for e in story.endings for q in e.debrief)
     return n + len(story.credits.split())
 
@@ -175,23 +203,30 @@ IDENTIFIERS = {"model_name", "label"}
 
 def test_inserted_words_never_leave_a_sentence_in_lower_case(story):
     """`{legacy} is...` would render as "the nightly pipeline is...": a word that starts in lower case must not
-    start a sentence or a paragraph."""
+    start a sentence or a paragraph (write `{^legacy}` there), in any alternative of any condition or sequence."""
     problems = []
-    for team, domain, words in settings(story):
-        for where, tpl in templates(story):
-            before = ""
-            for part in tpl.parts:
-                if isinstance(part, str):
-                    before += part
-                    continue
+
+    def walk(parts, before, words, where, setting):
+        for part in parts:
+            if isinstance(part, str):
+                before += part
+                continue
+            if part[0] in ("w", "W"):
                 value = words.get(part[1], "")
                 starts_sentence = not before.strip() or re.search(r"([.!?][\"\u201d]?\s+|\n\s*\n)$", before)
-                if part[1] in IDENTIFIERS:  # code names keep their case anywhere
-                    before += value
-                    continue
-                if value[:1].islower() and starts_sentence:
-                    problems.append(f"{team}/{domain} {where}: {{{part[1]}}} -> {value!r} starts a sentence")
+                if part[0] == "w" and part[1] not in IDENTIFIERS and value[:1].islower() and starts_sentence:
+                    problems.append(f"{setting} {where}: {{{part[1]}}} -> {value!r} starts a sentence")
                 before += value
+                continue
+            alts = alternatives(part)
+            for alt in alts:
+                walk(alt.parts, before, words, where, setting)
+            before += "x" if alts else "ten"  # an alternative or a clock phrase: the text goes on mid-sentence
+        return before
+
+    for team, domain, words in settings(story):
+        for where, tpl in templates(story):
+            walk(tpl.parts, "", words, where, f"{team}/{domain}")
     assert not problems, "\n".join(sorted(set(problems)))
 
 
@@ -235,8 +270,10 @@ BRIEF_ROWS = {
     ],
     "stand-up: short, rambling, cross-functional": [
         ("standup", "yesterday"),
-        ("standup", "it will be short"),
+        ("standup", "so it is short"),
+        ("standup", "today it rambles"),
         ("standup", "argue about"),
+        ("standup", "head of sales"),
         ("standup", "most technical"),
         ("standup", "three lines"),
     ],
@@ -273,6 +310,13 @@ BRIEF_ROWS = {
         ("framework_pitch", "Rust-powered"),
         ("legacy_pipeline", "scar"),
     ],
+    "the meeting-avoider declines, shortens or writes instead": [
+        ("arrive", "skip the call"),
+        ("arrive", "Decline the design review"),
+        ("design_review", "Leave after ten minutes"),
+        ("stakeholder_sync", "in writing instead"),
+        ("alignment_sync", "Decline"),
+    ],
     "documentation takes real time": [
         ("confluence_page", "TBD"),
         ("confluence_page", "Runbook"),
@@ -306,18 +350,46 @@ BRIEF_ROWS = {
 def _all_text(story, where: str) -> str:
     if where.startswith("ending:"):
         e = story.ending(where.split(":", 1)[1])
-        return " ".join([e.title.render(story.words), e.text.render(story.words), *e.debrief])
+        parts = [e.title, e.text, *(t for _, t in e.variants)]
+        return " ".join([*(" ".join(every_text(p, story.words).split()) for p in parts), *e.debrief])
     s = story.scenes[where]
     parts = [
         s.text,
+        *([s.again] if s.again is not None else []),
         *(t for _, t in s.variants),
         *(c.text for c in s.choices),
         *(c.locked for c in s.choices if c.locked is not None),
+        *(t for c in s.choices for _, t in (c.outcome or ())),
     ]
-    return " ".join(" ".join(p.render(story.words).split()) for p in parts)
+    return " ".join(" ".join(every_text(p, story.words).split()) for p in parts)
 
 
 @pytest.mark.parametrize("row", sorted(BRIEF_ROWS))
 def test_every_row_of_the_brief_is_in_the_day(story, row):
     for where, needle in BRIEF_ROWS[row]:
         assert needle.lower() in _all_text(story, where).lower(), (row, where, needle)
+
+
+def test_every_choice_gets_an_answer(story):
+    """A choice either says what happened (an outcome) or leads to a scene that is its consequence; only a
+    return to the desk, to what was on hold, or to the end of the day needs the outcome to say it."""
+    silent = []
+    for scene in story.scenes.values():
+        for ch in scene.choices:
+            returns = {t for t in ch.targets if t in ("back", "end", story.hub) or t in story.ending_ids}
+            if returns and not ch.outcome:
+                silent.append(f"{scene.id}.{ch.id} -> {sorted(returns)}")
+    assert not silent, "\n".join(silent)
+
+
+def test_the_story_uses_format_1_1(story):
+    """Return visits on the scenes a day comes back to, and shuffles that change the day with the seed."""
+    for sid in ("desk", "inbox", "coffee", "cluster_ticket", "data_first_look", "model_loss", "support_case"):
+        assert story.scenes[sid].again is not None, sid
+    shuffled = {
+        s.id
+        for s in story.scenes.values()
+        for tpl in (s.text, *(t for _, t in s.variants))
+        if any(not isinstance(p, str) and p[0] == "shuffle" for p in tpl.parts)
+    }
+    assert {"alarm", "standup", "design_review", "support_case", "data_anomaly"} <= shuffled, shuffled

@@ -22,12 +22,13 @@ GOLDEN = Path(__file__).parent / "golden" / "day_golden.txt"
 SEED = "golden"
 # choice ids typed one per line: a research lab working on recommendations, filming its day; the quick-number
 # email answered with a phone call, a rambling stand-up, a colleague's permissions, the design review's
-# data-protection detour, an interruption or three, lunch with the team, the data thread to its leak, an honest
-# stakeholder sync, and the day ends, helpful to everyone, with "Firefighter"
+# data-protection detour, interruptions, lunch with the team, the model's usual suspects down to the leak, an
+# honest stakeholder sync, and an honest number at the end of the day: "Shipped, and true". On the way it shows
+# outcomes, a return visit to the desk, sequences and shuffles, and the clock said in words.
 SCRIPT = (
     "film_vlog lab recsys postpone_updates read_messages stakeholder ramble help_now teach raise_data_protection "
-    "write_to_dpo call_them dig_in_together eat_with_team polite_no data chase fix_properly honest walk_first "
-    "quick_model retrain_without"
+    "write_to_dpo call_them dig_in_together eat_with_team polite_no model debug importances honest walk_first "
+    "retrain_without honest_number"
 ).split()
 
 
@@ -59,5 +60,5 @@ def test_golden_day_is_a_whole_day():
     for appointment in ("Stand-up", "Design review", "Lunch", "Stakeholder sync"):
         assert re.search(rf"^\d\d:\d\d\. {appointment} is starting\.", text, re.MULTILINE), appointment
     assert ". An interruption: " in text
-    assert ". The end: Firefighter.\n" in text
+    assert ". The end: Shipped, and true.\n" in text
     assert text.count("\nYou chose ") >= 20

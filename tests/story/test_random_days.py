@@ -11,7 +11,16 @@ import statistics
 import pytest
 
 from game.engine import load_story
-from tests.story.sim import SENSIBLE, SENSIBLE_HUB, WORKAHOLIC, WORKAHOLIC_HUB, scripted_day, summarise
+from tests.story.sim import (
+    SENSIBLE,
+    SENSIBLE_HUB,
+    WORKAHOLIC,
+    WORKAHOLIC_HUB,
+    read_day,
+    read_minutes,
+    scripted_day,
+    summarise,
+)
 
 FULL_DAYS = 3000
 SHORT_DAYS = 1500
@@ -53,8 +62,13 @@ def share(summary, ending_id: str) -> float:
 # -- the full day ------------------------------------------------------------------------------------
 
 
+# the half day's own appointment: leaving for the dentist at twelve
+SHORT_DAY_ONLY = {"dentist"}
+
+
 def test_every_scene_is_reached(story, full):
-    assert set(story.scenes) - set(full.scenes) == set()
+    assert set(story.scenes) - SHORT_DAY_ONLY - set(full.scenes) == set()
+    assert not SHORT_DAY_ONLY & set(full.scenes)
 
 
 def test_every_ending_is_reached(story, full):
@@ -221,3 +235,58 @@ def test_filming_a_glum_day_gives_the_vlog_you_never_post(story):
     )
     endings = {g.state.ending for g in play_all(story, prefs, ["read_messages", "go_home"])}
     assert "vlog_never_posted" in endings
+
+
+# -- reading: the brief's length and variety targets, read through the engine as a player reads ---------------
+
+READ_DAYS = 40
+
+
+@pytest.fixture(scope="module")
+def read_full(story):
+    return [read_day(story, i) for i in range(READ_DAYS)]
+
+
+@pytest.fixture(scope="module")
+def read_short(story):
+    return [read_day(story, i, short=True) for i in range(READ_DAYS)]
+
+
+def test_a_full_day_reads_in_10_to_13_minutes(read_full):
+    """At 230 words a minute, choice lines not counted: a median of 10-13 minutes, no day over 16."""
+    minutes = [read_minutes(p) for p, _ in read_full]
+    assert 10 <= statistics.median(minutes) <= 13, statistics.median(minutes)
+    assert max(minutes) <= 16, max(minutes)
+
+
+def test_the_short_day_reads_in_6_to_8_minutes(read_short):
+    minutes = [read_minutes(p) for p, _ in read_short]
+    assert 6 <= statistics.median(minutes) <= 8, statistics.median(minutes)
+    assert max(minutes) <= 10, max(minutes)
+
+
+def test_a_day_rarely_repeats_a_paragraph(read_full, read_short):
+    """At most 3% of the paragraphs of a day are ones already shown that day (hubs use `again:` and cycles)."""
+    for days in (read_full, read_short):
+        for paragraphs, _ in days:
+            repeats = len(paragraphs) - len(set(paragraphs))
+            assert repeats / len(paragraphs) <= 0.03, (repeats, len(paragraphs))
+
+
+def test_the_next_day_is_mostly_new(read_full):
+    """Between consecutive random days, a median of at most 25% of the second day's paragraphs were read the
+    day before (shuffles keyed to the seed, and the team and domain)."""
+    shares = []
+    for (before, _), (after, _) in zip(read_full, read_full[1:]):
+        seen = set(before)
+        shares.append(sum(p in seen for p in after) / len(after))
+    assert statistics.median(shares) <= 0.25, statistics.median(shares)
+
+
+def test_the_title_s_promise_is_true(story, read_full):
+    """The title screen shows the story's subtitle, and the minutes it promises are the median a day reads in."""
+    numbers = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13}
+    promised = [n for word, n in numbers.items() if f"about {word} minutes" in story.subtitle]
+    assert len(promised) == 1, story.subtitle
+    median = statistics.median(read_minutes(p) for p, _ in read_full)
+    assert abs(median - promised[0]) <= 1, (median, promised)

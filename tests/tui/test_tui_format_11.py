@@ -34,6 +34,8 @@ async def test_an_outcome_opens_the_next_scene_and_is_gone_after_the_next_choice
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
         assert "You leave with one good thing done." in str(app.screen.query_one("#outcome", Static).render())
+        title = str(app.screen.query_one("#ending-title", Static).render())
+        assert title == "Home time, git push done"  # code in a title too: styled, without its backticks
 
 
 async def test_the_header_shows_one_clock_once_the_day_is_over(build):

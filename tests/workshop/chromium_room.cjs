@@ -18,10 +18,10 @@ const [roomUrl, executablePath = "/usr/bin/chromium", shots = ""] = process.argv
     out.joinUrl = await page.textContent("#join-url");
     out.code = await page.textContent("#code");
     console.log("READY");
-    await page.waitForFunction(() => document.querySelectorAll("#players tbody tr").length > 0, null, { timeout: 120000 });
-    out.player = await page.textContent("#players tbody tr td");
+    await page.waitForFunction(() => document.querySelectorAll("#players .player").length > 0, null, { timeout: 120000 });
+    out.player = await page.textContent("#players .player .name");
     out.loads = loads;
-    await page.waitForSelector("#players td.state-ended", { timeout: 180000 });  // their day is over
+    await page.waitForSelector("#players .state-ended", { timeout: 180000 });  // their day is over
     if (shots) await page.screenshot({ path: shots + "/room.png" });
     // the end of the round turns the screen into the debrief's slides
     await page.click("#end");

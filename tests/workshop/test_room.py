@@ -112,7 +112,11 @@ def test_a_round_end_to_end(serve, tmp_path):
 
             for tab in middlers:  # their report is on screen, and the page's clock says time is up
                 assert await tab.wait_for(lambda t: "The end of the day" in t.screen, WAIT)
-                assert any(m[0] == "dayjob_round" and m[1]["state"] == "over" for m in tab.texts)
+                rounds = [m[1] for m in tab.texts if m[0] == "dayjob_round"]
+                assert rounds[0]["state"] == "running" and 0 <= rounds[0]["left"] <= 3  # the time left, shown
+                assert rounds[-1]["state"] == "over"
+                for notice in ("Two minutes left in this round", "Time is up: your day stops here"):
+                    assert await tab.wait_for(lambda t, n=notice: n in " ".join(t.screen.split()), WAIT), notice
                 assert not tab.closed.is_set()
             found = read_results(results)
             assert found.skipped == []

@@ -255,3 +255,15 @@ def test_report_downloads_do_not_pile_up_and_names_are_never_options(serve, tmp_
                 await tab.close()
 
     asyncio.run(main())
+
+
+async def test_behind_a_proxy_the_proxys_address_is_not_capped(room):
+    server, port = await room(per_address=3, public_url="https://workshop.example.org")
+    held = [await asyncio.open_connection("127.0.0.1", port) for _ in range(6)]
+    async with aiohttp.ClientSession() as http:
+        headers = {"Host": "workshop.example.org"}
+        async with http.get(f"http://127.0.0.1:{port}/status", headers=headers) as resp:
+            assert resp.status == 200
+    assert server.connections.refused == 0
+    for _, writer in held:
+        writer.close()

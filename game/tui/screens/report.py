@@ -128,7 +128,7 @@ class ReportScreen(Screen):
             if r.outcome:  # what the last choice did, before the ending it led to
                 yield Static(Content("\n\n").join(prose(p) for p in paragraphs(r.outcome)), id="outcome")
             yield Static(Content.styled("The end of the day", "$foreground-muted"), id="report-kicker")
-            yield Static(literal(r.ending_title), id="ending-title")
+            yield Static(prose(r.ending_title), id="ending-title")
             yield Static(
                 Content("\n\n").join(prose(p) for p in paragraphs(r.ending_text)),
                 id="ending-text",

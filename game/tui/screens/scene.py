@@ -14,7 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 
 from game.engine.clock import format_time
 from game.tui.css import STYLES
-from game.tui.storytext import literal, paragraphs, prose
+from game.tui.storytext import paragraphs, prose
 from game.tui.widgets.choice_list import ChoiceList
 from game.tui.widgets.day_header import DayHeader
 from game.tui.widgets.reveal_panel import RevealPanel
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def arrival_banner(game: Game) -> Content | None:
     """What the scene is, when it is not simply where the last choice led: a meeting, a ping, a return."""
     arrival = game.arrival
-    title = literal(game.title)
+    title = prose(game.title)
     if arrival == "appointment":
         at = game.scene.at if game.scene is not None and game.scene.at is not None else game.clock
         late = game.clock - at
@@ -152,7 +152,7 @@ class SceneScreen(Screen):
         if banner is not None:
             arrival.update(banner)
         arrival.display = banner is not None
-        self.query_one("#scene-title", Static).update(literal(game.title))
+        self.query_one("#scene-title", Static).update(prose(game.title))
         text = Content("\n\n").join(marked_terms(game, paragraphs(game.text)))
         self.query_one("#scene-text", Static).update(text)
         self.query_one("#scene-scroll").scroll_home(animate=False)

@@ -1,0 +1,222 @@
+"""The compiled story, kept between runs in the user's cache folder, so a game starts without parsing it.
+
+Where: `platformdirs.user_cache_dir("dayjob")/stories` (or `$DAYJOB_CACHE_DIR`; `DAYJOB_CACHE=off` turns
+the cache off). One file per story, named by its key: a SHA-256 of the engine's own source files and
+version, the Python version, the story folder's place (and the working folder, which error places are
+shown relative to), and every story file's name and bytes. Editing any of them gives another key, so a
+stale cache is never looked at; old files are pruned.
+
+Format, and why: a pickle of the compiled story (conditions are stored as their checked trees and
+rebuilt into closures when read). Reading a pickle can run code, so a cache is unpickled only after an
+HMAC-SHA256 over its bytes checks out under a random key that only this user can read (`key`, mode
+0600, in the same folder, which is made 0700). A file another user wrote (on a shared machine, a cache
+folder that is not private), a damaged or cut-off file, or one of another engine or Python fails the
+check or the header and is ignored, then written again. Files are written to a temporary name and
+renamed over (atomic). A JSON or marshal form would avoid pickle altogether but would need the story
+recompiled from data on every start, which is most of what the cache saves.
+
+`dayjob check` never reads the cache: it always parses.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import hmac
+import json
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from dataclasses import fields
+from functools import cache
+from pathlib import Path
+
+from game.engine.story import Story
+from game.engine.where import MAX_TOTAL_BYTES, story_files
+
+MAGIC = b"dayjob compiled story\n"
+KEEP = 32  # cache files kept; older ones are removed when a new one is written
+KEY_BYTES = 32
+
+
+@cache
+def engine_digest() -> str:
+    """The engine's version and the SHA-256 of its source files: a changed engine never reads an old cache."""
+    import game
+
+    h = hashlib.sha256(f"{game.__version__}\n{sys.implementation.cache_tag}\n{sys.version}\n".encode())
+    here = Path(__file__).parent
+    for path in sorted(here.glob("*.py")):
+        h.update(path.name.encode() + b"\n" + path.read_bytes())
+    return h.hexdigest()
+
+
+def cache_dir() -> Path | None:
+    """The folder of this user's cached stories, or None when the cache is off."""
+    if os.environ.get("DAYJOB_CACHE", "").lower() in ("0", "off", "no", "false"):
+        return None
+    given = os.environ.get("DAYJOB_CACHE_DIR")
+    if given:
+        return Path(given)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("dayjob")) / "stories"
+
+
+def story_key(root: Path) -> str | None:
+    """The key of the story in `root` as it is on disk now, or None when its files cannot all be read."""
+    from game.engine.glossary import GLOSSARY
+
+    h = hashlib.sha256(engine_digest().encode())
+    try:
+        h.update(str(root.resolve()).encode("utf-8", "surrogatepass") + b"\n")
+        h.update(str(Path.cwd().resolve()).encode("utf-8", "surrogatepass") + b"\n")
+        total = 0
+        paths = story_files(root)
+        if (root / GLOSSARY).is_file():
+            paths.append(root / GLOSSARY)
+        for path in paths:
+            data = path.read_bytes()
+            total += len(data)
+            if total > MAX_TOTAL_BYTES:  # the loader refuses it anyway
+                return None
+            h.update(f"{path.relative_to(root)}\n{len(data)}\n".encode("utf-8", "surrogatepass"))
+            h.update(data)
+    except (OSError, ValueError):
+        return None
+    return h.hexdigest()
+
+
+def load_story_cached(root: str | Path | None = None) -> Story:
+    """The story in `root` from the cache when a good one is there, else loaded (raises StoryError) and kept."""
+    if root is None:
+        from game.engine.where import shipped_story_dir
+
+        root = shipped_story_dir()
+    folder = Path(root)
+    where = cache_dir()
+    key = story_key(folder) if where is not None else None
+    secret = _secret(where) if where is not None and key is not None else None
+    if where is not None and secret is not None:
+        story = _read(where / f"{key}.story", secret)
+        if story is not None:
+            return story
+    from game.engine.loader import load_story  # only on a miss: the loader brings pydantic and the parser
+
+    story = load_story(folder)
+    if where is not None and secret is not None and key is not None and story_key(folder) == key:
+        _write(where, key, story, secret)  # (and not edited while it loaded)
+    return story
+
+
+# -- the per-user key -------------------------------------------------------------------------
+
+
+def _private(st: os.stat_result) -> bool:
+    return st.st_uid == os.getuid() and not st.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+
+
+def _secret(where: Path) -> bytes | None:
+    """This user's cache key (made on first use), or None when the folder or key is not private to them."""
+    if not hasattr(os, "getuid"):  # pragma: no cover - not Unix: no cache rather than an unchecked one
+        return None
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(os.stat(where)):
+            return None
+        path = where / "key"
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except FileNotFoundError:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(os.urandom(KEY_BYTES))
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not _private(os.fstat(f.fileno())):
+                return None
+            secret = f.read(KEY_BYTES + 1)
+    except OSError:
+        return None
+    return secret if len(secret) == KEY_BYTES else None
+
+
+# -- reading and writing ------------------------------------------------------------------------
+
+
+def _header() -> bytes:
+    return json.dumps({"engine": engine_digest(), "pickle": pickle.HIGHEST_PROTOCOL}).encode() + b"\n"
+
+
+def _read(path: Path, secret: bytes) -> Story | None:
+    """The story in a cache file, or None when it is missing, damaged, foreign or of another engine."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not _private(os.fstat(f.fileno())):
+                return None
+            blob = f.read()
+    except OSError:
+        return None
+    mac, sep, signed = blob[:32], blob[32:33], blob[33:]
+    if sep != b"\n" or not hmac.compare_digest(mac, hmac.new(secret, signed, hashlib.sha256).digest()):
+        return None  # damaged, or not written with this user's key: never unpickled
+    head = MAGIC + _header()
+    if not signed.startswith(head):
+        return None  # another engine or pickle version
+    was = gc.isenabled()
+    gc.disable()  # a heap of long-lived objects and no garbage, as when loading
+    try:
+        state = pickle.loads(signed[len(head) :])
+        if not isinstance(state, dict):
+            return None
+        story = Story.__new__(Story)
+        story.__dict__.update(state)
+    except Exception:  # noqa: BLE001 - a cache that cannot be read is rebuilt, whatever went wrong
+        return None
+    finally:
+        if was:
+            gc.enable()
+    return story
+
+
+def _write(where: Path, key: str, story: Story, secret: bytes) -> None:
+    """Keep the story under its key: written to a temporary file, then renamed over (atomic)."""
+    state = {f.name: story.__dict__[f.name] for f in fields(Story)}  # not what cached_property added
+    try:
+        signed = MAGIC + _header() + pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - a story that cannot be kept is simply not cached
+        return
+    mac = hmac.new(secret, signed, hashlib.sha256).digest()
+    try:
+        fd, tmp = tempfile.mkstemp(dir=where, prefix=".tmp-", suffix=".story")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(mac + b"\n" + signed)
+            os.replace(tmp, where / f"{key}.story")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _prune(where)
+    except OSError:
+        return
+
+
+def _prune(where: Path) -> None:
+    """Remove all but the KEEP newest cache files (other processes may be doing the same)."""
+    dated = []
+    for path in where.glob("*.story"):
+        try:
+            dated.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    for _, old in sorted(dated, reverse=True)[KEEP:]:
+        try:
+            old.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
+__all__ = ["cache_dir", "engine_digest", "load_story_cached", "story_key"]

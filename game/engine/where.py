@@ -1,0 +1,34 @@
+"""Where a story's files are (and the shipped day), in a module of its own: finding them imports no parser
+or schema, which the TUI's loading worker does not need when the story comes from the compiled-story
+cache (bench/bench_startup.py). game/engine/storyfiles.py reads the files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MANIFEST = "story.yaml"
+SCENES_DIR = "scenes"
+MAX_FILES = 2_000
+MAX_TOTAL_BYTES = 16_000_000
+
+
+def shipped_story_dir() -> Path:
+    """The day that ships with the game: inside the installed package, or the source tree's story/."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "story"
+    if (packaged / MANIFEST).is_file():
+        return packaged
+    return here.parent / "story"
+
+
+def story_files(root: Path) -> list[Path]:
+    """The manifest, then every scene file in name order (at most MAX_FILES + 1 are looked for)."""
+    scenes = root / SCENES_DIR
+    found: list[Path] = []
+    if scenes.is_dir():
+        for p in scenes.rglob("*"):
+            if p.suffix in (".yaml", ".yml") and p.is_file():
+                found.append(p)
+                if len(found) > MAX_FILES:  # enough to refuse; a huge tree is not walked to its end
+                    break
+    return [root / MANIFEST, *sorted(found)]

@@ -1,0 +1,155 @@
+"""The compiled-story cache: used only when it is this user's, whole, of this engine and of these files."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from game.engine import cache
+from game.engine.cache import load_story_cached, story_key
+
+ROOT = Path(__file__).resolve().parents[2]
+MINI = ROOT / "tests" / "fixtures" / "mini"
+
+
+@pytest.fixture
+def where(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("DAYJOB_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def story(tmp_path) -> Path:
+    target = tmp_path / "story"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture
+def no_parse(monkeypatch):
+    """From now on a load that parses fails the test: what loads must come from the cache."""
+
+    def refuse(*_a, **_k):
+        raise AssertionError("the story was parsed, not read from the cache")
+
+    def on():
+        monkeypatch.setattr("game.engine.loader.load_story", refuse)
+
+    return on
+
+
+def _entry(where: Path, root: Path) -> Path:
+    return where / f"{story_key(root)}.story"
+
+
+def test_a_second_load_reads_the_cache(where, story, no_parse):
+    first = load_story_cached(story)
+    assert _entry(where, story).is_file()
+    assert oct(os.stat(where).st_mode & 0o777) == "0o700" and oct(os.stat(where / "key").st_mode & 0o777) == "0o600"
+    no_parse()
+    again = load_story_cached(story)
+    assert again is not first and again.hash == first.hash and list(again.scenes) == list(first.scenes)
+
+
+def test_a_stale_cache_after_an_edit_is_ignored(where, story):
+    before = load_story_cached(story)
+    old_entry = _entry(where, story)
+    scene = story / "scenes" / "morning.yaml"
+    scene.write_text(scene.read_text().replace("title: Morning", "title: Early morning"))
+    after = load_story_cached(story)
+    assert before.scenes["wake"].title.render({}) == "Morning"
+    assert after.scenes["wake"].title.render({}) == "Early morning"
+    assert _entry(where, story) != old_entry and _entry(where, story).is_file()
+
+
+def test_a_damaged_cache_is_ignored_and_rebuilt(where, story, no_parse):
+    good = load_story_cached(story)
+    entry = _entry(where, story)
+    blob = bytearray(entry.read_bytes())
+    blob[len(blob) // 2] ^= 0xFF  # one bit pattern changed in the pickle
+    entry.write_bytes(bytes(blob))
+    rebuilt = load_story_cached(story)  # parsed again (the damaged file was never unpickled)
+    assert rebuilt.hash == good.hash
+    entry.write_bytes(entry.read_bytes()[:100])  # cut off
+    assert load_story_cached(story).hash == good.hash
+    no_parse()
+    assert load_story_cached(story).hash == good.hash  # rebuilt: whole again
+
+
+def test_a_cache_of_another_engine_version_is_ignored(where, story, monkeypatch):
+    load_story_cached(story)
+    old_entry = _entry(where, story)
+    monkeypatch.setattr(cache, "engine_digest", lambda: "another engine")
+    assert _entry(where, story) != old_entry  # another engine looks under another name
+    shutil.copy(old_entry, _entry(where, story))  # and one found under its name anyway: its header says no
+    calls = []
+    real = cache._read
+    monkeypatch.setattr(cache, "_read", lambda *a: calls.append(real(*a)) or calls[-1])
+    assert load_story_cached(story).hash == load_story_cached(story).hash
+    assert calls[0] is None and calls[1] is not None  # refused, rebuilt, then read
+
+
+def test_a_cache_written_with_another_key_is_ignored(where, story, monkeypatch):
+    load_story_cached(story)
+    (where / "key").write_bytes(os.urandom(32))  # as if another user's cache, or a forged file
+    calls = []
+    real = cache._read
+    monkeypatch.setattr(cache, "_read", lambda *a: calls.append(real(*a)) or calls[-1])
+    load_story_cached(story)
+    assert calls == [None]
+
+
+def test_a_cache_folder_others_can_write_is_not_used(where, story, monkeypatch):
+    load_story_cached(story)
+    os.chmod(where, 0o777)
+    monkeypatch.setattr(cache, "_read", lambda *a: pytest.fail("read from a folder others can write"))
+    monkeypatch.setattr(cache, "_write", lambda *a: pytest.fail("written to a folder others can write"))
+    assert load_story_cached(story).hash
+
+
+def test_the_cache_can_be_turned_off(where, story, monkeypatch):
+    monkeypatch.setenv("DAYJOB_CACHE", "off")
+    load_story_cached(story)
+    assert not where.exists()
+
+
+def _transcript(dayjob_main, capsys, *args: str) -> str:
+    assert dayjob_main(["play", "--plain", *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_a_day_played_from_the_cache_reads_byte_for_byte_as_one_parsed(where, monkeypatch, capsys, no_parse):
+    from game.cli import main
+    from game.engine import Game
+    from game.engine.loader import load_story
+
+    story = load_story(ROOT / "story")
+    game = Game(story, "cache-1")
+    pick = random.Random(1)
+    while not game.ended:
+        game.choose(pick.choice(game.available))
+    choices = ",".join(step.choice for step in game.state.history)
+    args = ["--story", str(ROOT / "story"), "--seed", "cache-1", "--choices", choices]
+    monkeypatch.setenv("DAYJOB_CACHE", "off")
+    parsed = _transcript(main, capsys, *args)
+    monkeypatch.delenv("DAYJOB_CACHE")
+    _transcript(main, capsys, *args)  # writes the cache
+    no_parse()
+    cached = _transcript(main, capsys, *args)
+    assert len(parsed.splitlines()) > 100 and game.title in parsed  # a whole day, to its ending
+    assert cached == parsed
+
+
+def test_check_always_parses(where, story, monkeypatch, capsys):
+    from game.cli import main
+
+    load_story_cached(story)
+    monkeypatch.setattr(cache, "_read", lambda *a: pytest.fail("check read the cache"))
+    (story / "scenes" / "morning.yaml").write_text("scenes: [")  # broken on disk, fine in the cache
+    assert main(["check", str(story)]) == 1
+    assert "morning.yaml" in capsys.readouterr().out
