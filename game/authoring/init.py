@@ -8,6 +8,7 @@ from pathlib import Path
 from game.authoring.schema import SCHEMA_FILE, modeline, schema_text
 
 MANIFEST_TEXT = """\
+version: "1.1"
 title: My day
 subtitle: A first story for Day Job
 start: desk
@@ -35,6 +36,8 @@ scenes:
     title: Your desk
     text: |
       The screen wakes up. {colleague} waves from across the room.
+    again: |
+      Back at your desk at {clock}. {if energy < 3: You could use a coffee.}
     variants:
       - if: coffee_had
         text: The coffee is still warm.
@@ -43,6 +46,7 @@ scenes:
         text: Get some work done
         minutes: 60
         effects: {energy: -1}
+        outcome: "{cycle: An hour of real work. | Another hour. | The list gets shorter.}"
         goto: desk
       - id: coffee
         text: Fetch a coffee

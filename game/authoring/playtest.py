@@ -21,8 +21,8 @@ from pathlib import Path
 
 from game.engine import CARRY_ON, Game, Story
 from game.engine.clock import format_time
-from game.engine.story import Ending, Scene, Template
-from game.startup import lacks_short_day, load_for_life, load_story_or_report
+from game.engine.story import Ending, Scene, Template, TextScope
+from game.startup import collector_paused, lacks_short_day, load_for_life, load_story_or_report
 
 MAX_CHOICES = 500  # a day longer than this is stuck in a loop
 WORDS_PER_MINUTE = 230  # reading speed for the read time (as #13 measured the day)
@@ -232,23 +232,34 @@ class _Varying:
         return got
 
 
-def _fixed(tpl: Template) -> tuple[tuple[str, ...], int] | _Varying:
-    return _paragraphs(tpl.literal.strip()) if tpl.literal is not None else _Varying(tpl)
+class _Scoped:
+    """A template that needs the day to show (inline conditions, sequences, clock phrases): rendered each time."""
+
+    __slots__ = ("tpl", "again")
+
+    def __init__(self, tpl: Template, again: bool = False):
+        self.tpl = tpl
+        self.again = again  # a scene's `again` text counts its returns: its sequences read the visit before
+
+
+def _piece(tpl: Template, again: bool = False) -> tuple[tuple[str, ...], int] | _Varying | _Scoped:
+    if tpl.literal is not None:
+        return _paragraphs(tpl.literal.strip())
+    return _Varying(tpl) if tpl.plain else _Scoped(tpl, again)
 
 
 class _Reader:
     """What each scene and ending shows, planned once per story, and what one day has read so far.
 
-    In a scene or ending whose texts insert only words (no `again`, inline conditions, sequences or clock
-    phrases), a fixed text is split and counted once, and a text with words once per set of their values;
-    only the variants' conditions are evaluated on a visit. Any other scene is read from `Game.paragraphs`.
-    Either way it counts what `Game.title`, `Game.outcome` and `Game.paragraphs` show
-    (tests/authoring/test_playtest.py compares them)."""
+    A fixed text is split and counted once, a text with words only once per set of their values; a text
+    that needs the day (inline conditions, sequences, clock phrases) is rendered with the scope the game
+    gives it. Only the variants' conditions are evaluated on every visit. It counts what `Game.outcome`,
+    `Game.title` and `Game.paragraphs` show (tests/authoring/test_playtest.py compares them)."""
 
     def __init__(self, story: Story):
         self.story = story
-        self.plans: dict[str, tuple | None] = {}
-        self.ending_plans: dict[str, tuple | None] = {}
+        self.plans: dict[str, tuple] = {}
+        self.ending_plans: dict[str, tuple] = {}
         self.begin()
 
     def begin(self) -> None:
@@ -257,65 +268,82 @@ class _Reader:
         self.words = self.shown = self.repeats = 0
 
     @staticmethod
-    def _plan(part: Scene | Ending) -> tuple | None:
-        """(title, ((condition or None, text), ...)), or None when the texts need more than words to show."""
-        texts = [part.text, *(tpl for _, tpl in part.variants)]
-        if getattr(part, "again", None) is not None or not all(t.plain for t in texts) or not part.title.plain:
-            return None
-        title = _fixed(part.title)
+    def _plan(part: Scene | Ending) -> tuple:
+        """(title, text, again or None, ((condition, text), ...)), each text planned by `_piece`."""
+        title = part.title
+        again = getattr(part, "again", None)
         return (
-            title[1] if isinstance(title, tuple) else title,
-            ((None, _fixed(part.text)), *((cond.fn, _fixed(tpl)) for cond, tpl in part.variants)),
+            _words(title.literal) if title.literal is not None else (_Varying(title) if title.plain else title),
+            _piece(part.text),
+            _piece(again, again=True) if again is not None else None,
+            tuple((cond.fn, _piece(tpl)) for cond, tpl in part.variants),
         )
 
-    def _count(self, parts: tuple[str, ...], n: int, where: str, repeated_in: Counter) -> None:
+    def _outcome(self, st, repeated_in: Counter) -> None:
+        """Count the last choice's outcome (its repeats are put down to `scene/choice`)."""
+        parts, n = _paragraphs(st.outcome)
+        last = st.history[-1]
         seen = self.seen
-        shown = len(parts)
         self.words += n
-        self.shown += shown
+        self.shown += len(parts)
         before = len(seen)
         seen.update(parts)
-        again = shown - (len(seen) - before)  # one C call for the text, not a test per paragraph
+        again = len(parts) - (len(seen) - before)
         if again:
             self.repeats += again
-            repeated_in[where] += again
+            repeated_in[f"{last.scene}/{last.choice}"] += again
 
+    # long: one pass over what a scene shows, kept in one frame: it runs once a choice (bench_playtest.py)
     def read(self, game: Game, repeated_in: Counter) -> None:
         """Count what the player reads now: the last choice's outcome, then the title and paragraphs of the
         scene or ending just reached."""
         st = game.state
-        if st.outcome:
-            parts, n = _paragraphs(st.outcome)
-            last = st.history[-1]
-            self._count(parts, n, f"{last.scene}/{last.choice}", repeated_in)
-        sid = st.scene
-        if st.ending is None:
-            plans = self.plans
-            if sid not in plans:
-                plans[sid] = self._plan(self.story.scenes[sid])
-        else:
-            plans = self.ending_plans
-            if sid not in plans:
-                plans[sid] = self._plan(self.story.ending(sid))
-        plan = plans[sid]
-        if plan is None:  # the engine renders it, as it does for the player
-            self.words += _words(game.title)
-            for text in game.paragraphs:
-                self._count(*_paragraphs(text), sid, repeated_in)
-            return
-        title, pieces = plan
-        words = st.words
-        total = title if type(title) is int else title.read(words)[1]
         seen = self.seen
-        for fn, piece in pieces:  # _count, inlined: this runs once a choice
+        if st.outcome:
+            self._outcome(st, repeated_in)
+        sid = st.scene
+        words = st.words
+        if st.ending is None:
+            plan = self.plans.get(sid)
+            if plan is None:
+                plan = self.plans[sid] = self._plan(self.story.scenes[sid])
+            visit = st.visits.get(sid, 1)
+        else:
+            plan = self.ending_plans.get(sid)
+            if plan is None:
+                plan = self.ending_plans[sid] = self._plan(self.story.ending(sid))
+            visit = 1
+        title, text, again_text, variants = plan
+        if type(title) is int:
+            total = title
+        elif type(title) is _Varying:
+            total = title.read(words)[1]
+        else:
+            total = _words(title.render(words))  # as Game.title: without a scope
+        scope = None
+        if again_text is not None and visit >= 2:
+            text = again_text
+        for fn, piece in ((None, text), *variants):  # the text, then each variant that holds
             if fn is not None and not fn(st):
                 continue
-            parts, n = piece if type(piece) is tuple else piece.read(words)
+            kind = type(piece)
+            if kind is tuple:
+                parts, n = piece
+            elif kind is _Varying:
+                parts, n = piece.read(words)
+            else:
+                if piece.again:
+                    shown_as = TextScope(st, visit - 1, sid, game.seed)
+                else:
+                    if scope is None:
+                        scope = TextScope(st, visit, sid, game.seed)
+                    shown_as = scope
+                parts, n = _paragraphs(piece.tpl.render(words, shown_as).strip())
             total += n
             shown = len(parts)
             self.shown += shown
             before = len(seen)
-            seen.update(parts)
+            seen.update(parts)  # one C call for the text, not a test per paragraph
             again = shown - (len(seen) - before)
             if again:
                 self.repeats += again
@@ -326,8 +354,11 @@ class _Reader:
 def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Tally:
     tally = Tally()
     reader = _Reader(story)
-    for i in range(start, stop):
-        play_day(story, f"{seed}-{i}", short, tally, i, reader)
+    # a day makes no reference cycles (2,000 days left nothing for the collector), so its scans of the
+    # young objects each step makes are pure cost; it is back on after each batch of days all the same
+    with collector_paused():
+        for i in range(start, stop):
+            play_day(story, f"{seed}-{i}", short, tally, i, reader)
     return tally
 
 

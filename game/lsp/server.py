@@ -698,6 +698,31 @@ def document_symbols(ls: StoryServer, params: t.DocumentSymbolParams) -> list[t.
     return out
 
 
+@server.feature(t.WORKSPACE_SYMBOL)
+def workspace_symbols(ls: StoryServer, params: t.WorkspaceSymbolParams) -> list[t.SymbolInformation]:
+    """Scenes and endings of every open story folder whose id or title holds the query (any case)."""
+    query = params.query.lower()
+    out = []
+    for folder in ls.folders.values():
+        for info in folder.index.scenes.values():
+            if query in info.id.lower() or query in info.title.lower():
+                kind = {"ending": t.SymbolKind.EnumMember, "appointment": t.SymbolKind.Event}.get(
+                    info.kind, t.SymbolKind.Class
+                )
+                out.append(
+                    t.SymbolInformation(
+                        name=info.id,
+                        kind=kind,
+                        location=t.Location(
+                            uri=from_fs_path(str(info.path)) or "",
+                            range=ls.span(folder, info.path, info.line, info.col, info.col + len(info.id)),
+                        ),
+                        container_name=info.title or None,
+                    )
+                )
+    return out[:500]
+
+
 def run_lsp(args=None) -> int:
     """Serve over stdin and stdout until the editor says exit."""
     logging.basicConfig(level=logging.WARNING, format="dayjob lsp: %(message)s")

@@ -237,6 +237,7 @@ class WorkshopServer:
     async def close(self) -> None:
         """Refuse new players, end every game (its report stays on the page), stop listening."""
         self.closing = True
+        self.changed()  # the room screen's feed ends now, not at its next quarter-minute wake-up
         if self._ticker is not None:
             self._ticker.cancel()
         if self._server is not None:

@@ -221,6 +221,11 @@ async def test_document_symbols_are_the_scenes_and_their_choices(client: Languag
     assert [s.name for s in symbols] == [s.id for s in in_file]
     for sym, scene in zip(symbols, in_file):
         assert [c.name for c in sym.children or []] == [c.id for c in scene.choices]
+    # and the scenes of the whole folder, by part of an id or a title
+    found = await client.workspace_symbol_async(t.WorkspaceSymbolParams(query="ALAR"))
+    assert "alarm" in [s.name for s in found]
+    [alarm] = [s for s in found if s.name == "alarm"]
+    assert alarm.location.uri == uri(MORNING)
 
 
 async def test_a_half_typed_buffer_does_not_crash_the_server(client: LanguageClient):

@@ -30,6 +30,8 @@ def test_no_game_outlives_the_server(serve, tmp_path, sig):
     async def main():
         served = serve("--seed", "SIG", "--short", "--story", str(ROOM), "--results", str(results))
         async with aiohttp.ClientSession() as http:
+            room = next(line.strip() for line in served.lines if "/room/" in line)
+            feed = await http.get(room + "/events")  # the room screen is open too: it must not hold the end up
             tabs = [await Tab(http, served.url).open() for _ in range(3)]
             await play_day(tabs[0], "SIG", short=True, pick=policy(0))  # one result written before the end
             for tab in tabs[1:]:
@@ -48,6 +50,7 @@ def test_no_game_outlives_the_server(serve, tmp_path, sig):
             assert took < GONE_WITHIN, f"the last game took {took:.1f} s to go after {sig.name}"
             for tab in tabs:
                 await tab.close()
+            feed.close()
         (kept,) = read_results(results).results  # the result written before the end is still whole
         assert kept.seed == "SIG" and not kept.unfinished
         code = served.stop()
