@@ -125,7 +125,7 @@ async def run(players: int, over: float, fork: bool, story: str | None, plain_te
         await asyncio.sleep(5)  # idle: every game has drawn its title and settled
         zygote = next((p for p in children(server.pid) if cmdline(p) == cmdline(server.pid)), None)
         every = [p for p in descendants(server.pid) if p != zygote]  # textual-serve adds a shell per game
-        games = [p for p in every if b"python" in cmdline(p).split(b"\0")[0]]
+        games = [p for p in every if b"\0-m\0game\0" in cmdline(p)]  # the games, not their shells
         game_cpu = sorted(cpu_seconds(p) for p in games)
         server_cpu = cpu_seconds(server.pid) - server_cpu_before
         starter_cpu = (cpu_seconds(zygote) - starter_cpu_before) if zygote else 0.0
