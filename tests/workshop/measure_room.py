@@ -105,6 +105,7 @@ async def run(players: int, over: float, fork: bool, story: str | None, plain_te
     first_join: float | None = None
     firsts: list[float] = []
     titles: list[float] = []
+    waits: list[float] = []  # each player's own wait: from their join to their first screen
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None)) as http:
 
@@ -119,6 +120,7 @@ async def run(players: int, over: float, fork: bool, story: str | None, plain_te
             firsts.append(time.monotonic() - first_join)
             await tab.wait_for(lambda t: "New day" in t.screen, 600)
             titles.append(time.monotonic() - first_join)
+            waits.append(time.monotonic() - start)
             return tab
 
         tabs = await asyncio.gather(*(player(i) for i in range(players)))
@@ -144,6 +146,7 @@ async def run(players: int, over: float, fork: bool, story: str | None, plain_te
         "games": len(games),
         "first_frame_s": {"median": round(statistics.median(firsts), 2), "max": round(max(firsts), 2)},
         "first_screen_s": {"median": round(statistics.median(titles), 2), "max": round(max(titles), 2)},
+        "wait_s": {"median": round(statistics.median(waits), 2), "max": round(max(waits), 2)},
         "game_cpu_s": {
             "median": round(statistics.median(game_cpu), 3),
             "p90": round(game_cpu[int(len(game_cpu) * 0.9) - 1], 3),
