@@ -14,7 +14,7 @@ Latency = rendered - t0. The anchor, alternating day by day in separate processe
 Textual app whose digit keys replace a Static's text (about a scene's length) and a title,
 measured the same way: Textual's own floor for "key press to new text on screen".
 
-Target (design.md): under 50 ms from a choice to the next rendered scene.
+Target (design.md, #17): p95 under 50 ms from a choice to the last frame of the next scene.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ async def dayjob_day(seed: str) -> list[dict]:
         out.append({"chosen": t_chosen - t_press, "rendered": frames[0] - t_press, "settled": frames[-1] - t_press})
 
     await play_days(1, seed, on_choice=on_choice)
+    if out:
+        out[-1]["ends"] = True  # the day's last choice: it opens the report screen
     return out
 
 
@@ -148,6 +150,10 @@ def main(argv=None) -> int:
     d95 = ms([x["rendered"] for x in res["dayjob"]], 95)
     a50 = ms([x["rendered"] for x in res["anchor"]], 50)
     a95 = ms([x["rendered"] for x in res["anchor"]], 95)
+    l95 = ms([x["settled"] for x in res["dayjob"]], 95)
+    l95_days = ms([x["settled"] for x in res["dayjob"] if not x.get("ends")] or [0.0], 95)
+    worst = sorted(res["dayjob"], key=lambda x: -x["settled"])[:5]
+    slowest = ", ".join(f"{x['settled'] * 1e3:.0f} ms" + (" (day's end)" if x.get("ends") else "") for x in worst)
     body = [
         f"Measured {machine}.",
         "",
@@ -174,8 +180,12 @@ def main(argv=None) -> int:
         'itself); "last frame" is the last one before the app went idle. Textual batches refreshes at up to '
         "60 frames a second, so a few milliseconds of each figure are its frame timer.",
         "",
-        f"Target: under {TARGET_MS:.0f} ms from a choice to the next rendered scene: p50 {d50:.1f} ms, "
-        f"p95 {d95:.1f} ms — {c.verdict(d95 < TARGET_MS)} (judged on p95).",
+        f"Slowest presses to their last frame: {slowest}. A day's last choice pushes the report screen, "
+        "whose charts are mounted after its first frame; that is one press in about 25.",
+        "",
+        f"Target (#17): p95 to the last frame under {TARGET_MS:.0f} ms: {l95:.1f} ms — "
+        f"{c.verdict(l95 < TARGET_MS)}; without the presses that end a day {l95_days:.1f} ms. "
+        f"(To the first frame: p50 {d50:.1f} ms, p95 {d95:.1f} ms.)",
     ]
     text = "\n".join(body)
     print(text)

@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as c  # noqa: E402
 
+CHECK_TARGET = 3.0
 TARGET_MB = 80.0
 
 
@@ -124,7 +125,13 @@ def main(argv=None) -> int:
             ",".join(ids),
         ],
         f"bare yaml.load of {args.check_size:,} scenes, all kept (anchor)": me + ["yaml", str(big)],
-        f"`dayjob check` on {args.check_size:,} scenes": ["-m", "game", "check", str(big)],
+        f"`dayjob check` on {args.check_size:,} scenes": [
+            str(c.BENCH / "_uncapped.py"),
+            "-m",
+            "game",
+            "check",
+            str(big),
+        ],
     }
     res: dict[str, list[float]] = {k: [] for k in runs}
     for r in range(args.rounds):
@@ -155,8 +162,11 @@ def main(argv=None) -> int:
         "random available choices by digit key, two days in a row.",
         "",
         f"Target: under {TARGET_MB:.0f} MB for the game with the shipped story: TUI {tui:.1f} MB, plain "
-        f"{plain:.1f} MB — {c.verdict(worst_game < TARGET_MB)}. (No target is set for `check`; "
-        f"it holds {check / yml:.2f}× what a bare parse of the same files holds.)",
+        f"{plain:.1f} MB — {c.verdict(worst_game < TARGET_MB)}.",
+        "",
+        f"Target (#17): `check` on {args.check_size:,} scenes within {CHECK_TARGET:.0f}× the bare parse's peak: "
+        f"{check / yml:.2f}× — {c.verdict(check / yml <= CHECK_TARGET)}. (The story-size caps of "
+        "docs/security.md refuse a story this large; `bench/_uncapped.py` lifts them for this run.)",
     ]
     text = "\n".join(body)
     print(text)

@@ -22,7 +22,7 @@ from pathlib import Path
 from game.engine import CARRY_ON, Game, Story
 from game.engine.clock import format_time
 from game.engine.story import Ending, Scene, Template, TextScope
-from game.startup import lacks_short_day, load_for_life, load_story_or_report
+from game.startup import collector_paused, lacks_short_day, load_for_life, load_story_or_report
 
 MAX_CHOICES = 500  # a day longer than this is stuck in a loop
 WORDS_PER_MINUTE = 230  # reading speed for the read time (as #13 measured the day)
@@ -279,22 +279,28 @@ class _Reader:
             tuple((cond.fn, _piece(tpl)) for cond, tpl in part.variants),
         )
 
+    def _outcome(self, st, repeated_in: Counter) -> None:
+        """Count the last choice's outcome (its repeats are put down to `scene/choice`)."""
+        parts, n = _paragraphs(st.outcome)
+        last = st.history[-1]
+        seen = self.seen
+        self.words += n
+        self.shown += len(parts)
+        before = len(seen)
+        seen.update(parts)
+        again = len(parts) - (len(seen) - before)
+        if again:
+            self.repeats += again
+            repeated_in[f"{last.scene}/{last.choice}"] += again
+
+    # long: one pass over what a scene shows, kept in one frame: it runs once a choice (bench_playtest.py)
     def read(self, game: Game, repeated_in: Counter) -> None:
         """Count what the player reads now: the last choice's outcome, then the title and paragraphs of the
         scene or ending just reached."""
         st = game.state
         seen = self.seen
         if st.outcome:
-            parts, n = _paragraphs(st.outcome)
-            last = st.history[-1]
-            self.words += n
-            self.shown += len(parts)
-            before = len(seen)
-            seen.update(parts)
-            again = len(parts) - (len(seen) - before)
-            if again:
-                self.repeats += again
-                repeated_in[f"{last.scene}/{last.choice}"] += again
+            self._outcome(st, repeated_in)
         sid = st.scene
         words = st.words
         if st.ending is None:
@@ -348,8 +354,11 @@ class _Reader:
 def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Tally:
     tally = Tally()
     reader = _Reader(story)
-    for i in range(start, stop):
-        play_day(story, f"{seed}-{i}", short, tally, i, reader)
+    # a day makes no reference cycles (2,000 days left nothing for the collector), so its scans of the
+    # young objects each step makes are pure cost; it is back on after each batch of days all the same
+    with collector_paused():
+        for i in range(start, stop):
+            play_day(story, f"{seed}-{i}", short, tally, i, reader)
     return tally
 
 

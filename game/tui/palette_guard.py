@@ -23,6 +23,7 @@ tests/hardening/test_palette.py fails loudly when a wrapped member changes or th
 
 from __future__ import annotations
 
+import weakref
 from importlib.metadata import version
 
 TESTED = ((8, 2), (9, 0))  # textual >= 8.2, < 9 (pyproject.toml)
@@ -92,14 +93,17 @@ def guard_textual() -> bool:
 
     open_palette = App.action_command_palette
 
+    last_palette: weakref.WeakKeyDictionary[App, CommandPalette] = weakref.WeakKeyDictionary()
+
     def action_command_palette(self: App) -> None:
         if any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
             return  # pushed by the last Ctrl+P but not mounted yet: Textual's own check misses it
-        try:
-            self.get_child_by_id("--command-palette")
-        except NoMatches:
-            open_palette(self)
-        # else the last one is still closing: a second with its id would raise DuplicateIds
+        last = last_palette.get(self)
+        if last is not None and last.is_attached:
+            return  # the last one is still closing: a second with its id would raise DuplicateIds
+        open_palette(self)
+        if self.screen_stack and isinstance(self.screen_stack[-1], CommandPalette):
+            last_palette[self] = self.screen_stack[-1]
 
     def palette_check_action(self: CommandPalette, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not closed(self)  # its keys, still queued once it closed, query its removed children

@@ -137,3 +137,25 @@ async def test_a_key_storm_with_the_palette_leaves_the_game_running():
             await pilot.pause()
         assert app.return_code in (None, 0)
     assert pressed > 200
+
+
+async def test_keys_in_bursts_with_no_pause_leave_the_game_running():
+    """Hundreds of keys queued at once (as a long paste arrives), Ctrl+P among them."""
+    import asyncio
+
+    from textual import events
+
+    for seed in range(3):
+        rng = random.Random(seed)
+        app = make_app(TuiOptions(story=OFFICE, seed="s", save=False))
+        async with app.run_test(size=(80, 24)) as pilot:  # an error in the app is raised here
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            for _ in range(60):
+                for key in rng.choices(KEYS, k=10):
+                    app.post_message(events.Key(key, None))
+                await asyncio.sleep(0.002)  # the next burst lands while this one is being handled
+                if not app.is_running:  # the palette's Quit, picked by the storm: a clean end
+                    break
+            await pilot.pause()
+        assert app.return_code in (None, 0)

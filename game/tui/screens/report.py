@@ -196,6 +196,8 @@ class ReportScreen(Screen):
         self.query_one("#report-scroll").focus()
 
     def _mount_details(self) -> None:
+        if self not in self.app.screen_stack or not self.is_attached:  # keys replaced it before this frame
+            return
         column = self.query_one("#report-column")
         column.mount_all(list(self._details()))
         self.query_one("#report-saved").display = False

@@ -98,7 +98,14 @@ class SceneScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._first_draw()
+
+    def _first_draw(self, wait: bool = True) -> None:
         if self._taken_down():
+            return
+        if not self.query("#scene-text") or not self.query(ChoiceList):  # nested widgets still mounting
+            if wait:  # (a key storm can get here first): once more after the next frame
+                self.call_after_refresh(self._first_draw, False)
             return
         self.show_day()
         self.query_one(ChoiceList).focus()
