@@ -105,6 +105,7 @@ async def run(players: int, over: float, fork: bool, story: str | None, plain_te
     first_join: float | None = None
     firsts: list[float] = []
     titles: list[float] = []
+    waits: list[float] = []  # each player's own wait: from their join to their first screen
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None)) as http:
 
@@ -119,13 +120,14 @@ async def run(players: int, over: float, fork: bool, story: str | None, plain_te
             firsts.append(time.monotonic() - first_join)
             await tab.wait_for(lambda t: "New day" in t.screen, 600)
             titles.append(time.monotonic() - first_join)
+            waits.append(time.monotonic() - start)
             return tab
 
         tabs = await asyncio.gather(*(player(i) for i in range(players)))
         await asyncio.sleep(5)  # idle: every game has drawn its title and settled
         zygote = next((p for p in children(server.pid) if cmdline(p) == cmdline(server.pid)), None)
         every = [p for p in descendants(server.pid) if p != zygote]  # textual-serve adds a shell per game
-        games = [p for p in every if b"python" in cmdline(p).split(b"\0")[0]]
+        games = [p for p in every if b"\0-m\0game\0" in cmdline(p)]  # the games, not their shells
         game_cpu = sorted(cpu_seconds(p) for p in games)
         server_cpu = cpu_seconds(server.pid) - server_cpu_before
         starter_cpu = (cpu_seconds(zygote) - starter_cpu_before) if zygote else 0.0
@@ -144,6 +146,7 @@ async def run(players: int, over: float, fork: bool, story: str | None, plain_te
         "games": len(games),
         "first_frame_s": {"median": round(statistics.median(firsts), 2), "max": round(max(firsts), 2)},
         "first_screen_s": {"median": round(statistics.median(titles), 2), "max": round(max(titles), 2)},
+        "wait_s": {"median": round(statistics.median(waits), 2), "max": round(max(waits), 2)},
         "game_cpu_s": {
             "median": round(statistics.median(game_cpu), 3),
             "p90": round(game_cpu[int(len(game_cpu) * 0.9) - 1], 3),

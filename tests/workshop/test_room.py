@@ -205,3 +205,15 @@ def test_a_reloaded_tab_is_the_same_participant(serve, tmp_path):
         assert sorted(r.attempt for r in d.attempts) == [1, 2]
 
     asyncio.run(main())
+
+
+def test_serve_takes_the_projector_theme_and_the_rounds_length(serve, tmp_path):
+    async def main():
+        served = serve("--story", str(ROOM), "--results", str(tmp_path / "r"), "--projector", "--minutes", "12")
+        assert "Round: 12 minutes, started from the room screen." in served.output
+        async with aiohttp.ClientSession() as http, http.get(room_url(served)) as resp:
+            page = await resp.text()
+        assert '<body class="-projector">' in page  # large, high-contrast colours on the shared screen
+        assert 'id="minutes" type="number" min="1" max="180" value="12"' in page
+
+    asyncio.run(main())
