@@ -83,9 +83,9 @@ class Bounds:
                 if self.flags.get(name) == frozenset({False}):
                     parts.append(f"{name} is never set to true")
             elif kind == "clock":
-                lo, hi = self.clock
-                hi_text = "the end of the day" if hi == INF else format_time(int(hi))
-                parts.append(f"clock is {format_time(int(lo))}..{hi_text}")
+                begin, until = self.clock
+                until_text = "the end of the day" if until == INF else format_time(int(until))
+                parts.append(f"clock is {format_time(int(begin))}..{until_text}")
         return ", ".join(parts)
 
 
@@ -307,7 +307,7 @@ def _narrow(op: str, x: tuple, y: tuple) -> tuple[float, float]:
 # -- concrete values: how far a real day's state is from making a condition hold ------------------
 
 
-def value(tree: tuple, state) -> object:
+def value(tree: tuple, state) -> int | bool:
     """A sub-condition's value in a day's state (stats, flags, clock, visits), like the engine computes it."""
     kind = tree[0]
     if kind in ("num", "bool"):

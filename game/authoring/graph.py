@@ -16,6 +16,7 @@ import difflib
 import sys
 from dataclasses import dataclass, field
 
+from game.authoring.reach import at_of, interrupt_of
 from game.engine import Story
 from game.engine.clock import format_time
 from game.startup import load_story_or_report
@@ -70,9 +71,9 @@ def build_map(story: Story) -> StoryMap:
     for (source, dest), ids in story.written_edges.items():
         m.edges.append(Edge(source, dest, _ids(ids)))
     for appt in story.appointments:
-        m.edges.append(Edge("_clock", appt.id, f"at {format_time(appt.at)}", True))
+        m.edges.append(Edge("_clock", appt.id, f"at {format_time(at_of(appt))}", True))
     for scene in story.interrupts:
-        it = scene.interrupt
+        it = interrupt_of(scene)
         cond = f" if {it.cond.src}" if it.cond else ""
         m.edges.append(Edge("_chance", scene.id, f"{it.chance:.0%}{cond}", True))
     for scene in story.scenes.values():

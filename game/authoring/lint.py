@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from game.authoring.jargon import glossary_warnings
-from game.authoring.reach import StoryAnalysis
+from game.authoring.reach import StoryAnalysis, interrupt_of
 from game.engine import Problem, Story
 from game.engine.story import Where
 
@@ -66,13 +66,13 @@ def _impossible_conditions(story: Story, a: StoryAnalysis) -> list[Problem]:
     out = []
     an = a.analyzer
     for scene in story.scenes.values():
-        for i, (cond, _) in enumerate(scene.variants, 1):
-            if not an.can_hold(cond.tree):
+        for i, (shown_if, _) in enumerate(scene.variants, 1):
+            if not an.can_hold(shown_if.tree):
                 out.append(
                     _warn(
                         scene.where,
                         f"variant {i} of scene {scene.id!r} is never shown: its `if` "
-                        f"`{cond.src}` never holds{_why(a, cond.tree)}",
+                        f"`{shown_if.src}` never holds{_why(a, shown_if.tree)}",
                     )
                 )
         for ch in scene.choices:
@@ -144,7 +144,7 @@ def _why(a: StoryAnalysis, tree: tuple) -> str:
 def _interruptions(story: Story, a: StoryAnalysis) -> list[Problem]:
     out = []
     for scene in story.interrupts:
-        it = scene.interrupt
+        it = interrupt_of(scene)
         if it.chance <= 0:
             out.append(_warn(scene.where, f"interruption {scene.id!r} can never fire: its chance is 0"))
         elif it.cond is not None and not a.analyzer.can_hold(it.cond.tree):

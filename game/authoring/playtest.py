@@ -371,6 +371,8 @@ def _init_worker(root: str | None, short: bool) -> None:
 
 def _work(job: tuple) -> Tally:
     seed, short, start, stop = job
+    if _story is None:  # the pool's initializer (_init_worker) loads it before any job
+        raise RuntimeError("a playtest worker was given a job before its story")
     return play_days(_story, seed, short, start, stop)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from game.authoring.conditions import Analyzer, Bounds
-from game.engine.story import Choice, Scene, Story
+from game.engine.story import Choice, Interrupt, Scene, Story
 
 
 @dataclass
@@ -18,6 +18,20 @@ class Links:
     interruptions: set[str] = field(default_factory=set)  # can fire (chance > 0, `if` can hold)
     day_end: set[str] = field(default_factory=set)  # endings the clock running out can choose
     dead_ends: dict[str, str] = field(default_factory=dict)  # scene -> why it can offer no choice
+
+
+def interrupt_of(scene: Scene) -> Interrupt:
+    """An interruption's chance and condition (every scene in `story.interrupts` has them)."""
+    if scene.interrupt is None:
+        raise ValueError(f"scene {scene.id!r} is not an interruption")
+    return scene.interrupt
+
+
+def at_of(scene: Scene) -> int:
+    """An appointment's time, in minutes (every scene in `story.appointments` has one)."""
+    if scene.at is None:
+        raise ValueError(f"scene {scene.id!r} is not an appointment")
+    return scene.at
 
 
 class StoryAnalysis:

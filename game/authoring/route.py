@@ -15,10 +15,11 @@ from __future__ import annotations
 import difflib
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from game.authoring.conditions import distance
-from game.authoring.reach import StoryAnalysis
+from game.authoring.reach import StoryAnalysis, interrupt_of
 from game.engine import ChoiceError, DayState, Game, Story
 from game.engine.clock import format_time
 from game.startup import lacks_short_day, load_story_or_report, parse_presets
@@ -48,8 +49,8 @@ class Route:
     def found(self) -> bool:
         return self.choices is not None
 
-    def to_dict(self) -> dict:
-        out = {"target": self.target, "seed": self.seed, "choices": self.choices}
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"target": self.target, "seed": self.seed, "choices": self.choices}
         out.update(
             found=self.found,
             short=self.short,
@@ -81,7 +82,7 @@ class _Node:
     def path(self) -> list[str]:
         out = []
         node = self
-        while node.parent is not None:
+        while node.parent is not None and node.choice is not None:  # only the root has neither
             out.append(node.choice)
             node = node.parent
         return out[::-1]
@@ -107,7 +108,7 @@ class RouteSearch:
         self.preset = preset  # `--set`: stats, flags, words, clock and done appointments, as `play` takes them
         self.a = analysis or StoryAnalysis(story)
         self.is_ending = target in story.ending_ids
-        counted = set()  # scenes whose visit counts the rules read
+        counted: set[str] = set()  # scenes whose visit counts the rules read
         for sc in story.scenes.values():
             exprs = [c for c, _ in sc.variants] + [sc.interrupt.cond if sc.interrupt else None, sc.at_if]
             for ch in sc.choices:
@@ -119,7 +120,7 @@ class RouteSearch:
                 counted.update(e.cond.scenes)
         self.counted = tuple(sorted(counted))
         self.once_seen = tuple(
-            sorted({s.id for s in story.appointments} | {s.id for s in story.interrupts if not s.interrupt.repeat})
+            sorted({s.id for s in story.appointments} | {s.id for s in story.interrupts if not interrupt_of(s).repeat})
         )
         self._hint_maps: dict[tuple, dict[str, int]] = {}
         self.hops = self._hops()
@@ -160,6 +161,7 @@ class RouteSearch:
     def _hint(self, var: tuple, direction: int, st: DayState) -> float:
         """How far (on the static map) the day is from a choice that moves `var` in `direction`."""
         kind = var[0]
+        key: tuple[object, ...]
         if kind == "clock":
             return 0.0 if direction > 0 else 10.0
         if kind == "flag":
@@ -179,7 +181,7 @@ class RouteSearch:
                 for sc in self.story.scenes.values():
                     for ch in sc.choices:
                         moves = (
-                            (var[1], key[2]) in ch.sets
+                            (var[1], direction > 0) in ch.sets
                             if kind == "flag"
                             else any(n == var[1] and d * direction > 0 for n, d in ch.effects)
                         )
@@ -250,12 +252,12 @@ class RouteSearch:
     def eligible(self, game: Game) -> bool:
         """Whether the target (an interruption) could fire after the next choice."""
         st = game.state
-        scene = self.story.scenes[self.target]
+        it = interrupt_of(self.story.scenes[self.target])
         if game.ended or st.held is not None or st.scene == self.target:
             return False
-        if not scene.interrupt.repeat and self.target in st.visits:
+        if not it.repeat and self.target in st.visits:
             return False
-        return scene.interrupt.cond is None or scene.interrupt.cond(st)
+        return it.cond is None or it.cond(st)
 
     # -- searching ------------------------------------------------------------------------------
 
@@ -270,7 +272,7 @@ class RouteSearch:
         *,
         max_depth: int = 400,
         width: int = WIDTH,
-        prefix: list[str] = (),
+        prefix: Sequence[str] = (),
         hit=None,
         collect: int = 1,
     ) -> Found:
@@ -322,8 +324,10 @@ class RouteSearch:
             frontier = nxt
         return found
 
-    def sweep(self, seeds: int, budget: int) -> tuple[str | None, list[str] | None, int, int]:
+    def sweep(self, seeds: int, budget: int) -> tuple[tuple[str, list[str]] | None, int, int]:
         """For an interruption: reach days where it could fire, then try seeds until one makes it fire.
+
+        Returns the seed and choices that made it fire (or None), the engine steps and the seeds tried.
 
         Searching one seed at a time rarely works for a rare interruption: the days a
         search keeps share their random draws, so they fire or fail together.
@@ -334,19 +338,19 @@ class RouteSearch:
         steps = first.steps
         fired = [p for p in first.paths if _verify(self, "route-0", p)]
         if fired:
-            return "route-0", min(fired, key=len), steps, 1
+            return ("route-0", min(fired, key=len)), steps, 1
         prefixes = sorted(first.paths, key=len)[:3]
         for i in range(seeds):
             seed = f"route-{i}"
             for prefix in prefixes:
                 if steps >= budget:
-                    return None, None, steps, i + 1
+                    return None, steps, i + 1
                 game = self.new_game(seed)
                 path = self._fire(game, prefix, depth=3)
                 steps += len(prefix) + 40
                 if path is not None:
-                    return seed, path, steps, i + 1
-        return None, None, steps, seeds
+                    return (seed, path), steps, i + 1
+        return None, steps, seeds
 
     def _fire(self, game: Game, prefix: list[str], depth: int) -> list[str] | None:
         """Replays `prefix` and a few more choices, looking for the moment the target fires."""
@@ -426,20 +430,21 @@ def find_route(
     a = search.a
     exhausted = True
     if target in a.links.interruptions:
-        seed, path, steps, tried = search.sweep(seeds, budget)
+        fired, steps, tried = search.sweep(seeds, budget)
         route.steps += steps
         route.seeds_tried = [f"route-{i}" for i in range(tried)]
         exhausted = False
-        if path is not None and _verify(search, seed, path):
-            route.seed, route.choices = seed, path
+        if fired is not None and _verify(search, *fired):
+            route.seed, route.choices = fired
     elif target not in a.reachable(interruptions=False):
         for gate in _gates(a, target):
             gate_search = RouteSearch(story, gate, short=short, analysis=a, start=start, preset=preset)
-            seed, path, steps, tried = gate_search.sweep(seeds, budget - route.steps)
+            fired, steps, tried = gate_search.sweep(seeds, budget - route.steps)
             route.steps += steps
             route.seeds_tried = [f"route-{i}" for i in range(max(tried, len(route.seeds_tried)))]
-            if path is None:
+            if fired is None:
                 continue
+            seed, path = fired
             rest = search.search(seed, budget - route.steps, width=width, prefix=path)
             route.steps += rest.steps
             if rest.paths and _verify(search, seed, path + rest.paths[0]):
@@ -503,7 +508,7 @@ def _static_reason(search: RouteSearch) -> str | None:
     scene = story.scenes.get(target)
     if scene is not None and scene.interrupt is not None and target not in a.links.interruptions:
         it = scene.interrupt
-        if it.chance <= 0:
+        if it.chance <= 0 or it.cond is None:  # with a chance and no `if`, it would be in the links
             return f"interruption {target!r} can never fire: its chance is 0"
         return f"interruption {target!r} can never fire: its `if` `{it.cond.src}` never holds ({a.bounds.describe(it.cond.tree)})"
     if target not in a.reachable() and search.start is None:  # the map is read from the story's start
@@ -520,14 +525,14 @@ def _search_reason(search: RouteSearch, route: Route, exhausted: bool, budget: i
     tried = len(route.seeds_tried)
     if target in a.links.interruptions or target not in a.reachable(interruptions=False):
         if target in a.links.interruptions:
-            it = story.scenes[target].interrupt
+            it = interrupt_of(story.scenes[target])
             lead = (
                 f"{target!r} is an interruption (chance {it.chance:.0%}"
                 + (f", if `{it.cond.src}`" if it.cond else "")
                 + ") that never fired"
             )
         else:
-            gates = ", ".join(f"{g} ({story.scenes[g].interrupt.chance:.0%})" for g in _gates(a, target)[:8])
+            gates = ", ".join(f"{g} ({interrupt_of(story.scenes[g]).chance:.0%})" for g in _gates(a, target)[:8])
             lead = f"{target!r} is only reached through interruptions ({gates}), and none of them led there"
         return f"{lead} with the {tried} seed(s) tried within {budget:,} engine steps; try more --seeds or --budget"
     if exhausted:
@@ -586,24 +591,27 @@ def route_text(story: Story, route: Route, root=None) -> str:
     """The route as a writer reads it: the command that replays it, then each step."""
     import shlex
 
+    seed, choices = route.seed, route.choices
+    if seed is None or choices is None:
+        raise ValueError(f"no route to {route.target!r} was found, so there is none to show")
     kind = "ending" if route.target in story.ending_ids else "scene"
     how = (
         "no shorter route exists with this seed"
         if route.shortest
         else "the shortest found (the search had to prune, so a shorter one may exist)"
     )
-    lines = [f"Route to {kind} {route.target!r}: {len(route.choices)} choice(s), seed {route.seed}; {how}.", ""]
+    lines = [f"Route to {kind} {route.target!r}: {len(choices)} choice(s), seed {seed}; {how}.", ""]
     cmd = (
         ["dayjob", "play", "--plain"] + (["--story", str(root)] if root else []) + (["--short"] if route.short else [])
     )
     cmd += ["--from", route.start] if route.start else []
     for name, value in route.preset.items():
         cmd += ["--set", f"{name}={value}"]
-    cmd += ["--seed", route.seed] + (["--choices", ",".join(route.choices)] if route.choices else [])
+    cmd += ["--seed", seed] + (["--choices", ",".join(choices)] if choices else [])
     lines.append("  " + " ".join(shlex.quote(c) for c in cmd))
     lines.append("")
-    game = Game(story, route.seed, short=route.short, start=route.start, preset=route.preset, keep_undo=False)
-    for n, cid in enumerate(route.choices, 1):
+    game = Game(story, seed, short=route.short, start=route.start, preset=route.preset, keep_undo=False)
+    for n, cid in enumerate(choices, 1):
         tag = {"appointment": " (appointment)", "interruption": " (interruption)"}.get(game.arrival, "")
         lines.append(f"  {n:>3}. {format_time(game.clock)} {game.scene_id}{tag}: {cid}")
         game.choose(cid)

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import get_args
 
 from game.engine import model as m
 from game.engine.expr import MAX_LENGTH, RESERVED
@@ -219,7 +220,8 @@ def build_schema() -> dict:
             part["minItems"] = 1
     defs["SceneDef"]["not"] = {"required": ["at", "interrupt"]}
     _conditions(defs)
-    _tighten(defs, next(c.max_length for c in m.Text.__metadata__[0].metadata if hasattr(c, "max_length")))
+    text_field = get_args(m.Text)[1]  # Annotated[str, Field(...)]: the Field
+    _tighten(defs, next(c.max_length for c in text_field.metadata if hasattr(c, "max_length")))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Day Job story file",
