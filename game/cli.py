@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 PLAIN_COMMANDS = """\
@@ -221,47 +222,95 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr = err
 
 
+# -- one function per command: the options object built from the parsed line, then the command's run_*
+
+
+def _check(args: argparse.Namespace) -> int:
+    from game.authoring.check import CheckOptions, run_check
+
+    return run_check(CheckOptions(story=args.dir or args.story, format=args.format))
+
+
+def _playtest(args: argparse.Namespace) -> int:
+    from game.authoring.playtest import run_playtest
+
+    return run_playtest(args)
+
+
+def _route(args: argparse.Namespace) -> int:
+    from game.authoring.route import RouteOptions, run_route
+
+    return run_route(
+        RouteOptions(
+            target=args.target,
+            story=args.story,
+            from_scene=args.from_scene,
+            presets=tuple(args.presets),
+            short=args.short,
+            format=args.format,
+            seeds=args.seeds,
+            budget=args.budget,
+        )
+    )
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from game.authoring.graph import run_graph
+
+    return run_graph(args)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from game.authoring.schema import run_schema
+
+    return run_schema(args)
+
+
+def _lsp(args: argparse.Namespace) -> int:
+    from game.lsp.server import run_lsp
+
+    return run_lsp(args)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from game.authoring.init import run_init
+
+    return run_init(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from game.workshop.serve import run_serve
+
+    return run_serve(args)
+
+
+def _debrief(args: argparse.Namespace) -> int:
+    from game.workshop.debrief import run_debrief
+
+    return run_debrief(args)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": _check,
+    "playtest": _playtest,
+    "route": _route,
+    "graph": _graph,
+    "schema": _schema,
+    "lsp": _lsp,
+    "init": _init,
+    "serve": _serve,
+    "debrief": _debrief,
+}
+
+
 def _dispatch(argv: list[str] | None, out, err) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # its usage errors go to the escaping stderr
     command = args.command
     try:
-        if command == "check":
-            from game.authoring.check import run_check
-
-            return run_check(args.dir or args.story, args.format)
-        if command == "playtest":
-            from game.authoring.playtest import run_playtest
-
-            return run_playtest(args)
-        if command == "route":
-            from game.authoring.route import run_route
-
-            return run_route(args)
-        if command == "graph":
-            from game.authoring.graph import run_graph
-
-            return run_graph(args)
-        if command == "schema":
-            from game.authoring.schema import run_schema
-
-            return run_schema(args)
-        if command == "lsp":
-            from game.lsp.server import run_lsp
-
-            return run_lsp(args)
-        if command == "init":
-            from game.authoring.init import run_init
-
-            return run_init(args)
-        if command == "serve":
-            from game.workshop.serve import run_serve
-
-            return run_serve(args)
-        if command == "debrief":
-            from game.workshop.debrief import run_debrief
-
-            return run_debrief(args)
+        run = COMMANDS.get(command)
+        if run is not None:
+            return run(args)
         if command == "play" and args.plain:
             from game.plain import run_plain
 

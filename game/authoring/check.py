@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from game.engine import Problem, StoryError, load_story
@@ -22,14 +23,23 @@ def check_story(root: Path | None) -> tuple[list[Problem], list[Problem]]:
     return [], sorted(set(story.warnings) | set(lint(story)))
 
 
-def run_check(root: Path | None, fmt: str = "text") -> int:
+@dataclass(frozen=True)
+class CheckOptions:
+    """`dayjob check`'s command line."""
+
+    story: Path | None = None  # the story folder (None: the shipped day)
+    format: str = "text"  # "text" or "json"
+
+
+def run_check(opts: CheckOptions) -> int:
     """Print the problems; exit 0 when the story can be played (warnings allowed), 1 when not, 2 for misuse."""
+    root = opts.story
     if root is not None and not Path(root).is_dir():
         print(f"dayjob check: {root} is not a folder (a story folder holds story.yaml and scenes/)", file=sys.stderr)
         return 2
     with collector_paused():  # one process, one story: no garbage worth collecting until the end
         errors, warnings = check_story(root)
-    if fmt == "json":
+    if opts.format == "json":
         print(
             json.dumps(
                 {

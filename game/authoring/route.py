@@ -17,6 +17,7 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from game.authoring.conditions import distance
 from game.authoring.reach import StoryAnalysis, interrupt_of
@@ -549,41 +550,55 @@ def _search_reason(search: RouteSearch, route: Route, exhausted: bool, budget: i
 # -- the command --------------------------------------------------------------------------------
 
 
-def run_route(args) -> int:
-    story = load_story_or_report(args.story, command="dayjob route")
+@dataclass(frozen=True)
+class RouteOptions:
+    """`dayjob route`'s command line."""
+
+    target: str  # a scene or ending id
+    story: Path | None = None  # the story folder (None: the shipped day)
+    from_scene: str | None = None  # --from: the day starts at this scene
+    presets: tuple[str, ...] = ()  # --set NAME=VALUE, as `play` takes them
+    short: bool = False
+    format: str = "text"  # "text" or "json"
+    seeds: int = SEEDS
+    budget: int = BUDGET
+
+
+def run_route(opts: RouteOptions) -> int:
+    story = load_story_or_report(opts.story, command="dayjob route")
     if story is None:
         return 1
-    short = bool(getattr(args, "short", False))
+    short = opts.short
     if lacks_short_day(story, short, "dayjob route"):
         return 2
-    target = args.target
+    target = opts.target
     if target not in story.scenes and target not in story.ending_ids:
         close = difflib.get_close_matches(target, sorted(set(story.scenes) | story.ending_ids), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         print(f"dayjob route: {target!r} is not a scene or an ending of this story{hint}", file=sys.stderr)
         return 2
-    start = getattr(args, "from_scene", None)
+    start = opts.from_scene
     try:
-        preset = parse_presets(getattr(args, "presets", None) or [])
+        preset = parse_presets(list(opts.presets))
         route = find_route(
             story,
             target,
             short=short,
-            seeds=getattr(args, "seeds", SEEDS) or SEEDS,
-            budget=getattr(args, "budget", BUDGET) or BUDGET,
+            seeds=opts.seeds or SEEDS,
+            budget=opts.budget or BUDGET,
             start=start,
             preset=preset,
         )
     except (ValueError, ChoiceError) as exc:
         print(f"dayjob route: {exc}", file=sys.stderr)
         return 2
-    if args.format == "json":
+    if opts.format == "json":
         print(json.dumps(route.to_dict(), indent=2))
         return 0 if route.found else 1
     if not route.found:
         print(f"No route to {target!r}: {route.reason}")
         return 1
-    print(route_text(story, route, getattr(args, "story", None)))
+    print(route_text(story, route, opts.story))
     return 0
 
 
