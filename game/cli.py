@@ -255,15 +255,15 @@ def _route(args: argparse.Namespace) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from game.authoring.graph import run_graph
+    from game.authoring.graph import GraphOptions, run_graph
 
-    return run_graph(args)
+    return run_graph(GraphOptions(story=args.story, format=args.format, around=args.around, depth=args.depth))
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from game.authoring.schema import run_schema
+    from game.authoring.schema import SchemaOptions, run_schema
 
-    return run_schema(args)
+    return run_schema(SchemaOptions(out=args.out, write=args.write))
 
 
 def _lsp(args: argparse.Namespace) -> int:
@@ -273,9 +273,9 @@ def _lsp(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from game.authoring.init import run_init
+    from game.authoring.init import InitOptions, run_init
 
-    return run_init(args)
+    return run_init(InitOptions(dir=args.dir))
 
 
 def _serve(args: argparse.Namespace) -> int:

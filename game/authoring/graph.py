@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from game.authoring.reach import at_of, interrupt_of
 from game.engine import Story
@@ -228,20 +229,30 @@ def to_dot(m: StoryMap) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_graph(args) -> int:
-    story = load_story_or_report(args.story, command="dayjob graph")
+@dataclass(frozen=True)
+class GraphOptions:
+    """`dayjob graph`'s command line."""
+
+    story: Path | None = None  # the story folder (None: the shipped day)
+    format: str = "mermaid"  # "mermaid" or "dot"
+    around: str | None = None  # only scenes near this one
+    depth: int = 2  # how near, with `around`
+
+
+def run_graph(opts: GraphOptions) -> int:
+    story = load_story_or_report(opts.story, command="dayjob graph")
     if story is None:
         return 1
     m = build_map(story)
-    if args.around:
-        if args.around not in story.scenes and args.around not in story.ending_ids:
-            close = difflib.get_close_matches(args.around, sorted(set(story.scenes) | story.ending_ids), n=1)
+    if opts.around:
+        if opts.around not in story.scenes and opts.around not in story.ending_ids:
+            close = difflib.get_close_matches(opts.around, sorted(set(story.scenes) | story.ending_ids), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            print(f"dayjob graph: {args.around!r} is not a scene or an ending{hint}", file=sys.stderr)
+            print(f"dayjob graph: {opts.around!r} is not a scene or an ending{hint}", file=sys.stderr)
             return 2
-        if args.depth < 0:
+        if opts.depth < 0:
             print("dayjob graph: --depth takes 0 or more", file=sys.stderr)
             return 2
-        m = around(m, args.around, args.depth)
-    sys.stdout.write(to_dot(m) if args.format == "dot" else to_mermaid(m, story.title))
+        m = around(m, opts.around, opts.depth)
+    sys.stdout.write(to_dot(m) if opts.format == "dot" else to_mermaid(m, story.title))
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from game.authoring.schema import SCHEMA_FILE, modeline, schema_text
@@ -79,8 +80,15 @@ def create_story(root: Path) -> list[Path]:
     return [manifest, scene, schema]
 
 
-def run_init(args) -> int:
-    root = Path(args.dir)
+@dataclass(frozen=True)
+class InitOptions:
+    """`dayjob init`'s command line."""
+
+    dir: Path  # the folder to create (or an empty one)
+
+
+def run_init(opts: InitOptions) -> int:
+    root = Path(opts.dir)
     try:
         written = create_story(root)
     except FileExistsError as exc:

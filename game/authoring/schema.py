@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
 
@@ -271,9 +272,17 @@ def write_beside(root: Path) -> tuple[Path, list[Path]]:
     return schema, changed
 
 
-def run_schema(args) -> int:
+@dataclass(frozen=True)
+class SchemaOptions:
+    """`dayjob schema`'s command line."""
+
+    out: Path | None = None  # write the schema here instead of printing it
+    write: Path | None = None  # a story folder: the schema beside it, its files' modelines pointed at it
+
+
+def run_schema(opts: SchemaOptions) -> int:
     text = schema_text()
-    root = getattr(args, "write", None)
+    root = opts.write
     if root is not None:
         if not (Path(root) / "story.yaml").is_file():
             print(f"dayjob schema: {root} is not a story folder (no story.yaml)", file=sys.stderr)
@@ -287,7 +296,7 @@ def run_schema(args) -> int:
         for path in changed:
             print(f"pointed {path} at it", file=sys.stderr)
         return 0
-    out = getattr(args, "out", None)
+    out = opts.out
     if out is None:
         sys.stdout.write(text)
         return 0
