@@ -6,6 +6,10 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from game.tui.run import PlayOptions
 
 PLAIN_COMMANDS = """\
 the plain player (--plain), typed at "Your choice:":
@@ -305,6 +309,25 @@ def _debrief(args: argparse.Namespace) -> int:
     return run_debrief(args)
 
 
+def _tui_options(args: argparse.Namespace) -> PlayOptions:
+    """`dayjob` and `dayjob play`: the TUI's options (the top-level parser has the same play options)."""
+    from game.tui.run import PlayOptions
+
+    return PlayOptions(
+        story=args.story,
+        seed=args.seed,
+        short=args.short,
+        from_scene=args.from_scene,
+        presets=tuple(args.presets),
+        reveal=args.reveal,
+        results=args.results,
+        nickname=args.nickname,
+        projector=args.projector,
+        no_save=args.no_save,
+        watch=args.watch,
+    )
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check,
     "playtest": _playtest,
@@ -335,7 +358,7 @@ def _dispatch(argv: list[str] | None, out, err) -> int:
         from game.tui.run import run_tui
 
         sys.stdout, sys.stderr = out, err  # Textual writes its own escape codes
-        return run_tui(args)
+        return run_tui(_tui_options(args))
     except KeyboardInterrupt:
         return 130 if command in ("playtest", "serve") else 0
     except BrokenPipeError:

@@ -30,22 +30,3 @@ class TuiOptions:
     def play_from_here(self) -> bool:
         """A writer's test day (--from / --set): it starts at once and never touches the player's save."""
         return bool(self.from_scene or self.presets)
-
-    @classmethod
-    def from_args(cls, args) -> TuiOptions:
-        """Build from the `dayjob` argparse namespace (raises ValueError on a bad --set)."""
-        from game.startup import parse_presets
-
-        return cls(
-            story=getattr(args, "story", None),
-            seed=getattr(args, "seed", None),
-            short=bool(getattr(args, "short", False)),
-            from_scene=getattr(args, "from_scene", None),
-            presets=parse_presets(getattr(args, "presets", None) or []),
-            reveal=bool(getattr(args, "reveal", False)),
-            results=getattr(args, "results", None),
-            nickname=getattr(args, "nickname", None),
-            projector=bool(getattr(args, "projector", False)),
-            save=not getattr(args, "no_save", False),
-            watch=bool(getattr(args, "watch", False)),
-        )

@@ -3,14 +3,46 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 
-def run_tui(args) -> int:
+@dataclass(frozen=True)
+class PlayOptions:
+    """`dayjob` and `dayjob play` (without --plain): the command line, as given (run_tui reads its --set)."""
+
+    story: Path | None = None  # None: the shipped day
+    seed: str | None = None
+    short: bool = False
+    from_scene: str | None = None  # --from
+    presets: tuple[str, ...] = ()  # --set NAME=VALUE
+    reveal: bool = False
+    results: Path | None = None
+    nickname: str | None = None
+    projector: bool = False
+    no_save: bool = False
+    watch: bool = False
+
+
+def run_tui(given: PlayOptions) -> int:
     """Start the app with the command line's options; returns the exit code."""
+    from game.startup import parse_presets
     from game.tui.options import TuiOptions
 
     try:
-        options = TuiOptions.from_args(args)
+        options = TuiOptions(
+            story=given.story,
+            seed=given.seed,
+            short=given.short,
+            from_scene=given.from_scene,
+            presets=parse_presets(list(given.presets)),
+            reveal=given.reveal,
+            results=given.results,
+            nickname=given.nickname,
+            projector=given.projector,
+            save=not given.no_save,
+            watch=given.watch,
+        )
     except ValueError as exc:
         from game.engine.safetext import terminal_safe  # here: the first frame must not wait for the engine
 
