@@ -269,7 +269,7 @@ def _schema(args: argparse.Namespace) -> int:
 def _lsp(args: argparse.Namespace) -> int:
     from game.lsp.server import run_lsp
 
-    return run_lsp(args)
+    return run_lsp()  # the editor speaks to it over stdio: it has no options
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -279,9 +279,24 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from game.workshop.serve import run_serve
+    from game.workshop.serve import ServeOptions, run_serve
 
-    return run_serve(args)
+    return run_serve(
+        ServeOptions(
+            host=args.host,
+            port=args.port,
+            public_url=args.public_url,
+            max_players=args.max_players,
+            story=args.story,
+            seed=args.seed,
+            short=args.short,
+            results=args.results,
+            minutes=args.minutes,
+            projector=args.projector,
+            audience=args.audience,
+            no_fork=args.no_fork,
+        )
+    )
 
 
 def _debrief(args: argparse.Namespace) -> int:

@@ -723,7 +723,7 @@ def workspace_symbols(ls: StoryServer, params: t.WorkspaceSymbolParams) -> list[
     return out[:500]
 
 
-def run_lsp(args=None) -> int:
+def run_lsp() -> int:
     """Serve over stdin and stdout until the editor says exit."""
     logging.basicConfig(level=logging.WARNING, format="dayjob lsp: %(message)s")
     server.start_io()

@@ -31,7 +31,25 @@ from game.workshop.tserve import version_problem
 
 @dataclass(frozen=True)
 class ServeOptions:
-    """`dayjob serve`'s options, checked."""
+    """`dayjob serve`'s command line, as given (run_serve checks it)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None
+    max_players: int = 40
+    story: Path | None = None  # the story folder (None: the shipped day)
+    seed: str | None = None  # None: one chosen now
+    short: bool = False
+    results: Path | None = None  # None: ./dayjob-results-YYYY-MM-DD
+    minutes: float | None = None
+    projector: bool = False
+    audience: str = "careers"
+    no_fork: bool = False
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """`dayjob serve`'s options, checked, with the folders resolved and the way games start chosen."""
 
     host: str
     port: int
@@ -51,50 +69,50 @@ def default_results_dir() -> Path:
     return Path.cwd() / f"dayjob-results-{date.today().isoformat()}"
 
 
-def _options(args, err) -> ServeOptions | None:
-    port: int = args.port
+def _settings(given: ServeOptions, err) -> ServeSettings | None:
+    port = given.port
     if not 0 < port < 65536:
         print(f"dayjob serve: --port takes 1 to 65535, not {port}", file=err)
         return None
-    if args.max_players < 1:
+    if given.max_players < 1:
         print("dayjob serve: --max-players takes a number of at least 1", file=err)
         return None
-    public_url = getattr(args, "public_url", None)
+    public_url = given.public_url
     if public_url and not public_url.startswith(("http://", "https://")):
         print(
             f"dayjob serve: --public-url takes an address starting with http:// or https://, not {public_url!r}",
             file=err,
         )
         return None
-    minutes = getattr(args, "minutes", None)
+    minutes = given.minutes
     if minutes is not None and not 0 < minutes <= 600:
         print("dayjob serve: --minutes takes a number of minutes above 0 and at most 600", file=err)
         return None
-    results = Path(args.results) if getattr(args, "results", None) else default_results_dir()
-    return ServeOptions(
-        host=args.host,
+    results = Path(given.results) if given.results else default_results_dir()
+    return ServeSettings(
+        host=given.host,
         port=port,
         public_url=public_url,
-        max_players=args.max_players,
-        story=Path(args.story).resolve() if getattr(args, "story", None) else None,
-        seed=getattr(args, "seed", None),
-        short=bool(args.short),
+        max_players=given.max_players,
+        story=Path(given.story).resolve() if given.story else None,
+        seed=given.seed,
+        short=given.short,
         results=results.resolve(),
         minutes=minutes,
-        projector=bool(getattr(args, "projector", False)),
-        audience=getattr(args, "audience", None) or "careers",
-        fork=not getattr(args, "no_fork", False) and hasattr(os, "fork") and sys.platform.startswith("linux"),
+        projector=given.projector,
+        audience=given.audience or "careers",
+        fork=not given.no_fork and hasattr(os, "fork") and sys.platform.startswith("linux"),
     )
 
 
 # long: the command's start-up in order: options, story, results folder, addresses, server
-def run_serve(args) -> int:
+def run_serve(given: ServeOptions) -> int:
     out, err = sys.stdout, sys.stderr
     problem = version_problem()
     if problem:
         print(f"dayjob serve: {problem}", file=err)
         return 1
-    opts = _options(args, err)
+    opts = _settings(given, err)
     if opts is None:
         return 2
     story = load_story_or_report(opts.story, err, command="dayjob serve")
@@ -210,7 +228,7 @@ def _shell_path(path: Path) -> str:
     return shlex.quote(shown)
 
 
-def _announce(out, story, seed: str, short: bool, opts: ServeOptions, server: WorkshopServer) -> None:
+def _announce(out, story, seed: str, short: bool, opts: ServeSettings, server: WorkshopServer) -> None:
     from game.engine.clock import format_time
 
     if short:
