@@ -236,9 +236,19 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _playtest(args: argparse.Namespace) -> int:
-    from game.authoring.playtest import run_playtest
+    from game.authoring.playtest import PlaytestOptions, run_playtest
 
-    return run_playtest(args)
+    return run_playtest(
+        PlaytestOptions(
+            dir=args.dir,
+            story=args.story,
+            n=args.n,
+            seed=args.seed,
+            jobs=args.jobs,
+            short=args.short,
+            format=args.format,
+        )
+    )
 
 
 def _route(args: argparse.Namespace) -> int:

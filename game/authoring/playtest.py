@@ -703,36 +703,49 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def run_playtest(args) -> int:
-    root = args.dir or args.story
+@dataclass(frozen=True)
+class PlaytestOptions:
+    """`dayjob playtest`'s command line."""
+
+    dir: Path | None = None  # the story folder given as an argument
+    story: Path | None = None  # --story, read when no folder argument is given (neither: the shipped day)
+    n: int = 10_000  # days to play
+    seed: str = "playtest"  # day i uses SEED-i
+    jobs: int = 0  # processes (0: all cores)
+    short: bool = False
+    format: str = "text"  # "text" or "json"
+
+
+def run_playtest(opts: PlaytestOptions) -> int:
+    root = opts.dir or opts.story
     if root is not None and not Path(root).is_dir():
         print(f"dayjob playtest: {root} is not a folder", file=sys.stderr)
         return 2
-    if args.n < 1:
+    if opts.n < 1:
         print("dayjob playtest: -n takes a number of days, 1 or more", file=sys.stderr)
         return 2
     story = load_story_or_report(root, command="dayjob playtest")
     if story is None:
         return 1
-    short = bool(getattr(args, "short", False))
+    short = opts.short
     if lacks_short_day(story, short, "dayjob playtest"):
         return 2
-    jobs = args.jobs if args.jobs and args.jobs > 0 else cpu_count()
-    progress = _Bar(args.n) if sys.stderr.isatty() else None
+    jobs = opts.jobs if opts.jobs and opts.jobs > 0 else cpu_count()
+    progress = _Bar(opts.n) if sys.stderr.isatty() else None
     root_text = str(root) if root is not None else None
     began, cpu_began = time.perf_counter(), _cpu_seconds()
-    tally = run_days(story, root_text, args.n, args.seed, short, jobs, progress)
+    tally = run_days(story, root_text, opts.n, opts.seed, short, jobs, progress)
     seconds, cpu = time.perf_counter() - began, _cpu_seconds() - cpu_began
-    data = summarize(story, tally, n=args.n, seed=args.seed, short=short, root=root_text)
+    data = summarize(story, tally, n=opts.n, seed=opts.seed, short=short, root=root_text)
     data["timing"] = {
         "seconds": round(seconds, 3),
         "cpu_seconds": round(cpu, 3),  # this process and its workers
         "jobs": jobs,
         "choices": tally.choices,
-        "days_per_second": round(args.n / seconds, 1),
+        "days_per_second": round(opts.n / seconds, 1),
         "choices_per_second": round(tally.choices / seconds, 1),
     }
-    if args.format == "json":
+    if opts.format == "json":
         print(json.dumps(data, indent=2))
     else:
         print(report_text(story, data))
