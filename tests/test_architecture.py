@@ -161,3 +161,34 @@ def test_a_tool_stands_on_another_only_where_the_architecture_says_why():
             if tool(m) and tool(i) and tool(m) != tool(i):
                 crossings.add((tool(m), i if i == "game.workshop.results" else tool(i)))
     assert crossings <= TOOL_ON_TOOL, crossings - TOOL_ON_TOOL
+
+
+# still handed argparse's Namespace: their tests build namespaces that lack some of the options (#12 item 2)
+NAMESPACE_READERS = {"game.plain", "game.workshop.debrief"}
+
+
+def _reads_a_namespace(tree: ast.AST) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            params = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+            if any(p.arg == "args" and p.annotation is None for p in params):
+                return True
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "getattr" and node.args:
+            if getattr(node.args[0], "id", None) == "args":
+                return True
+    return False
+
+
+def test_only_the_cli_reads_argparse_and_each_command_takes_typed_options():
+    readers = {
+        name
+        for name, path in MODULES.items()
+        if name != "game.cli" and _reads_a_namespace(ast.parse(path.read_text(encoding="utf-8")))
+    }
+    assert readers == NAMESPACE_READERS
+
+
+def test_the_namespace_check_sees_an_untyped_args_and_a_getattr():
+    assert _reads_a_namespace(ast.parse("def run(args):\n    return 0"))
+    assert _reads_a_namespace(ast.parse("def run(o: int):\n    return getattr(args, 'x', None)"))
+    assert not _reads_a_namespace(ast.parse("def run(opts: Options, *args):\n    return opts.x"))
