@@ -154,6 +154,14 @@ class StoryIndex:
                 return (i, m.start())
         return (line0, col0)
 
+    def _declare_list(self, f: FileData, names: object, kind: str, into: list[str]) -> None:
+        """Each name of a manifest list (flags, categories): kept, and its place recorded as its declaration."""
+        if isinstance(names, YList):
+            for i, name in enumerate(names):
+                if isinstance(name, str):
+                    into.append(name)
+                    self._name_ref(f, kind, name, names.value_marks[i], decl=True, role="decl")
+
     def _name_ref(self, f: FileData, kind: str, name: str, mark, **kw) -> None:
         if not isinstance(name, str) or not name:
             return
@@ -168,23 +176,13 @@ class StoryIndex:
             for name, sd in stats.items():
                 self.stats[name] = dict(sd) if isinstance(sd, dict) else {}
                 self._name_ref(f, "stat", name, stats.key_marks[name], decl=True, role="decl")
-        flags = data.get("flags")
-        if isinstance(flags, YList):
-            for i, name in enumerate(flags):
-                if isinstance(name, str):
-                    self.flags.append(name)
-                    self._name_ref(f, "flag", name, flags.value_marks[i], decl=True, role="decl")
+        self._declare_list(f, data.get("flags"), "flag", self.flags)
         words = data.get("words")
         if isinstance(words, YDict):
             for name, value in words.items():
                 self.words[name] = str(value)
                 self._name_ref(f, "word", name, words.key_marks[name], decl=True, role="decl")
-        cats = data.get("categories")
-        if isinstance(cats, YList):
-            for i, name in enumerate(cats):
-                if isinstance(name, str):
-                    self.categories.append(name)
-                    self._name_ref(f, "category", name, cats.value_marks[i], decl=True, role="decl")
+        self._declare_list(f, data.get("categories"), "category", self.categories)
         endings = data.get("endings")
         if isinstance(endings, YList):
             for i, ed in enumerate(endings):
