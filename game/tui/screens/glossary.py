@@ -45,6 +45,7 @@ class GlossaryScreen(ModalScreen[None]):
     """The terms met so far today, with what they mean; any of Esc, g or q closes it."""
 
     CSS_PATH = STYLES / "dialogs.tcss"
+    AUTO_FOCUS = "#glossary-scroll"  # Textual focuses it as the screen shows; a query in on_mount raced under load
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
@@ -67,9 +68,6 @@ class GlossaryScreen(ModalScreen[None]):
                     yield Static(Content.styled(name, "bold $secondary"), classes="glossary-section")
                     yield Static(term_rows(terms), classes="glossary-terms")
             yield Static(Content.styled("Esc closes", "$foreground-muted"), id="glossary-close")
-
-    def on_mount(self) -> None:
-        self.query_one("#glossary-scroll").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -87,6 +87,7 @@ class HelpScreen(ModalScreen[None]):
     """Keys and a few words on how a day works; any of Esc, ?, F1 or q closes it."""
 
     CSS_PATH = STYLES / "dialogs.tcss"
+    AUTO_FOCUS = "#help-scroll"  # Textual focuses it as the screen shows; a query in on_mount raced under load
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
@@ -102,9 +103,6 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content(ABOUT), id="help-about")
                 yield Static(help_content(), id="help-keys")
             yield Static(Content.styled("Esc closes", "$foreground-muted"), id="help-close")
-
-    def on_mount(self) -> None:
-        self.query_one("#help-scroll").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -22,6 +22,7 @@ class ProblemsScreen(ModalScreen[None]):
     """Shown instead of a crash; ctrl+r tries again after the files are fixed."""
 
     CSS_PATH = STYLES / "dialogs.tcss"
+    AUTO_FOCUS = "#problems-scroll"  # Textual focuses it as the screen shows; a query in on_mount raced under load
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "app.reload_story", "Reload"),
@@ -54,9 +55,6 @@ class ProblemsScreen(ModalScreen[None]):
             tag = Content.styled(f" {p.severity}:", "$warning") if p.severity in ("warning", "note") else Content("")
             lines.append(Content.assemble(place, tag, " ", literal(p.message)))
         return Content("\n\n").join(lines)
-
-    def on_mount(self) -> None:
-        self.query_one("#problems-scroll").focus()
 
     def action_close(self) -> None:
         if self.can_close:
