@@ -7,8 +7,9 @@ it is imported only after the first frame, from the loading worker.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.engine import ChoiceError, Game, SaveError, Story, shipped_story_dir
 from game.engine.cache import load_story_cached as load_story  # the forkserver replaces this name
@@ -16,6 +17,9 @@ from game.engine.saves import SaveSlot, default_save_dir, resume_saved, write_at
 from game.engine.saves import save_name as engine_save_name
 from game.startup import collector_paused
 from game.tui.options import TuiOptions
+
+if TYPE_CHECKING:
+    from game.engine.report import Report
 
 
 @dataclass
@@ -126,6 +130,14 @@ class Session:
         if game is not None:
             self.saved = SavedDay(game, game.clock_text, game.title, game.ended)
 
+    def report(self) -> Report:
+        """The day's report; a day the workshop's round stopped is titled so, not "The day is not over"."""
+        game = self._need_game()
+        report = game.report()
+        if self.unfinished and not game.ended:
+            report = replace(report, ending_title=f"The round ended at {report.clock_out}")
+        return report
+
     def _need_game(self) -> Game:
         if self.game is None:
             raise ChoiceError("no day has started")
@@ -171,7 +183,7 @@ class Session:
     def write_report(self) -> Path:
         """Write the day's report as Markdown; returns where (raises OSError)."""
         game = self._need_game()
-        report = game.report()
+        report = self.report()
         folder = self.options.report_dir
         if folder is None:
             folder = self.slot.folder if self.slot is not None else (self.options.save_dir or Path.cwd())
