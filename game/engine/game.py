@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from game.engine.clock import format_time
@@ -14,10 +15,9 @@ from game.engine.errors import ChoiceError, ReplayError, SaveError
 from game.engine.machine import apply_effects, apply_sets
 from game.engine.migrate import SAVE_VERSION
 from game.engine.report import Report, build_report
-from game.engine.state import Arrival, DayState, Step
+from game.engine.state import CARRY_ON, Arrival, DayState, Step
 from game.engine.story import Choice, Ending, Scene, Story, TextScope
 
-CARRY_ON = "_carry_on"
 _MASK = (1 << 64) - 1
 _SEED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -31,15 +31,23 @@ def seed_state(seed: str) -> int:
     return int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big")
 
 
+class ChoiceKind(Enum):
+    """Where a choice on offer comes from: the story, or the engine's way out of a dead end."""
+
+    WRITTEN = "written"
+    CARRY_ON = "carry_on"  # five minutes, then the hub (or the day's end from the hub)
+
+
 @dataclass(frozen=True)
 class ChoiceView:
-    """A choice as a front end shows it."""
+    """A choice as a front end shows it; `choose(view.id)` takes it, whatever its kind."""
 
     id: str
     text: str
     minutes: int
     available: bool
     locked: str | None = None  # the reason, when shown but not available
+    kind: ChoiceKind = ChoiceKind.WRITTEN
 
 
 class Game:
@@ -190,7 +198,7 @@ class Game:
             for ch, ok in self._visible()
         ]
         if not any(v.available for v in views):  # a dead end in the story never traps the player
-            views.append(ChoiceView(CARRY_ON, "Carry on", 5, True))
+            views.append(ChoiceView(CARRY_ON, "Carry on", 5, True, kind=ChoiceKind.CARRY_ON))
         return views
 
     def meet_terms(self) -> list[str]:
@@ -486,4 +494,4 @@ def _locked_reason(choice: Choice, words: dict[str, str]) -> str:
     return choice.locked.render(words)
 
 
-__all__ = ["CARRY_ON", "ChoiceView", "DayState", "Game", "SaveError", "new_seed"]
+__all__ = ["CARRY_ON", "ChoiceKind", "ChoiceView", "DayState", "Game", "SaveError", "new_seed"]

@@ -16,6 +16,9 @@ from game.engine.errors import SaveError
 MAX_COUNT = 10**7  # minutes, visits, clock and stat values a real day never comes near
 MAX_STEPS = 100_000  # choices in one day's history
 MAX_TEXT = 10_000  # characters of one saved id or word
+# the id a dead end's "Carry on" is taken and recorded under (history, saves, replays, result files);
+# a front end tells it apart by `ChoiceView.kind`, never by this id
+CARRY_ON = "_carry_on"
 
 
 class Arrival(StrEnum):
