@@ -95,7 +95,7 @@ class _ListMarks(Sequence[Mark]):
         return len(self._of._places)
 
 
-class YDict(dict[str, object]):
+class YDict(dict[str, Any]):
     """A mapping that remembers where it, its keys and its values stand."""
 
     __slots__ = ("_at", "_index", "_places")
@@ -134,7 +134,7 @@ class YDict(dict[str, object]):
         return index[key]
 
 
-class YList(list[object]):
+class YList(list[Any]):
     """A sequence that remembers where it and its items stand."""
 
     __slots__ = ("_at", "_places")
@@ -465,11 +465,11 @@ class _Builder:
             return resolve_plain(event.value)
         return event.value
 
-    # long: one branch per kind of YAML event, in one loop for speed
+    # long: one branch per kind of YAML event, in one loop for speed (the rare cases are methods)
     def _document(self, get: Callable[[], ev.Event]) -> object:
-        # stack entries: [container, pending_key, key_mark]
-        stack: list[list[Any]] = []
-        root: object = None
+        # stack entries: [container, pending_key, key_mark]; at the bottom, a list that gets the root
+        root = YList(0)
+        stack: list[list[Any]] = [[root, _NO_KEY, None]]
         nodes = self.nodes
         max_nodes = self.max_nodes
         scalar_event, mapping_start, sequence_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
@@ -490,89 +490,90 @@ class _Builder:
                 elif cls is mapping_start or cls is sequence_start:
                     sm = event.start_mark
                     mark = sm.line << 22 | sm.column
-                    if len(stack) >= MAX_DEPTH:
-                        raise _Refused(_unpack(mark), f"the file nests deeper than {MAX_DEPTH} levels")
-                    if event.anchor is not None:
-                        self.problem(
-                            _unpack(mark),
-                            f"anchors (&{event.anchor}) are not allowed in story files; write the value out",
-                        )
-                    tag = event.tag
-                    if tag is not None and tag != "!" and tag not in _STD_TAGS:
-                        self.problem(_unpack(mark), f"the tag {_short(tag)!r} is not allowed in story files")
-                    value = YDict(mark) if cls is mapping_start else YList(mark)
+                    value = self._container(event, mark, len(stack) - 1)
                     is_container = True
                 elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
                     stack.pop()
                     continue
                 elif cls is ev.DocumentEndEvent:
                     self.nodes = nodes
-                    return root
-                elif cls is ev.AliasEvent:
-                    mark = _pack(_mark(event.start_mark))
-                    self.problem(
-                        _unpack(mark), f"aliases (*{event.anchor}) are not allowed in story files; write the value out"
-                    )
-                    value = None
-                    is_container = False
-                else:  # pragma: no cover - the parser emits nothing else inside a document
-                    raise _Refused(_mark(event.start_mark), f"unexpected YAML event {cls.__name__}")
+                    return root[0] if root else None
+                else:
+                    mark, value, is_container = self._alias(event), None, False
                 nodes += 1
                 if nodes > max_nodes:
                     self.nodes = nodes
                     raise _Refused(_unpack(mark), self.too_many())
 
-                if not stack:
-                    root = value
-                else:
-                    top = stack[-1]
-                    parent = top[0]
-                    if type(parent) is YList:
-                        parent.append(value)
-                        parent._places.append(mark)
-                    elif top[1] is _NO_KEY:  # this value is a key
-                        if is_container:
-                            self.problem(_unpack(mark), "a key must be plain text, not a list or mapping")
-                            top[1] = _BAD_KEY
-                            top[2] = mark
-                            stack.append([value, _NO_KEY, None])
-                            continue
-                        if type(value) is not str:
-                            shown = event.value if cls is scalar_event else "an alias"
-                            self.problem(
-                                _unpack(mark),
-                                f"the key {shown!r} is read as {_kind(value)}, not text; put it in quotes",
-                            )
-                            top[1] = _BAD_KEY
-                        elif value == "<<" and cls is scalar_event and event.implicit[0]:
-                            self.problem(
-                                _unpack(mark), "merge keys (<<) are not allowed in story files; write the keys out"
-                            )
-                            top[1] = _BAD_KEY
-                        elif value in parent:
-                            first = parent.key_marks[value]
-                            self.problem(
-                                _unpack(mark),
-                                f"duplicate key {value!r} (first at line {first[0]}); YAML would silently keep only the last",
-                            )
-                            top[1] = _BAD_KEY
-                        else:
-                            top[1] = value
-                        top[2] = mark
+                top = stack[-1]
+                parent = top[0]
+                if type(parent) is YList:
+                    parent.append(value)
+                    parent._places.append(mark)
+                elif top[1] is not _NO_KEY:  # this value is the pending key's
+                    key = top[1]
+                    if key is not _BAD_KEY:
+                        parent[key] = value
+                        places = parent._places
+                        places.append(top[2])
+                        places.append(mark)
+                    top[1] = _NO_KEY
+                else:  # this value is a key
+                    top[2] = mark
+                    if type(value) is str and value not in parent and value != "<<":
+                        top[1] = value
                         continue
-                    else:
-                        key = top[1]
-                        if key is not _BAD_KEY:
-                            parent[key] = value
-                            places = parent._places
-                            places.append(top[2])
-                            places.append(mark)
-                        top[1] = _NO_KEY
+                    top[1] = self._bad_key(parent, value, event, mark, is_container)
+                    if not is_container:
+                        continue
                 if is_container:
                     stack.append([value, _NO_KEY, None])
 
         except _NumberTooLarge as exc:  # raised by resolve_plain, so the usual path pays nothing for it
             raise _Refused(_mark(event.start_mark) if event is not None else (1, 1), str(exc)) from None
+
+    def _container(self, event: ev.Event, mark: int, depth: int) -> YDict | YList:
+        """A new mapping or sequence at `mark` (packed), its anchor and tag refused, its depth capped."""
+        if depth >= MAX_DEPTH:
+            raise _Refused(_unpack(mark), f"the file nests deeper than {MAX_DEPTH} levels")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self.problem(_unpack(mark), f"anchors (&{anchor}) are not allowed in story files; write the value out")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!" and tag not in _STD_TAGS:
+            self.problem(_unpack(mark), f"the tag {_short(tag)!r} is not allowed in story files")
+        return YDict(mark) if type(event) is ev.MappingStartEvent else YList(mark)
+
+    def _alias(self, event: ev.Event) -> int:
+        """An alias, refused where it stands (its packed place); anything else the parser sent is a bug."""
+        if type(event) is not ev.AliasEvent:  # pragma: no cover - the parser emits nothing else inside a document
+            raise _Refused(_mark(event.start_mark), f"unexpected YAML event {type(event).__name__}")
+        self.problem(
+            _mark(event.start_mark),
+            f"aliases (*{getattr(event, 'anchor', None)}) are not allowed in story files; write the value out",
+        )
+        return _pack(_mark(event.start_mark))
+
+    def _bad_key(self, parent: YDict, value: object, event: ev.Event, mark: int, is_container: bool) -> object:
+        """The pending key for a key that is not plain, new text: `_BAD_KEY` when refused (the usual text
+        `<<` written quoted is a key like any other)."""
+        scalar = type(event) is ev.ScalarEvent
+        if is_container:
+            self.problem(_unpack(mark), "a key must be plain text, not a list or mapping")
+        elif type(value) is not str:
+            shown = getattr(event, "value", None) if scalar else "an alias"
+            self.problem(_unpack(mark), f"the key {shown!r} is read as {_kind(value)}, not text; put it in quotes")
+        elif value == "<<" and scalar and getattr(event, "implicit", (False,))[0]:
+            self.problem(_unpack(mark), "merge keys (<<) are not allowed in story files; write the keys out")
+        elif value in parent:
+            first = parent.key_marks[value]
+            self.problem(
+                _unpack(mark),
+                f"duplicate key {value!r} (first at line {first[0]}); YAML would silently keep only the last",
+            )
+        else:
+            return value
+        return _BAD_KEY
 
 
 _NO_KEY = object()
