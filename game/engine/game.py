@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -15,16 +14,11 @@ from game.engine.errors import ChoiceError, ReplayError, SaveError
 from game.engine.machine import apply_effects, apply_sets
 from game.engine.migrate import SAVE_VERSION
 from game.engine.report import Report, build_report
+from game.engine.seeds import new_seed
 from game.engine.state import CARRY_ON, Arrival, DayState, Step
 from game.engine.story import Choice, Ending, Scene, Story, TextScope
 
 _MASK = (1 << 64) - 1
-_SEED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def new_seed() -> str:
-    """A short seed people can read aloud and type: six letters and digits."""
-    return "".join(secrets.choice(_SEED_ALPHABET) for _ in range(6))
 
 
 def seed_state(seed: str) -> int:

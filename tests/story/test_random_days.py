@@ -91,12 +91,19 @@ def test_endings_are_spread_out(story, full):
 
 
 def test_a_random_day_lands_near_the_survey_figures(story, full):
-    """Random choices spread time evenly over the threads, so the band is wider than for a player: within
-    40 minutes or half the survey figure of each category."""
+    """Each category's mean minutes within 20 minutes or a fifth of the survey figure, whichever is larger.
+
+    The figures describe a whole working day plus lunch (540 minutes); a random day is a little shorter, so they are
+    scaled to its length first, as the report does. Random choices spread time evenly over the threads, which a
+    player does not, so the band is wider than a player's day would need: measured on 3,000 days, every category lands
+    within 16 minutes of its scaled figure (focus and data under, docs and messages over)."""
     reference = story.reference["minutes"]
+    day = sum(full.minutes.values()) / full.days
+    scale = day / sum(reference.values())
     for category, ref in reference.items():
         mean = full.minutes[category] / full.days
-        assert abs(mean - ref) <= max(40, 0.5 * ref), (category, round(mean), ref)
+        target = ref * scale
+        assert abs(mean - target) <= max(20, 0.2 * target), (category, round(mean), round(target))
 
 
 def test_a_random_day_is_six_hours_at_a_screen(story, full):
