@@ -35,9 +35,9 @@ from game.engine.story import (
     Where,
 )
 from game.engine.storyfiles import MANIFEST, StoryFiles, display_path, read_story_files
-from game.engine.where import story_files as story_files  # where the TUI's watcher, tests and bench/ look
 from game.engine.suggest import did_you_mean, new_budget
 from game.engine.where import shipped_story_dir
+from game.engine.where import story_files as story_files  # where the TUI's watcher, tests and bench/ look
 from game.engine.wording import report_validation, shape
 from game.engine.yamlsafe import Document, YDict
 
