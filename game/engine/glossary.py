@@ -115,7 +115,7 @@ def _key(form: str) -> str:
     return " ".join(form.split()).lower()
 
 
-Report = Callable[[str, object, str], None]  # (path, mark, message): the loader's error or warning
+Report = Callable[[str, "tuple[int, int] | None", str], None]  # (path, 1-based place or None, message)
 
 
 def read_glossary(root: Path, shown: str, error: Report, warn: Report) -> Glossary:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 
 from game.engine.clock import format_time
+from game.engine.state import CARRY_ON
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ def minutes_spent(story, state) -> dict[str, list[Spent]]:
             continue
         choice = next((c for c in scene.choices if c.id == choice_id), None)
         if choice is None:  # "Carry on", or a choice since removed: counted below as unplaced
-            if choice_id != "_carry_on":
+            if choice_id != CARRY_ON:
                 continue
             minutes, category, text = 5, scene.category, "Carry on"
         else:

@@ -117,7 +117,7 @@ class SaveSlot:
 
 def save_name(root: Path) -> str:
     """One save per story folder, so the TUI and the plain player continue each other's day; the shipped day keeps the plain name."""
-    from game.engine.loader import shipped_story_dir
+    from game.engine.where import shipped_story_dir  # not the loader's: that brings pydantic and the parser
 
     try:
         if root.resolve() == shipped_story_dir().resolve():
@@ -145,12 +145,12 @@ def resume_saved(slot: SaveSlot, story: Story) -> tuple[Game | None, list[str]]:
     A file that cannot be read or resumed is moved aside, and the backup is tried before
     the player is offered a new day.
     """
-    from game.engine.game import Game
-
     failed: list[tuple[str, str, bool]] = []  # (moved to, why, could it be read at all)
     for path in (slot.path, slot.backup):
         if not path.exists():
             continue
+        from game.engine.game import Game  # only with a save: the title screen without one needs just the story
+
         readable = False
         try:
             data = read_save_file(path)

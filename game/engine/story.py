@@ -38,6 +38,7 @@ class Where:
 MAX_NESTING = 6  # insertions inside alternatives inside insertions...
 SEQUENCES = ("seq", "cycle", "shuffle")
 CLOCK_PHRASES = ("time", "clock", "late")
+_sha256 = hashlib.sha256
 _SPECIAL = re.compile(r"[{}]")
 _SPECIAL_IN_ALT = re.compile(r"[{}|]")
 _SPACE = re.compile(r"\s*")
@@ -88,7 +89,12 @@ class TextScope:
         if kind == "cycle":
             return n % count
         rnd, index = divmod(n, count)
-        digest = hashlib.sha256(f"{self.seed}\0{self.salt}\0{key}\0{rnd}".encode()).digest()
+        digest = _sha256(f"{self.seed}\0{self.salt}\0{key}\0{rnd}".encode()).digest()
+        # the order sorts i by digest[i % 32] * 64 + i; the shortcuts give the same answer without a key function
+        if count == 2:
+            return index if digest[0] <= digest[1] else 1 - index
+        if count <= 32:  # each key's low six bits are its i
+            return sorted([d * 64 + i for i, d in enumerate(digest[:count])])[index] & 63
         order = sorted(range(count), key=lambda i: digest[i % 32] * 64 + i)
         return order[index]
 

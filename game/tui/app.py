@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 
+from game.startup import collector_settled
 from game.tui.commands import KEPT_SYSTEM_COMMANDS, game_commands
 from game.tui.css import STYLES
 from game.tui.messages import StoryFailed, StoryLoaded
@@ -111,6 +112,7 @@ class DayJobApp(App[int]):
         if self.options.watch and self._watch_timer is None:
             self._watch_timer = self.set_interval(1.0, self._check_files)
         if self.options.play_from_here:
+            collector_settled(freeze=False)  # the day's screens come next: nothing to freeze
             self._start(lambda: session.new_day(self.options.seed))
             return
         if isinstance(self.screen, TitleScreen):
@@ -119,18 +121,25 @@ class DayJobApp(App[int]):
         self.call_after_refresh(self._settle)  # not with --from: that day's screens would be frozen too
 
     def _settle(self) -> None:
-        """On the title screen, once the story is in: the day's styles, then the heap (see _settle_heap)."""
+        """On the title screen, once the story is in: what the first day needs, then the heap (see _settle_heap)."""
+        from importlib import import_module
+
         from game.tui.css import preload
         from game.tui.screens.help import HelpScreen
         from game.tui.screens.report import ReportScreen
         from game.tui.screens.scene import SceneScreen
 
         preload(self, SceneScreen, ReportScreen, HelpScreen)
+        import_module("game.engine.game")  # the rules of a day: imported while the player reads, not on a key
+        if self.session is not None:
+            _ = self.session.story.machine  # built while the player reads, not on the first choice
         _settle_heap()
 
     def on_story_failed(self, message: StoryFailed) -> None:
         from game.tui.screens.problems import ProblemsScreen
 
+        if not gc.isenabled():  # the start failed: no title to settle on (game/startup.py)
+            collector_settled(freeze=False)
         if isinstance(self.screen, ProblemsScreen):
             self.pop_screen()
         self.push_screen(ProblemsScreen(message.error, can_close=self.session is not None))
@@ -387,11 +396,11 @@ def _make_screen(name: str, game: Game) -> Screen:
 def _settle_heap() -> None:
     """Collect once and move what is alive now (Textual, the app, the story) out of the collector's sight.
 
+    Until then the collector is off if the entry point turned it off (game/startup.py); it is on after.
     Left in the oldest generation, that heap is walked by every full collection: 30-160 ms, a
     few times a day, each landing on some key press (bench/bench_latency.py). Done once, on the
     title screen after the story has loaded, while the player reads; garbage made later is collected
     as usual. A reload unfreezes everything (the first story's state machine has reference cycles)
     and does not freeze again: the day being played would be frozen with it.
     """
-    gc.collect()
-    gc.freeze()
+    collector_settled()
