@@ -13,9 +13,13 @@ ROOT = Path(__file__).parent.parent
 # engine files that pass `mypy --strict`: one path per line, sorted; an owner adds a file once it is clean
 STRICT_CLEAN: list[str] = [
     "game/engine/cache.py",
+    "game/engine/clock.py",
+    "game/engine/expr.py",
+    "game/engine/exprtree.py",
     "game/engine/loader.py",
     "game/engine/located.py",
     "game/engine/model.py",
+    "game/engine/story.py",
     "game/engine/storyfiles.py",
     "game/engine/wording.py",
     "game/engine/yamlsafe.py",

@@ -51,9 +51,9 @@ _INSERTION_HELP = (
     "{if COND: text | else: text}, {seq: a | b}, {cycle: a | b} or {shuffle: a | b}; write '{{' for a literal brace"
 )
 
-# A part of a text: a literal string, or an insertion as a tuple whose first item says which (see `Template`)
-Part: TypeAlias = str | tuple[Any, ...]
-Found: TypeAlias = tuple[int, Part]  # where an insertion is in its text, and the insertion
+Insertion: TypeAlias = tuple[Any, ...]  # an insertion in a text: its first item says which (see `Template`)
+Part: TypeAlias = str | Insertion  # a part of a text: a literal string or an insertion
+Found: TypeAlias = tuple[int, Insertion]  # where an insertion is in its text, and the insertion
 
 
 @dataclass(frozen=True)
@@ -431,7 +431,7 @@ def _words_only(text: str, rules: TextRules | None, starts: list[Found] | None) 
         if name in words:
             if cap and not rules.version_ok:
                 return None
-            part: Part = ("W" if cap else "w", name)
+            part: Insertion = ("W" if cap else "w", name)
         elif clock_ok and (name == "time" or name == "clock"):
             part = (name, bool(cap))
         else:
@@ -473,7 +473,7 @@ class Template:
     def __init__(self, parts: tuple[Part, ...], literal: str | None = None):
         self.parts = parts
         self.literal = literal
-        self._inserts: tuple[tuple[Any, ...], ...] | None = None
+        self._inserts: tuple[Insertion, ...] | None = None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Template) and (self.parts, self.literal) == (other.parts, other.literal)
@@ -505,14 +505,14 @@ class Template:
         return _tpl(parts), problems
 
     @property
-    def inserts(self) -> tuple[tuple[Any, ...], ...]:
+    def inserts(self) -> tuple[Insertion, ...]:
         """Every insertion part of the text, nested ones too, in order (worked out once)."""
         if self._inserts is not None:
             return self._inserts
         if self.literal is not None:
             self._inserts = ()
             return ()
-        out: list[tuple[Any, ...]] = []
+        out: list[Insertion] = []
         for p in self.parts:
             if isinstance(p, str):
                 continue
