@@ -413,7 +413,7 @@ class Game:
         self.state = state
         self._machine.set_state(state.scene, state)
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> dict[str, Any]:
         """The whole day as JSON-ready data: state, undo history, seed and the story's hash."""
         history = self.state.history
         return {

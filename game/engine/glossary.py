@@ -213,7 +213,7 @@ def _report_validation(shown: str, data: YDict, exc: ValidationError, error: Rep
             error(shown, mark_of(data, loc), f"{where}: {err['msg']}")
 
 
-def _describe(loc: tuple) -> str:
+def _describe(loc: tuple[int | str, ...]) -> str:
     if len(loc) >= 2 and loc[0] == "terms":
         rest = ".".join(str(p) for p in loc[2:])
         return f"term {loc[1]!r}" + (f", `{rest}`" if rest else "")
