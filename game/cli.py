@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from game.plain import PlainOptions
     from game.tui.run import PlayOptions
 
 PLAIN_COMMANDS = """\
@@ -314,9 +315,30 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _debrief(args: argparse.Namespace) -> int:
-    from game.workshop.debrief import run_debrief
+    from game.workshop.debrief import DebriefOptions, run_debrief
 
-    return run_debrief(args)
+    return run_debrief(
+        DebriefOptions(dir=args.dir, story=args.story, format=args.format, audience=args.audience, out=args.out)
+    )
+
+
+def plain_options(args: argparse.Namespace) -> PlainOptions:
+    """`dayjob play --plain`: the plain player's options (the tests build them from a command line here too)."""
+    from game.plain import PlainOptions
+
+    return PlainOptions(
+        story=args.story,
+        seed=args.seed,
+        short=args.short,
+        from_scene=args.from_scene,
+        presets=tuple(args.presets),
+        reveal=args.reveal,
+        results=args.results,
+        nickname=args.nickname,
+        no_save=args.no_save,
+        choices=args.choices,
+        width=args.width,
+    )
 
 
 def _tui_options(args: argparse.Namespace) -> PlayOptions:
@@ -362,7 +384,7 @@ def _dispatch(argv: list[str] | None, out, err) -> int:
         if command == "play" and args.plain:
             from game.plain import run_plain
 
-            return run_plain(args)
+            return run_plain(plain_options(args))
         if command == "play" and args.choices is not None:
             parser.error("--choices replays in the plain player: add --plain")
         from game.tui.run import run_tui

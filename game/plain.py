@@ -14,9 +14,10 @@ from __future__ import annotations
 import sys
 import textwrap
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from game.engine import CARRY_ON, ChoiceError, Game
+from game.engine import ChoiceError, Game
 from game.engine.errors import ReplayError
 from game.prose import clean, paragraphs, unticked
 
@@ -40,18 +41,35 @@ HELP = (
 YES = ("y", "yes")
 
 
-def _load(args, err: TextIO):
+@dataclass(frozen=True)
+class PlainOptions:
+    """`dayjob play --plain`: the command line, as given."""
+
+    story: Path | None = None  # None: the shipped day
+    seed: str | None = None
+    short: bool = False
+    from_scene: str | None = None  # --from
+    presets: tuple[str, ...] = ()  # --set NAME=VALUE
+    reveal: bool = False
+    results: Path | None = None
+    nickname: str | None = None
+    no_save: bool = False
+    choices: str | None = None  # --choices ID,ID,...: replay them, then stop
+    width: int = 0  # --width: wrap at this many columns, on a terminal only
+
+
+def _load(options: PlainOptions, err: TextIO):
     from game.startup import load_story_or_report
 
-    return load_story_or_report(args.story, err)
+    return load_story_or_report(options.story, err)
 
 
-def _new_game(story, args, seed: str | None, err: TextIO) -> Game | int:
+def _new_game(story, options: PlainOptions, err: TextIO) -> Game | int:
     from game.startup import parse_presets
 
     try:
-        presets = parse_presets(args.presets)
-        return Game(story, seed, short=args.short, start=args.from_scene, preset=presets)
+        presets = parse_presets(list(options.presets))
+        return Game(story, options.seed, short=options.short, start=options.from_scene, preset=presets)
     except (ValueError, ChoiceError) as exc:
         print(f"dayjob: {exc}", file=err)
         return 2
@@ -398,39 +416,34 @@ def report_text(report: Report) -> str:
 # -- running ----------------------------------------------------------------------------
 
 
-def _slot_for(args, story):
+def _slot_for(options: PlainOptions) -> SaveSlot | None:
     """The TUI's save slot for this story, or None for --no-save, a replay or a writer's test day."""
-    from pathlib import Path
-
     from game.engine import shipped_story_dir
     from game.engine.saves import SaveSlot, default_save_dir, save_name
 
-    if getattr(args, "no_save", False) or getattr(args, "choices", None) is not None:
+    if options.no_save or options.choices is not None or options.from_scene or options.presets:
         return None
-    if getattr(args, "from_scene", None) or getattr(args, "presets", None):
-        return None
-    root = Path(args.story) if getattr(args, "story", None) is not None else shipped_story_dir()
+    root = options.story if options.story is not None else shipped_story_dir()
     return SaveSlot(default_save_dir(), save_name(root))
 
 
-def _width(args, out: TextIO) -> int:
-    width = getattr(args, "width", None) or 0
-    return width if width > 0 and _is_terminal(out) else 0
+def _width(options: PlainOptions, out: TextIO) -> int:
+    return options.width if options.width > 0 and _is_terminal(out) else 0
 
 
-def run_plain(args, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+def run_plain(options: PlainOptions, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+    """Play a day line by line (or replay `--choices`); returns the exit code."""
     stdin = stdin or sys.stdin
     out = out or sys.stdout
-    story = _load(args, sys.stderr)
+    story = _load(options, sys.stderr)
     if story is None:
         return 1
-    reveal = bool(getattr(args, "reveal", False))
-    if getattr(args, "choices", None) is not None:
-        made = _new_game(story, args, args.seed, sys.stderr)
+    if options.choices is not None:
+        made = _new_game(story, options, sys.stderr)
         if isinstance(made, int):
             return made
-        return _replay(PlainPlayer(made, out, reveal, None, _width(args, out)), args)
-    slot = _slot_for(args, story)
+        return _replay(PlainPlayer(made, out, options.reveal, None, _width(options, out)), options)
+    slot = _slot_for(options)
     print(f"{sentence(clean(story.title))} {sentence(clean(story.subtitle))}".strip(), file=out)
     print(HOW_TO_PLAY, file=out)
     print(file=out)
@@ -447,11 +460,11 @@ def run_plain(args, stdin: TextIO | None = None, out: TextIO | None = None) -> i
                 return 0
             game = saved if wanted else None
     if game is None:
-        made = _new_game(story, args, args.seed, sys.stderr)
+        made = _new_game(story, options, sys.stderr)
         if isinstance(made, int):
             return made
         game = made
-    player = PlainPlayer(game, out, reveal, slot, _width(args, out))
+    player = PlainPlayer(game, out, options.reveal, slot, _width(options, out))
     player.autosave()
     try:
         code = player.play(stdin)
@@ -460,7 +473,7 @@ def run_plain(args, stdin: TextIO | None = None, out: TextIO | None = None) -> i
         player.goodbye(end_of_input=True)
         return 0
     if game.ended:
-        _write_result(game, args)
+        _write_result(game, options)
     return code
 
 
@@ -483,10 +496,10 @@ def _ask_continue(saved: Game, stdin: TextIO, out: TextIO) -> bool | None:
         print("Please type c or n.", file=out)
 
 
-def _replay(player: PlainPlayer, args) -> int:
+def _replay(player: PlainPlayer, options: PlainOptions) -> int:
     """`--choices`: take these ids in order, showing each scene, then stop (a replay never touches the save)."""
     game = player.game
-    ids = [c.strip() for c in args.choices.split(",") if c.strip()]
+    ids = [c.strip() for c in (options.choices or "").split(",") if c.strip()]
 
     def show(_n: int, cid: str) -> None:
         player.show_scene()
@@ -494,7 +507,7 @@ def _replay(player: PlainPlayer, args) -> int:
         player.say(f"{PROMPT}{cid}")
 
     def take(cid: str) -> None:
-        if cid == CARRY_ON or cid in player.ids:
+        if cid in player.ids:  # every choice on offer, a dead end's "Carry on" too
             player.take(cid)
         else:
             game.choose(cid)  # raises with the reason
@@ -510,15 +523,15 @@ def _replay(player: PlainPlayer, args) -> int:
         return 1
     if game.ended:
         player.say(report_text(game.report()))
-        _write_result(game, args)
+        _write_result(game, options)
     else:
         player.show_scene()
     return 0
 
 
-def _write_result(game: Game, args) -> None:
-    if getattr(args, "results", None):
+def _write_result(game: Game, options: PlainOptions) -> None:
+    if options.results:
         from game.workshop.results import write_result
 
-        path = write_result(game, args.results, nickname=getattr(args, "nickname", None))
+        path = write_result(game, options.results, nickname=options.nickname)
         print(f"Result written to {path}", file=sys.stderr)

@@ -37,6 +37,29 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def collector_off_for_start() -> None:
+    """For the TUI's entry point: no collections from the start of the process until `collector_settled`.
+
+    Starting builds Textual's and the story's long-lived heap and almost no garbage; left on, the
+    collector walks that growing heap again and again on the way to the title screen
+    (bench/bench_startup.py). The app turns it back on once the title screen shows the story.
+    """
+    gc.disable()
+
+
+def collector_settled(freeze: bool = True) -> None:
+    """Collect once, move what is alive now out of the collector's sight (`freeze`), and turn it on.
+
+    Called by the TUI while the player reads the title screen. Without `freeze` (a day already
+    started, as with --from) the collector is only turned back on: that day's screens would stay
+    frozen for good.
+    """
+    if freeze:
+        gc.collect()
+        gc.freeze()
+    gc.enable()
+
+
 def load_for_life(root: str | Path | None) -> Story:
     """The story, for a process that keeps it to its end (a command, a playtest worker); raises StoryError.
 

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from game.engine.errors import ChoiceError, Problem, SaveError, StoryError
-    from game.engine.game import CARRY_ON, ChoiceView, Game, new_seed
+    from game.engine.game import CARRY_ON, ChoiceView, Game
     from game.engine.loader import load_story
     from game.engine.report import Report
+    from game.engine.seeds import new_seed
     from game.engine.state import DayState
     from game.engine.story import Story
     from game.engine.where import shipped_story_dir
@@ -31,7 +32,7 @@ _HOME = {
     "Story": "story",
     "StoryError": "errors",
     "load_story": "loader",
-    "new_seed": "game",
+    "new_seed": "seeds",
     "shipped_story_dir": "where",
 }
 

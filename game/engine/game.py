@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from game.engine.clock import format_time
@@ -14,32 +14,34 @@ from game.engine.errors import ChoiceError, ReplayError, SaveError
 from game.engine.machine import apply_effects, apply_sets
 from game.engine.migrate import SAVE_VERSION
 from game.engine.report import Report, build_report
-from game.engine.state import Arrival, DayState, Step
+from game.engine.seeds import new_seed
+from game.engine.state import CARRY_ON, Arrival, DayState, Step
 from game.engine.story import Choice, Ending, Scene, Story, TextScope
 
-CARRY_ON = "_carry_on"
 _MASK = (1 << 64) - 1
-_SEED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def new_seed() -> str:
-    """A short seed people can read aloud and type: six letters and digits."""
-    return "".join(secrets.choice(_SEED_ALPHABET) for _ in range(6))
 
 
 def seed_state(seed: str) -> int:
     return int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big")
 
 
+class ChoiceKind(Enum):
+    """Where a choice on offer comes from: the story, or the engine's way out of a dead end."""
+
+    WRITTEN = "written"
+    CARRY_ON = "carry_on"  # five minutes, then the hub (or the day's end from the hub)
+
+
 @dataclass(frozen=True)
 class ChoiceView:
-    """A choice as a front end shows it."""
+    """A choice as a front end shows it; `choose(view.id)` takes it, whatever its kind."""
 
     id: str
     text: str
     minutes: int
     available: bool
     locked: str | None = None  # the reason, when shown but not available
+    kind: ChoiceKind = ChoiceKind.WRITTEN
 
 
 class Game:
@@ -190,7 +192,7 @@ class Game:
             for ch, ok in self._visible()
         ]
         if not any(v.available for v in views):  # a dead end in the story never traps the player
-            views.append(ChoiceView(CARRY_ON, "Carry on", 5, True))
+            views.append(ChoiceView(CARRY_ON, "Carry on", 5, True, kind=ChoiceKind.CARRY_ON))
         return views
 
     def meet_terms(self) -> list[str]:
@@ -213,20 +215,11 @@ class Game:
 
     @property
     def available(self) -> list[str]:
-        """Ids of the choices that can be taken now (cheap: nothing is rendered)."""
+        """Ids of the choices that can be taken now (cheap: nothing is rendered), as the machine's guards say."""
         st = self.state
         if st.ending is not None:
             return []
-        scene = self._current_scene
-        out = []
-        for ch in scene.choices:  # `_visible`, keeping only the ones that can be taken (a playtest's every step)
-            if ch.once and (scene.id, ch.id) in st.taken:
-                continue
-            if ch.show is not None and not ch.show.fn(st):
-                continue
-            if ch.cond is None or ch.cond.fn(st):
-                out.append(ch.id)
-        return out or [CARRY_ON]
+        return self._machine.available(st) or [CARRY_ON]
 
     # -- playing ------------------------------------------------------------------------
 
@@ -235,7 +228,7 @@ class Game:
         st = self.state
         if st.ending is not None:
             raise ChoiceError("the day is over")
-        scene = self._current_scene
+        scene = self.story.scenes[st.scene]  # until the day ends, the machine only moves between scenes
         if choice_id == CARRY_ON:
             if any(ok for _, ok in self._visible()):
                 raise ChoiceError("there are choices to make here")
@@ -251,14 +244,16 @@ class Game:
         else:
             raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
         point = self._undo_point() if self.keep_undo else None
-        entry = Step(scene.id, choice_id, st.clock, st.arrival)
+        clock, arrival = st.clock, st.arrival  # the history records them as they were before the choice
         if not self._machine.take(st, chosen):
             raise self._refusal(scene, chosen)
         if point is not None:
             self._past.append(point)
-        st.history.append(entry)
+        st.history.append(Step(scene.id, choice_id, clock, arrival))
         st.outcome = self._outcome(scene, chosen) if chosen.outcome else None
-        target = next(to for cond, to in chosen.goto if cond is None or cond.fn(st))
+        for cond, target in chosen.goto:  # the loader makes the last branch unconditional
+            if cond is None or cond.fn(st):
+                break
         self._route(target, choice_id)
 
     def _record(self, scene: Scene, choice_id: str) -> None:
@@ -287,25 +282,30 @@ class Game:
             self._finish(target if target in story.ending_ids else None, choice_id)
             return
         if st.held is None:
-            for appt in story.appointments:
-                assert appt.at is not None  # appointments are the scenes with `at`
-                if st.day_start <= appt.at <= st.clock and appt.id not in st.visits and appt.id != target:
-                    if appt.at_if is not None and (appt.id in st.skipped or not appt.at_if.fn(st)):
-                        if appt.id not in st.skipped:  # decided once, when it comes due: off for the day
-                            st.skipped.append(appt.id)
-                        continue
-                    st.held, target, arrival = target, appt.id, Arrival.APPOINTMENT
-                    break
+            clock = st.clock
+            due: Scene | None = None
+            for appt in story.appointments:  # in the order of their times
+                at: int = appt.at  # type: ignore[assignment]  # appointments are the scenes with `at`
+                if at > clock:
+                    break  # none of the later ones is due either
+                if at < st.day_start or appt.id in st.visits or appt.id == target:
+                    continue
+                if appt.at_if is not None and (appt.id in st.skipped or not appt.at_if.fn(st)):
+                    if appt.id not in st.skipped:  # decided once, when it comes due: off for the day
+                        st.skipped.append(appt.id)
+                    continue
+                due = appt
+                break
+            if due is not None:
+                st.held, target, arrival = target, due.id, Arrival.APPOINTMENT
             else:
-                for intr in story.interrupts_open(st.clock):  # the others' `if` cannot hold now: no roll
-                    it = intr.interrupt
-                    assert it is not None  # the plan holds interruptions only
-                    if intr.id == target or (not it.repeat and intr.id in st.visits):
+                for iid, repeat, cond, chance in self._machine.interrupts_open(clock):  # the others cannot start now
+                    if iid == target or (not repeat and iid in st.visits):
                         continue
-                    if it.cond is not None and not it.cond.fn(st):
+                    if cond is not None and not cond(st):
                         continue
-                    if self._random() < it.chance:
-                        st.held, target, arrival = target, intr.id, Arrival.INTERRUPTION
+                    if self._random() < chance:
+                        st.held, target, arrival = target, iid, Arrival.INTERRUPTION
                         break
         self._machine.move(st, target, arrival, choice_id)
         st.visits[target] = st.visits.get(target, 0) + 1
@@ -316,6 +316,8 @@ class Game:
         st = self.state
         for cond, tpl in chosen.outcome:
             if cond is None or cond.fn(st):
+                if tpl.literal is not None:  # most outcomes: no scope to make
+                    return tpl.literal.strip() or None
                 scope = TextScope(st, st.visits.get(scene.id, 1), f"{scene.id}/{chosen.id}", self.seed)
                 return tpl.render(st.words, scope).strip() or None
         return None
@@ -411,7 +413,7 @@ class Game:
         self.state = state
         self._machine.set_state(state.scene, state)
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> dict[str, Any]:
         """The whole day as JSON-ready data: state, undo history, seed and the story's hash."""
         history = self.state.history
         return {
@@ -486,4 +488,4 @@ def _locked_reason(choice: Choice, words: dict[str, str]) -> str:
     return choice.locked.render(words)
 
 
-__all__ = ["CARRY_ON", "ChoiceView", "DayState", "Game", "SaveError", "new_seed"]
+__all__ = ["CARRY_ON", "ChoiceKind", "ChoiceView", "DayState", "Game", "SaveError", "new_seed"]

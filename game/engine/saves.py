@@ -8,7 +8,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from game.engine.errors import SaveError
 
@@ -77,10 +77,10 @@ class SaveSlot:
     def exists(self) -> bool:
         return self.path.exists() or self.backup.exists()
 
-    def write(self, data: dict) -> None:
+    def write(self, data: dict[str, Any]) -> None:
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
-    def read(self) -> tuple[dict | None, str | None]:
+    def read(self) -> tuple[dict[str, Any] | None, str | None]:
         """The saved data (from the save, else its backup) and a one-line notice if something was wrong."""
         moved: list[str] = []
         for path in (self.path, self.backup):
@@ -117,7 +117,7 @@ class SaveSlot:
 
 def save_name(root: Path) -> str:
     """One save per story folder, so the TUI and the plain player continue each other's day; the shipped day keeps the plain name."""
-    from game.engine.loader import shipped_story_dir
+    from game.engine.where import shipped_story_dir  # not the loader's: that brings pydantic and the parser
 
     try:
         if root.resolve() == shipped_story_dir().resolve():
@@ -128,7 +128,7 @@ def save_name(root: Path) -> str:
     return f"day-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}.json"
 
 
-def read_save_file(path: Path) -> dict:
+def read_save_file(path: Path) -> dict[str, Any]:
     """A save file's JSON object; SaveError when it cannot be read or is not one."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -145,12 +145,12 @@ def resume_saved(slot: SaveSlot, story: Story) -> tuple[Game | None, list[str]]:
     A file that cannot be read or resumed is moved aside, and the backup is tried before
     the player is offered a new day.
     """
-    from game.engine.game import Game
-
     failed: list[tuple[str, str, bool]] = []  # (moved to, why, could it be read at all)
     for path in (slot.path, slot.backup):
         if not path.exists():
             continue
+        from game.engine.game import Game  # only with a save: the title screen without one needs just the story
+
         readable = False
         try:
             data = read_save_file(path)

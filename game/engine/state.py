@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from game.engine.errors import SaveError
 
 MAX_COUNT = 10**7  # minutes, visits, clock and stat values a real day never comes near
 MAX_STEPS = 100_000  # choices in one day's history
 MAX_TEXT = 10_000  # characters of one saved id or word
+# the id a dead end's "Carry on" is taken and recorded under (history, saves, replays, result files);
+# a front end tells it apart by `ChoiceView.kind`, never by this id
+CARRY_ON = "_carry_on"
 
 
 class Arrival(StrEnum):
@@ -29,9 +32,10 @@ class Arrival(StrEnum):
     END = "end"
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One choice in a day's history: where it was taken, which, the clock before it, how that scene began."""
+class Step(NamedTuple):
+    """One choice in a day's history: where it was taken, which, the clock before it, how that scene began.
+
+    A named tuple: one is made at every choice, and a frozen dataclass took twice as long to make."""
 
     scene: str
     choice: str

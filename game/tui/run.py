@@ -26,8 +26,10 @@ class PlayOptions:
 
 def run_tui(given: PlayOptions) -> int:
     """Start the app with the command line's options; returns the exit code."""
-    from game.startup import parse_presets
+    from game.startup import collector_off_for_start, parse_presets
     from game.tui.options import TuiOptions
+
+    collector_off_for_start()  # back on once the title screen shows the story (DayJobApp._settle)
 
     try:
         options = TuiOptions(

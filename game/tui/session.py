@@ -7,15 +7,22 @@ it is imported only after the first frame, from the loading worker.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from game.engine import ChoiceError, Game, SaveError, Story, shipped_story_dir
 from game.engine.cache import load_story_cached as load_story  # the forkserver replaces this name
+from game.engine.errors import ChoiceError, SaveError
 from game.engine.saves import SaveSlot, default_save_dir, resume_saved, write_atomic
 from game.engine.saves import save_name as engine_save_name
+from game.engine.where import shipped_story_dir
 from game.startup import collector_paused
 from game.tui.options import TuiOptions
+
+if TYPE_CHECKING:  # the title screen needs only the story: the rules of a day are imported with the first day
+    from game.engine.game import Game
+    from game.engine.report import Report
+    from game.engine.story import Story
 
 
 @dataclass
@@ -50,8 +57,7 @@ class Session:
         """Load the story (raises StoryError) and look for a saved day of it."""
         root = Path(options.story) if options.story is not None else shipped_story_dir()
         with collector_paused():  # a heap of long-lived objects and no garbage (game/startup.py)
-            story = load_story(root)
-            _ = story.machine  # built here, in the loading worker, so the first choice is quick
+            story = load_story(root)  # its state machine is built on the title screen (DayJobApp._settle)
         session = cls(options, story, root)
         if options.save and not options.play_from_here:
             session.slot = SaveSlot(options.save_dir or default_save_dir(), save_name(story, root))
@@ -79,6 +85,8 @@ class Session:
             seed = opts.seed
         self.attempts += 1
         self.unfinished = False
+        from game.engine.game import Game
+
         self.game = Game(
             self.story,
             seed,
@@ -126,6 +134,14 @@ class Session:
         if game is not None:
             self.saved = SavedDay(game, game.clock_text, game.title, game.ended)
 
+    def report(self) -> Report:
+        """The day's report; a day the workshop's round stopped is titled so, not "The day is not over"."""
+        game = self._need_game()
+        report = game.report()
+        if self.unfinished and not game.ended:
+            report = replace(report, ending_title=f"The round ended at {report.clock_out}")
+        return report
+
     def _need_game(self) -> Game:
         if self.game is None:
             raise ChoiceError("no day has started")
@@ -146,6 +162,8 @@ class Session:
         saved = self.saved.game if self.saved is not None else None
         game = self.game or saved
         if game is not None:
+            from game.engine.game import Game
+
             moved: Game | None = None
             try:
                 moved = Game.from_snapshot(story, game.snapshot())
@@ -171,7 +189,7 @@ class Session:
     def write_report(self) -> Path:
         """Write the day's report as Markdown; returns where (raises OSError)."""
         game = self._need_game()
-        report = game.report()
+        report = self.report()
         folder = self.options.report_dir
         if folder is None:
             folder = self.slot.folder if self.slot is not None else (self.options.save_dir or Path.cwd())

@@ -867,34 +867,46 @@ RENDERERS = {
 # -- the command ------------------------------------------------------------------------
 
 
-def run_debrief(args, out: TextIO | None = None, err: TextIO | None = None) -> int:
+@dataclass(frozen=True)
+class DebriefOptions:
+    """`dayjob debrief`: the command line, as given."""
+
+    dir: Path  # the results folder
+    story: Path | None = None  # None: the shipped day
+    format: str = "text"  # a key of RENDERERS
+    audience: str = "careers"  # who is in the room: chooses the Apply question
+    out: Path | None = None  # None: print it
+
+
+def run_debrief(options: DebriefOptions, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Summarise a results folder in the format asked for; returns the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
-    folder: Path = args.dir
+    folder = options.dir
     if not folder.is_dir():
         print(f"dayjob debrief: {folder} is not a folder of results", file=err)
         return 1
     story, problem = None, None
     try:
-        story = load_story(getattr(args, "story", None))
+        story = load_story(options.story)
     except StoryError as exc:
         problem = (
             f"The story could not be loaded ({exc.total} problem(s); run `dayjob check`), "
             "so choices are shown by id and only the general questions are listed."
         )
-    debrief = build_debrief(folder, story, problem, audience=getattr(args, "audience", None) or "careers")
+    debrief = build_debrief(folder, story, problem, audience=options.audience)
     for s in debrief.skipped:
         print(terminal_safe(f"dayjob debrief: skipped {s.path}: {s.reason}"), file=err)
-    text = RENDERERS[getattr(args, "format", "text") or "text"](debrief)
-    if getattr(args, "out", None):
+    text = RENDERERS[options.format](debrief)
+    if options.out is not None:
         from game.engine.saves import write_atomic
 
         try:
-            write_atomic(Path(args.out), text, keep_backup=False)
+            write_atomic(options.out, text, keep_backup=False)
         except OSError as exc:
-            print(terminal_safe(f"dayjob debrief: cannot write {args.out}: {exc.strerror or exc}"), file=err)
+            print(terminal_safe(f"dayjob debrief: cannot write {options.out}: {exc.strerror or exc}"), file=err)
             return 1
-        print(terminal_safe(f"Debrief of {debrief.participants} result(s) written to {args.out}"), file=err)
+        print(terminal_safe(f"Debrief of {debrief.participants} result(s) written to {options.out}"), file=err)
     else:
         out.write(text)
     return 0

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.cli import build_parser
+from game.cli import build_parser, plain_options
 from game.plain import PlainPlayer, heading, please_type, report_text, run_plain
 
 ROOT = Path(__file__).parent.parent.parent
@@ -39,7 +39,7 @@ def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
 
 def play(*args: str, stdin: str = "") -> tuple[int, str, str]:
     """`dayjob play --plain ARGS` in this process, with `stdin` typed; returns (exit code, stdout, stderr)."""
-    ns = build_parser().parse_args(["play", "--plain", "--story", str(ROOT / MINI), *args])
+    ns = plain_options(build_parser().parse_args(["play", "--plain", "--story", str(ROOT / MINI), *args]))
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stderr(err):
         code = run_plain(ns, stdin=io.StringIO(stdin), out=out)
@@ -120,7 +120,7 @@ def test_a_paragraph_is_one_line_and_backticks_are_dropped(tmp_path, story_copy)
         "    choices:\n      - {id: coffee, text: Make coffee, minutes: 10, goto: desk}\n",
         encoding="utf-8",
     )
-    ns = build_parser().parse_args(["play", "--plain", "--story", str(story_copy), "--no-save"])
+    ns = plain_options(build_parser().parse_args(["play", "--plain", "--story", str(story_copy), "--no-save"]))
     out = io.StringIO()
     run_plain(ns, stdin=io.StringIO(""), out=out)
     text = out.getvalue()
@@ -144,7 +144,7 @@ def test_lines_wrap_only_when_a_width_is_asked_for_and_the_output_is_a_terminal(
         player = PlainPlayer(Game(mini_story, "w"), out, width=width if isinstance(out, Tty) else 0)
         player.say(long)
         assert (max(len(line) for line in out.getvalue().splitlines()) <= 30) is wrapped
-    ns = build_parser().parse_args(["play", "--plain", "--width", "30"])
+    ns = plain_options(build_parser().parse_args(["play", "--plain", "--width", "30"]))
     from game.plain import _width
 
     assert _width(ns, Tty()) == 30 and _width(ns, io.StringIO()) == 0
@@ -370,7 +370,9 @@ def test_g_lists_the_terms_met_so_far_and_new_terms_are_announced(story_copy):
         "  deep_work:\n    term: deep work\n    means: Focused work without interruptions\n",
         encoding="utf-8",
     )
-    ns = build_parser().parse_args(["play", "--plain", "--story", str(story_copy), "--no-save", "--seed", "x"])
+    ns = plain_options(
+        build_parser().parse_args(["play", "--plain", "--story", str(story_copy), "--no-save", "--seed", "x"])
+    )
     out = io.StringIO()
     run_plain(ns, stdin=io.StringIO("g\n1\nglossary\n"), out=out)
     said = replies(out.getvalue())

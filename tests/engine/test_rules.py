@@ -8,6 +8,8 @@ import pytest
 
 from game.engine import CARRY_ON, ChoiceError, Game, load_story
 from game.engine.clock import parse_time
+from game.engine.exprtree import And, Cmp, Num, Stat
+from game.engine.game import ChoiceKind
 
 
 def play(game: Game, *ids: str) -> Game:
@@ -265,9 +267,12 @@ def test_dead_end_offers_carry_on_to_the_hub(story_copy):
     )
     story = load_story(story_copy)
     game = Game(story, seed="s", start="trap")
-    assert [c.id for c in game.choices] == [CARRY_ON]
-    game.choose(CARRY_ON)
+    (way_out,) = game.choices
+    assert way_out.kind is ChoiceKind.CARRY_ON and way_out.available and way_out.id == CARRY_ON
+    game.choose(way_out.id)
     assert game.scene_id == "desk"
+    assert game.state.history[-1].choice == CARRY_ON  # recorded under its id: saves and replays keep it
+    assert {c.kind for c in game.choices} == {ChoiceKind.WRITTEN}
 
 
 def test_short_day_uses_its_start_clock_sets_and_effects(mini_story):
@@ -448,4 +453,4 @@ def test_show_if_is_part_of_when_a_choice_can_be_taken_for_the_writer_tools(tmp_
     story = _story_with_show_if(tmp_path)
     ask = story.scenes["desk"].choices[0]
     assert ask.show is not None and ask.cond.src == "(met_dpo) and (energy >= 3)"
-    assert ask.cond.tree == ("and", ask.show.tree, ("cmp", (">=",), (("stat", "energy"), ("num", 3))))
+    assert ask.cond.tree == And((ask.show.tree, Cmp((">=",), (Stat("energy"), Num(3)))))

@@ -22,13 +22,13 @@ GOLDEN = Path(__file__).parent / "golden" / "day_golden.txt"
 SEED = "golden"
 # choice ids typed one per line: a research lab working on recommendations, filming its day; the quick-number
 # email answered with a phone call, a rambling stand-up, a colleague's permissions, the design review's
-# data-protection detour, interruptions, lunch with the team, the model's usual suspects down to the leak, an
-# honest stakeholder sync, and an honest number at the end of the day: "Shipped, and true". On the way it shows
-# outcomes, a return visit to the desk, sequences and shuffles, and the clock said in words.
+# data-protection detour, the interruptions the seed brings, lunch with the team, the model's usual suspects down
+# to the leak, an honest stakeholder sync, and an honest number at the end of the day: "Shipped, and true". On the
+# way it shows outcomes, a return visit to the desk, sequences and shuffles, and the clock said in words.
 SCRIPT = (
-    "film_vlog lab recsys postpone_updates read_messages stakeholder ramble help_now teach raise_data_protection "
-    "write_to_dpo call_them dig_in_together eat_with_team polite_no model debug importances honest walk_first "
-    "retrain_without honest_number"
+    "film_vlog lab recsys postpone_updates read_messages stakeholder ramble help_now teach "
+    "raise_data_protection write_to_dpo call_them dig_in_together eat_with_team model tentative debug "
+    "importances honest walk_first retrain_without honest_number"
 ).split()
 
 

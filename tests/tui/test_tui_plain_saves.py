@@ -8,7 +8,7 @@ import io
 from textual.widgets import OptionList
 from tui_helpers import FIXTURES, ready
 
-from game.cli import build_parser
+from game.cli import build_parser, plain_options
 from game.plain import run_plain
 from game.tui.screens.scene import SceneScreen
 
@@ -17,7 +17,7 @@ OFFICE = FIXTURES / "office"
 
 def plain(*args: str, stdin: str = "") -> str:
     """`dayjob play --plain --story OFFICE ARGS` in this process; returns what it printed."""
-    ns = build_parser().parse_args(["play", "--plain", "--story", str(OFFICE), *args])
+    ns = plain_options(build_parser().parse_args(["play", "--plain", "--story", str(OFFICE), *args]))
     out = io.StringIO()
     with contextlib.redirect_stderr(io.StringIO()):
         assert run_plain(ns, stdin=io.StringIO(stdin), out=out) == 0

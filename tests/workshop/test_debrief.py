@@ -7,13 +7,13 @@ import json
 import re
 import subprocess
 import sys
-from argparse import Namespace
 
 import pytest
 from workshop_serving import ROOM, ROOT
 
 from game.engine import load_story
 from game.workshop.debrief import (
+    DebriefOptions,
     build_debrief,
     render_csv,
     render_html,
@@ -239,7 +239,7 @@ def test_an_empty_folder_says_so(tmp_path):
 def test_the_command_writes_files_and_names_skipped_ones_on_stderr(room_folder, tmp_path):
     out, err = io.StringIO(), io.StringIO()
     target = tmp_path / "debrief.html"
-    args = Namespace(dir=room_folder, story=ROOM, format="html", out=target)
+    args = DebriefOptions(dir=room_folder, story=ROOM, format="html", out=target)
     assert run_debrief(args, out=out, err=err) == 0
     assert out.getvalue() == ""
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -275,7 +275,7 @@ def test_a_story_that_does_not_load_still_gives_a_debrief(room_folder, tmp_path)
     broken.mkdir()
     (broken / "story.yaml").write_text("title: [\n")
     out, err = io.StringIO(), io.StringIO()
-    assert run_debrief(Namespace(dir=room_folder, story=broken, format="text", out=None), out=out, err=err) == 0
+    assert run_debrief(DebriefOptions(dir=room_folder, story=broken, format="text"), out=out, err=err) == 0
     text = out.getvalue()
     assert "6 participants" in text and "The story could not be loaded" in " ".join(text.split())
     assert "coffee" in text  # choices shown by id

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from argparse import Namespace
 
 import pytest
 from workshop_serving import ROOM
@@ -144,21 +143,11 @@ def test_big_files_other_files_and_in_flight_writes(tmp_path):
 
 
 def test_the_plain_player_writes_a_result_with_results(tmp_path, capsys):
-    from game.plain import run_plain
+    from game.plain import PlainOptions, run_plain
 
-    args = Namespace(
-        story=ROOM,
-        seed="P",
-        short=True,
-        from_scene=None,
-        presets=[],
-        reveal=False,
-        results=tmp_path / "res",
-        nickname="Kim",
-        choices=None,
-    )
+    options = PlainOptions(story=ROOM, seed="P", short=True, results=tmp_path / "res", nickname="Kim", no_save=True)
     out = io.StringIO()
-    code = run_plain(args, stdin=io.StringIO("1\n" * 40), out=out)
+    code = run_plain(options, stdin=io.StringIO("1\n" * 40), out=out)
     assert code == 0
     (r,) = read_results(tmp_path / "res").results
     assert r.nickname == "Kim" and r.short and r.seed == "P"
