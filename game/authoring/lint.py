@@ -195,47 +195,15 @@ def _zero_minute_loops(story: Story) -> list[Problem]:
 RETURN_WORDS = 60  # a scene text longer than this, read again and again, wants `again:`
 
 
-# long: one pass over the scenes for every format 1.1 warning, in the order writing.md lists them
 def _text_features(story: Story, a: StoryAnalysis) -> list[Problem]:
     """Format 1.1: return visits, sequences, inline and outcome conditions, conditional appointments."""
     out = []
     an = a.analyzer
-    comes_back = a.cycles() | {story.hub}  # "Carry on" and `back` lead to the hub
-    # an appointment, or an interruption without `repeat`, starts by itself once a day: only a written
-    # goto brings the day back to it
-    written = {t for sc in story.scenes.values() for ch in sc.choices for t in ch.targets}
-    comes_back -= {
-        sc.id
-        for sc in story.scenes.values()
-        if (sc.at is not None or (sc.interrupt is not None and not sc.interrupt.repeat)) and sc.id not in written
-    }
+    comes_back = _comes_back(story, a)
     for scene in story.scenes.values():
         sid = scene.id
-        again = sid in comes_back
-        if scene.again is None and again and scene.text.literal != "":
-            words = len(scene.text.render(story.words).split())
-            if words > RETURN_WORDS:
-                out.append(
-                    _warn(
-                        scene.where,
-                        f"scene {sid!r} can be visited more than twice in a day and its text is {words} words "
-                        f"long, read in full on every visit; give it `again:`, a short text for the second "
-                        f"and later visits",
-                    )
-                )
-        if scene.again is not None and not again:
-            out.append(
-                _warn(scene.where, f"scene {sid!r} has `again:`, but no day comes back to it, so it is never shown")
-            )
+        out += _return_visits(story, scene, sid in comes_back)
         texts = [scene.text, *(tpl for _, tpl in scene.variants)]
-        if not again and any(_sequences(t, ("seq", "cycle")) for t in texts):
-            out.append(
-                _warn(
-                    scene.where,
-                    f"a {{seq:}} or {{cycle:}} in scene {sid!r} steps on each visit, but no day comes back to "
-                    f"the scene: only its first alternative is ever shown",
-                )
-            )
         if scene.again is not None:
             texts.append(scene.again)
         for tpl in texts:
@@ -269,6 +237,49 @@ def _text_features(story: Story, a: StoryAnalysis) -> list[Problem]:
     for ending in story.endings:
         for tpl in [ending.text, *(t for _, t in ending.variants)]:
             out += _inline(tpl, f"ending {ending.id!r}", ending.where, a, at_end=True)
+    return out
+
+
+def _comes_back(story: Story, a: StoryAnalysis) -> set[str]:
+    """The scenes a day can enter more than once."""
+    comes_back = a.cycles() | {story.hub}  # "Carry on" and `back` lead to the hub
+    # an appointment, or an interruption without `repeat`, starts by itself once a day: only a written
+    # goto brings the day back to it
+    written = {t for sc in story.scenes.values() for ch in sc.choices for t in ch.targets}
+    comes_back -= {
+        sc.id
+        for sc in story.scenes.values()
+        if (sc.at is not None or (sc.interrupt is not None and not sc.interrupt.repeat)) and sc.id not in written
+    }
+    return comes_back
+
+
+def _return_visits(story: Story, scene: Scene, again: bool) -> list[Problem]:
+    """A long text read on every visit, an `again:` never shown, a sequence that never steps."""
+    out = []
+    sid = scene.id
+    if scene.again is None and again and scene.text.literal != "":
+        words = len(scene.text.render(story.words).split())
+        if words > RETURN_WORDS:
+            out.append(
+                _warn(
+                    scene.where,
+                    f"scene {sid!r} can be visited more than twice in a day and its text is {words} words "
+                    f"long, read in full on every visit; give it `again:`, a short text for the second "
+                    f"and later visits",
+                )
+            )
+    if scene.again is not None and not again:
+        out.append(_warn(scene.where, f"scene {sid!r} has `again:`, but no day comes back to it, so it is never shown"))
+    texts = [scene.text, *(tpl for _, tpl in scene.variants)]
+    if not again and any(_sequences(t, ("seq", "cycle")) for t in texts):
+        out.append(
+            _warn(
+                scene.where,
+                f"a {{seq:}} or {{cycle:}} in scene {sid!r} steps on each visit, but no day comes back to "
+                f"the scene: only its first alternative is ever shown",
+            )
+        )
     return out
 
 

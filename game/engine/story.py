@@ -184,11 +184,9 @@ class _Parser:
         end = self.s.find("}", pos)
         return len(self.s) if end < 0 else end + 1
 
-    # long: one branch per kind of `{…}` insertion
     def insertion(self, start: int, depth: int) -> tuple[Part | None, int]:
         """The insertion whose `{` is at `start`: a part (or a literal string), and where it ends."""
         s = self.s
-        rules = self.rules
         if s.startswith("|}", start + 1):
             self.newer(start)
             return "|", start + 3
@@ -197,11 +195,7 @@ class _Parser:
             return None, self.close(start, start + 1)
         head = _HEAD.match(s, start + 1)
         if head is None:
-            end = self.close(start, start + 1)
-            if end >= len(s) and not s.endswith("}"):
-                return self.unclosed(start)
-            self.problems.append((start, _unreadable(s[start:end])))
-            return None, end
+            return self.broken(start, "")
         cap, name = head.group(1) == "^", head.group(2)
         after = head.end()
         rest = _skip(s, after)
@@ -216,26 +210,34 @@ class _Parser:
                 end = _skip(s, target.end()) + 1
                 return self.since(start, target.start(2), target.group(2), cap), end
         if nxt == "}":
-            end = rest + 1
-            if name in rules.words:
-                if cap:
-                    self.newer(start)
-                return ("W" if cap else "w", name), end
-            if name in CLOCK_PHRASES:
-                return self.clock_phrase(start, name, cap), end
-            hint = ""
-            if cap and name.lower() in rules.words:
-                hint = f"; did you mean '^{name.lower()}'?"
-            elif not cap and name[:1].isupper() and name.lower() in rules.words:
-                hint = f"; for a capital first letter write {{^{name.lower()}}}"
+            return self.word(start, name, cap), rest + 1
+        return self.broken(start, name)
+
+    def word(self, start: int, name: str, cap: bool) -> Part | None:
+        """`{name}` or `{^name}`: a declared word, a clock phrase, or a problem."""
+        rules = self.rules
+        if name in rules.words:
+            if cap:
+                self.newer(start)
+            return ("W" if cap else "w", name)
+        if name in CLOCK_PHRASES:
+            return self.clock_phrase(start, name, cap)
+        if cap and name.lower() in rules.words:
+            hint = f"; did you mean '^{name.lower()}'?"
+        elif not cap and name[:1].isupper() and name.lower() in rules.words:
+            hint = f"; for a capital first letter write {{^{name.lower()}}}"
+        else:
+            close = closest(name, rules.words, CLOCK_PHRASES if rules.env is not None else ())
+            if close:
+                hint = f"; did you mean {('^' if cap else '') + close!r}?"
             else:
-                close = closest(name, rules.words, CLOCK_PHRASES if rules.env is not None else ())
-                if close:
-                    hint = f"; did you mean {('^' if cap else '') + close!r}?"
-                else:
-                    hint = " (declare it under `words:` in story.yaml, or write '{{' for a literal brace)"
-            self.problems.append((start, f"{{{'^' if cap else ''}{name}}} is not a declared word{hint}"))
-            return None, end
+                hint = " (declare it under `words:` in story.yaml, or write '{{' for a literal brace)"
+        self.problems.append((start, f"{{{'^' if cap else ''}{name}}} is not a declared word{hint}"))
+        return None
+
+    def broken(self, start: int, name: str) -> tuple[Part | None, int]:
+        """An insertion that is none of the kinds there are (`name`: the word it starts with, if any)."""
+        s = self.s
         end = self.close(start, start + 1)
         if end >= len(s) and not s.endswith("}"):
             return self.unclosed(start)
@@ -244,7 +246,7 @@ class _Parser:
             message = f"{shown!r}: `{name}` belongs after ' | ' inside an inline condition, {{if COND: a | {name}: b}}"
         elif name in SEQUENCES:
             message = f"{shown!r}: a {name} needs ':' after its name, {{{name}: a | b}}"
-        elif " | " in shown or "\n|" in shown:
+        elif name and (" | " in shown or "\n|" in shown):
             message = f"cannot read {shown!r}: alternatives need `if COND:`, `seq:`, `cycle:` or `shuffle:` first"
         else:
             message = _unreadable(shown)
