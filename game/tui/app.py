@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 
-from game.startup import collector_settled
+from game.startup import collect_while_idle, collector_settled
 from game.tui.commands import KEPT_SYSTEM_COMMANDS, game_commands
 from game.tui.css import STYLES
 from game.tui.messages import StoryFailed, StoryLoaded
@@ -56,6 +56,7 @@ class DayJobApp(App[int]):
         self.session: Session | None = None
         self._watched: dict[Path, tuple[int, int]] = {}
         self._watch_timer: Timer | None = None
+        self._idle_timer: Timer | None = None
         for theme in THEMES.values():
             self.register_theme(theme)
         self.theme = PROJECTOR if self.options.projector else DARK
@@ -176,6 +177,7 @@ class DayJobApp(App[int]):
         `fresh`: a day begins, its screen goes straight on the title screen. `rebuilt`: the story was
         reloaded, so a report is made again. `spent`: the minutes the last choice took, for the header.
         """
+        self._collect_when_idle()
         game = self.game
         want = screen_for(game)
         screen = self.screen
@@ -249,7 +251,14 @@ class DayJobApp(App[int]):
         if _screen_name(self.screen) is not None:  # not over help or the problem list
             self.show_game(rebuilt=True)
 
+    def _collect_when_idle(self) -> None:
+        """The collector's full pass once no screen of the day has changed for IDLE_COLLECT seconds (game/startup.py)."""
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+        self._idle_timer = self.set_timer(IDLE_COLLECT, collect_while_idle, name="collect-while-idle")
+
     def show_title(self, new_seed: bool = False) -> None:
+        self._collect_when_idle()
         while len(self.screen_stack) > 1:
             self.pop_screen()
         title = self.screen
@@ -364,6 +373,7 @@ def make_app(options: TuiOptions | None = None) -> DayJobApp:
 
 
 DAY_SCREENS = ("scene", "report")
+IDLE_COLLECT = 1.0  # seconds: a player reads a scene for longer; a full collection takes 20-90 ms
 
 
 def screen_for(game: Game | None) -> str:
