@@ -11,7 +11,30 @@ import pytest
 ROOT = Path(__file__).parent.parent
 
 # engine files that pass `mypy --strict`: one path per line, sorted; an owner adds a file once it is clean
-STRICT_CLEAN: list[str] = []
+STRICT_CLEAN: list[str] = [
+    "game/engine/cache.py",
+    "game/engine/clock.py",
+    "game/engine/errors.py",
+    "game/engine/expr.py",
+    "game/engine/exprtree.py",
+    "game/engine/game.py",
+    "game/engine/glossary.py",
+    "game/engine/loader.py",
+    "game/engine/located.py",
+    "game/engine/machine.py",
+    "game/engine/migrate.py",
+    "game/engine/model.py",
+    "game/engine/report.py",
+    "game/engine/safetext.py",
+    "game/engine/saves.py",
+    "game/engine/state.py",
+    "game/engine/story.py",
+    "game/engine/storyfiles.py",
+    "game/engine/suggest.py",
+    "game/engine/text.py",
+    "game/engine/wording.py",
+    "game/engine/yamlsafe.py",
+]
 
 
 def run_module(*args: str) -> subprocess.CompletedProcess:

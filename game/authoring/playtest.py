@@ -269,20 +269,20 @@ class _Reader:
 
     @staticmethod
     def _plan(part: Scene | Ending) -> tuple:
-        """(title, text, again or None, ((condition, text), ...)), each text planned by `_piece`."""
+        """(title, pieces, pieces from the second visit or None): each piece a (condition or None, text) pair,
+        the text first and then the variants, each text planned by `_piece`."""
         title = part.title
         again = getattr(part, "again", None)
+        variants = tuple((cond.fn, _piece(tpl)) for cond, tpl in part.variants)
         return (
             _words(title.literal) if title.literal is not None else (_Varying(title) if title.plain else title),
-            _piece(part.text),
-            _piece(again, again=True) if again is not None else None,
-            tuple((cond.fn, _piece(tpl)) for cond, tpl in part.variants),
+            ((None, _piece(part.text)), *variants),
+            ((None, _piece(again, again=True)), *variants) if again is not None else None,
         )
 
     def _outcome(self, st, repeated_in: Counter) -> None:
         """Count the last choice's outcome (its repeats are put down to `scene/choice`)."""
         parts, n = _paragraphs(st.outcome)
-        last = st.history[-1]
         seen = self.seen
         self.words += n
         self.shown += len(parts)
@@ -290,6 +290,7 @@ class _Reader:
         seen.update(parts)
         again = len(parts) - (len(seen) - before)
         if again:
+            last = st.history[-1]
             self.repeats += again
             repeated_in[f"{last.scene}/{last.choice}"] += again
 
@@ -298,11 +299,9 @@ class _Reader:
         """Count what the player reads now: the last choice's outcome, then the title and paragraphs of the
         scene or ending just reached."""
         st = game.state
-        seen = self.seen
         if st.outcome:
             self._outcome(st, repeated_in)
         sid = st.scene
-        words = st.words
         if st.ending is None:
             plan = self.plans.get(sid)
             if plan is None:
@@ -313,17 +312,20 @@ class _Reader:
             if plan is None:
                 plan = self.ending_plans[sid] = self._plan(self.story.ending(sid))
             visit = 1
-        title, text, again_text, variants = plan
+        title, pieces, again_pieces = plan
+        if again_pieces is not None and visit >= 2:
+            pieces = again_pieces
+        words = st.words
         if type(title) is int:
             total = title
         elif type(title) is _Varying:
             total = title.read(words)[1]
         else:
             total = _words(title.render(words))  # as Game.title: without a scope
+        seen = self.seen
+        shown = repeats = 0
         scope = None
-        if again_text is not None and visit >= 2:
-            text = again_text
-        for fn, piece in ((None, text), *variants):  # the text, then each variant that holds
+        for fn, piece in pieces:  # the text, then each variant that holds
             if fn is not None and not fn(st):
                 continue
             kind = type(piece)
@@ -340,15 +342,16 @@ class _Reader:
                     shown_as = scope
                 parts, n = _paragraphs(piece.tpl.render(words, shown_as).strip())
             total += n
-            shown = len(parts)
-            self.shown += shown
+            count = len(parts)
+            shown += count
             before = len(seen)
             seen.update(parts)  # one C call for the text, not a test per paragraph
-            again = shown - (len(seen) - before)
-            if again:
-                self.repeats += again
-                repeated_in[sid] += again
+            repeats += count - (len(seen) - before)
         self.words += total
+        self.shown += shown
+        if repeats:
+            self.repeats += repeats
+            repeated_in[sid] += repeats
 
 
 def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Tally:

@@ -23,7 +23,7 @@ class Problem:
         # one line, whatever a file name or a quoted story value holds
         return terminal_safe(f"{self.path}:{self.line}:{self.col}: {tag}{self.message}", one_line=True)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "path": self.path,
             "line": self.line,

@@ -215,20 +215,11 @@ class Game:
 
     @property
     def available(self) -> list[str]:
-        """Ids of the choices that can be taken now (cheap: nothing is rendered)."""
+        """Ids of the choices that can be taken now (cheap: nothing is rendered), as the machine's guards say."""
         st = self.state
         if st.ending is not None:
             return []
-        scene = self._current_scene
-        out = []
-        for ch in scene.choices:  # `_visible`, keeping only the ones that can be taken (a playtest's every step)
-            if ch.once and (scene.id, ch.id) in st.taken:
-                continue
-            if ch.show is not None and not ch.show.fn(st):
-                continue
-            if ch.cond is None or ch.cond.fn(st):
-                out.append(ch.id)
-        return out or [CARRY_ON]
+        return self._machine.available(st) or [CARRY_ON]
 
     # -- playing ------------------------------------------------------------------------
 
@@ -237,7 +228,7 @@ class Game:
         st = self.state
         if st.ending is not None:
             raise ChoiceError("the day is over")
-        scene = self._current_scene
+        scene = self.story.scenes[st.scene]  # until the day ends, the machine only moves between scenes
         if choice_id == CARRY_ON:
             if any(ok for _, ok in self._visible()):
                 raise ChoiceError("there are choices to make here")
@@ -253,14 +244,16 @@ class Game:
         else:
             raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
         point = self._undo_point() if self.keep_undo else None
-        entry = Step(scene.id, choice_id, st.clock, st.arrival)
+        clock, arrival = st.clock, st.arrival  # the history records them as they were before the choice
         if not self._machine.take(st, chosen):
             raise self._refusal(scene, chosen)
         if point is not None:
             self._past.append(point)
-        st.history.append(entry)
+        st.history.append(Step(scene.id, choice_id, clock, arrival))
         st.outcome = self._outcome(scene, chosen) if chosen.outcome else None
-        target = next(to for cond, to in chosen.goto if cond is None or cond.fn(st))
+        for cond, target in chosen.goto:  # the loader makes the last branch unconditional
+            if cond is None or cond.fn(st):
+                break
         self._route(target, choice_id)
 
     def _record(self, scene: Scene, choice_id: str) -> None:
@@ -289,25 +282,30 @@ class Game:
             self._finish(target if target in story.ending_ids else None, choice_id)
             return
         if st.held is None:
-            for appt in story.appointments:
-                assert appt.at is not None  # appointments are the scenes with `at`
-                if st.day_start <= appt.at <= st.clock and appt.id not in st.visits and appt.id != target:
-                    if appt.at_if is not None and (appt.id in st.skipped or not appt.at_if.fn(st)):
-                        if appt.id not in st.skipped:  # decided once, when it comes due: off for the day
-                            st.skipped.append(appt.id)
-                        continue
-                    st.held, target, arrival = target, appt.id, Arrival.APPOINTMENT
-                    break
+            clock = st.clock
+            due: Scene | None = None
+            for appt in story.appointments:  # in the order of their times
+                at: int = appt.at  # type: ignore[assignment]  # appointments are the scenes with `at`
+                if at > clock:
+                    break  # none of the later ones is due either
+                if at < st.day_start or appt.id in st.visits or appt.id == target:
+                    continue
+                if appt.at_if is not None and (appt.id in st.skipped or not appt.at_if.fn(st)):
+                    if appt.id not in st.skipped:  # decided once, when it comes due: off for the day
+                        st.skipped.append(appt.id)
+                    continue
+                due = appt
+                break
+            if due is not None:
+                st.held, target, arrival = target, due.id, Arrival.APPOINTMENT
             else:
-                for intr in story.interrupts_open(st.clock):  # the others' `if` cannot hold now: no roll
-                    it = intr.interrupt
-                    assert it is not None  # the plan holds interruptions only
-                    if intr.id == target or (not it.repeat and intr.id in st.visits):
+                for iid, repeat, cond, chance in self._machine.interrupts_open(clock):  # the others cannot start now
+                    if iid == target or (not repeat and iid in st.visits):
                         continue
-                    if it.cond is not None and not it.cond.fn(st):
+                    if cond is not None and not cond(st):
                         continue
-                    if self._random() < it.chance:
-                        st.held, target, arrival = target, intr.id, Arrival.INTERRUPTION
+                    if self._random() < chance:
+                        st.held, target, arrival = target, iid, Arrival.INTERRUPTION
                         break
         self._machine.move(st, target, arrival, choice_id)
         st.visits[target] = st.visits.get(target, 0) + 1
@@ -318,6 +316,8 @@ class Game:
         st = self.state
         for cond, tpl in chosen.outcome:
             if cond is None or cond.fn(st):
+                if tpl.literal is not None:  # most outcomes: no scope to make
+                    return tpl.literal.strip() or None
                 scope = TextScope(st, st.visits.get(scene.id, 1), f"{scene.id}/{chosen.id}", self.seed)
                 return tpl.render(st.words, scope).strip() or None
         return None
@@ -413,7 +413,7 @@ class Game:
         self.state = state
         self._machine.set_state(state.scene, state)
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> dict[str, Any]:
         """The whole day as JSON-ready data: state, undo history, seed and the story's hash."""
         history = self.state.history
         return {

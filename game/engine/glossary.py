@@ -115,7 +115,7 @@ def _key(form: str) -> str:
     return " ".join(form.split()).lower()
 
 
-Report = Callable[[str, object, str], None]  # (path, mark, message): the loader's error or warning
+Report = Callable[[str, "tuple[int, int] | None", str], None]  # (path, 1-based place or None, message)
 
 
 def read_glossary(root: Path, shown: str, error: Report, warn: Report) -> Glossary:
@@ -213,7 +213,7 @@ def _report_validation(shown: str, data: YDict, exc: ValidationError, error: Rep
             error(shown, mark_of(data, loc), f"{where}: {err['msg']}")
 
 
-def _describe(loc: tuple) -> str:
+def _describe(loc: tuple[int | str, ...]) -> str:
     if len(loc) >= 2 and loc[0] == "terms":
         rest = ".".join(str(p) for p in loc[2:])
         return f"term {loc[1]!r}" + (f", `{rest}`" if rest else "")

@@ -1,11 +1,18 @@
-"""Loading a story folder: strict YAML, typed models, then every semantic check, all located."""
+"""Loading a story folder: strict YAML, typed models, then every semantic check, all located.
+
+Four steps, each on its own: reading the files within the caps (`storyfiles`, then `_read`), validating
+them against the models (`_validate`, errors worded by `wording`), the names the manifest declares
+(`_declare`) and the scenes across files (`_gather`), then compiling (`_Compiler`, given all it needs up
+front). Every problem goes to one `Problems`, placed at a `Spot` of the parsed data.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -14,6 +21,7 @@ from game.engine.clock import format_time, parse_time
 from game.engine.errors import Problem, StoryError
 from game.engine.expr import RESERVED, Env, Expr, ExprError, compile_expr
 from game.engine.glossary import GLOSSARY, read_glossary
+from game.engine.located import Problems, Spot
 from game.engine.story import (
     Choice,
     Ending,
@@ -26,21 +34,22 @@ from game.engine.story import (
     TextRules,
     Where,
 )
-from game.engine.storyfiles import MANIFEST, display_path, read_story_files
-from game.engine.storyfiles import story_files as story_files  # where the TUI's watcher, tests and bench/ look
+from game.engine.storyfiles import MANIFEST, StoryFiles, display_path, read_story_files
 from game.engine.suggest import did_you_mean, new_budget
 from game.engine.where import shipped_story_dir
-from game.engine.yamlsafe import YDict, YList, mark_of
+from game.engine.where import story_files as story_files  # where the TUI's watcher, tests and bench/ look
+from game.engine.wording import report_validation, shape
+from game.engine.yamlsafe import Document, YDict
 
-if TYPE_CHECKING:
-    from pydantic_core import ErrorDetails
+Overlay = Mapping[str, str | bytes] | Mapping[Path, str | bytes]
+Parses = dict[str, tuple[bytes, Document]]
 
 
 def load_story(
     root: str | Path | None = None,
     *,
-    overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes] | None = None,
-    parses: dict | None = None,
+    overlay: Overlay | None = None,
+    parses: Parses | None = None,
 ) -> Story:
     """Read, check and compile the story in `root`; raises StoryError listing every problem.
 
@@ -52,739 +61,723 @@ def load_story(
     """
     root = Path(root) if root is not None else shipped_story_dir()
     new_budget()  # of did-you-mean comparisons: bounded per load, however many typos
-    return _Compiler(root, overlay, parses).run()
+    problems = Problems()
+    read = _read(root, overlay, parses, problems)
+    digest = read.digest
+    validated = _validate(read, problems)
+    del read  # each file's data now lives only as long as its scenes are not compiled (#17: memory)
+    if validated.manifest is None:
+        raise StoryError(problems.errors, problems.unshown)
+    story = _compile(root, validated, digest, problems)
+    story.glossary = read_glossary(root, display_path(root / GLOSSARY), problems.error, problems.warn)
+    if problems.errors:
+        raise StoryError(problems.errors, problems.unshown)
+    story.warnings = sorted(problems.warnings)
+    return story
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def _read(root: Path, overlay: Overlay | None, parses: Parses | None, problems: Problems) -> StoryFiles:
+    """Every story file parsed within the caps; raises StoryError when there is no story or a cap cut it off."""
+    manifest_path = root / MANIFEST
+    shown_root = display_path(root)
+    if not root.is_dir():
+        raise StoryError([Problem(shown_root, 1, 1, "no story folder here")])
+    if not manifest_path.is_file() and not (overlay and _in(manifest_path, overlay)):
+        raise StoryError(
+            [
+                Problem(
+                    display_path(manifest_path),
+                    1,
+                    1,
+                    f"no {MANIFEST} in {shown_root}: a story folder holds story.yaml and scenes/*.yaml",
+                )
+            ]
+        )
+    read = read_story_files(root, overlay, parses)
+    problems.errors.extend(read.problems)
+    problems.unshown.update(read.unshown)
+    if read.cut_off:  # checking part of a story would report every reference into the rest
+        raise StoryError(problems.errors, problems.unshown)
+    for shown, doc in read.parsed:
+        if doc.data is not None:  # problems in it are placed on its lines too
+            problems.keep_text(shown, doc.raw)  # valid UTF-8: load_document checked it
+    parsed = read.parsed
+    if not parsed or parsed[0][1].data is None and not parsed[0][1].problems:
+        problems.error(display_path(manifest_path), None, "story.yaml is empty")
+    return read
+
+
+def _in(path: Path, overlay: Overlay) -> bool:
+    return path.resolve() in {Path(p).resolve() for p in overlay}
+
+
+# -- validating ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _ParsedFile:
+    """A file whose data validated against its model (a scene file: the scenes that did)."""
+
+    spot: Spot  # the file's root
+    model: Any  # m.Manifest or m.SceneFile
+
+
+@dataclass
+class _Validated:
+    manifest: _ParsedFile | None = None
+    scene_files: list[_ParsedFile] = field(default_factory=list)
+    broken_ids: set[str] = field(default_factory=set)  # scene ids in files that failed validation
+    incomplete: bool = False  # a scene file could not be read at all
+
+
+def _validate(read: StoryFiles, problems: Problems) -> _Validated:
+    """Each file against its model; the manifest's problems and each scene's are reported apart."""
+    out = _Validated()
+    for index, (shown, doc) in enumerate(read.parsed):
+        data = doc.data
+        if data is None:
+            if (
+                index and doc.problems
+            ):  # an unreadable scene file: its ids are unknown, so don't blame references to them
+                out.incomplete = True
+            elif index:
+                problems.warn(shown, (1, 1), "the file is empty")
+            continue
+        if not isinstance(data, YDict):
+            what = "story.yaml" if index == 0 else "a scene file"
+            problems.error(
+                shown,
+                getattr(data, "mark", None),
+                f"{what} must be a mapping of keys (like `title:`), not {type(data).__name__}",
+            )
+            continue
+        spot = Spot(shown, data)
+        if index == 0:
+            try:
+                out.manifest = _ParsedFile(spot, m.Manifest.model_validate(data))
+            except ValidationError as exc:
+                report_validation(problems, spot, exc, "story")
+            continue
+        scenes = _validate_scenes(spot, data, out.broken_ids, problems)
+        if scenes is not None:
+            out.scene_files.append(_ParsedFile(spot, scenes))
+    return out
+
+
+def _validate_scenes(spot: Spot, data: YDict, broken: set[str], problems: Problems) -> m.SceneFile | None:
+    """Each scene on its own, so one broken scene does not hide the problems of the others."""
+    for key in data:
+        if key not in ("version", "scenes"):
+            close = difflib.get_close_matches(key, ["scenes", "version"], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else " (a scene file holds `scenes:`)"
+            problems.error_at(spot.at(key), f"unknown key {key!r} in the scene file{hint}", key=True)
+    scenes = data.get("scenes")
+    if not isinstance(scenes, YDict):
+        if "scenes" in data:
+            problems.error_at(
+                spot.at("scenes"), f"`scenes` must be a mapping of scene id to scene, got {shape(scenes)}"
+            )
+        else:
+            problems.error(spot.path, data.mark, "a scene file needs `scenes:`, a mapping of scene id to scene")
+        return None
+    version = None
+    if "version" in data:
+        try:
+            version = m._version(data["version"])
+        except ValueError as exc:
+            problems.error_at(spot.at("version"), f"`version`: {exc}")
+    good = {}
+    for sid, sdata in scenes.items():
+        try:
+            good[sid] = m.SceneDef.model_validate(sdata)
+        except ValidationError as exc:
+            broken.add(sid)
+            report_validation(problems, spot.at("scenes", sid), exc, "scenes")
+    return m.SceneFile.model_construct(scenes=good, version=version)
+
+
+# -- what the manifest declares -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Names:
+    """The names story.yaml declares, checked: stats, flags, words and categories."""
+
+    stats: dict[str, Stat]
+    flags: list[str]
+    words: dict[str, str]
+    categories: list[str]
+    stat_names: frozenset[str] = field(init=False)
+    flag_names: frozenset[str] = field(init=False)
+    word_names: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stat_names", frozenset(self.stats))
+        object.__setattr__(self, "flag_names", frozenset(self.flags))
+        object.__setattr__(self, "word_names", frozenset(self.words))
+
+
+def _declare(spot: Spot, man: m.Manifest, problems: Problems) -> _Names:
+    """The manifest's names, each checked at its place (simple, not reserved, not declared twice)."""
+    stats = _declare_stats(spot, man, problems)
+    flags: list[str] = []
+    for i, name in enumerate(man.flags):
+        at = spot.at("flags", i)
+        if name in RESERVED:
+            problems.error_at(at, f"{name!r} is a reserved word; name the flag differently")
+        elif name in stats:
+            problems.error_at(at, f"{name!r} is both a stat and a flag")
+        elif name in flags:
+            problems.error_at(at, f"flag {name!r} is declared twice")
+        flags.append(name)
+    words = dict(man.words)
+    for name in words:
+        at = spot.at("words", name)
+        if not _is_name(name):
+            problems.error_at(at, f"word name {name!r} must be a simple name like `lead`", key=True)
+        elif name in RESERVED:
+            problems.error_at(at, f"{name!r} is a reserved word; name the word differently", key=True)
+        elif _too_long(problems, spot.path, at.mark(key=True), "word", name):
+            pass
+        elif name in stats or name in flags:
+            problems.error_at(at, f"{name!r} is declared as a word and as a stat or flag", key=True)
+    categories = list(man.categories)
+    for i, c in enumerate(categories):
+        if categories.index(c) != i:
+            problems.error_at(spot.at("categories", i), f"category {c!r} is listed twice")
+        if c in RESERVED:
+            problems.error_at(spot.at("categories", i), f"{c!r} is a reserved word; name the category differently")
+    for c in man.category_labels:
+        if c not in categories:
+            problems.error_at(spot.at("category_labels", c), _unknown("category", c, categories), key=True)
+    return _Names(stats, flags, words, categories)
+
+
+def _declare_stats(spot: Spot, man: m.Manifest, problems: Problems) -> dict[str, Stat]:
+    stats: dict[str, Stat] = {}
+    for name, sd in man.stats.items():
+        at = spot.at("stats", name)
+        mark = at.mark(key=True)
+        if not _is_name(name):
+            problems.error(spot.path, mark, f"stat name {name!r} must be a simple name like `energy`")
+        if name in RESERVED:
+            problems.error(spot.path, mark, f"{name!r} is a reserved word; name the stat differently")
+        _too_long(problems, spot.path, mark, "stat", name)
+        if not sd.min <= sd.start <= sd.max:
+            problems.error_at(at, f"stat {name!r} starts at {sd.start}, outside its range {sd.min}..{sd.max}")
+        stats[name] = Stat(name, sd.start, sd.min, sd.max, sd.label or name.replace("_", " ").capitalize())
+    return stats
+
+
+# -- the scenes across files --------------------------------------------------------------------
+
+
+@dataclass
+class _RawScene:
+    """A scene that validated, with the place of its file's data, before it is compiled."""
+
+    spot: Spot  # the scene file's root
+    model: m.SceneDef
+
+
+def _gather(scene_files: list[_ParsedFile], problems: Problems) -> dict[str, _RawScene]:
+    """Every valid scene by id, in file order; ids that are not simple, reserved, too long or taken are reported."""
+    found: dict[str, _RawScene] = {}
+    for pf in scene_files:
+        spot = pf.spot
+        for sid, sdef in pf.model.scenes.items():
+            mark = spot.at("scenes", sid).mark(key=True)
+            if not _is_name(sid):
+                problems.error(
+                    spot.path, mark, f"scene id {sid!r} must be letters, digits and _ and start with a letter"
+                )
+                continue
+            if sid in RESERVED:
+                problems.error(spot.path, mark, f"{sid!r} is a reserved word; name the scene differently")
+                continue
+            if _too_long(problems, spot.path, mark, "scene id", sid):
+                continue
+            if sid in found:
+                other = found[sid].spot
+                omark = other.at("scenes", sid).mark(key=True)
+                assert omark is not None  # a scene found in a file's data has a place
+                problems.error(
+                    spot.path, mark, f"scene {sid!r} is already defined at {other.path}:{omark[0]}:{omark[1]}"
+                )
+                continue
+            found[sid] = _RawScene(spot, sdef)
+    return found
+
+
+# -- compiling ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    """All a compiler needs to know of the whole story before it compiles any part of it."""
+
+    names: _Names
+    version: str  # the manifest's
+    scene_ids: frozenset[str]  # scenes that validated
+    known: frozenset[str]  # those and the scenes that did not: a reference to either is no error
+    ending_ids: frozenset[str]
+    incomplete: bool  # a scene file could not be read: references are not checked
+    env: Env
+    appointment_times: dict[str, int]
+    file_versions: dict[str, str]
+    clock: tuple[int, int]
+    targets: frozenset[str] = field(init=False)  # what a goto may name
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "targets", self.known | self.ending_ids | {"back", "end"})
+
+
+def _compile(root: Path, validated: _Validated, digest: str, problems: Problems) -> Story:
+    """The story, every semantic problem reported; each scene file's data is let go once compiled."""
+    assert validated.manifest is not None
+    mspot, man = validated.manifest.spot, validated.manifest.model
+    names = _declare(mspot, man, problems)
+    raw = _gather(validated.scene_files, problems)
+    file_versions = {pf.spot.path: pf.model.version or man.version for pf in validated.scene_files}
+    validated.scene_files.clear()  # the scenes in `raw` are all that is kept of them
+    scene_ids = frozenset(raw)
+    known = scene_ids | validated.broken_ids
+    ctx = _Context(
+        names=names,
+        version=man.version,
+        scene_ids=scene_ids,
+        known=known,
+        ending_ids=frozenset(ed.id for ed in man.endings),
+        incomplete=validated.incomplete,
+        env=Env(names.stat_names, names.flag_names, None if validated.incomplete else known, names.word_names),
+        appointment_times={
+            sid: _checked_time(rs.model.at if isinstance(rs.model.at, str) else rs.model.at.time)
+            for sid, rs in raw.items()
+            if rs.model.at is not None
+        },
+        file_versions=file_versions,
+        clock=_clock(mspot, man.clock, problems),
+    )
+    c = _Compiler(ctx, problems)
+    endings = c.endings(mspot, man.endings)
+    scenes = c.scenes(raw)
+    c.story_refs(mspot, man, scenes)
+    c.check_back(scenes)
+    return Story(
+        root=root,
+        title=man.title,
+        subtitle=man.subtitle,
+        start=man.start,
+        hub=man.hub or man.start,
+        clock_start=ctx.clock[0],
+        clock_end=ctx.clock[1],
+        categories=tuple(names.categories),
+        category_labels={c: man.category_labels.get(c, c.replace("_", " ").capitalize()) for c in names.categories},
+        stats=names.stats,
+        flags=tuple(names.flags),
+        words=names.words,
+        endings=endings,
+        scenes=scenes,
+        credits=man.credits,
+        reference=c.reference(mspot, man.reference),
+        short=c.short(mspot, man.short, man.start),
+        hash=digest,
+        files=problems.files or (mspot.path,),
+    )
+
+
+def _clock(spot: Spot, clock: m.Clock, problems: Problems) -> tuple[int, int]:
+    start, end = _checked_time(clock.start), _checked_time(clock.end)
+    if start >= end:
+        problems.error_at(spot.at("clock"), f"the day ends ({clock.end}) before it starts ({clock.start})")
+    return (start, end)
 
 
 class _Compiler:
-    def __init__(
-        self,
-        root: Path,
-        overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes] | None = None,
-        parses: dict | None = None,
-    ):
-        self.root = root
-        self.overlay = overlay
-        self.parses = parses
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
-        self.broken_ids: set[str] = set()  # scene ids in files that failed validation
-        self.incomplete = False  # a scene file could not be read at all
-        self.unshown: dict[str, int] = {}  # per file: problems the parser counted past its cap
-        # each file's bytes, split into lines only when a problem in it needs placing
-        self.texts: dict[str, bytes | list[str]] = {}
+    """Turns validated models into the compiled story, given the whole story's context up front."""
 
-    # -- places -------------------------------------------------------------------------
+    def __init__(self, ctx: _Context, problems: Problems):
+        self.ctx = ctx
+        self.names = ctx.names
+        self.problems = problems
+        self._rules: dict[tuple[str, int | None, str, bool], TextRules] = {}
+        words = ctx.names.words
+        self._lower_words = frozenset(w for w, v in words.items() if next((c for c in v if c.isalpha()), "").islower())
 
-    def error(self, path: str, mark, message: str) -> None:
-        line, col = mark if mark else (1, 1)
-        self.problems.append(Problem(path, line, col, message))
+    # -- the parts of story.yaml ----------------------------------------------------------------
 
-    def warn(self, path: str, mark, message: str) -> None:
-        line, col = mark if mark else (1, 1)
-        self.warnings.append(Problem(path, line, col, message, "warning"))
-
-    def find(self, path: str, mark, needle: str, offset: int = 0, skip: int = 0):
-        """The exact place of `needle` at or after `mark` (a few lines on), else `mark`.
-
-        `skip`: line breaks in the value before the needle; a value never spans fewer lines of its
-        file than it holds breaks, so the search may start that many lines on (the right one of
-        two equal needles in a `text: |` block).
-        """
-        lines = self.texts.get(path)
-        if isinstance(lines, bytes):  # most files never need it
-            lines = self.texts[path] = lines.decode("utf-8-sig").splitlines()
-        if not lines or not mark or not needle:
-            return mark
-        first = needle.splitlines()[0] if needle.strip() else needle
-        first = first or needle.strip().splitlines()[0]
-        for i in range(mark[0] - 1 + skip, min(mark[0] + skip + 400, len(lines))):
-            start = mark[1] - 1 if i == mark[0] - 1 else 0
-            j = lines[i].find(first, start)
-            if j >= 0:
-                return (i + 1, j + 1 + min(offset, len(first)))
-        return mark
-
-    def place(self, path: str, mark, text: str, offset: int):
-        """The exact line and column of `text[offset]`, a value written at `mark`: computed for a
-        `|` block and a one-line scalar (and checked against the file), else searched for."""
-        lines = self.texts.get(path)
-        if isinstance(lines, bytes):
-            lines = self.texts[path] = lines.decode("utf-8-sig").splitlines()
-        if not lines or not mark or not 0 < mark[0] <= len(lines):
-            return mark
-        row = lines[mark[0] - 1]
-        lead = row[mark[1] - 1 : mark[1]]
-        snippet = text[offset : offset + 12].split("\n")[0]
-        candidate = None
-        if lead == "|":
-            indent = next(
-                (len(x) - len(x.lstrip(" ")) for x in lines[mark[0] : mark[0] + 200] if x.strip()),
-                0,
-            )
-            k = text.count("\n", 0, offset)
-            line_start = text.rfind("\n", 0, offset) + 1
-            candidate = (mark[0] + 1 + k, indent + 1 + offset - line_start)
-        elif "\n" not in text[:offset]:
-            candidate = (mark[0], mark[1] + offset + (1 if lead in ("'", '"') else 0))
-        if candidate is not None and 0 < candidate[0] <= len(lines):
-            got = lines[candidate[0] - 1][candidate[1] - 1 : candidate[1] - 1 + len(snippet)]
-            if got == snippet:
-                return candidate
-        return self.find(path, mark, text[offset : offset + 20], skip=text.count("\n", 0, offset))
-
-    # -- reading ------------------------------------------------------------------------
-
-    def run(self) -> Story:
-        root = self.root
-        manifest_path = root / MANIFEST
-        shown_root = display_path(root)
-        if not root.is_dir():
-            raise StoryError([Problem(shown_root, 1, 1, "no story folder here")])
-        if not manifest_path.is_file() and not (self.overlay and _in(manifest_path, self.overlay)):
-            raise StoryError(
-                [
-                    Problem(
-                        display_path(manifest_path),
-                        1,
-                        1,
-                        f"no {MANIFEST} in {shown_root}: a story folder holds story.yaml and scenes/*.yaml",
-                    )
-                ]
-            )
-        read = read_story_files(root, self.overlay, self.parses)
-        self.problems.extend(read.problems)
-        self.unshown.update(read.unshown)
-        if read.cut_off:  # checking part of a story would report every reference into the rest
-            raise StoryError(self.problems, self.unshown)
-        parsed = read.parsed
-        for shown, doc in parsed:
-            if doc.data is not None:  # problems in it are placed on its lines too
-                self.texts[shown] = doc.raw  # valid UTF-8: load_document checked it
-        if not parsed or parsed[0][1].data is None and not parsed[0][1].problems:
-            self.error(display_path(manifest_path), None, "story.yaml is empty")
-        manifest, scene_files = self.validate(parsed)
-        if manifest is None:
-            raise StoryError(self.problems, self.unshown)
-        story = self.compile(manifest, scene_files, read.digest)
-        story.glossary = read_glossary(root, display_path(root / GLOSSARY), self.error, self.warn)
-        if self.problems:
-            raise StoryError(self.problems, self.unshown)
-        story.warnings = sorted(self.warnings)
-        return story
-
-    def validate(self, parsed):
-        manifest = None
-        scene_files = []
-        for index, (shown, doc) in enumerate(parsed):
-            if doc.data is None:
-                if (
-                    index and doc.problems
-                ):  # an unreadable scene file: its ids are unknown, so don't blame references to them
-                    self.incomplete = True
-                elif index:
-                    self.warn(shown, (1, 1), "the file is empty")
-                continue
-            model = m.Manifest if index == 0 else m.SceneFile
-            data = doc.data
-            if not isinstance(data, YDict):
-                what = "story.yaml" if index == 0 else "a scene file"
-                self.error(
-                    shown,
-                    getattr(data, "mark", None),
-                    f"{what} must be a mapping of keys (like `title:`), not {type(data).__name__}",
-                )
-                continue
-            if index == 0:
-                try:
-                    obj = model.model_validate(data)
-                except ValidationError as exc:
-                    self.report_validation(shown, data, exc, "story")
-                    continue
-            else:
-                obj = self.validate_scenes(shown, data)
-                if obj is None:
-                    continue
-            if index == 0:
-                manifest = (shown, data, obj)
-            else:
-                scene_files.append((shown, data, obj))
-        return manifest, scene_files
-
-    def validate_scenes(self, shown: str, data: YDict) -> m.SceneFile | None:
-        """Each scene on its own, so one broken scene does not hide the problems of the others."""
-        for key in data:
-            if key not in ("version", "scenes"):
-                close = difflib.get_close_matches(key, ["scenes", "version"], n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else " (a scene file holds `scenes:`)"
-                self.error(shown, mark_of(data, (key,), key=True), f"unknown key {key!r} in the scene file{hint}")
-        scenes = data.get("scenes")
-        if not isinstance(scenes, YDict):
-            if "scenes" in data:
-                self.error(
-                    shown,
-                    mark_of(data, ("scenes",)),
-                    f"`scenes` must be a mapping of scene id to scene, got {_shape(scenes)}",
-                )
-            else:
-                self.error(shown, data.mark, "a scene file needs `scenes:`, a mapping of scene id to scene")
-            return None
-        version = None
-        if "version" in data:
-            try:
-                version = m._version(data["version"])
-            except ValueError as exc:
-                self.error(shown, mark_of(data, ("version",)), f"`version`: {exc}")
-        good = {}
-        for sid, sdata in scenes.items():
-            try:
-                good[sid] = m.SceneDef.model_validate(sdata)
-            except ValidationError as exc:
-                self.broken_ids.add(sid)
-                self.report_validation(shown, data, exc, "scenes", prefix=("scenes", sid))
-        return m.SceneFile.model_construct(scenes=good, version=version)
-
-    def report_validation(self, path: str, data, exc: ValidationError, kind: str, prefix: tuple = ()) -> None:
-        seen: set[tuple] = set()
-        found = []
-        for err in exc.errors(include_url=False):
-            loc = prefix + tuple(
-                p
-                for p in err["loc"]
-                if not (
-                    isinstance(p, str)
-                    and ("[" in p or p.startswith(("constrained-", "function-")) or p in ("str", "list", "At"))
-                )
-            )
-            found.append((loc, err))
-        others = [loc for loc, err in found if err["type"] != "string_type"]
-        for loc, err in found:
-            typ = err["type"]
-            # a union of text and a list or mapping: when the value is a list or mapping, what is
-            # wrong with it as one says more than "expected text"
-            if (
-                typ == "string_type"
-                and isinstance(_value_at(data, loc), (YDict, YList))
-                and any(o[: len(loc)] == loc for o in others)
-            ):
-                continue
-            # a union reports once per member; the first says enough
-            if any(loc[: len(s)] == s for s in seen):
-                continue
-            seen.add(loc)
-            where = _describe(loc, data, kind)
-            if typ == "extra_forbidden":
-                field = loc[-1]
-                owner = loc[:-1]
-                allowed = _allowed_keys(owner, kind)
-                close = difflib.get_close_matches(str(field), allowed, n=1)
-                hint = (
-                    f"; did you mean {close[0]!r}?"
-                    if close
-                    else (f" (allowed: {', '.join(allowed)})" if allowed else "")
-                )
-                self.error(
-                    path, mark_of(data, loc, key=True), f"unknown key {field!r} in {_describe(owner, data, kind)}{hint}"
-                )
-            elif typ == "missing":
-                self.error(path, mark_of(data, loc[:-1]), f"{_describe(loc[:-1], data, kind)} needs `{loc[-1]}`")
-            else:
-                value = _value_at(data, loc)
-                self.error(path, mark_of(data, loc), f"{where}: {_friendly(err, value)}")
-
-    # -- compiling ----------------------------------------------------------------------
-
-    # long: the compiling of a whole story in order (#12 item 5: the split of _Compiler is still to do)
-    def compile(self, manifest, scene_files, digest: str) -> Story:
-        mpath, mdata, man = manifest
-        self.mpath = mpath
-        # names
-        stats: dict[str, Stat] = {}
-        for name, sd in man.stats.items():
-            mark = mark_of(mdata, ("stats", name), key=True)
-            if not _is_name(name):
-                self.error(mpath, mark, f"stat name {name!r} must be a simple name like `energy`")
-            if name in RESERVED:
-                self.error(mpath, mark, f"{name!r} is a reserved word; name the stat differently")
-            self.too_long(mpath, mark, "stat", name)
-            if not sd.min <= sd.start <= sd.max:
-                self.error(
-                    mpath,
-                    mark_of(mdata, ("stats", name)),
-                    f"stat {name!r} starts at {sd.start}, outside its range {sd.min}..{sd.max}",
-                )
-            stats[name] = Stat(name, sd.start, sd.min, sd.max, sd.label or name.replace("_", " ").capitalize())
-        flags: list[str] = []
-        for i, name in enumerate(man.flags):
-            mark = mark_of(mdata, ("flags", i))
-            if name in RESERVED:
-                self.error(mpath, mark, f"{name!r} is a reserved word; name the flag differently")
-            elif name in stats:
-                self.error(mpath, mark, f"{name!r} is both a stat and a flag")
-            elif name in flags:
-                self.error(mpath, mark, f"flag {name!r} is declared twice")
-            flags.append(name)
-        words = dict(man.words)
-        self.words = words
-        for name in words:
-            mark = mark_of(mdata, ("words", name), key=True)
-            if not _is_name(name):
-                self.error(mpath, mark, f"word name {name!r} must be a simple name like `lead`")
-            elif name in RESERVED:
-                self.error(mpath, mark, f"{name!r} is a reserved word; name the word differently")
-            elif self.too_long(mpath, mark, "word", name):
-                pass
-            elif name in stats or name in flags:
-                self.error(mpath, mark, f"{name!r} is declared as a word and as a stat or flag")
-        categories = list(man.categories)
-        for i, c in enumerate(categories):
-            if categories.index(c) != i:
-                self.error(mpath, mark_of(mdata, ("categories", i)), f"category {c!r} is listed twice")
-            if c in RESERVED:
-                self.error(
-                    mpath, mark_of(mdata, ("categories", i)), f"{c!r} is a reserved word; name the category differently"
-                )
-        for c in man.category_labels:
-            if c not in categories:
-                self.error(
-                    mpath, mark_of(mdata, ("category_labels", c), key=True), self.unknown("category", c, categories)
-                )
-        self.stat_names = frozenset(stats)
-        self.flag_names = frozenset(flags)
-        self.word_names = frozenset(words)
-        self.categories = categories
-        self.stats = stats
-        self.version = man.version
-        self.rule_cache: dict[tuple, TextRules] = {}
-        self.lower_words = frozenset(w for w, v in words.items() if next((c for c in v if c.isalpha()), "").islower())
-
-        # scenes, across files
-        raw_scenes: dict[str, tuple[str, YDict, m.SceneDef]] = {}
-        for path, data, sf in scene_files:
-            for sid, sdef in sf.scenes.items():
-                mark = mark_of(data, ("scenes", sid), key=True)
-                if not _is_name(sid):
-                    self.error(path, mark, f"scene id {sid!r} must be letters, digits and _ and start with a letter")
-                    continue
-                if sid in RESERVED:
-                    self.error(path, mark, f"{sid!r} is a reserved word; name the scene differently")
-                    continue
-                if self.too_long(path, mark, "scene id", sid):
-                    continue
-                if sid in raw_scenes:
-                    other = raw_scenes[sid]
-                    omark = mark_of(other[1], ("scenes", sid), key=True)
-                    self.error(path, mark, f"scene {sid!r} is already defined at {other[0]}:{omark[0]}:{omark[1]}")
-                    continue
-                raw_scenes[sid] = (path, data, sdef)
-        scene_ids = frozenset(raw_scenes)
-        self.scene_ids = scene_ids
-        known = scene_ids | self.broken_ids
-        self.env = Env(self.stat_names, self.flag_names, None if self.incomplete else known, self.word_names)
-        self.appointment_times = {
-            sid: _checked_time(sdef.at if isinstance(sdef.at, str) else sdef.at.time)
-            for sid, (_, _, sdef) in raw_scenes.items()
-            if sdef.at is not None
-        }
-        self.file_versions = {path: sf.version or man.version for path, _, sf in scene_files}
-        ending_rules = self.rules(man.version, None, "an ending")
-
-        # clock
-        clock_start = _checked_time(man.clock.start)
-        clock_end = _checked_time(man.clock.end)
-        if clock_start >= clock_end:
-            self.error(
-                mpath,
-                mark_of(mdata, ("clock",)),
-                f"the day ends ({man.clock.end}) before it starts ({man.clock.start})",
-            )
-        self.clock = (clock_start, clock_end)
-
-        # endings
+    def endings(self, mspot: Spot, defs: list[m.EndingDef]) -> tuple[Ending, ...]:
         endings: list[Ending] = []
-        ending_ids: set[str] = set()
-        for i, ed in enumerate(man.endings):
-            loc = ("endings", i)
-            mark = mark_of(mdata, loc)
-            if ed.id in ending_ids:
-                self.error(mpath, mark_of(mdata, loc + ("id",)), f"ending {ed.id!r} is declared twice")
-            if ed.id in scene_ids:
-                self.error(mpath, mark_of(mdata, loc + ("id",)), f"{ed.id!r} is both a scene and an ending")
-            if ed.id in RESERVED:
-                self.error(
-                    mpath, mark_of(mdata, loc + ("id",)), f"{ed.id!r} is a reserved word; name the ending differently"
+        seen: set[str] = set()
+        version = self.ctx.version
+        ending_rules = self.rules(version, None, "an ending")
+        for i, ed in enumerate(defs):
+            at = mspot.at("endings", i)
+            mark = at.mark()
+            assert mark is not None  # an ending that validated stands in the manifest's data
+            self._ending_id(at, ed.id, seen)
+            seen.add(ed.id)
+            cond = self.expr(at.at("if"), ed.if_) if ed.if_ is not None else None
+            if ed.if_ is None and i != len(defs) - 1:
+                self.problems.warn(
+                    mspot.path, mark, f"ending {ed.id!r} has no `if`, so the endings after it can never be chosen"
                 )
-            ending_ids.add(ed.id)
-            cond = self.expr(mpath, mdata, loc + ("if",), ed.if_) if ed.if_ is not None else None
-            if ed.if_ is None and i != len(man.endings) - 1:
-                self.warn(mpath, mark, f"ending {ed.id!r} has no `if`, so the endings after it can never be chosen")
-            variants = self.variants(mpath, mdata, loc, ed.variants, ending_rules)
-            endings.append(
-                Ending(
-                    ed.id,
-                    cond,
-                    self.template(
-                        mpath, mdata, loc + ("title",), ed.title, self.rules(man.version, None, "a title", rich=False)
-                    ),
-                    self.template(mpath, mdata, loc + ("text",), ed.text, ending_rules),
-                    tuple(ed.debrief),
-                    Where(mpath, *mark),
-                    variants,
-                )
-            )
-        if man.endings and man.endings[-1].if_ is not None:
-            self.error(
-                mpath,
-                mark_of(mdata, ("endings", len(man.endings) - 1, "if"), key=True),
+            variants = self.variants(at, ed.variants, ending_rules)
+            title = self.template(at.at("title"), ed.title, self.rules(version, None, "a title", rich=False))
+            text = self.template(at.at("text"), ed.text, ending_rules)
+            endings.append(Ending(ed.id, cond, title, text, tuple(ed.debrief), Where(mspot.path, *mark), variants))
+        if defs and defs[-1].if_ is not None:
+            self.problems.error_at(
+                mspot.at("endings", len(defs) - 1, "if"),
                 "the last ending must have no `if`, so every day can end",
+                key=True,
             )
-        self.ending_ids = frozenset(ending_ids)
-        self.targets = known | self.ending_ids | {"back", "end"}
+        return tuple(endings)
 
-        scenes: dict[str, Scene] = {}
-        for sid, (path, data, sdef) in raw_scenes.items():
-            scenes[sid] = self.scene(sid, path, data, sdef)
+    def _ending_id(self, at: Spot, eid: str, seen: set[str]) -> None:
+        where = at.at("id")
+        if eid in seen:
+            self.problems.error_at(where, f"ending {eid!r} is declared twice")
+        if eid in self.ctx.scene_ids:
+            self.problems.error_at(where, f"{eid!r} is both a scene and an ending")
+        if eid in RESERVED:
+            self.problems.error_at(where, f"{eid!r} is a reserved word; name the ending differently")
 
+    def story_refs(self, mspot: Spot, man: m.Manifest, scenes: dict[str, Scene]) -> None:
+        """The start and hub scenes exist, and the day starts in a scene of its own."""
+        ctx = self.ctx
         for name, ref in (("start", man.start), ("hub", man.hub)):
-            if ref is not None and ref not in known and not self.incomplete:
-                self.error(mpath, mark_of(mdata, (name,)), self.unknown(f"{name} scene", ref, scene_ids))
+            if ref is not None and ref not in ctx.known and not ctx.incomplete:
+                self.problems.error_at(mspot.at(name), _unknown(f"{name} scene", ref, ctx.scene_ids))
         if man.start in scenes and scenes[man.start].kind != "scene":
-            self.error(
-                mpath, mark_of(mdata, ("start",)), f"the start scene {man.start!r} is an appointment or interruption"
+            self.problems.error_at(
+                mspot.at("start"), f"the start scene {man.start!r} is an appointment or interruption"
             )
 
-        self.check_back(scenes)
+    def reference(self, mspot: Spot, ref: m.Reference | None) -> dict[str, Any] | None:
+        if ref is None:
+            return None
+        categories = self.names.categories
+        for c in ref.minutes:
+            if c not in categories:
+                self.problems.error_at(
+                    mspot.at("reference", "minutes", c), _unknown("category", c, categories), key=True
+                )
+        return ref.model_dump()
 
-        reference = None
-        if man.reference is not None:
-            for c in man.reference.minutes:
-                if c not in categories:
-                    self.error(
-                        mpath,
-                        mark_of(mdata, ("reference", "minutes", c), key=True),
-                        self.unknown("category", c, categories),
-                    )
-            reference = man.reference.model_dump()
-        short = None
-        if man.short is not None:
-            sd = man.short
-            if sd.start is not None and sd.start not in known and not self.incomplete:
-                self.error(mpath, mark_of(mdata, ("short", "start")), self.unknown("scene", sd.start, scene_ids))
-            cs, ce = clock_start, clock_end
-            if sd.clock is not None:
-                cs, ce = _checked_time(sd.clock.start), _checked_time(sd.clock.end)
-                if cs >= ce:
-                    self.error(mpath, mark_of(mdata, ("short", "clock")), "the short day ends before it starts")
-            short = ShortDay(
-                sd.start or man.start,
-                cs,
-                ce,
-                self.sets(mpath, mdata, ("short", "set"), sd.set),
-                self.effects(mpath, mdata, ("short", "effects"), sd.effects),
-            )
+    def short(self, mspot: Spot, sd: m.ShortDay | None, day_start: str) -> ShortDay | None:
+        if sd is None:
+            return None
+        ctx = self.ctx
+        if sd.start is not None and sd.start not in ctx.known and not ctx.incomplete:
+            self.problems.error_at(mspot.at("short", "start"), _unknown("scene", sd.start, ctx.scene_ids))
+        cs, ce = ctx.clock
+        if sd.clock is not None:
+            cs, ce = _checked_time(sd.clock.start), _checked_time(sd.clock.end)
+            if cs >= ce:
+                self.problems.error_at(mspot.at("short", "clock"), "the short day ends before it starts")
+        sets = self.sets(mspot.at("short", "set"), sd.set)
+        return ShortDay(sd.start or day_start, cs, ce, sets, self.effects(mspot.at("short", "effects"), sd.effects))
 
-        return Story(
-            root=self.root,
-            title=man.title,
-            subtitle=man.subtitle,
-            start=man.start,
-            hub=man.hub or man.start,
-            clock_start=clock_start,
-            clock_end=clock_end,
-            categories=tuple(categories),
-            category_labels={c: man.category_labels.get(c, c.replace("_", " ").capitalize()) for c in categories},
-            stats=stats,
-            flags=tuple(flags),
-            words=words,
-            endings=tuple(endings),
-            scenes=scenes,
-            credits=man.credits,
-            reference=reference,
-            short=short,
-            hash=digest,
-            files=tuple(self.texts) or (mpath,),
-        )
+    # -- scenes ---------------------------------------------------------------------------------
 
-    # long: one scene, key by key
-    def scene(self, sid: str, path: str, data: YDict, sdef: m.SceneDef) -> Scene:
-        loc = ("scenes", sid)
+    def scenes(self, raw: dict[str, _RawScene]) -> dict[str, Scene]:
+        """Every scene compiled in file order; a file's data and text are let go after its last scene."""
+        left: dict[str, int] = {}
+        for rs in raw.values():
+            left[rs.spot.path] = left.get(rs.spot.path, 0) + 1
+        scenes: dict[str, Scene] = {}
+        for sid in list(raw):
+            rs = raw.pop(sid)
+            scenes[sid] = self.scene(sid, rs.spot, rs.model)
+            path = rs.spot.path
+            left[path] -= 1
+            if not left[path]:
+                self.problems.forget_text(path)
+        return scenes
+
+    def scene(self, sid: str, fspot: Spot, sdef: m.SceneDef) -> Scene:
+        at_scene = fspot.at("scenes", sid)
+        data = fspot.data
+        assert isinstance(data, YDict)
         scenes = data["scenes"]  # validated: a mapping of mappings
+        assert isinstance(scenes, YDict)
         mark = scenes.key_marks[sid]
-        choice_marks = [c.mark for c in scenes[sid]["choices"]]
-        category = sdef.category or self.categories[0]
-        if sdef.category is not None and sdef.category not in self.categories:
-            self.error(
-                path, mark_of(data, loc + ("category",)), self.unknown("category", sdef.category, self.categories)
-            )
-        version = self.file_versions[path]
-        at = at_if = None
-        if sdef.at is not None:
-            when = sdef.at if isinstance(sdef.at, str) else sdef.at.time
-            at = _checked_time(when)
-            if not self.clock[0] <= at < self.clock[1]:
-                self.error(
-                    path,
-                    mark_of(data, loc + ("at",) if isinstance(sdef.at, str) else loc + ("at", "time")),
-                    f"appointment at {when} is outside the day ({format_time(self.clock[0])}–{format_time(self.clock[1])})",
-                )
-            if isinstance(sdef.at, m.At):
-                self.needs_11(path, data, loc + ("at",), version, "`at` with `time:` and `if:`")
-                if sdef.at.if_ is not None:
-                    at_if = self.expr(path, data, loc + ("at", "if"), sdef.at.if_)
-            if sdef.interrupt is not None:
-                self.error(
-                    path,
-                    mark_of(data, loc + ("interrupt",), key=True),
-                    "a scene is an appointment (`at`) or an interruption, not both",
-                )
+        node = scenes[sid]
+        assert isinstance(node, YDict)
+        choice_nodes = node["choices"]
+        assert isinstance(choice_nodes, list)
+        category = sdef.category or self.names.categories[0]
+        if sdef.category is not None and sdef.category not in self.names.categories:
+            self.problems.error_at(at_scene.at("category"), _unknown("category", sdef.category, self.names.categories))
+        version = self.ctx.file_versions[fspot.path]
+        at, at_if = self.appointment(at_scene, sdef, version)
         interrupt = None
         if sdef.interrupt is not None:
             it = sdef.interrupt
-            cond = self.expr(path, data, loc + ("interrupt", "if"), it.if_) if it.if_ is not None else None
+            cond = self.expr(at_scene.at("interrupt", "if"), it.if_) if it.if_ is not None else None
             interrupt = Interrupt(it.chance, cond, it.repeat)
         rules = self.rules(version, at, "a scene")
-        variants = self.variants(path, data, loc, sdef.variants, rules)
+        variants = self.variants(at_scene, sdef.variants, rules)
         again = None
         if sdef.again is not None:
-            self.needs_11(path, data, loc + ("again",), version, "`again:`")
-            again = self.template(path, data, loc + ("again",), sdef.again, rules)
-        self.scene_rules = rules
-        self.plain_rules = self.rules(version, None, "a choice's text", rich=False)
+            self.needs_11(at_scene.at("again"), version, "`again:`")
+            again = self.template(at_scene.at("again"), sdef.again, rules)
+        texts = (rules, self.rules(version, None, "a choice's text", rich=False))
         choices = []
         seen: dict[str, int] = {}
         for i, cd in enumerate(sdef.choices):
-            cloc = loc + ("choices", i)
-            if cd.id in seen:
-                self.error(
-                    path,
-                    mark_of(data, cloc + ("id",)),
-                    f"choice id {cd.id!r} is used twice in scene {sid!r} (first at choice {seen[cd.id] + 1})",
-                )
+            cspot = at_scene.at("choices", i)
+            self._choice_id(cspot, cd.id, sid, seen)
             seen.setdefault(cd.id, i)
-            if cd.id in RESERVED:
-                self.error(
-                    path, mark_of(data, cloc + ("id",)), f"{cd.id!r} is a reserved word; name the choice differently"
-                )
-            choices.append(self.choice(sid, path, data, cloc, cd, category, choice_marks[i]))
+            choices.append(self.choice(sid, cspot, cd, category, choice_nodes[i].mark, texts))
         return Scene(
             sid,
-            self.template(path, data, loc + ("title",), sdef.title, self.rules(version, None, "a title", rich=False)),
+            self.template(at_scene.at("title"), sdef.title, self.rules(version, None, "a title", rich=False)),
             at,
             category,
-            self.template(path, data, loc + ("text",), sdef.text, rules),
+            self.template(at_scene.at("text"), sdef.text, rules),
             variants,
             tuple(choices),
             interrupt,
-            Where(path, *mark),
+            Where(fspot.path, *mark),
             again,
             at_if,
         )
 
+    def appointment(self, at_scene: Spot, sdef: m.SceneDef, version: str) -> tuple[int | None, Expr | None]:
+        """A scene's `at` in minutes and its `if`, checked against the day and the file's version."""
+        if sdef.at is None:
+            return None, None
+        at_if = None
+        when = sdef.at if isinstance(sdef.at, str) else sdef.at.time
+        at = _checked_time(when)
+        start, end = self.ctx.clock
+        if not start <= at < end:
+            self.problems.error_at(
+                at_scene.at("at") if isinstance(sdef.at, str) else at_scene.at("at", "time"),
+                f"appointment at {when} is outside the day ({format_time(start)}–{format_time(end)})",
+            )
+        if isinstance(sdef.at, m.At):
+            self.needs_11(at_scene.at("at"), version, "`at` with `time:` and `if:`")
+            if sdef.at.if_ is not None:
+                at_if = self.expr(at_scene.at("at", "if"), sdef.at.if_)
+        if sdef.interrupt is not None:
+            self.problems.error_at(
+                at_scene.at("interrupt"), "a scene is an appointment (`at`) or an interruption, not both", key=True
+            )
+        return at, at_if
+
+    def _choice_id(self, cspot: Spot, cid: str, sid: str, seen: dict[str, int]) -> None:
+        if cid in seen:
+            self.problems.error_at(
+                cspot.at("id"), f"choice id {cid!r} is used twice in scene {sid!r} (first at choice {seen[cid] + 1})"
+            )
+        if cid in RESERVED:
+            self.problems.error_at(cspot.at("id"), f"{cid!r} is a reserved word; name the choice differently")
+
     def rules(self, version: str, at: int | None, where: str, rich: bool = True) -> TextRules:
         """What a text written in a file of this version may insert (one object per kind, shared)."""
         key = (version, at, where, rich)
-        found = self.rule_cache.get(key)
+        found = self._rules.get(key)
         if found is None:
-            found = self.rule_cache[key] = TextRules(
-                self.word_names,
-                self.env if rich else None,
-                self.appointment_times,
+            found = self._rules[key] = TextRules(
+                self.names.word_names,
+                self.ctx.env if rich else None,
+                self.ctx.appointment_times,
                 at,
                 where,
                 version != "1.0",
-                self.lower_words,
+                self._lower_words,
             )
         return found
 
-    def needs_11(self, path, data, loc, version: str, what: str) -> None:
+    def needs_11(self, spot: Spot, version: str, what: str) -> None:
         if version == "1.0":
-            self.error(
-                path,
-                mark_of(data, loc, key=True),
-                f'{what} is story format 1.1; add `version: "1.1"` to story.yaml',
-            )
+            self.problems.error_at(spot, f'{what} is story format 1.1; add `version: "1.1"` to story.yaml', key=True)
 
-    def variants(self, path, data, loc, defs: list[m.Variant], rules: TextRules) -> tuple[tuple[Expr, Template], ...]:
+    def variants(self, owner: Spot, defs: list[m.Variant], rules: TextRules) -> tuple[tuple[Expr, Template], ...]:
         """A scene's or an ending's extra paragraphs, each with its condition."""
         out = []
         for i, v in enumerate(defs):
-            vcond = self.expr(path, data, loc + ("variants", i, "if"), v.if_)
-            vtext = self.template(path, data, loc + ("variants", i, "text"), v.text, rules)
+            vcond = self.expr(owner.at("variants", i, "if"), v.if_)
+            vtext = self.template(owner.at("variants", i, "text"), v.text, rules)
             if vcond is not None:  # else its problem is reported, and a story with problems never loads
                 out.append((vcond, vtext))
         return tuple(out)
 
-    def choice(self, sid, path, data, cloc, cd: m.ChoiceDef, scene_category: str, mark) -> Choice:
-        cond = self.expr(path, data, cloc + ("if",), cd.if_) if cd.if_ is not None else None
-        show = self.expr(path, data, cloc + ("show_if",), cd.show_if) if cd.show_if is not None else None
+    # -- choices --------------------------------------------------------------------------------
+
+    def choice(
+        self,
+        sid: str,
+        cspot: Spot,
+        cd: m.ChoiceDef,
+        scene_category: str,
+        mark: tuple[int, int],
+        texts: tuple[TextRules, TextRules],
+    ) -> Choice:
+        """One choice; `texts`: the rules of its scene's text (for outcomes) and of a choice's own text."""
+        scene_rules, plain_rules = texts
+        cond = self.expr(cspot.at("if"), cd.if_) if cd.if_ is not None else None
+        show = self.expr(cspot.at("show_if"), cd.show_if) if cd.show_if is not None else None
         if show is not None:
             cond = show if cond is None else show.both(cond)
         if cd.locked is not None and cd.if_ is None:
-            self.warn(
-                path,
-                mark_of(data, cloc + ("locked",), key=True),
-                f"choice {cd.id!r} has `locked` but no `if`, so it is never locked",
+            self.problems.warn_at(
+                cspot.at("locked"), f"choice {cd.id!r} has `locked` but no `if`, so it is never locked", key=True
             )
         category = cd.category or scene_category
-        if cd.category is not None and cd.category not in self.categories:
-            self.error(
-                path, mark_of(data, cloc + ("category",)), self.unknown("category", cd.category, self.categories)
-            )
-        goto: list[tuple[Expr | None, str]] = []
-        if isinstance(cd.goto, str):
-            self.target(path, data, cloc + ("goto",), cd.goto, sid)
-            goto.append((None, cd.goto))
-        else:
-            if not cd.goto:
-                self.error(path, mark_of(data, cloc + ("goto",)), f"choice {cd.id!r} has an empty list of branches")
-            for j, br in enumerate(cd.goto):
-                bloc = cloc + ("goto", j)
-                bcond = self.expr(path, data, bloc + ("if",), br.if_) if br.if_ is not None else None
-                self.target(path, data, bloc + ("to",), br.to, sid)
-                goto.append((bcond, br.to))
-            if cd.goto and cd.goto[-1].if_ is not None:
-                self.error(
-                    path,
-                    mark_of(data, cloc + ("goto", len(cd.goto) - 1)),
-                    f"the last branch of choice {cd.id!r} needs no `if`, so the choice always goes somewhere",
-                )
-            for j, br in enumerate(cd.goto[:-1]):
-                if br.if_ is None:
-                    self.warn(
-                        path,
-                        mark_of(data, cloc + ("goto", j)),
-                        f"branch {j + 1} of choice {cd.id!r} has no `if`, so the branches after it are never taken",
-                    )
+        if cd.category is not None and cd.category not in self.names.categories:
+            self.problems.error_at(cspot.at("category"), _unknown("category", cd.category, self.names.categories))
+        goto = self.goto(sid, cspot, cd)  # before the texts, as every check is made in the order it is written
         return Choice(
             id=cd.id,
-            text=self.template(path, data, cloc + ("text",), cd.text, self.plain_rules),
+            text=self.template(cspot.at("text"), cd.text, plain_rules),
             cond=cond,
-            locked=self.template(path, data, cloc + ("locked",), cd.locked, self.plain_rules)
-            if cd.locked is not None
-            else None,
+            locked=self.template(cspot.at("locked"), cd.locked, plain_rules) if cd.locked is not None else None,
             minutes=cd.minutes,
-            effects=self.effects(path, data, cloc + ("effects",), cd.effects),
-            sets=self.sets(path, data, cloc + ("set",), cd.set),
+            effects=self.effects(cspot.at("effects"), cd.effects),
+            sets=self.sets(cspot.at("set"), cd.set),
             once=cd.once,
-            goto=tuple(goto),
+            goto=goto,
             category=category,
-            where=Where(path, *mark),
+            where=Where(cspot.path, *mark),
             show=show,
-            outcome=self.outcome(path, data, cloc, cd),
+            outcome=self.outcome(cspot, cd, scene_rules),
         )
 
-    def outcome(self, path, data, cloc, cd: m.ChoiceDef) -> tuple:
+    def goto(self, sid: str, cspot: Spot, cd: m.ChoiceDef) -> tuple[tuple[Expr | None, str], ...]:
+        """A choice's destination, or its branches, each checked."""
+        if isinstance(cd.goto, str):
+            self.target(cspot.at("goto"), cd.goto, sid)
+            return ((None, cd.goto),)
+        goto: list[tuple[Expr | None, str]] = []
+        if not cd.goto:
+            self.problems.error_at(cspot.at("goto"), f"choice {cd.id!r} has an empty list of branches")
+        for j, br in enumerate(cd.goto):
+            bspot = cspot.at("goto", j)
+            bcond = self.expr(bspot.at("if"), br.if_) if br.if_ is not None else None
+            self.target(bspot.at("to"), br.to, sid)
+            goto.append((bcond, br.to))
+        if cd.goto and cd.goto[-1].if_ is not None:
+            self.problems.error_at(
+                cspot.at("goto", len(cd.goto) - 1),
+                f"the last branch of choice {cd.id!r} needs no `if`, so the choice always goes somewhere",
+            )
+        for j, br in enumerate(cd.goto[:-1]):
+            if br.if_ is None:
+                self.problems.warn_at(
+                    cspot.at("goto", j),
+                    f"branch {j + 1} of choice {cd.id!r} has no `if`, so the branches after it are never taken",
+                )
+        return tuple(goto)
+
+    def outcome(self, cspot: Spot, cd: m.ChoiceDef, rules: TextRules) -> tuple[tuple[Expr | None, Template], ...]:
         """A choice's outcome: a text, or texts with conditions where the first that holds is shown."""
         if cd.outcome is None:
             return ()
-        rules = self.scene_rules
-        loc = cloc + ("outcome",)
-        self.needs_11(path, data, loc, self.file_versions[path], "`outcome:`")
+        spot = cspot.at("outcome")
+        self.needs_11(spot, self.ctx.file_versions[cspot.path], "`outcome:`")
         if isinstance(cd.outcome, str):
-            return ((None, self.template(path, data, loc, cd.outcome, rules)),)
+            return ((None, self.template(spot, cd.outcome, rules)),)
         out = []
         for j, o in enumerate(cd.outcome):
-            cond = self.expr(path, data, loc + (j, "if"), o.if_) if o.if_ is not None else None
+            cond = self.expr(spot.at(j, "if"), o.if_) if o.if_ is not None else None
             if o.if_ is None and j < len(cd.outcome) - 1:
-                self.warn(
-                    path,
-                    mark_of(data, loc + (j,)),
+                self.problems.warn_at(
+                    spot.at(j),
                     f"outcome {j + 1} of choice {cd.id!r} has no `if`, so the outcomes after it are never shown",
                 )
-            out.append((cond, self.template(path, data, loc + (j, "text"), o.text, rules)))
+            out.append((cond, self.template(spot.at(j, "text"), o.text, rules)))
         return tuple(out)
 
-    def target(self, path, data, loc, target: str, sid: str) -> None:
-        if target not in self.targets and not self.incomplete:
-            self.error(
-                path,
-                mark_of(data, loc),
+    def target(self, spot: Spot, target: str, sid: str) -> None:
+        ctx = self.ctx
+        if target not in ctx.targets and not ctx.incomplete:
+            self.problems.error_at(
+                spot,
                 f"goto {target!r} in scene {sid!r} is not a scene, an ending, `back` or `end`"
-                + did_you_mean(target, self.scene_ids, self.ending_ids),
+                + did_you_mean(target, ctx.scene_ids, ctx.ending_ids),
             )
 
-    def effects(self, path, data, loc, effects: dict[str, int]) -> tuple:
+    def effects(self, spot: Spot, effects: dict[str, int]) -> tuple[tuple[str, int], ...]:
         out = []
+        names = self.names
         for name, delta in effects.items():
-            if name not in self.stat_names:
-                self.error(
-                    path,
-                    mark_of(data, loc + (name,), key=True),
-                    (
-                        self.unknown("stat", name, self.stat_names) + " (flags and words go under `set:`)"
-                        if name in self.flag_names or name in self.word_names
-                        else _declare("stats:", self.unknown("stat", name, self.stat_names))
-                    ),
-                )
-            else:
+            if name in names.stat_names:
                 out.append((name, delta))
+                continue
+            unknown = _unknown("stat", name, names.stat_names)
+            if name in names.flag_names or name in names.word_names:
+                message = unknown + " (flags and words go under `set:`)"
+            else:
+                message = _declare_hint("stats:", unknown)
+            self.problems.error_at(spot.at(name), message, key=True)
         return tuple(out)
 
-    def sets(self, path, data, loc, sets: dict) -> tuple:
+    def sets(self, spot: Spot, sets: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
         out = []
         for name, value in sets.items():
-            mark = mark_of(data, loc + (name,))
-            if name in self.flag_names:
-                if not isinstance(value, bool):
-                    self.error(path, mark, f"flag {name!r} takes true or false, not {value!r}")
-                    continue
-            elif name in self.word_names:
-                if not isinstance(value, str):
-                    self.error(path, mark, f"word {name!r} takes text; put {value!r} in quotes")
-                    continue
-                tpl, problems = Template.parse(value)
-                if problems or tpl.names:
-                    self.error(
-                        path, mark, f"word {name!r} cannot itself contain insertions; write '{{{{' for a literal brace"
-                    )
-                    continue
+            problem = self._set_problem(name, value)
+            if problem is None:
+                out.append((name, value))
+            elif problem:
+                self.problems.error_at(spot.at(name), problem)
             else:
-                self.error(
-                    path,
-                    mark_of(data, loc + (name,), key=True),
-                    self.unknown("flag or word", name, self.flag_names, self.word_names)
-                    + " (stats change under `effects:`)"
-                    if name in self.stat_names
-                    else _declare(
-                        "flags:",
-                        self.unknown("flag or word", name, self.flag_names, self.word_names),
-                    ),
+                names = self.names
+                unknown = _unknown("flag or word", name, names.flag_names, names.word_names)
+                message = (
+                    unknown + " (stats change under `effects:`)"
+                    if name in names.stat_names
+                    else _declare_hint("flags:", unknown)
                 )
-                continue
-            out.append((name, value))
+                self.problems.error_at(spot.at(name), message, key=True)
         return tuple(out)
 
-    def expr(self, path, data, loc, src) -> Expr | None:
+    def _set_problem(self, name: str, value: object) -> str | None:
+        """What is wrong with setting `name` to `value`: None for nothing, "" for a name not declared."""
+        names = self.names
+        if name in names.flag_names:
+            return None if isinstance(value, bool) else f"flag {name!r} takes true or false, not {value!r}"
+        if name not in names.word_names:
+            return ""
+        if not isinstance(value, str):
+            return f"word {name!r} takes text; put {value!r} in quotes"
+        tpl, problems = Template.parse(value)
+        if problems or tpl.names:
+            return f"word {name!r} cannot itself contain insertions; write '{{{{' for a literal brace"
+        return None
+
+    # -- conditions and texts -------------------------------------------------------------------
+
+    def expr(self, spot: Spot, src: object) -> Expr | None:
         try:
-            return compile_expr(src, self.env)
+            return compile_expr(src, self.ctx.env)
         except ExprError as exc:
-            mark = self.find(path, mark_of(data, loc), src if isinstance(src, str) else "", exc.offset)
-            self.error(path, mark, f"in `{src}`: {exc.message}")
+            mark = self.problems.find(spot.path, spot.mark(), src if isinstance(src, str) else "", exc.offset)
+            self.problems.error(spot.path, mark, f"in `{src}`: {exc.message}")
             return None
 
-    def template(self, path, data, loc, text: str, rules: TextRules) -> Template:
-        starts: list | None = [] if rules.env is not None else None
+    def template(self, spot: Spot, text: str, rules: TextRules) -> Template:
+        starts: list[tuple[int, tuple[Any, ...]]] | None = [] if rules.env is not None else None
         tpl, problems = Template.parse(text, rules, starts)
         if problems:
-            mark = mark_of(data, loc)
+            mark = spot.mark()
             for offset, message in problems:
-                self.error(path, self.place(path, mark, text, offset), message)
+                self.problems.error(spot.path, self.problems.place(spot.path, mark, text, offset), message)
         elif starts:
-            mark = mark_of(data, loc)
+            mark = spot.mark()
             for offset, part in starts:
-                warning = _lower_start(part, self.words)
+                warning = _lower_start(part, self.names.words)
                 if warning:
-                    self.warn(path, self.place(path, mark, text, offset), warning)
+                    self.problems.warn(spot.path, self.problems.place(spot.path, mark, text, offset), warning)
         return tpl
 
-    def too_long(self, path: str, mark, what: str, name: str) -> bool:
-        """An id past the length every id keeps to (the models' `Id`), reported; True if so."""
-        if len(name) <= m.ID_MAX:
-            return False
-        self.error(path, mark, f"{what} {name[:20]!r}... is {len(name)} characters long; ids are at most {m.ID_MAX}")
-        return True
-
-    def unknown(self, what: str, name: str, *known) -> str:
-        return f"unknown {what} {name!r}" + did_you_mean(name, *known)
+    # -- the story as a whole -------------------------------------------------------------------
 
     def check_back(self, scenes: dict[str, Scene]) -> None:
         """`goto: back` only where an appointment or interruption can have put a destination on hold."""
@@ -802,14 +795,26 @@ class _Compiler:
                 continue
             for ch in scene.choices:
                 if "back" in ch.targets:
-                    self.error(
+                    self.problems.error(
                         ch.where.path,
                         (ch.where.line, ch.where.col),
                         f"choice {ch.id!r} goes `back`, but no appointment or interruption leads to scene {scene.id!r}, so there is nothing to go back to",
                     )
 
 
-def _lower_start(part: tuple, words: dict[str, str]) -> str | None:
+def _too_long(problems: Problems, path: str, mark: tuple[int, int] | None, what: str, name: str) -> bool:
+    """An id past the length every id keeps to (the models' `Id`), reported; True if so."""
+    if len(name) <= m.ID_MAX:
+        return False
+    problems.error(path, mark, f"{what} {name[:20]!r}... is {len(name)} characters long; ids are at most {m.ID_MAX}")
+    return True
+
+
+def _unknown(what: str, name: str, *known: Any) -> str:
+    return f"unknown {what} {name!r}" + did_you_mean(name, *known)
+
+
+def _lower_start(part: tuple[Any, ...], words: dict[str, str]) -> str | None:
     """Why an insertion at the start of a sentence would show in lower case, or None."""
     kind = part[0]
     if kind == "w":
@@ -834,138 +839,8 @@ def _is_name(name: str) -> bool:
     return name.isidentifier() and name.isascii()
 
 
-def _in(path: Path, overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes]) -> bool:
-    return path.resolve() in {Path(p).resolve() for p in overlay}
-
-
-def _declare(where: str, unknown: str) -> str:
+def _declare_hint(where: str, unknown: str) -> str:
     """An "unknown name" message that also says where a new name is declared."""
     if "did you mean" in unknown:
         return f"{unknown} (or declare it under {where} in story.yaml)"
     return f"{unknown}; declare it under {where} in story.yaml"
-
-
-def _fields(model) -> list[str]:
-    return [f.alias or n for n, f in model.model_fields.items()]
-
-
-def _allowed_keys(owner: tuple, kind: str) -> list[str]:
-    shape = [p for p in owner if isinstance(p, str)]
-    if kind == "story":
-        table = {
-            (): m.Manifest,
-            ("clock",): m.Clock,
-            ("endings",): m.EndingDef,
-            ("endings", "variants"): m.Variant,
-            ("short",): m.ShortDay,
-            ("short", "clock"): m.Clock,
-            ("reference",): m.Reference,
-        }
-        if shape[:1] == ["stats"] and len(shape) == 2:
-            return _fields(m.StatDef)
-        model = table.get(tuple(shape))
-        return _fields(model) if model else []
-    if shape == []:
-        return _fields(m.SceneFile)
-    if shape[:1] == ["scenes"]:
-        rest = tuple(shape[2:])
-        table = {
-            (): m.SceneDef,
-            ("choices",): m.ChoiceDef,
-            ("variants",): m.Variant,
-            ("interrupt",): m.Interrupt,
-            ("choices", "goto"): m.Branch,
-            ("choices", "outcome"): m.Outcome,
-            ("at",): m.At,
-        }
-        model = table.get(rest)
-        return _fields(model) if model else []
-    return []
-
-
-def _describe(loc: tuple, data, kind: str) -> str:
-    """Words for a place in a story file: "choice 'crisp' of scene 'standup'"."""
-    if kind == "scenes" and len(loc) >= 2 and loc[0] == "scenes":
-        scene = f"scene {loc[1]!r}"
-        rest = loc[2:]
-        if not rest:
-            return scene
-        if rest[0] == "choices" and len(rest) >= 2 and isinstance(rest[1], int):
-            cid = _value_at(data, loc[:4] + ("id",))
-            what = f"choice {cid!r}" if isinstance(cid, str) else f"choice {rest[1] + 1}"
-            tail = ".".join(str(p) for p in rest[2:])
-            return f"{what} of {scene}" + (f", `{tail}`" if tail else "")
-        return f"{scene}, `{'.'.join(str(p) for p in rest)}`"
-    if kind == "story" and len(loc) >= 2 and loc[0] == "endings" and isinstance(loc[1], int):
-        eid = _value_at(data, ("endings", loc[1], "id"))
-        what = f"ending {eid!r}" if isinstance(eid, str) else f"ending {loc[1] + 1}"
-        tail = ".".join(str(p) for p in loc[2:])
-        return what + (f", `{tail}`" if tail else "")
-    if not loc:
-        return "story.yaml" if kind == "story" else "the scene file"
-    return f"`{'.'.join(str(p) for p in loc)}`"
-
-
-def _value_at(data, loc: tuple):
-    node = data
-    for part in loc:
-        if (
-            isinstance(node, dict)
-            and part in node
-            or isinstance(node, list)
-            and isinstance(part, int)
-            and 0 <= part < len(node)
-        ):
-            node = node[part]
-        else:
-            return None
-    return node
-
-
-_YAML11 = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
-
-
-def _friendly(err: ErrorDetails, value) -> str:
-    typ = err["type"]
-    if typ == "bool_type" and isinstance(value, str) and value in _YAML11:
-        return f"write true or false, not {value!r} (YAML 1.1 would read it as a boolean; this format does not guess)"
-    if typ == "bool_type":
-        return f"write true or false, not {value!r}"
-    if typ in ("int_type", "int_parsing") and isinstance(value, str) and ":" in value:
-        return f"expected a whole number, got {value!r}; a time belongs in quotes where a time is asked for"
-    if typ in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, got {value!r}"
-    if typ == "string_type":
-        return f"expected text, got {value!r}" + (
-            " (put it in quotes)" if value is not None else " (the value is empty)"
-        )
-    if typ == "string_pattern_mismatch":
-        pattern = err.get("ctx", {}).get("pattern", "")
-        if pattern == m.TIME:
-            return f'{value!r} is not a time; write it as "HH:MM" in quotes, like "09:30"'
-        return f"{value!r} must be letters, digits and _ and start with a letter"
-    if typ == "string_too_long":
-        return f"the text is too long (limit {err.get('ctx', {}).get('max_length')} characters)"
-    if typ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{value!r} is out of range: {err['msg'].lower()}"
-    if typ in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping of keys, got {_shape(value)}"
-    if typ == "list_type":
-        return f"expected a list, got {_shape(value)}"
-    if typ == "too_short":
-        return "needs at least one entry"
-    if typ == "float_type" or typ == "float_parsing":
-        return f"expected a number, got {value!r}"
-    if typ == "value_error":
-        return err["msg"].removeprefix("Value error, ")
-    return err["msg"]
-
-
-def _shape(value) -> str:
-    if isinstance(value, YDict):
-        return "a mapping"
-    if isinstance(value, YList):
-        return "a list"
-    if value is None:
-        return "nothing (the value is empty)"
-    return repr(value)

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from game.engine.story import Choice, Stat, Story
 
 
+_Interruption = tuple[str, bool, "Callable[[DayState], object] | None", float]  # id, repeat, `if`, chance
+
+
 class MoveRefused(RuntimeError):
     """The engine asked for a move the story does not allow (a bug in the engine, never the player's doing)."""
 
@@ -66,24 +69,9 @@ class _Sources(defaultdict[str, list[Transition]]):
 
 
 class _StoryTransition(Transition):
-    """A transition that, on a plain machine (see `SceneMachine.plain`), checks its guards, sets the state and
-    runs its `after` callbacks directly: what the library's `execute` does there, without its empty callback
-    lists and debug logging, which were most of a playtest's time (bench/bench_playtest.py)."""
-
-    def execute(self, event_data: EventData) -> bool:
-        machine: SceneMachine = event_data.machine  # type: ignore[assignment]  # annotated, not cast: a call
-        if not machine.plain:
-            return bool(super().execute(event_data))
-        for cond in self.conditions:
-            if cond.func(event_data) != cond.target:  # type: ignore[operator]  # plain: every guard is a callable
-                return False
-        if self.dest:  # None: an internal transition (taking a choice), no change of state
-            model: DayState = event_data.model  # type: ignore[assignment]
-            model.scene = self.dest  # what the library's state change does without state callbacks
-            event_data.state = machine.states[self.dest]
-        for fn in self.after:
-            fn(event_data)  # type: ignore[operator]  # plain: every callback is a callable
-        return True
+    """A transition of the story's machine. On a plain machine (see `SceneMachine.plain`), `_StoryEvent.fire`
+    checks its guards, sets the state and runs its `after` callbacks itself: what the library's `execute` does
+    there, without its empty callback lists and debug logging, which were most of a playtest's time."""
 
 
 class _StoryEvent(Event):
@@ -102,22 +90,37 @@ class _StoryEvent(Event):
         machine: SceneMachine = self.machine  # type: ignore[assignment]
         if not machine.plain:
             return bool(super().trigger(model, *args, **kwargs))
+        return self.fire(_EventData(machine.states[model.scene], self, machine, model, args, kwargs))
+
+    def fire(self, event_data: EventData) -> bool:
+        """A plain machine's trigger with the event data given: its transitions from the model's scene, written
+        edges first, then the wildcard rules that admit that scene; MachineError when there are none."""
+        model: DayState = event_data.model  # type: ignore[assignment]
         source = model.scene
-        event_data = _EventData(machine.states[source], self, machine, model, args, kwargs)
-        written = dict.get(self.sources, source)
+        sources = self.sources
+        written = dict.get(sources, source)
         if written is None:  # only wildcard rules lead here from this scene
-            guards = self.sources.admits(source)
-            if not guards:
+            admitted = False
+            if source in sources.scenes:
+                for guard, allowed in sources.rules:
+                    if allowed is None or source in allowed:
+                        admitted = True
+                        if guard(event_data):
+                            model.scene = sources.dest
+                            return True
+            if not admitted:
                 raise MachineError(f"Can't trigger event {self.name} from state {source}!")
-            for guard in guards:
-                if guard(event_data):
-                    model.scene = dest = self.sources.dest
-                    event_data.state = machine.states[dest]
-                    return True
             return False
         for trans in written:
-            event_data.transition = trans
-            if trans.execute(event_data):
+            for cond in trans.conditions:
+                if cond.func(event_data) != cond.target:  # type: ignore[operator]  # plain: callables
+                    break
+            else:
+                event_data.transition = trans
+                if trans.dest:  # None: an internal transition (taking a choice), no change of state
+                    model.scene = trans.dest  # the library's state change, without state callbacks
+                for fn in trans.after:
+                    fn(event_data)  # type: ignore[operator]  # plain: callables
                 event_data.result = True
                 return True
         return False
@@ -140,9 +143,17 @@ class SceneMachine(Machine):
     scene_ids: frozenset[str]
     plain = False  # see `check_plain`
     resumable: frozenset[str]  # the scenes `back` may return to: written destinations and the hub
+    menus: dict[str, tuple[_Condition, ...]]  # scene -> the guards of taking its choices, in story order
 
     def __init__(self, story: Story):
         self.scene_ids = frozenset(story.scenes)
+        self.menus = {}
+        self._interrupt_plan = tuple(
+            ((s.id, it.repeat, it.cond.fn if it.cond is not None else None, it.chance), lo, hi)
+            for s, lo, hi in story.interrupt_plan
+            if (it := s.interrupt) is not None
+        )
+        self._open: dict[int, tuple[_Interruption, ...]] = {}
         super().__init__(
             model=None,
             states=[*story.scenes, *(e.id for e in story.endings)],
@@ -154,6 +165,7 @@ class SceneMachine(Machine):
         )
         _build(self, story)
         self.plain = self.check_plain()
+        self._index()
 
     def check_plain(self) -> bool:
         """Whether the machine uses none of the library's features that its direct path (`_StoryEvent.trigger`,
@@ -189,18 +201,62 @@ class SceneMachine(Machine):
     def _add_model_to_state(self, state: Any, model: Any) -> None:  # is_<scene> per model: ~100 ms at 5,000 scenes
         return None
 
+    def _index(self) -> None:
+        """Each choice's and each destination's event by id, and one event data that every direct move reuses:
+        a plain machine's take and move then allocate nothing (bench/bench_playtest.py)."""
+        self._takes: dict[str, _StoryEvent] = {}
+        self._arrivals: dict[str, _StoryEvent] = {}
+        for name, event in self.events.items():
+            kind, _, what = name.partition(":")
+            (self._takes if kind == "take" else self._arrivals)[what] = event  # type: ignore[assignment]
+        # only our guards and callbacks read it (check_plain), and they read only the model and these two keys
+        self._scratch = _EventData(None, None, self, None, (), {"choice": None, "how": None})
+
+    def interrupts_open(self, clock: int) -> tuple[_Interruption, ...]:
+        """(id, repeat, condition's evaluator, chance) of each interruption whose `if` can hold at `clock` (its
+        clock window, `Story.interrupt_plan`), in the story's order, remembered per minute: `Game._route` rolls
+        for them."""
+        got = self._open.get(clock)
+        if got is None:
+            got = self._open[clock] = tuple(it for it, lo, hi in self._interrupt_plan if lo <= clock < hi)
+        return got
+
+    def available(self, day: DayState) -> list[str]:
+        """The ids of the choices that can be taken now in the day's scene, by the guards of taking them."""
+        return [guard.cid for guard in self.menus[day.scene] if guard.holds(day)]
+
     def take(self, day: DayState, choice: Choice) -> bool:
         """Take `choice` in the day's scene: False when its guard does not hold; runs its effects when it does."""
+        event = self._takes.get(choice.id)
         try:
-            return bool(self.events["take:" + choice.id].trigger(day, choice=choice.id))
-        except (KeyError, MachineError):
+            if event is None:
+                raise MachineError(choice.id)
+            if not self.plain:
+                return bool(event.trigger(day, choice=choice.id))
+            scratch = self._scratch
+            scratch.model = day
+            kwargs = scratch.kwargs
+            kwargs["choice"] = choice.id
+            kwargs["how"] = None
+            return event.fire(scratch)
+        except MachineError:
             raise ChoiceError(f"no choice {choice.id!r} in scene {day.scene!r}") from None
 
     def move(self, day: DayState, dest: str, how: Arrival, choice: str | None) -> None:
         """Move the day to `dest`, arriving `how`; raises MoveRefused when the story has no such edge."""
-        event = self.events.get("to:" + dest)
+        event = self._arrivals.get(dest)
         try:
-            moved = event is not None and event.trigger(day, how=how, choice=choice)
+            if event is None:
+                moved = False
+            elif not self.plain:
+                moved = event.trigger(day, how=how, choice=choice)
+            else:
+                scratch = self._scratch
+                scratch.model = day
+                kwargs = scratch.kwargs
+                kwargs["choice"] = choice
+                kwargs["how"] = how
+                moved = event.fire(scratch)
         except MachineError:
             moved = False
         if not moved:
@@ -251,47 +307,61 @@ class _Written(_Guard):
 
 
 class _Condition(_Guard):
-    """A choice's condition as the guard of taking it: listed (`show_if`), not a spent `once`, and its `if`."""
+    """A choice's condition as the guard of taking it: listed (`show_if`), not a spent `once`, and its `if`.
 
-    __slots__ = ("choice", "key")
+    `holds` is also what lists the choices that can be taken (`SceneMachine.available`): one rule, read
+    from the choice once (its compiled conditions' evaluators, its `once` key)."""
+
+    __slots__ = ("cid", "cond", "once", "show")
 
     def __init__(self, choice: Choice, scene: str):
-        self.choice = choice
-        self.key = (scene, choice.id)
+        self.cid = choice.id
+        self.once = (scene, choice.id) if choice.once else None
+        self.show = choice.show.fn if choice.show is not None else None
+        self.cond = choice.cond.fn if choice.cond is not None else None
+
+    def holds(self, day: DayState) -> bool:
+        if self.once is not None and self.once in day.taken:
+            return False
+        if self.show is not None and not self.show(day):
+            return False
+        return self.cond is None or bool(self.cond(day))
 
     def __call__(self, event: EventData) -> bool:
-        ch = self.choice
-        day: DayState = event.model  # type: ignore[assignment]
-        if event.kwargs.get("choice") != ch.id:
-            return False
-        if ch.once and self.key in day.taken:
-            return False
-        if ch.show is not None and not ch.show.fn(day):
-            return False
-        return ch.cond is None or bool(ch.cond.fn(day))
+        return event.kwargs.get("choice") == self.cid and self.holds(event.model)  # type: ignore[arg-type]
 
 
 class _Effects:
-    """A choice's consequences, run when it is taken: minutes, effects (clamped), flags and words, once."""
+    """A choice's consequences, run when it is taken: minutes, effects (clamped), flags and words, once.
 
-    __slots__ = ("choice", "key", "stats")
+    Read from the choice once: each effect with its stat's bounds, flags and words apart."""
+
+    __slots__ = ("category", "effects", "flags", "minutes", "once", "words")
 
     def __init__(self, choice: Choice, scene: str, stats: dict[str, Stat]):
-        self.choice = choice
-        self.key = (scene, choice.id)
-        self.stats = stats
+        self.effects = tuple((name, delta, stats[name].min, stats[name].max) for name, delta in choice.effects)
+        self.flags = tuple((name, value) for name, value in choice.sets if isinstance(value, bool))
+        self.words: tuple[tuple[str, Any], ...] = tuple(  # the loader makes every value but a flag's text
+            (name, value) for name, value in choice.sets if not isinstance(value, bool)
+        )
+        self.once = (scene, choice.id) if choice.once else None
+        self.minutes = choice.minutes
+        self.category = choice.category
 
     def __call__(self, event: EventData) -> None:
-        ch = self.choice
         day: DayState = event.model  # type: ignore[assignment]
-        if ch.effects:
-            apply_effects(day, self.stats, ch.effects)
-        if ch.sets:
-            apply_sets(day, ch.sets)
-        if ch.once:
-            day.taken.append(self.key)
-        day.clock += ch.minutes
-        day.minutes[ch.category] = day.minutes.get(ch.category, 0) + ch.minutes
+        if self.effects:
+            values = day.stats
+            for name, delta, lo, hi in self.effects:
+                values[name] = min(max(values[name] + delta, lo), hi)
+        if self.flags:
+            day.flags.update(self.flags)
+        if self.words:
+            day.words.update(self.words)
+        if self.once is not None:
+            day.taken.append(self.once)
+        day.clock += self.minutes
+        day.minutes[self.category] = day.minutes.get(self.category, 0) + self.minutes
 
 
 def apply_effects(day: DayState, stats: dict[str, Stat], effects: Iterable[tuple[str, int]]) -> None:
@@ -319,13 +389,13 @@ def _build(machine: SceneMachine, story: Story) -> None:
     back_sources: set[str] = set()
     held: set[str] = {story.hub}  # what `back` can resume: a written destination, or the hub
     for scene in scenes.values():
-        for choice in scene.choices:
-            take = "take:" + choice.id
+        guards = machine.menus[scene.id] = tuple(_Condition(choice, scene.id) for choice in scene.choices)
+        for choice, guard in zip(scene.choices, guards):
             add(
-                take,
+                "take:" + choice.id,
                 scene.id,
                 None,
-                conditions=[_Condition(choice, scene.id)],
+                conditions=[guard],
                 after=[_Effects(choice, scene.id, story.stats)],
             )
             for target in choice.targets:

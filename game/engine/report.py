@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from game.engine.clock import format_time
-from game.engine.state import CARRY_ON
+from game.engine.state import CARRY_ON, DayState
+
+if TYPE_CHECKING:
+    from game.engine.game import Game
+    from game.engine.story import Story
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ class Report:
     stats: list[StatLine]
     minutes: dict[str, int]
     category_labels: dict[str, str]
-    reference: dict | None
+    reference: dict[str, Any] | None
     timeline: list[Moment]
     choices: list[str] = field(default_factory=list)
     credits: str = ""
@@ -106,7 +111,7 @@ class Report:
         scaled to its length (1.0 when the two lengths are within a tenth of each other). Only the
         categories the survey lists count on both sides, so a survey of some categories is not
         stretched over the day's others."""
-        ref = (self.reference or {}).get("minutes") or {}
+        ref: dict[str, int] = (self.reference or {}).get("minutes") or {}
         total, ref_total = sum(self.minutes.get(c, 0) for c in ref), sum(ref.values())
         if not ref_total or not total or abs(total - ref_total) <= ref_total * 0.1:
             return 1.0
@@ -118,7 +123,7 @@ class Report:
         scale = self.reference_scale
         return {c: round(v * scale) for c, v in ((self.reference or {}).get("minutes") or {}).items()}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["share_line"] = self.share_line
         return data
@@ -204,9 +209,9 @@ MOVERS = 3  # choices named per stat in "what moved your stats most"
 EARLIER = "Before the story was edited"  # minutes the history can no longer place (the story changed)
 
 
-def minutes_spent(story, state) -> dict[str, list[Spent]]:
+def minutes_spent(story: Story, state: DayState) -> dict[str, list[Spent]]:
     """Each category's minutes by scene, from the day's history; they always add up to the state's totals."""
-    per: dict[str, dict[str, list]] = {c: {} for c in state.minutes}
+    per: dict[str, dict[str, list[Any]]] = {c: {} for c in state.minutes}  # scene -> [title, minutes, texts]
     words = state.words
     for step in state.history:
         scene_id, choice_id = step.scene, step.choice
@@ -235,7 +240,7 @@ def minutes_spent(story, state) -> dict[str, list[Spent]]:
     return out
 
 
-def stat_movers(story, state, short: bool) -> dict[str, list[Move]]:
+def stat_movers(story: Story, state: DayState, short: bool) -> dict[str, list[Move]]:
     """For each stat, the choices of the day that moved it most, replayed from the stats' starting values."""
     # the start is the story's (and the short day's); a writer's --set is not in the history, so on such
     # a test day the limits may be met at other moments than shown
@@ -278,7 +283,7 @@ def stat_movers(story, state, short: bool) -> dict[str, list[Move]]:
     }
 
 
-def build_report(game) -> Report:
+def build_report(game: Game) -> Report:
     story = game.story
     st = game.state
     words = st.words
@@ -324,7 +329,7 @@ def build_report(game) -> Report:
     )
 
 
-def terms_used(game) -> list[TermLine]:
+def terms_used(game: Game) -> list[TermLine]:
     """The glossary terms the day used: those met in its scenes, then any new in the ending's text."""
     glossary = game.story.glossary
     ids = list(game.state.terms)

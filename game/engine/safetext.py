@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 # C0 controls but tab and newline, DEL, C1 (U+009B is an 8-bit CSI to some terminals), the bidi
 # marks, embeddings, overrides and isolates (they reorder what is shown: "Trojan Source"), line and
@@ -33,9 +34,9 @@ class SafeStream:
         self.raw.write(terminal_safe(text))
         return len(text)
 
-    def writelines(self, lines) -> None:
+    def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
             self.write(line)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.raw, name)

@@ -8,7 +8,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from game.engine.errors import SaveError
 
@@ -77,10 +77,10 @@ class SaveSlot:
     def exists(self) -> bool:
         return self.path.exists() or self.backup.exists()
 
-    def write(self, data: dict) -> None:
+    def write(self, data: dict[str, Any]) -> None:
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
-    def read(self) -> tuple[dict | None, str | None]:
+    def read(self) -> tuple[dict[str, Any] | None, str | None]:
         """The saved data (from the save, else its backup) and a one-line notice if something was wrong."""
         moved: list[str] = []
         for path in (self.path, self.backup):
@@ -128,7 +128,7 @@ def save_name(root: Path) -> str:
     return f"day-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}.json"
 
 
-def read_save_file(path: Path) -> dict:
+def read_save_file(path: Path) -> dict[str, Any]:
     """A save file's JSON object; SaveError when it cannot be read or is not one."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -73,7 +73,7 @@ class StoryFiles:
 def read_story_files(
     root: Path,
     overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes] | None = None,
-    parses: dict | None = None,
+    parses: dict[str, tuple[bytes, Document]] | None = None,
 ) -> StoryFiles:
     """Parse the manifest and scene files of `root`, within every cap; never raises for bad input.
 
@@ -82,17 +82,7 @@ def read_story_files(
     while its bytes are the same (the parse is never changed by the loader).
     """
     out = StoryFiles()
-    files = story_files(root)
-    buffers: dict[Path, bytes] = {}
-    if overlay:
-        buffers = {
-            Path(p).resolve(): t.encode("utf-8", "surrogatepass") if isinstance(t, str) else t
-            for p, t in overlay.items()
-        }
-        scenes = (root / SCENES_DIR).resolve()
-        listed = {p.resolve() for p in files}
-        extra = [p for p in buffers if p not in listed and p.parent == scenes and p.suffix in (".yaml", ".yml")]
-        files = [files[0], *sorted([*files[1:], *(root / SCENES_DIR / p.name for p in extra)])]
+    files, buffers = _with_overlay(root, story_files(root), overlay)
     if len(files) > MAX_FILES:
         out.problems.append(
             Problem(display_path(root), 1, 1, f"more than {MAX_FILES:,} story files; the limit is {MAX_FILES:,}")
@@ -114,16 +104,15 @@ def read_story_files(
             real = None
         if real is None or not real.is_relative_to(inside):
             # A link out of the folder would let a shared story read (and show) any file the player can
-            out.problems.append(
-                Problem(
-                    shown,
-                    1,
-                    1,
-                    f"this links to {real if real is not None else 'a link loop'}, outside the story folder; "
-                    "story files must be inside it (copy the file in instead of linking it)",
-                )
+            problem = Problem(
+                shown,
+                1,
+                1,
+                f"this links to {real if real is not None else 'a link loop'}, outside the story folder; "
+                "story files must be inside it (copy the file in instead of linking it)",
             )
-            out.parsed.append((shown, Document(shown, problems=[out.problems[-1]])))
+            out.problems.append(problem)
+            out.parsed.append((shown, Document(shown, problems=[problem])))
             continue
         buffer = buffers.get(real) if buffers else None
         try:
@@ -143,12 +132,7 @@ def read_story_files(
             out.cut_off = True
             break
         try:
-            if buffer is None:
-                raw = read_capped(path)
-            elif len(buffer) > MAX_FILE_BYTES:
-                raise _Unreadable(_too_large(len(buffer)))
-            else:
-                raw = buffer
+            raw = read_capped(path) if buffer is None else _capped(buffer)
         except _Unreadable as exc:
             problem = Problem(shown, 1, 1, str(exc))
             out.problems.append(problem)
@@ -173,3 +157,25 @@ def read_story_files(
             break
     out.digest = digest.hexdigest()[:16]
     return out
+
+
+def _with_overlay(
+    root: Path, files: list[Path], overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes] | None
+) -> tuple[list[Path], dict[Path, bytes]]:
+    """The files to read, those only in the overlay included, and the overlay's bytes by real path."""
+    if not overlay:
+        return files, {}
+    buffers = {
+        Path(p).resolve(): t.encode("utf-8", "surrogatepass") if isinstance(t, str) else t for p, t in overlay.items()
+    }
+    scenes = (root / SCENES_DIR).resolve()
+    listed = {p.resolve() for p in files}
+    extra = [p for p in buffers if p not in listed and p.parent == scenes and p.suffix in (".yaml", ".yml")]
+    return [files[0], *sorted([*files[1:], *(root / SCENES_DIR / p.name for p in extra)])], buffers
+
+
+def _capped(buffer: bytes) -> bytes:
+    """An editor's buffer, within the size of a file."""
+    if len(buffer) > MAX_FILE_BYTES:
+        raise _Unreadable(_too_large(len(buffer)))
+    return buffer

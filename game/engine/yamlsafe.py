@@ -9,8 +9,10 @@ hold before any object is made.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import overload
+from typing import Any, overload
 
 import yaml
 from yaml import events as ev
@@ -20,12 +22,12 @@ from game.engine.errors import MAX_PROBLEMS_PER_FILE, Problem
 try:  # libyaml is about seven times faster than the pure-Python parser
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader  # type: ignore[misc,assignment]
+    _BaseLoader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 100_000
-MAX_TOTAL_NODES = 150_000  # in all the files of a story together
+MAX_TOTAL_NODES = 2_000_000  # in all the files of a story together (20,000 generated scenes hold 1.79 million)
 MAX_INT_DIGITS = 15  # beyond, no story number means anything (and past 4,300 Python will not read it)
 
 Mark = tuple[int, int]  # 1-based line, column
@@ -35,27 +37,120 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """A safe loader whose documents are built by `build`, never by a constructor."""
 
 
-class YDict(dict):
+# A place is kept packed in one int (0-based line << 22 | 0-based column; a file of at most 2 MB has
+# fewer lines and columns than that), two per mapping key in one array: a tuple a place cost eight times
+# the memory (#17: `check` on 20,000 scenes).
+_COL_BITS = 22
+_COL_MASK = (1 << _COL_BITS) - 1
+
+
+def _unpack(packed: int) -> Mark:
+    return ((packed >> _COL_BITS) + 1, (packed & _COL_MASK) + 1)
+
+
+def _pack(mark: Mark) -> int:
+    return (mark[0] - 1) << _COL_BITS | (mark[1] - 1)
+
+
+class _DictMarks(Mapping[str, Mark]):
+    """The places of a mapping's keys (or of their values), read from its packed array."""
+
+    __slots__ = ("_of", "_which")
+
+    def __init__(self, of: YDict, which: int):
+        self._of = of
+        self._which = which
+
+    def __getitem__(self, key: str) -> Mark:
+        return _unpack(self._of._places[2 * self._of._position(key) + self._which])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._of)
+
+    def __len__(self) -> int:
+        return len(self._of)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._of
+
+
+class _ListMarks(Sequence[Mark]):
+    """The places of a sequence's items, read from its packed array."""
+
+    __slots__ = ("_of",)
+
+    def __init__(self, of: YList):
+        self._of = of
+
+    @overload
+    def __getitem__(self, index: int) -> Mark: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Mark]: ...
+    def __getitem__(self, index: int | slice) -> Mark | list[Mark]:
+        if isinstance(index, slice):
+            return [_unpack(p) for p in self._of._places[index]]
+        return _unpack(self._of._places[index])
+
+    def __len__(self) -> int:
+        return len(self._of._places)
+
+
+class YDict(dict[str, Any]):
     """A mapping that remembers where it, its keys and its values stand."""
 
-    __slots__ = ("key_marks", "mark", "value_marks")
+    __slots__ = ("_at", "_index", "_places")
 
-    def __init__(self, mark: Mark):
+    def __init__(self, at: int):
         super().__init__()
-        self.mark = mark
-        self.key_marks: dict[str, Mark] = {}
-        self.value_marks: dict[str, Mark] = {}
+        self._at = at  # packed
+        self._places = array("q")  # per key, in order: the key's place, then its value's (packed)
+        self._index: dict[str, int] | None = None  # key -> position, made on the first look-up in a large mapping
+
+    @property
+    def mark(self) -> Mark:
+        return _unpack(self._at)
+
+    @property
+    def key_marks(self) -> Mapping[str, Mark]:
+        return _DictMarks(self, 0)
+
+    @property
+    def value_marks(self) -> Mapping[str, Mark]:
+        return _DictMarks(self, 1)
+
+    def place_of(self, key: str, *, of_key: bool = False) -> Mark:
+        """Where the value at `key` (or the key itself) stands."""
+        return _unpack(self._places[2 * self._position(key) + (0 if of_key else 1)])
+
+    def _position(self, key: str) -> int:
+        if len(self) <= 16:  # most mappings of a story: a scan is cheaper than an index kept
+            for i, k in enumerate(self):
+                if k == key:
+                    return i
+            raise KeyError(key)
+        index = self._index
+        if index is None or len(index) != len(self):
+            index = self._index = {k: i for i, k in enumerate(self)}
+        return index[key]
 
 
-class YList(list):
+class YList(list[Any]):
     """A sequence that remembers where it and its items stand."""
 
-    __slots__ = ("mark", "value_marks")
+    __slots__ = ("_at", "_places")
 
-    def __init__(self, mark: Mark):
+    def __init__(self, at: int):
         super().__init__()
-        self.mark = mark
-        self.value_marks: list[Mark] = []
+        self._at = at  # packed
+        self._places = array("q")  # per item, packed
+
+    @property
+    def mark(self) -> Mark:
+        return _unpack(self._at)
+
+    @property
+    def value_marks(self) -> Sequence[Mark]:
+        return _ListMarks(self)
 
 
 @dataclass
@@ -137,7 +232,7 @@ class _NumberTooLarge(ValueError):
         )
 
 
-def _mark(m) -> Mark:
+def _mark(m: yaml.Mark) -> Mark:
     return (m.line + 1, m.column + 1)
 
 
@@ -273,7 +368,7 @@ _SIMPLE_ESCAPES = {
 }
 
 
-def _control_mark(event, char: str, buffer: str) -> Mark:
+def _control_mark(event: ev.ScalarEvent, char: str, buffer: str) -> Mark:
     """Where a control character in a scalar was written: its escape in a double-quoted value, else its start."""
     start, end = event.start_mark, event.end_mark
     if event.style == '"':
@@ -316,7 +411,7 @@ class _Builder:
         else:
             self.unshown += 1
 
-    def build(self, loader) -> object:
+    def build(self, loader: StrictLoader) -> object:
         get = loader.get_event
         event = get()  # StreamStart
         event = get()
@@ -334,7 +429,7 @@ class _Builder:
             event = get()  # DocumentEnd was consumed by _document; this is the next start or StreamEnd
         return result
 
-    def _scalar(self, event) -> object:
+    def _scalar(self, event: ev.ScalarEvent) -> object:
         value = event.value
         if self.every_scalar or event.style == '"':
             bad = _CONTROL.search(value)
@@ -370,11 +465,11 @@ class _Builder:
             return resolve_plain(event.value)
         return event.value
 
-    # long: one branch per kind of YAML event, in one loop for speed
-    def _document(self, get) -> object:
-        # stack entries: [container, pending_key, key_mark]
-        stack: list[list] = []
-        root: object = None
+    # long: one branch per kind of YAML event, in one loop for speed (the rare cases are methods)
+    def _document(self, get: Callable[[], ev.Event]) -> object:
+        # stack entries: [container, pending_key, key_mark]; at the bottom, a list that gets the root
+        root = YList(0)
+        stack: list[list[Any]] = [[root, _NO_KEY, None]]
         nodes = self.nodes
         max_nodes = self.max_nodes
         scalar_event, mapping_start, sequence_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
@@ -386,7 +481,7 @@ class _Builder:
                 cls = type(event)
                 if cls is scalar_event:
                     sm = event.start_mark
-                    mark = (sm.line + 1, sm.column + 1)
+                    mark = sm.line << 22 | sm.column  # packed (_COL_BITS)
                     if event.tag is None and event.anchor is None and not every_scalar and event.style != '"':
                         value = resolve_plain(event.value) if event.implicit[0] else event.value  # the usual case
                     else:
@@ -394,83 +489,91 @@ class _Builder:
                     is_container = False
                 elif cls is mapping_start or cls is sequence_start:
                     sm = event.start_mark
-                    mark = (sm.line + 1, sm.column + 1)
-                    if len(stack) >= MAX_DEPTH:
-                        raise _Refused(mark, f"the file nests deeper than {MAX_DEPTH} levels")
-                    if event.anchor is not None:
-                        self.problem(
-                            mark, f"anchors (&{event.anchor}) are not allowed in story files; write the value out"
-                        )
-                    tag = event.tag
-                    if tag is not None and tag != "!" and tag not in _STD_TAGS:
-                        self.problem(mark, f"the tag {_short(tag)!r} is not allowed in story files")
-                    value = YDict(mark) if cls is mapping_start else YList(mark)
+                    mark = sm.line << 22 | sm.column
+                    value = self._container(event, mark, len(stack) - 1)
                     is_container = True
                 elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
                     stack.pop()
                     continue
                 elif cls is ev.DocumentEndEvent:
                     self.nodes = nodes
-                    return root
-                elif cls is ev.AliasEvent:
-                    mark = _mark(event.start_mark)
-                    self.problem(mark, f"aliases (*{event.anchor}) are not allowed in story files; write the value out")
-                    value = None
-                    is_container = False
-                else:  # pragma: no cover - the parser emits nothing else inside a document
-                    raise _Refused(_mark(event.start_mark), f"unexpected YAML event {cls.__name__}")
+                    return root[0] if root else None
+                else:
+                    mark, value, is_container = self._alias(event), None, False
                 nodes += 1
                 if nodes > max_nodes:
                     self.nodes = nodes
-                    raise _Refused(mark, self.too_many())
+                    raise _Refused(_unpack(mark), self.too_many())
 
-                if not stack:
-                    root = value
-                else:
-                    top = stack[-1]
-                    parent = top[0]
-                    if type(parent) is YList:
-                        parent.append(value)
-                        parent.value_marks.append(mark)
-                    elif top[1] is _NO_KEY:  # this value is a key
-                        if is_container:
-                            self.problem(mark, "a key must be plain text, not a list or mapping")
-                            top[1] = _BAD_KEY
-                            top[2] = mark
-                            stack.append([value, _NO_KEY, None])
-                            continue
-                        if type(value) is not str:
-                            shown = event.value if cls is scalar_event else "an alias"
-                            self.problem(
-                                mark, f"the key {shown!r} is read as {_kind(value)}, not text; put it in quotes"
-                            )
-                            top[1] = _BAD_KEY
-                        elif value == "<<" and cls is scalar_event and event.implicit[0]:
-                            self.problem(mark, "merge keys (<<) are not allowed in story files; write the keys out")
-                            top[1] = _BAD_KEY
-                        elif value in parent:
-                            first = parent.key_marks[value]
-                            self.problem(
-                                mark,
-                                f"duplicate key {value!r} (first at line {first[0]}); YAML would silently keep only the last",
-                            )
-                            top[1] = _BAD_KEY
-                        else:
-                            top[1] = value
-                        top[2] = mark
+                top = stack[-1]
+                parent = top[0]
+                if type(parent) is YList:
+                    parent.append(value)
+                    parent._places.append(mark)
+                elif top[1] is not _NO_KEY:  # this value is the pending key's
+                    key = top[1]
+                    if key is not _BAD_KEY:
+                        parent[key] = value
+                        places = parent._places
+                        places.append(top[2])
+                        places.append(mark)
+                    top[1] = _NO_KEY
+                else:  # this value is a key
+                    top[2] = mark
+                    if type(value) is str and value not in parent and value != "<<":
+                        top[1] = value
                         continue
-                    else:
-                        key = top[1]
-                        if key is not _BAD_KEY:
-                            parent[key] = value
-                            parent.key_marks[key] = top[2]
-                            parent.value_marks[key] = mark
-                        top[1] = _NO_KEY
+                    top[1] = self._bad_key(parent, value, event, mark, is_container)
+                    if not is_container:
+                        continue
                 if is_container:
                     stack.append([value, _NO_KEY, None])
 
         except _NumberTooLarge as exc:  # raised by resolve_plain, so the usual path pays nothing for it
             raise _Refused(_mark(event.start_mark) if event is not None else (1, 1), str(exc)) from None
+
+    def _container(self, event: ev.Event, mark: int, depth: int) -> YDict | YList:
+        """A new mapping or sequence at `mark` (packed), its anchor and tag refused, its depth capped."""
+        if depth >= MAX_DEPTH:
+            raise _Refused(_unpack(mark), f"the file nests deeper than {MAX_DEPTH} levels")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self.problem(_unpack(mark), f"anchors (&{anchor}) are not allowed in story files; write the value out")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!" and tag not in _STD_TAGS:
+            self.problem(_unpack(mark), f"the tag {_short(tag)!r} is not allowed in story files")
+        return YDict(mark) if type(event) is ev.MappingStartEvent else YList(mark)
+
+    def _alias(self, event: ev.Event) -> int:
+        """An alias, refused where it stands (its packed place); anything else the parser sent is a bug."""
+        if type(event) is not ev.AliasEvent:  # pragma: no cover - the parser emits nothing else inside a document
+            raise _Refused(_mark(event.start_mark), f"unexpected YAML event {type(event).__name__}")
+        self.problem(
+            _mark(event.start_mark),
+            f"aliases (*{getattr(event, 'anchor', None)}) are not allowed in story files; write the value out",
+        )
+        return _pack(_mark(event.start_mark))
+
+    def _bad_key(self, parent: YDict, value: object, event: ev.Event, mark: int, is_container: bool) -> object:
+        """The pending key for a key that is not plain, new text: `_BAD_KEY` when refused (the usual text
+        `<<` written quoted is a key like any other)."""
+        scalar = type(event) is ev.ScalarEvent
+        if is_container:
+            self.problem(_unpack(mark), "a key must be plain text, not a list or mapping")
+        elif type(value) is not str:
+            shown = getattr(event, "value", None) if scalar else "an alias"
+            self.problem(_unpack(mark), f"the key {shown!r} is read as {_kind(value)}, not text; put it in quotes")
+        elif value == "<<" and scalar and getattr(event, "implicit", (False,))[0]:
+            self.problem(_unpack(mark), "merge keys (<<) are not allowed in story files; write the keys out")
+        elif value in parent:
+            first = parent.key_marks[value]
+            self.problem(
+                _unpack(mark),
+                f"duplicate key {value!r} (first at line {first[0]}); YAML would silently keep only the last",
+            )
+        else:
+            return value
+        return _BAD_KEY
 
 
 _NO_KEY = object()
@@ -480,7 +583,7 @@ _BAD_KEY = object()
 _INSERTION = re.compile(r"\{\s*\^?\s*(?:if\s|seq\s*:|cycle\s*:|shuffle\s*:|[A-Za-z_]\w*\s*\})")
 
 
-def _insertion_hint(text: str, mark) -> str:
+def _insertion_hint(text: str, mark: yaml.Mark | None) -> str:
     """A hint when the line YAML stumbled on holds a text insertion: `: ` inside `{if x: y}`, or a
     value starting with `{`, reads as YAML mapping syntax unless the text is quoted or a `|` block."""
     if mark is None:
@@ -505,20 +608,22 @@ def _kind(value: object) -> str:
 
 
 @overload
-def mark_of(data: YDict | YList, loc: tuple, *, key: bool = False) -> Mark: ...  # built data always has a place
+def mark_of(
+    data: YDict | YList, loc: tuple[str | int, ...], *, key: bool = False
+) -> Mark: ...  # built data has a place
 @overload
-def mark_of(data: object, loc: tuple, *, key: bool = False) -> Mark | None: ...
-def mark_of(data: object, loc: tuple, *, key: bool = False) -> Mark | None:
+def mark_of(data: object, loc: tuple[str | int, ...], *, key: bool = False) -> Mark | None: ...
+def mark_of(data: object, loc: tuple[str | int, ...], *, key: bool = False) -> Mark | None:
     """The place of the value (or key) at `loc` inside built data; the nearest known place."""
     node = data
-    best: Mark | None = getattr(data, "mark", None)
+    best: Mark | None = data.mark if isinstance(data, (YDict, YList)) else None
+    last = len(loc) - 1
     for i, part in enumerate(loc):
-        last = i == len(loc) - 1
         if isinstance(node, YDict) and isinstance(part, str) and part in node:
-            best = node.key_marks[part] if (key and last) else node.value_marks[part]
+            best = node.place_of(part, of_key=key and i == last)
             node = node[part]
         elif isinstance(node, YList) and isinstance(part, int) and 0 <= part < len(node):
-            best = node.value_marks[part]
+            best = _unpack(node._places[part])
             node = node[part]
         else:
             break

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import random
 
 import pytest
@@ -58,9 +57,7 @@ def test_a_scene_visited_twice_is_one_line_with_both_choices(mini_story):
 def test_minutes_the_edited_story_can_no_longer_place_still_add_up(mini_story):
     game = Game(mini_story, "x")
     game.replay(["coffee", "read"])
-    game.state.history[1] = dataclasses.replace(
-        game.state.history[1], choice="gone"
-    )  # as if the story lost that choice since the day was saved
+    game.state.history[1] = game.state.history[1]._replace(choice="gone")  # as if the story lost that choice
     rows = game.report().spent["focus"]
     assert rows[-1].title == EARLIER and rows[-1].minutes == 20
     assert sum(r.minutes for r in rows) == game.state.minutes["focus"]

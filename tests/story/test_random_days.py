@@ -7,6 +7,7 @@ interruptions are seeded by the day's seed, so every run of this file plays exac
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 
 import pytest
 
@@ -96,7 +97,7 @@ def test_a_random_day_lands_near_the_survey_figures(story, full):
     The figures describe a whole working day plus lunch (540 minutes); a random day is a little shorter, so they are
     scaled to its length first, as the report does. Random choices spread time evenly over the threads, which a
     player does not, so the band is wider than a player's day would need: measured on 3,000 days, every category lands
-    within 16 minutes of its scaled figure (focus and data under, docs and messages over)."""
+    within 17 minutes of its scaled figure (focus and meetings under, docs and messages over)."""
     reference = story.reference["minutes"]
     day = sum(full.minutes.values()) / full.days
     scale = day / sum(reference.values())
@@ -227,6 +228,30 @@ def test_each_way_of_playing_has_its_ending(story, hub, prefs, ending):
         assert game.state.ending == ending, (game.seed, game.state.ending)
 
 
+def test_careful_days_are_not_funnelled_into_one_ending(story):
+    """A careful player (the sensible choice in every scene) earns different endings depending on what they put
+    first: people's problems, the model or the runbook. With the balanced priorities of the desk, the day still
+    ends in several ways (measured: best job 10, shipped 9, firefighter 7, ordinary 1 of 27), never mostly in one."""
+    people = dict(
+        SENSIBLE,
+        cluster_fix=["fix_it", "emergency_change"],
+        standup=["raise_blocker"],
+        standup_parking=["offer_help"],
+    )
+    priorities = {
+        "people": (people, ["support", "cluster_ticket", "read_messages", "data", "page", "model", "go_home"]),
+        "model": (SENSIBLE, ["model", "data", "read_messages", "go_home"]),
+        "runbook": (SENSIBLE, ["page", "read_messages", "data", "model", "cluster_ticket", "support", "go_home"]),
+    }
+    fitting = {"people": "firefighter", "model": "shipped_it", "runbook": "documentation_hero"}
+    for name, (prefs, hub) in priorities.items():
+        endings = Counter(g.state.ending for g in play_all(story, prefs, hub))
+        assert endings.most_common(1)[0][0] == fitting[name], (name, endings)
+    balanced = Counter(g.state.ending for g in play_all(story, SENSIBLE, SENSIBLE_HUB))
+    assert len(balanced) >= 3, balanced
+    assert balanced.most_common(1)[0][1] <= len(TEAMS) * len(DOMAINS) * 3 // 2, balanced
+
+
 def test_filming_a_glum_day_gives_the_vlog_you_never_post(story):
     prefs = dict(
         SENSIBLE,
@@ -247,11 +272,18 @@ def test_filming_a_glum_day_gives_the_vlog_you_never_post(story):
 # -- reading: the brief's length and variety targets, read through the engine as a player reads ---------------
 
 READ_DAYS = 40
+# consecutive seeds for the replay measure: pairs (r0, r1), (r1, r2), ... (r299, r300)
+NEXT_DAY_PAIRS = 300
 
 
 @pytest.fixture(scope="module")
-def read_full(story):
-    return [read_day(story, i) for i in range(READ_DAYS)]
+def read_many(story):
+    return [read_day(story, i) for i in range(NEXT_DAY_PAIRS + 1)]
+
+
+@pytest.fixture(scope="module")
+def read_full(read_many):
+    return read_many[:READ_DAYS]
 
 
 @pytest.fixture(scope="module")
@@ -280,14 +312,22 @@ def test_a_day_rarely_repeats_a_paragraph(read_full, read_short):
             assert repeats / len(paragraphs) <= 0.03, (repeats, len(paragraphs))
 
 
-def test_the_next_day_is_mostly_new(read_full):
-    """Between consecutive random days, a median of at most 25% of the second day's paragraphs were read the
-    day before (shuffles keyed to the seed, and the team and domain)."""
+def test_the_next_day_is_mostly_new(read_many):
+    """A new day on every replay: of the paragraphs day N+1 shows, the share day N showed too, over 300 pairs of
+    consecutive random days. Pairs that draw the same team and domain share the most, so the team- and
+    domain-specific paragraphs and the ones every day shows (the opening, the desk, lunch, the sync) are built from
+    seeded shuffles. Measured: median 7%, 90th percentile 15%, largest 23%, none above 25% (the issue's bound).
+    Held with margin: median at most 10%, 90th percentile at most 20%, largest at most 30%, and at most 1% of pairs
+    above 25%."""
     shares = []
-    for (before, _), (after, _) in zip(read_full, read_full[1:]):
+    for (before, _), (after, _) in zip(read_many, read_many[1:]):
         seen = set(before)
         shares.append(sum(p in seen for p in after) / len(after))
-    assert statistics.median(shares) <= 0.25, statistics.median(shares)
+    shares.sort()
+    assert statistics.median(shares) <= 0.10, statistics.median(shares)
+    assert shares[int(0.9 * len(shares))] <= 0.20, shares[int(0.9 * len(shares))]
+    assert shares[-1] <= 0.30, shares[-1]
+    assert sum(s > 0.25 for s in shares) / len(shares) <= 0.01, [round(s, 2) for s in shares[-5:]]
 
 
 def test_the_title_s_promise_is_true(story, read_full):

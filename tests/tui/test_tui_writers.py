@@ -121,7 +121,7 @@ class TestReload:
             scenes.write_text(
                 scenes.read_text().replace("You arrive at the office.", "You arrive, late, at the office.")
             )
-            app._check_files()  # what the once-a-second timer does
+            app.check_files()  # what the once-a-second timer does
             await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause()
