@@ -107,7 +107,7 @@ class SceneScreen(Screen):
     def _first_draw(self, wait: bool = True) -> None:
         if self._taken_down():
             return
-        if not self.query("#scene-text") or not self.query(ChoiceList):  # nested widgets still mounting
+        if not self._composed():  # nested widgets still mounting
             if wait:  # (a key storm can get here first): once more after the next frame
                 self.call_after_refresh(self._first_draw, False)
             return
@@ -117,6 +117,10 @@ class SceneScreen(Screen):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._show_more_hint)
+
+    def _composed(self) -> bool:
+        """True once the scene's widgets, the nested ones included, are all in place."""
+        return bool(self.query(DayHeader)) and bool(self.query("#scene-text")) and bool(self.query(ChoiceList))
 
     def _taken_down(self) -> bool:
         """True once keys have replaced this screen (faster than it mounts): nothing of it to draw."""
@@ -143,6 +147,8 @@ class SceneScreen(Screen):
         """Draw the current scene of the app's game."""
         game = self.app.game
         if game is None or game.ended or self._taken_down():
+            return
+        if not self._composed():  # switched in but not composed yet: its first draw shows the day as it is then
             return
         self._drawn = _drawn_key(game)
         self.query_one(DayHeader).show_game(game, spent=spent)
