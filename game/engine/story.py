@@ -87,8 +87,11 @@ class TextScope:
         # the order sorts i by digest[i % 32] * 64 + i; the shortcuts give the same answer without a key function
         if count == 2:
             return index if digest[0] <= digest[1] else 1 - index
-        if count <= 32:  # each key's low six bits are its i
-            return sorted([d * 64 + i for i, d in enumerate(digest[:count])])[index] & 63
+        if count <= 32:
+            keys = digest[:count]
+            if index == 0:  # a first visit: the first of the smallest bytes
+                return keys.index(min(keys))
+            return sorted([d * 64 + i for i, d in enumerate(keys)])[index] & 63  # the low six bits are i
         order = sorted(range(count), key=lambda i: digest[i % 32] * 64 + i)
         return order[index]
 
