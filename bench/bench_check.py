@@ -1,6 +1,6 @@
 """`dayjob check` against bare `yaml.load(..., CSafeLoader)` of the same files, at 1k, 5k and 20k scenes.
 
-    python bench/bench_check.py [--sizes 1000,5000,20000] [--rounds 5] [--no-cli] [--no-doc]
+    python bench/bench_check.py [--sizes 1000,5000,20000] [--rounds 5] [--no-cli] [--no-memory] [--no-doc]
 
 Two comparisons, each alternating the two sides round by round:
 
@@ -8,7 +8,9 @@ Two comparisons, each alternating the two sides round by round:
   reading every file and calling `yaml.load(raw, yaml.CSafeLoader)`, in one worker
   process per size that has imported everything first;
 * command line: `python -m game check DIR` against `python -c` that imports yaml and
-  loads the same files the same way (both pay the interpreter's start-up).
+  loads the same files the same way (both pay the interpreter's start-up);
+* memory: the peak resident set (VmHWM, bench/_peak.py) of `python -m game check DIR` against
+  a bare parse that keeps every document (`python -c`), one of each per round.
 
 Target (design.md): within 1.5x of the bare parse, with linear growth.
 """
@@ -28,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as c  # noqa: E402
 
 TARGET = 1.5
+MEMORY_TARGET = 3.0  # #17: check's peak within 3x a bare parse that keeps every document, at 20,000 scenes
 
 BARE_SCRIPT = """
 import sys, yaml
@@ -37,6 +40,9 @@ files = [root / "story.yaml", *sorted(p for p in (root / "scenes").rglob("*") if
 for f in files:
     yaml.load(f.read_bytes(), yaml.CSafeLoader)
 """
+BARE_KEEP_SCRIPT = BARE_SCRIPT.replace("for f in files:\n    yaml.load(", "kept = [yaml.load(").replace(
+    "yaml.CSafeLoader)\n", "yaml.CSafeLoader) for f in files]\n"
+)
 
 
 def bare_yaml(root: Path) -> int:
@@ -53,11 +59,9 @@ def bare_yaml(root: Path) -> int:
 
 def worker(root: Path, rounds: int) -> dict:
     """In-process timings, alternating which side goes first."""
-    from _uncapped import lift_caps
     from game.authoring.check import check_story
     from game.startup import collector_paused
 
-    lift_caps()  # the story-size caps refuse these stories (bench/_uncapped.py)
     errors, _ = check_story(root)  # warm-up: imports, regex compiles, pydantic schemas
     if errors:
         raise SystemExit(f"{root}: the generated story does not check: {errors[:3]}")
@@ -82,7 +86,7 @@ def worker(root: Path, rounds: int) -> dict:
 def run_cli(root: Path, rounds: int) -> dict:
     env = c.child_env()
     sides = {
-        "check": [c.PYTHON, str(c.BENCH / "_uncapped.py"), "-m", "game", "check", str(root)],
+        "check": [c.PYTHON, "-m", "game", "check", str(root)],
         "yaml": [c.PYTHON, "-c", BARE_SCRIPT, str(root)],
     }
     out: dict[str, list[float]] = {"yaml": [], "check": [], "yaml_cpu": [], "check_cpu": []}
@@ -103,9 +107,58 @@ def run_cli(root: Path, rounds: int) -> dict:
     return out
 
 
+def run_memory(root: Path, rounds: int) -> dict:
+    """Peak resident set in MB of `dayjob check` and of a bare parse keeping every document, alternating."""
+    sides = {
+        "check": [c.PYTHON, str(c.BENCH / "_peak.py"), "-m", "game", "check", str(root)],
+        "yaml": [c.PYTHON, str(c.BENCH / "_peak.py"), "-c", BARE_KEEP_SCRIPT, str(root)],
+    }
+    out: dict[str, list[float]] = {"yaml": [], "check": []}
+    for r in range(rounds):
+        for side in ("yaml", "check") if r % 2 == 0 else ("check", "yaml"):
+            proc = subprocess.run(sides[side], cwd=c.ROOT, env=c.child_env(), capture_output=True, text=True)
+            peak = [ln for ln in proc.stderr.splitlines() if ln.startswith("PEAK_KB ")]
+            if proc.returncode != 0 or not peak:
+                raise SystemExit(f"{side} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+            out[side].append(int(peak[-1].split()[1]) / 1024)
+    return out
+
+
 def ratios(d: dict, cpu: bool = False) -> list[float]:
     k = "_cpu" if cpu else ""
     return [ck / y for ck, y in zip(d["check" + k], d["yaml" + k])]
+
+
+def memory_lines(results: dict) -> list[str]:
+    """The peak memory table and #17's verdict on it, when memory was measured."""
+    measured = {n: res["mem"] for n, res in results.items() if res["mem"]}
+    if not measured:
+        return []
+    rows = [
+        [
+            f"{n:,}",
+            f"{c.median(mem['yaml']):.0f} MB",
+            f"{c.median(mem['check']):.0f} MB",
+            f"**{c.median(ratios(mem)):.2f}×**",
+        ]
+        for n, mem in measured.items()
+    ]
+    out = [
+        "",
+        c.table(["scenes", "bare parse, every document kept: peak", "`dayjob check`: peak", "ratio"], rows),
+        "",
+        "Peak resident set (VmHWM) of each process, read by bench/_peak.py as it ends; medians of the rounds, "
+        "the ratio the median of per-round ratios.",
+    ]
+    big = max(measured)
+    if big >= 20_000:
+        r = c.median(ratios(measured[big]))
+        out += [
+            "",
+            f"Target (#17): `check` on {big:,} scenes within {MEMORY_TARGET:.0f}× the bare parse's peak: "
+            f"{r:.2f}× — {c.verdict(r <= MEMORY_TARGET)}.",
+        ]
+    return out
 
 
 def main(argv=None) -> int:
@@ -113,6 +166,7 @@ def main(argv=None) -> int:
     p.add_argument("--sizes", default="1000,5000,20000")
     p.add_argument("--rounds", type=int, default=5, help="rounds per size (20,000 scenes uses at least 3)")
     p.add_argument("--no-cli", action="store_true")
+    p.add_argument("--no-memory", action="store_true", help="leave out the peak memory of check and the bare parse")
     p.add_argument("--no-doc", action="store_true", help="print only; leave docs/performance.md alone")
     p.add_argument("--worker", nargs=2, metavar=("DIR", "ROUNDS"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -147,7 +201,16 @@ def main(argv=None) -> int:
         if not args.no_cli:
             print(f"[check] {n} scenes, {rounds} rounds on the command line...", file=sys.stderr, flush=True)
             cli = run_cli(root, rounds)
-        results[n] = {"files": files, "mb": mb, "in": inproc, "cli": cli}
+        mem = None
+        if not args.no_memory:
+            print(f"[check] {n} scenes, {rounds} rounds of peak memory...", file=sys.stderr, flush=True)
+            mem = run_memory(root, rounds)
+            print(
+                f"  memory:     yaml {c.median(mem['yaml']):.0f} MB, check {c.median(mem['check']):.0f} MB, "
+                f"ratio median {c.median(ratios(mem)):.2f}",
+                file=sys.stderr,
+            )
+        results[n] = {"files": files, "mb": mb, "in": inproc, "cli": cli, "mem": mem}
         r = ratios(inproc)
         print(
             f"  in-process: yaml {c.median(inproc['yaml']):.2f} s, check {c.median(inproc['check']):.2f} s, "
@@ -237,6 +300,7 @@ def main(argv=None) -> int:
             + ("" if ok or r5 > TARGET else " on the command line")
             + "."
         )
+    body += memory_lines(results)
     body.append("")
     body.append(
         "The anchor is PyYAML's own `yaml.load(raw, yaml.CSafeLoader)`: libyaml's C parser with PyYAML's "

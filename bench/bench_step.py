@@ -96,10 +96,7 @@ def main(argv=None) -> int:
     p.add_argument("--steps", type=int, default=20_000)
     p.add_argument("--no-doc", action="store_true")
     args = p.parse_args(argv)
-    from _uncapped import lift_caps
     from game.engine import load_story
-
-    lift_caps()  # the story-size caps refuse the 5,000-scene story (bench/_uncapped.py)
 
     machine = c.machine_line()
     rows = []

@@ -9,17 +9,59 @@ so a warning built on `never` is always sound.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
 from game.engine.clock import format_time
+from game.engine.expr import EVALUATE, Scope, Value
+from game.engine.exprtree import (
+    MIRROR,
+    NEGATE,
+    NUMBERS,
+    Add,
+    And,
+    Bool,
+    Clock,
+    Cmp,
+    CmpOp,
+    Flag,
+    Neg,
+    Node,
+    Not,
+    Num,
+    Or,
+    Stat,
+    Sub,
+    Visited,
+    Visitor,
+    walk,
+)
 from game.engine.story import Story
 
 INF = float("inf")
 BUDGET = 2_000  # branches explored per question before answering "possible"
 
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
-_INT_KINDS = ("num", "stat", "clock", "visited", "add", "sub", "neg")
+Interval: TypeAlias = tuple[float, float]
+Goal: TypeAlias = tuple[Node, bool]  # a condition and the truth value it must take
+# what a search has narrowed so far: a variable's interval, a flag's possible values, the values a
+# variable may not take ("!=" + its key)
+Narrowed: TypeAlias = dict[tuple[str, ...], Any]
+# how far (on the story's map) a day is from anything that moves a variable up (1) or down (-1)
+Hint: TypeAlias = Callable[[Node, int, Any], float]
+
+
+def variable(node: Node) -> tuple[str, str] | None:
+    """("stat", name), ("flag", name), ("visited", scene) or ("clock", "") for a node that reads the day."""
+    if isinstance(node, Stat):
+        return "stat", node.name
+    if isinstance(node, Flag):
+        return "flag", node.name
+    if isinstance(node, Visited):
+        return "visited", node.scene
+    if isinstance(node, Clock):
+        return "clock", ""
+    return None
 
 
 @dataclass(frozen=True)
@@ -65,7 +107,7 @@ class Bounds:
         limits = {s.name: (s.min, s.max) for s in story.stats.values()}
         return cls(stats, flags, clock, limits)
 
-    def describe(self, tree: tuple) -> str:
+    def describe(self, tree: Node) -> str:
         """The ranges of the names a condition uses, for a warning: "energy is 0..10"."""
         parts = []
         for kind, name in sorted(set(_names(tree))):
@@ -89,18 +131,12 @@ class Bounds:
         return ", ".join(parts)
 
 
-def _names(tree: tuple):
-    kind = tree[0]
-    if kind in ("stat", "flag"):
-        yield kind, tree[1]
-    elif kind == "clock":
-        yield "clock", ""
-    elif kind == "cmp":
-        for t in tree[2]:
-            yield from _names(t)
-    elif kind in ("and", "or", "not", "add", "sub", "neg"):
-        for t in tree[1:]:
-            yield from _names(t)
+def _names(tree: Node) -> Iterator[tuple[str, str]]:
+    """The stats, flags and clock a condition reads (the clock as ("clock", ""))."""
+    for node in walk(tree):
+        var = variable(node)
+        if var is not None:
+            yield var
 
 
 class _Budget(Exception):
@@ -112,22 +148,24 @@ class Analyzer:
 
     def __init__(self, bounds: Bounds):
         self.bounds = bounds
-        self._cache: dict[tuple, bool] = {}
-        self._keep: list = []  # the trees behind the cache's keys, so their ids stay theirs
+        self._cache: dict[tuple[tuple[int, bool], ...], bool] = {}
+        self._keep: list[list[Goal]] = []  # the trees behind the cache's keys, so their ids stay theirs
+        self._steps = 0
+        self._goal = _Goals(self)
+        self._interval = _Interval(bounds)
 
-    def can_hold(self, tree: tuple | None) -> bool:
+    def can_hold(self, tree: Node | None) -> bool:
         return True if tree is None else self.possible([(tree, True)])
 
-    def possible(self, goals: list[tuple[tuple, bool]]) -> bool:
+    def possible(self, goals: list[Goal]) -> bool:
         """Whether every (tree, wanted truth value) can be met at once."""
         # trees live as long as the story and equal conditions share one tree, so identity is a cheap key
         key = tuple((id(t), w) for t, w in goals)
         hit = self._cache.get(key)
         if hit is None:
-            env: dict = {}
             self._steps = 0
             try:
-                hit = self._sat(list(goals), env)
+                hit = self.search(list(goals), {})
             except _Budget:
                 hit = True
             self._cache[key] = hit
@@ -136,78 +174,54 @@ class Analyzer:
 
     # -- search ---------------------------------------------------------------------------
 
-    def _sat(self, goals: list, env: dict) -> bool:
+    def search(self, goals: list[Goal], env: Narrowed) -> bool:
+        """Whether the goals can all be met within what `env` has narrowed (`goals` and `env` are used up)."""
         self._steps += 1
         if self._steps > BUDGET:
             raise _Budget
+        visit = self._goal.visit
         while goals:
             tree, want = goals.pop()
-            kind = tree[0]
-            if kind == "bool":
-                if tree[1] != want:
-                    return False
-            elif kind == "not":
-                goals.append((tree[1], not want))
-            elif kind in ("and", "or"):
-                parts = tree[1:]
-                if (kind == "and") == want:  # all parts must take `want`
-                    goals.extend((p, want) for p in parts)
-                else:  # one part taking `want` is enough: branch
-                    return any(self._sat(goals + [(p, want)], dict(env)) for p in parts)
-            elif kind == "flag":
-                values = self._flag(env, tree[1]) & {want}
-                if not values:
-                    return False
-                env[("flag", tree[1])] = frozenset(values)
-            elif kind == "cmp":
-                ops, operands = tree[1], tree[2]
-                pairs = [(ops[i], operands[i], operands[i + 1]) for i in range(len(ops))]
-                if want or len(pairs) == 1:
-                    for op, a, b in pairs:
-                        if not self._compare(op if want else _NEGATE[op], a, b, env):
-                            return False
-                else:  # a chain fails when any one link fails
-                    return any(
-                        self._sat(goals + [(("cmp", (_NEGATE[op],), (a, b)), True)], dict(env)) for op, a, b in pairs
-                    )
-            else:  # an integer used as a truth value: true when not zero
-                lo, hi = self._interval(tree, env)
-                if want and lo == hi == 0:
-                    return False
-                if not want and not lo <= 0 <= hi:
-                    return False
+            done = visit(tree, (want, goals, env))
+            if done is not None:
+                return done
         return True
 
-    def _flag(self, env: dict, name: str) -> frozenset:
-        return env.get(("flag", name), self.bounds.flags.get(name, frozenset({False, True})))
+    def branch(self, goals: list[Goal], env: Narrowed, options: Iterator[Goal]) -> bool:
+        """Whether the goals can be met together with any one of the options (each tried on its own)."""
+        return any(self.search([*goals, option], dict(env)) for option in options)
 
-    def _truths(self, tree: tuple, env: dict) -> frozenset:
+    def flag(self, env: Narrowed, name: str) -> frozenset[bool]:
+        got: frozenset[bool] = env.get(("flag", name), self.bounds.flags.get(name, frozenset({False, True})))
+        return got
+
+    def interval(self, tree: Node, env: Narrowed) -> Interval:
+        return self._interval.visit(tree, env)
+
+    def _truths(self, tree: Node, env: Narrowed) -> frozenset[bool]:
         """The truth values a boolean sub-condition can take (without narrowing anything)."""
-        if tree[0] == "bool":
-            return frozenset({tree[1]})
-        if tree[0] == "flag":
-            return self._flag(env, tree[1])
-        out = set()
-        for want in (True, False):
-            if self._sat([(tree, want)], dict(env)):
-                out.add(want)
-        return frozenset(out)
+        if isinstance(tree, Bool):
+            return frozenset({tree.value})
+        if isinstance(tree, Flag):
+            return self.flag(env, tree.name)
+        return frozenset(want for want in (True, False) if self.search([(tree, want)], dict(env)))
 
-    def _compare(self, op: str, a: tuple, b: tuple, env: dict) -> bool:
-        if a[0] not in _INT_KINDS or b[0] not in _INT_KINDS:
+    def compare(self, op: CmpOp, a: Node, b: Node, env: Narrowed) -> bool:
+        """Whether `a op b` can hold; narrows what it constrains in `env`."""
+        if not isinstance(a, NUMBERS) or not isinstance(b, NUMBERS):
             return self._compare_truths(op, a, b, env)
-        ia, ib = self._interval(a, env), self._interval(b, env)
+        ia, ib = self.interval(a, env), self.interval(b, env)
         if not _feasible(op, ia, ib):
             return False
-        for var, other, o in ((a, ib, op), (b, ia, _FLIP[op])):
-            key = _var_key(var)
+        for var, other, o in ((a, ib, op), (b, ia, MIRROR[op])):
+            key = variable(var)
             if key is None:
                 continue
-            lo, hi = _narrow(o, self._interval(var, env), other)
-            holes = env.get(("!=",) + key, frozenset())
+            lo, hi = _narrow(o, self.interval(var, env), other)
+            holes = env.get(("!=", *key), frozenset())
             if o == "!=" and other[0] == other[1]:
                 holes = holes | {other[0]}  # an interval cannot hold a hole; remember it beside
-                env[("!=",) + key] = holes
+                env["!=", *key] = holes
             while lo in holes:
                 lo += 1
             while hi in holes:
@@ -217,58 +231,124 @@ class Analyzer:
             env[key] = (lo, hi)
         return True
 
-    def _compare_truths(self, op: str, a: tuple, b: tuple, env: dict) -> bool:
+    def _compare_truths(self, op: CmpOp, a: Node, b: Node, env: Narrowed) -> bool:
         ta, tb = self._truths(a, env), self._truths(b, env)
         if op == "==":
-            both = ta & tb
-            ok = bool(both)
+            ok = bool(ta & tb)
         else:  # "!=" (the loader refuses < and > on true/false)
             ok = any(x != y for x in ta for y in tb)
-            both = None
         if not ok:
             return False
         for var, other in ((a, tb), (b, ta)):
-            if var[0] == "flag" and len(other) == 1:
+            if isinstance(var, Flag) and len(other) == 1:
                 (v,) = other
-                keep = self._flag(env, var[1]) & ({v} if op == "==" else {not v})
+                keep = self.flag(env, var.name) & ({v} if op == "==" else {not v})
                 if not keep:
                     return False
-                env[("flag", var[1])] = frozenset(keep)
+                env["flag", var.name] = frozenset(keep)
         return True
 
-    def _interval(self, tree: tuple, env: dict) -> tuple[float, float]:
-        kind = tree[0]
-        if kind == "num":
-            return tree[1], tree[1]
-        if kind == "stat":
-            return env.get(("stat", tree[1]), self.bounds.stats.get(tree[1], (-INF, INF)))
-        if kind == "clock":
-            return env.get(("clock",), self.bounds.clock)
-        if kind == "visited":
-            return env.get(("visited", tree[1]), (0, INF))
-        if kind == "add":
-            (a, b), (c, d) = self._interval(tree[1], env), self._interval(tree[2], env)
-            return a + c, b + d
-        if kind == "sub":
-            (a, b), (c, d) = self._interval(tree[1], env), self._interval(tree[2], env)
-            return a - d, b - c
-        if kind == "neg":
-            a, b = self._interval(tree[1], env)
-            return -b, -a
-        if kind == "bool":  # true/false used as a number (only == and != allow it)
-            return int(tree[1]), int(tree[1])
+
+Search: TypeAlias = tuple[bool, list[Goal], Narrowed]  # the truth value wanted, the goals left, the narrowing
+
+
+class _Goals(Visitor[Search, "bool | None"]):
+    """One goal of a search: None when it is met (or left for later), else whether the search succeeds."""
+
+    def __init__(self, an: Analyzer):
+        self.an = an
+
+    def visit_bool(self, node: Bool, ctx: Search) -> bool | None:
+        return None if node.value == ctx[0] else False
+
+    def visit_not(self, node: Not, ctx: Search) -> bool | None:
+        ctx[1].append((node.operand, not ctx[0]))
+        return None
+
+    def _junction(self, node: And | Or, ctx: Search) -> bool | None:
+        want, goals, env = ctx
+        if isinstance(node, And) == want:  # all parts must take `want`
+            goals.extend((p, want) for p in node.parts)
+            return None
+        return self.an.branch(goals, env, ((p, want) for p in node.parts))  # one part is enough
+
+    visit_and = visit_or = _junction
+
+    def visit_flag(self, node: Flag, ctx: Search) -> bool | None:
+        want, _, env = ctx
+        values = self.an.flag(env, node.name) & {want}
+        if not values:
+            return False
+        env["flag", node.name] = frozenset(values)
+        return None
+
+    def visit_cmp(self, node: Cmp, ctx: Search) -> bool | None:
+        want, goals, env = ctx
+        links = list(zip(node.ops, node.operands, node.operands[1:]))
+        if want or len(links) == 1:
+            for op, a, b in links:
+                if not self.an.compare(op if want else NEGATE[op], a, b, env):
+                    return False
+            return None
+        # a chain fails when any one link fails
+        return self.an.branch(goals, env, ((Cmp((NEGATE[op],), (a, b)), True) for op, a, b in links))
+
+    def _number(self, node: Num | Stat | Clock | Visited | Add | Sub | Neg, ctx: Search) -> bool | None:
+        """An integer used as a truth value: true when not zero."""
+        want, _, env = ctx
+        lo, hi = self.an.interval(node, env)
+        if want and lo == hi == 0:
+            return False
+        if not want and not lo <= 0 <= hi:
+            return False
+        return None
+
+    visit_num = visit_stat = visit_clock = visit_visited = visit_add = visit_sub = visit_neg = _number
+
+
+class _Interval(Visitor[Narrowed, Interval]):
+    """The values a sub-condition can take, within the bounds and what a search has narrowed."""
+
+    def __init__(self, bounds: Bounds):
+        self.bounds = bounds
+
+    def visit_num(self, node: Num, ctx: Narrowed) -> Interval:
+        return node.value, node.value
+
+    def visit_stat(self, node: Stat, ctx: Narrowed) -> Interval:
+        got: Interval = ctx.get(("stat", node.name), self.bounds.stats.get(node.name, (-INF, INF)))
+        return got
+
+    def visit_clock(self, node: Clock, ctx: Narrowed) -> Interval:
+        got: Interval = ctx.get(("clock", ""), self.bounds.clock)
+        return got
+
+    def visit_visited(self, node: Visited, ctx: Narrowed) -> Interval:
+        got: Interval = ctx.get(("visited", node.scene), (0, INF))
+        return got
+
+    def visit_add(self, node: Add, ctx: Narrowed) -> Interval:
+        (a, b), (c, d) = self.visit(node.left, ctx), self.visit(node.right, ctx)
+        return a + c, b + d
+
+    def visit_sub(self, node: Sub, ctx: Narrowed) -> Interval:
+        (a, b), (c, d) = self.visit(node.left, ctx), self.visit(node.right, ctx)
+        return a - d, b - c
+
+    def visit_neg(self, node: Neg, ctx: Narrowed) -> Interval:
+        a, b = self.visit(node.operand, ctx)
+        return -b, -a
+
+    def visit_bool(self, node: Bool, ctx: Narrowed) -> Interval:  # true/false used as a number (== and != only)
+        return int(node.value), int(node.value)
+
+    def _truth(self, node: Flag | Not | And | Or | Cmp, ctx: Narrowed) -> Interval:
         return 0, 1  # a truth value used as a number
 
-
-def _var_key(tree: tuple) -> tuple | None:
-    if tree[0] in ("stat", "visited"):
-        return (tree[0], tree[1])
-    if tree[0] == "clock":
-        return ("clock",)
-    return None
+    visit_flag = visit_not = visit_and = visit_or = visit_cmp = _truth
 
 
-def _feasible(op: str, a: tuple, b: tuple) -> bool:
+def _feasible(op: CmpOp, a: Interval, b: Interval) -> bool:
     """Whether some x in a and y in b satisfy `x op y` (integers)."""
     if op == "<":
         return a[0] < b[1]
@@ -283,7 +363,7 @@ def _feasible(op: str, a: tuple, b: tuple) -> bool:
     return not (a[0] == a[1] == b[0] == b[1])  # "!="
 
 
-def _narrow(op: str, x: tuple, y: tuple) -> tuple[float, float]:
+def _narrow(op: CmpOp, x: Interval, y: Interval) -> Interval:
     """x's interval, keeping only values for which some y in `y` makes `x op y` hold."""
     lo, hi = x
     if op == "<":
@@ -307,56 +387,64 @@ def _narrow(op: str, x: tuple, y: tuple) -> tuple[float, float]:
 # -- concrete values: how far a real day's state is from making a condition hold ------------------
 
 
-def value(tree: tuple, state) -> int | bool:
-    """A sub-condition's value in a day's state (stats, flags, clock, visits), like the engine computes it."""
-    kind = tree[0]
-    if kind in ("num", "bool"):
-        return tree[1]
-    if kind == "stat":
-        return state.stats[tree[1]]
-    if kind == "flag":
-        return state.flags[tree[1]]
-    if kind == "clock":
-        return state.clock
-    if kind == "visited":
-        return state.visits.get(tree[1], 0)
-    if kind == "add":
-        return value(tree[1], state) + value(tree[2], state)
-    if kind == "sub":
-        return value(tree[1], state) - value(tree[2], state)
-    if kind == "neg":
-        return -value(tree[1], state)
-    return distance(tree, True, state) == 0
+def value(tree: Node, state: Scope) -> Value:
+    """A sub-condition's value in a day's state (stats, flags, clock, visits), as the engine computes it."""
+    return EVALUATE.visit(tree, state)
 
 
-def distance(tree: tuple, want: bool, state, hint=None) -> float:
+def distance(tree: Node, want: bool, state: Scope, hint: Hint | None = None) -> float:
     """0 when the condition has the wanted truth value in `state`, else roughly how far it is from it.
 
     Numbers count in their own units (clock in half hours), so a search can prefer
     days that are closer to meeting a condition ("branch distance"). `hint(var, direction,
     state)`, when given, adds how far the day is from anything that moves `var` that way.
     """
-    kind = tree[0]
-    if kind == "not":
-        return distance(tree[1], not want, state, hint)
-    if kind in ("and", "or"):
-        parts = [distance(t, want, state, hint) for t in tree[1:]]
-        return sum(parts) if (kind == "and") == want else min(parts)
-    if kind == "cmp":
-        ops, operands = tree[1], tree[2]
+    return _DISTANCE.visit(tree, (want, state, hint))
+
+
+Aim: TypeAlias = tuple[bool, Scope, "Hint | None"]  # the truth value wanted, the day, the hint
+
+
+class _Distance(Visitor[Aim, float]):
+    """`distance`, node by node."""
+
+    def visit_not(self, node: Not, ctx: Aim) -> float:
+        want, state, hint = ctx
+        return self.visit(node.operand, (not want, state, hint))
+
+    def _junction(self, node: And | Or, ctx: Aim) -> float:
+        parts = [self.visit(t, ctx) for t in node.parts]
+        return sum(parts) if isinstance(node, And) == ctx[0] else min(parts)
+
+    visit_and = visit_or = _junction
+
+    def visit_cmp(self, node: Cmp, ctx: Aim) -> float:
+        want, state, hint = ctx
+        operands = node.operands
         links = [
-            _link(ops[i] if want else _NEGATE[ops[i]], operands[i], operands[i + 1], state, hint)
-            for i in range(len(ops))
+            _link(op if want else NEGATE[op], a, b, state, hint) for op, a, b in zip(node.ops, operands, operands[1:])
         ]
         return sum(links) if want else min(links)
-    if kind in ("bool", "flag"):
-        if bool(value(tree, state)) == want:
+
+    def _truth(self, node: Bool | Flag, ctx: Aim) -> float:
+        want, state, hint = ctx
+        if bool(value(node, state)) == want:
             return 0.0
-        return 1.0 + (hint(tree, 1 if want else -1, state) if hint and kind == "flag" else 0.0)
-    return 0.0 if (value(tree, state) != 0) == want else 1.0
+        return 1.0 + (hint(node, 1 if want else -1, state) if hint and isinstance(node, Flag) else 0.0)
+
+    visit_bool = visit_flag = _truth
+
+    def _number(self, node: Num | Stat | Clock | Visited | Add | Sub | Neg, ctx: Aim) -> float:
+        want, state, _ = ctx
+        return 0.0 if (value(node, state) != 0) == want else 1.0
+
+    visit_num = visit_stat = visit_clock = visit_visited = visit_add = visit_sub = visit_neg = _number
 
 
-def _link(op: str, a: tuple, b: tuple, state, hint=None) -> float:
+_DISTANCE = _Distance()
+
+
+def _link(op: CmpOp, a: Node, b: Node, state: Scope, hint: Hint | None = None) -> float:
     x, y = value(a, state), value(b, state)
     if isinstance(x, bool) or isinstance(y, bool):
         if (x == y) == (op == "=="):
@@ -364,14 +452,14 @@ def _link(op: str, a: tuple, b: tuple, state, hint=None) -> float:
         extra = 0.0
         if hint:  # flag == true/false: move the flag to the other side's value
             for var, other in ((a, y), (b, x)):
-                if var[0] == "flag":
+                if isinstance(var, Flag):
                     extra = hint(var, 1 if (other if op == "==" else not other) else -1, state)
                     break
         return 1.0 + extra
     gap = {"<": x - y + 1, "<=": x - y, ">": y - x + 1, ">=": y - x, "==": abs(x - y), "!=": 1 if x == y else 0}[op]
     if gap <= 0:
         return 0.0
-    scale = 30.0 if any(t[0] == "clock" for t in (a, b)) else 1.0
+    scale = 30.0 if isinstance(a, Clock) or isinstance(b, Clock) else 1.0
     extra = 0.0
     if hint:
         up = op in (">", ">=") or (op == "==" and x < y)  # a must rise (or b fall)

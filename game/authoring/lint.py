@@ -7,7 +7,9 @@ import re
 from game.authoring.jargon import glossary_warnings
 from game.authoring.reach import StoryAnalysis, interrupt_of
 from game.engine import Problem, Story
-from game.engine.story import Where
+from game.engine.expr import Expr
+from game.engine.exprtree import Flag, Node, walk
+from game.engine.story import Choice, Ending, Scene, Template, Where
 
 
 def lint(story: Story, analysis: StoryAnalysis | None = None) -> list[Problem]:
@@ -136,7 +138,7 @@ def _cond_name(ch) -> str:
     return "`show_if`" if ch.cond is ch.show else "`show_if` and `if`"
 
 
-def _why(a: StoryAnalysis, tree: tuple) -> str:
+def _why(a: StoryAnalysis, tree: Node) -> str:
     text = a.bounds.describe(tree)
     return f" ({text})" if text else ""
 
@@ -193,47 +195,15 @@ def _zero_minute_loops(story: Story) -> list[Problem]:
 RETURN_WORDS = 60  # a scene text longer than this, read again and again, wants `again:`
 
 
-# long: one pass over the scenes for every format 1.1 warning, in the order writing.md lists them
 def _text_features(story: Story, a: StoryAnalysis) -> list[Problem]:
     """Format 1.1: return visits, sequences, inline and outcome conditions, conditional appointments."""
     out = []
     an = a.analyzer
-    comes_back = a.cycles() | {story.hub}  # "Carry on" and `back` lead to the hub
-    # an appointment, or an interruption without `repeat`, starts by itself once a day: only a written
-    # goto brings the day back to it
-    written = {t for sc in story.scenes.values() for ch in sc.choices for t in ch.targets}
-    comes_back -= {
-        sc.id
-        for sc in story.scenes.values()
-        if (sc.at is not None or (sc.interrupt is not None and not sc.interrupt.repeat)) and sc.id not in written
-    }
+    comes_back = _comes_back(story, a)
     for scene in story.scenes.values():
         sid = scene.id
-        again = sid in comes_back
-        if scene.again is None and again and scene.text.literal != "":
-            words = len(scene.text.render(story.words).split())
-            if words > RETURN_WORDS:
-                out.append(
-                    _warn(
-                        scene.where,
-                        f"scene {sid!r} can be visited more than twice in a day and its text is {words} words "
-                        f"long, read in full on every visit; give it `again:`, a short text for the second "
-                        f"and later visits",
-                    )
-                )
-        if scene.again is not None and not again:
-            out.append(
-                _warn(scene.where, f"scene {sid!r} has `again:`, but no day comes back to it, so it is never shown")
-            )
+        out += _return_visits(story, scene, sid in comes_back)
         texts = [scene.text, *(tpl for _, tpl in scene.variants)]
-        if not again and any(_sequences(t, ("seq", "cycle")) for t in texts):
-            out.append(
-                _warn(
-                    scene.where,
-                    f"a {{seq:}} or {{cycle:}} in scene {sid!r} steps on each visit, but no day comes back to "
-                    f"the scene: only its first alternative is ever shown",
-                )
-            )
         if scene.again is not None:
             texts.append(scene.again)
         for tpl in texts:
@@ -270,6 +240,49 @@ def _text_features(story: Story, a: StoryAnalysis) -> list[Problem]:
     return out
 
 
+def _comes_back(story: Story, a: StoryAnalysis) -> set[str]:
+    """The scenes a day can enter more than once."""
+    comes_back = a.cycles() | {story.hub}  # "Carry on" and `back` lead to the hub
+    # an appointment, or an interruption without `repeat`, starts by itself once a day: only a written
+    # goto brings the day back to it
+    written = {t for sc in story.scenes.values() for ch in sc.choices for t in ch.targets}
+    comes_back -= {
+        sc.id
+        for sc in story.scenes.values()
+        if (sc.at is not None or (sc.interrupt is not None and not sc.interrupt.repeat)) and sc.id not in written
+    }
+    return comes_back
+
+
+def _return_visits(story: Story, scene: Scene, again: bool) -> list[Problem]:
+    """A long text read on every visit, an `again:` never shown, a sequence that never steps."""
+    out = []
+    sid = scene.id
+    if scene.again is None and again and scene.text.literal != "":
+        words = len(scene.text.render(story.words).split())
+        if words > RETURN_WORDS:
+            out.append(
+                _warn(
+                    scene.where,
+                    f"scene {sid!r} can be visited more than twice in a day and its text is {words} words "
+                    f"long, read in full on every visit; give it `again:`, a short text for the second "
+                    f"and later visits",
+                )
+            )
+    if scene.again is not None and not again:
+        out.append(_warn(scene.where, f"scene {sid!r} has `again:`, but no day comes back to it, so it is never shown"))
+    texts = [scene.text, *(tpl for _, tpl in scene.variants)]
+    if not again and any(_sequences(t, ("seq", "cycle")) for t in texts):
+        out.append(
+            _warn(
+                scene.where,
+                f"a {{seq:}} or {{cycle:}} in scene {sid!r} steps on each visit, but no day comes back to "
+                f"the scene: only its first alternative is ever shown",
+            )
+        )
+    return out
+
+
 def _sequences(tpl, kinds: tuple[str, ...]) -> list[tuple[str, int]]:
     """(kind, number of alternatives) of each sequence of these kinds in a text, nested ones too."""
     if tpl is None or tpl.literal is not None:
@@ -298,86 +311,89 @@ def _inline(tpl, what: str, where: Where, a: StoryAnalysis, at_end: bool = False
     return out
 
 
-# long: one walk over every text and condition, counting each name's uses as it goes
-def _unused_names(story: Story, a: StoryAnalysis) -> list[Problem]:
-    read: set[str] = set()
-    set_where: dict[str, Where] = {}
-    set_true: set[str] = set()
-    used_words: set[str] = set()
-    walked: set[int] = set()  # equal conditions share one tree (the compiler's cache): walk each once
+class _Uses:
+    """What a story's texts and conditions read, and what its choices and short day set."""
 
-    def read_tree(tree: tuple) -> None:
-        if id(tree) in walked:
+    def __init__(self, story: Story):
+        self.read: set[str] = set()  # flags an `if` reads
+        self.words: set[str] = set()  # words a text inserts
+        self.set_where: dict[str, Where] = {}  # where each flag or word is first set
+        self.set_true: set[str] = set()  # flags set to true somewhere
+        self._walked: set[int] = set()  # equal conditions share one tree (the compiler's cache): walk each once
+        for scene in story.scenes.values():
+            self.scene(scene)
+        for ending in story.endings:
+            self.ending(ending)
+        if story.short is not None:
+            self.sets(story.short.sets, Where(story.files[0], 1, 1))
+
+    def condition(self, cond: Expr | None) -> None:
+        if cond is None or id(cond.tree) in self._walked:
             return
-        walked.add(id(tree))
-        if tree[0] == "flag":
-            read.add(tree[1])
-        elif tree[0] == "cmp":
-            for t in tree[2]:
-                read_tree(t)
-        elif tree[0] in ("and", "or", "not", "add", "sub", "neg"):
-            for t in tree[1:]:
-                read_tree(t)
+        self._walked.add(id(cond.tree))
+        self.read.update(node.name for node in walk(cond.tree) if isinstance(node, Flag))
 
-    def read_words(tpl) -> None:
+    def text(self, tpl: Template | None) -> None:
         if tpl is not None and tpl.literal is None:
-            used_words.update(tpl.names)
-            for c in tpl.conditions:  # inline conditions read flags too
-                read_tree(c.tree)
+            self.words.update(tpl.names)
+            for cond in tpl.conditions:  # inline conditions read flags too
+                self.condition(cond)
 
-    def read_part(part, cond) -> None:  # a scene or an ending: title, text, its condition, variants
-        read_words(part.title)
-        read_words(part.text)
-        read_words(getattr(part, "again", None))
-        if cond is not None:
-            read_tree(cond.tree)
-        at_if = getattr(part, "at_if", None)
-        if at_if is not None:
-            read_tree(at_if.tree)
-        for vcond, tpl in part.variants:
-            read_tree(vcond.tree)
-            read_words(tpl)
-
-    for scene in story.scenes.values():
-        read_part(scene, scene.interrupt.cond if scene.interrupt is not None else None)
-        for ch in scene.choices:
-            read_words(ch.text)
-            read_words(ch.locked)
-            if ch.cond is not None:
-                read_tree(ch.cond.tree)
-            for cond, _ in ch.goto:
-                if cond is not None:
-                    read_tree(cond.tree)
-            for cond, tpl in ch.outcome:
-                if cond is not None:
-                    read_tree(cond.tree)
-                read_words(tpl)
-            for name, value in ch.sets:
-                set_where.setdefault(name, ch.where)
-                if value is True:
-                    set_true.add(name)
-    for ending in story.endings:
-        read_part(ending, ending.cond)
-    if story.short is not None:
-        for name, value in story.short.sets:
-            set_where.setdefault(name, Where(story.files[0], 1, 1))
+    def sets(self, sets: tuple[tuple[str, object], ...], where: Where) -> None:
+        for name, value in sets:
+            self.set_where.setdefault(name, where)
             if value is True:
-                set_true.add(name)
+                self.set_true.add(name)
 
+    def variants(self, variants: tuple[tuple[Expr, Template], ...]) -> None:
+        for cond, tpl in variants:
+            self.condition(cond)
+            self.text(tpl)
+
+    def scene(self, scene: Scene) -> None:
+        for tpl in (scene.title, scene.text, scene.again):
+            self.text(tpl)
+        self.condition(scene.interrupt.cond if scene.interrupt is not None else None)
+        self.condition(scene.at_if)
+        self.variants(scene.variants)
+        for ch in scene.choices:
+            self.choice(ch)
+
+    def choice(self, ch: Choice) -> None:
+        self.text(ch.text)
+        self.text(ch.locked)
+        self.condition(ch.cond)  # with `show_if`, `show_if and if`
+        for cond, _ in ch.goto:
+            self.condition(cond)
+        for cond, tpl in ch.outcome:
+            self.condition(cond)
+            self.text(tpl)
+        self.sets(ch.sets, ch.where)
+
+    def ending(self, ending: Ending) -> None:
+        self.text(ending.title)
+        self.text(ending.text)
+        self.condition(ending.cond)
+        self.variants(ending.variants)
+
+
+def _unused_names(story: Story, a: StoryAnalysis) -> list[Problem]:
+    """Flags and words declared but never used as the writer would expect."""
+    uses = _Uses(story)
     manifest = _Manifest(story)
     out = []
     for flag in story.flags:
         where = manifest.locate("flags", flag)
-        if flag not in read and flag not in set_where:
+        if flag not in uses.read and flag not in uses.set_where:
             out.append(_warn(where, f"flag {flag!r} is declared but never set or read"))
-        elif flag not in read:
-            out.append(_warn(where, f"flag {flag!r} is set (at {set_where[flag]}) but no `if` ever reads it"))
-        elif flag not in set_true:
+        elif flag not in uses.read:
+            out.append(_warn(where, f"flag {flag!r} is set (at {uses.set_where[flag]}) but no `if` ever reads it"))
+        elif flag not in uses.set_true:
             out.append(_warn(where, f"flag {flag!r} is read but never set to true, so it is always false"))
     for word in story.words:
-        if word not in used_words:
+        if word not in uses.words:
             where = manifest.locate("words", word)
-            also = f" (it is set at {set_where[word]})" if word in set_where else ""
+            also = f" (it is set at {uses.set_where[word]})" if word in uses.set_where else ""
             out.append(_warn(where, f"word {word!r} is never used in any text as {{{word}}}{also}"))
     return out
 

@@ -19,10 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from game.authoring.conditions import distance
+from game.authoring.conditions import Goal, distance, variable
 from game.authoring.reach import StoryAnalysis, interrupt_of
 from game.engine import ChoiceError, DayState, Game, Story
 from game.engine.clock import format_time
+from game.engine.exprtree import Node
 from game.startup import lacks_short_day, load_story_or_report, parse_presets
 
 SEEDS = 200  # candidate seeds: route-0 .. route-199
@@ -159,32 +160,32 @@ class RouteSearch:
             todo = nxt
         return hops
 
-    def _hint(self, var: tuple, direction: int, st: DayState) -> float:
+    def _hint(self, var: Node, direction: int, st: DayState) -> float:
         """How far (on the static map) the day is from a choice that moves `var` in `direction`."""
-        kind = var[0]
+        kind, name = variable(var) or ("", "")
         key: tuple[object, ...]
         if kind == "clock":
             return 0.0 if direction > 0 else 10.0
         if kind == "flag":
-            key = ("flag", var[1], direction > 0)
+            key = ("flag", name, direction > 0)
         elif kind == "stat":
-            key = ("stat", var[1], direction)
+            key = ("stat", name, direction)
         elif kind == "visited" and direction > 0:
-            key = ("visited", var[1])
+            key = ("visited", name)
         else:
             return 10.0
         hops = self._hint_maps.get(key)
         if hops is None:
             if kind == "visited":
-                sources = {var[1]}
+                sources = {name}
             else:
                 sources = set()
                 for sc in self.story.scenes.values():
                     for ch in sc.choices:
                         moves = (
-                            (var[1], direction > 0) in ch.sets
+                            (name, direction > 0) in ch.sets
                             if kind == "flag"
-                            else any(n == var[1] and d * direction > 0 for n, d in ch.effects)
+                            else any(n == name and d * direction > 0 for n, d in ch.effects)
                         )
                         if moves:
                             sources.add(sc.id)
@@ -192,7 +193,7 @@ class RouteSearch:
         h = hops.get(st.scene)
         return 10.0 if h is None else min(h, 20) * 0.25
 
-    def _goal(self) -> list[tuple[tuple, bool]]:
+    def _goal(self) -> list[Goal]:
         """The conditions the target needs, as (tree, wanted value), for the search's sense of "closer"."""
         story = self.story
         if self.is_ending:

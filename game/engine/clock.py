@@ -1,17 +1,18 @@
-"""Times of day as minutes since midnight: the one parser and the one formatter of "HH:MM"."""
+"""Times of day as minutes since midnight: the one pattern, parser and formatter of "HH:MM"."""
 
 from __future__ import annotations
 
 import re
 
-TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
+# the story format's times (engine/model.py validates them with it, and the JSON schema shows it)
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+TIME = re.compile(TIME_PATTERN)
 MINUTES_PER_DAY = 24 * 60
 
 
 def parse_time(text: str) -> int | None:
     """Minutes since midnight for "HH:MM", or None."""
-    m = TIME.match(text)
-    return int(m.group(1)) * 60 + int(m.group(2)) if m else None
+    return int(text[:2]) * 60 + int(text[3:]) if TIME.match(text) else None
 
 
 def format_time(minutes: int) -> str:

@@ -1,7 +1,7 @@
-"""The condition language: parsed once with `ast` against a whitelist, then interpreted.
+"""The condition language: parsed once with `ast` against a whitelist, then compiled to closures.
 
-Nothing a story writes is ever given to `eval`: the parse tree is checked node
-by node, turned into a small tuple tree, and that tree into closures.
+Nothing a story writes is ever given to `eval`: the parse tree is checked node by node and turned
+into the typed tree of engine/exprtree.py, and that tree into closures (`Evaluator`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,29 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, Protocol
+from typing import Any, Literal, NoReturn, Protocol, TypeAlias
 
 from game.engine.clock import parse_time
+from game.engine.exprtree import (
+    MIRROR,
+    ORDERS,
+    Add,
+    And,
+    Bool,
+    Clock,
+    Cmp,
+    CmpOp,
+    Flag,
+    Neg,
+    Node,
+    Not,
+    Num,
+    Or,
+    Stat,
+    Sub,
+    Visited,
+    Visitor,
+)
 from game.engine.suggest import did_you_mean
 
 MAX_LENGTH = 400
@@ -44,7 +64,7 @@ class Env:
     words: frozenset[str] = frozenset()  # named only to say they cannot be tested
     # compiled expressions by source, kept per Env: a shared cache keyed on (src, env) compared Envs
     # on every lookup after a reload, i.e. two frozensets of every scene id (quadratic in scenes)
-    cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    cache: dict[str, Compiled] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 class Scope(Protocol):
@@ -61,8 +81,26 @@ class Scope(Protocol):
 
 
 # An evaluator returns the condition's value: a bool, or an int for a number-valued one such as
-# `visited("x")`; callers test its truth, and some keep the value itself, hence Any.
-Evaluator = Callable[[Scope], Any]
+# `visited("x")`; callers test its truth, and some keep the value itself.
+Value: TypeAlias = int | bool
+Evaluator: TypeAlias = Callable[[Scope], Value]
+
+
+class Compiled:
+    """A checked tree with its evaluator and the scenes it names, shared by every `Expr` of one source text.
+
+    Pickled as its tree (the compiled-story cache, engine/cache.py): read back, the evaluator is built
+    again from the tree, once for all the conditions that share it, without parsing or checking."""
+
+    __slots__ = ("fn", "scenes", "tree")
+
+    def __init__(self, tree: Node, scenes: frozenset[str], fn: Evaluator | None = None):
+        self.tree = tree
+        self.scenes = scenes
+        self.fn = _COMPILE.visit(tree, None) if fn is None else fn
+
+    def __reduce__(self) -> tuple[type[Compiled], tuple[Node, frozenset[str]]]:
+        return (Compiled, (self.tree, self.scenes))
 
 
 @dataclass(frozen=True)
@@ -70,38 +108,41 @@ class Expr:
     """A compiled condition: its source, its checked tree and its evaluator."""
 
     src: str
-    tree: tuple
+    tree: Node
     fn: Evaluator
     scenes: frozenset[str]
+    compiled: Compiled = field(compare=False, repr=False)
 
     def __call__(self, state: Scope) -> bool:
         return bool(self.fn(state))
 
-    def __reduce__(self) -> tuple:
-        """Pickled as its checked tree (the compiled-story cache, game/engine/cache.py); read back, the
-        evaluator is built again from the tree, as compiling did, without parsing or checking."""
-        return (_from_tree, (self.src, self.tree, self.scenes))
+    def __reduce__(self) -> tuple[Callable[[str, Compiled], Expr], tuple[str, Compiled]]:
+        """Pickled as its source and its shared `Compiled` (which pickle keeps once however many share it)."""
+        return (_expr, (self.src, self.compiled))
 
     def both(self, other: Expr) -> Expr:
         """`self and other`, from two compiled conditions (each was checked, and placed, on its own)."""
         a, b = self.fn, other.fn
-        return Expr(
+        tree = And((self.tree, other.tree))
+        return _expr(
             f"({self.src}) and ({other.src})",
-            ("and", self.tree, other.tree),
-            lambda s: bool(a(s)) and bool(b(s)),
-            self.scenes | other.scenes,
+            Compiled(tree, self.scenes | other.scenes, lambda s: bool(a(s)) and bool(b(s))),
         )
 
 
-_CMP = {
-    ast.Eq: ("==", operator.eq),
-    ast.NotEq: ("!=", operator.ne),
-    ast.Lt: ("<", operator.lt),
-    ast.LtE: ("<=", operator.le),
-    ast.Gt: (">", operator.gt),
-    ast.GtE: (">=", operator.ge),
+def _expr(src: str, compiled: Compiled) -> Expr:
+    return Expr(src, compiled.tree, compiled.fn, compiled.scenes, compiled)
+
+
+_CMP: dict[type[ast.cmpop], CmpOp] = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
 }
-_FORBIDDEN_HINTS = {
+_FORBIDDEN_HINTS: dict[type[ast.AST], str] = {
     ast.Pow: "'**' is not allowed: only + and - do arithmetic",
     ast.Mult: "'*' is not allowed: only + and - do arithmetic",
     ast.Div: "'/' is not allowed: only + and - do arithmetic",
@@ -132,11 +173,10 @@ def compile_expr(src: object, env: Env) -> Expr:
         hit = _compile_uncached(src, env)
         if len(cache) < 50_000:
             cache[src] = hit
-    tree, fn, scenes = hit
-    return Expr(src, tree, fn, scenes)
+    return Expr(src, hit.tree, hit.fn, hit.scenes, hit)
 
 
-def _compile_uncached(src: str, env: Env) -> tuple:
+def _compile_uncached(src: str, env: Env) -> Compiled:
     if len(src) > MAX_LENGTH:
         raise ExprError(f"the condition is {len(src)} characters long; the limit is {MAX_LENGTH}")
     if not src.strip():
@@ -163,7 +203,7 @@ def _compile_uncached(src: str, env: Env) -> tuple:
     tree, kind = checker.visit(node.body, 0)
     if kind not in ("bool", "int"):
         raise ExprError("the condition must be true or false", lead)
-    return tree, _build(tree), frozenset(checker.scenes)
+    return Compiled(tree, frozenset(checker.scenes))
 
 
 # outside quoted text: `=>`, `=<`, or a lone `=` (not part of == != <= >=)
@@ -183,7 +223,14 @@ def _operator_hint(text: str) -> tuple[str, int] | None:
     return None
 
 
+Kind: TypeAlias = Literal["bool", "int", "time"]  # what a checked part is: a time is a number written "10:30"
+Checked: TypeAlias = tuple[Node, Kind]
+_NUMERIC: frozenset[Kind] = frozenset({"int", "time"})
+
+
 class _Checker:
+    """Turns a parsed condition into a tree, refusing anything outside the language (with where and why)."""
+
     def __init__(self, env: Env, lead: int):
         self.env = env
         self.lead = lead
@@ -193,169 +240,260 @@ class _Checker:
     def fail(self, node: ast.AST, message: str) -> NoReturn:
         raise ExprError(message, getattr(node, "col_offset", 0) + self.lead)
 
-    # long: one branch per node of the whitelist (#12 item 4: a typed tree will split it)
-    def visit(self, node: ast.AST, depth: int) -> tuple[tuple, str]:
+    def visit(self, node: ast.AST, depth: int) -> Checked:
         self.count += 1
         if self.count > MAX_NODES:
             self.fail(node, f"the condition has more than {MAX_NODES} parts; split it")
         if depth > MAX_DEPTH:
             self.fail(node, f"the condition nests deeper than {MAX_DEPTH} levels")
         d = depth + 1
-        if isinstance(node, ast.BoolOp):
-            op = "and" if isinstance(node.op, ast.And) else "or"
-            parts = [self.visit(v, d) for v in node.values]
-            for (_, k), sub in zip(parts, node.values):
-                if k == "time":
-                    self.fail(sub, 'a time alone is not a condition; compare it: clock >= "10:00"')
-            return (op, *[t for t, _ in parts]), "bool"
-        if isinstance(node, ast.UnaryOp):
-            if isinstance(node.op, ast.Not):
-                t, k = self.visit(node.operand, d)
-                return ("not", t), "bool"
-            if isinstance(node.op, ast.USub):
-                t, k = self.visit(node.operand, d)
-                if k == "bool":
-                    self.fail(node, "'-' needs a number")
-                if t[0] == "num":
-                    return ("num", -t[1]), "int"
-                return ("neg", t), "int"
-            if isinstance(node.op, ast.UAdd):
-                return self.visit(node.operand, d)
-            self.fail(node, "'~' is not allowed")
-        if isinstance(node, ast.BinOp):
-            if not isinstance(node.op, (ast.Add, ast.Sub)):
-                self.fail(node, _FORBIDDEN_HINTS.get(type(node.op), "only + and - do arithmetic"))
-            (a, ka), (b, kb) = self.visit(node.left, d), self.visit(node.right, d)
-            for k, n in ((ka, node.left), (kb, node.right)):
-                if k == "bool":
-                    self.fail(n, "'+' and '-' need numbers, not true/false")
-            op = "add" if isinstance(node.op, ast.Add) else "sub"
-            return (op, a, b), "int"
-        if isinstance(node, ast.Compare):
-            left, kl = self.visit(node.left, d)
-            items = [(left, kl, node.left)]
-            ops = []
-            for cmp_op, right in zip(node.ops, node.comparators):
-                if type(cmp_op) not in _CMP:
-                    self.fail(node, "only == != < <= > >= compare")
-                t, k = self.visit(right, d)
-                items.append((t, k, right))
-                ops.append(_CMP[type(cmp_op)][0])
-            for i, op in enumerate(ops):
-                ka, kb = items[i][1], items[i + 1][1]
-                nums = {"int", "time"}
-                if op in ("<", "<=", ">", ">=") and (ka == "bool" or kb == "bool"):
-                    self.fail(items[i + 1][2], f"'{op}' compares numbers or times, not true/false")
-                if (ka == "bool") != (kb == "bool") and not ({ka, kb} <= nums):
-                    self.fail(items[i + 1][2], "this compares true/false with a number")
-            return ("cmp", tuple(ops), tuple(t for t, _, _ in items)), "bool"
-        if isinstance(node, ast.Name):
-            name = node.id
-            if name in ("true", "True"):
-                return ("bool", True), "bool"
-            if name in ("false", "False"):
-                return ("bool", False), "bool"
-            if name == "clock":
-                return ("clock",), "time"
-            if name in self.env.stats:
-                return ("stat", name), "int"
-            if name in self.env.flags:
-                return ("flag", name), "bool"
-            if name in self.env.words:
-                self.fail(
-                    node,
-                    f"{name!r} is a word, and words cannot be tested in conditions; set a flag where you set "
-                    f"the word (e.g. `set: {{{name}: ..., {name}_chosen: true}}`) and test the flag",
-                )
-            hint = did_you_mean(name, self.env.stats, self.env.flags, _CLOCK) or (
-                " (declare it under `stats:` or `flags:` in story.yaml)"
-            )
-            self.fail(node, f"unknown name {name!r}{hint}")
-        if isinstance(node, ast.Constant):
-            v = node.value
-            if isinstance(v, bool):
-                return ("bool", v), "bool"
-            if isinstance(v, int):
-                if abs(v) > 10**9:
-                    self.fail(node, "that number is too large")
-                return ("num", v), "int"
-            if isinstance(v, str):
-                minutes = parse_time(v)
-                if minutes is None:
-                    self.fail(node, f'text {v!r} is only allowed as a time like "10:30"')
-                return ("num", minutes), "time"
-            self.fail(node, f"{type(v).__name__} values are not allowed; use whole numbers")
-        if isinstance(node, ast.Call):
-            if not (isinstance(node.func, ast.Name) and node.func.id == "visited"):
-                self.fail(node, 'the only function is visited("scene_id")')
-            if (
-                node.keywords
-                or len(node.args) != 1
-                or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str))
-            ):
-                self.fail(node, 'visited takes one scene id in quotes: visited("standup")')
-            scene = node.args[0].value
-            if self.env.scenes is not None and scene not in self.env.scenes:
-                hint = did_you_mean(scene, self.env.scenes)
-                self.fail(node.args[0], f"visited() names unknown scene {scene!r}{hint}")
-            self.scenes.add(scene)
-            return ("visited", scene), "int"
+        match node:
+            case ast.BoolOp():
+                return self.bool_op(node, d)
+            case ast.UnaryOp():
+                return self.unary_op(node, d)
+            case ast.BinOp():
+                return self.bin_op(node, d)
+            case ast.Compare():
+                return self.compare(node, d)
+            case ast.Name():
+                return self.name(node)
+            case ast.Constant():
+                return self.constant(node)
+            case ast.Call():
+                return self.call(node)
         self.fail(node, _FORBIDDEN_HINTS.get(type(node), f"{type(node).__name__} is not allowed in a condition"))
-        raise AssertionError  # unreachable; fail raises
+
+    def bool_op(self, node: ast.BoolOp, d: int) -> Checked:
+        parts = [self.visit(v, d) for v in node.values]
+        for (_, k), sub in zip(parts, node.values):
+            if k == "time":
+                self.fail(sub, 'a time alone is not a condition; compare it: clock >= "10:00"')
+        trees = tuple(t for t, _ in parts)
+        return (And(trees) if isinstance(node.op, ast.And) else Or(trees)), "bool"
+
+    def unary_op(self, node: ast.UnaryOp, d: int) -> Checked:
+        if isinstance(node.op, ast.Not):
+            t, _ = self.visit(node.operand, d)
+            return Not(t), "bool"
+        if isinstance(node.op, ast.USub):
+            t, k = self.visit(node.operand, d)
+            if k == "bool":
+                self.fail(node, "'-' needs a number")
+            if isinstance(t, Num):
+                return Num(-t.value), "int"
+            return Neg(t), "int"
+        if isinstance(node.op, ast.UAdd):
+            return self.visit(node.operand, d)
+        self.fail(node, "'~' is not allowed")
+
+    def bin_op(self, node: ast.BinOp, d: int) -> Checked:
+        if not isinstance(node.op, (ast.Add, ast.Sub)):
+            self.fail(node, _FORBIDDEN_HINTS.get(type(node.op), "only + and - do arithmetic"))
+        (a, ka), (b, kb) = self.visit(node.left, d), self.visit(node.right, d)
+        for k, n in ((ka, node.left), (kb, node.right)):
+            if k == "bool":
+                self.fail(n, "'+' and '-' need numbers, not true/false")
+        return (Add(a, b) if isinstance(node.op, ast.Add) else Sub(a, b)), "int"
+
+    def compare(self, node: ast.Compare, d: int) -> Checked:
+        left, kl = self.visit(node.left, d)
+        items: list[tuple[Node, Kind, ast.expr]] = [(left, kl, node.left)]
+        ops: list[CmpOp] = []
+        for cmp_op, right in zip(node.ops, node.comparators):
+            op = _CMP.get(type(cmp_op))
+            if op is None:
+                self.fail(node, "only == != < <= > >= compare")
+            t, k = self.visit(right, d)
+            items.append((t, k, right))
+            ops.append(op)
+        for i, op in enumerate(ops):
+            ka, kb = items[i][1], items[i + 1][1]
+            if op in ORDERS and (ka == "bool" or kb == "bool"):
+                self.fail(items[i + 1][2], f"'{op}' compares numbers or times, not true/false")
+            if (ka == "bool") != (kb == "bool") and not ({ka, kb} <= _NUMERIC):
+                self.fail(items[i + 1][2], "this compares true/false with a number")
+        return Cmp(tuple(ops), tuple(t for t, _, _ in items)), "bool"
+
+    def name(self, node: ast.Name) -> Checked:
+        name = node.id
+        if name in ("true", "True"):
+            return Bool(True), "bool"
+        if name in ("false", "False"):
+            return Bool(False), "bool"
+        if name == "clock":
+            return Clock(), "time"
+        if name in self.env.stats:
+            return Stat(name), "int"
+        if name in self.env.flags:
+            return Flag(name), "bool"
+        if name in self.env.words:
+            self.fail(
+                node,
+                f"{name!r} is a word, and words cannot be tested in conditions; set a flag where you set "
+                f"the word (e.g. `set: {{{name}: ..., {name}_chosen: true}}`) and test the flag",
+            )
+        hint = did_you_mean(name, self.env.stats, self.env.flags, _CLOCK) or (
+            " (declare it under `stats:` or `flags:` in story.yaml)"
+        )
+        self.fail(node, f"unknown name {name!r}{hint}")
+
+    def constant(self, node: ast.Constant) -> Checked:
+        v = node.value
+        if isinstance(v, bool):
+            return Bool(v), "bool"
+        if isinstance(v, int):
+            if abs(v) > 10**9:
+                self.fail(node, "that number is too large")
+            return Num(v), "int"
+        if isinstance(v, str):
+            minutes = parse_time(v)
+            if minutes is None:
+                self.fail(node, f'text {v!r} is only allowed as a time like "10:30"')
+            return Num(minutes), "time"
+        self.fail(node, f"{type(v).__name__} values are not allowed; use whole numbers")
+
+    def call(self, node: ast.Call) -> Checked:
+        if not (isinstance(node.func, ast.Name) and node.func.id == "visited"):
+            self.fail(node, 'the only function is visited("scene_id")')
+        arg = node.args[0] if len(node.args) == 1 else None
+        if node.keywords or not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            self.fail(node, 'visited takes one scene id in quotes: visited("standup")')
+        scene = arg.value
+        if self.env.scenes is not None and scene not in self.env.scenes:
+            hint = did_you_mean(scene, self.env.scenes)
+            self.fail(arg, f"visited() names unknown scene {scene!r}{hint}")
+        self.scenes.add(scene)
+        return Visited(scene), "int"
 
 
-def _from_tree(src: str, tree: tuple, scenes: frozenset[str]) -> Expr:
-    return Expr(src, tree, _build(tree), scenes)
+_OPERATOR: dict[CmpOp, Callable[[Any, Any], Any]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
-_BOOLEAN = frozenset({"cmp", "not", "and", "or", "bool"})  # kinds whose evaluator already returns a bool
+class Evaluate(Visitor[Scope, Value]):
+    """A tree's value in a day's state, walked node by node: what the language means, kept apart from the
+    compiled closures (they are tested against it), and what the writer tools use to value part of a
+    condition."""
+
+    __slots__ = ()
+
+    def visit_num(self, node: Num, ctx: Scope) -> Value:
+        return node.value
+
+    def visit_bool(self, node: Bool, ctx: Scope) -> Value:
+        return node.value
+
+    def visit_stat(self, node: Stat, ctx: Scope) -> Value:
+        return ctx.stats[node.name]
+
+    def visit_flag(self, node: Flag, ctx: Scope) -> Value:
+        return ctx.flags[node.name]
+
+    def visit_clock(self, node: Clock, ctx: Scope) -> Value:
+        return ctx.clock
+
+    def visit_visited(self, node: Visited, ctx: Scope) -> Value:
+        return ctx.visits.get(node.scene, 0)
+
+    def visit_not(self, node: Not, ctx: Scope) -> Value:
+        return not self.visit(node.operand, ctx)
+
+    def visit_neg(self, node: Neg, ctx: Scope) -> Value:
+        return -self.visit(node.operand, ctx)
+
+    def visit_add(self, node: Add, ctx: Scope) -> Value:
+        return self.visit(node.left, ctx) + self.visit(node.right, ctx)
+
+    def visit_sub(self, node: Sub, ctx: Scope) -> Value:
+        return self.visit(node.left, ctx) - self.visit(node.right, ctx)
+
+    def visit_and(self, node: And, ctx: Scope) -> Value:
+        return all(self.visit(part, ctx) for part in node.parts)
+
+    def visit_or(self, node: Or, ctx: Scope) -> Value:
+        return any(self.visit(part, ctx) for part in node.parts)
+
+    def visit_cmp(self, node: Cmp, ctx: Scope) -> Value:
+        values = [self.visit(x, ctx) for x in node.operands]
+        return all(_OPERATOR[op](a, b) for op, a, b in zip(node.ops, values, values[1:]))
 
 
-def _build(t: tuple) -> Evaluator:
+EVALUATE = Evaluate()
+
+
+def _constant(value: Value) -> Evaluator:
+    return lambda s: value
+
+
+class _Compile(Visitor[None, Evaluator]):
     """Closures for a checked tree; the state has stats, flags, clock and visits.
 
     The shapes stories use most (a flag, `not` a flag, a stat, the clock or a visit count compared with a
     number, and/or chains) get one closure each rather than one per node: conditions are evaluated
     several times a step (bench/bench_playtest.py), and each closure call was most of their cost."""
-    kind = t[0]
-    if kind == "num" or kind == "bool":
-        value = t[1]
-        return lambda s: value
-    if kind == "stat":
-        name = t[1]
-        return lambda s: s.stats[name]
-    if kind == "flag":
-        name = t[1]
-        return lambda s: s.flags[name]
-    if kind == "clock":
-        return lambda s: s.clock
-    if kind == "visited":
-        scene = t[1]
-        return lambda s: s.visits.get(scene, 0)
-    if kind == "not":
-        if t[1][0] == "flag":
-            name = t[1][1]
-            return lambda s: not s.flags[name]
-        a = _build(t[1])
-        return lambda s: not a(s)
-    if kind == "neg":
-        a = _build(t[1])
-        return lambda s: -a(s)
-    if kind == "add":
-        a, b = _build(t[1]), _build(t[2])
-        return lambda s: a(s) + b(s)
-    if kind == "sub":
-        a, b = _build(t[1]), _build(t[2])
-        return lambda s: a(s) - b(s)
-    if kind == "and" or kind == "or":
-        return _chain(kind, [_truth(x) for x in t[1:]])
-    if kind == "cmp":
-        ops = [_CMP_BY_NAME[o] for o in t[1]]
-        if len(ops) == 1:
-            return _compare(ops[0], t[2][0], t[2][1])
-        fns = [_build(x) for x in t[2]]
 
-        def chained(s):
+    __slots__ = ()
+
+    def visit_num(self, node: Num, ctx: None) -> Evaluator:
+        return _constant(node.value)
+
+    def visit_bool(self, node: Bool, ctx: None) -> Evaluator:
+        return _constant(node.value)
+
+    def visit_stat(self, node: Stat, ctx: None) -> Evaluator:
+        name = node.name
+        return lambda s: s.stats[name]
+
+    def visit_flag(self, node: Flag, ctx: None) -> Evaluator:
+        name = node.name
+        return lambda s: s.flags[name]
+
+    def visit_clock(self, node: Clock, ctx: None) -> Evaluator:
+        return lambda s: s.clock
+
+    def visit_visited(self, node: Visited, ctx: None) -> Evaluator:
+        scene = node.scene
+        return lambda s: s.visits.get(scene, 0)
+
+    def visit_not(self, node: Not, ctx: None) -> Evaluator:
+        if isinstance(node.operand, Flag):
+            name = node.operand.name
+            return lambda s: not s.flags[name]
+        a = self.visit(node.operand, None)
+        return lambda s: not a(s)
+
+    def visit_neg(self, node: Neg, ctx: None) -> Evaluator:
+        a = self.visit(node.operand, None)
+        return lambda s: -a(s)
+
+    def visit_add(self, node: Add, ctx: None) -> Evaluator:
+        a, b = self.visit(node.left, None), self.visit(node.right, None)
+        return lambda s: a(s) + b(s)
+
+    def visit_sub(self, node: Sub, ctx: None) -> Evaluator:
+        a, b = self.visit(node.left, None), self.visit(node.right, None)
+        return lambda s: a(s) - b(s)
+
+    def visit_and(self, node: And, ctx: None) -> Evaluator:
+        return _all([self.truth(x) for x in node.parts])
+
+    def visit_or(self, node: Or, ctx: None) -> Evaluator:
+        return _any([self.truth(x) for x in node.parts])
+
+    def visit_cmp(self, node: Cmp, ctx: None) -> Evaluator:
+        ops = [_OPERATOR[o] for o in node.ops]
+        if len(ops) == 1:
+            return _compare(node.ops[0], node.operands[0], node.operands[1])
+        fns = [self.visit(x, None) for x in node.operands]
+
+        def chained(s: Scope) -> bool:
             left = fns[0](s)
             for op, fn in zip(ops, fns[1:]):
                 right = fn(s)
@@ -365,33 +503,39 @@ def _build(t: tuple) -> Evaluator:
             return True
 
         return chained
-    raise AssertionError(kind)
+
+    def truth(self, node: Node) -> Evaluator:
+        """An evaluator of `node` that returns a bool."""
+        fn = self.visit(node, None)
+        if isinstance(node, (Cmp, Not, And, Or, Bool)):  # their evaluators already return a bool
+            return fn
+        if isinstance(node, Flag):
+            name = node.name
+            return lambda s: bool(s.flags[name])
+        return lambda s: bool(fn(s))
 
 
-def _truth(t: tuple) -> Evaluator:
-    """An evaluator of `t` that returns a bool."""
-    fn = _build(t)
-    if t[0] in _BOOLEAN:
-        return fn
-    if t[0] == "flag":
-        name = t[1]
-        return lambda s: bool(s.flags[name])
-    return lambda s: bool(fn(s))
+_COMPILE = _Compile()
 
 
-def _chain(kind: str, parts: list[Evaluator]) -> Evaluator:
-    """`a and b and ...` (or `or`) over evaluators that return bools, left to right, stopping as Python does."""
+def _all(parts: list[Evaluator]) -> Evaluator:
+    """`a and b and ...` over evaluators that return bools, left to right, stopping as Python does."""
     if len(parts) > 4:  # rare: a chain of chains
-        return _chain(kind, [*parts[:3], _chain(kind, parts[3:])])
-    if kind == "and":
-        if len(parts) == 2:
-            a, b = parts
-            return lambda s: a(s) and b(s)
-        if len(parts) == 3:
-            a, b, c = parts
-            return lambda s: a(s) and b(s) and c(s)
-        a, b, c, d = parts
-        return lambda s: a(s) and b(s) and c(s) and d(s)
+        return _all([*parts[:3], _all(parts[3:])])
+    if len(parts) == 2:
+        a, b = parts
+        return lambda s: a(s) and b(s)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda s: a(s) and b(s) and c(s)
+    a, b, c, d = parts
+    return lambda s: a(s) and b(s) and c(s) and d(s)
+
+
+def _any(parts: list[Evaluator]) -> Evaluator:
+    """`a or b or ...` over evaluators that return bools, left to right, stopping as Python does."""
+    if len(parts) > 4:
+        return _any([*parts[:3], _any(parts[3:])])
     if len(parts) == 2:
         a, b = parts
         return lambda s: a(s) or b(s)
@@ -402,32 +546,21 @@ def _chain(kind: str, parts: list[Evaluator]) -> Evaluator:
     return lambda s: a(s) or b(s) or c(s) or d(s)
 
 
-def _compare(op: Callable[[Any, Any], bool], left: tuple, right: tuple) -> Evaluator:
+def _compare(op: CmpOp, left: Node, right: Node) -> Evaluator:
     """`left op right`, with a number on one side read as a constant and a clock, stat or visit count on the
     other read straight from the state."""
     for this, other, flip in ((left, right, False), (right, left, True)):
-        if other[0] != "num":
+        if not isinstance(other, Num):
             continue
-        v = other[1]
-        f = _MIRROR[op] if flip else op  # `3 < x` is `x > 3`
-        if this[0] == "clock":
+        v = other.value
+        f = _OPERATOR[MIRROR[op] if flip else op]  # `3 < x` is `x > 3`
+        if isinstance(this, Clock):
             return lambda s: f(s.clock, v)
-        if this[0] == "stat":
-            name = this[1]
+        if isinstance(this, Stat):
+            name = this.name
             return lambda s: f(s.stats[name], v)
-        if this[0] == "visited":
-            scene = this[1]
+        if isinstance(this, Visited):
+            scene = this.scene
             return lambda s: f(s.visits.get(scene, 0), v)
-    a, b = _build(left), _build(right)
-    return lambda s: op(a(s), b(s))
-
-
-_CMP_BY_NAME = {name: fn for name, fn in _CMP.values()}
-_MIRROR = {
-    operator.eq: operator.eq,
-    operator.ne: operator.ne,
-    operator.lt: operator.gt,
-    operator.le: operator.ge,
-    operator.gt: operator.lt,
-    operator.ge: operator.le,
-}
+    a, b, fn = _COMPILE.visit(left, None), _COMPILE.visit(right, None), _OPERATOR[op]
+    return lambda s: fn(a(s), b(s))

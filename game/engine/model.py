@@ -7,8 +7,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from game.engine.clock import TIME_PATTERN
+
 ID = r"^[A-Za-z][A-Za-z0-9_]*$"
-TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+TIME = TIME_PATTERN
 
 ID_MAX = 64
 Id = Annotated[str, Field(pattern=ID, max_length=ID_MAX)]

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from game.engine.clock import format_time
-from game.engine.expr import Env, Expr, ExprError, compile_expr
+from game.engine.errors import Problem
+from game.engine.expr import Env, Expr, ExprError, Scope, compile_expr
+from game.engine.exprtree import MIRROR, Clock, Cmp, CmpOp, Num, conjuncts
 from game.engine.glossary import Glossary
 from game.engine.suggest import closest, did_you_mean
 from game.engine.text import capitalise, number_words, time_words
@@ -50,6 +52,10 @@ _INSERTION_HELP = (
     "{if COND: text | else: text}, {seq: a | b}, {cycle: a | b} or {shuffle: a | b}; write '{{' for a literal brace"
 )
 
+Insertion: TypeAlias = tuple[Any, ...]  # an insertion in a text: its first item says which (see `Template`)
+Part: TypeAlias = str | Insertion  # a part of a text: a literal string or an insertion
+Found: TypeAlias = tuple[int, Insertion]  # where an insertion is in its text, and the insertion
+
 
 @dataclass(frozen=True)
 class TextRules:
@@ -69,7 +75,7 @@ class TextScope:
 
     __slots__ = ("salt", "seed", "state", "visit")
 
-    def __init__(self, state, visit: int, salt: str, seed: str):
+    def __init__(self, state: Scope, visit: int, salt: str, seed: str):
         self.state = state
         self.visit = visit
         self.salt = salt
@@ -107,7 +113,7 @@ class TextScope:
 class _Parser:
     """Reads one text into parts; problems are (offset, message) pairs."""
 
-    def __init__(self, text: str, rules: TextRules, starts: list | None = None):
+    def __init__(self, text: str, rules: TextRules, starts: list[Found] | None = None):
         self.s = text
         self.rules = rules
         self.problems: list[tuple[int, str]] = []
@@ -128,13 +134,13 @@ class _Parser:
         if self.new_syntax is None:
             self.new_syntax = at
 
-    def text(self, pos: int, depth: int, opens: bool = True) -> tuple[list, int, str]:
+    def text(self, pos: int, depth: int, opens: bool = True) -> tuple[list[Part], int, str]:
         """Parts from `pos` up to the end, or (inside alternatives) a `}` or a ` | `; returns
         (parts, position after the stop, what stopped it: "end", "}" or "|"). `opens`: the text
         starts a sentence (an alternative does when its insertion does)."""
         s = self.s
         begin = pos
-        parts: list = []
+        parts: list[Part] = []
         buf: list[str] = []
         special = _SPECIAL if depth == 0 else _SPECIAL_IN_ALT
         end = len(s)
@@ -189,11 +195,9 @@ class _Parser:
         end = self.s.find("}", pos)
         return len(self.s) if end < 0 else end + 1
 
-    # long: one branch per kind of `{…}` insertion
-    def insertion(self, start: int, depth: int) -> tuple[object, int]:
+    def insertion(self, start: int, depth: int) -> tuple[Part | None, int]:
         """The insertion whose `{` is at `start`: a part (or a literal string), and where it ends."""
         s = self.s
-        rules = self.rules
         if s.startswith("|}", start + 1):
             self.newer(start)
             return "|", start + 3
@@ -202,11 +206,7 @@ class _Parser:
             return None, self.close(start, start + 1)
         head = _HEAD.match(s, start + 1)
         if head is None:
-            end = self.close(start, start + 1)
-            if end >= len(s) and not s.endswith("}"):
-                return self.unclosed(start)
-            self.problems.append((start, _unreadable(s[start:end])))
-            return None, end
+            return self.broken(start, "")
         cap, name = head.group(1) == "^", head.group(2)
         after = head.end()
         rest = _skip(s, after)
@@ -221,26 +221,34 @@ class _Parser:
                 end = _skip(s, target.end()) + 1
                 return self.since(start, target.start(2), target.group(2), cap), end
         if nxt == "}":
-            end = rest + 1
-            if name in rules.words:
-                if cap:
-                    self.newer(start)
-                return ("W" if cap else "w", name), end
-            if name in CLOCK_PHRASES:
-                return self.clock_phrase(start, name, cap), end
-            hint = ""
-            if cap and name.lower() in rules.words:
-                hint = f"; did you mean '^{name.lower()}'?"
-            elif not cap and name[:1].isupper() and name.lower() in rules.words:
-                hint = f"; for a capital first letter write {{^{name.lower()}}}"
+            return self.word(start, name, cap), rest + 1
+        return self.broken(start, name)
+
+    def word(self, start: int, name: str, cap: bool) -> Part | None:
+        """`{name}` or `{^name}`: a declared word, a clock phrase, or a problem."""
+        rules = self.rules
+        if name in rules.words:
+            if cap:
+                self.newer(start)
+            return ("W" if cap else "w", name)
+        if name in CLOCK_PHRASES:
+            return self.clock_phrase(start, name, cap)
+        if cap and name.lower() in rules.words:
+            hint = f"; did you mean '^{name.lower()}'?"
+        elif not cap and name[:1].isupper() and name.lower() in rules.words:
+            hint = f"; for a capital first letter write {{^{name.lower()}}}"
+        else:
+            close = closest(name, rules.words, CLOCK_PHRASES if rules.env is not None else ())
+            if close:
+                hint = f"; did you mean {('^' if cap else '') + close!r}?"
             else:
-                close = closest(name, rules.words, CLOCK_PHRASES if rules.env is not None else ())
-                if close:
-                    hint = f"; did you mean {('^' if cap else '') + close!r}?"
-                else:
-                    hint = " (declare it under `words:` in story.yaml, or write '{{' for a literal brace)"
-            self.problems.append((start, f"{{{'^' if cap else ''}{name}}} is not a declared word{hint}"))
-            return None, end
+                hint = " (declare it under `words:` in story.yaml, or write '{{' for a literal brace)"
+        self.problems.append((start, f"{{{'^' if cap else ''}{name}}} is not a declared word{hint}"))
+        return None
+
+    def broken(self, start: int, name: str) -> tuple[Part | None, int]:
+        """An insertion that is none of the kinds there are (`name`: the word it starts with, if any)."""
+        s = self.s
         end = self.close(start, start + 1)
         if end >= len(s) and not s.endswith("}"):
             return self.unclosed(start)
@@ -249,14 +257,14 @@ class _Parser:
             message = f"{shown!r}: `{name}` belongs after ' | ' inside an inline condition, {{if COND: a | {name}: b}}"
         elif name in SEQUENCES:
             message = f"{shown!r}: a {name} needs ':' after its name, {{{name}: a | b}}"
-        elif " | " in shown or "\n|" in shown:
+        elif name and (" | " in shown or "\n|" in shown):
             message = f"cannot read {shown!r}: alternatives need `if COND:`, `seq:`, `cycle:` or `shuffle:` first"
         else:
             message = _unreadable(shown)
         self.problems.append((start, message))
         return None, end
 
-    def unclosed(self, start: int) -> tuple[object, int]:
+    def unclosed(self, start: int) -> tuple[Part | None, int]:
         self.problems.append((start, "'{' opens an insertion that is never closed; write '{{' for a literal brace"))
         return None, len(self.s)
 
@@ -270,7 +278,7 @@ class _Parser:
             return False
         return True
 
-    def clock_phrase(self, start: int, name: str, cap: bool) -> object:
+    def clock_phrase(self, start: int, name: str, cap: bool) -> Part | None:
         if not self.allowed(start, f"{{{name}}}"):
             return None
         if name == "late":
@@ -285,7 +293,7 @@ class _Parser:
             return ("since", self.rules.at, cap)
         return (name, cap)
 
-    def since(self, start: int, name_at: int, scene: str, cap: bool) -> object:
+    def since(self, start: int, name_at: int, scene: str, cap: bool) -> Part | None:
         if not self.allowed(start, "{since SCENE}"):
             return None
         at = self.rules.appointments.get(scene)
@@ -295,7 +303,7 @@ class _Parser:
             return None
         return ("since", at, cap)
 
-    def alternatives(self, pos: int, depth: int) -> tuple[list[list], int, str]:
+    def alternatives(self, pos: int, depth: int) -> tuple[list[list[Part]], int, str]:
         """Alternatives separated by ' | ' up to the closing `}`."""
         opening = self.opening() if self.starts is not None else True
         alts = []
@@ -305,7 +313,7 @@ class _Parser:
             if stop != "|":
                 return alts, pos, stop
 
-    def sequence(self, start: int, kind: str, pos: int, depth: int) -> tuple[object, int]:
+    def sequence(self, start: int, kind: str, pos: int, depth: int) -> tuple[Part | None, int]:
         ok = self.allowed(start, f"{{{kind}: ...}}")
         pos = _skip(self.s, pos)
         alts, end, stop = self.alternatives(pos, depth)
@@ -315,12 +323,12 @@ class _Parser:
             return None, end
         return (kind, self.s[start:end], tuple(_tpl(a) for a in alts)), end
 
-    def condition(self, start: int, pos: int, depth: int) -> tuple[object, int]:
+    def condition(self, start: int, pos: int, depth: int) -> tuple[Part | None, int]:
         """`{if C: a | elif C: b | else: c}`; `pos` is just after `if`."""
         ok = self.allowed(start, "an inline condition")
         opening = self.opening() if self.starts is not None else True
         s = self.s
-        branches: list[tuple] = []
+        branches: list[tuple[Expr | None, Template]] = []
         keyword = "if"
         while True:
             colon = _colon(s, pos)
@@ -370,7 +378,7 @@ class _Parser:
         _, pos, _ = self.alternatives(pos, depth)
         return pos
 
-    def compile(self, src: str, at: int):
+    def compile(self, src: str, at: int) -> Expr | None:
         env = self.rules.env
         assert env is not None
         src = src.replace("\n", " ")  # a condition the writer's editor wrapped (same length: offsets hold)
@@ -420,7 +428,7 @@ def _opens(s: str, begin: int, at: int, first: bool = True) -> bool:
     return _SENTENCE_END.search(s, max(begin, at - 40), at) is not None
 
 
-def _words_only(text: str, rules: TextRules | None, starts: list | None) -> Template | None:
+def _words_only(text: str, rules: TextRules | None, starts: list[Found] | None) -> Template | None:
     """The template of a text whose braces are all declared `{word}`s, `{^word}`s, `{time}` or `{clock}`
     (most text with insertions), without the parser; None when it needs the parser (anything else,
     or a problem to report)."""
@@ -428,7 +436,7 @@ def _words_only(text: str, rules: TextRules | None, starts: list | None) -> Temp
         return None
     words = rules.words
     clock_ok = rules.env is not None and rules.version_ok
-    parts: list = []
+    parts: list[Part] = []
     pos = 0
     for m in _WORDS_ONLY.finditer(text):
         at = m.start()
@@ -436,7 +444,7 @@ def _words_only(text: str, rules: TextRules | None, starts: list | None) -> Temp
         if name in words:
             if cap and not rules.version_ok:
                 return None
-            part: tuple = ("W" if cap else "w", name)
+            part: Insertion = ("W" if cap else "w", name)
         elif clock_ok and (name == "time" or name == "clock"):
             part = (name, bool(cap))
         else:
@@ -457,7 +465,7 @@ def _words_only(text: str, rules: TextRules | None, starts: list | None) -> Temp
     return _tpl(parts)
 
 
-def _tpl(parts: list) -> Template:
+def _tpl(parts: list[Part]) -> Template:
     if not parts:
         return Template((), "")
     if len(parts) == 1 and isinstance(parts[0], str):
@@ -475,10 +483,10 @@ class Template:
 
     __slots__ = ("_inserts", "literal", "parts")
 
-    def __init__(self, parts: tuple, literal: str | None = None):
+    def __init__(self, parts: tuple[Part, ...], literal: str | None = None):
         self.parts = parts
         self.literal = literal
-        self._inserts: tuple | None = None
+        self._inserts: tuple[Insertion, ...] | None = None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Template) and (self.parts, self.literal) == (other.parts, other.literal)
@@ -491,7 +499,7 @@ class Template:
 
     @staticmethod
     def parse(
-        text: str, rules: TextRules | None = None, starts: list | None = None
+        text: str, rules: TextRules | None = None, starts: list[Found] | None = None
     ) -> tuple[Template, list[tuple[int, str]]]:
         """The template and any (offset, problem) found in the text; `starts`, when given, gets the
         (offset, part) of each insertion that starts a sentence and may be in lower case."""
@@ -510,14 +518,14 @@ class Template:
         return _tpl(parts), problems
 
     @property
-    def inserts(self) -> tuple:
+    def inserts(self) -> tuple[Insertion, ...]:
         """Every insertion part of the text, nested ones too, in order (worked out once)."""
         if self._inserts is not None:
             return self._inserts
         if self.literal is not None:
             self._inserts = ()
             return ()
-        out: list = []
+        out: list[Insertion] = []
         for p in self.parts:
             if isinstance(p, str):
                 continue
@@ -555,9 +563,9 @@ class Template:
         return "".join(out)
 
 
-def _emit(parts: tuple, words: Mapping[str, str], scope: TextScope | None, out: list[str]) -> None:
+def _emit(parts: tuple[Part, ...], words: Mapping[str, str], scope: TextScope | None, out: list[str]) -> None:
     for p in parts:
-        if p.__class__ is str:
+        if isinstance(p, str):
             out.append(p)
             continue
         tag = p[0]
@@ -702,11 +710,11 @@ class Story:
     endings: tuple[Ending, ...]
     scenes: dict[str, Scene]
     credits: str
-    reference: dict | None
+    reference: dict[str, Any] | None
     short: ShortDay | None
     hash: str
     files: tuple[str, ...]
-    warnings: list = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     glossary: Glossary = field(default_factory=Glossary)  # story/glossary.yaml; empty when there is none
 
     @cached_property
@@ -770,29 +778,28 @@ def clock_window(cond: Expr | None) -> tuple[int, int]:
     lo, hi = -_NEVER, _NEVER
     if cond is None:
         return lo, hi
-    tree = cond.tree
-    parts = tree[1:] if tree[0] == "and" else (tree,)
-    for part in parts:
-        if part[0] != "cmp":
+    for part in conjuncts(cond.tree):
+        if not isinstance(part, Cmp):
             continue
-        ops, operands = part[1], part[2]
-        for op, a, b in zip(ops, operands, operands[1:]):
-            if a == ("clock",) and b[0] == "num":
-                n, flip = b[1], False
-            elif b == ("clock",) and a[0] == "num":
-                n, flip = a[1], True
-            else:
-                continue
-            if flip:
-                op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
-            if op == ">=":
-                lo = max(lo, n)
-            elif op == ">":
-                lo = max(lo, n + 1)
-            elif op == "<":
-                hi = min(hi, n)
-            elif op == "<=":
-                hi = min(hi, n + 1)
-            elif op == "==":
-                lo, hi = max(lo, n), min(hi, n + 1)
+        operands = part.operands
+        for op, a, b in zip(part.ops, operands, operands[1:]):
+            if isinstance(a, Clock) and isinstance(b, Num):
+                lo, hi = _narrow_window(op, b.value, lo, hi)
+            elif isinstance(b, Clock) and isinstance(a, Num):
+                lo, hi = _narrow_window(MIRROR[op], a.value, lo, hi)  # `600 <= clock` is `clock >= 600`
+    return lo, hi
+
+
+def _narrow_window(op: CmpOp, n: int, lo: int, hi: int) -> tuple[int, int]:
+    """[lo, hi) narrowed to the clock values for which `clock op n` can hold (`!=` leaves it whole)."""
+    if op == ">=":
+        return max(lo, n), hi
+    if op == ">":
+        return max(lo, n + 1), hi
+    if op == "<":
+        return lo, min(hi, n)
+    if op == "<=":
+        return lo, min(hi, n + 1)
+    if op == "==":
+        return max(lo, n), min(hi, n + 1)
     return lo, hi

@@ -9,7 +9,7 @@ from pathlib import Path
 MANIFEST = "story.yaml"
 SCENES_DIR = "scenes"
 MAX_FILES = 2_000
-MAX_TOTAL_BYTES = 16_000_000
+MAX_TOTAL_BYTES = 64_000_000
 
 
 def shipped_story_dir() -> Path:

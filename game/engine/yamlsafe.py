@@ -27,7 +27,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 100_000
-MAX_TOTAL_NODES = 150_000  # in all the files of a story together
+MAX_TOTAL_NODES = 2_000_000  # in all the files of a story together (20,000 generated scenes hold 1.79 million)
 MAX_INT_DIGITS = 15  # beyond, no story number means anything (and past 4,300 Python will not read it)
 
 Mark = tuple[int, int]  # 1-based line, column

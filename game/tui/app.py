@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -18,6 +18,7 @@ from game.tui.commands import KEPT_SYSTEM_COMMANDS, game_commands
 from game.tui.css import STYLES
 from game.tui.messages import StoryFailed, StoryLoaded
 from game.tui.options import TuiOptions
+from game.tui.screens import ScreenName
 from game.tui.screens.title import TitleScreen
 from game.tui.themes import DARK, PROJECTOR, THEMES, next_theme
 
@@ -32,6 +33,8 @@ class DayJobApp(App[int]):
     """Day Job in a terminal: title, scenes, report."""
 
     TITLE = "Day Job"
+    # the screen under every other, for the app's whole life; the day's screens come and go (show_game)
+    SCREENS: ClassVar[dict[str, Callable[[], Screen[Any]]]] = {ScreenName.TITLE: TitleScreen}
     CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "app.tcss", STYLES / "title.tcss"]  # the rest: each screen's
     ENABLE_COMMAND_PALETTE = True
     # classes on the screen, so the .tcss can fold the layout as the window shrinks
@@ -67,7 +70,12 @@ class DayJobApp(App[int]):
     # -- start-up -------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        return TitleScreen(id="title-screen")
+        return self.title_screen
+
+    @property
+    def title_screen(self) -> TitleScreen:
+        """The title screen, by its name in SCREENS (it is always at the bottom of the stack)."""
+        return self.get_screen(ScreenName.TITLE, TitleScreen)
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -91,9 +99,7 @@ class DayJobApp(App[int]):
         self.post_message(StoryLoaded(session))
 
     def on_story_loaded(self, message: StoryLoaded) -> None:
-        from game.tui.screens.problems import ProblemsScreen
-
-        if isinstance(self.screen, ProblemsScreen):  # the story reads again: close its problem list
+        if self.screen.name == ScreenName.PROBLEMS:  # the story reads again: close its problem list
             self.pop_screen()
         session = message.session
         if message.story is not None:  # a reload: carry the day over here, between two key presses
@@ -105,18 +111,18 @@ class DayJobApp(App[int]):
             self.notify("Story reloaded.", markup=False, timeout=3)
             for notice in notices:
                 self.notify(notice, markup=False, severity="warning", timeout=8)
-            self._redraw()
+            self.show_game(rebuilt=True)
             return
         self.session = session
         self._remember_files()
         if self.options.watch and self._watch_timer is None:
-            self._watch_timer = self.set_interval(1.0, self._check_files)
+            self._watch_timer = self.set_interval(1.0, self.check_files)
         if self.options.play_from_here:
             collector_settled(freeze=False)  # the day's screens come next: nothing to freeze
             self._start(lambda: session.new_day(self.options.seed))
             return
-        if isinstance(self.screen, TitleScreen):
-            self.screen.show_session(session)
+        if self.screen is self.title_screen:
+            self.title_screen.show_session(session)
         session.notices = []
         self.call_after_refresh(self._settle)  # not with --from: that day's screens would be frozen too
 
@@ -140,7 +146,7 @@ class DayJobApp(App[int]):
 
         if not gc.isenabled():  # the start failed: no title to settle on (game/startup.py)
             collector_settled(freeze=False)
-        if isinstance(self.screen, ProblemsScreen):
+        if self.screen.name == ScreenName.PROBLEMS:
             self.pop_screen()
         self.push_screen(ProblemsScreen(message.error, can_close=self.session is not None))
 
@@ -156,48 +162,61 @@ class DayJobApp(App[int]):
         if session is not None and session.saved is not None:
             self._start(session.continue_day)
 
-    def _start(self, begin) -> None:
+    def _start(self, begin: Callable[[], Game]) -> None:
         from game.engine import ChoiceError
 
         try:
-            game = begin()
+            begin()
         except (ChoiceError, ValueError) as exc:
             self.notify(str(exc), title="Cannot start the day", severity="error", markup=False, timeout=10)
             return
-        self._show_day(game)
-
-    def _show_day(self, game: Game) -> None:
-        """A day begins (or is resumed): its screen goes on top of the title screen."""
         self.show_game(fresh=True)
 
     def show_game(self, *, spent: int = 0, fresh: bool = False, rebuilt: bool = False) -> None:
-        """The one place that decides which screen shows the day: `screen_for` names it, this puts it up.
+        """The one place that puts up the screen `screen_for` names for the session's day.
 
-        `fresh`: a day begins, its screen goes straight on the title screen. `rebuilt`: the story was
-        reloaded, so a report is made again. `spent`: the minutes the last choice took, for the header.
+        `fresh`: a day begins (or is resumed, or the round stopped it): its screen goes straight on the
+        title screen. Otherwise the day changed (a choice, an undo: `spent` is the minutes the choice
+        took, for the header) or the story was `rebuilt` by a reload, and only a day's screen on top
+        follows it: the title screen shows the session again; a dialog over the day (help, glossary,
+        problems, the palette) is left alone, and the scene under it redraws when it shows again.
         """
-        game = self.game
-        want = screen_for(game)
-        screen = self.screen
-        have = _screen_name(screen)
-        if have == "title" and not fresh:
-            if isinstance(screen, TitleScreen) and self.session is not None:
-                screen.show_session(self.session)
+        want = screen_for(self.session)
+        have = self.screen.name
+        if fresh and want in DAY_SCREENS:
+            self._pop_to_title()
+            self.push_screen(self._day_screen(want))
+        elif have == ScreenName.TITLE:
+            self._refresh_title()
+        elif have not in DAY_SCREENS:
             return
-        if want == "title":  # on a day's screen, but the day did not survive a story edit
+        elif want == ScreenName.TITLE:  # the day did not survive a story edit
             self.show_title()
-            return
-        assert game is not None  # a day's screens show a day
-        if fresh:
-            while len(self.screen_stack) > 1:
-                self.pop_screen()
-            self.push_screen(_make_screen(want, game))
-        elif have != want:
-            self.switch_screen(_make_screen(want, game))
-        elif want == "scene":
-            screen.show_day(spent=spent)  # type: ignore[attr-defined]  # have == "scene": a SceneScreen
-        elif rebuilt:
-            self.switch_screen(_make_screen(want, game))
+        elif have != want or (rebuilt and want == ScreenName.REPORT):
+            # only ever a day's screen is switched out: it was pushed, so it has the result callback
+            # Textual pops; the title screen, Textual's first, has none (IndexError, docs/security.md)
+            self.switch_screen(self._day_screen(want))
+        else:
+            from game.tui.screens.scene import SceneScreen
+
+            scene = self.screen
+            if isinstance(scene, SceneScreen):  # have == want == scene: draw the day's new scene on it
+                scene.show_day(spent=spent)
+
+    def _day_screen(self, name: ScreenName) -> Screen:
+        """A new screen of the day, by the name `screen_for` gave it."""
+        from game.tui.screens.report import ReportScreen
+        from game.tui.screens.scene import SceneScreen
+
+        session = self.session
+        assert session is not None and session.game is not None  # a day's screens show a day
+        if name == ScreenName.REPORT:
+            return ReportScreen(session.report(), stopped=session.unfinished and not session.game.ended)
+        return SceneScreen()
+
+    def _pop_to_title(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
 
     def choose(self, choice_id: str) -> None:
         """Take a choice in the current day; autosaves; shows the report when the day ends."""
@@ -236,31 +255,29 @@ class DayJobApp(App[int]):
         self._after_change()
 
     def _after_change(self, spent: int = 0) -> None:
-        if self.game is None:
-            return
+        """A choice or an undo changed the day: say if the autosave failed, then show the day."""
         if self.session is not None and self.session.save_problem:
             self.notify(self.session.save_problem, severity="warning", markup=False)
             self.session.save_problem = None
-        if _screen_name(self.screen) in DAY_SCREENS:
-            self.show_game(spent=spent)
-
-    def _redraw(self) -> None:
-        """After a reload: show the day again in its (possibly new) story."""
-        if _screen_name(self.screen) is not None:  # not over help or the problem list
-            self.show_game(rebuilt=True)
+        self.show_game(spent=spent)
 
     def show_title(self, new_seed: bool = False) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        title = self.screen
-        if isinstance(title, TitleScreen) and self.session is not None:
-            if new_seed:
-                from game.engine import new_seed as make_seed
+        """Back to the title screen (Esc, `n` on the report, the palette's New day)."""
+        self._pop_to_title()
+        if new_seed and self.session is not None:
+            from game.engine import new_seed as make_seed
 
-                title.offer_seed(make_seed())
-            if self.game is not None and not self.game.ended:
-                self.session.keep_for_continue()
-            title.show_session(self.session)
+            self.title_screen.offer_seed(make_seed())
+        self._refresh_title()
+
+    def _refresh_title(self) -> None:
+        """The title screen shows the session: the day in progress offered to continue, where it is now."""
+        session = self.session
+        if session is None:
+            return
+        if self.game is not None and not self.game.ended:
+            session.keep_for_continue()
+        self.title_screen.show_session(session)
 
     def save_report(self) -> Path | None:
         session = self.session
@@ -269,7 +286,7 @@ class DayJobApp(App[int]):
         if self.is_web:  # in a browser (dayjob serve) the report is a download, not a file on the server
             import io
 
-            report = self.game.report()
+            report = session.report()
             name = f"day-job-{report.ending_id or 'unfinished'}.md"
             self.deliver_text(io.StringIO(report.markdown()), save_filename=name, mime_type="text/markdown")
             self.notify(f"Your report is downloading as {name}", markup=False, timeout=8)
@@ -285,10 +302,35 @@ class DayJobApp(App[int]):
 
     # -- keys everywhere ------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit":  # hidden from the footer while it would throw away a served day
+            return not self._room_holds_the_day()
+        return True
+
+    async def action_quit(self) -> None:
+        """Quit; but a served day still being played is the room's (the title menu's Quit comes here too)."""
+        if self._room_holds_the_day():
+            self.notify(ROOM_HOLDS_THE_DAY, markup=False, timeout=5)
+            return
+        await super().action_quit()
+
+    def _room_holds_the_day(self) -> bool:
+        """True while a served game (dayjob serve) has a day in play: quitting would lose it, unsaved,
+        before the round could count it. Once the day has ended (or the round stopped it), q quits."""
+        session = self.session
+        game = self.game
+        return (
+            self.options.locked
+            and session is not None
+            and game is not None
+            and not game.ended
+            and not session.unfinished
+        )
+
     def action_help(self) -> None:
         from game.tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if self.screen.name != ScreenName.HELP:
             self.push_screen(HelpScreen())
 
     def action_cycle_theme(self) -> None:
@@ -327,7 +369,8 @@ class DayJobApp(App[int]):
             return
         self._watched = _mtimes(self.session.story_files())
 
-    def _check_files(self) -> None:
+    def check_files(self) -> None:
+        """Reload the story if any of its files changed (what the --watch timer does once a second)."""
         if self.session is None:
             return
         now = _mtimes(self.session.story_files())
@@ -363,34 +406,17 @@ def make_app(options: TuiOptions | None = None) -> DayJobApp:
     return DayJobApp(options)
 
 
-DAY_SCREENS = ("scene", "report")
+DAY_SCREENS = (ScreenName.SCENE, ScreenName.REPORT)
+ROOM_HOLDS_THE_DAY = "Your day is still being played: q quits once it has ended."
 
 
-def screen_for(game: Game | None) -> str:
-    """The name of the screen that shows `game`: the title before a day, its scene during it, the report after."""
-    if game is None:
-        return "title"
-    return "report" if game.ended else "scene"
-
-
-def _screen_name(screen: Screen) -> str | None:
-    """The name `screen_for` gives this screen, or None for one over the day (help, problems, glossary)."""
-    from game.tui.screens.report import ReportScreen
-    from game.tui.screens.scene import SceneScreen
-
-    names: tuple[tuple[type[Screen], str], ...] = (
-        (TitleScreen, "title"),
-        (SceneScreen, "scene"),
-        (ReportScreen, "report"),
-    )
-    return next((name for cls, name in names if isinstance(screen, cls)), None)
-
-
-def _make_screen(name: str, game: Game) -> Screen:
-    from game.tui.screens.report import ReportScreen
-    from game.tui.screens.scene import SceneScreen
-
-    return ReportScreen(game.report()) if name == "report" else SceneScreen()
+def screen_for(session: Session | None) -> ScreenName:
+    """The name of the screen that shows the session's day: the title before a day, its scene during
+    it, the report once it has ended or the workshop's round stopped it."""
+    game = session.game if session is not None else None
+    if session is None or game is None:
+        return ScreenName.TITLE
+    return ScreenName.REPORT if game.ended or session.unfinished else ScreenName.SCENE
 
 
 def _settle_heap() -> None:

@@ -7,7 +7,7 @@ it is imported only after the first frame, from the loading worker.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from game.tui.options import TuiOptions
 
 if TYPE_CHECKING:  # the title screen needs only the story: the rules of a day are imported with the first day
     from game.engine.game import Game
+    from game.engine.report import Report
     from game.engine.story import Story
 
 
@@ -133,6 +134,14 @@ class Session:
         if game is not None:
             self.saved = SavedDay(game, game.clock_text, game.title, game.ended)
 
+    def report(self) -> Report:
+        """The day's report; a day the workshop's round stopped is titled so, not "The day is not over"."""
+        game = self._need_game()
+        report = game.report()
+        if self.unfinished and not game.ended:
+            report = replace(report, ending_title=f"The round ended at {report.clock_out}")
+        return report
+
     def _need_game(self) -> Game:
         if self.game is None:
             raise ChoiceError("no day has started")
@@ -180,7 +189,7 @@ class Session:
     def write_report(self) -> Path:
         """Write the day's report as Markdown; returns where (raises OSError)."""
         game = self._need_game()
-        report = game.report()
+        report = self.report()
         folder = self.options.report_dir
         if folder is None:
             folder = self.slot.folder if self.slot is not None else (self.options.save_dir or Path.cwd())

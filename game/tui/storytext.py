@@ -7,9 +7,17 @@ from textual.content import Content
 from game.prose import WRAPPED, clean, code_spans, paragraphs, reflow
 
 
+def shown(text: str) -> str:
+    """Story text as the TUI shows it: control characters dropped (`clean`), and the bidi marks and
+    overrides that would reorder what is read written as visible escapes, as the plain player and CLI do."""
+    from game.engine.safetext import terminal_safe  # here, not before the first frame: it draws no story text
+
+    return terminal_safe(clean(text))
+
+
 def literal(text: str, style: str = "") -> Content:
     """Story text exactly as written: `[/]` or `[@click=...]` are characters, not markup."""
-    content = Content(clean(text))
+    content = Content(shown(text))
     return content.stylize(style) if style else content
 
 
@@ -19,7 +27,7 @@ CODE_STYLE = "$text-secondary on $boost"
 def prose(text: str, style: str = "") -> Content:
     """Story text shown literally, except that `code` between a matched pair of backticks on one
     line is styled as code (the backticks dropped), as the story format says."""
-    spans = code_spans(clean(text))
+    spans = code_spans(shown(text))
     if len(spans) == 1 and not spans[0][1]:
         return literal(text, style)
     content = Content.assemble(*((part, CODE_STYLE) if code else part for part, code in spans))
@@ -48,4 +56,15 @@ def minutes_text(minutes: int) -> str:
     return f"{minutes // 60} h {minutes % 60:02d}"
 
 
-__all__ = ["WRAPPED", "bar", "bar_content", "clean", "literal", "minutes_text", "paragraphs", "prose", "reflow"]
+__all__ = [
+    "WRAPPED",
+    "bar",
+    "bar_content",
+    "clean",
+    "literal",
+    "minutes_text",
+    "paragraphs",
+    "prose",
+    "reflow",
+    "shown",
+]

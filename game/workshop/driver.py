@@ -112,7 +112,6 @@ def end_round(app) -> None:
     game = getattr(session, "game", None)
     if session is None or game is None or game.ended:
         return
-    from game.tui.screens.report import ReportScreen
     from game.workshop.results import write_result
 
     opts = session.options
@@ -129,7 +128,5 @@ def end_round(app) -> None:
             )
         except OSError as exc:
             app.notify(f"Could not write the result ({exc.strerror or exc}).", markup=False, severity="error")
-    while len(app.screen_stack) > 1:
-        app.pop_screen()
-    app.push_screen(ReportScreen(game.report()))
+    app.show_game(fresh=True)  # the app's screen for a stopped day: its report, titled for the round
     app.notify("Time is up: your day stops here. Stay on your report: we will compare.", markup=False, timeout=30)

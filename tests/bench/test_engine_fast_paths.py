@@ -9,6 +9,7 @@ import pytest
 
 from game.engine import Game, StoryError, load_story
 from game.engine.expr import Env, compile_expr
+from game.engine.exprtree import Add, And, Bool, Clock, Cmp, Flag, Neg, Node, Not, Num, Or, Stat, Sub, Visited
 from game.engine.story import clock_window
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -216,39 +217,39 @@ _ENV = Env(frozenset({"energy", "trust"}), frozenset({"tired", "shipped"}), froz
 _OPS = ["==", "!=", "<", "<=", ">", ">="]
 
 
-def _reference(t: tuple, s) -> object:
+def _reference(t: Node, s) -> object:
     """The tree evaluated by walking it: what the language means, independently of the closures."""
-    kind = t[0]
-    if kind in ("num", "bool"):
-        return t[1]
-    if kind == "stat":
-        return s.stats[t[1]]
-    if kind == "flag":
-        return s.flags[t[1]]
-    if kind == "clock":
-        return s.clock
-    if kind == "visited":
-        return s.visits.get(t[1], 0)
-    if kind == "not":
-        return not _reference(t[1], s)
-    if kind == "neg":
-        return -_reference(t[1], s)
-    if kind == "add":
-        return _reference(t[1], s) + _reference(t[2], s)
-    if kind == "sub":
-        return _reference(t[1], s) - _reference(t[2], s)
-    if kind == "and":
-        return all(bool(_reference(x, s)) for x in t[1:])
-    if kind == "or":
-        return any(bool(_reference(x, s)) for x in t[1:])
-    if kind == "cmp":
-        import operator
+    import operator
 
-        fns = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt}
-        fns[">="] = operator.ge
-        values = [_reference(x, s) for x in t[2]]
-        return all(fns[op](a, b) for op, a, b in zip(t[1], values, values[1:]))
-    raise AssertionError(kind)
+    match t:
+        case Num(value) | Bool(value):
+            return value
+        case Stat(name):
+            return s.stats[name]
+        case Flag(name):
+            return s.flags[name]
+        case Clock():
+            return s.clock
+        case Visited(scene):
+            return s.visits.get(scene, 0)
+        case Not(x):
+            return not _reference(x, s)
+        case Neg(x):
+            return -_reference(x, s)
+        case Add(a, b):
+            return _reference(a, s) + _reference(b, s)
+        case Sub(a, b):
+            return _reference(a, s) - _reference(b, s)
+        case And(parts):
+            return all(bool(_reference(x, s)) for x in parts)
+        case Or(parts):
+            return any(bool(_reference(x, s)) for x in parts)
+        case Cmp(ops, operands):
+            fns = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt}
+            fns[">="] = operator.ge
+            values = [_reference(x, s) for x in operands]
+            return all(fns[op](a, b) for op, a, b in zip(ops, values, values[1:]))
+    raise AssertionError(t)
 
 
 _number = hs.sampled_from(["energy", "trust", "clock", 'visited("desk")', 'visited("lunch")', "3", '"10:30"', "0"])
@@ -298,7 +299,7 @@ def test_compiled_conditions_evaluate_as_the_tree_says(src, states):
     for s in states:
         got, want = expr.fn(s), _reference(expr.tree, s)
         assert got == want, (src, expr.tree, got, want)
-        if expr.tree[0] in ("and", "or", "not", "cmp"):
+        if isinstance(expr.tree, (And, Or, Not, Cmp)):
             assert type(got) is bool, (src, got)
 
 

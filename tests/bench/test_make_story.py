@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from game.engine import Game, load_story
+from game.engine.exprtree import walk
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
@@ -28,17 +29,7 @@ make_story = _make_story_module().make_story
 
 def _kinds(expr) -> set[str]:
     """Every node kind in a compiled expression's tree: "and", "cmp", "clock", "visited", ..."""
-    out: set[str] = set()
-
-    def walk(node: tuple) -> None:
-        if node and isinstance(node[0], str):
-            out.add(node[0])
-        for part in node:
-            if isinstance(part, tuple):
-                walk(part)
-
-    walk(expr.tree)
-    return out
+    return {type(node).__name__.lower() for node in walk(expr.tree)}
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import pytest
 
 from game.engine import CARRY_ON, ChoiceError, Game, load_story
 from game.engine.clock import parse_time
+from game.engine.exprtree import And, Cmp, Num, Stat
 from game.engine.game import ChoiceKind
 
 
@@ -452,4 +453,4 @@ def test_show_if_is_part_of_when_a_choice_can_be_taken_for_the_writer_tools(tmp_
     story = _story_with_show_if(tmp_path)
     ask = story.scenes["desk"].choices[0]
     assert ask.show is not None and ask.cond.src == "(met_dpo) and (energy >= 3)"
-    assert ask.cond.tree == ("and", ask.show.tree, ("cmp", (">=",), (("stat", "energy"), ("num", 3))))
+    assert ask.cond.tree == And((ask.show.tree, Cmp((">=",), (Stat("energy"), Num(3)))))

@@ -11,6 +11,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from game.engine.where import MAX_TOTAL_BYTES
+from game.engine.yamlsafe import MAX_TOTAL_NODES
+
 MANIFEST = """\
 title: Hostile
 start: desk
@@ -47,7 +50,7 @@ def typos(root: Path, scenes: int = 5_000) -> Path:
 
 
 def many_values(root: Path, files: int = 80, per_file: int = 399_000) -> Path:
-    """Files just under the per-file value cap, far over the story's (the audit: 80 files, 61 MB)."""
+    """Files of `per_file` values each (the audit: 80 files of 399,000, 61 MB, each far over the per-file cap)."""
     body = "scenes:\n  desk:\n    title: Desk\n    text: Hello.\n    choices:\n      - {id: go, text: Go, goto: end}\n"
     body += "x: [" + ",".join(["1"] * (per_file - 12)) + "]\n"
     return _story(root, {f"v{i:03d}.yaml": body.replace("desk", f"d{i}") for i in range(files)})
@@ -61,8 +64,8 @@ def sparse(root: Path, size: int = 3 << 30) -> Path:
     return root
 
 
-def cut_off(root: Path, files: int = 10) -> Path:
-    """More than the 16 MB of all files, with the scene every other file goes to read last."""
+def cut_off(root: Path, files: int = MAX_TOTAL_BYTES // 1_900_000 + 1) -> Path:
+    """More than the story's bytes in all files (MAX_TOTAL_BYTES), with the scene every other file goes to read last."""
     filler = "# " + "x" * 98 + "\n"
     body = "scenes:\n  s{i}:\n    title: S\n    text: x\n    choices: [{{id: go, text: Go, goto: desk}}]\n" + filler * (
         1_900_000 // len(filler)
@@ -70,8 +73,8 @@ def cut_off(root: Path, files: int = 10) -> Path:
     return _story(root, {f"a{i:03d}.yaml": body.format(i=i) for i in range(files)} | {"z_desk.yaml": DESK})
 
 
-def near_cap(root: Path, files: int = 3, scenes: int = 1_900) -> Path:
-    """Just under the story's value cap, all of it scenes that load and are checked (the slowest kind)."""
+def near_cap(root: Path, files: int = MAX_TOTAL_NODES // 50_000, scenes: int = 1_922) -> Path:
+    """Just under the story's value cap (26 values a scene), all of it scenes that load and are checked (the slowest kind)."""
     out = {"desk.yaml": DESK.replace("goto: end", "goto: s0_0")}
     for f in range(files):
         lines = ["scenes:"]
@@ -87,8 +90,24 @@ def near_cap(root: Path, files: int = 3, scenes: int = 1_900) -> Path:
     return _story(root, out)
 
 
-def big_text(root: Path, files: int = 8) -> Path:
-    """Just under the 16 MB of all files, each file one scene with 1.95 MB of text."""
+def conditions(root: Path, files: int = MAX_TOTAL_BYTES // 426_000) -> Path:
+    """Just under the story's bytes of distinct conditions of 22 comparisons each, every one compiled (the costliest)."""
+    out = {"desk.yaml": DESK}
+    n = 0
+    for f in range(files):
+        lines = ["scenes:"]
+        for s in range(250):
+            lines += [f"  x{f}_{s}:", "    title: T", "    text: x", "    choices:"]
+            for c in range(4):
+                n += 1
+                cond = " and ".join(f"energy > {(n * 7 + k * 13) % 1000}" for k in range(22))
+                lines.append(f'      - {{id: c{c}, text: Go, goto: desk, if: "{cond}"}}')
+        out[f"c{f:03d}.yaml"] = "\n".join(lines) + "\n"
+    return _story(root, out)
+
+
+def big_text(root: Path, files: int = MAX_TOTAL_BYTES // 1_960_000) -> Path:
+    """Just under the story's bytes in all files, each file one scene with 1.95 MB of text."""
     paragraph = "word " * 19 + "end.\n"
     text = "    text: |\n" + ("      " + paragraph) * (1_950_000 // (len(paragraph) + 6))
     body = "scenes:\n  s{i}:\n    title: T\n" + text + "    choices: [{{id: go, text: Go, goto: desk}}]\n"
@@ -101,8 +120,8 @@ def many_files(root: Path, files: int = 2_000) -> Path:
     return _story(root, {"desk.yaml": DESK} | {f"m{i:04d}.yaml": scene.format(i=i) for i in range(files - 1)})
 
 
-def escapes(root: Path, files: int = 8) -> Path:
-    """Just under 16 MB of double-quoted text written as escapes (`\\x41`), the parser's slowest text."""
+def escapes(root: Path, files: int = MAX_TOTAL_BYTES // 1_960_000) -> Path:
+    """Just under the story's bytes of double-quoted text written as escapes (`\\x41`), the parser's slowest text."""
     body = (
         'scenes:\n  s{i}:\n    title: T\n    text: "' + "\\x41" * 480_000 + '"\n    choices: [{{id: go, text: Go}}]\n'
     )
@@ -129,6 +148,7 @@ CASES: dict[str, Callable[[Path], Path]] = {
     "sparse": sparse,
     "cut_off": cut_off,
     "near_cap": near_cap,
+    "conditions": conditions,
     "big_text": big_text,
     "many_files": many_files,
     "escapes": escapes,

@@ -7,13 +7,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from game.engine import StoryError, load_story, suggest
 from game.engine.storyfiles import MAX_TOTAL_BYTES, _Unreadable, read_capped
-from game.engine.yamlsafe import MAX_FILE_BYTES, MAX_INT_DIGITS, MAX_TOTAL_NODES
+from game.engine.yamlsafe import MAX_FILE_BYTES, MAX_INT_DIGITS, MAX_NODES, MAX_TOTAL_NODES
 from tests.hardening import hostile
 
 ROOT = Path(__file__).parent.parent.parent
@@ -134,16 +135,18 @@ def test_at_most_the_cap_and_one_byte_are_read_whatever_the_size_says(tmp_path, 
 
 
 def test_values_are_capped_across_files_not_only_per_file(tmp_path):
-    per_file = MAX_TOTAL_NODES // 2 - 1_000  # every file within its own cap
-    code, errors, _ = check(hostile.many_values(tmp_path, files=4, per_file=per_file))
+    per_file = MAX_NODES - 1_000  # every file within its own cap
+    over = MAX_TOTAL_NODES // per_file  # the first file the story's values do not leave room for
+    code, errors, _ = check(hostile.many_values(tmp_path, files=over + 1, per_file=per_file))
     assert code == 1
     assert len(errors) == 1
-    assert errors[0]["path"].endswith("v002.yaml") and errors[0]["line"] == 7
+    assert errors[0]["path"].endswith(f"v{over:03d}.yaml") and errors[0]["line"] == 7
     assert f"more than {MAX_TOTAL_NODES:,} values in all files together" in errors[0]["message"]
 
 
 def test_the_audit_value_flood_stops_at_the_story_cap(tmp_path):
-    code, errors, _ = check(hostile.many_values(tmp_path, files=6))  # the audit's 399,000 a file
+    files = MAX_TOTAL_NODES // MAX_NODES + 1  # the audit's 399,000 a file, each refused at its own cap
+    code, errors, _ = check(hostile.many_values(tmp_path, files=files))
     assert code == 1
     assert "the file has more than" in errors[0]["message"]
     assert "values in all files together" in errors[-1]["message"]
@@ -185,10 +188,9 @@ async def test_the_game_shows_a_huge_number_as_a_problem_instead_of_exiting(tmp_
 
     app = make_app(TuiOptions(story=hostile.huge_int(tmp_path / "story"), seed="s", report_dir=tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(200):
+        deadline = time.monotonic() + 60  # a hang guard: the story loads in a worker, however slow the machine
+        while not isinstance(app.screen, ProblemsScreen) and time.monotonic() < deadline:
             await pilot.pause(0.01)
-            if isinstance(app.screen, ProblemsScreen):
-                break
         assert isinstance(app.screen, ProblemsScreen)
         assert app.is_running and app.return_code is None
 

@@ -127,6 +127,14 @@ def test_no_placeholders_anywhere_in_the_story_files():
             assert not bad.search(line), f"{path.name}:{n}: {line.strip()}"
 
 
+def test_code_in_backticks_closes_on_its_line():
+    """Only a matched pair of backticks on one line marks code; a pair split by the editor's wrap would show both
+    backticks and style the wrong words (it did, in the old pipeline's `time.sleep(90)`)."""
+    for path in [STORY / "story.yaml", *sorted((STORY / "scenes").glob("*.yaml"))]:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert line.count("`") % 2 == 0, f"{path.name}:{n}: {line.strip()}"
+
+
 def test_every_ending_has_two_or_three_debrief_questions(story):
     for ending in story.endings:
         assert 2 <= len(ending.debrief) <= 3, ending.id

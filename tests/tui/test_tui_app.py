@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tui_helpers import ready
+from textual.widgets import OptionList
+from tui_helpers import palette_offers, ready, until
 
 from game.tui.app import DayJobApp
 from game.tui.screens.glossary import GlossaryScreen
@@ -49,7 +50,7 @@ async def test_command_palette_offers_the_games_commands(build):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Undo last")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "Undo last")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SceneScreen) and app.game.scene_id == "arrive"
@@ -69,7 +70,7 @@ async def test_command_palette_offers_the_games_commands(build):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Theme: Light")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "Theme: Light")
         await pilot.press("enter")
         await pilot.pause()
         assert app.theme == LIGHT
@@ -113,7 +114,7 @@ async def test_a_reload_lets_the_first_story_go(build):
         await pilot.press("enter", "1")
         await pilot.pause()
         await pilot.press("ctrl+r")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: app.game.story is app.session.story is not first())  # the reload runs in a worker
         assert app.game.story is app.session.story is not first()
         gc.collect()
         assert first() is None
@@ -129,3 +130,69 @@ async def test_the_days_styles_are_read_on_the_title_screen_not_before_the_first
         await ready(pilot)
         await pilot.pause()
         assert all(app.stylesheet.has_source(path, "") for path in later)
+
+
+def test_screen_for_names_the_screen_that_shows_a_sessions_day(build):
+    from types import SimpleNamespace
+
+    from game.tui.app import screen_for
+    from game.tui.screens import ScreenName
+
+    def session(game=None, unfinished=False):
+        return SimpleNamespace(game=game, unfinished=unfinished)
+
+    playing, ended = SimpleNamespace(ended=False), SimpleNamespace(ended=True)
+    assert screen_for(None) == screen_for(session()) == ScreenName.TITLE
+    assert screen_for(session(playing)) == ScreenName.SCENE
+    assert screen_for(session(ended)) == ScreenName.REPORT
+    assert screen_for(session(playing, unfinished=True)) == ScreenName.REPORT  # the round stopped it
+
+
+async def test_each_screen_is_named_and_the_title_is_the_apps_named_screen(build):
+    from game.tui.screens import ScreenName
+
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.screen is app.get_screen(ScreenName.TITLE) is app.title_screen
+        assert app.screen.name == ScreenName.TITLE
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.name == ScreenName.SCENE
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.name == ScreenName.HELP
+        await pilot.press("escape", *"11111")
+        await pilot.pause()
+        assert app.screen.name == ScreenName.REPORT
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.title_screen and len(app.screen_stack) == 1
+
+
+async def test_a_change_to_the_day_with_the_title_on_top_leaves_the_title_up(build):
+    """An undo or a choice that reaches the app once the title is back (a key queued behind Esc, the
+    palette's Undo over the title) used to switch the title screen out: Textual's first screen has no
+    result callback to pop, so `switch_screen` raised IndexError and emptied the stack. The title
+    stays, and its Continue line follows the day."""
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter", "1")
+        await pilot.pause()
+        moved_to = app.game.clock_text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.title_screen
+        app.undo()
+        await pilot.pause()
+        assert app.is_running and app.screen is app.title_screen and len(app.screen_stack) == 1
+        assert app.game.clock_text != moved_to and not app.game.state.history
+        menu = app.screen.query_one("#menu", OptionList)
+        assert app.game.clock_text in str(menu.get_option_at_index(0).prompt)
+        app.choose(app.game.available[0])
+        await pilot.pause()
+        assert app.is_running and app.screen is app.title_screen and len(app.game.state.history) == 1
+        await pilot.press("enter")  # Continue: the day as it is now
+        await pilot.pause()
+        assert isinstance(app.screen, SceneScreen) and app.screen.name == "scene"

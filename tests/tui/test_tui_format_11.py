@@ -55,6 +55,6 @@ def test_a_locked_choice_keeps_clear_of_the_minutes_column():
     locked = ChoiceView("deploy", "Deploy the model on a Friday afternoon", 45, False, "Too tired for that")
     free = ChoiceView("help", "Help Lena", 20, True)
     for width in (30, 50, 80):
-        assert choice_prompt(None, locked)._body_width(width) <= choice_prompt(1, free)._body_width(width)
+        assert choice_prompt(None, locked).body_width(width) <= choice_prompt(1, free).body_width(width)
     no_minutes = ChoiceView("x", "A choice that takes no time", 0, False, "No")
-    assert choice_prompt(None, no_minutes)._body_width(50) <= choice_prompt(1, free)._body_width(50)
+    assert choice_prompt(None, no_minutes).body_width(50) <= choice_prompt(1, free).body_width(50)

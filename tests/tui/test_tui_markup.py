@@ -8,7 +8,7 @@ from tui_helpers import ready, screen_text, widget_text
 from game.tui.screens.report import ReportScreen
 from game.tui.screens.scene import SceneScreen
 from game.tui.screens.title import TitleScreen
-from game.tui.storytext import literal, paragraphs
+from game.tui.storytext import literal, paragraphs, prose
 from game.tui.widgets.choice_list import ChoiceList
 
 QUIT_ACTION = "[@click=app.quit]x[/]"
@@ -96,3 +96,29 @@ def test_hard_wrapped_paragraphs_reflow_but_short_lines_and_lists_stay():
         chat,
         items,
     ]
+
+
+async def test_bidi_controls_in_story_text_show_as_visible_escapes(build, editable_story):
+    """A right-to-left override would make the scene read otherwise than written ("Trojan Source"):
+    the TUI shows it as `\\u202e`, as the plain player and the CLI do (game/engine/safetext.py)."""
+    story = editable_story("office")
+    scenes = story / "scenes" / "day.yaml"
+    text = scenes.read_text(encoding="utf-8")
+    text = text.replace("title: The office", 'title: "The office \\u202Eecivda\\u202C"')
+    text = text.replace("Your desk is where you left it.", "Your desk is where you \u2067left\u2069 it.")
+    scenes.write_text(text, encoding="utf-8")
+    app = build(story)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SceneScreen)
+        shown = screen_text(app)
+        assert "The office \\u202eecivda\\u202c" in shown
+        assert "Your desk is where you \\u2067left\\u2069 it." in shown
+        assert not any(ch in shown for ch in "\u202e\u202c\u2067\u2069")
+
+
+def test_bidi_controls_are_escaped_wherever_story_text_is_drawn():
+    assert literal("a\u202eb\u200fc").plain == "a\\u202eb\\u200fc"
+    assert prose("`x\u202ey` and \u2066z\u2069").plain == "x\\u202ey and \\u2066z\\u2069"

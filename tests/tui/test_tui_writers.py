@@ -79,7 +79,9 @@ class TestReload:
             assert isinstance(app.screen, TitleScreen)
             assert "O F F I C E" in str(app.screen.query_one("#title", Static).render())
 
-    async def test_reload_when_the_current_scene_is_gone_resumes_at_the_hub_with_a_notice(self, build, editable_story):
+    async def test_reload_when_the_current_scene_is_gone_resumes_at_the_hub_with_a_notice(
+        self, build, editable_story, told
+    ):
         story = editable_story("office")
         app = build(story)
         async with app.run_test(size=(80, 24)) as pilot:
@@ -94,7 +96,7 @@ class TestReload:
             await reload(pilot)
             assert isinstance(app.screen, SceneScreen)
             assert app.game.scene_id == "desk"
-            assert any("standup" in n.message for n in app._notifications)
+            assert any("standup" in message for _, message in told)
 
     async def test_reload_from_the_title_updates_the_day_offered_to_continue(self, build, editable_story):
         story = editable_story("office")
@@ -121,7 +123,7 @@ class TestReload:
             scenes.write_text(
                 scenes.read_text().replace("You arrive at the office.", "You arrive, late, at the office.")
             )
-            app._check_files()  # what the once-a-second timer does
+            app.check_files()  # what the once-a-second timer does
             await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause()
@@ -143,13 +145,13 @@ class TestPlayFromHere:
             assert "4/10" in str(app.screen.query_one("#reveal", Static).render())
         assert not save_dir.exists() or not list(save_dir.glob("*.json"))
 
-    async def test_a_bad_preset_is_told_not_crashed(self, build):
+    async def test_a_bad_preset_is_told_not_crashed(self, build, told):
         app = build(from_scene="nowhere")
         async with app.run_test(size=(80, 24)) as pilot:
             await ready(pilot)
             await pilot.pause()
             assert isinstance(app.screen, TitleScreen)
-            assert any("nowhere" in n.message for n in app._notifications)
+            assert any("nowhere" in message for _, message in told)
 
     async def test_short_day_starts_where_the_story_says(self, build):
         app = build(short=True)

@@ -4,7 +4,7 @@ the palette offers nothing that could harm the day or the server, the round can 
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 from workshop_serving import ROOM
 
 from game.tui.app import make_app
@@ -95,11 +95,12 @@ async def test_the_palette_offers_only_harmless_commands(served_app):
         assert "Play the day again" in titles and "Help" in titles
         for harmful in ("Quit", "Screenshot", "Reload story", "New day", "Keys"):
             assert harmful not in titles, harmful
-        reloads: list[int] = []
-        app._reload = lambda: reloads.append(1)  # type: ignore[method-assign]
+        story, game = app.session.story, app.game
         await pilot.press("ctrl+r")  # the writers' reload key does nothing in a served game
         await pilot.pause()
-        assert reloads == []
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session.story is story and app.game is game  # a reload would carry the day to a new story
 
 
 async def test_the_round_ending_stops_the_day_and_writes_it_as_unfinished(served_app, tmp_path):
@@ -115,9 +116,42 @@ async def test_the_round_ending_stops_the_day_and_writes_it_as_unfinished(served
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
         assert day_status(app)["state"] == "unfinished"
+        kicker, title = (
+            str(app.screen.query_one(f"#{id}", Static).render()) for id in ("report-kicker", "ending-title")
+        )
+        assert (kicker, title) == ("Time is up: the round is over", f"The round ended at {clock}")
+        assert f"\u201cThe round ended at {clock}\u201d" in app.screen.report.share_line
     (result,) = read_results(tmp_path / "results").results
     assert result.unfinished and result.ending_id == "unfinished"
     assert result.ending_title == f"Unfinished at {clock}" and result.nickname == "Sam"
+
+
+async def test_q_does_not_quit_a_served_day_still_being_played(served_app):
+    """Quitting would throw the room's day away unsaved before the round could count it; once the
+    day is over (the report, "Thanks for playing" in the browser) q quits as it always did."""
+    app = served_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "1")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, SceneScreen)
+        assert not app.check_action("quit", ())  # so the footer offers no q either
+        told: list[str] = []
+        app.notify = lambda message, **_: told.append(message)  # type: ignore[method-assign]
+        await pilot.press("escape")  # the title menu's Quit is refused the same way, and says why
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        await app.action_quit()
+        await pilot.pause()
+        assert app.is_running and told == ["Your day is still being played: q quits once it has ended."]
+        await pilot.press("enter")
+        await play_to_the_end(pilot)
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
 
 
 async def test_an_unserved_game_keeps_its_seed_field_and_full_palette(tmp_path, monkeypatch):

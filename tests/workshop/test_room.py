@@ -110,8 +110,11 @@ def test_a_round_end_to_end(serve, tmp_path):
             assert await until(lambda: feed.latest["round"]["state"] == "over")
             assert await until(lambda: len(read_results(results).results) == 21)  # 10 + 10 unfinished + P00's 2nd
 
-            for tab in middlers:  # their report is on screen, and the page's clock says time is up
-                assert await tab.wait_for(lambda t: "The end of the day" in t.screen, WAIT)
+            for (
+                tab
+            ) in middlers:  # their report is on screen, titled for the round, and the page's clock says time is up
+                assert await tab.wait_for(lambda t: "The round ended at" in t.screen, WAIT)
+                assert "The day is not over" not in tab.screen
                 rounds = [m[1] for m in tab.texts if m[0] == "dayjob_round"]
                 assert rounds[0]["state"] == "running" and 0 <= rounds[0]["left"] <= 3  # the time left, shown
                 assert rounds[-1]["state"] == "over"

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from game.tui.css import STYLES
+from game.tui.screens import ScreenName
 from game.tui.storytext import literal
 from game.tui.widgets.hanging import Hanging, Stack
 
@@ -54,7 +55,7 @@ class GlossaryScreen(ModalScreen[None]):
     ]
 
     def __init__(self, game: Game) -> None:
-        super().__init__()
+        super().__init__(name=ScreenName.GLOSSARY)
         self.game = game
 
     def compose(self) -> ComposeResult:

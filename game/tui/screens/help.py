@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from game.tui.css import STYLES
+from game.tui.screens import ScreenName
 
 # (where, [(keys, what they do)]); a test checks every binding of every screen is listed here
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
@@ -95,6 +96,9 @@ class HelpScreen(ModalScreen[None]):
         Binding("f1", "close", "Close", show=False),
         Binding("q", "close", "Close", show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__(name=ScreenName.HELP)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from game.tui.css import STYLES
+from game.tui.screens import ScreenName
 from game.tui.storytext import literal
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ class ProblemsScreen(ModalScreen[None]):
     ]
 
     def __init__(self, error: StoryError, *, can_close: bool) -> None:
-        super().__init__()
+        super().__init__(name=ScreenName.PROBLEMS)
         self.error = error
         self.can_close = can_close  # False when there is no story to go back to
 

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from game.tui.css import STYLES
+from game.tui.screens import ScreenName
 from game.tui.storytext import literal, paragraphs, prose
 from game.tui.widgets.charts import MinutesChart, StatBars
 from game.tui.widgets.day_header import DayHeader
@@ -117,9 +118,10 @@ class ReportScreen(Screen):
         Binding("escape", "menu", "Menu", show=False),
     ]
 
-    def __init__(self, report: Report) -> None:
-        super().__init__()
+    def __init__(self, report: Report, *, stopped: bool = False) -> None:
+        super().__init__(name=ScreenName.REPORT)
         self.report = report
+        self.stopped = stopped  # the workshop's round ended the day before the day did
 
     def compose(self) -> ComposeResult:
         r = self.report
@@ -127,7 +129,8 @@ class ReportScreen(Screen):
         with VerticalScroll(id="report-scroll"), Vertical(id="report-column"):
             if r.outcome:  # what the last choice did, before the ending it led to
                 yield Static(Content("\n\n").join(prose(p) for p in paragraphs(r.outcome)), id="outcome")
-            yield Static(Content.styled("The end of the day", "$foreground-muted"), id="report-kicker")
+            kicker = "Time is up: the round is over" if self.stopped else "The end of the day"
+            yield Static(Content.styled(kicker, "$foreground-muted"), id="report-kicker")
             yield Static(prose(r.ending_title), id="ending-title")
             yield Static(
                 Content("\n\n").join(prose(p) for p in paragraphs(r.ending_text)),

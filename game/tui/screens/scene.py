@@ -14,7 +14,8 @@ from textual.widgets import Footer, OptionList, Static
 
 from game.engine.clock import format_time
 from game.tui.css import STYLES
-from game.tui.storytext import paragraphs, prose
+from game.tui.screens import ScreenName
+from game.tui.storytext import paragraphs, prose, shown
 from game.tui.widgets.choice_list import ChoiceList
 from game.tui.widgets.day_header import DayHeader
 from game.tui.widgets.reveal_panel import RevealPanel
@@ -82,6 +83,9 @@ class SceneScreen(Screen):
     ]
 
     _drawn: tuple = ()
+
+    def __init__(self) -> None:
+        super().__init__(name=ScreenName.SCENE)
 
     def compose(self) -> ComposeResult:
         yield DayHeader(id="day-header")
@@ -190,7 +194,7 @@ class SceneScreen(Screen):
         game = self.app.game
         term = game.story.glossary.terms.get(term_id) if game is not None else None
         if term is not None:
-            self.app.notify(term.means, title=term.term, markup=False, timeout=15)
+            self.app.notify(shown(term.means), title=shown(term.term), markup=False, timeout=15)
 
     def action_scroll_text(self, direction: int) -> None:
         scroll = self.query_one("#scene-scroll", VerticalScroll)

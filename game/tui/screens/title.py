@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
+from game.tui.screens import ScreenName
 from game.tui.storytext import literal
 
 if TYPE_CHECKING:
@@ -45,8 +46,8 @@ class TitleScreen(Screen):
             return not self.app.options.locked
         return True
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self) -> None:
+        super().__init__(name=ScreenName.TITLE, id="title-screen")
         self._asked_for_seed = True  # until the first time the menu is shown
 
     def compose(self) -> ComposeResult:

@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from game.engine.clock import format_time
-from game.tui.storytext import clean, minutes_text
+from game.tui.storytext import minutes_text, shown
 
 if TYPE_CHECKING:
     from game.engine import Game
@@ -39,8 +39,8 @@ class DayHeader(Widget):
             self.set_reactive(DayHeader.clock, clock)
             self.set_reactive(DayHeader.day_start, day_start)
             self.set_reactive(DayHeader.day_end, day_end)
-            self.set_reactive(DayHeader.label, clean(label))
-            self.set_reactive(DayHeader.seed, clean(seed))
+            self.set_reactive(DayHeader.label, shown(label))
+            self.set_reactive(DayHeader.seed, shown(seed))
             self.set_reactive(DayHeader.spent, spent)
         self.refresh()
 

@@ -27,11 +27,12 @@ class Hanging(Visual):
             parts += ["  ", self.aside]
         return Content.assemble(*parts)
 
-    def _body_width(self, width: int) -> int:
+    def body_width(self, width: int) -> int:
+        """The width the body wraps at, between the gutter and the aside."""
         return width - self.indent - self.aside_width
 
     def render_strips(self, width: int, height: int | None, style, options: RenderOptions) -> list[Strip]:
-        body_width = self._body_width(width)
+        body_width = self.body_width(width)
         if body_width < 8:  # too narrow for columns: wrap it all as one text
             return self._flat().render_strips(max(1, width), height, style, options)
         rich = style.rich_style
@@ -56,7 +57,7 @@ class Hanging(Visual):
         return self.indent + self.aside_width + self.body.get_optimal_width(rules, container_width)
 
     def get_height(self, rules: RulesMap, width: int) -> int:
-        body_width = self._body_width(width)
+        body_width = self.body_width(width)
         if body_width < 8:
             return self._flat().get_height(rules, max(1, width))
         return self.body.get_height(rules, body_width)
