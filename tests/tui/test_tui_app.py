@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from textual.widgets import OptionList
-from tui_helpers import ready
+from tui_helpers import palette_offers, ready, until
 
 from game.tui.app import DayJobApp
 from game.tui.screens.glossary import GlossaryScreen
@@ -50,7 +50,7 @@ async def test_command_palette_offers_the_games_commands(build):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Undo last")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "Undo last")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SceneScreen) and app.game.scene_id == "arrive"
@@ -70,7 +70,7 @@ async def test_command_palette_offers_the_games_commands(build):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Theme: Light")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "Theme: Light")
         await pilot.press("enter")
         await pilot.pause()
         assert app.theme == LIGHT
@@ -114,7 +114,7 @@ async def test_a_reload_lets_the_first_story_go(build):
         await pilot.press("enter", "1")
         await pilot.pause()
         await pilot.press("ctrl+r")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: app.game.story is app.session.story is not first())  # the reload runs in a worker
         assert app.game.story is app.session.story is not first()
         gc.collect()
         assert first() is None
