@@ -260,7 +260,7 @@ def test_filming_a_glum_day_gives_the_vlog_you_never_post(story):
         standup=["raise_blocker"],
         standup_parking=["hard_stop"],
         inbox=["skim"],
-        design_review=["take_notes"],
+        design_review=["take_notes", "take_notes_late"],
         stakeholder_sync=["honest"],
         stakeholder_sync_after=["write_followup"],
         clock_out=["log_off"],
