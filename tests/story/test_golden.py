@@ -28,7 +28,7 @@ SEED = "golden"
 SCRIPT = (
     "film_vlog lab recsys postpone_updates read_messages stakeholder ramble help_now teach "
     "raise_data_protection write_to_dpo call_them dig_in_together eat_with_team model tentative debug "
-    "importances honest walk_first retrain_without honest_number"
+    "importances honest walk_first retrain_without converged_tomorrow go_home log_off"
 ).split()
 
 
