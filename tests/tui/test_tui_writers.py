@@ -28,6 +28,20 @@ async def reload(pilot) -> None:
 
 
 class TestReload:
+    async def test_a_reload_that_lands_before_the_next_scene_has_composed_leaves_it_to_draw_itself(self, build):
+        """The monkey's crash under load (seed 2): a reload's redraw reached a scene screen switched in
+        (an undo from the report) whose widgets were not composed yet, and ended the game (NoMatches)."""
+        app = build()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_day(pilot)
+            fresh = SceneScreen()
+            app.switch_screen(fresh)
+            app.show_game(rebuilt=True)  # what the reload's StoryLoaded does, before `fresh` has composed
+            await pilot.pause()
+            await pilot.pause()
+            assert app.is_running and app.screen is fresh
+            assert app.game.title in screen_text(app)  # its first draw showed the day as it is
+
     async def test_reload_with_a_broken_story_shows_its_errors_and_keeps_the_day(self, build, editable_story):
         story = editable_story("office")
         app = build(story)
