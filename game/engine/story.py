@@ -105,7 +105,7 @@ class TextScope:
             keys = digest[:count]
             if index == 0:  # a first visit: the first of the smallest bytes
                 return keys.index(min(keys))
-            return sorted([d * 64 + i for i, d in enumerate(keys)])[index] & 63  # the low six bits are i
+            return sorted(range(count), key=keys.__getitem__)[index]  # a stable sort: ties in the order of i
         order = sorted(range(count), key=lambda i: digest[i % 32] * 64 + i)
         return order[index]
 

@@ -198,6 +198,20 @@ async def test_a_change_to_the_day_with_the_title_on_top_leaves_the_title_up(bui
         assert isinstance(app.screen, SceneScreen) and app.screen.name == "scene"
 
 
+def test_help_does_not_say_an_unsaved_day_is_saved():
+    from game.tui.options import TuiOptions
+    from game.tui.screens.help import keys_for
+
+    def quit_row(options: TuiOptions) -> str:
+        return next(
+            what for where, rows in keys_for(options) for keys, what in rows if keys == "q" and where == "Everywhere"
+        )
+
+    assert "saved after every choice" in quit_row(TuiOptions())
+    assert quit_row(TuiOptions(save=False)) == "quit (this day is not saved)"
+    assert quit_row(TuiOptions(from_scene="desk")) == "quit (this day is not saved)"
+
+
 async def test_a_full_collection_waits_until_no_choice_has_come_for_a_while(build, monkeypatch):
     """Full collections land between choices, while the player reads (game/startup.py), never on a key."""
     import game.tui.app as app_module
