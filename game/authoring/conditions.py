@@ -152,7 +152,8 @@ class Analyzer:
         self._keep: list[list[Goal]] = []  # the trees behind the cache's keys, so their ids stay theirs
         self._steps = 0
         self._goal = _Goals(self)
-        self._interval = _Interval(bounds)
+        # the values a sub-condition can take within what a search has narrowed (bound once: called per link)
+        self.interval: Callable[[Node, Narrowed], Interval] = _Interval(bounds).visit
 
     def can_hold(self, tree: Node | None) -> bool:
         return True if tree is None else self.possible([(tree, True)])
@@ -194,9 +195,6 @@ class Analyzer:
     def flag(self, env: Narrowed, name: str) -> frozenset[bool]:
         got: frozenset[bool] = env.get(("flag", name), self.bounds.flags.get(name, frozenset({False, True})))
         return got
-
-    def interval(self, tree: Node, env: Narrowed) -> Interval:
-        return self._interval.visit(tree, env)
 
     def _truths(self, tree: Node, env: Narrowed) -> frozenset[bool]:
         """The truth values a boolean sub-condition can take (without narrowing anything)."""
