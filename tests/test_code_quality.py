@@ -83,6 +83,20 @@ def test_ruff_finds_nothing_in_game_tests_and_bench():
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+def test_ci_runs_exactly_the_readmes_test_command():
+    """What CI runs is what the README tells a contributor to run, so a green CI means the same as a green README."""
+    marked = [
+        line
+        for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+        if "# install and run every test" in line
+    ]
+    assert len(marked) == 1, "the README has one line marked '# install and run every test'"
+    readme = marked[0].split("#", 1)[0].strip()
+    steps = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    commands = [line for line in steps if line and not line.startswith(("#", "set ", "cd "))]
+    assert commands == [readme]
+
+
 def test_no_function_over_60_lines_without_a_reason_beside_it():
     """A long function says why on the line above it (`# long: ...`); anything else that long is split."""
     import ast

@@ -71,14 +71,14 @@ class Game:
         day_start = sd.clock_start if sd else story.clock_start
         self.state = DayState(
             scene=begin,
-            stats={s.name: s.start for s in story.stats.values()},
-            flags={f: False for f in story.flags},
+            stats=self._machine.start_stats.copy(),
+            flags=self._machine.start_flags.copy(),
             words=dict(story.words),
             clock=day_start,
             day_start=day_start,
             day_end=sd.clock_end if sd else story.clock_end,
             rng=seed_state(self.seed),
-            minutes={c: 0 for c in story.categories},
+            minutes=self._machine.start_minutes.copy(),
             visits={begin: 1},
         )
         if sd:
@@ -325,7 +325,12 @@ class Game:
     def _finish(self, ending_id: str | None, choice_id: str | None) -> None:
         st = self.state
         if ending_id is None:
-            ending_id = next(e.id for e in self.story.endings if e.cond is None or e.cond(st))
+            for ending in self.story.endings:  # the loader makes the last one unconditional
+                if ending.cond is None or ending.cond.fn(st):
+                    ending_id = ending.id
+                    break
+            else:
+                raise AssertionError("the loader makes the last ending unconditional")
         st.held = None
         self._machine.move(st, ending_id, Arrival.END, choice_id)
         st.ending = ending_id

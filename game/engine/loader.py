@@ -21,7 +21,7 @@ from game.engine.clock import format_time, parse_time
 from game.engine.errors import Problem, StoryError
 from game.engine.expr import RESERVED, Env, Expr, ExprError, compile_expr
 from game.engine.glossary import GLOSSARY, read_glossary
-from game.engine.located import Problems, Spot
+from game.engine.located import Loc, Problems, Spot
 from game.engine.story import (
     Choice,
     Ending,
@@ -403,7 +403,8 @@ class _Compiler:
         self.ctx = ctx
         self.names = ctx.names
         self.problems = problems
-        self._rules: dict[tuple[str, int | None, str, bool], TextRules] = {}
+        self._rules: dict[tuple[str, int | None, str, bool], TextRules] = {}  # kept: their ids key _templates
+        self._templates: dict[int, dict[str, tuple[Template, list[tuple[int, str]], list[Any] | None]]] = {}
         words = ctx.names.words
         self._lower_words = frozenset(w for w, v in words.items() if next((c for c in v if c.isalpha()), "").islower())
 
@@ -420,14 +421,14 @@ class _Compiler:
             assert mark is not None  # an ending that validated stands in the manifest's data
             self._ending_id(at, ed.id, seen)
             seen.add(ed.id)
-            cond = self.expr(at.at("if"), ed.if_) if ed.if_ is not None else None
+            cond = self.expr(at, ("if",), ed.if_) if ed.if_ is not None else None
             if ed.if_ is None and i != len(defs) - 1:
                 self.problems.warn(
                     mspot.path, mark, f"ending {ed.id!r} has no `if`, so the endings after it can never be chosen"
                 )
             variants = self.variants(at, ed.variants, ending_rules)
-            title = self.template(at.at("title"), ed.title, self.rules(version, None, "a title", rich=False))
-            text = self.template(at.at("text"), ed.text, ending_rules)
+            title = self.template(at, ("title",), ed.title, self.rules(version, None, "a title", rich=False))
+            text = self.template(at, ("text",), ed.text, ending_rules)
             endings.append(Ending(ed.id, cond, title, text, tuple(ed.debrief), Where(mspot.path, *mark), variants))
         if defs and defs[-1].if_ is not None:
             self.problems.error_at(
@@ -518,14 +519,14 @@ class _Compiler:
         interrupt = None
         if sdef.interrupt is not None:
             it = sdef.interrupt
-            cond = self.expr(at_scene.at("interrupt", "if"), it.if_) if it.if_ is not None else None
+            cond = self.expr(at_scene, ("interrupt", "if"), it.if_) if it.if_ is not None else None
             interrupt = Interrupt(it.chance, cond, it.repeat)
         rules = self.rules(version, at, "a scene")
         variants = self.variants(at_scene, sdef.variants, rules)
         again = None
         if sdef.again is not None:
             self.needs_11(at_scene.at("again"), version, "`again:`")
-            again = self.template(at_scene.at("again"), sdef.again, rules)
+            again = self.template(at_scene, ("again",), sdef.again, rules)
         texts = (rules, self.rules(version, None, "a choice's text", rich=False))
         choices = []
         seen: dict[str, int] = {}
@@ -536,10 +537,10 @@ class _Compiler:
             choices.append(self.choice(sid, cspot, cd, category, choice_nodes[i].mark, texts))
         return Scene(
             sid,
-            self.template(at_scene.at("title"), sdef.title, self.rules(version, None, "a title", rich=False)),
+            self.template(at_scene, ("title",), sdef.title, self.rules(version, None, "a title", rich=False)),
             at,
             category,
-            self.template(at_scene.at("text"), sdef.text, rules),
+            self.template(at_scene, ("text",), sdef.text, rules),
             variants,
             tuple(choices),
             interrupt,
@@ -564,7 +565,7 @@ class _Compiler:
         if isinstance(sdef.at, m.At):
             self.needs_11(at_scene.at("at"), version, "`at` with `time:` and `if:`")
             if sdef.at.if_ is not None:
-                at_if = self.expr(at_scene.at("at", "if"), sdef.at.if_)
+                at_if = self.expr(at_scene, ("at", "if"), sdef.at.if_)
         if sdef.interrupt is not None:
             self.problems.error_at(
                 at_scene.at("interrupt"), "a scene is an appointment (`at`) or an interruption, not both", key=True
@@ -603,8 +604,8 @@ class _Compiler:
         """A scene's or an ending's extra paragraphs, each with its condition."""
         out = []
         for i, v in enumerate(defs):
-            vcond = self.expr(owner.at("variants", i, "if"), v.if_)
-            vtext = self.template(owner.at("variants", i, "text"), v.text, rules)
+            vcond = self.expr(owner, ("variants", i, "if"), v.if_)
+            vtext = self.template(owner, ("variants", i, "text"), v.text, rules)
             if vcond is not None:  # else its problem is reported, and a story with problems never loads
                 out.append((vcond, vtext))
         return tuple(out)
@@ -622,8 +623,8 @@ class _Compiler:
     ) -> Choice:
         """One choice; `texts`: the rules of its scene's text (for outcomes) and of a choice's own text."""
         scene_rules, plain_rules = texts
-        cond = self.expr(cspot.at("if"), cd.if_) if cd.if_ is not None else None
-        show = self.expr(cspot.at("show_if"), cd.show_if) if cd.show_if is not None else None
+        cond = self.expr(cspot, ("if",), cd.if_) if cd.if_ is not None else None
+        show = self.expr(cspot, ("show_if",), cd.show_if) if cd.show_if is not None else None
         if show is not None:
             cond = show if cond is None else show.both(cond)
         if cd.locked is not None and cd.if_ is None:
@@ -636,9 +637,9 @@ class _Compiler:
         goto = self.goto(sid, cspot, cd)  # before the texts, as every check is made in the order it is written
         return Choice(
             id=cd.id,
-            text=self.template(cspot.at("text"), cd.text, plain_rules),
+            text=self.template(cspot, ("text",), cd.text, plain_rules),
             cond=cond,
-            locked=self.template(cspot.at("locked"), cd.locked, plain_rules) if cd.locked is not None else None,
+            locked=self.template(cspot, ("locked",), cd.locked, plain_rules) if cd.locked is not None else None,
             minutes=cd.minutes,
             effects=self.effects(cspot.at("effects"), cd.effects),
             sets=self.sets(cspot.at("set"), cd.set),
@@ -660,7 +661,7 @@ class _Compiler:
             self.problems.error_at(cspot.at("goto"), f"choice {cd.id!r} has an empty list of branches")
         for j, br in enumerate(cd.goto):
             bspot = cspot.at("goto", j)
-            bcond = self.expr(bspot.at("if"), br.if_) if br.if_ is not None else None
+            bcond = self.expr(bspot, ("if",), br.if_) if br.if_ is not None else None
             self.target(bspot.at("to"), br.to, sid)
             goto.append((bcond, br.to))
         if cd.goto and cd.goto[-1].if_ is not None:
@@ -683,16 +684,16 @@ class _Compiler:
         spot = cspot.at("outcome")
         self.needs_11(spot, self.ctx.file_versions[cspot.path], "`outcome:`")
         if isinstance(cd.outcome, str):
-            return ((None, self.template(spot, cd.outcome, rules)),)
+            return ((None, self.template(spot, (), cd.outcome, rules)),)
         out = []
         for j, o in enumerate(cd.outcome):
-            cond = self.expr(spot.at(j, "if"), o.if_) if o.if_ is not None else None
+            cond = self.expr(spot, (j, "if"), o.if_) if o.if_ is not None else None
             if o.if_ is None and j < len(cd.outcome) - 1:
                 self.problems.warn_at(
                     spot.at(j),
                     f"outcome {j + 1} of choice {cd.id!r} has no `if`, so the outcomes after it are never shown",
                 )
-            out.append((cond, self.template(spot.at(j, "text"), o.text, rules)))
+            out.append((cond, self.template(spot, (j, "text"), o.text, rules)))
         return tuple(out)
 
     def target(self, spot: Spot, target: str, sid: str) -> None:
@@ -754,17 +755,31 @@ class _Compiler:
 
     # -- conditions and texts -------------------------------------------------------------------
 
-    def expr(self, spot: Spot, src: object) -> Expr | None:
+    # `owner` and `parts`: where the value stands (a Spot is made only for a problem: a story has tens of thousands)
+    def expr(self, owner: Spot, parts: Loc, src: object) -> Expr | None:
         try:
             return compile_expr(src, self.ctx.env)
         except ExprError as exc:
+            spot = owner.at(*parts)
             mark = self.problems.find(spot.path, spot.mark(), src if isinstance(src, str) else "", exc.offset)
             self.problems.error(spot.path, mark, f"in `{src}`: {exc.message}")
             return None
 
-    def template(self, spot: Spot, text: str, rules: TextRules) -> Template:
-        starts: list[tuple[int, tuple[Any, ...]]] | None = [] if rules.env is not None else None
-        tpl, problems = Template.parse(text, rules, starts)
+    def template(self, owner: Spot, parts: Loc, text: str, rules: TextRules) -> Template:
+        # a text written twice under the same rules is parsed once (a third of a story's texts: titles,
+        # choices, outcomes); the template is shared, being read only
+        parsed = self._templates.get(id(rules))
+        if parsed is None:
+            parsed = self._templates[id(rules)] = {}
+        found = parsed.get(text)
+        if found is None:
+            starts: list[tuple[int, tuple[Any, ...]]] | None = [] if rules.env is not None else None
+            tpl, problems = Template.parse(text, rules, starts)
+            found = parsed[text] = (tpl, problems, starts)
+        tpl, problems, starts = found
+        if not problems and not starts:
+            return tpl
+        spot = owner.at(*parts)
         if problems:
             mark = spot.mark()
             for offset, message in problems:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from game.engine.errors import Problem
 from game.engine.yamlsafe import Mark, mark_of
@@ -10,8 +10,7 @@ from game.engine.yamlsafe import Mark, mark_of
 Loc = tuple[str | int, ...]  # the keys and indexes that lead from a file's root to a value
 
 
-@dataclass(frozen=True, slots=True)
-class Spot:
+class Spot(NamedTuple):
     """A value in a parsed story file: the file as shown, its data, and the keys and indexes that lead to it."""
 
     path: str
@@ -20,11 +19,14 @@ class Spot:
 
     def at(self, *parts: str | int) -> Spot:
         """The value under this one at `parts`."""
-        return Spot(self.path, self.data, self.loc + parts)
+        return _new_spot(Spot, (self[0], self[1], self[2] + parts))  # a compile makes ~40 a scene
 
     def mark(self, *, key: bool = False) -> Mark | None:
         """Where the value (or its key) stands; the nearest known place when it is missing."""
         return mark_of(self.data, self.loc, key=key)
+
+
+_new_spot = tuple.__new__
 
 
 class Problems:

@@ -148,6 +148,10 @@ class SceneMachine(Machine):
     def __init__(self, story: Story):
         self.scene_ids = frozenset(story.scenes)
         self.menus = {}
+        # what a day starts from (`Game` copies them): every stat at its start, every flag false, no minutes
+        self.start_stats = {s.name: s.start for s in story.stats.values()}
+        self.start_flags = dict.fromkeys(story.flags, False)
+        self.start_minutes = dict.fromkeys(story.categories, 0)
         self._interrupt_plan = tuple(
             ((s.id, it.repeat, it.cond.fn if it.cond is not None else None, it.chance), lo, hi)
             for s, lo, hi in story.interrupt_plan
@@ -203,7 +207,8 @@ class SceneMachine(Machine):
 
     def _index(self) -> None:
         """Each choice's and each destination's event by id, and one event data that every direct move reuses:
-        a plain machine's take and move then allocate nothing (bench/bench_playtest.py)."""
+        a plain machine's take and move then allocate nothing (bench/bench_playtest.py). A story's days share
+        its machine one move at a time (one thread plays; playtest workers and served games are processes)."""
         self._takes: dict[str, _StoryEvent] = {}
         self._arrivals: dict[str, _StoryEvent] = {}
         for name, event in self.events.items():
@@ -223,7 +228,16 @@ class SceneMachine(Machine):
 
     def available(self, day: DayState) -> list[str]:
         """The ids of the choices that can be taken now in the day's scene, by the guards of taking them."""
-        return [guard.cid for guard in self.menus[day.scene] if guard.holds(day)]
+        out = []
+        taken = day.taken
+        for guard in self.menus[day.scene]:  # `_Condition.holds`, inline: a playtest asks at every step
+            if guard.once is not None and guard.once in taken:
+                continue
+            if guard.show is not None and not guard.show(day):
+                continue
+            if guard.cond is None or guard.cond(day):
+                out.append(guard.cid)
+        return out
 
     def take(self, day: DayState, choice: Choice) -> bool:
         """Take `choice` in the day's scene: False when its guard does not hold; runs its effects when it does."""

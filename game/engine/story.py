@@ -39,6 +39,7 @@ MAX_NESTING = 6  # insertions inside alternatives inside insertions...
 SEQUENCES = ("seq", "cycle", "shuffle")
 CLOCK_PHRASES = ("time", "clock", "late")
 _sha256 = hashlib.sha256
+_ENCODED: dict[str, bytes] = {}  # a sequence's source -> NUL, its UTF-8, NUL (TextScope.pick)
 _SPECIAL = re.compile(r"[{}]")
 _SPECIAL_IN_ALT = re.compile(r"[{}|]")
 _SPACE = re.compile(r"\s*")
@@ -89,12 +90,22 @@ class TextScope:
         if kind == "cycle":
             return n % count
         rnd, index = divmod(n, count)
-        digest = _sha256(f"{self.seed}\0{self.salt}\0{key}\0{rnd}".encode()).digest()
+        # the digest of seed, salt, key and round, separated by NULs; the key (the sequence's source, hundreds of
+        # characters, often not ASCII) is encoded once, not at every pick
+        middle = _ENCODED.get(key)
+        if middle is None:
+            if len(_ENCODED) >= 4096:  # stories edited and reloaded in one session: keep it bounded
+                _ENCODED.clear()
+            middle = _ENCODED[key] = f"\0{key}\0".encode()
+        digest = _sha256(f"{self.seed}\0{self.salt}".encode() + middle + str(rnd).encode()).digest()
         # the order sorts i by digest[i % 32] * 64 + i; the shortcuts give the same answer without a key function
         if count == 2:
             return index if digest[0] <= digest[1] else 1 - index
-        if count <= 32:  # each key's low six bits are its i
-            return sorted([d * 64 + i for i, d in enumerate(digest[:count])])[index] & 63
+        if count <= 32:
+            keys = digest[:count]
+            if index == 0:  # a first visit: the first of the smallest bytes
+                return keys.index(min(keys))
+            return sorted(range(count), key=keys.__getitem__)[index]  # a stable sort: ties in the order of i
         order = sorted(range(count), key=lambda i: digest[i % 32] * 64 + i)
         return order[index]
 

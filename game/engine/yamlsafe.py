@@ -198,6 +198,7 @@ _STD_TAGS = {
 
 # Only a plain scalar starting with one of these can be anything but text (null, bool, number).
 _NOT_ONLY_TEXT = frozenset("0123456789+-.~nNtTfF")
+_MAYBE_NOT_TEXT = _NOT_ONLY_TEXT | {""}  # a value's first character, or "" for an empty one (null)
 
 
 def resolve_plain(value: str) -> object:
@@ -474,6 +475,7 @@ class _Builder:
         max_nodes = self.max_nodes
         scalar_event, mapping_start, sequence_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
         every_scalar = self.every_scalar
+        maybe_not_text = _MAYBE_NOT_TEXT
         event = None
         try:
             while True:
@@ -483,7 +485,9 @@ class _Builder:
                     sm = event.start_mark
                     mark = sm.line << 22 | sm.column  # packed (_COL_BITS)
                     if event.tag is None and event.anchor is None and not every_scalar and event.style != '"':
-                        value = resolve_plain(event.value) if event.implicit[0] else event.value  # the usual case
+                        # the usual case; plain prose and ids are text without a call
+                        value = event.value
+                        value = resolve_plain(value) if event.implicit[0] and value[:1] in maybe_not_text else value
                     else:
                         value = self._scalar(event)
                     is_container = False

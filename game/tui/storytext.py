@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from game.engine.safetext import terminal_safe
 from game.prose import WRAPPED, clean, code_spans, paragraphs, reflow
 
 
 def shown(text: str) -> str:
     """Story text as the TUI shows it: control characters dropped (`clean`), and the bidi marks and
     overrides that would reorder what is read written as visible escapes, as the plain player and CLI do."""
+    from game.engine.safetext import terminal_safe  # here, not before the first frame: it draws no story text
+
     return terminal_safe(clean(text))
 
 

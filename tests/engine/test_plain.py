@@ -407,3 +407,21 @@ def test_end_of_input_at_the_continue_question_keeps_the_save(tmp_path, monkeypa
     code, out, _ = play(stdin="")
     assert code == 0 and out.rstrip().endswith("End of input. Your saved day is kept for next time.")
     assert next(tmp_path.glob("day-*.json")).read_text() == before
+
+
+def test_a_dead_ends_carry_on_is_offered_numbered_and_replays_by_its_recorded_id(story_copy):
+    """The engine's way out of a dead end is a choice like any other to the plain player: numbered,
+    taken by its number, and a replay names it by the id the day's history records."""
+    (story_copy / "scenes" / "trap.yaml").write_text(
+        "scenes:\n  trap:\n    title: Trap\n    text: No way out.\n    choices:\n"
+        "      - {id: never, text: Never, if: energy > 100, goto: desk}\n",
+        encoding="utf-8",
+    )
+    args = ["play", "--plain", "--story", str(story_copy), "--no-save", "--seed", "x", "--from", "trap"]
+    for extra, stdin in (([], "1\n"), (["--choices", "_carry_on"], "")):
+        out = io.StringIO()
+        with contextlib.redirect_stderr(io.StringIO()):
+            assert run_plain(plain_options(build_parser().parse_args([*args, *extra])), io.StringIO(stdin), out) == 0
+        text = out.getvalue()
+        assert "1. Carry on. 5 minutes.\n" in text and "You chose 1: Carry on.\n" in text
+        assert "Your desk" in text  # the hub, where carrying on leads

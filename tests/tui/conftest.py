@@ -40,6 +40,21 @@ def editable_story(tmp_path: Path):
 
 
 @pytest.fixture
+def told(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every notification the app shows the player, as (title, message), recorded through Textual's
+    public `App.notify` (screens and widgets notify through it too)."""
+    said: list[tuple[str, str]] = []
+    notify = DayJobApp.notify
+
+    def recording(self: DayJobApp, message: str, *, title: str = "", **options) -> None:
+        said.append((str(title), str(message)))
+        notify(self, message, title=title, **options)
+
+    monkeypatch.setattr(DayJobApp, "notify", recording)
+    return said
+
+
+@pytest.fixture
 def build(tmp_path: Path):
     """The real app, as the CLI builds it, on a fixture story with a fixed seed."""
 

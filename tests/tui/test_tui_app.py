@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from textual.widgets import OptionList
-from tui_helpers import ready
+from tui_helpers import palette_offers, ready, until
 
 from game.tui.app import DayJobApp
 from game.tui.screens.glossary import GlossaryScreen
@@ -50,7 +50,7 @@ async def test_command_palette_offers_the_games_commands(build):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Undo last")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "Undo last")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SceneScreen) and app.game.scene_id == "arrive"
@@ -70,7 +70,7 @@ async def test_command_palette_offers_the_games_commands(build):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Theme: Light")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "Theme: Light")
         await pilot.press("enter")
         await pilot.pause()
         assert app.theme == LIGHT
@@ -114,7 +114,7 @@ async def test_a_reload_lets_the_first_story_go(build):
         await pilot.press("enter", "1")
         await pilot.pause()
         await pilot.press("ctrl+r")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: app.game.story is app.session.story is not first())  # the reload runs in a worker
         assert app.game.story is app.session.story is not first()
         gc.collect()
         assert first() is None
@@ -196,3 +196,42 @@ async def test_a_change_to_the_day_with_the_title_on_top_leaves_the_title_up(bui
         await pilot.press("enter")  # Continue: the day as it is now
         await pilot.pause()
         assert isinstance(app.screen, SceneScreen) and app.screen.name == "scene"
+
+
+def test_help_does_not_say_an_unsaved_day_is_saved():
+    from game.tui.options import TuiOptions
+    from game.tui.screens.help import keys_for
+
+    def quit_row(options: TuiOptions) -> str:
+        return next(
+            what for where, rows in keys_for(options) for keys, what in rows if keys == "q" and where == "Everywhere"
+        )
+
+    assert "saved after every choice" in quit_row(TuiOptions())
+    assert quit_row(TuiOptions(save=False)) == "quit (this day is not saved)"
+    assert quit_row(TuiOptions(from_scene="desk")) == "quit (this day is not saved)"
+
+
+async def test_a_full_collection_waits_until_no_choice_has_come_for_a_while(build, monkeypatch):
+    """Full collections land between choices, while the player reads (game/startup.py), never on a key."""
+    import game.tui.app as app_module
+
+    collected: list[int] = []
+    monkeypatch.setattr(app_module, "IDLE_COLLECT", 60.0)
+    monkeypatch.setattr(app_module, "collect_while_idle", lambda: collected.append(1))
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        first = app._idle_timer
+        await pilot.press("1")
+        await pilot.pause()
+        assert collected == []  # not on the keys
+        assert first is not None and app._idle_timer is not first  # each choice puts it off again
+        monkeypatch.setattr(app_module, "IDLE_COLLECT", 0.05)
+        await pilot.press("1")
+        await pilot.pause(0.5)
+        assert collected == [1]

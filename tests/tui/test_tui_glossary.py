@@ -23,7 +23,7 @@ def underlined(widget: Static) -> list[str]:
     return [content.plain[s.start : s.end] for s in content.spans if getattr(s.style, "underline", False)]
 
 
-async def test_a_term_is_underlined_where_it_first_appears_and_a_click_shows_its_meaning(build):
+async def test_a_term_is_underlined_where_it_first_appears_and_a_click_shows_its_meaning(build, told):
     app = build("jargon")
     async with app.run_test(size=(80, 24)) as pilot:
         await to_the_desk(pilot)
@@ -35,7 +35,7 @@ async def test_a_term_is_underlined_where_it_first_appears_and_a_click_shows_its
         )
         await pilot.click(text, offset=(line.index("converge") + 2, row))
         await pilot.pause()
-        shown = [(str(n.title), str(n.message)) for n in app._notifications]
+        shown = told
         assert ("converge", app.game.story.glossary.terms["converge"].means) in shown
         await pilot.press("1")  # work on the model: the desk again, the term no longer new
         await pilot.pause()

@@ -137,7 +137,7 @@ class TestAnnouncements:
 
 
 class TestUndo:
-    async def test_undo_takes_back_choices_down_to_the_start_of_the_day(self, build):
+    async def test_undo_takes_back_choices_down_to_the_start_of_the_day(self, build, told):
         app = build()
         async with app.run_test(size=(80, 24)) as pilot:
             await start_day(pilot)
@@ -154,7 +154,7 @@ class TestUndo:
             await pilot.press("u")  # nothing left to take back: a notice, no crash
             await pilot.pause()
             assert app.game.scene_id == "arrive"
-            assert any("Nothing to undo" in n.message for n in app._notifications)
+            assert any("Nothing to undo" in message for _, message in told)
 
     async def test_undo_on_the_report_goes_back_into_the_day(self, build):
         app = build()
@@ -389,7 +389,7 @@ class TestResize:
 
 
 class TestDiskTrouble:
-    async def test_a_save_folder_that_cannot_be_written_is_told_and_play_goes_on(self, build, tmp_path):
+    async def test_a_save_folder_that_cannot_be_written_is_told_and_play_goes_on(self, build, tmp_path, told):
         blocked = tmp_path / "not-a-folder"
         blocked.write_text("a file where the save folder should be")
         app = build(save_dir=blocked)
@@ -398,9 +398,9 @@ class TestDiskTrouble:
             await pilot.press("1")
             await pilot.pause()
             assert app.game.scene_id == "desk"
-            assert any("Could not save the day" in n.message for n in app._notifications)
+            assert any("Could not save the day" in message for _, message in told)
 
-    async def test_a_report_that_cannot_be_written_is_told(self, build, tmp_path):
+    async def test_a_report_that_cannot_be_written_is_told(self, build, tmp_path, told):
         blocked = tmp_path / "not-a-folder"
         blocked.write_text("")
         app = build(report_dir=blocked)
@@ -409,7 +409,7 @@ class TestDiskTrouble:
             await pilot.press(*"11111", "s")
             await pilot.pause()
             assert isinstance(app.screen, ReportScreen) and app.is_running
-            assert any("Could not save the report" in n.message for n in app._notifications)
+            assert any("Could not save the report" in message for _, message in told)
 
 
 async def test_quit_from_the_title_menu(build):

@@ -127,7 +127,9 @@ async def test_last_days_report_from_the_title(build):
         assert shown(again, "#ending-title") == "A good day"
 
 
-async def test_in_a_browser_the_report_downloads_and_the_result_line_names_no_server_path(build, tmp_path, monkeypatch):
+async def test_in_a_browser_the_report_downloads_and_the_result_line_names_no_server_path(
+    build, tmp_path, monkeypatch, told
+):
     from game.tui.app import DayJobApp
 
     delivered = []
@@ -136,7 +138,7 @@ async def test_in_a_browser_the_report_downloads_and_the_result_line_names_no_se
     app = build(results=tmp_path / "results")
     async with app.run_test(size=(80, 24)) as pilot:
         await play_whole_day(pilot)
-        notes = [str(n.message) for n in app._notifications]
+        notes = [message for _, message in told]
         assert "Your day is in: the facilitator has your result." in notes
         assert not any(str(tmp_path) in n for n in notes)
         assert len(list((tmp_path / "results").glob("*.json"))) == 1

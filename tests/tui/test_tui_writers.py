@@ -28,6 +28,20 @@ async def reload(pilot) -> None:
 
 
 class TestReload:
+    async def test_a_reload_that_lands_before_the_next_scene_has_composed_leaves_it_to_draw_itself(self, build):
+        """The monkey's crash under load (seed 2): a reload's redraw reached a scene screen switched in
+        (an undo from the report) whose widgets were not composed yet, and ended the game (NoMatches)."""
+        app = build()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_day(pilot)
+            fresh = SceneScreen()
+            app.switch_screen(fresh)
+            app.show_game(rebuilt=True)  # what the reload's StoryLoaded does, before `fresh` has composed
+            await pilot.pause()
+            await pilot.pause()
+            assert app.is_running and app.screen is fresh
+            assert app.game.title in screen_text(app)  # its first draw showed the day as it is
+
     async def test_reload_with_a_broken_story_shows_its_errors_and_keeps_the_day(self, build, editable_story):
         story = editable_story("office")
         app = build(story)
@@ -79,7 +93,9 @@ class TestReload:
             assert isinstance(app.screen, TitleScreen)
             assert "O F F I C E" in str(app.screen.query_one("#title", Static).render())
 
-    async def test_reload_when_the_current_scene_is_gone_resumes_at_the_hub_with_a_notice(self, build, editable_story):
+    async def test_reload_when_the_current_scene_is_gone_resumes_at_the_hub_with_a_notice(
+        self, build, editable_story, told
+    ):
         story = editable_story("office")
         app = build(story)
         async with app.run_test(size=(80, 24)) as pilot:
@@ -94,7 +110,7 @@ class TestReload:
             await reload(pilot)
             assert isinstance(app.screen, SceneScreen)
             assert app.game.scene_id == "desk"
-            assert any("standup" in n.message for n in app._notifications)
+            assert any("standup" in message for _, message in told)
 
     async def test_reload_from_the_title_updates_the_day_offered_to_continue(self, build, editable_story):
         story = editable_story("office")
@@ -143,13 +159,13 @@ class TestPlayFromHere:
             assert "4/10" in str(app.screen.query_one("#reveal", Static).render())
         assert not save_dir.exists() or not list(save_dir.glob("*.json"))
 
-    async def test_a_bad_preset_is_told_not_crashed(self, build):
+    async def test_a_bad_preset_is_told_not_crashed(self, build, told):
         app = build(from_scene="nowhere")
         async with app.run_test(size=(80, 24)) as pilot:
             await ready(pilot)
             await pilot.pause()
             assert isinstance(app.screen, TitleScreen)
-            assert any("nowhere" in n.message for n in app._notifications)
+            assert any("nowhere" in message for _, message in told)
 
     async def test_short_day_starts_where_the_story_says(self, build):
         app = build(short=True)

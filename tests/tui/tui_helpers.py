@@ -26,6 +26,36 @@ async def ready(pilot) -> None:
     await pilot.pause()
 
 
+async def until(pilot, check, timeout: float = 60.0) -> None:
+    """Let the app run until `check()` holds; the timeout only guards against a hang, however slow the machine."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "still waiting after a minute"
+        await pilot.pause(0.02)
+
+
+async def palette_offers(pilot, prompt: str) -> None:
+    """Wait until the command palette's search has finished with `prompt` as its highlighted hit."""
+    from textual.command import CommandList
+
+    app = pilot.app
+    hits = app.screen.query_one(CommandList)
+
+    async def offered() -> bool:
+        await app.workers.wait_for_complete()  # the search runs in a worker; its hits come in batches
+        await pilot.pause()
+        return hits.highlighted is not None and str(hits.get_option_at_index(hits.highlighted).prompt).startswith(
+            prompt
+        )
+
+    for _ in range(3000):  # a hang guard only: each round waits for the search, however slow the machine
+        if await offered():
+            return
+    raise AssertionError(f"the palette never offered {prompt!r}")
+
+
 # one run of text in Textual's SVG screenshot (Rich's export_svg): its x, its width, its line, its characters
 _SVG_TEXT = re.compile(
     r'<text [^>]*?x="([\d.]+)" y="[\d.]+" textLength="([\d.]+)" clip-path="url\(#[\w-]+-line-(\d+)\)">([^<]*)</text>'

@@ -91,7 +91,7 @@ async def test_a_connection_that_never_finishes_its_headers_is_closed(room, monk
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")  # half a request, then nothing
     await writer.drain()
-    assert await asyncio.wait_for(reader.read(), 10) == b""  # the server hung up
+    assert await asyncio.wait_for(reader.read(), 60) == b""  # the server hung up
     assert server.connections.timed_out == 1
     writer.close()
     # a normal request on a fresh connection is served as usual
@@ -104,11 +104,11 @@ async def test_one_address_holds_only_so_many_connections(room):
     held = [await asyncio.open_connection("127.0.0.1", port) for _ in range(5)]
     extra = [await asyncio.open_connection("127.0.0.1", port) for _ in range(3)]
     for reader, _ in extra:  # refused at once: closed without a byte
-        assert await asyncio.wait_for(reader.read(), 10) == b""
+        assert await asyncio.wait_for(reader.read(), 60) == b""
     assert server.connections.refused == 3
     for _, writer in held + extra:
         writer.close()
-    assert await eventually(lambda: not server.connections.by_address, 10)
+    assert await eventually(lambda: not server.connections.by_address, 60)
     async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/status") as resp:
         assert resp.status == 200  # the address may connect again once it has let go
 
@@ -183,7 +183,7 @@ async def test_key_floods_reach_the_game_only_at_a_human_rate(room):
         for _ in range(60):
             await tab.ws.send_json(["stdin", "s" * 4096])
         await tab.ws.send_json(["ping", "done"])
-        assert await tab.wait_for(lambda t: ["pong", "done"] in t.texts, 30)
+        assert await tab.wait_for(lambda t: ["pong", "done"] in t.texts, 60)
         assert sum(sent) <= 120 + 30 * 10  # the burst, and at most ten seconds' worth
         await tab.close()
 

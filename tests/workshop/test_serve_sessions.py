@@ -94,7 +94,7 @@ async def test_closing_the_room_kills_games_that_will_not_quit(tmp_path, monkeyp
         await server.close()
         assert not any(alive(p) for p in pids)
         for tab in tabs:
-            assert await tab.wait_for(lambda t: t.closed.is_set(), 30)
+            assert await tab.wait_for(lambda t: t.closed.is_set(), 60)
             # the page keeps what it shows (the report) and says why: code KEPT
             assert (tab.close_code, tab.close_reason) == (KEPT, REASON_CLOSED)
 
@@ -115,9 +115,9 @@ async def test_garbage_from_a_page_is_ignored_and_the_game_still_answers(room):
         await ws.send_json(["stdin", "x" * 50_000])  # a paste: only the first 64 characters are typed
         await ws.send_bytes(b"\x00\xff binary")
         await ws.send_json(["ping", "12345"])
-        assert await tab.wait_for(lambda t: ["pong", "12345"] in t.texts, 30)
+        assert await tab.wait_for(lambda t: ["pong", "12345"] in t.texts, 60)
         await tab.press("1")  # Arriving -> At the desk
-        assert await tab.wait_for(lambda t: "At the desk" in t.screen, 30)
+        assert await tab.wait_for(lambda t: "At the desk" in t.screen, 60)
         assert len(server.players) == 1 and not tab.closed.is_set()
         await tab.close()
 

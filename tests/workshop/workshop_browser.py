@@ -113,7 +113,7 @@ class Tab:
         assert self.ws is not None
         await self.ws.send_json(["stdin", keys])
 
-    async def wait_for(self, predicate, timeout: float = 30.0) -> bool:
+    async def wait_for(self, predicate, timeout: float = 60.0) -> bool:
         """Wait until predicate(self) holds, the tab closes, or the timeout passes."""
         deadline = asyncio.get_running_loop().time() + timeout
         while not predicate(self):

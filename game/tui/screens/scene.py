@@ -104,12 +104,11 @@ class SceneScreen(Screen):
     def on_mount(self) -> None:
         self._first_draw()
 
-    def _first_draw(self, wait: bool = True) -> None:
+    def _first_draw(self) -> None:
         if self._taken_down():
             return
-        if not self.query("#scene-text") or not self.query(ChoiceList):  # nested widgets still mounting
-            if wait:  # (a key storm can get here first): once more after the next frame
-                self.call_after_refresh(self._first_draw, False)
+        if not self._composed():  # a key storm or a reload can get here first: again after the next frame
+            self.call_after_refresh(self._first_draw)
             return
         self.show_day()
         self.query_one(ChoiceList).focus()
@@ -117,6 +116,10 @@ class SceneScreen(Screen):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._show_more_hint)
+
+    def _composed(self) -> bool:
+        """True once the nested widgets are mounted: Mount can reach the screen before its containers' children."""
+        return bool(self.query(DayHeader)) and bool(self.query("#scene-text")) and bool(self.query(ChoiceList))
 
     def _taken_down(self) -> bool:
         """True once keys have replaced this screen (faster than it mounts): nothing of it to draw."""
@@ -142,8 +145,8 @@ class SceneScreen(Screen):
     def show_day(self, spent: int = 0) -> None:
         """Draw the current scene of the app's game."""
         game = self.app.game
-        if game is None or game.ended or self._taken_down():
-            return
+        if game is None or game.ended or self._taken_down() or not self._composed():
+            return  # not mounted yet (a reload right after New day, CI): _first_draw draws the day then
         self._drawn = _drawn_key(game)
         self.query_one(DayHeader).show_game(game, spent=spent)
         outcome = self.query_one("#outcome", Static)
