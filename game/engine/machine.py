@@ -207,7 +207,8 @@ class SceneMachine(Machine):
 
     def _index(self) -> None:
         """Each choice's and each destination's event by id, and one event data that every direct move reuses:
-        a plain machine's take and move then allocate nothing (bench/bench_playtest.py)."""
+        a plain machine's take and move then allocate nothing (bench/bench_playtest.py). A story's days share
+        its machine one move at a time (one thread plays; playtest workers and served games are processes)."""
         self._takes: dict[str, _StoryEvent] = {}
         self._arrivals: dict[str, _StoryEvent] = {}
         for name, event in self.events.items():
