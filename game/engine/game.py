@@ -304,7 +304,11 @@ class Game:
                         continue
                     if cond is not None and not cond(st):
                         continue
-                    if self._random() < chance:
+                    # the day's random number: splitmix64 (tiny state, the same stream on every platform)
+                    st.rng = z = (st.rng + 0x9E3779B97F4A7C15) & _MASK
+                    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+                    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+                    if (z ^ (z >> 31)) / 18446744073709551616.0 < chance:
                         st.held, target, arrival = target, iid, Arrival.INTERRUPTION
                         break
         self._machine.move(st, target, arrival, choice_id)
@@ -334,16 +338,6 @@ class Game:
         st.held = None
         self._machine.move(st, ending_id, Arrival.END, choice_id)
         st.ending = ending_id
-
-    def _random(self) -> float:
-        """splitmix64: tiny state, the same stream on every platform."""
-        st = self.state
-        st.rng = (st.rng + 0x9E3779B97F4A7C15) & _MASK
-        z = st.rng
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        z ^= z >> 31
-        return z / 18446744073709551616.0
 
     def preset(self, values: dict[str, Any]) -> None:
         """Set stats, flags and words before play (play-from-here); unknown names raise ChoiceError."""
