@@ -67,7 +67,9 @@ class Game:
         sd = story.short if self.short else None
         begin = start or (sd.start if sd else story.start)
         if begin not in story.scenes:
-            raise ChoiceError(f"no scene {begin!r} in this story")
+            from game.engine.suggest import did_you_mean
+
+            raise ChoiceError(f"no scene {begin!r} in this story{did_you_mean(begin, story.scenes)}")
         day_start = sd.clock_start if sd else story.clock_start
         self.state = DayState(
             scene=begin,
@@ -242,7 +244,10 @@ class Game:
             if chosen.id == choice_id:
                 break
         else:
-            raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
+            from game.engine.suggest import did_you_mean
+
+            ids = [c.id for c in scene.choices]
+            raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}{did_you_mean(choice_id, ids)}")
         point = self._undo_point() if self.keep_undo else None
         clock, arrival = st.clock, st.arrival  # the history records them as they were before the choice
         if not self._machine.take(st, chosen):
@@ -369,7 +374,10 @@ class Game:
                     raise ChoiceError(f"clock takes a time like 14:30, not {value!r}")
                 st.clock = t
             else:
-                raise ChoiceError(f"{name!r} is not a stat, flag or word of this story")
+                from game.engine.suggest import did_you_mean
+
+                known = (self.story.stats, self.story.flags, self.story.words, ("clock",))
+                raise ChoiceError(f"{name!r} is not a stat, flag or word of this story{did_you_mean(name, *known)}")
         if done is not None:
             self._mark_done(str(done))
 

@@ -164,3 +164,14 @@ def test_a_writer_in_a_folder_with_its_own_story_is_told_which_day_the_tools_rea
     monkeypatch.chdir(ROOT)  # the checkout's own story/ is the shipped day: nothing to say
     _, _, err = dayjob("graph")
     assert "shipped day" not in err
+
+
+def test_a_misspelt_name_in_play_from_here_suggests_the_right_one(dayjob):
+    """Step 6 of the tutorial, mistyped: the scene, the stat and the choice each name the closest right one."""
+    office = str(FIXTURES / "office")
+    _, _, err = dayjob("play", "--plain", "--story", office, "--from", "dsk")
+    assert "dayjob: no scene 'dsk' in this story; did you mean 'desk'?" in err
+    _, _, err = dayjob("play", "--plain", "--story", office, "--from", "desk", "--set", "enrgy=2")
+    assert "dayjob: 'enrgy' is not a stat, flag or word of this story; did you mean 'energy'?" in err
+    _, _, err = dayjob("play", "--plain", "--story", office, "--from", "desk", "--choices", "write_reprot")
+    assert "no choice 'write_reprot' in scene 'desk'; did you mean 'write_report'?" in err
