@@ -152,3 +152,15 @@ def test_a_zero_minute_choice_back_to_its_own_scene_is_a_warning(tmp_path):
             "forever without the clock moving (give it `minutes:` or `once: true`)",
         )
     ]
+
+
+def test_an_unquoted_outcome_starting_with_a_brace_says_to_quote_it(tmp_path):
+    _story(
+        tmp_path,
+        'version: "1.1"\nscenes:\n  a:\n    title: A\n    text: Hi.\n    choices:\n'
+        "      - id: go\n        text: Go\n        outcome: {seq: First. | Again.}\n        goto: end\n",
+    )
+    errors, _ = check_story(tmp_path)
+    [e] = errors
+    assert (e.line, e.col) == (9, 18)
+    assert e.message.endswith("; a text starting with '{' must be in quotes (YAML reads it as a mapping)")
