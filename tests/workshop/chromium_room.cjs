@@ -25,6 +25,9 @@ const [roomUrl, executablePath = "/usr/bin/chromium", shots = ""] = process.argv
       const lines = Math.round(url.getBoundingClientRect().height / parseFloat(getComputedStyle(url).lineHeight));
       return { clock: seen("clock"), start: seen("start"), end: seen("end"), qr: seen("qr"), code: seen("code"), urlLines: lines };
     });
+    // a narrow window (the facilitator's laptop, half a screen): nothing runs off the right edge
+    await page.setViewportSize({ width: 800, height: 600 });
+    out.at800 = await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth);
     await page.setViewportSize({ width: 1600, height: 900 });
     console.log("READY");
     await page.waitForFunction(() => document.querySelectorAll("#players .player").length > 0, null, { timeout: 120000 });
