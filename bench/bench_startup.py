@@ -165,7 +165,7 @@ def main(argv=None) -> int:
     machine = c.machine_line()
     for name, (cmd, ready) in sides.items():  # warm-up: bytecode caches, page cache, the story cache
         first_frame(cmd, env, ready)
-    for name in sides:
+    for name in (*sides, "ready"):
         first_frame_cpu(name, env)
     res: dict[str, list[float]] = {
         "dayjob": [],
@@ -174,6 +174,7 @@ def main(argv=None) -> int:
         "cold": [],
         "dayjob_cpu": [],
         "minimal_cpu": [],
+        "ready_cpu": [],
     }
     quiet = 0
     for i in range(args.pairs):
@@ -189,6 +190,8 @@ def main(argv=None) -> int:
         res["cold"].append(first_frame(sides["dayjob"][0], cold_env, title)[1] or float("nan"))
         for name in order:
             res[name + "_cpu"].append(first_frame_cpu(name, env))
+            if name == "dayjob":
+                res["ready_cpu"].append(first_frame_cpu("ready", env))
         print(
             f"[startup] pair {i + 1}: dayjob {res['dayjob'][-1] * 1e3:.0f} ms (title ready "
             f"{res['ready'][-1] * 1e3:.0f} ms), minimal {res['minimal'][-1] * 1e3:.0f} ms",
@@ -200,6 +203,7 @@ def main(argv=None) -> int:
     r_of_meds = c.median(res["dayjob"]) / c.median(res["minimal"])
     r_cpu = c.median([d / m for d, m in zip(res["dayjob_cpu"], res["minimal_cpu"])])
     ready_ratio = c.median([r / m for r, m in zip(res["ready"], res["minimal"])])
+    ready_cpu_ratio = c.median([r / m for r, m in zip(res["ready_cpu"], res["minimal_cpu"])])
     rows = [
         [
             "minimal Textual app (anchor)",
@@ -243,7 +247,9 @@ def main(argv=None) -> int:
         f"CPU time to the first frame (user + system of the process, less disturbed by the shared "
         f"machine than wall time; `bench/_first_frame_cpu.py`, same pairs): `dayjob` "
         f"{c.fmt_s(c.median(res['dayjob_cpu']))}, minimal app {c.fmt_s(c.median(res['minimal_cpu']))}, "
-        f"ratio **{r_cpu:.2f}×** (median of pairs).",
+        f"ratio **{r_cpu:.2f}×** (median of pairs). CPU time to the title ready (warm cache; the first frame "
+        f"drawn after the title screen was given the story): {c.fmt_s(c.median(res['ready_cpu']))}, "
+        f"**{ready_cpu_ratio:.2f}×** the minimal app's CPU time to its first frame (median of pairs).",
         "",
         "Method: each program runs under a pseudo-terminal of 120×40 as a player starts it "
         "(`python -m game --no-save`; `python bench/minimal_app.py`, Header + Static + Footer). "
@@ -261,7 +267,8 @@ def main(argv=None) -> int:
         f"Target: first frame within {TARGET}× of the minimal app: {r_med:.2f}× wall, {r_cpu:.2f}× CPU time — "
         f"{c.verdict(r_med <= TARGET)} (judged on wall time).",
         f"Target (#17): title ready, warm cache, within {READY_TARGET}× of the minimal app's first frame: "
-        f"{ready_ratio:.2f}× — {c.verdict(ready_ratio <= READY_TARGET)}.",
+        f"{ready_ratio:.2f}× wall, {ready_cpu_ratio:.2f}× CPU time — {c.verdict(ready_ratio <= READY_TARGET)} "
+        "(judged on wall time).",
     ]
     text = "\n".join(body)
     print(text)

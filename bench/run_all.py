@@ -23,6 +23,7 @@ FULL = {
     "memory": ["bench_memory.py"],
     "playtest": ["bench_playtest.py"],
     "check": ["bench_check.py"],
+    "lsp": ["bench_lsp.py"],
 }
 QUICK = {
     "step": ["bench_step.py", "--steps", "2000"],
@@ -31,6 +32,7 @@ QUICK = {
     "memory": ["bench_memory.py", "--check-size", "1000", "--rounds", "1"],
     "playtest": ["bench_playtest.py", "-n", "500", "--rounds", "1"],
     "check": ["bench_check.py", "--sizes", "1000,2000", "--rounds", "1"],
+    "lsp": ["bench_lsp.py", "--sizes", "1000", "--rounds", "3"],
 }
 
 

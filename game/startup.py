@@ -37,13 +37,22 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# Full collections in a game on screen: only when the player is idle (`collect_while_idle`), or after
+# this many younger ones (a safety valve for keys pressed without a pause, ~7 million allocations).
+FULL_COLLECTION_AFTER = 1000
+_interactive = False  # set by the TUI's entry point: this process shows a game to a player
+
+
 def collector_off_for_start() -> None:
     """For the TUI's entry point: no collections from the start of the process until `collector_settled`.
 
     Starting builds Textual's and the story's long-lived heap and almost no garbage; left on, the
     collector walks that growing heap again and again on the way to the title screen
-    (bench/bench_startup.py). The app turns it back on once the title screen shows the story.
+    (bench/bench_startup.py). The app turns it back on once the title screen shows the story, with
+    full collections kept for the moments the player reads (`collect_while_idle`).
     """
+    global _interactive
+    _interactive = True
     gc.disable()
 
 
@@ -52,12 +61,23 @@ def collector_settled(freeze: bool = True) -> None:
 
     Called by the TUI while the player reads the title screen. Without `freeze` (a day already
     started, as with --from) the collector is only turned back on: that day's screens would stay
-    frozen for good.
+    frozen for good. In a process started by the TUI's entry point, full collections (22-92 ms on
+    the heap a day of screens builds, each landing on a key press; bench/bench_latency.py) then run
+    only from `collect_while_idle`, or after FULL_COLLECTION_AFTER younger ones.
     """
     if freeze:
         gc.collect()
         gc.freeze()
+    if _interactive:
+        young, middle, _ = gc.get_threshold()
+        gc.set_threshold(young, middle, FULL_COLLECTION_AFTER)
     gc.enable()
+
+
+def collect_while_idle() -> None:
+    """A full collection, for the TUI to run when no choice has been made for a while (the player reads)."""
+    if _interactive and gc.isenabled():
+        gc.collect()
 
 
 def load_for_life(root: str | Path | None) -> Story:

@@ -207,7 +207,8 @@ class SceneMachine(Machine):
 
     def _index(self) -> None:
         """Each choice's and each destination's event by id, and one event data that every direct move reuses:
-        a plain machine's take and move then allocate nothing (bench/bench_playtest.py)."""
+        a plain machine's take and move then allocate nothing (bench/bench_playtest.py). A story's days share
+        its machine one move at a time (one thread plays; playtest workers and served games are processes)."""
         self._takes: dict[str, _StoryEvent] = {}
         self._arrivals: dict[str, _StoryEvent] = {}
         for name, event in self.events.items():
@@ -341,7 +342,14 @@ class _Condition(_Guard):
         return self.cond is None or bool(self.cond(day))
 
     def __call__(self, event: EventData) -> bool:
-        return event.kwargs.get("choice") == self.cid and self.holds(event.model)  # type: ignore[arg-type]
+        if event.kwargs.get("choice") != self.cid:
+            return False
+        day: DayState = event.model  # type: ignore[assignment]
+        if self.once is not None and self.once in day.taken:  # `holds`, inline: it runs at every choice
+            return False
+        if self.show is not None and not self.show(day):
+            return False
+        return self.cond is None or bool(self.cond(day))
 
 
 class _Effects:

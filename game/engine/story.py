@@ -105,7 +105,7 @@ class TextScope:
             keys = digest[:count]
             if index == 0:  # a first visit: the first of the smallest bytes
                 return keys.index(min(keys))
-            return sorted([d * 64 + i for i, d in enumerate(keys)])[index] & 63  # the low six bits are i
+            return sorted(range(count), key=keys.__getitem__)[index]  # a stable sort: ties in the order of i
         order = sorted(range(count), key=lambda i: digest[i % 32] * 64 + i)
         return order[index]
 
@@ -564,8 +564,11 @@ class Template:
 
 
 def _emit(parts: tuple[Part, ...], words: Mapping[str, str], scope: TextScope | None, out: list[str]) -> None:
+    # a game renders text at every step: `__class__ is` is the quickest test of a part, and mypy narrows
+    # a union only on isinstance, so the part is read untyped
+    p: Any
     for p in parts:
-        if isinstance(p, str):
+        if p.__class__ is str:
             out.append(p)
             continue
         tag = p[0]

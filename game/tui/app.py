@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 
-from game.startup import collector_settled
+from game.startup import collect_while_idle, collector_settled
 from game.tui.commands import KEPT_SYSTEM_COMMANDS, game_commands
 from game.tui.css import STYLES
 from game.tui.messages import StoryFailed, StoryLoaded
@@ -59,6 +59,7 @@ class DayJobApp(App[int]):
         self.session: Session | None = None
         self._watched: dict[Path, tuple[int, int]] = {}
         self._watch_timer: Timer | None = None
+        self._idle_timer: Timer | None = None
         for theme in THEMES.values():
             self.register_theme(theme)
         self.theme = PROJECTOR if self.options.projector else DARK
@@ -181,6 +182,7 @@ class DayJobApp(App[int]):
         follows it: the title screen shows the session again; a dialog over the day (help, glossary,
         problems, the palette) is left alone, and the scene under it redraws when it shows again.
         """
+        self._collect_when_idle()
         want = screen_for(self.session)
         have = self.screen.name
         if fresh and want in DAY_SCREENS:
@@ -261,8 +263,15 @@ class DayJobApp(App[int]):
             self.session.save_problem = None
         self.show_game(spent=spent)
 
+    def _collect_when_idle(self) -> None:
+        """The collector's full pass once no screen of the day has changed for IDLE_COLLECT seconds (game/startup.py)."""
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+        self._idle_timer = self.set_timer(IDLE_COLLECT, collect_while_idle, name="collect-while-idle")
+
     def show_title(self, new_seed: bool = False) -> None:
         """Back to the title screen (Esc, `n` on the report, the palette's New day)."""
+        self._collect_when_idle()
         self._pop_to_title()
         if new_seed and self.session is not None:
             from game.engine import new_seed as make_seed
@@ -408,6 +417,7 @@ def make_app(options: TuiOptions | None = None) -> DayJobApp:
 
 DAY_SCREENS = (ScreenName.SCENE, ScreenName.REPORT)
 ROOM_HOLDS_THE_DAY = "Your day is still being played: q quits once it has ended."
+IDLE_COLLECT = 1.0  # seconds: a player reads a scene for longer; a full collection takes 20-90 ms
 
 
 def screen_for(session: Session | None) -> ScreenName:

@@ -454,3 +454,26 @@ def test_show_if_is_part_of_when_a_choice_can_be_taken_for_the_writer_tools(tmp_
     ask = story.scenes["desk"].choices[0]
     assert ask.show is not None and ask.cond.src == "(met_dpo) and (energy >= 3)"
     assert ask.cond.tree == And((ask.show.tree, Cmp((">=",), (Stat("energy"), Num(3)))))
+
+
+def test_shuffle_picks_are_the_seeded_sort_they_replace():
+    """`TextScope.pick` takes shortcuts to the order it always had: i sorted by digest[i % 32] * 64 + i, where the
+    digest is SHA-256 of seed, salt, key and round; a seeded day shows the same alternatives as before."""
+    import hashlib
+    import random
+
+    from game.engine.story import TextScope
+
+    def reference(seed: str, salt: str, key: str, visit: int, count: int) -> int:
+        rnd, index = divmod(max(visit, 1) - 1, count)
+        digest = hashlib.sha256(f"{seed}\0{salt}\0{key}\0{rnd}".encode()).digest()
+        return sorted(range(count), key=lambda i: digest[i % 32] * 64 + i)[index]
+
+    pick = random.Random(17)
+    for _ in range(20_000):
+        count = pick.choice([1, 2, 2, 3, 4, 5, 6, 9, 31, 32, 33, 64, 65, 100])
+        seed, salt = f"seed-{pick.randrange(10**6)}", pick.choice(["desk", "desk/coffee", "hub"])
+        key = pick.choice(["a | b", "Tea — or coffee? | Coffee. | “Neither.”", "x" * 700])
+        visit = pick.randrange(0, 3 * count + 2)
+        got = TextScope(None, visit, salt, seed).pick("shuffle", key, count)
+        assert got == reference(seed, salt, key, visit, count), (seed, salt, key, visit, count)

@@ -278,7 +278,7 @@ BRIEF_ROWS = {
     ],
     "stand-up: short, rambling, cross-functional": [
         ("standup", "yesterday"),
-        ("standup", "so it is short"),
+        ("standup", "meant to be six people, six minutes"),
         ("standup", "today it rambles"),
         ("standup", "argue about"),
         ("standup", "head of sales"),

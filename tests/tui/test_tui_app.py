@@ -196,3 +196,57 @@ async def test_a_change_to_the_day_with_the_title_on_top_leaves_the_title_up(bui
         await pilot.press("enter")  # Continue: the day as it is now
         await pilot.pause()
         assert isinstance(app.screen, SceneScreen) and app.screen.name == "scene"
+
+
+def test_help_does_not_say_an_unsaved_day_is_saved():
+    from game.tui.options import TuiOptions
+    from game.tui.screens.help import keys_for
+
+    def quit_row(options: TuiOptions) -> str:
+        return next(
+            what for where, rows in keys_for(options) for keys, what in rows if keys == "q" and where == "Everywhere"
+        )
+
+    assert "saved after every choice" in quit_row(TuiOptions())
+    assert quit_row(TuiOptions(save=False)) == "quit (this day is not saved)"
+    assert quit_row(TuiOptions(from_scene="desk")) == "quit (this day is not saved)"
+
+
+async def test_a_full_collection_waits_until_no_choice_has_come_for_a_while(build, monkeypatch):
+    """Full collections land between choices, while the player reads (game/startup.py), never on a key."""
+    import game.tui.app as app_module
+
+    collected: list[int] = []
+    monkeypatch.setattr(app_module, "IDLE_COLLECT", 60.0)
+    monkeypatch.setattr(app_module, "collect_while_idle", lambda: collected.append(1))
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        first = app._idle_timer
+        await pilot.press("1")
+        await pilot.pause()
+        assert collected == []  # not on the keys
+        assert first is not None and app._idle_timer is not first  # each choice puts it off again
+        monkeypatch.setattr(app_module, "IDLE_COLLECT", 0.05)
+        await pilot.press("1")
+        await pilot.pause(0.5)
+        assert collected == [1]
+
+
+def test_what_a_key_does_wraps_beside_the_key_not_under_it():
+    from textual.style import Style
+    from textual.visual import RenderOptions
+
+    from game.tui.screens.help import help_content
+
+    strips = help_content().render_strips(50, None, Style(), RenderOptions(lambda _: Style(), {}))
+    lines = [strip.text for strip in strips]
+    indent = max(len(keys) for _, rows in KEYS for keys, _ in rows) + 2
+    wrapped = [line for line in lines if line.strip() and line.strip() not in {where for where, _ in KEYS}]
+    wrapped = [line for line in wrapped if not any(line.startswith(keys) for _, rows in KEYS for keys, _ in rows)]
+    assert wrapped, "at 50 columns some descriptions wrap"
+    assert all(line.startswith(" " * indent) for line in wrapped), wrapped

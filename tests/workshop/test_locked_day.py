@@ -4,11 +4,12 @@ the palette offers nothing that could harm the day or the server, the round can 
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 from workshop_serving import ROOM
 
 from game.tui.app import make_app
 from game.tui.options import TuiOptions
+from game.tui.screens.help import KEYS, SERVED
 from game.tui.screens.report import ReportScreen
 from game.tui.screens.scene import SceneScreen
 from game.tui.screens.title import TitleScreen
@@ -162,3 +163,45 @@ async def test_an_unserved_game_keeps_its_seed_field_and_full_palette(tmp_path, 
         assert not app.screen.query_one("#seed", Input).disabled
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Quit" in titles and "Reload story" in titles and "New day" in titles
+
+
+async def test_help_tells_a_served_player_what_the_keys_really_do(served_app):
+    """A served day is not saved and q waits for its end; reload and the seed field are not there."""
+    app = served_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "1", "question_mark")
+        await pilot.pause()
+        shown = str(app.screen.query_one("#help-keys", Static).render()) + str(
+            app.screen.query_one("#help-about", Static).render()
+        )
+        assert "saved after every choice" not in shown and "the saved day" not in shown
+        assert "leave, once your day has ended" in shown
+        assert "ctrl+r" not in shown and "type a seed" not in shown and "--projector" not in shown
+        assert "download the report" in shown and "the facilitator gets your result" in shown
+
+
+async def test_the_title_menu_offers_quit_only_once_the_served_day_has_ended(served_app):
+    app = served_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+
+        def menu_ids() -> list[str | None]:
+            menu = app.screen.query_one("#menu", OptionList)
+            return [menu.get_option_at_index(i).id for i in range(menu.option_count)]
+
+        assert "quit" in menu_ids()  # no day yet: leaving loses nothing
+        await pilot.press("enter", "1", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        assert "quit" not in menu_ids() and "continue" in menu_ids()
+        await pilot.press("enter")
+        await play_to_the_end(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen) and "quit" in menu_ids()
+
+
+def test_every_served_key_is_one_help_lists():
+    listed = {(where, keys) for where, rows in KEYS for keys, _ in rows}
+    assert set(SERVED) <= listed

@@ -155,7 +155,8 @@ class TitleScreen(Screen):
                 )
             )
         options.append(Option("Help", id="help"))
-        options.append(Option("Quit", id="quit"))
+        if self.app.check_action("quit", ()):  # not while a served day is still the room's (q waits too)
+            options.append(Option("Quit", id="quit"))
         menu.set_options(options)
         menu.highlighted = 0  # Enter continues a saved day, else starts a new one
         if self._asked_for_seed and session.options.seed:  # `--seed X` asks for that day, not yesterday's
