@@ -152,7 +152,8 @@ class Analyzer:
         self._keep: list[list[Goal]] = []  # the trees behind the cache's keys, so their ids stay theirs
         self._steps = 0
         self._goal = _Goals(self)
-        self._interval = _Interval(bounds)
+        # the values a sub-condition can take within what a search has narrowed (bound once: called per link)
+        self.interval: Callable[[Node, Narrowed], Interval] = _Interval(bounds).visit
 
     def can_hold(self, tree: Node | None) -> bool:
         return True if tree is None else self.possible([(tree, True)])
@@ -194,9 +195,6 @@ class Analyzer:
     def flag(self, env: Narrowed, name: str) -> frozenset[bool]:
         got: frozenset[bool] = env.get(("flag", name), self.bounds.flags.get(name, frozenset({False, True})))
         return got
-
-    def interval(self, tree: Node, env: Narrowed) -> Interval:
-        return self._interval.visit(tree, env)
 
     def _truths(self, tree: Node, env: Narrowed) -> frozenset[bool]:
         """The truth values a boolean sub-condition can take (without narrowing anything)."""
@@ -389,7 +387,10 @@ def _narrow(op: CmpOp, x: Interval, y: Interval) -> Interval:
 
 def value(tree: Node, state: Scope) -> Value:
     """A sub-condition's value in a day's state (stats, flags, clock, visits), as the engine computes it."""
-    return EVALUATE.visit(tree, state)
+    return _value(tree, state)
+
+
+_value = EVALUATE.visit  # bound once: a route's search values every link of its goal at every state it scores
 
 
 def distance(tree: Node, want: bool, state: Scope, hint: Hint | None = None) -> float:
@@ -428,7 +429,7 @@ class _Distance(Visitor[Aim, float]):
 
     def _truth(self, node: Bool | Flag, ctx: Aim) -> float:
         want, state, hint = ctx
-        if bool(value(node, state)) == want:
+        if bool(_value(node, state)) == want:
             return 0.0
         return 1.0 + (hint(node, 1 if want else -1, state) if hint and isinstance(node, Flag) else 0.0)
 
@@ -436,7 +437,7 @@ class _Distance(Visitor[Aim, float]):
 
     def _number(self, node: Num | Stat | Clock | Visited | Add | Sub | Neg, ctx: Aim) -> float:
         want, state, _ = ctx
-        return 0.0 if (value(node, state) != 0) == want else 1.0
+        return 0.0 if (_value(node, state) != 0) == want else 1.0
 
     visit_num = visit_stat = visit_clock = visit_visited = visit_add = visit_sub = visit_neg = _number
 
@@ -445,7 +446,7 @@ _DISTANCE = _Distance()
 
 
 def _link(op: CmpOp, a: Node, b: Node, state: Scope, hint: Hint | None = None) -> float:
-    x, y = value(a, state), value(b, state)
+    x, y = _value(a, state), _value(b, state)
     if isinstance(x, bool) or isinstance(y, bool):
         if (x == y) == (op == "=="):
             return 0.0
