@@ -377,6 +377,7 @@ def _dispatch(argv: list[str] | None, out, err) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # its usage errors go to the escaping stderr
     command = args.command
+    _say_which_story(args, command)
     try:
         run = COMMANDS.get(command)
         if run is not None:
@@ -398,6 +399,28 @@ def _dispatch(argv: list[str] | None, out, err) -> int:
             sys.stdout = None  # type: ignore[assignment]
         finally:
             return 0
+
+
+def _say_which_story(args: argparse.Namespace, command: str | None) -> None:
+    """A writer who edits ./story with a non-editable install would otherwise check and play the packaged
+    copy of the shipped day and wonder where their scene went: say so (not for the TUI: its screen hides it)."""
+    if command in (None, "play") and not getattr(args, "plain", False):
+        return
+    if getattr(args, "story", None) is not None or getattr(args, "dir", None) is not None:
+        return
+    if not hasattr(args, "story"):  # a command that reads no story (init, schema, lsp)
+        return
+    here = Path("story")
+    if not (here / "story.yaml").is_file():
+        return
+    from game.engine.where import shipped_story_dir
+
+    shipped = shipped_story_dir()
+    if here.resolve() != shipped.resolve():
+        print(
+            f"dayjob: note: using the shipped day in {shipped}, not ./story; add --story story to use yours",
+            file=sys.stderr,
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

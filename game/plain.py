@@ -280,6 +280,8 @@ class PlainPlayer:
         ids = self.ids
         if word in ("h", "?", "help"):
             for row in HELP:
+                if self.slot is None:  # --no-save, a replay, a writer's test day: nothing is saved
+                    row = row.replace("Control D saves and stops at once.", "Control D stops at once.")
                 self.say(row)
         elif word in ("r", "look"):
             self.say()

@@ -67,7 +67,9 @@ class Game:
         sd = story.short if self.short else None
         begin = start or (sd.start if sd else story.start)
         if begin not in story.scenes:
-            raise ChoiceError(f"no scene {begin!r} in this story")
+            from game.engine.suggest import did_you_mean
+
+            raise ChoiceError(f"no scene {begin!r} in this story{did_you_mean(begin, story.scenes)}")
         day_start = sd.clock_start if sd else story.clock_start
         self.state = DayState(
             scene=begin,
@@ -242,7 +244,10 @@ class Game:
             if chosen.id == choice_id:
                 break
         else:
-            raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}")
+            from game.engine.suggest import did_you_mean
+
+            ids = [c.id for c in scene.choices]
+            raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}{did_you_mean(choice_id, ids)}")
         point = self._undo_point() if self.keep_undo else None
         clock, arrival = st.clock, st.arrival  # the history records them as they were before the choice
         if not self._machine.take(st, chosen):
@@ -304,7 +309,11 @@ class Game:
                         continue
                     if cond is not None and not cond(st):
                         continue
-                    if self._random() < chance:
+                    # the day's random number: splitmix64 (tiny state, the same stream on every platform)
+                    st.rng = z = (st.rng + 0x9E3779B97F4A7C15) & _MASK
+                    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+                    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+                    if (z ^ (z >> 31)) / 18446744073709551616.0 < chance:
                         st.held, target, arrival = target, iid, Arrival.INTERRUPTION
                         break
         self._machine.move(st, target, arrival, choice_id)
@@ -334,16 +343,6 @@ class Game:
         st.held = None
         self._machine.move(st, ending_id, Arrival.END, choice_id)
         st.ending = ending_id
-
-    def _random(self) -> float:
-        """splitmix64: tiny state, the same stream on every platform."""
-        st = self.state
-        st.rng = (st.rng + 0x9E3779B97F4A7C15) & _MASK
-        z = st.rng
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        z ^= z >> 31
-        return z / 18446744073709551616.0
 
     def preset(self, values: dict[str, Any]) -> None:
         """Set stats, flags and words before play (play-from-here); unknown names raise ChoiceError."""
@@ -375,7 +374,10 @@ class Game:
                     raise ChoiceError(f"clock takes a time like 14:30, not {value!r}")
                 st.clock = t
             else:
-                raise ChoiceError(f"{name!r} is not a stat, flag or word of this story")
+                from game.engine.suggest import did_you_mean
+
+                known = (self.story.stats, self.story.flags, self.story.words, ("clock",))
+                raise ChoiceError(f"{name!r} is not a stat, flag or word of this story{did_you_mean(name, *known)}")
         if done is not None:
             self._mark_done(str(done))
 

@@ -21,7 +21,7 @@ from game.engine.clock import format_time, parse_time
 from game.engine.errors import Problem, StoryError
 from game.engine.expr import RESERVED, Env, Expr, ExprError, compile_expr
 from game.engine.glossary import GLOSSARY, read_glossary
-from game.engine.located import Loc, Problems, Spot
+from game.engine.located import Loc, Problems, Spot, Tree
 from game.engine.story import (
     Choice,
     Ending,
@@ -39,7 +39,7 @@ from game.engine.suggest import did_you_mean, new_budget
 from game.engine.where import shipped_story_dir
 from game.engine.where import story_files as story_files  # where the TUI's watcher, tests and bench/ look
 from game.engine.wording import report_validation, shape
-from game.engine.yamlsafe import Document, YDict
+from game.engine.yamlsafe import Document, Mark, YDict
 
 Overlay = Mapping[str, str | bytes] | Mapping[Path, str | bytes]
 Parses = dict[str, tuple[bytes, Document]]
@@ -64,7 +64,7 @@ def load_story(
     problems = Problems()
     read = _read(root, overlay, parses, problems)
     digest = read.digest
-    validated = _validate(read, problems)
+    validated = _validate(read, problems, release=parses is None)
     del read  # each file's data now lives only as long as its scenes are not compiled (#17: memory)
     if validated.manifest is None:
         raise StoryError(problems.errors, problems.unshown)
@@ -121,8 +121,10 @@ def _in(path: Path, overlay: Overlay) -> bool:
 class _ParsedFile:
     """A file whose data validated against its model (a scene file: the scenes that did)."""
 
-    spot: Spot  # the file's root
+    spot: Spot  # the file's root (a scene file's data: a Tree, let go once validated)
     model: Any  # m.Manifest or m.SceneFile
+    # a scene file's scenes: where each scene's id and each of its choices stand (kept for the compiled story)
+    marks: dict[str, tuple[Mark, list[Mark]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -133,8 +135,11 @@ class _Validated:
     incomplete: bool = False  # a scene file could not be read at all
 
 
-def _validate(read: StoryFiles, problems: Problems) -> _Validated:
-    """Each file against its model; the manifest's problems and each scene's are reported apart."""
+def _validate(read: StoryFiles, problems: Problems, release: bool) -> _Validated:
+    """Each file against its model; the manifest's problems and each scene's are reported apart.
+
+    `release`: let each scene file's parsed data go once validated (not when the caller keeps the parses).
+    """
     out = _Validated()
     for index, (shown, doc) in enumerate(read.parsed):
         data = doc.data
@@ -163,8 +168,18 @@ def _validate(read: StoryFiles, problems: Problems) -> _Validated:
             continue
         scenes = _validate_scenes(spot, data, out.broken_ids, problems)
         if scenes is not None:
-            out.scene_files.append(_ParsedFile(spot, scenes))
+            tree = Tree(shown, doc.raw, data)
+            out.scene_files.append(_ParsedFile(Spot(shown, tree), scenes, _scene_marks(data, scenes)))
+            if release:
+                doc.data = None
+                tree.release()
     return out
+
+
+def _scene_marks(data: YDict, sf: m.SceneFile) -> dict[str, tuple[Mark, list[Mark]]]:
+    """Where each valid scene's id and each of its choices stand (validated: mappings and lists)."""
+    scenes = data["scenes"]
+    return {sid: (scenes.key_marks[sid], [c.mark for c in scenes[sid]["choices"]]) for sid in sf.scenes}
 
 
 def _validate_scenes(spot: Spot, data: YDict, broken: set[str], problems: Problems) -> m.SceneFile | None:
@@ -281,6 +296,8 @@ class _RawScene:
 
     spot: Spot  # the scene file's root
     model: m.SceneDef
+    mark: Mark  # of its id
+    choice_marks: list[Mark]
 
 
 def _gather(scene_files: list[_ParsedFile], problems: Problems) -> dict[str, _RawScene]:
@@ -289,7 +306,7 @@ def _gather(scene_files: list[_ParsedFile], problems: Problems) -> dict[str, _Ra
     for pf in scene_files:
         spot = pf.spot
         for sid, sdef in pf.model.scenes.items():
-            mark = spot.at("scenes", sid).mark(key=True)
+            mark, choice_marks = pf.marks[sid]
             if not _is_name(sid):
                 problems.error(
                     spot.path, mark, f"scene id {sid!r} must be letters, digits and _ and start with a letter"
@@ -301,14 +318,13 @@ def _gather(scene_files: list[_ParsedFile], problems: Problems) -> dict[str, _Ra
             if _too_long(problems, spot.path, mark, "scene id", sid):
                 continue
             if sid in found:
-                other = found[sid].spot
-                omark = other.at("scenes", sid).mark(key=True)
-                assert omark is not None  # a scene found in a file's data has a place
+                other = found[sid]
+                omark = other.mark
                 problems.error(
-                    spot.path, mark, f"scene {sid!r} is already defined at {other.path}:{omark[0]}:{omark[1]}"
+                    spot.path, mark, f"scene {sid!r} is already defined at {other.spot.path}:{omark[0]}:{omark[1]}"
                 )
                 continue
-            found[sid] = _RawScene(spot, sdef)
+            found[sid] = _RawScene(spot, sdef, mark, choice_marks)
     return found
 
 
@@ -493,24 +509,16 @@ class _Compiler:
         scenes: dict[str, Scene] = {}
         for sid in list(raw):
             rs = raw.pop(sid)
-            scenes[sid] = self.scene(sid, rs.spot, rs.model)
+            scenes[sid] = self.scene(sid, rs)
             path = rs.spot.path
             left[path] -= 1
             if not left[path]:
                 self.problems.forget_text(path)
         return scenes
 
-    def scene(self, sid: str, fspot: Spot, sdef: m.SceneDef) -> Scene:
+    def scene(self, sid: str, rs: _RawScene) -> Scene:
+        fspot, sdef = rs.spot, rs.model
         at_scene = fspot.at("scenes", sid)
-        data = fspot.data
-        assert isinstance(data, YDict)
-        scenes = data["scenes"]  # validated: a mapping of mappings
-        assert isinstance(scenes, YDict)
-        mark = scenes.key_marks[sid]
-        node = scenes[sid]
-        assert isinstance(node, YDict)
-        choice_nodes = node["choices"]
-        assert isinstance(choice_nodes, list)
         category = sdef.category or self.names.categories[0]
         if sdef.category is not None and sdef.category not in self.names.categories:
             self.problems.error_at(at_scene.at("category"), _unknown("category", sdef.category, self.names.categories))
@@ -534,7 +542,7 @@ class _Compiler:
             cspot = at_scene.at("choices", i)
             self._choice_id(cspot, cd.id, sid, seen)
             seen.setdefault(cd.id, i)
-            choices.append(self.choice(sid, cspot, cd, category, choice_nodes[i].mark, texts))
+            choices.append(self.choice(sid, cspot, cd, category, rs.choice_marks[i], texts))
         return Scene(
             sid,
             self.template(at_scene, ("title",), sdef.title, self.rules(version, None, "a title", rich=False)),
@@ -544,7 +552,7 @@ class _Compiler:
             variants,
             tuple(choices),
             interrupt,
-            Where(fspot.path, *mark),
+            Where(fspot.path, *rs.mark),
             again,
             at_if,
         )

@@ -342,7 +342,14 @@ class _Condition(_Guard):
         return self.cond is None or bool(self.cond(day))
 
     def __call__(self, event: EventData) -> bool:
-        return event.kwargs.get("choice") == self.cid and self.holds(event.model)  # type: ignore[arg-type]
+        if event.kwargs.get("choice") != self.cid:
+            return False
+        day: DayState = event.model  # type: ignore[assignment]
+        if self.once is not None and self.once in day.taken:  # `holds`, inline: it runs at every choice
+            return False
+        if self.show is not None and not self.show(day):
+            return False
+        return self.cond is None or bool(self.cond(day))
 
 
 class _Effects:

@@ -134,7 +134,10 @@ class ChoiceDef(Strict):
     def _outcome_shape(cls, value: Any) -> Any:
         if value is None or isinstance(value, (str, list)):
             return value
-        raise ValueError("outcome is a text, or a list of {if, text} where the first that holds is shown")
+        hint = ""
+        if isinstance(value, dict) and not {"if", "text"} & set(value):  # `outcome: {seq: a | b}`, unquoted
+            hint = "; a text starting with '{' must be in quotes (YAML reads it as a mapping)"
+        raise ValueError(f"outcome is a text, or a list of {{if, text}} where the first that holds is shown{hint}")
 
     @field_validator("goto", mode="before")
     @classmethod

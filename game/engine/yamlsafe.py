@@ -302,7 +302,7 @@ def load_document(path: str, raw: bytes, nodes_left: int = MAX_NODES) -> Documen
         if quoted is not None:
             line, col, what = line, quoted[0], f"{what}; {quoted[1]}"
         else:
-            what += _insertion_hint(text, mark)
+            what += _layout_hint(text, mark, what) or _insertion_hint(text, mark)
         builder.problems.append(Problem(path, line, col, f"YAML syntax: {what}"))
         doc.data = None
     except yaml.reader.ReaderError as exc:  # a control character written into the file: placed by position
@@ -597,6 +597,33 @@ def _insertion_hint(text: str, mark: yaml.Mark | None) -> str:
     if any(_INSERTION.search(row) for row in rows):
         return "; text holding an insertion such as {if …: …} or starting with '{' goes in quotes or a `|` block"
     return ""
+
+
+def _layout_hint(text: str, mark: yaml.Mark | None, what: str) -> str:
+    """A hint when YAML stumbled on the page's layout: a tab in the indentation, or a line indented by a
+    number of spaces no line above it uses (a key one space off its siblings)."""
+    if "tab character" in what:
+        return "; YAML does not allow tabs in indentation: indent with spaces"
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    if not 0 <= mark.line < len(lines) or not lines[mark.line].strip():
+        return ""
+    row = lines[mark.line]
+    indent = len(row) - len(row.lstrip(" "))
+    above = {
+        len(r) - len(r.lstrip(" "))
+        for r in lines[max(0, mark.line - 200) : mark.line]
+        if r.strip() and not r.lstrip().startswith("#")
+    }
+    if not above or indent in above:
+        return ""
+    near = sorted(above, key=lambda n: (abs(n - indent), n))[:2]
+    spaces = " or ".join(str(n) for n in sorted(near))
+    return (
+        f"; line {mark.line + 1} is indented {indent} spaces, unlike every line above it: "
+        f"line it up with the keys it belongs with ({spaces} spaces)"
+    )
 
 
 def _kind(value: object) -> str:

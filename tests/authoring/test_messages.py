@@ -53,6 +53,36 @@ def test_a_value_starting_with_a_quote_explains_quoting():
     )
 
 
+@pytest.mark.parametrize(
+    "src, place, hint",
+    [
+        (  # a key one space short of its siblings (the tutorial's printer, as a writer mistypes it)
+            "scenes:\n  a:\n    title: A\n    text: Hi {lead}.\n   again: Hi.\n",
+            (5, 4),
+            "; line 5 is indented 3 spaces, unlike every line above it: line it up with the keys it belongs "
+            "with (2 or 4 spaces)",
+        ),
+        (
+            "scenes:\n  a:\n    choices:\n      - id: go\n        text: Go\n       minutes: 5\n",
+            (6, 8),
+            "; line 6 is indented 7 spaces, unlike every line above it: line it up with the keys it belongs "
+            "with (6 or 8 spaces)",
+        ),
+        (
+            "scenes:\n  a:\n    choices:\n      - id: go\n\tminutes: 5\n",
+            (5, 1),
+            "; YAML does not allow tabs in indentation: indent with spaces",
+        ),
+    ],
+)
+def test_a_layout_mistake_says_what_is_wrong_with_the_layout(src, place, hint):
+    doc = load_document("a.yaml", src.encode())
+    [p] = doc.problems
+    assert (p.line, p.col) == place
+    assert p.message.startswith("YAML syntax: ") and p.message.endswith(hint)
+    assert "insertion" not in p.message  # the {lead} above is not the problem
+
+
 def test_control_characters_are_placed_where_they_were_written():
     doc = load_document("a.yaml", 'scenes:\n  a:\n    title: "Café \\e[31m red"\n'.encode())
     [p] = doc.problems
@@ -122,3 +152,15 @@ def test_a_zero_minute_choice_back_to_its_own_scene_is_a_warning(tmp_path):
             "forever without the clock moving (give it `minutes:` or `once: true`)",
         )
     ]
+
+
+def test_an_unquoted_outcome_starting_with_a_brace_says_to_quote_it(tmp_path):
+    _story(
+        tmp_path,
+        'version: "1.1"\nscenes:\n  a:\n    title: A\n    text: Hi.\n    choices:\n'
+        "      - id: go\n        text: Go\n        outcome: {seq: First. | Again.}\n        goto: end\n",
+    )
+    errors, _ = check_story(tmp_path)
+    [e] = errors
+    assert (e.line, e.col) == (9, 18)
+    assert e.message.endswith("; a text starting with '{' must be in quotes (YAML reads it as a mapping)")

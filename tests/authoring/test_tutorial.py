@@ -149,3 +149,29 @@ def test_the_guide_quotes_real_warnings_and_problems(dayjob):
         budget = ["--budget", "30"] if target == "lift" else []
         _, out, _ = dayjob("route", target, "--story", f"tests/authoring/fixtures/{story}", *budget)
         assert out.strip() in text
+
+
+def test_a_writer_in_a_folder_with_its_own_story_is_told_which_day_the_tools_read(dayjob, tmp_path, monkeypatch):
+    """With a non-editable install the default is the packaged day, not ./story: a writer who just added a
+    scene there and ran `dayjob check` would see "ok" for a story that is not theirs."""
+    shutil.copytree(FIXTURES / "office", tmp_path / "story")
+    monkeypatch.chdir(tmp_path)
+    for args in (["check"], ["graph"], ["play", "--plain", "--choices", "x"]):
+        _, _, err = dayjob(*args)
+        assert "using the shipped day in" in err and "add --story story to use yours" in err, args
+    _, _, err = dayjob("check", "story")
+    assert "shipped day" not in err
+    monkeypatch.chdir(ROOT)  # the checkout's own story/ is the shipped day: nothing to say
+    _, _, err = dayjob("graph")
+    assert "shipped day" not in err
+
+
+def test_a_misspelt_name_in_play_from_here_suggests_the_right_one(dayjob):
+    """Step 6 of the tutorial, mistyped: the scene, the stat and the choice each name the closest right one."""
+    office = str(FIXTURES / "office")
+    _, _, err = dayjob("play", "--plain", "--story", office, "--from", "dsk")
+    assert "dayjob: no scene 'dsk' in this story; did you mean 'desk'?" in err
+    _, _, err = dayjob("play", "--plain", "--story", office, "--from", "desk", "--set", "enrgy=2")
+    assert "dayjob: 'enrgy' is not a stat, flag or word of this story; did you mean 'energy'?" in err
+    _, _, err = dayjob("play", "--plain", "--story", office, "--from", "desk", "--choices", "write_reprot")
+    assert "no choice 'write_reprot' in scene 'desk'; did you mean 'write_report'?" in err

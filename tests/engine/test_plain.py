@@ -425,3 +425,9 @@ def test_a_dead_ends_carry_on_is_offered_numbered_and_replays_by_its_recorded_id
         text = out.getvalue()
         assert "1. Carry on. 5 minutes.\n" in text and "You chose 1: Carry on.\n" in text
         assert "Your desk" in text  # the hub, where carrying on leads
+
+
+def test_help_does_not_promise_a_save_when_the_day_is_not_saved():
+    _, out, _ = play("--no-save", stdin="h\n")
+    assert "q or quit: stop playing, after you confirm. Control D stops at once." in out
+    assert "saves" not in out

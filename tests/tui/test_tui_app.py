@@ -235,3 +235,18 @@ async def test_a_full_collection_waits_until_no_choice_has_come_for_a_while(buil
         await pilot.press("1")
         await pilot.pause(0.5)
         assert collected == [1]
+
+
+def test_what_a_key_does_wraps_beside_the_key_not_under_it():
+    from textual.style import Style
+    from textual.visual import RenderOptions
+
+    from game.tui.screens.help import help_content
+
+    strips = help_content().render_strips(50, None, Style(), RenderOptions(lambda _: Style(), {}))
+    lines = [strip.text for strip in strips]
+    indent = max(len(keys) for _, rows in KEYS for keys, _ in rows) + 2
+    wrapped = [line for line in lines if line.strip() and line.strip() not in {where for where, _ in KEYS}]
+    wrapped = [line for line in wrapped if not any(line.startswith(keys) for _, rows in KEYS for keys, _ in rows)]
+    assert wrapped, "at 50 columns some descriptions wrap"
+    assert all(line.startswith(" " * indent) for line in wrapped), wrapped

@@ -17,6 +17,18 @@ const [roomUrl, executablePath = "/usr/bin/chromium", shots = ""] = process.argv
     out.qr = await page.evaluate(() => !!document.querySelector("#qr svg path, #qr svg rect"));
     out.joinUrl = await page.textContent("#join-url");
     out.code = await page.textContent("#code");
+    // a projector of 1280x720: the round's clock and buttons and the whole join address show without scrolling
+    await page.setViewportSize({ width: 1280, height: 720 });
+    out.at720 = await page.evaluate(() => {
+      const seen = (id) => { const r = document.getElementById(id).getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight && r.right <= innerWidth; };
+      const url = document.getElementById("join-url");
+      const lines = Math.round(url.getBoundingClientRect().height / parseFloat(getComputedStyle(url).lineHeight));
+      return { clock: seen("clock"), start: seen("start"), end: seen("end"), qr: seen("qr"), code: seen("code"), urlLines: lines };
+    });
+    // a narrow window (the facilitator's laptop, half a screen): nothing runs off the right edge
+    await page.setViewportSize({ width: 800, height: 600 });
+    out.at800 = await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth);
+    await page.setViewportSize({ width: 1600, height: 900 });
     console.log("READY");
     await page.waitForFunction(() => document.querySelectorAll("#players .player").length > 0, null, { timeout: 120000 });
     out.player = await page.textContent("#players .player .name");

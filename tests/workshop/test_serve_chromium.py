@@ -143,6 +143,8 @@ def test_the_room_screen_shows_the_qr_code_and_a_player_live(serve, tmp_path):
     assert outcome["ok"], outcome.get("error")
     assert outcome["qr"] is True
     assert outcome["joinUrl"].strip() == served.url
+    assert outcome["at800"] is True
+    assert outcome["at720"] == {"clock": True, "start": True, "end": True, "qr": True, "code": True, "urlLines": 1}
     assert len(outcome["code"].strip()) == 4
     assert outcome["player"] == "Roomie"
     assert outcome["loads"] == 1  # live: the page was never reloaded

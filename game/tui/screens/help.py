@@ -13,8 +13,11 @@ from textual.widgets import Static
 
 from game.tui.css import STYLES
 from game.tui.screens import ScreenName
+from game.tui.widgets.hanging import Hanging, Stack
 
 if TYPE_CHECKING:
+    from textual.visual import Visual
+
     from game.tui.options import TuiOptions
 
 # (where, [(keys, what they do)]); a test checks every binding of every screen is listed here
@@ -32,10 +35,10 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Title",
         [
-            ("Enter", "continue the saved day, or start a new one"),
+            ("Enter", "continue the day you left, or start a new one"),
             ("\u2191 \u2193", "move in the menu"),
             ("n", "new day with the seed shown"),
-            ("c", "continue the saved day"),
+            ("c", "continue the day you left"),
             ("s", "type a seed (Enter starts the day, Esc goes back)"),
         ],
     ),
@@ -118,15 +121,16 @@ def keys_for(options: TuiOptions | None) -> list[tuple[str, list[tuple[str, str]
     return out
 
 
-def help_content(options: TuiOptions | None = None) -> Content:
+def help_content(options: TuiOptions | None = None) -> Visual:
+    """Each place's keys, what a key does wrapping beside it (never under the key)."""
     table = keys_for(options)
     width = max(len(k) for _, rows in table for k, _ in rows) + 2
-    blocks = []
+    blocks: list[Visual] = []
     for where, rows in table:
-        lines = [Content.styled(where, "bold $accent")]
-        lines += [Content.assemble((keys.ljust(width), "bold"), what) for keys, what in rows]
-        blocks.append(Content("\n").join(lines))
-    return Content("\n\n").join(blocks)
+        lines: list[Visual] = [Content.styled(where, "bold $accent")]
+        lines += [Hanging(Content.styled(keys, "bold"), Content(what), width) for keys, what in rows]
+        blocks.append(Stack(lines))
+    return Stack(blocks, gap=1)
 
 
 class HelpScreen(ModalScreen[None]):
