@@ -118,6 +118,23 @@ async def test_keys_reach_no_scene_that_has_not_mounted_or_was_replaced():
         assert app.screen is fresh and app.is_running
 
 
+async def test_a_reload_that_lands_before_the_next_scene_mounts_leaves_it_to_draw_itself():
+    """The monkey's crash under load: a reload finished (show_game -> show_day on the current screen) while
+    the scene just switched in had not composed its widgets yet."""
+    app = make_app(TuiOptions(story=OFFICE, seed="s", save=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("enter")  # the title's first entry: a new day
+        await pilot.pause()
+        fresh = SceneScreen()
+        app.switch_screen(fresh)
+        fresh.show_day()  # as the app's redraw after a reload does, before `fresh` has mounted
+        await pilot.pause()
+        assert app.screen is fresh and app.is_running
+        assert fresh._drawn  # once mounted, it drew the day itself
+
+
 KEYS = ["ctrl+p", "pageup", "pagedown", "enter", "escape", "1", "2", "u", "down", "up", "question_mark", "n"]
 
 

@@ -53,6 +53,9 @@ def test_no_game_outlives_the_server(serve, tmp_path, sig):
             feed.close()
         (kept,) = read_results(results).results  # the result written before the end is still whole
         assert kept.seed == "SIG" and not kept.unfinished
+        # the signal above ends the server: wait for it, for stop() would send a second SIGINT mid-shutdown if
+        # the machine is slow (xdist under load: -2, the second Ctrl+C, not the first signal's exit)
+        served.proc.wait(60)
         code = served.stop()
         assert code == (-signal.SIGKILL if sig == signal.SIGKILL else 0)
         if sig != signal.SIGKILL:
