@@ -12,6 +12,8 @@ with Ctrl+P (a served game runs with --no-save: the day is lost):
 - Once closed, a screen's queued messages (the palette's watchers, key bindings and command-gathering
   worker too) still run and query its removed children (NoMatches). Those errors are dropped, and only
   for a screen no longer on the screen stack: on an open one they still surface.
+- Under load the palette's gathering worker can start before its nested command list has mounted
+  (NoMatches on an open palette, seen in CI): it gathers again after the next frame instead.
 - Keys still queued when the app closes (the palette's Quit) find no screen (ScreenStackError); they
   are dropped.
 - Two Ctrl+P within a frame push two palettes with one id (DuplicateIds): Textual's "is one open"
@@ -63,7 +65,7 @@ def guard_textual() -> bool:
     from textual import work
     from textual.app import App, ScreenStackError
     from textual.await_complete import AwaitComplete
-    from textual.command import CommandPalette
+    from textual.command import CommandList, CommandPalette
     from textual.css.query import NoMatches
     from textual.screen import Screen
     from textual.widgets import OptionList
@@ -108,8 +110,12 @@ def guard_textual() -> bool:
         try:
             await gather(self, search_value)
         except NoMatches:
-            if not closed(self):
-                raise
+            if closed(self):
+                return
+            if not self.query(CommandList):  # its Mount ran before the nested list mounted: once it has
+                self.call_after_refresh(self._gather_commands, search_value)
+                return
+            raise
 
     open_palette = App.action_command_palette
 
