@@ -162,7 +162,8 @@ class PlainPlayer:
         new = [game.story.glossary.terms[t].term for t in game.meet_terms()]
         if new:
             self.say(
-                f"New {'term' if len(new) == 1 else 'terms'} here: {or_list(new, 'and')}. Type g to hear what they mean."
+                f"New {'term' if len(new) == 1 else 'terms'} here: {or_list(new, 'and')}. "
+                f"Type g to hear what {'it means' if len(new) == 1 else 'they mean'}."
             )
             self.say()
         ids: list[str] = []

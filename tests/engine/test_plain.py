@@ -431,3 +431,16 @@ def test_help_does_not_promise_a_save_when_the_day_is_not_saved():
     _, out, _ = play("--no-save", stdin="h\n")
     assert "q or quit: stop playing, after you confirm. Control D stops at once." in out
     assert "saves" not in out
+
+
+def test_one_new_term_is_announced_in_the_singular(story_copy):
+    (story_copy / "glossary.yaml").write_text(
+        "terms:\n  docs:\n    term: docs\n    means: What the code should have said.\n", encoding="utf-8"
+    )
+    ns = plain_options(
+        build_parser().parse_args(["play", "--plain", "--story", str(story_copy), "--no-save", "--seed", "x"])
+    )
+    out = io.StringIO()
+    run_plain(ns, stdin=io.StringIO("1\n"), out=out)
+    assert "New term here: docs. Type g to hear what it means.\n" in out.getvalue()
+    assert "what they mean" not in out.getvalue()
