@@ -6,10 +6,11 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from game.plain import PlainOptions
+    from game.startup import DayOptions
     from game.tui.run import PlayOptions
 
 PLAIN_COMMANDS = """\
@@ -322,11 +323,12 @@ def _debrief(args: argparse.Namespace) -> int:
     )
 
 
-def plain_options(args: argparse.Namespace) -> PlainOptions:
-    """`dayjob play --plain`: the plain player's options (the tests build them from a command line here too)."""
-    from game.plain import PlainOptions
+D = TypeVar("D", bound="DayOptions")
 
-    return PlainOptions(
+
+def _day_options(kind: type[D], args: argparse.Namespace, **own: Any) -> D:
+    """The options every player of a day takes, read from the parsed line, with the player's `own`."""
+    return kind(
         story=args.story,
         seed=args.seed,
         short=args.short,
@@ -336,28 +338,22 @@ def plain_options(args: argparse.Namespace) -> PlainOptions:
         results=args.results,
         nickname=args.nickname,
         no_save=args.no_save,
-        choices=args.choices,
-        width=args.width,
+        **own,
     )
+
+
+def plain_options(args: argparse.Namespace) -> PlainOptions:
+    """`dayjob play --plain`: the plain player's options (the tests build them from a command line here too)."""
+    from game.plain import PlainOptions
+
+    return _day_options(PlainOptions, args, choices=args.choices, width=args.width)
 
 
 def _tui_options(args: argparse.Namespace) -> PlayOptions:
     """`dayjob` and `dayjob play`: the TUI's options (the top-level parser has the same play options)."""
     from game.tui.run import PlayOptions
 
-    return PlayOptions(
-        story=args.story,
-        seed=args.seed,
-        short=args.short,
-        from_scene=args.from_scene,
-        presets=tuple(args.presets),
-        reveal=args.reveal,
-        results=args.results,
-        nickname=args.nickname,
-        projector=args.projector,
-        no_save=args.no_save,
-        watch=args.watch,
-    )
+    return _day_options(PlayOptions, args, projector=args.projector, watch=args.watch)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

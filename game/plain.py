@@ -14,12 +14,12 @@ from __future__ import annotations
 import sys
 import textwrap
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from game.engine import ChoiceError, Game
 from game.engine.errors import ReplayError
 from game.prose import clean, paragraphs, unticked
+from game.startup import DayOptions
 
 if TYPE_CHECKING:
     from game.engine.report import Report
@@ -42,18 +42,9 @@ YES = ("y", "yes")
 
 
 @dataclass(frozen=True)
-class PlainOptions:
+class PlainOptions(DayOptions):
     """`dayjob play --plain`: the command line, as given."""
 
-    story: Path | None = None  # None: the shipped day
-    seed: str | None = None
-    short: bool = False
-    from_scene: str | None = None  # --from
-    presets: tuple[str, ...] = ()  # --set NAME=VALUE
-    reveal: bool = False
-    results: Path | None = None
-    nickname: str | None = None
-    no_save: bool = False
     choices: str | None = None  # --choices ID,ID,...: replay them, then stop
     width: int = 0  # --width: wrap at this many columns, on a terminal only
 

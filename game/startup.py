@@ -11,6 +11,7 @@ import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -19,6 +20,21 @@ if TYPE_CHECKING:
 
 # The engine is imported inside the functions: the TUI imports this module (parse_presets) before its
 # first frame, and the story's modules bring pydantic and the YAML parser (bench/bench_startup.py).
+
+
+@dataclass(frozen=True)
+class DayOptions:
+    """What every player of a day is given (`dayjob`, `dayjob play`, `play --plain`): the command line, as given."""
+
+    story: Path | None = None  # None: the shipped day
+    seed: str | None = None
+    short: bool = False
+    from_scene: str | None = None  # --from
+    presets: tuple[str, ...] = ()  # --set NAME=VALUE
+    reveal: bool = False
+    results: Path | None = None
+    nickname: str | None = None
+    no_save: bool = False
 
 
 @contextmanager

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from pathlib import Path
+
+from game.startup import DayOptions
 
 
 @dataclass(frozen=True)
-class PlayOptions:
+class PlayOptions(DayOptions):
     """`dayjob` and `dayjob play` (without --plain): the command line, as given (run_tui reads its --set)."""
 
-    story: Path | None = None  # None: the shipped day
-    seed: str | None = None
-    short: bool = False
-    from_scene: str | None = None  # --from
-    presets: tuple[str, ...] = ()  # --set NAME=VALUE
-    reveal: bool = False
-    results: Path | None = None
-    nickname: str | None = None
     projector: bool = False
-    no_save: bool = False
     watch: bool = False
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from game.engine import Game, StoryError, load_story
 from game.engine.expr import Env, compile_expr
-from game.engine.exprtree import Add, And, Bool, Clock, Cmp, Flag, Neg, Node, Not, Num, Or, Stat, Sub, Visited
+from game.engine.exprtree import And, Cmp, Not, Or
 from game.engine.story import clock_window
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,43 +213,10 @@ from types import SimpleNamespace  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as hs  # noqa: E402
 
+from tests.engine.meaning import meaning  # noqa: E402
+
 _ENV = Env(frozenset({"energy", "trust"}), frozenset({"tired", "shipped"}), frozenset({"desk", "lunch"}))
 _OPS = ["==", "!=", "<", "<=", ">", ">="]
-
-
-def _reference(t: Node, s) -> object:
-    """The tree evaluated by walking it: what the language means, independently of the closures."""
-    import operator
-
-    match t:
-        case Num(value) | Bool(value):
-            return value
-        case Stat(name):
-            return s.stats[name]
-        case Flag(name):
-            return s.flags[name]
-        case Clock():
-            return s.clock
-        case Visited(scene):
-            return s.visits.get(scene, 0)
-        case Not(x):
-            return not _reference(x, s)
-        case Neg(x):
-            return -_reference(x, s)
-        case Add(a, b):
-            return _reference(a, s) + _reference(b, s)
-        case Sub(a, b):
-            return _reference(a, s) - _reference(b, s)
-        case And(parts):
-            return all(bool(_reference(x, s)) for x in parts)
-        case Or(parts):
-            return any(bool(_reference(x, s)) for x in parts)
-        case Cmp(ops, operands):
-            fns = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt}
-            fns[">="] = operator.ge
-            values = [_reference(x, s) for x in operands]
-            return all(fns[op](a, b) for op, a, b in zip(ops, values, values[1:]))
-    raise AssertionError(t)
 
 
 _number = hs.sampled_from(["energy", "trust", "clock", 'visited("desk")', 'visited("lunch")', "3", '"10:30"', "0"])
@@ -297,7 +264,7 @@ _state = hs.builds(
 def test_compiled_conditions_evaluate_as_the_tree_says(src, states):
     expr = compile_expr(src, _ENV)
     for s in states:
-        got, want = expr.fn(s), _reference(expr.tree, s)
+        got, want = expr.fn(s), meaning(expr.tree, s)
         assert got == want, (src, expr.tree, got, want)
         if isinstance(expr.tree, (And, Or, Not, Cmp)):
             assert type(got) is bool, (src, got)
@@ -312,4 +279,4 @@ def test_each_comparison_shape_evaluates_as_the_tree_says(op, leaf):
         expr = compile_expr(src, _ENV)
         for v in values:
             s = SimpleNamespace(stats={"energy": v, "trust": 0}, flags={}, clock=v, visits={"desk": v})
-            assert expr.fn(s) is _reference(expr.tree, s), (src, v)
+            assert expr.fn(s) is meaning(expr.tree, s), (src, v)

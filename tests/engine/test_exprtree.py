@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 import pickle
 from types import SimpleNamespace
 from typing import get_args
@@ -40,6 +39,7 @@ from game.engine.exprtree import (
     method_name,
     walk,
 )
+from tests.engine.meaning import meaning
 
 # one node of each kind, children included
 EXAMPLES: dict[type, Node] = {
@@ -226,40 +226,6 @@ def _source(node: Node) -> str:
     raise AssertionError(node)
 
 
-_PY = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-
-
-def _meaning(node: Node, s: SimpleNamespace) -> object:
-    """What the language means, written out once more without the engine's walker."""
-    match node:
-        case Num(v) | Bool(v):
-            return v
-        case Stat(name):
-            return s.stats[name]
-        case Flag(name):
-            return s.flags[name]
-        case Clock():
-            return s.clock
-        case Visited(scene):
-            return s.visits.get(scene, 0)
-        case Not(x):
-            return not _meaning(x, s)
-        case Neg(x):
-            return -_meaning(x, s)
-        case Add(a, b):
-            return _meaning(a, s) + _meaning(b, s)
-        case Sub(a, b):
-            return _meaning(a, s) - _meaning(b, s)
-        case And(parts):
-            return all(_meaning(p, s) for p in parts)
-        case Or(parts):
-            return any(_meaning(p, s) for p in parts)
-        case Cmp(ops, operands):
-            values = [_meaning(x, s) for x in operands]
-            return all(_PY[op](a, b) for op, a, b in zip(ops, values, values[1:]))
-    raise AssertionError(node)
-
-
 def _depth(node: Node) -> int:
     return 1 + max((_depth(c) for c in children(node)), default=0)
 
@@ -276,7 +242,7 @@ def test_random_conditions_read_back_and_evaluate_alike_everywhere(tree, states)
     assert again.tree == tree and again.src == compiled.src
     analyzer = Analyzer(BOUNDS)
     for s in states:
-        want = _meaning(tree, s)
+        want = meaning(tree, s)
         assert compiled.fn(s) == want and again.fn(s) == want
         assert EVALUATE.visit(tree, s) == want
         assert type(compiled.fn(s)) is bool
@@ -293,9 +259,9 @@ def test_random_conditions_read_back_and_evaluate_alike_everywhere(tree, states)
 def test_random_number_parts_evaluate_alike(tree, s):
     assume(_depth(tree) <= 10)
     compiled = expr.Compiled(tree, frozenset())
-    assert compiled.fn(s) == EVALUATE.visit(tree, s) == _meaning(tree, s)
+    assert compiled.fn(s) == EVALUATE.visit(tree, s) == meaning(tree, s)
     lo, hi = Analyzer(BOUNDS).interval(tree, {})
-    assert lo <= _meaning(tree, s) <= hi
+    assert lo <= meaning(tree, s) <= hi
 
 
 def test_conditions_of_one_text_share_their_evaluator_after_the_cache_reads_them_back():

@@ -83,6 +83,7 @@ class SceneScreen(Screen):
     ]
 
     _drawn: tuple = ()
+    _ready = False  # set by the first draw, once the nested widgets are mounted: show_day waits for it
 
     def __init__(self) -> None:
         super().__init__(name=ScreenName.SCENE)
@@ -110,6 +111,7 @@ class SceneScreen(Screen):
         if not self._composed():  # a key storm or a reload can get here first: again after the next frame
             self.call_after_refresh(self._first_draw)
             return
+        self._ready = True
         self.show_day()
         self.query_one(ChoiceList).focus()
         self.watch(self.query_one("#scene-scroll"), "scroll_y", self._show_more_hint, init=False)
@@ -145,7 +147,7 @@ class SceneScreen(Screen):
     def show_day(self, spent: int = 0) -> None:
         """Draw the current scene of the app's game."""
         game = self.app.game
-        if game is None or game.ended or self._taken_down() or not self._composed():
+        if game is None or game.ended or not self._ready or self._taken_down():
             return  # not mounted yet (a reload right after New day, CI): _first_draw draws the day then
         self._drawn = _drawn_key(game)
         self.query_one(DayHeader).show_game(game, spent=spent)
