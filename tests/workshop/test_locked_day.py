@@ -65,6 +65,15 @@ async def test_no_seed_field_and_the_first_enter_starts_the_rooms_day(served_app
         assert isinstance(app.screen, SceneScreen) and app.game.seed == "ROOMSEED"
 
 
+async def test_a_short_room_shows_the_short_day_s_subtitle(served_app):
+    """A short room's title screen does not promise the full day's length."""
+    for short, subtitle in ((True, "The workshop tests' short day"), (False, "The workshop tests' day")):
+        app = served_app(short=short)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(pilot)
+            assert str(app.screen.query_one("#subtitle", Static).render()) == subtitle
+
+
 async def test_n_replays_the_same_seed_as_the_next_attempt(served_app, tmp_path):
     app = served_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -120,7 +129,7 @@ async def test_the_round_ending_stops_the_day_and_writes_it_as_unfinished(served
         kicker, title = (
             str(app.screen.query_one(f"#{id}", Static).render()) for id in ("report-kicker", "ending-title")
         )
-        assert (kicker, title) == ("Time is up: the round is over", f"The round ended at {clock}")
+        assert (kicker, title) == ("The round is over", f"The round ended at {clock}")
         assert f"\u201cThe round ended at {clock}\u201d" in app.screen.report.share_line
     (result,) = read_results(tmp_path / "results").results
     assert result.unfinished and result.ending_id == "unfinished"
