@@ -455,7 +455,7 @@ def run_plain(options: PlainOptions, stdin: TextIO | None = None, out: TextIO | 
         return _replay(PlainPlayer(made, out, options.reveal, None, _width(options, out)), options)
     slot = _slot_for(options)
     width = _width(options, out)
-    _say(out, f"{sentence(clean(story.title))} {sentence(clean(story.subtitle))}".strip(), width)
+    _say(out, f"{sentence(clean(story.title))} {sentence(clean(story.subtitle_for(options.short)))}".strip(), width)
     _say(out, HOW_TO_PLAY, width)
     print(file=out)
     game: Game | None = None
