@@ -210,6 +210,7 @@ _VALUE = re.compile(r"(?:^|[\s{,])-?\s*([A-Za-z_]+):\s*(\S[^,{}]*|)$")
 _FLOW_MAP = re.compile(r"\b(effects|set):\s*\{([^{}]*)$")
 _VISITED_OPEN = re.compile(r"""visited\(\s*["']([A-Za-z0-9_]*)$""")
 _INSERTION_OPEN = re.compile(r"\{\^?([A-Za-z0-9_]*)$")
+_INLINE_IF_OPEN = re.compile(r"(?:\{|\|\s*)(?:if|elif)\s+[^:{}|]*$")  # the condition of {if …: …} in text
 
 
 def _indent_path(lines: list[str], line: int) -> tuple[list[str], int]:
@@ -376,6 +377,8 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
     v = _VISITED_OPEN.search(before)
     if v:
         return [_item(s, t.CompletionItemKind.Class, i.title) for s, i in ix.scenes.items() if i.kind != "ending"]
+    if _INLINE_IF_OPEN.search(before):
+        return _condition_items(ix)
     ins = _INSERTION_OPEN.search(before)
     if ins and (_in_block_text(lines, line) or not re.search(r"(^|[:\-\[,])\s*$", before[: ins.start()])):
         return [_item(w, t.CompletionItemKind.Variable, f"word: {value}") for w, value in ix.words.items()]

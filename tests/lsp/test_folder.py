@@ -99,6 +99,9 @@ SCENE = """scenes:
           
         set: {
         category: 
+        outcome: "{if energy > 2 and 
+    again: |
+      Back. {seq: One. | {if team_startup: Two. | elif 
 """
 
 
@@ -109,6 +112,8 @@ SCENE = """scenes:
         (9, 10, {"energy", "morale"}, {"team_startup", "lead"}),  # a stat under effects
         (10, len("        set: {"), {"team_startup", "lead"}, {"energy"}),  # a flag or word under set
         (11, len("        category: "), {"focus", "meetings"}, {"desk"}),
+        (12, len('        outcome: "{if energy > 2 and '), {"energy", "team_startup", 'visited("desk")'}, {"lead"}),
+        (14, len("      Back. {seq: One. | {if team_startup: Two. | elif "), {"morale", "team_bigco"}, {"chat"}),
     ],
 )
 def test_completion_knows_the_place(line, col, expect, refuse):
