@@ -438,7 +438,7 @@ def run_plain(options: PlainOptions, stdin: TextIO | None = None, out: TextIO | 
             return made
         return _replay(PlainPlayer(made, out, options.reveal, None, _width(options, out)), options)
     slot = _slot_for(options)
-    print(f"{sentence(clean(story.title))} {sentence(clean(story.subtitle))}".strip(), file=out)
+    print(f"{sentence(clean(story.title))} {sentence(clean(story.subtitle_for(options.short)))}".strip(), file=out)
     print(HOW_TO_PLAY, file=out)
     print(file=out)
     game: Game | None = None

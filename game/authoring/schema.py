@@ -87,6 +87,7 @@ FIELDS = {
     ("ShortDay", "clock"): "The short day's clock (default: the story's).",
     ("ShortDay", "set"): "Flags (true/false) and words (text) already set when the short day starts.",
     ("ShortDay", "effects"): "Changes to stats at the start of the short day, e.g. `energy: -2`.",
+    ("ShortDay", "subtitle"): "The line under the title for the short day (default: the story's `subtitle`).",
     ("Reference", "label"): "The column heading for the figures in the report.",
     ("Reference", "source"): "Where the figures come from.",
     ("Reference", "minutes"): "Minutes per category.",

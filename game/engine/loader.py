@@ -497,7 +497,8 @@ class _Compiler:
             if cs >= ce:
                 self.problems.error_at(mspot.at("short", "clock"), "the short day ends before it starts")
         sets = self.sets(mspot.at("short", "set"), sd.set)
-        return ShortDay(sd.start or day_start, cs, ce, sets, self.effects(mspot.at("short", "effects"), sd.effects))
+        effects = self.effects(mspot.at("short", "effects"), sd.effects)
+        return ShortDay(sd.start or day_start, cs, ce, sets, effects, subtitle=sd.subtitle)
 
     # -- scenes ---------------------------------------------------------------------------------
 

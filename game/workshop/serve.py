@@ -160,7 +160,7 @@ def run_serve(given: ServeOptions) -> int:
             public_url=opts.public_url,
             max_players=opts.max_players,
             title=story.title,
-            subtitle=story.subtitle,
+            subtitle=story.subtitle_for(short),
             results=opts.results,
             story=story,
             minutes=opts.minutes,

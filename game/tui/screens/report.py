@@ -129,7 +129,7 @@ class ReportScreen(Screen):
         with VerticalScroll(id="report-scroll"), Vertical(id="report-column"):
             if r.outcome:  # what the last choice did, before the ending it led to
                 yield Static(Content("\n\n").join(prose(p) for p in paragraphs(r.outcome)), id="outcome")
-            kicker = "Time is up: the round is over" if self.stopped else "The end of the day"
+            kicker = "The round is over" if self.stopped else "The end of the day"
             yield Static(Content.styled(kicker, "$foreground-muted"), id="report-kicker")
             yield Static(prose(r.ending_title), id="ending-title")
             yield Static(
