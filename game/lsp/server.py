@@ -20,6 +20,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from game.engine import Problem
 from game.engine import model as m
 from game.engine.expr import RESERVED
+from game.engine.glossary import GLOSSARY
 from game.lsp.folder import Folder, find_root
 from game.lsp.index import COND_KEYS, Ref, StoryIndex, word_at
 
@@ -445,6 +446,8 @@ def completion(ls: StoryServer, params: t.CompletionParams) -> t.CompletionList 
     if found is None:
         return None
     folder, path = found
+    if path == folder.root / GLOSSARY:
+        return None  # its keys are the schema's business; it names no scene, flag or stat
     lines = ls.lines(folder, path)
     line, col = ls.cursor(folder, path, params.position)
     items = complete(folder.index, lines, line, col, path == folder.manifest)

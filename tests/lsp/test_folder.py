@@ -46,6 +46,7 @@ def test_an_overlay_can_add_a_scene_file_not_yet_saved(tmp_path):
 def test_the_folder_of_a_file_is_found_from_its_path(tmp_path):
     assert find_root(DESK) == STORY
     assert find_root(STORY / "story.yaml") == STORY
+    assert find_root(STORY / "glossary.yaml") == STORY  # saving it checks the story again
     assert find_root(ROOT / "README.md") is None
 
 
