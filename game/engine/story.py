@@ -387,7 +387,8 @@ class _Parser:
         try:
             return compile_expr(bare, env)
         except ExprError as exc:
-            self.problems.append((at + exc.offset, f"in `{bare}`: {exc.message}"))
+            if not exc.repeat:
+                self.problems.append((at + exc.offset, f"in `{bare}`: {exc.message}"))
             return None
 
 

@@ -20,6 +20,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from game.engine import Problem
 from game.engine import model as m
 from game.engine.expr import RESERVED
+from game.engine.glossary import GLOSSARY
 from game.lsp.folder import Folder, find_root
 from game.lsp.index import COND_KEYS, Ref, StoryIndex, word_at
 
@@ -210,6 +211,7 @@ _VALUE = re.compile(r"(?:^|[\s{,])-?\s*([A-Za-z_]+):\s*(\S[^,{}]*|)$")
 _FLOW_MAP = re.compile(r"\b(effects|set):\s*\{([^{}]*)$")
 _VISITED_OPEN = re.compile(r"""visited\(\s*["']([A-Za-z0-9_]*)$""")
 _INSERTION_OPEN = re.compile(r"\{\^?([A-Za-z0-9_]*)$")
+_INLINE_IF_OPEN = re.compile(r"(?:\{|\|\s*)(?:if|elif)\s+[^:{}|]*$")  # the condition of {if …: …} in text
 
 
 def _indent_path(lines: list[str], line: int) -> tuple[list[str], int]:
@@ -376,6 +378,8 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
     v = _VISITED_OPEN.search(before)
     if v:
         return [_item(s, t.CompletionItemKind.Class, i.title) for s, i in ix.scenes.items() if i.kind != "ending"]
+    if _INLINE_IF_OPEN.search(before):
+        return _condition_items(ix)
     ins = _INSERTION_OPEN.search(before)
     if ins and (_in_block_text(lines, line) or not re.search(r"(^|[:\-\[,])\s*$", before[: ins.start()])):
         return [_item(w, t.CompletionItemKind.Variable, f"word: {value}") for w, value in ix.words.items()]
@@ -442,6 +446,8 @@ def completion(ls: StoryServer, params: t.CompletionParams) -> t.CompletionList 
     if found is None:
         return None
     folder, path = found
+    if path == folder.root / GLOSSARY:
+        return None  # its keys are the schema's business; it names no scene, flag or stat
     lines = ls.lines(folder, path)
     line, col = ls.cursor(folder, path, params.position)
     items = complete(folder.index, lines, line, col, path == folder.manifest)

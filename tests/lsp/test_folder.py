@@ -46,6 +46,7 @@ def test_an_overlay_can_add_a_scene_file_not_yet_saved(tmp_path):
 def test_the_folder_of_a_file_is_found_from_its_path(tmp_path):
     assert find_root(DESK) == STORY
     assert find_root(STORY / "story.yaml") == STORY
+    assert find_root(STORY / "glossary.yaml") == STORY  # saving it checks the story again
     assert find_root(ROOT / "README.md") is None
 
 
@@ -99,6 +100,9 @@ SCENE = """scenes:
           
         set: {
         category: 
+        outcome: "{if energy > 2 and 
+    again: |
+      Back. {seq: One. | {if team_startup: Two. | elif 
 """
 
 
@@ -109,6 +113,8 @@ SCENE = """scenes:
         (9, 10, {"energy", "morale"}, {"team_startup", "lead"}),  # a stat under effects
         (10, len("        set: {"), {"team_startup", "lead"}, {"energy"}),  # a flag or word under set
         (11, len("        category: "), {"focus", "meetings"}, {"desk"}),
+        (12, len('        outcome: "{if energy > 2 and '), {"energy", "team_startup", 'visited("desk")'}, {"lead"}),
+        (14, len("      Back. {seq: One. | {if team_startup: Two. | elif "), {"morale", "team_bigco"}, {"chat"}),
     ],
 )
 def test_completion_knows_the_place(line, col, expect, refuse):

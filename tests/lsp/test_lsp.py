@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -334,3 +335,23 @@ async def test_a_did_you_mean_quick_fix_rewrites_only_the_misspelt_name(client: 
     line = lines[edit.range.start.line]
     fixed = line[: edit.range.start.character] + edit.new_text + line[edit.range.end.character :]
     assert fixed == text.split("\n")[edit.range.start.line]
+
+
+async def test_saving_the_glossary_checks_the_story_again(client: LanguageClient, tmp_path):
+    story = tmp_path / "story"
+    shutil.copytree(STORY, story)
+    desk, glossary = story / "scenes" / "desk.yaml", story / "glossary.yaml"
+    open_file(client, desk)
+    await diagnostics_for(client, desk, no_errors)
+    open_file(client, glossary)
+    glossary.write_text("- a list, not a mapping\n")
+    client.text_document_did_save(
+        t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=uri(glossary)))
+    )
+    [diag] = await diagnostics_for(client, glossary, lambda d: not no_errors(d))
+    assert "glossary.yaml must be a mapping with `terms:`" in diag.message
+    assert (diag.range.start.line, diag.range.start.character) == (0, 0)
+    result = await client.text_document_completion_async(
+        t.CompletionParams(text_document=t.TextDocumentIdentifier(uri=uri(glossary)), position=t.Position(1, 0))
+    )
+    assert result is None  # not a scene file: no scene keys offered
