@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 from tui_helpers import ready, screen_text
 
+from game.engine.glossary import Term
 from game.tui.screens.glossary import GlossaryScreen
 from game.tui.screens.report import ReportScreen
 from game.tui.screens.scene import SceneScreen
@@ -82,3 +83,24 @@ async def test_a_story_without_a_glossary_marks_nothing_and_g_says_so(build):
         await pilot.press("g")
         await pilot.pause()
         assert "No terms yet today" in screen_text(app)
+
+
+async def test_with_more_terms_than_fit_the_list_scrolls_and_esc_closes_stays_in_sight(build):
+    app = build("jargon")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_the_desk(pilot)
+        glossary = app.game.story.glossary
+        # forty terms met: far more than an 80x24 screen holds
+        many = [
+            Term(f"t{n}", f"term {n}", "A meaning long enough to wrap onto a second line in the box. " * 2)
+            for n in range(40)
+        ]
+        glossary.terms.update({t.id: t for t in many})
+        app.game.state.terms.update({t.id: 1 for t in many})
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, GlossaryScreen)
+        box = app.screen.query_one("#glossary-box").region
+        hint = app.screen.query_one("#glossary-close").region
+        assert hint.height == 1 and box.y < hint.y < box.bottom - 1  # inside the box's border
+        assert "Esc closes" in screen_text(app)
