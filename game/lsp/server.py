@@ -324,6 +324,8 @@ def _model_for(path: list[str], manifest: bool):
         (): m.SceneDef,
         ("choices", "[]"): m.ChoiceDef,
         ("choices", "[]", "goto", "[]"): m.Branch,
+        ("choices", "[]", "outcome", "[]"): m.Outcome,
+        ("at",): m.At,
         ("variants", "[]"): m.Variant,
         ("interrupt",): m.Interrupt,
     }
