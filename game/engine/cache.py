@@ -32,6 +32,7 @@ import tempfile
 from dataclasses import fields
 from functools import cache
 from pathlib import Path
+from typing import Literal, overload
 
 from game.engine.story import Story
 from game.engine.where import MAX_TOTAL_BYTES, story_files
@@ -89,8 +90,18 @@ def story_key(root: Path) -> str | None:
     return h.hexdigest()
 
 
-def load_story_cached(root: str | Path | None = None) -> Story:
-    """The story in `root` from the cache when a good one is there, else loaded (raises StoryError) and kept."""
+@overload
+def load_story_cached(root: str | Path | None = None, *, only_cached: Literal[False] = False) -> Story: ...
+@overload
+def load_story_cached(root: str | Path | None = None, *, only_cached: bool) -> Story | None: ...
+
+
+def load_story_cached(root: str | Path | None = None, *, only_cached: bool = False) -> Story | None:
+    """The story in `root` from the cache when a good one is there, else loaded (raises StoryError) and kept.
+
+    With `only_cached`, a miss returns None instead of parsing: the TUI reads a warm cache at once, in
+    its own thread, and parses in a worker only when it must (game/tui/app.py).
+    """
     if root is None:
         from game.engine.where import shipped_story_dir
 
@@ -103,6 +114,8 @@ def load_story_cached(root: str | Path | None = None) -> Story:
         story = _read(where / f"{key}.story", secret)
         if story is not None:
             return story
+    if only_cached:
+        return None
     from game.engine.loader import load_story  # only on a miss: the loader brings pydantic and the parser
 
     story = load_story(folder)
