@@ -82,7 +82,10 @@ class DayJobApp(App[int]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._theme_changed(self.current_theme)
-        self.call_after_refresh(self._open_story)  # the first frame never waits for the story
+
+    async def on_ready(self) -> None:
+        """The first frame is on screen (Textual's Ready): now the story; the first frame never waits for it."""
+        await self._open_story()
 
     def _theme_changed(self, theme: Theme) -> None:
         self.set_class(theme.name == PROJECTOR, "-projector")
@@ -142,12 +145,13 @@ class DayJobApp(App[int]):
             await self.title_screen.show_first(session)  # its title, menu and seed in one frame
             # what the first day needs waits for the frame that shows the title: the next layout of the
             # screen draws it (call_after_refresh can run before that layout when the screen was idle)
-            self.title_screen.screen_layout_refresh_signal.subscribe(self, self._title_drawn)
+            self.title_screen.screen_layout_refresh_signal.subscribe(self, self._title_drawn, immediate=True)
         else:
             self.call_after_refresh(self._settle)
         session.notices = []
 
     def _title_drawn(self, screen: Screen) -> None:
+        """Called within the screen's refresh, once its frame is out (immediate: once, however many follow)."""
         screen.screen_layout_refresh_signal.unsubscribe(self)
         self.call_later(self._settle)  # not within the screen's refresh; not with --from (no title)
 
@@ -165,8 +169,9 @@ class DayJobApp(App[int]):
 
         preload(self, SceneScreen, ReportScreen, HelpScreen)
         import_module("game.engine.game")  # the rules of a day: imported while the player reads, not on a key
-        if self.session is not None:
-            _ = self.session.story.machine  # built while the player reads, not on the first choice
+        story = self.session.story
+        _ = story.machine  # built while the player reads, not on the first choice
+        story.glossary.find("")  # its matcher, compiled on first use when read from the cache (engine/cache.py)
         _settle_heap()
 
     def on_story_failed(self, message: StoryFailed) -> None:

@@ -29,13 +29,22 @@ def spaced(title: str) -> str:
 
 
 class TitleFooter(Footer):
-    """The footer, composed again only when the keys it shows change.
+    """The footer, with its keys in the first frame, composed again only when the keys it shows change.
 
-    Textual's Footer recomposes (removes and mounts every key) on each change of focus or bindings;
-    the title's keys are the same whether the menu has focus or not (its own keys are not shown).
+    Textual's Footer is empty in its first frame and recomposes (removes and mounts every key) on each
+    change of focus or bindings; the title's keys are the same whether the menu has focus or not (its
+    own keys are not shown), so after the first frame it recomposes only when they differ.
     """
 
     _keys: tuple[object, ...] | None = None  # what it shows, or will once the recompose it asked for runs
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.set_reactive(Footer._bindings_ready, True)
+
+    def compose(self) -> ComposeResult:
+        self._keys = _shown_keys(self.screen)
+        yield from super().compose()
 
     def bindings_changed(self, screen: Screen) -> None:
         keys = _shown_keys(screen)
@@ -125,8 +134,11 @@ class TitleScreen(Screen):
             about = Static(
                 Content.styled("One workday. Your choices spend the clock.", "$foreground-muted"), id="title-about"
             )
-            # mounted while the menu's box is hidden: the frame before shows the page as it was
-            await self._menu_box.mount_all([Center(self._menu), seed_row, hint, about])
+            # no frames while the hidden menu mounts: the next one shows it with the story's title
+            with self.app.batch_update():
+                await self._menu_box.mount_all([Center(self._menu), seed_row, hint, about])
+                self.show_session(session)
+            return
         self.show_session(session)
 
     def show_session(self, session: Session) -> None:
