@@ -177,6 +177,9 @@ def test_the_facilitator_ending_the_round_early_is_not_called_time_is_up(serve, 
             async with http.post(room + "/round", json={"action": "start"}) as resp:
                 assert (await resp.json())["state"] == "running"
             assert await tab.wait_for(lambda t: any(m[0] == "dayjob_round" for m in t.texts), WAIT)
+            async with http.post(room + "/round", json={"action": "start", "minutes": 0.05}) as resp:
+                again = await resp.json()  # pressed twice: the clock is not reset to three seconds
+            assert again["state"] == "running" and again["minutes"] == 10 and again["left"] > 60
             async with http.post(room + "/round", json={"action": "end"}) as resp:
                 over = await resp.json()
             assert (over["state"], over["ended_by"]) == ("over", "facilitator")
