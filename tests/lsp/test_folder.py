@@ -136,6 +136,23 @@ def test_completion_offers_the_keys_a_choice_still_lacks():
     assert next(i for i in items if i.label == "goto").detail == "required"
 
 
+@pytest.mark.parametrize(
+    "text, expect",
+    [
+        ("scenes:\n  a:\n    at:\n      \n", {"time", "if"}),  # a conditional appointment
+        ("scenes:\n  a:\n    choices:\n      - id: go\n        outcome:\n          - \n", {"if", "text"}),
+        ("scenes:\n  a:\n    choices:\n      - id: go\n        goto:\n          - \n", {"if", "to"}),
+        ("scenes:\n  a:\n    interrupt:\n      \n", {"chance", "if", "repeat"}),
+    ],
+)
+def test_completion_offers_the_keys_of_nested_mappings(text, expect):
+    folder = Folder(STORY)
+    folder.index = folder.build_index()
+    lines = text.split("\n")
+    line = len(lines) - 2
+    assert {i.label for i in complete(folder.index, lines, line, len(lines[line]), manifest=False)} == expect
+
+
 def test_parses_are_reused_only_while_a_file_is_unchanged(tmp_path):
     story = tmp_path / "story"
     shutil.copytree(STORY, story)

@@ -9,6 +9,7 @@ from game.engine.glossary import Term
 from game.tui.screens.glossary import GlossaryScreen
 from game.tui.screens.report import ReportScreen
 from game.tui.screens.scene import SceneScreen
+from game.tui.widgets.choice_list import ChoiceList
 
 
 async def to_the_desk(pilot) -> None:
@@ -104,3 +105,19 @@ async def test_with_more_terms_than_fit_the_list_scrolls_and_esc_closes_stays_in
         hint = app.screen.query_one("#glossary-close").region
         assert hint.height == 1 and box.y < hint.y < box.bottom - 1  # inside the box's border
         assert "Esc closes" in screen_text(app)
+
+
+async def test_a_term_first_met_in_a_title_or_a_choices_words_is_underlined_there(build):
+    app = build("jargon")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_the_desk(pilot)
+        await pilot.press("1")  # work on the model, into the stand-up: its title and a choice hold terms
+        await pilot.pause()
+        assert app.game.scene_id == "standup"
+        assert underlined(app.screen.query_one("#scene-title", Static)) == ["Stand-up"]
+        prompt = app.screen.query_one(ChoiceList).get_option_at_index(0).prompt
+        words = prompt.body
+        assert [words.plain[s.start : s.end] for s in words.spans if getattr(s.style, "underline", False)] == [
+            "crisp update"
+        ]
+        assert set(app.game.state.terms) == {"converge", "standup", "crisp_update"}
