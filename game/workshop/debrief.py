@@ -400,13 +400,18 @@ def _questions(d: Debrief, story) -> dict[str, list[tuple[str | None, list[str]]
     q: dict[str, list[tuple[str | None, list[str]]]] = {s: [] for s in STAGES}
     n = d.participants
     describe = list(GENERIC["describe"])
-    if d.endings and n > 1:
-        top = d.endings[0]
-        if len(d.endings) == 1:
-            describe.append(f"All {n} of you ended with \u201c{top.title}\u201d. What did your days have in common?")
+    endings = [e for e in d.endings if e.id != UNFINISHED]  # a day the round stopped has no ending to compare
+    finished = sum(e.count for e in endings)
+    if endings and finished > 1:
+        top = endings[0]
+        of = "" if finished == n else " who finished"
+        if len(endings) == 1:
+            describe.append(
+                f"All {finished} of you{of} ended with \u201c{top.title}\u201d. What did your days have in common?"
+            )
         else:
             describe.append(
-                f"{top.count} of {n} ended with \u201c{top.title}\u201d. "
+                f"{top.count} of the {finished}{of} ended with \u201c{top.title}\u201d. "
                 "Who got a different ending, and how did they get there?"
             )
     q["describe"].append((None, describe))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from game.engine import StoryError, load_story
 from game.lsp.folder import Folder, find_root
-from game.lsp.server import complete, hover_text
+from game.lsp.server import HOVER_LINE, complete, hover_text
 
 ROOT = Path(__file__).resolve().parents[2]
 STORY = ROOT / "story"
@@ -46,6 +46,7 @@ def test_an_overlay_can_add_a_scene_file_not_yet_saved(tmp_path):
 def test_the_folder_of_a_file_is_found_from_its_path(tmp_path):
     assert find_root(DESK) == STORY
     assert find_root(STORY / "story.yaml") == STORY
+    assert find_root(STORY / "glossary.yaml") == STORY  # saving it checks the story again
     assert find_root(ROOT / "README.md") is None
 
 
@@ -57,6 +58,18 @@ def test_the_index_places_every_name_where_it_is_written():
         for r in refs:
             line = folder.text(r.path).split("\n")[r.line]
             assert line[r.col : r.end] == name, (kind, name, r)
+
+
+def test_hover_on_a_scene_shows_the_start_of_a_long_first_line():
+    folder = Folder(STORY)
+    folder.index = folder.build_index()
+    long = max(folder.index.scenes.values(), key=lambda i: len(i.text.split("\n", 1)[0]))
+    first = long.text.split("\n", 1)[0].strip()
+    assert len(first) > HOVER_LINE
+    text = hover_text(folder, folder.index.definition("scene", long.id))
+    [quoted] = [line for line in text.split("\n") if line.startswith("> ")]
+    assert len(quoted) <= len("> ") + HOVER_LINE and quoted.endswith("…")
+    assert first.startswith(quoted[2:-1])
 
 
 def test_hover_on_a_flag_says_where_it_is_set():
@@ -133,6 +146,23 @@ def test_completion_offers_the_keys_a_choice_still_lacks():
     assert {"goto", "if", "minutes", "once"} <= labels
     assert not ({"id", "text", "effects", "set"} & labels)  # already written
     assert next(i for i in items if i.label == "goto").detail == "required"
+
+
+@pytest.mark.parametrize(
+    "text, expect",
+    [
+        ("scenes:\n  a:\n    at:\n      \n", {"time", "if"}),  # a conditional appointment
+        ("scenes:\n  a:\n    choices:\n      - id: go\n        outcome:\n          - \n", {"if", "text"}),
+        ("scenes:\n  a:\n    choices:\n      - id: go\n        goto:\n          - \n", {"if", "to"}),
+        ("scenes:\n  a:\n    interrupt:\n      \n", {"chance", "if", "repeat"}),
+    ],
+)
+def test_completion_offers_the_keys_of_nested_mappings(text, expect):
+    folder = Folder(STORY)
+    folder.index = folder.build_index()
+    lines = text.split("\n")
+    line = len(lines) - 2
+    assert {i.label for i in complete(folder.index, lines, line, len(lines[line]), manifest=False)} == expect
 
 
 def test_parses_are_reused_only_while_a_file_is_unchanged(tmp_path):

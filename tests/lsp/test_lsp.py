@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -334,3 +335,62 @@ async def test_a_did_you_mean_quick_fix_rewrites_only_the_misspelt_name(client: 
     line = lines[edit.range.start.line]
     fixed = line[: edit.range.start.character] + edit.new_text + line[edit.range.end.character :]
     assert fixed == text.split("\n")[edit.range.start.line]
+
+
+async def test_saving_the_glossary_checks_the_story_again(client: LanguageClient, tmp_path):
+    story = tmp_path / "story"
+    shutil.copytree(STORY, story)
+    desk, glossary = story / "scenes" / "desk.yaml", story / "glossary.yaml"
+    open_file(client, desk)
+    await diagnostics_for(client, desk, no_errors)
+    open_file(client, glossary)
+    glossary.write_text("- a list, not a mapping\n")
+    client.text_document_did_save(
+        t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=uri(glossary)))
+    )
+    [diag] = await diagnostics_for(client, glossary, lambda d: not no_errors(d))
+    assert "glossary.yaml must be a mapping with `terms:`" in diag.message
+    assert (diag.range.start.line, diag.range.start.character) == (0, 0)
+    result = await client.text_document_completion_async(
+        t.CompletionParams(text_document=t.TextDocumentIdentifier(uri=uri(glossary)), position=t.Position(1, 0))
+    )
+    assert result is None  # not a scene file: no scene keys offered
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "game", "lsp"]))
+async def watching_client(lsp_client: LanguageClient):
+    """A client that lets the server register for changes on disk, as VS Code and Neovim do."""
+    lsp_client.registrations = []
+
+    @lsp_client.feature(t.CLIENT_REGISTER_CAPABILITY)
+    def register(params: t.RegistrationParams) -> None:
+        lsp_client.registrations.extend(params.registrations)
+
+    capabilities = t.ClientCapabilities(
+        workspace=t.WorkspaceClientCapabilities(
+            did_change_watched_files=t.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)
+        )
+    )
+    await lsp_client.initialize_session(
+        t.InitializeParams(capabilities=capabilities, root_uri=uri(STORY), process_id=None)
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_file_changed_on_disk_is_checked_again(watching_client: LanguageClient, tmp_path):
+    client = watching_client
+    story = tmp_path / "story"
+    shutil.copytree(STORY, story)
+    desk, inbox = story / "scenes" / "desk.yaml", story / "scenes" / "inbox.yaml"
+    open_file(client, desk)
+    await diagnostics_for(client, desk, no_errors)
+    [watch] = [r for r in client.registrations if r.method == t.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+    assert "**/*.yaml" in [w["globPattern"] for w in watch.register_options["watchers"]]
+    # a file the editor does not have open changes on disk (a `git pull`): its new problem is shown
+    inbox.write_text(inbox.read_text().replace("goto: desk", "goto: dsek", 1))
+    client.workspace_did_change_watched_files(
+        t.DidChangeWatchedFilesParams(changes=[t.FileEvent(uri=uri(inbox), type=t.FileChangeType.Changed)])
+    )
+    diags = await diagnostics_for(client, inbox, lambda d: not no_errors(d))
+    assert any("goto 'dsek'" in d.message for d in diags)
