@@ -25,6 +25,7 @@ from game.lsp.folder import Folder, find_root
 from game.lsp.index import COND_KEYS, Ref, StoryIndex, word_at
 
 DEBOUNCE = 0.05  # seconds of quiet after an edit before the story is checked again
+HOVER_LINE = 160  # characters of a scene's first line shown on hover
 log = logging.getLogger(__name__)
 
 _SEVERITY = {
@@ -527,8 +528,8 @@ def hover_text(folder: Folder, ref: Ref) -> str:
         )
         lines.append(f"**{ref.name}** ({what}): {info.title}")
         first = next((x.strip() for x in info.text.splitlines() if x.strip()), "")
-        if first:
-            lines.append(f"> {first}")
+        if first:  # a line of {shuffle: …} alternatives can run to a page: its start is enough to know the scene
+            lines.append(f"> {first if len(first) <= HOVER_LINE else first[: HOVER_LINE - 1].rstrip() + '…'}")
         lines.append(f"Defined in `{_where(folder, decl) if decl else info.path.name}`")
         leads = ix.leads_to(ref.name)
         if leads:
