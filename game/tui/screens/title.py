@@ -152,7 +152,7 @@ class TitleScreen(Screen):
             self._loading.remove()
             self._loading = None
         self._title.update(literal(spaced(story.title)))
-        self._subtitle.update(literal(story.subtitle))
+        self._subtitle.update(literal(story.subtitle_for(session.options.short)))
         if session.options.locked:
             seed.value = session.options.seed or ""
             seed.disabled = True
