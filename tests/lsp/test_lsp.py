@@ -269,3 +269,35 @@ async def test_a_rename_right_after_an_unsaved_edit_lands_on_the_text_as_it_is_n
     assert len(desk_edits) == text.count(flag)
     for e in desk_edits:
         assert lines[e.range.start.line][e.range.start.character : e.range.end.character] == flag
+
+
+async def test_renaming_any_flag_edits_each_use_once_and_leaves_none_behind(client: LanguageClient):
+    """Every flag of the shipped story, including those written twice in one condition over several lines."""
+    manifest = open_file(client, MANIFEST)
+    from game.engine import load_story
+
+    files = [MANIFEST, *sorted((STORY / "scenes").glob("*.yaml"))]
+    texts = {uri(p): p.read_text() for p in files}
+    for flag in sorted(load_story(STORY).flags):
+        edit = await client.text_document_rename_async(
+            t.RenameParams(
+                text_document=t.TextDocumentIdentifier(uri=uri(MANIFEST)),
+                position=position_of(manifest, f"  - {flag}\n", offset=4),
+                new_name="zz_renamed",
+            )
+        )
+        for file_uri, text in texts.items():
+            edits = sorted(edit.changes.get(file_uri, []), key=lambda e: (e.range.start.line, e.range.start.character))
+            places = [(e.range.start.line, e.range.start.character) for e in edits]
+            assert len(places) == len(set(places)), (flag, file_uri)  # an editor refuses overlapping edits
+            lines = text.split("\n")
+            for e in reversed(edits):
+                line = lines[e.range.start.line]
+                assert line[e.range.start.character : e.range.end.character] == flag
+                lines[e.range.start.line] = line[: e.range.start.character] + e.new_text + line[e.range.end.character :]
+            left = [
+                n + 1
+                for n, line in enumerate(lines)
+                if not line.lstrip().startswith("#") and re.search(rf"(?<![A-Za-z0-9_]){flag}(?![A-Za-z0-9_])", line)
+            ]
+            assert not left, (flag, file_uri, left)
