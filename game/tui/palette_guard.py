@@ -26,8 +26,11 @@ And one that costs a frame on nearly every choice (bench/bench_latency.py):
   reactive that asks for another layout: a scene whose text is longer or shorter than the last one was
   laid out twice and drawn twice, a frame (~17 ms) apart, the second frame unchanged. The size is
   stored without asking (as Textual's own scrolling path does); a scroll bar that has to appear or go
-  still asks for its layout, on its own reactive. `ChoiceList._refresh_scrollbars` (widgets/choice_list.py)
-  is the other private member the scene relies on; the tests pin both.
+  still asks for its layout, on its own reactive.
+
+Beside these, our own subclasses lean on three private members, pinned by tests/tui/test_tui_frames.py:
+`Widget._refresh_scrollbars` and `OptionList._on_resize` (widgets/choice_list.py), `Footer._bindings_ready`
+(widgets/footer.py).
 
 Applied only to the Textual versions tested (TESTED, matching pyproject.toml's pin);
 tests/hardening/test_palette.py fails loudly when a wrapped member changes or the version leaves it.

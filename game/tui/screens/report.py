@@ -145,7 +145,7 @@ class ReportScreen(Screen):
                 ),
                 id="report-below",
             )
-        yield QuietFooter()
+        yield QuietFooter(at_once=True)
 
     def _details(self):
         """The charts, timeline and questions: mounted after the ending's first frame (they cost the most)."""

@@ -16,13 +16,23 @@ class QuietFooter(Footer):
 
     _shown: tuple[object, ...] | None = None  # what the keys were built from, once there were keys
 
+    def __init__(self, *, at_once: bool = False) -> None:
+        super().__init__()
+        if at_once:
+            # Textual leaves a footer empty until the first change of bindings after it mounts, then
+            # builds its keys after the screen's first frame, with a layout of their own; a screen whose
+            # keys are all enabled from the start (the report's) can have them built with it
+            self.set_reactive(Footer._bindings_ready, True)
+
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
         self._shown = self._keys_from() if keys else None
         yield from keys
 
     async def recompose(self) -> None:
-        if self._shown is not None and self.is_attached:
+        if not self.is_attached:  # gone with its screen: nothing to build (as Textual's own check)
+            return
+        if self._shown is not None:
             if not self.screen.is_current:  # replaced or covered: the screen asks again when it shows
                 return
             if self._shown == self._keys_from():
