@@ -20,6 +20,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from game.engine import Problem
 from game.engine import model as m
 from game.engine.expr import RESERVED
+from game.engine.glossary import GLOSSARY
 from game.lsp.folder import Folder, find_root
 from game.lsp.index import COND_KEYS, Ref, StoryIndex, word_at
 
@@ -32,7 +33,8 @@ _SEVERITY = {
     "note": t.DiagnosticSeverity.Information,
 }
 _ID = re.compile(m.ID)
-_TOKEN_AT = re.compile(r"[A-Za-z0-9_]+|\S")
+# what a problem's place underlines: a name, a {word} or {since scene}, a quoted string, or one character
+_TOKEN_AT = re.compile(r"""[A-Za-z0-9_]+|\{\^?[A-Za-z0-9_ ]*\}|"[^"]*"|'[^']*'|\S""")
 
 
 class StoryServer(LanguageServer):
@@ -209,6 +211,7 @@ _VALUE = re.compile(r"(?:^|[\s{,])-?\s*([A-Za-z_]+):\s*(\S[^,{}]*|)$")
 _FLOW_MAP = re.compile(r"\b(effects|set):\s*\{([^{}]*)$")
 _VISITED_OPEN = re.compile(r"""visited\(\s*["']([A-Za-z0-9_]*)$""")
 _INSERTION_OPEN = re.compile(r"\{\^?([A-Za-z0-9_]*)$")
+_INLINE_IF_OPEN = re.compile(r"(?:\{|\|\s*)(?:if|elif)\s+[^:{}|]*$")  # the condition of {if …: …} in text
 
 
 def _indent_path(lines: list[str], line: int) -> tuple[list[str], int]:
@@ -321,6 +324,8 @@ def _model_for(path: list[str], manifest: bool):
         (): m.SceneDef,
         ("choices", "[]"): m.ChoiceDef,
         ("choices", "[]", "goto", "[]"): m.Branch,
+        ("choices", "[]", "outcome", "[]"): m.Outcome,
+        ("at",): m.At,
         ("variants", "[]"): m.Variant,
         ("interrupt",): m.Interrupt,
     }
@@ -375,6 +380,8 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
     v = _VISITED_OPEN.search(before)
     if v:
         return [_item(s, t.CompletionItemKind.Class, i.title) for s, i in ix.scenes.items() if i.kind != "ending"]
+    if _INLINE_IF_OPEN.search(before):
+        return _condition_items(ix)
     ins = _INSERTION_OPEN.search(before)
     if ins and (_in_block_text(lines, line) or not re.search(r"(^|[:\-\[,])\s*$", before[: ins.start()])):
         return [_item(w, t.CompletionItemKind.Variable, f"word: {value}") for w, value in ix.words.items()]
@@ -441,6 +448,8 @@ def completion(ls: StoryServer, params: t.CompletionParams) -> t.CompletionList 
     if found is None:
         return None
     folder, path = found
+    if path == folder.root / GLOSSARY:
+        return None  # its keys are the schema's business; it names no scene, flag or stat
     lines = ls.lines(folder, path)
     line, col = ls.cursor(folder, path, params.position)
     items = complete(folder.index, lines, line, col, path == folder.manifest)
@@ -629,25 +638,56 @@ def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
 
 # -- quick fixes --------------------------------------------------------------------------------
 
-_DID_YOU_MEAN = re.compile(r"did you mean '([A-Za-z_][A-Za-z0-9_]*)'\?")
+_DID_YOU_MEAN = re.compile(r"did you mean '(\^?[A-Za-z_][A-Za-z0-9_]*)'\?")
+_NAME_IN = re.compile(r"\^?[A-Za-z_][A-Za-z0-9_]*")
+
+
+def quick_fix(line: str, start: int, end: int, message: str) -> tuple[int, int, str] | None:
+    """For a problem underlining line[start:end] that says "did you mean 'x'?": the span of the misspelt name, and x.
+
+    The name is the one the message quotes ('dsek', {caht}), so only it changes, not the braces or
+    quotes around it.
+    """
+    m_ = _DID_YOU_MEAN.search(message)
+    if m_ is None:
+        return None
+    for name in _NAME_IN.finditer(line, start, end):
+        bare = name.group().lstrip("^")
+        if any(quoted in message for quoted in (f"'{name.group()}'", f"{{{name.group()}}}", f"'{bare}'")):
+            return name.start(), name.end(), m_.group(1)
+    return None
 
 
 @server.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
 def code_actions(ls: StoryServer, params: t.CodeActionParams) -> list[t.CodeAction] | None:
     """A problem that says "did you mean 'x'?" offers to write x in place of the name it is about."""
+    found = ls.folder_of(params.text_document.uri)
+    if found is None:
+        return None
+    folder, path = found
+    lines = ls.lines(folder, path)
     out = []
     for diag in params.context.diagnostics:
-        m_ = _DID_YOU_MEAN.search(diag.message)
-        if m_ is None or diag.range.start.line != diag.range.end.line:
+        line, start = ls.cursor(folder, path, diag.range.start)
+        end_line, end = ls.cursor(folder, path, diag.range.end)
+        if line != end_line or line >= len(lines):
             continue
+        fix = quick_fix(lines[line], start, end, diag.message)
+        if fix is None:
+            continue
+        col, stop, new = fix
         out.append(
             t.CodeAction(
-                title=f"Change to '{m_.group(1)}'",
+                title=f"Change to '{new}'",
                 kind=t.CodeActionKind.QuickFix,
                 diagnostics=[diag],
                 is_preferred=True,
                 edit=t.WorkspaceEdit(
-                    changes={params.text_document.uri: [t.TextEdit(range=diag.range, new_text=m_.group(1))]}
+                    changes={
+                        params.text_document.uri: [
+                            t.TextEdit(range=ls.span(folder, path, line, col, stop), new_text=new)
+                        ]
+                    }
                 ),
             )
         )

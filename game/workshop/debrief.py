@@ -247,7 +247,7 @@ def build_debrief(folder: Path, story=None, story_problem: str | None = None, au
     )
     if unfinished:
         notes.append(
-            f"{unfinished} day(s) stopped when the round's time ran out: counted as unfinished, "
+            f"{unfinished} day(s) stopped when the round ended: counted as unfinished, "
             "and left out of the stats, minutes and splits."
         )
     debrief.questions = _questions(debrief, story)
@@ -295,11 +295,11 @@ def _endings(results: list[Result], story) -> list[EndingRow]:
     titles: dict[str, Counter] = defaultdict(Counter)
     names: dict[str, list[str]] = defaultdict(list)
     for r in results:
-        titles[r.ending_id][r.ending_title if r.ending_id != UNFINISHED else "Unfinished (time ran out)"] += 1
+        titles[r.ending_id][r.ending_title if r.ending_id != UNFINISHED else "Unfinished (the round ended)"] += 1
         if r.nickname:
             names[r.ending_id].append(r.nickname)
     order = {e.id: i for i, e in enumerate(story.endings)} if story is not None else {}
-    order[UNFINISHED] = len(order) + 1  # time ran out: listed after the endings with as many players
+    order[UNFINISHED] = len(order) + 1  # the round stopped them: listed after the endings with as many players
     ids = sorted(counts, key=lambda e: (-counts[e], order.get(e, len(order)), e))
     return [
         EndingRow(e, titles[e].most_common(1)[0][0], counts[e], counts[e] / n, sorted(names[e], key=str.lower))
@@ -400,13 +400,18 @@ def _questions(d: Debrief, story) -> dict[str, list[tuple[str | None, list[str]]
     q: dict[str, list[tuple[str | None, list[str]]]] = {s: [] for s in STAGES}
     n = d.participants
     describe = list(GENERIC["describe"])
-    if d.endings and n > 1:
-        top = d.endings[0]
-        if len(d.endings) == 1:
-            describe.append(f"All {n} of you ended with \u201c{top.title}\u201d. What did your days have in common?")
+    endings = [e for e in d.endings if e.id != UNFINISHED]  # a day the round stopped has no ending to compare
+    finished = sum(e.count for e in endings)
+    if endings and finished > 1:
+        top = endings[0]
+        of = "" if finished == n else " who finished"
+        if len(endings) == 1:
+            describe.append(
+                f"All {finished} of you{of} ended with \u201c{top.title}\u201d. What did your days have in common?"
+            )
         else:
             describe.append(
-                f"{top.count} of {n} ended with \u201c{top.title}\u201d. "
+                f"{top.count} of the {finished}{of} ended with \u201c{top.title}\u201d. "
                 "Who got a different ending, and how did they get there?"
             )
     q["describe"].append((None, describe))

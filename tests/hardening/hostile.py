@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from game.engine.expr import MAX_STORY_PARTS
 from game.engine.where import MAX_TOTAL_BYTES
 from game.engine.yamlsafe import MAX_TOTAL_NODES
 
@@ -106,6 +107,46 @@ def conditions(root: Path, files: int = MAX_TOTAL_BYTES // 426_000) -> Path:
     return _story(root, out)
 
 
+HARD_MANIFEST = MANIFEST.replace("flags: [done]", "flags: [a, b, c, d, e, f, g, h]")
+HARD_DESK = DESK.replace(
+    "goto: end", "set: {a: true, b: true, c: true, d: true, e: true, f: true, g: true, h: true}, goto: end"
+)
+
+
+HARD_PARTS = 38  # parts of each of hard_conditions' conditions
+
+
+def hard_conditions(root: Path, files: int = MAX_STORY_PARTS // (HARD_PARTS * 1_000), per_file: int = 1_000) -> Path:
+    """Distinct conditions that never hold but take lint's analysis its whole budget each (11 `or`s to branch
+    over: 2,048 ways), 1,000 a file, just under the story's parts of conditions (the costliest for lint)."""
+    ors = " and ".join(f"({x} or {y})" for x, y in ["ab", "cd", "ef", "gh", "ac", "bd", "eg", "fh", "ad", "bc", "eh"])
+    out = {"desk.yaml": HARD_DESK}
+    n = 0
+    for f in range(files):
+        lines = ["scenes:"]
+        for s in range(per_file // 4):
+            lines += [f"  x{f}_{s}:", "    title: T", "    text: x", "    choices:"]
+            for c in range(4):
+                n += 1
+                lines.append(f'      - {{id: c{c}, text: Go, goto: desk, if: "energy < -{n} and {ors}"}}')
+        out[f"h{f:03d}.yaml"] = "\n".join(lines) + "\n"
+    return _story(root, out, HARD_MANIFEST)
+
+
+def bad_conditions(root: Path, files: int = MAX_TOTAL_BYTES // 1_000_000) -> Path:
+    """Just under the story's bytes of conditions that are each an error (an unknown name, looked up for a
+    suggestion), the most problems a story can hold."""
+    out = {"desk.yaml": DESK}
+    for f in range(files):
+        lines = ["scenes:"]
+        for s in range(2_000):
+            lines += [f"  b{f}_{s}:", "    title: T", "    text: x", "    choices:"]
+            for c in range(4):
+                lines.append(f"      - {{id: c{c}, text: Go, goto: desk, if: enrgy_{s}_{c} > 1}}")
+        out[f"b{f:03d}.yaml"] = "\n".join(lines) + "\n"
+    return _story(root, out)
+
+
 def big_text(root: Path, files: int = MAX_TOTAL_BYTES // 1_960_000) -> Path:
     """Just under the story's bytes in all files, each file one scene with 1.95 MB of text."""
     paragraph = "word " * 19 + "end.\n"
@@ -149,6 +190,8 @@ CASES: dict[str, Callable[[Path], Path]] = {
     "cut_off": cut_off,
     "near_cap": near_cap,
     "conditions": conditions,
+    "hard_conditions": hard_conditions,
+    "bad_conditions": bad_conditions,
     "big_text": big_text,
     "many_files": many_files,
     "escapes": escapes,

@@ -46,6 +46,7 @@ def test_an_overlay_can_add_a_scene_file_not_yet_saved(tmp_path):
 def test_the_folder_of_a_file_is_found_from_its_path(tmp_path):
     assert find_root(DESK) == STORY
     assert find_root(STORY / "story.yaml") == STORY
+    assert find_root(STORY / "glossary.yaml") == STORY  # saving it checks the story again
     assert find_root(ROOT / "README.md") is None
 
 
@@ -99,6 +100,9 @@ SCENE = """scenes:
           
         set: {
         category: 
+        outcome: "{if energy > 2 and 
+    again: |
+      Back. {seq: One. | {if team_startup: Two. | elif 
 """
 
 
@@ -109,6 +113,8 @@ SCENE = """scenes:
         (9, 10, {"energy", "morale"}, {"team_startup", "lead"}),  # a stat under effects
         (10, len("        set: {"), {"team_startup", "lead"}, {"energy"}),  # a flag or word under set
         (11, len("        category: "), {"focus", "meetings"}, {"desk"}),
+        (12, len('        outcome: "{if energy > 2 and '), {"energy", "team_startup", 'visited("desk")'}, {"lead"}),
+        (14, len("      Back. {seq: One. | {if team_startup: Two. | elif "), {"morale", "team_bigco"}, {"chat"}),
     ],
 )
 def test_completion_knows_the_place(line, col, expect, refuse):
@@ -128,6 +134,23 @@ def test_completion_offers_the_keys_a_choice_still_lacks():
     assert {"goto", "if", "minutes", "once"} <= labels
     assert not ({"id", "text", "effects", "set"} & labels)  # already written
     assert next(i for i in items if i.label == "goto").detail == "required"
+
+
+@pytest.mark.parametrize(
+    "text, expect",
+    [
+        ("scenes:\n  a:\n    at:\n      \n", {"time", "if"}),  # a conditional appointment
+        ("scenes:\n  a:\n    choices:\n      - id: go\n        outcome:\n          - \n", {"if", "text"}),
+        ("scenes:\n  a:\n    choices:\n      - id: go\n        goto:\n          - \n", {"if", "to"}),
+        ("scenes:\n  a:\n    interrupt:\n      \n", {"chance", "if", "repeat"}),
+    ],
+)
+def test_completion_offers_the_keys_of_nested_mappings(text, expect):
+    folder = Folder(STORY)
+    folder.index = folder.build_index()
+    lines = text.split("\n")
+    line = len(lines) - 2
+    assert {i.label for i in complete(folder.index, lines, line, len(lines[line]), manifest=False)} == expect
 
 
 def test_parses_are_reused_only_while_a_file_is_unchanged(tmp_path):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import sys
 from pathlib import Path
 
+import pytest
 import pytest_lsp
 from lsprotocol import types as t
 from pygls.uris import from_fs_path
@@ -301,3 +303,55 @@ async def test_renaming_any_flag_edits_each_use_once_and_leaves_none_behind(clie
                 if not line.lstrip().startswith("#") and re.search(rf"(?<![A-Za-z0-9_]){flag}(?![A-Za-z0-9_])", line)
             ]
             assert not left, (flag, file_uri, left)
+
+
+@pytest.mark.parametrize(
+    "right, wrong",
+    [
+        ("{chat}", "{caht}"),  # a misspelt word in text
+        ("{^lead}", "{^Lead}"),  # a capitalised insertion written with a capital
+        ('visited("desk")', 'visited("dsek")'),  # a misspelt scene in a condition
+    ],
+)
+async def test_a_did_you_mean_quick_fix_rewrites_only_the_misspelt_name(client: LanguageClient, right, wrong):
+    text = open_file(client, DESK)
+    await diagnostics_for(client, DESK, no_errors)
+    bad = text.replace(right, wrong, 1)
+    replace_all(client, DESK, bad, 2)
+    diags = await diagnostics_for(client, DESK, lambda d: not no_errors(d))
+    [diag] = [d for d in diags if d.severity == t.DiagnosticSeverity.Error]
+    lines = bad.split("\n")
+    start, end = diag.range.start, diag.range.end
+    assert lines[start.line][start.character : end.character] == wrong.removeprefix("visited(").removesuffix(")")
+    actions = await client.text_document_code_action_async(
+        t.CodeActionParams(
+            text_document=t.TextDocumentIdentifier(uri=uri(DESK)),
+            range=diag.range,
+            context=t.CodeActionContext(diagnostics=[diag]),
+        )
+    )
+    [fix] = actions
+    [edit] = fix.edit.changes[uri(DESK)]
+    line = lines[edit.range.start.line]
+    fixed = line[: edit.range.start.character] + edit.new_text + line[edit.range.end.character :]
+    assert fixed == text.split("\n")[edit.range.start.line]
+
+
+async def test_saving_the_glossary_checks_the_story_again(client: LanguageClient, tmp_path):
+    story = tmp_path / "story"
+    shutil.copytree(STORY, story)
+    desk, glossary = story / "scenes" / "desk.yaml", story / "glossary.yaml"
+    open_file(client, desk)
+    await diagnostics_for(client, desk, no_errors)
+    open_file(client, glossary)
+    glossary.write_text("- a list, not a mapping\n")
+    client.text_document_did_save(
+        t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=uri(glossary)))
+    )
+    [diag] = await diagnostics_for(client, glossary, lambda d: not no_errors(d))
+    assert "glossary.yaml must be a mapping with `terms:`" in diag.message
+    assert (diag.range.start.line, diag.range.start.character) == (0, 0)
+    result = await client.text_document_completion_async(
+        t.CompletionParams(text_document=t.TextDocumentIdentifier(uri=uri(glossary)), position=t.Position(1, 0))
+    )
+    assert result is None  # not a scene file: no scene keys offered

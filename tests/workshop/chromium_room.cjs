@@ -52,6 +52,25 @@ const [roomUrl, executablePath = "/usr/bin/chromium", shots = ""] = process.argv
     });
     if (shots) await page.screenshot({ path: shots + "/minutes.png" });
     out.questions = await page.evaluate(() => [...document.querySelectorAll(".slide h2")].filter(h => /^(Describe|Analyse|Transfer|Apply)$/.test(h.textContent)).length);
+    // on a 1280x720 projector every slide fits the screen (its heading not cut off above, nothing below)
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.keyboard.press("Home");
+    out.at720slides = [];
+    for (let i = 0; i < out.slides; i++) {
+      out.at720slides.push(await page.evaluate(() => {
+        const on = document.querySelector(".slide.-on"), box = on.getBoundingClientRect();
+        const parts = [...on.children].map(c => c.getBoundingClientRect());
+        return {
+          heading: on.querySelector("h3, h2").textContent,
+          inside: parts.every(r => r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.right <= innerWidth),
+          size: parseFloat(getComputedStyle(on).fontSize),
+        };
+      }));
+      if (shots && i === 2) await page.screenshot({ path: shots + "/minutes720.png" });
+      await page.keyboard.press("ArrowRight");
+    }
+    await page.keyboard.press("Escape");  // back to the room: its clock says who ended the round
+    out.clockAfter = await page.textContent("#clock");
     out.ok = true;
   } catch (err) {
     out.error = String(err && err.stack || err);

@@ -379,3 +379,26 @@ def test_transfer_asks_one_question_of_each_of_the_three_most_common_endings(roo
     d = build_debrief(room_folder, STORY)
     headed = [(h, qs) for h, qs in d.questions["transfer"] if h]
     assert len(headed) <= 3 and all(len(qs) == 1 for _, qs in headed)
+
+
+def test_the_room_s_ending_question_is_about_days_that_ended(tmp_path):
+    """Days the round stopped have no ending: the Describe question about the most common ending counts
+    the days that finished, even when more were stopped than finished (not '2 of 3 ended with Unfinished')."""
+    folder = tmp_path / "r"
+    folder.mkdir()
+    done = [result("helper", "The helper", 5, 5, [("arrive", "coffee")]), result("shipped", "Shipped", 5, 5, [])]
+    stopped = []
+    for i in range(3):
+        data = dict(result("ordinary", "An ordinary morning", 5, 5, [("arrive", "straight")]), unfinished=True)
+        data["ending"] = {"id": "unfinished", "title": f"Unfinished at 10:4{i}"}
+        stopped.append(data)
+    for i, data in enumerate([*done, *stopped]):
+        (folder / f"{i}.json").write_text(json.dumps(data))
+    d = build_debrief(folder, STORY)
+    assert d.endings[0].id == "unfinished"  # the most common row of the endings chart
+    asked = [q for _, qs in d.questions["describe"] for q in qs]
+    assert "1 of the 2 who finished ended with “The helper”. Who got a different ending" in " ".join(asked)
+    assert not [q for q in asked if "Unfinished" in q]
+    (folder / "1.json").unlink()  # one day finished: nothing to compare it with
+    asked = [q for _, qs in build_debrief(folder, STORY).questions["describe"] for q in qs]
+    assert not [q for q in asked if "ended with" in q]

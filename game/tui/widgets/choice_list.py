@@ -13,22 +13,32 @@ from game.tui.storytext import minutes_text, prose
 from game.tui.widgets.hanging import Hanging
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from game.engine import ChoiceView
 
+    Mark = Callable[[Content], Content]
 
-def choice_prompt(number: int | None, view: ChoiceView) -> Hanging:
-    """`1  Give a crisp update      10 min`, or a greyed locked line with its reason."""
-    text = prose(" ".join(view.text.split()))
+
+def choice_prompt(number: int | None, view: ChoiceView, mark: Mark | None = None) -> Hanging:
+    """`1  Give a crisp update      10 min`, or a greyed locked line with its reason; `mark` styles the words
+    (the scene underlines a glossary term met here for the first time)."""
+    mark = mark or _as_is
+    text = mark(prose(" ".join(view.text.split())))
     if number is not None:
         marker = Content.styled(f"{number}", "bold $accent")
         aside = Content.styled(minutes_text(view.minutes), "$foreground-muted") if view.minutes else None
         return Hanging(marker, text, 3, aside)
-    reason = prose(" ".join((view.locked or "").split()))
+    reason = mark(prose(" ".join((view.locked or "").split())))
     marker = Content.styled("\u00b7", "$foreground 30%")
     body = Content.assemble(text.stylize("strike"), ("  \u2014 locked: ", "italic"), reason.stylize("italic"))
     # the same right column as the choices that can be taken, so the reason wraps before the minutes
     aside = Content.styled(minutes_text(view.minutes) if view.minutes else "", "$foreground 30%")
     return Hanging(marker, body, 3, aside.pad_right(max(0, 6 - aside.cell_length)))
+
+
+def _as_is(words: Content) -> Content:
+    return words
 
 
 class ChoiceList(OptionList):
@@ -54,16 +64,16 @@ class ChoiceList(OptionList):
         self._filling = False  # new options going in: the list's height is still the last scene's
         self._wrapped_at = -1  # the width the options' lines were wrapped at
 
-    def show_choices(self, views: list[ChoiceView]) -> None:
+    def show_choices(self, views: list[ChoiceView], mark: Mark | None = None) -> None:
         """Replace the list with this scene's choices and highlight the first available one."""
         self.numbered = []
         options = []
         for view in views:
             if view.available:
                 self.numbered.append(view.id)
-                options.append(Option(choice_prompt(len(self.numbered), view), id=view.id))
+                options.append(Option(choice_prompt(len(self.numbered), view, mark), id=view.id))
             else:
-                options.append(Option(choice_prompt(None, view), id=f"locked:{view.id}", disabled=True))
+                options.append(Option(choice_prompt(None, view, mark), id=f"locked:{view.id}", disabled=True))
         self._filling = True
         try:
             self.set_options(options)
