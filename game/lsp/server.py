@@ -25,6 +25,7 @@ from game.lsp.folder import Folder, find_root
 from game.lsp.index import COND_KEYS, Ref, StoryIndex, word_at
 
 DEBOUNCE = 0.05  # seconds of quiet after an edit before the story is checked again
+HOVER_LINE = 160  # characters of a scene's first line shown on hover
 log = logging.getLogger(__name__)
 
 _SEVERITY = {
@@ -198,11 +199,38 @@ async def did_close(ls: StoryServer, params: t.DidCloseTextDocumentParams) -> No
 
 @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 async def files_changed(ls: StoryServer, params: t.DidChangeWatchedFilesParams) -> None:
+    """A story file changed on disk (a `git pull`, `dayjob schema --write`): check its folder again, if it is open."""
     for change in params.changes:
-        found = ls.folder_of(change.uri)
-        if found is not None:
-            found[0].disk_changed()
-            ls.schedule(found[0])
+        fs = to_fs_path(change.uri)
+        root = find_root(Path(fs)) if fs is not None else None
+        folder = ls.folders.get(root) if root is not None else None
+        if folder is not None:  # a folder nobody opened stays unchecked: no problems for files never shown
+            folder.disk_changed()
+            ls.schedule(folder)
+
+
+@server.feature(t.INITIALIZED)
+async def initialized(ls: StoryServer, params: t.InitializedParams) -> None:
+    """Ask the editor, where it can be asked, to say when YAML files change on disk."""
+    workspace = ls.client_capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace is not None else None
+    if watched is None or not watched.dynamic_registration:
+        return
+    watchers = [t.FileSystemWatcher(glob_pattern=f"**/*.{ext}") for ext in ("yaml", "yml")]
+    try:
+        await ls.client_register_capability_async(
+            t.RegistrationParams(
+                registrations=[
+                    t.Registration(
+                        id="dayjob-story-files",
+                        method=t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=t.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+                    )
+                ]
+            )
+        )
+    except Exception:  # an editor that refuses: edits and saves still bring new problems
+        log.warning("the editor did not agree to report changed files")
 
 
 # -- completion ---------------------------------------------------------------------------------
@@ -500,8 +528,8 @@ def hover_text(folder: Folder, ref: Ref) -> str:
         )
         lines.append(f"**{ref.name}** ({what}): {info.title}")
         first = next((x.strip() for x in info.text.splitlines() if x.strip()), "")
-        if first:
-            lines.append(f"> {first}")
+        if first:  # a line of {shuffle: …} alternatives can run to a page: its start is enough to know the scene
+            lines.append(f"> {first if len(first) <= HOVER_LINE else first[: HOVER_LINE - 1].rstrip() + '…'}")
         lines.append(f"Defined in `{_where(folder, decl) if decl else info.path.name}`")
         leads = ix.leads_to(ref.name)
         if leads:
