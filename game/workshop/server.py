@@ -696,6 +696,8 @@ class WorkshopServer:
             body = {}
         action = body.get("action") if isinstance(body, dict) else None
         if action == "start":
+            if self.round.state == "running":  # a second press (or a second tab) must not reset the clock
+                return web.json_response(self.round.as_json())
             minutes = body.get("minutes")
             ok = isinstance(minutes, (int, float)) and not isinstance(minutes, bool) and 0 < minutes <= 600
             self.start_round(float(minutes) if ok else None)

@@ -1,7 +1,7 @@
 """Hostile story folders at the sizes the audit used (#14), for the tests and for measuring the caps.
 
-`python -m tests.hardening.hostile DIR` writes every one under DIR; docs/security.md gives what
-`/usr/bin/time -v dayjob check DIR/NAME` measured for each.
+`python -m tests.hardening.hostile DIR` writes every one under DIR; `python -m tests.hardening.measure DIR`
+measures `dayjob check` on each, as docs/security.md gives it.
 """
 
 from __future__ import annotations
@@ -92,7 +92,8 @@ def near_cap(root: Path, files: int = MAX_TOTAL_NODES // 50_000, scenes: int = 1
 
 
 def conditions(root: Path, files: int = MAX_TOTAL_BYTES // 426_000) -> Path:
-    """Just under the story's bytes of distinct conditions of 22 comparisons each, every one compiled (the costliest)."""
+    """Just under the story's bytes of conditions of 22 comparisons that never hold (1,000 distinct ones, each
+    compiled once): lint warns about every one, with the ranges that rule it out."""
     out = {"desk.yaml": DESK}
     n = 0
     for f in range(files):
@@ -164,7 +165,9 @@ def many_files(root: Path, files: int = 2_000) -> Path:
 def escapes(root: Path, files: int = MAX_TOTAL_BYTES // 1_960_000) -> Path:
     """Just under the story's bytes of double-quoted text written as escapes (`\\x41`), the parser's slowest text."""
     body = (
-        'scenes:\n  s{i}:\n    title: T\n    text: "' + "\\x41" * 480_000 + '"\n    choices: [{{id: go, text: Go}}]\n'
+        'scenes:\n  s{i}:\n    title: T\n    text: "'
+        + "\\x41" * 480_000
+        + '"\n    choices: [{id: go, text: Go, goto: desk}]\n'
     )
     return _story(root, {"desk.yaml": DESK} | {f"e{i}.yaml": body.replace("{i}", str(i)) for i in range(files)})
 

@@ -36,6 +36,9 @@ const [roomUrl, executablePath = "/usr/bin/chromium", shots = ""] = process.argv
     await page.waitForSelector("#players .state-ended", { timeout: 180000 });  // their day is over
     if (shots) await page.screenshot({ path: shots + "/room.png" });
     // the end of the round turns the screen into the debrief's slides
+    await page.click("#start");  // a round: while it runs, Start cannot reset its clock
+    await page.waitForFunction(() => /^\d+:\d\d$/.test(document.getElementById("clock").textContent));
+    out.startWhileRunning = await page.evaluate(() => document.getElementById("start").disabled);
     await page.click("#end");
     await page.waitForSelector("body.-slides .slide.-on", { timeout: 60000 });
     out.slides = await page.evaluate(() => document.querySelectorAll(".slide").length);
@@ -71,6 +74,7 @@ const [roomUrl, executablePath = "/usr/bin/chromium", shots = ""] = process.argv
     }
     await page.keyboard.press("Escape");  // back to the room: its clock says who ended the round
     out.clockAfter = await page.textContent("#clock");
+    out.startAfter = await page.evaluate(() => [document.getElementById("start").textContent, document.getElementById("start").disabled]);
     out.ok = true;
   } catch (err) {
     out.error = String(err && err.stack || err);
