@@ -659,6 +659,11 @@ def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
         return None
     folder, ref = hit
     why = rename_problem(folder.index, ref, params.new_name)
+    if why is None and folder.stale:
+        # its places are those of its last good parse: edits there would land on other text
+        broken = min(folder.stale)
+        shown = broken.relative_to(folder.root) if broken.is_relative_to(folder.root) else broken
+        why = f"{shown} does not parse now; fix its YAML first, or the rename would miss or misplace its uses"
     if why is not None:
         raise ValueError(f"cannot rename {ref.name!r}: {why}")
     changes: dict[str, list[t.TextEdit]] = {}
