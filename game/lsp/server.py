@@ -282,11 +282,11 @@ def _indent_path(lines: list[str], line: int) -> tuple[list[str], int]:
     return path[::-1], key_indent
 
 
-_BLOCK_START = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
+_BLOCK_START = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*:\s*[|>][-+0-9]*\s*(#.*)?$")
 
 
-def _in_block_text(lines: list[str], line: int) -> bool:
-    """Whether a line stands inside a `|` or `>` block of text."""
+def _block_key(lines: list[str], line: int) -> str | None:
+    """The key of the `|` or `>` block a line stands inside (`text`, `if`, …), or None."""
     here = lines[line]
     indent = len(here) - len(here.lstrip()) if here.strip() else 10**6
     for i in range(line - 1, -1, -1):
@@ -295,8 +295,9 @@ def _in_block_text(lines: list[str], line: int) -> bool:
             continue
         d = len(lines[i]) - len(lines[i].lstrip())
         if d < indent:
-            return _BLOCK_START.search(lines[i]) is not None
-    return False
+            block = _BLOCK_START.search(lines[i])
+            return block.group(1) if block else None
+    return None
 
 
 def _siblings(lines: list[str], line: int, indent: int) -> set[str]:
@@ -410,10 +411,13 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
         return [_item(s, t.CompletionItemKind.Class, i.title) for s, i in ix.scenes.items() if i.kind != "ending"]
     if _INLINE_IF_OPEN.search(before):
         return _condition_items(ix)
+    block = _block_key(lines, line)
+    if block in COND_KEYS:  # a condition written over several lines (`if: >-`)
+        return _condition_items(ix)
     ins = _INSERTION_OPEN.search(before)
-    if ins and (_in_block_text(lines, line) or not re.search(r"(^|[:\-\[,])\s*$", before[: ins.start()])):
+    if ins and (block is not None or not re.search(r"(^|[:\-\[,])\s*$", before[: ins.start()])):
         return [_item(w, t.CompletionItemKind.Variable, f"word: {value}") for w, value in ix.words.items()]
-    if _in_block_text(lines, line):
+    if block is not None:
         return []
     flow = _FLOW_MAP.search(before)
     if flow and ":" not in flow.group(2).rsplit(",", 1)[-1]:
@@ -440,9 +444,11 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
     if path and path[-1] == "[]" and len(path) >= 2 and path[-2] in ("flags", "categories"):
         return []
     model = _model_for(path, manifest)
-    if model is None:
-        return []
-    have = _siblings(lines, line, indent)
+    return [] if model is None else _missing_keys(model, _siblings(lines, line, indent))
+
+
+def _missing_keys(model, have: set[str]) -> list[t.CompletionItem]:
+    """The keys of a model not yet written, required ones first, each with its description."""
     out = []
     for key, required in _fields(model):
         if key in have:

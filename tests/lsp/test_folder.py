@@ -113,6 +113,10 @@ SCENE = """scenes:
         set: {
         category: 
         outcome: "{if energy > 2 and 
+      - id: stay
+        if: >-
+          team_startup and
+          
     again: |
       Back. {seq: One. | {if team_startup: Two. | elif 
 """
@@ -126,7 +130,8 @@ SCENE = """scenes:
         (10, len("        set: {"), {"team_startup", "lead"}, {"energy"}),  # a flag or word under set
         (11, len("        category: "), {"focus", "meetings"}, {"desk"}),
         (12, len('        outcome: "{if energy > 2 and '), {"energy", "team_startup", 'visited("desk")'}, {"lead"}),
-        (14, len("      Back. {seq: One. | {if team_startup: Two. | elif "), {"morale", "team_bigco"}, {"chat"}),
+        (15, 10, {"energy", "team_bigco", 'visited("desk")'}, {"lead", "title"}),  # a condition over lines
+        (18, len("      Back. {seq: One. | {if team_startup: Two. | elif "), {"morale", "team_bigco"}, {"chat"}),
     ],
 )
 def test_completion_knows_the_place(line, col, expect, refuse):
