@@ -22,7 +22,7 @@ from game.prose import clean, paragraphs, unticked
 from game.startup import DayOptions
 
 if TYPE_CHECKING:
-    from game.engine.report import Report
+    from game.engine.report import Report, Spent
     from game.engine.saves import SaveSlot
 
 HOW_TO_PLAY = "Type the number of a choice and press Enter. Type h for help."
@@ -35,10 +35,12 @@ HELP = (
     "s or stats: the hidden stats, when playing with --reveal; otherwise they wait for the end of the day.",
     "g or glossary: the terms of the job met so far today, and what they mean.",
     "u or undo: take back your last choice.",
-    "h, ? or help: these commands.",
+    "h, help or a question mark: these commands.",  # a lone "?" is silent in speech
     "q or quit: stop playing, after you confirm. Control D saves and stops at once.",
 )
 YES = ("y", "yes")
+END_OF_INPUT = "End of input. "  # Control D, or the end of a piped script
+INTERRUPTED = "Stopped. "  # Control C
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,7 @@ class PlainPlayer:
 
     def say(self, text: str = "") -> None:
         """Print a line (or several); wrapped only when a width was asked for and the output is a terminal."""
-        if self.width > 0 and text:
-            text = "\n".join(textwrap.fill(line, self.width) if line else "" for line in text.split("\n"))
-        print(text, file=self.out)
+        _say(self.out, text, self.width)
 
     def show_scene(self) -> list[str]:
         """Heading, text, options; returns the ids that the numbers choose."""
@@ -258,8 +258,8 @@ class PlainPlayer:
             return "Quit now? Your day is saved, so you can continue it later."
         return "Quit now? This day is not being saved."
 
-    def goodbye(self, end_of_input: bool = False) -> None:
-        start = "End of input. " if end_of_input else ""
+    def goodbye(self, start: str = "") -> None:
+        """The last line: whether the day is saved, after `start` (why the player stopped, when it was not `q`)."""
         if self.slot is not None:
             self.say(f"{start}Your day is saved. Run dayjob play --plain again to continue it.")
         else:
@@ -329,7 +329,7 @@ class PlainPlayer:
                 line = self.read(stdin, PROMPT)
                 if line is None:
                     self.say()
-                    self.goodbye(end_of_input=True)
+                    self.goodbye(END_OF_INPUT)
                     return 0
                 done = self.answer(line, stdin)
                 if done is None:
@@ -338,6 +338,13 @@ class PlainPlayer:
                     break
         self.say(report_text(game.report()))
         return 0
+
+
+def _say(out: TextIO, text: str, width: int) -> None:
+    """Print `text`, each of its lines wrapped at `width` columns when `width` is above 0."""
+    if width > 0 and text:
+        text = "\n".join(textwrap.fill(line, width) if line else "" for line in text.split("\n"))
+    print(text, file=out)
 
 
 def _times(times: int) -> str:
@@ -377,15 +384,14 @@ def report_text(report: Report) -> str:
     lines += [sentence(stat_line(s.label, s.value, s.max)) for s in report.stats]
     if any(report.movers.values()):
         lines += ["", "What moved them most:"]
-        for s in report.stats:
-            moves = report.movers.get(s.name) or []
-            if moves:
-                said = "; ".join(
-                    f"{'up' if m.delta > 0 else 'down'} {abs(m.delta)} from {clean(unticked(m.choice_text)).rstrip('.')}"
-                    f"{_times(m.times)}, in {clean(unticked(m.title)).rstrip('.')}"
-                    for m in moves
+        for s in report.stats:  # a line for each move: a choice's own words may hold commas and semicolons
+            lines += [
+                sentence(
+                    f"{s.label} {'up' if m.delta > 0 else 'down'} {abs(m.delta)} from {_words(m.choice_text)}"
+                    f"{_times(m.times)}, in {_words(m.title)}"
                 )
-                lines.append(f"{s.label}: {said}.")
+                for m in report.movers.get(s.name) or []
+            ]
     ref = report.reference_minutes
     if ref:
         scaled = ", scaled to the length of your day" if report.reference_scale != 1.0 else ""
@@ -394,9 +400,8 @@ def report_text(report: Report) -> str:
         lines += ["", "Where the minutes went:"]
     for cat, mins in report.minutes.items():
         typical = f", typical {ref[cat]}" if cat in ref else ""
-        spent = [f"{clean(unticked(row.title)).rstrip('.')} {row.minutes}" for row in report.spent.get(cat, ())]
-        source = f", from {or_list(spent, 'and')}" if spent else ""
-        lines.append(f"{report.category_labels.get(cat, cat)}: {minutes_words(mins)}{typical}{source}.")
+        spent = "".join(f" {_spent(row)}" for row in report.spent.get(cat, ()))
+        lines.append(f"{report.category_labels.get(cat, cat)}: {minutes_words(mins)}{typical}.{spent}")
     if report.terms:
         lines += ["", "Terms of the job you met today:"]
         lines += [f"{t.term}: {sentence(clean(t.means))}" for t in report.terms]
@@ -405,6 +410,17 @@ def report_text(report: Report) -> str:
         lines += [f"{i}. {q}" for i, q in enumerate(report.debrief, 1)]
     lines += ["", f"Share: {report.share_line}", ""]
     return "\n".join(lines)
+
+
+def _words(text: str) -> str:
+    """Story words inside a sentence of the report: as the player sees them, without a closing full stop."""
+    return clean(unticked(text)).strip().rstrip(".")
+
+
+def _spent(row: Spent) -> str:
+    """`Your desk, 80 minutes: Read the docs, then Do some deep work, twice.`: a scene's minutes and the choices that spent them."""
+    taken = [f"{_words(text)}{_times(n)}" for text, n in row.taken()]
+    return sentence(f"{_words(row.title)}, {minutes_words(row.minutes)}{': ' + ', then '.join(taken) if taken else ''}")
 
 
 # -- running ----------------------------------------------------------------------------
@@ -438,8 +454,9 @@ def run_plain(options: PlainOptions, stdin: TextIO | None = None, out: TextIO | 
             return made
         return _replay(PlainPlayer(made, out, options.reveal, None, _width(options, out)), options)
     slot = _slot_for(options)
-    print(f"{sentence(clean(story.title))} {sentence(clean(story.subtitle))}".strip(), file=out)
-    print(HOW_TO_PLAY, file=out)
+    width = _width(options, out)
+    _say(out, f"{sentence(clean(story.title))} {sentence(clean(story.subtitle_for(options.short)))}".strip(), width)
+    _say(out, HOW_TO_PLAY, width)
     print(file=out)
     game: Game | None = None
     if slot is not None:
@@ -449,7 +466,7 @@ def run_plain(options: PlainOptions, stdin: TextIO | None = None, out: TextIO | 
         for notice in notices:
             print(clean(notice), file=out)
         if saved is not None and not saved.ended:
-            wanted = _ask_continue(saved, stdin, out)
+            wanted = _ask_continue(saved, stdin, out, width)
             if wanted is None:
                 return 0
             game = saved if wanted else None
@@ -458,28 +475,33 @@ def run_plain(options: PlainOptions, stdin: TextIO | None = None, out: TextIO | 
         if isinstance(made, int):
             return made
         game = made
-    player = PlainPlayer(game, out, options.reveal, slot, _width(options, out))
+    player = PlainPlayer(game, out, options.reveal, slot, width)
     player.autosave()
     try:
         code = player.play(stdin)
     except KeyboardInterrupt:
         player.say()
-        player.goodbye(end_of_input=True)
+        player.goodbye(INTERRUPTED)
         return 0
     if game.ended:
         _write_result(game, options)
     return code
 
 
-def _ask_continue(saved: Game, stdin: TextIO, out: TextIO) -> bool | None:
-    """Ask whether to continue the saved day: True to continue, False for a new day, None at the end of input."""
-    print(f"You have a day in progress: {saved.clock_text}, {sentence(clean(saved.title))}", file=out)
+def _ask_continue(saved: Game, stdin: TextIO, out: TextIO, width: int = 0) -> bool | None:
+    """Ask whether to continue the saved day: True to continue, False for a new day, None to stop
+    (the end of input, or Control C)."""
+    _say(out, f"You have a day in progress: {saved.clock_text}, {sentence(clean(saved.title))}", width)
     while True:
         print("Type c to continue it, or n to start a new day: ", end="", file=out, flush=True)
-        line = stdin.readline()
+        try:
+            line = stdin.readline()
+        except KeyboardInterrupt:
+            line = None
         if not line:
             print(file=out)
-            print("End of input. Your saved day is kept for next time.", file=out)
+            why = END_OF_INPUT if line == "" else INTERRUPTED
+            _say(out, f"{why}Your saved day is kept for next time.", width)
             return None
         if not _is_terminal(stdin):
             print(clean(line.rstrip("\n")), file=out)

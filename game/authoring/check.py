@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from game.engine import Problem, StoryError, load_story
-from game.engine.errors import count_errors
+from game.engine.errors import count_errors, in_order
 from game.startup import collector_paused
 
 
@@ -21,7 +21,7 @@ def check_story(root: Path | None) -> tuple[list[Problem], list[Problem]]:
         return exc.problems, []
     from game.authoring.lint import lint
 
-    return [], sorted(set(story.warnings) | set(lint(story)))
+    return [], in_order(set(story.warnings) | set(lint(story)))
 
 
 @dataclass(frozen=True)

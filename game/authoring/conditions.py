@@ -4,7 +4,8 @@ Stats live in [min, max] (narrowed to their start when no effect ever moves them
 that way), the clock in the day, flags are true or false (only false when nothing
 ever sets them), visit counts are >= 0. Conjunctions narrow the ranges of the
 names they constrain, disjunctions branch; past a budget the answer is "possible",
-so a warning built on `never` is always sound.
+so a warning built on `never` is always sound. The budget is per question and per story
+(STORY_BUDGET), so a story of hostile conditions costs lint a bounded time (#14).
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ from game.engine.story import Story
 
 INF = float("inf")
 BUDGET = 2_000  # branches explored per question before answering "possible"
+# goals taken up by all the questions about one story (the 20,000-scene story takes 215,000): past it
+# every answer is "possible" (a branch's cost is the goals it starts with: up to 80 parts each)
+STORY_BUDGET = 1_000_000
 
 Interval: TypeAlias = tuple[float, float]
 Goal: TypeAlias = tuple[Node, bool]  # a condition and the truth value it must take
@@ -72,6 +76,9 @@ class Bounds:
     flags: dict[str, frozenset[bool]]
     clock: tuple[float, float]
     limits: dict[str, tuple[int, int]] = field(default_factory=dict)  # declared min..max, for messages
+    # descriptions by tree (kept beside, so an id is never another's): a story may repeat one condition
+    # thousands of times, and equal conditions share one tree
+    _described: dict[int, tuple[Node, str]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, story: Story, *, at_day_end: bool = False) -> Bounds:
@@ -109,6 +116,14 @@ class Bounds:
 
     def describe(self, tree: Node) -> str:
         """The ranges of the names a condition uses, for a warning: "energy is 0..10"."""
+        known = self._described.get(id(tree))
+        if known is not None and known[0] is tree:
+            return known[1]
+        text = self._describe(tree)
+        self._described[id(tree)] = (tree, text)
+        return text
+
+    def _describe(self, tree: Node) -> str:
         parts = []
         for kind, name in sorted(set(_names(tree))):
             if kind == "stat":
@@ -151,6 +166,8 @@ class Analyzer:
         self._cache: dict[tuple[tuple[int, bool], ...], bool] = {}
         self._keep: list[list[Goal]] = []  # the trees behind the cache's keys, so their ids stay theirs
         self._steps = 0
+        self._goals = 0  # goals taken up by this question
+        self._left = STORY_BUDGET  # goals the questions still to come may take up
         self._goal = _Goals(self)
         # the values a sub-condition can take within what a search has narrowed (bound once: called per link)
         self.interval: Callable[[Node, Narrowed], Interval] = _Interval(bounds).visit
@@ -164,11 +181,12 @@ class Analyzer:
         key = tuple((id(t), w) for t, w in goals)
         hit = self._cache.get(key)
         if hit is None:
-            self._steps = 0
+            self._steps = self._goals = 0
             try:
-                hit = self.search(list(goals), {})
+                hit = self.search(list(goals), {}) if self._left > 0 else True
             except _Budget:
                 hit = True
+            self._left -= self._goals
             self._cache[key] = hit
             self._keep.append(goals)
         return hit
@@ -178,7 +196,8 @@ class Analyzer:
     def search(self, goals: list[Goal], env: Narrowed) -> bool:
         """Whether the goals can all be met within what `env` has narrowed (`goals` and `env` are used up)."""
         self._steps += 1
-        if self._steps > BUDGET:
+        self._goals += len(goals)
+        if self._steps > BUDGET or self._goals > self._left:
             raise _Budget
         visit = self._goal.visit
         while goals:

@@ -7,6 +7,7 @@ import re
 from game.authoring.jargon import glossary_warnings
 from game.authoring.reach import StoryAnalysis, interrupt_of
 from game.engine import Problem, Story
+from game.engine.errors import in_order
 from game.engine.expr import Expr
 from game.engine.exprtree import Flag, Node, walk
 from game.engine.story import Choice, Ending, Scene, Template, Where
@@ -25,7 +26,7 @@ def lint(story: Story, analysis: StoryAnalysis | None = None) -> list[Problem]:
     out += _unused_names(story, a)
     out += glossary_warnings(story)
     out += _text_features(story, a)
-    return sorted(out)
+    return in_order(out)
 
 
 def _warn(where: Where, message: str) -> Problem:

@@ -87,6 +87,7 @@ FIELDS = {
     ("ShortDay", "clock"): "The short day's clock (default: the story's).",
     ("ShortDay", "set"): "Flags (true/false) and words (text) already set when the short day starts.",
     ("ShortDay", "effects"): "Changes to stats at the start of the short day, e.g. `energy: -2`.",
+    ("ShortDay", "subtitle"): "The line under the title for the short day (default: the story's `subtitle`).",
     ("Reference", "label"): "The column heading for the figures in the report.",
     ("Reference", "source"): "Where the figures come from.",
     ("Reference", "minutes"): "Minutes per category.",
@@ -145,11 +146,22 @@ FIELDS = {
 }
 
 _FLAG_OR_WORD = {"type": ["boolean", "string"], "description": "true/false for a flag, text for a word."}
-_NOT_RESERVED = {"not": {"enum": sorted(RESERVED)}}
-# the names a story declares: an id, and none of the condition language's words
-_ID_NAMES = {"pattern": m.ID, "maxLength": 64, **_NOT_RESERVED}
+# the names a story declares: an id, and none of the condition language's words. One pattern (not a
+# `not`) so that editors show the message below: yaml-language-server reads `patternErrorMessage`.
+assert m.ID.startswith("^")
+_NOT_RESERVED = {
+    "pattern": "^(?!(?:" + "|".join(sorted(RESERVED)) + ")$)" + m.ID[1:],
+    "patternErrorMessage": "An id is letters, digits and _, starting with a letter, and not a reserved word ("
+    + ", ".join(sorted(RESERVED))
+    + ").",
+}
+_ID_NAMES = {**_NOT_RESERVED, "maxLength": 64}
 # text may not hold terminal control characters (tab and newline are text); as the loader refuses them
 _NO_CONTROL = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+_NO_CONTROL_MESSAGE = (
+    "A control character (such as ESC or BEL) is in this text; story text may not hold terminal control codes: "
+    "delete it."
+)
 # what only a manifest has: a file with none of these is read as a scene file (so `scnees:` is named)
 _MANIFEST_ONLY = ("title", "start", "clock", "categories", "endings")
 
@@ -159,6 +171,7 @@ def _tighten(node, text_max: int) -> None:
     if isinstance(node, dict):
         if node.get("type") == "string" and node.get("maxLength") == text_max and "pattern" not in node:
             node["pattern"] = _NO_CONTROL
+            node["patternErrorMessage"] = _NO_CONTROL_MESSAGE
         for value in node.values():
             _tighten(value, text_max)
     elif isinstance(node, list):
@@ -174,6 +187,30 @@ def _conditions(defs: dict) -> None:
                 for part in [prop, *prop.get("anyOf", [])]:
                     if part.get("type") == "string":
                         part["maxLength"] = MAX_LENGTH
+
+
+def _constraints(defs: dict) -> None:
+    """What check enforces and the models cannot say: reserved names, unique flags, `goto: []`, `at` with `interrupt`."""
+    for owner, field in (("ChoiceDef", "id"), ("EndingDef", "id")):
+        defs[owner]["properties"][field].update(_NOT_RESERVED)
+    for field in ("flags", "categories"):
+        prop = defs["Manifest"]["properties"][field]
+        prop["items"].update(_NOT_RESERVED)
+        prop["uniqueItems"] = True
+    for part in defs["ChoiceDef"]["properties"]["goto"]["anyOf"]:
+        if part.get("type") == "array":
+            part["minItems"] = 1
+    # as `if`/`then` (not a `not`) so that an editor names the key and says why
+    defs["SceneDef"]["if"] = {"required": ["at"]}
+    defs["SceneDef"]["then"] = {
+        "properties": {
+            "interrupt": {
+                "type": "null",
+                "errorMessage": "A scene has `at` (an appointment) or `interrupt` (an interruption), not both: "
+                "remove one.",
+            }
+        }
+    }
 
 
 def build_schema() -> dict:
@@ -208,18 +245,7 @@ def build_schema() -> dict:
         version.pop("type", None)
         version.pop("anyOf", None)
         version["enum"] = [*m.VERSIONS, 1]
-    # constraints check enforces that the models cannot say (issue #16): reserved names, unique flags,
-    # `goto: []`, `at` with `interrupt`, conditions' length, control characters in text
-    for owner, field in (("ChoiceDef", "id"), ("EndingDef", "id")):
-        defs[owner]["properties"][field].update(_NOT_RESERVED)
-    for field in ("flags", "categories"):
-        prop = defs["Manifest"]["properties"][field]
-        prop["items"].update(_NOT_RESERVED)
-        prop["uniqueItems"] = True
-    for part in defs["ChoiceDef"]["properties"]["goto"]["anyOf"]:
-        if part.get("type") == "array":
-            part["minItems"] = 1
-    defs["SceneDef"]["not"] = {"required": ["at", "interrupt"]}
+    _constraints(defs)
     _conditions(defs)
     text_field = get_args(m.Text)[1]  # Annotated[str, Field(...)]: the Field
     _tighten(defs, next(c.max_length for c in text_field.metadata if hasattr(c, "max_length")))

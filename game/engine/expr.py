@@ -39,19 +39,35 @@ from game.engine.suggest import did_you_mean
 MAX_LENGTH = 400
 MAX_DEPTH = 12
 MAX_NODES = 80
+# parts of all the conditions one story compiles (a condition written twice counts once): bounds what a
+# hostile story's conditions cost `check` and its lint (#14); the 20,000-scene story has 198,000
+MAX_STORY_PARTS = 500_000
 RESERVED = frozenset({"clock", "true", "false", "visited", "and", "or", "not", "back", "end"})
 
 
 class ExprError(Exception):
-    """An expression that cannot be used; `offset` is where in its text (0-based)."""
+    """An expression that cannot be used; `offset` is where in its text (0-based).
 
-    def __init__(self, message: str, offset: int = 0):
+    `repeat`: the story's cap on condition parts, already reported once; not worth a problem of its own."""
+
+    def __init__(self, message: str, offset: int = 0, *, repeat: bool = False):
         super().__init__(message)
         self.message = message
         self.offset = offset
+        self.repeat = repeat
 
 
 _CLOCK = frozenset({"clock"})
+
+
+class Spent:
+    """The parts of conditions one story has compiled so far, against MAX_STORY_PARTS."""
+
+    __slots__ = ("parts", "told")
+
+    def __init__(self) -> None:
+        self.parts = 0
+        self.told = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,7 @@ class Env:
     # compiled expressions by source, kept per Env: a shared cache keyed on (src, env) compared Envs
     # on every lookup after a reload, i.e. two frozensets of every scene id (quadratic in scenes)
     cache: dict[str, Compiled] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    spent: Spent = field(default_factory=Spent, compare=False, hash=False, repr=False)
 
 
 class Scope(Protocol):
@@ -177,6 +194,15 @@ def compile_expr(src: object, env: Env) -> Expr:
 
 
 def _compile_uncached(src: str, env: Env) -> Compiled:
+    spent = env.spent
+    if spent.parts >= MAX_STORY_PARTS:
+        told, spent.told = spent.told, True
+        raise ExprError(
+            f"the story's conditions have more than {MAX_STORY_PARTS:,} parts in all (names, numbers and "
+            "operators; a condition written twice counts once): set a flag where a long condition is decided "
+            "and test the flag instead, or split the story",
+            repeat=told,
+        )
     if len(src) > MAX_LENGTH:
         raise ExprError(f"the condition is {len(src)} characters long; the limit is {MAX_LENGTH}")
     if not src.strip():
@@ -200,7 +226,10 @@ def _compile_uncached(src: str, env: Env) -> Compiled:
             lead,
         )
     checker = _Checker(env, lead)
-    tree, kind = checker.visit(node.body, 0)
+    try:
+        tree, kind = checker.visit(node.body, 0)
+    finally:
+        spent.parts += checker.count
     if kind not in ("bool", "int"):
         raise ExprError("the condition must be true or false", lead)
     return Compiled(tree, frozenset(checker.scenes))

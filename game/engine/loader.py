@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from game.engine import model as m
 from game.engine.clock import format_time, parse_time
-from game.engine.errors import Problem, StoryError
+from game.engine.errors import Problem, StoryError, in_order
 from game.engine.expr import RESERVED, Env, Expr, ExprError, compile_expr
 from game.engine.glossary import GLOSSARY, read_glossary
 from game.engine.located import Loc, Problems, Spot, Tree
@@ -72,7 +72,7 @@ def load_story(
     story.glossary = read_glossary(root, display_path(root / GLOSSARY), problems.error, problems.warn)
     if problems.errors:
         raise StoryError(problems.errors, problems.unshown)
-    story.warnings = sorted(problems.warnings)
+    story.warnings = in_order(problems.warnings)
     return story
 
 
@@ -497,7 +497,8 @@ class _Compiler:
             if cs >= ce:
                 self.problems.error_at(mspot.at("short", "clock"), "the short day ends before it starts")
         sets = self.sets(mspot.at("short", "set"), sd.set)
-        return ShortDay(sd.start or day_start, cs, ce, sets, self.effects(mspot.at("short", "effects"), sd.effects))
+        effects = self.effects(mspot.at("short", "effects"), sd.effects)
+        return ShortDay(sd.start or day_start, cs, ce, sets, effects, subtitle=sd.subtitle)
 
     # -- scenes ---------------------------------------------------------------------------------
 
@@ -768,6 +769,8 @@ class _Compiler:
         try:
             return compile_expr(src, self.ctx.env)
         except ExprError as exc:
+            if exc.repeat:
+                return None
             spot = owner.at(*parts)
             mark = self.problems.find(spot.path, spot.mark(), src if isinstance(src, str) else "", exc.offset)
             self.problems.error(spot.path, mark, f"in `{src}`: {exc.message}")

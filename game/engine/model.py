@@ -75,6 +75,7 @@ class ShortDay(Strict):
     clock: Clock | None = None
     set: dict[str, Any] = Field(default_factory=dict)
     effects: dict[str, int] = Field(default_factory=dict)
+    subtitle: Text = ""
 
 
 class Reference(Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,10 @@ class Spent:
     title: str
     minutes: int
     choices: list[str]  # each choice's words, in the order taken
+
+    def taken(self) -> list[tuple[str, int]]:
+        """The choices made here, each once with how many times it was taken, in the order first taken."""
+        return list(Counter(self.choices).items())
 
 
 @dataclass(frozen=True)
@@ -92,9 +97,15 @@ class Report:
     terms: list[TermLine] = field(default_factory=list)
     outcome: str | None = None  # what the day's last choice did, shown before the ending
 
-    def spent_line(self, category: str) -> str:
-        """`Stand-up 15, Design review 35` for one category (empty when nothing was spent on it)."""
-        return ", ".join(f"{s.title} {s.minutes}" for s in self.spent.get(category, ()))
+    def spent_line(self, category: str, choices: bool = False) -> str:
+        """`Stand-up 15, Design review 35` for one category (empty when nothing was spent on it); with
+        `choices`, each scene's choices after it: `Stand-up 15 (Ramble), Your desk 80 (Read the docs; Work ×2)`."""
+
+        def scene(s: Spent) -> str:
+            said = "; ".join(text + (f" ×{n}" if n > 1 else "") for text, n in s.taken())
+            return f"{s.title} {s.minutes}" + (f" ({said})" if choices and said else "")
+
+        return ", ".join(scene(s) for s in self.spent.get(category, ()))
 
     @property
     def share_line(self) -> str:
@@ -172,7 +183,7 @@ class Report:
             for cat, rows in self.spent.items():
                 if rows:
                     label = self.category_labels.get(cat, cat)
-                    out.append(f"- **{label}** {self.minutes.get(cat, 0)} min: {self.spent_line(cat)}")
+                    out.append(f"- **{label}** {self.minutes.get(cat, 0)} min: {self.spent_line(cat, choices=True)}")
         if any(self.movers.values()):
             out += ["", "## What moved your stats most", ""]
             labels = {s.name: s.label for s in self.stats}

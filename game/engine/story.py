@@ -407,7 +407,8 @@ class _Parser:
         try:
             return compile_expr(bare, env)
         except ExprError as exc:
-            self.problems.append((at + exc.offset, f"in `{bare}`: {exc.message}"))
+            if not exc.repeat:
+                self.problems.append((at + exc.offset, f"in `{bare}`: {exc.message}"))
             return None
 
 
@@ -712,6 +713,7 @@ class ShortDay:
     clock_end: int
     sets: tuple[tuple[str, object], ...]
     effects: tuple[tuple[str, int], ...]
+    subtitle: str = ""  # the line under the title for the short day (empty: the story's subtitle)
 
 
 @dataclass
@@ -739,6 +741,12 @@ class Story:
     files: tuple[str, ...]
     warnings: list[Problem] = field(default_factory=list)
     glossary: Glossary = field(default_factory=Glossary)  # story/glossary.yaml; empty when there is none
+
+    def subtitle_for(self, short: bool) -> str:
+        """The line under the title: the short day's own when it has one (its length is not the full day's)."""
+        if short and self.short is not None and self.short.subtitle:
+            return self.short.subtitle
+        return self.subtitle
 
     @cached_property
     def appointments(self) -> tuple[Scene, ...]:

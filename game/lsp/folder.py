@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from game.engine import Problem, StoryError, load_story
+from game.engine.glossary import GLOSSARY
 from game.engine.storyfiles import MANIFEST, SCENES_DIR, story_files
 from game.engine.yamlsafe import load_document
 from game.lsp.index import FileData, StoryIndex
@@ -13,12 +14,12 @@ from game.startup import collector_paused
 
 
 def find_root(path: Path, open_paths=()) -> Path | None:
-    """The story folder a file belongs to: story.yaml itself, or a file under the folder's scenes/."""
+    """The story folder a file belongs to: story.yaml or glossary.yaml itself, or a file under the folder's scenes/."""
     path = path.resolve()
     for parent in path.parents:
         manifest = parent / MANIFEST
         if manifest.is_file() or manifest in open_paths:
-            if path == manifest or path.is_relative_to(parent / SCENES_DIR):
+            if path in (manifest, parent / GLOSSARY) or path.is_relative_to(parent / SCENES_DIR):
                 return parent
     return None
 

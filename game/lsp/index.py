@@ -300,60 +300,107 @@ class StoryIndex:
                     elif isinstance(item, str) and key in TEXT_KEYS:
                         self._text(f, item, value.value_marks[i], sid, cid)
 
-    def _condition(self, f: FileData, src, mark, sid, cid, hint: int = 0) -> None:
-        if not isinstance(src, str):
+    def _condition(self, f: FileData, src, mark, sid, cid) -> None:
+        if not isinstance(src, str) or not mark:
             return
         lines = self._lines_of(f)
-        line0, col0 = mark[0] - 1 + hint, mark[1] - 1 if not hint else 0
+        line0, col0 = mark[0] - 1, mark[1] - 1
+        found = self._names_in_condition(src, 0)
         base = lines[line0].find(src, col0) if line0 < len(lines) and "\n" not in src else -1
-        for m in _VISITED.finditer(src):
-            self._cond_ref(f, "scene", m.group(2), m.start(2), base, line0, mark, hint, sid, cid, "visited")
-        for m in _TOKEN.finditer(src):
-            name = m.group(1)
-            if not name or name in KEYWORDS:
-                continue
-            kind = self.kind_of(name)
-            if kind is not None:
-                self._cond_ref(f, kind, name, m.start(1), base, line0, mark, hint, sid, cid, "cond")
+        if base >= 0:  # written on one line as it reads: each name at its offset
+            for offset, kind, name, role in found:
+                self._add(Ref(kind, name, f.path, line0, base + offset, role=role, scene=sid, choice=cid))
+            return
+        # over several lines, or with quotes escaped: each name found after the one before it
+        seek = _Seek(lines, line0, col0)
+        for _, kind, name, role in found:
+            hit = seek.next(_whole_word(name))
+            if hit is not None:
+                self._add(Ref(kind, name, f.path, hit[0], hit[1], role=role, scene=sid, choice=cid))
 
-    def _cond_ref(self, f, kind, name, offset, base, line0, mark, hint, sid, cid, role) -> None:
-        if base >= 0:
-            self._add(Ref(kind, name, f.path, line0, base + offset, role=role, scene=sid, choice=cid))
-        else:
-            line, col = self._place(f, mark, name, hint)
-            self._add(Ref(kind, name, f.path, line, col, role=role, scene=sid, choice=cid))
+    def _names_in_condition(self, src: str, start: int) -> list[tuple[int, str, str, str]]:
+        """The story's names in a condition, in the order written: offset (plus `start`), kind, name, role."""
+        found = [(start + v.start(2), "scene", v.group(2), "visited") for v in _VISITED.finditer(src)]
+        for t in _TOKEN.finditer(src):
+            name = t.group(1)
+            kind = self.kind_of(name) if name and name not in KEYWORDS else None
+            if kind is not None:
+                found.append((start + t.start(1), kind, name, "cond"))
+        return sorted(found)
 
     def _text(self, f: FileData, text: str, mark, sid, cid) -> None:
-        if "{" not in text:
+        """The words inserted in a text, the scenes of its {since …} and the names in its inline conditions.
+
+        Each is looked for in the file after the one before it, so a name written twice is placed twice.
+        """
+        if "{" not in text or not mark:
             return
-        lines = self._lines_of(f)
-        block = mark[0] - 1 < len(lines) and lines[mark[0] - 1][mark[1] - 1 : mark[1]] in ("|", ">")
+        # offset in the text, then an `{if` before the names of its condition; kind "" marks that `{if`
+        found: list[tuple[int, int, str, str, str, re.Pattern]] = []
         for m in _INSERT.finditer(text):
-            name = m.group(1)
-            if name in self.words:
-                hint = text.count("\n", 0, m.start()) + (1 if block else 0)
-                line, col = self._place(f, mark, "{" + text[m.start() + 1 : m.end()], hint)
-                self._add(
-                    Ref("word", name, f.path, line, col + m.start(1) - m.start(), role="text", scene=sid, choice=cid)
-                )
+            if m.group(1) in self.words:
+                found.append((m.start(), 1, "word", m.group(1), "text", _insertion(m.group(1))))
         for m in _SINCE.finditer(text):
-            hint = text.count("\n", 0, m.start()) + (1 if block else 0)
-            line, col = self._place(f, mark, m.group(0), hint)
-            self._add(Ref("scene", m.group(1), f.path, line, col + m.start(1) - m.start(), role="text", scene=sid))
+            found.append((m.start(), 1, "scene", m.group(1), "text", _since(m.group(1))))
         for m in _INLINE_IF.finditer(text):
-            hint = text.count("\n", 0, m.start()) + (1 if block else 0)
-            cond = m.group(1)
-            line, col = self._place(f, mark, m.group(0).lstrip("{| "), hint)
-            lines_here = self._lines_of(f)
-            j = lines_here[line].find(cond, col) if line < len(lines_here) else -1
-            for t in _TOKEN.finditer(cond):
-                name = t.group(1)
-                kind = self.kind_of(name) if name and name not in KEYWORDS else None
-                if kind is not None and j >= 0:
-                    self._add(Ref(kind, name, f.path, line, j + t.start(1), role="cond", scene=sid, choice=cid))
-            for v in _VISITED.finditer(cond):
-                if j >= 0:
-                    self._add(Ref("scene", v.group(2), f.path, line, j + v.start(2), role="visited", scene=sid))
+            found.append((m.start(), 0, "", "", "", _INLINE_IF_HEAD))
+            for offset, kind, name, role in self._names_in_condition(m.group(1), m.start(1)):
+                found.append((offset, 1, kind, name, role, _whole_word(name)))
+        found.sort(key=lambda x: (x[0], x[1]))
+        seek = _Seek(self._lines_of(f), mark[0] - 1, mark[1] - 1)
+        for _, _, kind, name, role, pattern in found:
+            hit = seek.next(pattern)
+            if hit is not None and kind:
+                self._add(
+                    Ref(
+                        kind,
+                        name,
+                        f.path,
+                        hit[0],
+                        hit[1],
+                        role=role,
+                        scene=sid,
+                        choice=None if kind == "scene" else cid,
+                    )
+                )
+
+
+class _Seek:
+    """A scalar's lines read in order: each search starts where the last match ended, and stops where the scalar does."""
+
+    def __init__(self, lines: list[str], line: int, col: int):
+        self.lines, self.line, self.col = lines, line, col
+        here = lines[line] if line < len(lines) else ""
+        key = here.lstrip()
+        while key.startswith("- "):
+            key = key[2:].lstrip()
+        indent = len(here) - len(key)  # the column of the scalar's key
+        end = line + 1
+        while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
+            end += 1  # the scalar goes on while its lines are blank or indented deeper than its key
+        self.end = end
+
+    def next(self, pattern: re.Pattern) -> tuple[int, int] | None:
+        """The line and column of the next match's group 1 (or of the match, if it has no group)."""
+        for i in range(self.line, self.end):
+            m = pattern.search(self.lines[i], self.col if i == self.line else 0)
+            if m:
+                self.line, self.col = i, m.end()
+                return i, m.start(1) if pattern.groups else m.start()
+        return None
+
+
+_INLINE_IF_HEAD = re.compile(r"(?:\{|\|\s*)(?:if|elif)\s+")
+
+
+@lru_cache(maxsize=4096)
+def _insertion(name: str) -> re.Pattern:
+    return re.compile(rf"\{{\^?({re.escape(name)})\}}")
+
+
+@lru_cache(maxsize=4096)
+def _since(name: str) -> re.Pattern:
+    return re.compile(rf"\{{since\s+({re.escape(name)})\s*\}}")
 
 
 @lru_cache(maxsize=4096)

@@ -20,10 +20,12 @@ from pygls.uris import from_fs_path, to_fs_path
 from game.engine import Problem
 from game.engine import model as m
 from game.engine.expr import RESERVED
+from game.engine.glossary import GLOSSARY
 from game.lsp.folder import Folder, find_root
 from game.lsp.index import COND_KEYS, Ref, StoryIndex, word_at
 
 DEBOUNCE = 0.05  # seconds of quiet after an edit before the story is checked again
+HOVER_LINE = 160  # characters of a scene's first line shown on hover
 log = logging.getLogger(__name__)
 
 _SEVERITY = {
@@ -32,7 +34,8 @@ _SEVERITY = {
     "note": t.DiagnosticSeverity.Information,
 }
 _ID = re.compile(m.ID)
-_TOKEN_AT = re.compile(r"[A-Za-z0-9_]+|\S")
+# what a problem's place underlines: a name, a {word} or {since scene}, a quoted string, or one character
+_TOKEN_AT = re.compile(r"""[A-Za-z0-9_]+|\{\^?[A-Za-z0-9_ ]*\}|"[^"]*"|'[^']*'|\S""")
 
 
 class StoryServer(LanguageServer):
@@ -196,11 +199,38 @@ async def did_close(ls: StoryServer, params: t.DidCloseTextDocumentParams) -> No
 
 @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 async def files_changed(ls: StoryServer, params: t.DidChangeWatchedFilesParams) -> None:
+    """A story file changed on disk (a `git pull`, `dayjob schema --write`): check its folder again, if it is open."""
     for change in params.changes:
-        found = ls.folder_of(change.uri)
-        if found is not None:
-            found[0].disk_changed()
-            ls.schedule(found[0])
+        fs = to_fs_path(change.uri)
+        root = find_root(Path(fs)) if fs is not None else None
+        folder = ls.folders.get(root) if root is not None else None
+        if folder is not None:  # a folder nobody opened stays unchecked: no problems for files never shown
+            folder.disk_changed()
+            ls.schedule(folder)
+
+
+@server.feature(t.INITIALIZED)
+async def initialized(ls: StoryServer, params: t.InitializedParams) -> None:
+    """Ask the editor, where it can be asked, to say when YAML files change on disk."""
+    workspace = ls.client_capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace is not None else None
+    if watched is None or not watched.dynamic_registration:
+        return
+    watchers = [t.FileSystemWatcher(glob_pattern=f"**/*.{ext}") for ext in ("yaml", "yml")]
+    try:
+        await ls.client_register_capability_async(
+            t.RegistrationParams(
+                registrations=[
+                    t.Registration(
+                        id="dayjob-story-files",
+                        method=t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=t.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+                    )
+                ]
+            )
+        )
+    except Exception:  # an editor that refuses: edits and saves still bring new problems
+        log.warning("the editor did not agree to report changed files")
 
 
 # -- completion ---------------------------------------------------------------------------------
@@ -209,6 +239,7 @@ _VALUE = re.compile(r"(?:^|[\s{,])-?\s*([A-Za-z_]+):\s*(\S[^,{}]*|)$")
 _FLOW_MAP = re.compile(r"\b(effects|set):\s*\{([^{}]*)$")
 _VISITED_OPEN = re.compile(r"""visited\(\s*["']([A-Za-z0-9_]*)$""")
 _INSERTION_OPEN = re.compile(r"\{\^?([A-Za-z0-9_]*)$")
+_INLINE_IF_OPEN = re.compile(r"(?:\{|\|\s*)(?:if|elif)\s+[^:{}|]*$")  # the condition of {if …: …} in text
 
 
 def _indent_path(lines: list[str], line: int) -> tuple[list[str], int]:
@@ -251,11 +282,11 @@ def _indent_path(lines: list[str], line: int) -> tuple[list[str], int]:
     return path[::-1], key_indent
 
 
-_BLOCK_START = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
+_BLOCK_START = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*:\s*[|>][-+0-9]*\s*(#.*)?$")
 
 
-def _in_block_text(lines: list[str], line: int) -> bool:
-    """Whether a line stands inside a `|` or `>` block of text."""
+def _block_key(lines: list[str], line: int) -> str | None:
+    """The key of the `|` or `>` block a line stands inside (`text`, `if`, …), or None."""
     here = lines[line]
     indent = len(here) - len(here.lstrip()) if here.strip() else 10**6
     for i in range(line - 1, -1, -1):
@@ -264,8 +295,9 @@ def _in_block_text(lines: list[str], line: int) -> bool:
             continue
         d = len(lines[i]) - len(lines[i].lstrip())
         if d < indent:
-            return _BLOCK_START.search(lines[i]) is not None
-    return False
+            block = _BLOCK_START.search(lines[i])
+            return block.group(1) if block else None
+    return None
 
 
 def _siblings(lines: list[str], line: int, indent: int) -> set[str]:
@@ -321,6 +353,8 @@ def _model_for(path: list[str], manifest: bool):
         (): m.SceneDef,
         ("choices", "[]"): m.ChoiceDef,
         ("choices", "[]", "goto", "[]"): m.Branch,
+        ("choices", "[]", "outcome", "[]"): m.Outcome,
+        ("at",): m.At,
         ("variants", "[]"): m.Variant,
         ("interrupt",): m.Interrupt,
     }
@@ -375,10 +409,15 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
     v = _VISITED_OPEN.search(before)
     if v:
         return [_item(s, t.CompletionItemKind.Class, i.title) for s, i in ix.scenes.items() if i.kind != "ending"]
+    if _INLINE_IF_OPEN.search(before):
+        return _condition_items(ix)
+    block = _block_key(lines, line)
+    if block in COND_KEYS:  # a condition written over several lines (`if: >-`)
+        return _condition_items(ix)
     ins = _INSERTION_OPEN.search(before)
-    if ins and (_in_block_text(lines, line) or not re.search(r"(^|[:\-\[,])\s*$", before[: ins.start()])):
+    if ins and (block is not None or not re.search(r"(^|[:\-\[,])\s*$", before[: ins.start()])):
         return [_item(w, t.CompletionItemKind.Variable, f"word: {value}") for w, value in ix.words.items()]
-    if _in_block_text(lines, line):
+    if block is not None:
         return []
     flow = _FLOW_MAP.search(before)
     if flow and ":" not in flow.group(2).rsplit(",", 1)[-1]:
@@ -405,9 +444,11 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
     if path and path[-1] == "[]" and len(path) >= 2 and path[-2] in ("flags", "categories"):
         return []
     model = _model_for(path, manifest)
-    if model is None:
-        return []
-    have = _siblings(lines, line, indent)
+    return [] if model is None else _missing_keys(model, _siblings(lines, line, indent))
+
+
+def _missing_keys(model, have: set[str]) -> list[t.CompletionItem]:
+    """The keys of a model not yet written, required ones first, each with its description."""
     out = []
     for key, required in _fields(model):
         if key in have:
@@ -441,6 +482,8 @@ def completion(ls: StoryServer, params: t.CompletionParams) -> t.CompletionList 
     if found is None:
         return None
     folder, path = found
+    if path == folder.root / GLOSSARY:
+        return None  # its keys are the schema's business; it names no scene, flag or stat
     lines = ls.lines(folder, path)
     line, col = ls.cursor(folder, path, params.position)
     items = complete(folder.index, lines, line, col, path == folder.manifest)
@@ -491,8 +534,8 @@ def hover_text(folder: Folder, ref: Ref) -> str:
         )
         lines.append(f"**{ref.name}** ({what}): {info.title}")
         first = next((x.strip() for x in info.text.splitlines() if x.strip()), "")
-        if first:
-            lines.append(f"> {first}")
+        if first:  # a line of {shuffle: …} alternatives can run to a page: its start is enough to know the scene
+            lines.append(f"> {first if len(first) <= HOVER_LINE else first[: HOVER_LINE - 1].rstrip() + '…'}")
         lines.append(f"Defined in `{_where(folder, decl) if decl else info.path.name}`")
         leads = ix.leads_to(ref.name)
         if leads:
@@ -629,25 +672,56 @@ def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
 
 # -- quick fixes --------------------------------------------------------------------------------
 
-_DID_YOU_MEAN = re.compile(r"did you mean '([A-Za-z_][A-Za-z0-9_]*)'\?")
+_DID_YOU_MEAN = re.compile(r"did you mean '(\^?[A-Za-z_][A-Za-z0-9_]*)'\?")
+_NAME_IN = re.compile(r"\^?[A-Za-z_][A-Za-z0-9_]*")
+
+
+def quick_fix(line: str, start: int, end: int, message: str) -> tuple[int, int, str] | None:
+    """For a problem underlining line[start:end] that says "did you mean 'x'?": the span of the misspelt name, and x.
+
+    The name is the one the message quotes ('dsek', {caht}), so only it changes, not the braces or
+    quotes around it.
+    """
+    m_ = _DID_YOU_MEAN.search(message)
+    if m_ is None:
+        return None
+    for name in _NAME_IN.finditer(line, start, end):
+        bare = name.group().lstrip("^")
+        if any(quoted in message for quoted in (f"'{name.group()}'", f"{{{name.group()}}}", f"'{bare}'")):
+            return name.start(), name.end(), m_.group(1)
+    return None
 
 
 @server.feature(t.TEXT_DOCUMENT_CODE_ACTION, t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
 def code_actions(ls: StoryServer, params: t.CodeActionParams) -> list[t.CodeAction] | None:
     """A problem that says "did you mean 'x'?" offers to write x in place of the name it is about."""
+    found = ls.folder_of(params.text_document.uri)
+    if found is None:
+        return None
+    folder, path = found
+    lines = ls.lines(folder, path)
     out = []
     for diag in params.context.diagnostics:
-        m_ = _DID_YOU_MEAN.search(diag.message)
-        if m_ is None or diag.range.start.line != diag.range.end.line:
+        line, start = ls.cursor(folder, path, diag.range.start)
+        end_line, end = ls.cursor(folder, path, diag.range.end)
+        if line != end_line or line >= len(lines):
             continue
+        fix = quick_fix(lines[line], start, end, diag.message)
+        if fix is None:
+            continue
+        col, stop, new = fix
         out.append(
             t.CodeAction(
-                title=f"Change to '{m_.group(1)}'",
+                title=f"Change to '{new}'",
                 kind=t.CodeActionKind.QuickFix,
                 diagnostics=[diag],
                 is_preferred=True,
                 edit=t.WorkspaceEdit(
-                    changes={params.text_document.uri: [t.TextEdit(range=diag.range, new_text=m_.group(1))]}
+                    changes={
+                        params.text_document.uri: [
+                            t.TextEdit(range=ls.span(folder, path, line, col, stop), new_text=new)
+                        ]
+                    }
                 ),
             )
         )

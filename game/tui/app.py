@@ -246,6 +246,9 @@ class DayJobApp(App[int]):
         session = self.session
         if session is None or self.game is None:
             return
+        if session.day_is_in:
+            self.notify(DAY_IS_IN, markup=False, timeout=5)
+            return
         if not session.undo():
             self.notify("Nothing to undo: this is the start of the day.", markup=False, timeout=3)
             return
@@ -417,6 +420,7 @@ def make_app(options: TuiOptions | None = None) -> DayJobApp:
 
 DAY_SCREENS = (ScreenName.SCENE, ScreenName.REPORT)
 ROOM_HOLDS_THE_DAY = "Your day is still being played: q quits once it has ended."
+DAY_IS_IN = "Your day is in: the facilitator has its result. Press n to play the day again."
 IDLE_COLLECT = 1.0  # seconds: a player reads a scene for longer; a full collection takes 20-90 ms
 
 

@@ -25,7 +25,7 @@ def game_commands(app: DayJobApp) -> list[Command]:
     elif app.session is not None:
         out.append(("New day", "Start a new day with a fresh seed", lambda: app.show_title(new_seed=True)))
     game = app.game
-    if game is not None and game.can_undo:
+    if game is not None and game.can_undo and not (app.session is not None and app.session.day_is_in):
         out.append(("Undo last choice", "Take back the last choice (u)", app.undo))
     if game is not None and game.ended:
         out.append(("Save report", "Write the end-of-day report as a Markdown file (s)", app.save_report))

@@ -112,8 +112,16 @@ class Session:
         self.autosave()
         return game
 
+    @property
+    def day_is_in(self) -> bool:
+        """A served day that has ended (or the round stopped): its result is the room's, so it stays as it is."""
+        game = self.game
+        return self.options.locked and game is not None and (game.ended or self.unfinished)
+
     def undo(self) -> bool:
         game = self._need_game()
+        if self.day_is_in:  # undone and finished again, it would be a second result the player never asked for
+            return False
         if not game.undo():
             return False
         self.autosave()

@@ -76,7 +76,7 @@ class WorkshopDriver(WebDriver):
             self._app.call_from_thread(self._app.notify, text, markup=False, timeout=10)
         elif packet_type == "dayjob_round_over":
             self.round_over = True
-            self._app.call_from_thread(end_round, self._app)
+            self._app.call_from_thread(end_round, self._app, str(payload.get("by", "clock")))
             self._app.call_from_thread(self.send_status)
         else:
             super().on_meta(packet_type, payload)
@@ -106,7 +106,13 @@ def day_status(app) -> dict[str, object]:
     return out
 
 
-def end_round(app) -> None:
+ROUND_OVER = {  # what a player whose day the round stopped is told, by what ended the round
+    "clock": "Time is up: your day stops here. Stay on your report: we will compare.",
+    "facilitator": "The facilitator has ended the round: your day stops here. Stay on your report: we will compare.",
+}
+
+
+def end_round(app, by: str = "clock") -> None:
     """The round is over: a day still being played stops where it is, is recorded as unfinished, shows its report."""
     session = getattr(app, "session", None)
     game = getattr(session, "game", None)
@@ -129,4 +135,4 @@ def end_round(app) -> None:
         except OSError as exc:
             app.notify(f"Could not write the result ({exc.strerror or exc}).", markup=False, severity="error")
     app.show_game(fresh=True)  # the app's screen for a stopped day: its report, titled for the round
-    app.notify("Time is up: your day stops here. Stay on your report: we will compare.", markup=False, timeout=30)
+    app.notify(ROUND_OVER.get(by, ROUND_OVER["clock"]), markup=False, timeout=30)

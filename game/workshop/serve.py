@@ -160,7 +160,7 @@ def run_serve(given: ServeOptions) -> int:
             public_url=opts.public_url,
             max_players=opts.max_players,
             title=story.title,
-            subtitle=story.subtitle,
+            subtitle=story.subtitle_for(short),
             results=opts.results,
             story=story,
             minutes=opts.minutes,
@@ -174,7 +174,7 @@ def run_serve(given: ServeOptions) -> int:
             await spawner.close()
             return 1
         stop = asyncio.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        for sig in STOP_SIGNALS:  # a second one while the room closes changes nothing: it goes on closing
             try:
                 loop.add_signal_handler(sig, stop.set)
             except (NotImplementedError, RuntimeError, AttributeError):
@@ -186,12 +186,31 @@ def run_serve(given: ServeOptions) -> int:
         count = sum(1 for p in opts.results.glob("*.json") if not p.name.startswith("."))
         _say(out, f"  Stopped. {count} result file(s) in {opts.results}")
         _say(out, f"  Next: dayjob debrief {_shell_path(opts.results)}")
+        _ignore_further_signals(loop)
         return 0
 
     try:
         return asyncio.run(main())
     except KeyboardInterrupt:
         return 130
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _ignore_further_signals(loop: asyncio.AbstractEventLoop) -> None:
+    """The room is closed and every result counted: another Ctrl+C (or SIGTERM, SIGHUP) has nothing left to stop.
+
+    Closing the loop hands the signals back to Python, and Python's own shutdown back to the system's
+    defaults: a second Ctrl+C pressed while the process wound down killed it (exit -2), with a traceback
+    or a complaint about the signal wakeup fd. Ignored signals stay ignored through the interpreter's end.
+    """
+    for sig in STOP_SIGNALS:
+        try:
+            loop.remove_signal_handler(sig)
+            signal.signal(sig, signal.SIG_IGN)
+        except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+            pass
 
 
 def _say(out, line: str) -> None:

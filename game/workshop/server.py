@@ -120,6 +120,7 @@ class Round:
     state: str = "open"
     ends_at: float | None = None
     warned: bool = False
+    ended_by: str | None = None  # once over: "clock" (time ran out) or "facilitator" (ended early)
 
     def left(self) -> float | None:
         if self.state != "running" or self.ends_at is None:
@@ -128,7 +129,12 @@ class Round:
 
     def as_json(self) -> dict[str, Any]:
         left = self.left()
-        return {"state": self.state, "minutes": self.minutes, "left": None if left is None else round(left)}
+        return {
+            "state": self.state,
+            "minutes": self.minutes,
+            "left": None if left is None else round(left),
+            "ended_by": self.ended_by,
+        }
 
 
 class WorkshopServer:
@@ -537,19 +543,25 @@ class WorkshopServer:
         self.round.state = "running"
         self.round.ends_at = time.monotonic() + minutes * 60
         self.round.warned = False
+        self.round.ended_by = None
         log.info("The round has started: %s minute(s).", f"{minutes:g}")
         self._later(self._broadcast_round())
         self.changed()
 
-    async def end_round(self) -> None:
-        """Time is up: every day still being played ends where it is (written as unfinished)."""
+    async def end_round(self, by: str = "clock") -> None:
+        """The round is over, `by` the clock or the facilitator: every day still being played ends where
+        it is (written as unfinished), and every screen says which of the two ended it."""
         if self.round.state == "over":
             return
         self.round.state = "over"
         self.round.ends_at = None
-        log.info("The round is over: unfinished days are being written.")
+        self.round.ended_by = by
+        log.info(
+            "%s: unfinished days are being written.",
+            "You ended the round" if by == "facilitator" else "Time is up, the round is over",
+        )
         await asyncio.gather(
-            *(p.game.send_meta({"type": "dayjob_round_over"}) for p in self.players.values()),
+            *(p.game.send_meta({"type": "dayjob_round_over", "by": by}) for p in self.players.values()),
             return_exceptions=True,
         )
         await self._broadcast_round()
@@ -684,11 +696,13 @@ class WorkshopServer:
             body = {}
         action = body.get("action") if isinstance(body, dict) else None
         if action == "start":
+            if self.round.state == "running":  # a second press (or a second tab) must not reset the clock
+                return web.json_response(self.round.as_json())
             minutes = body.get("minutes")
             ok = isinstance(minutes, (int, float)) and not isinstance(minutes, bool) and 0 < minutes <= 600
             self.start_round(float(minutes) if ok else None)
         elif action == "end":
-            await self.end_round()
+            await self.end_round(by="facilitator")
         else:
             return web.json_response({"error": "action must be start or end"}, status=400)
         return web.json_response(self.round.as_json())

@@ -44,6 +44,9 @@ KNOWN = {
     "propertyNames",
     "not",
     "uniqueItems",
+    # messages for editors (yaml-language-server shows them in place of its own): they validate nothing
+    "patternErrorMessage",
+    "errorMessage",
 }
 
 

@@ -248,3 +248,29 @@ def test_the_shipped_glossary_explains_at_least_thirty_terms_briefly():
             and story.glossary.defines(word)
             or any(word in form.lower() for t in terms.values() for form in t.forms)
         )
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "0/8 nodes are available: 8 Insufficient nvidia.com/gpu",
+        "CrashLoopBackOff",
+        "roll the nodes",
+        "a KMS key",
+        "no idempotency key",
+        "egress",
+        "Say yes to a spike",
+        "the parking lot",
+    ],
+)
+def test_the_shipped_glossary_explains_each_phrase_the_student_in_the_issue_was_lost_in(phrase):
+    assert load_story(shipped_story_dir()).glossary.ids_in(phrase), phrase
+
+
+def test_the_shipped_day_marks_gradient_boosting_as_itself_not_as_a_gradient():
+    # the story only ever says "gradient boosting" or "gradient-boosted": a player shown the meaning of
+    # a gradient there would learn the wrong thing
+    glossary = load_story(shipped_story_dir()).glossary
+    for text in ("explaining gradient boosting to someone from finance", 'a "gradient-boosted ensemble"'):
+        (tid,) = glossary.ids_in(text)
+        assert "decision trees" in glossary.terms[tid].means

@@ -164,8 +164,11 @@ def test_heading_for_a_return_and_an_ending_title():
 def test_help_lists_every_command():
     _, out, _ = play("--seed", "x", "--no-save", stdin="h\n?\nhelp\n")
     assert out.count("Commands:") == 3
-    for command in ("r or look", "t or time", "s or stats", "u or undo", "h, ? or help", "q or quit", "Control D"):
+    for command in ("r or look", "t or time", "s or stats", "u or undo", "h, help or a question mark", "q or quit"):
         assert command in out
+    assert "Control D" in out
+    # a lone "?" is silent in speech, so no line of help leans on one
+    assert not any(" ? " in line or line.startswith("? ") for line in out.splitlines())
 
 
 def test_repeat_shows_the_scene_again():
@@ -444,3 +447,45 @@ def test_one_new_term_is_announced_in_the_singular(story_copy):
     run_plain(ns, stdin=io.StringIO("1\n"), out=out)
     assert "New term here: docs. Type g to hear what it means.\n" in out.getvalue()
     assert "what they mean" not in out.getvalue()
+
+
+class Interrupting(io.StringIO):
+    """Typed lines, then Control C (a KeyboardInterrupt where the next line would be read)."""
+
+    def readline(self, size: int = -1) -> str:
+        line = super().readline(size)
+        if not line:
+            raise KeyboardInterrupt
+        return line
+
+
+def test_control_c_saves_and_says_it_stopped(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAYJOB_DATA", str(tmp_path))
+    ns = plain_options(build_parser().parse_args(["play", "--plain", "--story", str(ROOT / MINI), "--seed", "c"]))
+    out = io.StringIO()
+    assert run_plain(ns, stdin=Interrupting("1\n"), out=out) == 0
+    assert out.getvalue().rstrip().endswith("Stopped. Your day is saved. Run dayjob play --plain again to continue it.")
+    (save,) = tmp_path.glob("day-*.json")
+    before = save.read_text()
+    # and at the question whether to continue it: the saved day is kept, and the player is told so
+    out = io.StringIO()
+    assert run_plain(ns, stdin=Interrupting(""), out=out) == 0
+    assert out.getvalue().rstrip().endswith("Stopped. Your saved day is kept for next time.")
+    assert save.read_text() == before
+
+
+def test_the_title_and_how_to_play_wrap_at_the_width_asked_for_on_a_terminal():
+    ns = plain_options(
+        build_parser().parse_args(["play", "--plain", "--story", str(ROOT / MINI), "--no-save", "--width", "20"])
+    )
+    out = Tty()
+    run_plain(ns, stdin=io.StringIO(""), out=out)
+    head = out.getvalue().split("\n\n")[0].splitlines()
+    assert head == [
+        "Mini Day. A test of",
+        "every rule.",
+        "Type the number of a",
+        "choice and press",
+        "Enter. Type h for",
+        "help.",
+    ]

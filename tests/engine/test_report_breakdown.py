@@ -54,6 +54,18 @@ def test_a_scene_visited_twice_is_one_line_with_both_choices(mini_story):
     assert desk.minutes == 80 and desk.choices == ["Read the docs", "Do some deep work"]
 
 
+def test_each_scenes_choices_are_told_once_with_how_often_they_were_taken(mini_story):
+    from game.plain import report_text
+
+    game = Game(mini_story, "x", start="desk")
+    game.state.history = [Step("desk", cid, 540, Arrival.CHOICE) for cid in ("work", "read", "work")]
+    game.state.minutes["focus"] = 140
+    (desk,) = game.report().spent["focus"]
+    assert desk.taken() == [("Do some deep work", 2), ("Read the docs", 1)]
+    assert game.report().spent_line("focus", choices=True) == "Your desk 140 (Do some deep work ×2; Read the docs)"
+    assert "Your desk, 140 minutes: Do some deep work, twice, then Read the docs." in report_text(game.report())
+
+
 def test_minutes_the_edited_story_can_no_longer_place_still_add_up(mini_story):
     game = Game(mini_story, "x")
     game.replay(["coffee", "read"])
@@ -92,13 +104,19 @@ def test_markdown_plain_and_results_carry_the_breakdown(mini_story, tmp_path):
     game.replay(["coffee", "work", "ramble", "stay", "answer", "work"])
     report = game.report()
     md = report.markdown()
-    assert "- **Meetings** 35 min: Stand-up 20, Two more minutes 15" in md
+    assert "- **Meetings** 35 min: Stand-up 20 (Ramble), Two more minutes 15 (Stay on)" in md
+    assert "- **Focused work** 120 min: Your desk 120 (Do some deep work ×2)" in md
     assert "- **Energy**: Do some deep work (×2) (Your desk) -4; Make coffee [the good one] (Morning) +2" in md
     text = report_text(report)
-    assert "Meetings: 35 minutes, typical " in text and ", from Stand-up 20 and Two more minutes 15." in text
     assert (
-        "Energy: down 4 from Do some deep work, twice, in Your desk; up 2 from Make coffee [the good one], in Morning."
+        "\nMeetings: 35 minutes, typical 39. Stand-up, 20 minutes: Ramble. Two more minutes, 15 minutes: Stay on.\n"
         in text
+    )
+    assert "\nFocused work: 120 minutes, typical 116. Your desk, 120 minutes: Do some deep work, twice.\n" in text
+    # a line for each move: the choice's own words may hold commas and semicolons
+    assert (
+        "\nEnergy down 4 from Do some deep work, twice, in Your desk.\n"
+        "Energy up 2 from Make coffee [the good one], in Morning.\n" in text
     )
     data = result_data(game)
     assert data["spent"]["meetings"] == [["standup", 20], ["standup_after", 15]]

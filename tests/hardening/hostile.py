@@ -1,7 +1,7 @@
 """Hostile story folders at the sizes the audit used (#14), for the tests and for measuring the caps.
 
-`python -m tests.hardening.hostile DIR` writes every one under DIR; docs/security.md gives what
-`/usr/bin/time -v dayjob check DIR/NAME` measured for each.
+`python -m tests.hardening.hostile DIR` writes every one under DIR; `python -m tests.hardening.measure DIR`
+measures `dayjob check` on each, as docs/security.md gives it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from game.engine.expr import MAX_STORY_PARTS
 from game.engine.where import MAX_TOTAL_BYTES
 from game.engine.yamlsafe import MAX_TOTAL_NODES
 
@@ -91,7 +92,8 @@ def near_cap(root: Path, files: int = MAX_TOTAL_NODES // 50_000, scenes: int = 1
 
 
 def conditions(root: Path, files: int = MAX_TOTAL_BYTES // 426_000) -> Path:
-    """Just under the story's bytes of distinct conditions of 22 comparisons each, every one compiled (the costliest)."""
+    """Just under the story's bytes of conditions of 22 comparisons that never hold (1,000 distinct ones, each
+    compiled once): lint warns about every one, with the ranges that rule it out."""
     out = {"desk.yaml": DESK}
     n = 0
     for f in range(files):
@@ -103,6 +105,46 @@ def conditions(root: Path, files: int = MAX_TOTAL_BYTES // 426_000) -> Path:
                 cond = " and ".join(f"energy > {(n * 7 + k * 13) % 1000}" for k in range(22))
                 lines.append(f'      - {{id: c{c}, text: Go, goto: desk, if: "{cond}"}}')
         out[f"c{f:03d}.yaml"] = "\n".join(lines) + "\n"
+    return _story(root, out)
+
+
+HARD_MANIFEST = MANIFEST.replace("flags: [done]", "flags: [a, b, c, d, e, f, g, h]")
+HARD_DESK = DESK.replace(
+    "goto: end", "set: {a: true, b: true, c: true, d: true, e: true, f: true, g: true, h: true}, goto: end"
+)
+
+
+HARD_PARTS = 38  # parts of each of hard_conditions' conditions
+
+
+def hard_conditions(root: Path, files: int = MAX_STORY_PARTS // (HARD_PARTS * 1_000), per_file: int = 1_000) -> Path:
+    """Distinct conditions that never hold but take lint's analysis its whole budget each (11 `or`s to branch
+    over: 2,048 ways), 1,000 a file, just under the story's parts of conditions (the costliest for lint)."""
+    ors = " and ".join(f"({x} or {y})" for x, y in ["ab", "cd", "ef", "gh", "ac", "bd", "eg", "fh", "ad", "bc", "eh"])
+    out = {"desk.yaml": HARD_DESK}
+    n = 0
+    for f in range(files):
+        lines = ["scenes:"]
+        for s in range(per_file // 4):
+            lines += [f"  x{f}_{s}:", "    title: T", "    text: x", "    choices:"]
+            for c in range(4):
+                n += 1
+                lines.append(f'      - {{id: c{c}, text: Go, goto: desk, if: "energy < -{n} and {ors}"}}')
+        out[f"h{f:03d}.yaml"] = "\n".join(lines) + "\n"
+    return _story(root, out, HARD_MANIFEST)
+
+
+def bad_conditions(root: Path, files: int = MAX_TOTAL_BYTES // 1_000_000) -> Path:
+    """Just under the story's bytes of conditions that are each an error (an unknown name, looked up for a
+    suggestion), the most problems a story can hold."""
+    out = {"desk.yaml": DESK}
+    for f in range(files):
+        lines = ["scenes:"]
+        for s in range(2_000):
+            lines += [f"  b{f}_{s}:", "    title: T", "    text: x", "    choices:"]
+            for c in range(4):
+                lines.append(f"      - {{id: c{c}, text: Go, goto: desk, if: enrgy_{s}_{c} > 1}}")
+        out[f"b{f:03d}.yaml"] = "\n".join(lines) + "\n"
     return _story(root, out)
 
 
@@ -123,7 +165,9 @@ def many_files(root: Path, files: int = 2_000) -> Path:
 def escapes(root: Path, files: int = MAX_TOTAL_BYTES // 1_960_000) -> Path:
     """Just under the story's bytes of double-quoted text written as escapes (`\\x41`), the parser's slowest text."""
     body = (
-        'scenes:\n  s{i}:\n    title: T\n    text: "' + "\\x41" * 480_000 + '"\n    choices: [{{id: go, text: Go}}]\n'
+        'scenes:\n  s{i}:\n    title: T\n    text: "'
+        + "\\x41" * 480_000
+        + '"\n    choices: [{id: go, text: Go, goto: desk}]\n'
     )
     return _story(root, {"desk.yaml": DESK} | {f"e{i}.yaml": body.replace("{i}", str(i)) for i in range(files)})
 
@@ -149,6 +193,8 @@ CASES: dict[str, Callable[[Path], Path]] = {
     "cut_off": cut_off,
     "near_cap": near_cap,
     "conditions": conditions,
+    "hard_conditions": hard_conditions,
+    "bad_conditions": bad_conditions,
     "big_text": big_text,
     "many_files": many_files,
     "escapes": escapes,

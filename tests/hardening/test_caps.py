@@ -12,13 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from game.engine import StoryError, load_story, suggest
+from game.authoring import conditions
+from game.authoring.lint import lint
+from game.engine import StoryError, expr, load_story, suggest
+from game.engine.expr import MAX_STORY_PARTS, Env, compile_expr
 from game.engine.storyfiles import MAX_TOTAL_BYTES, _Unreadable, read_capped
 from game.engine.yamlsafe import MAX_FILE_BYTES, MAX_INT_DIGITS, MAX_NODES, MAX_TOTAL_NODES
 from tests.hardening import hostile
 
 ROOT = Path(__file__).parent.parent.parent
 LIMIT_MB = 1024
+HARD_ORS = " and ".join(f"({x} or {y})" for x, y in ["ab", "cd", "ef", "gh", "ac", "bd", "eg", "fh", "ad", "bc", "eh"])
 
 
 def check(root: Path) -> tuple[int, list[dict], str]:
@@ -159,6 +163,65 @@ def test_the_size_cut_off_is_one_clear_error_not_false_gotos(tmp_path):
     assert len(errors) == 1, errors
     assert f"larger than {MAX_TOTAL_BYTES // 1_000_000} MB in all" in errors[0]["message"]
     assert "nothing after it was read" in errors[0]["message"]
+
+
+# -- what a story's conditions may cost ------------------------------------------------------------
+
+
+def test_conditions_past_the_story_parts_cap_are_one_located_error(tmp_path):
+    env = Env(frozenset({"energy"}), frozenset("abcdefgh"))
+    compile_expr("energy < -1 and " + HARD_ORS, env)
+    assert env.spent.parts == hostile.HARD_PARTS
+    files = MAX_STORY_PARTS // (hostile.HARD_PARTS * 1_000) + 1
+    code, errors, _ = check(hostile.hard_conditions(tmp_path, files=files))
+    assert code == 1
+    assert len(errors) == 1, errors  # the conditions after it are not each an error
+    first_over = -(-MAX_STORY_PARTS // hostile.HARD_PARTS) + 1  # compiled once the cap is spent
+    assert errors[0]["path"].endswith(f"h{(first_over - 1) // 1_000:03d}.yaml")
+    assert f"in `energy < -{first_over} and (a or b)" in errors[0]["message"]
+    assert f"more than {MAX_STORY_PARTS:,} parts in all" in errors[0]["message"]
+
+
+def test_a_condition_written_many_times_counts_once_and_text_conditions_count_too(tmp_path, monkeypatch):
+    monkeypatch.setattr(expr, "MAX_STORY_PARTS", 6)  # `energy > 1` and `energy > 3`: 3 parts each
+    lines = ["scenes:"]
+    for i in range(50):
+        lines += [f"  s{i}:", "    title: T", "    text: x", "    choices:"]
+        lines.append("      - {id: go, text: Go, goto: desk, if: energy > 1}")
+    lines += ["  late:", "    title: T", '    text: "{if energy > 2: a | else: b}"', "    choices:"]
+    lines.append("      - {id: go, text: Go, goto: desk, if: energy > 3}")
+    lines += ["  later:", "    title: T", '    text: "{if energy > 4: a | else: b}"', "    choices:"]
+    lines.append("      - {id: go, text: Go, goto: desk, if: energy > 5}")
+    files = {"desk.yaml": hostile.DESK, "many.yaml": "\n".join(lines) + "\n"}
+    found = problems(hostile._story(tmp_path, files, 'version: "1.1"\n' + hostile.MANIFEST))
+    assert len(found) == 1, found
+    # a scene's choices are compiled before its text: `energy > 3` fills the cap, the text's condition is over it
+    assert "many.yaml:254:16: in `energy > 2`: the story's conditions have more than 6 parts" in found[0]
+
+
+def test_lint_stops_analysing_once_the_story_budget_is_spent(tmp_path, monkeypatch):
+    root = hostile.hard_conditions(tmp_path, files=1, per_file=40)  # 40 questions of 6,000 goals each
+    (root / "scenes" / "z_late.yaml").write_text(  # asked about after them (files are read in name order)
+        "scenes:\n  late:\n    title: T\n    text: x\n    choices:\n"
+        "      - {id: never, text: Go, goto: desk, if: energy < -1}\n"
+    )
+    story = load_story(root)
+    taken = [0]
+    search = conditions.Analyzer.search
+
+    def counting(self, goals, env):
+        taken[0] += len(goals)
+        return search(self, goals, env)
+
+    monkeypatch.setattr(conditions.Analyzer, "search", counting)
+    never = "choice 'never' in scene 'late' can never be taken"
+    assert any(never in p.message for p in lint(story))  # within the budget the impossible one is found
+    unbounded = taken[0]
+    monkeypatch.setattr(conditions, "STORY_BUDGET", 60_000)  # ten of the hard questions
+    taken[0] = 0
+    assert not any(never in p.message for p in lint(story))  # past it the answer is "possible": sound
+    assert taken[0] <= 2 * (60_000 + 81)  # two analysers (scenes, endings), each may overshoot by one branch
+    assert unbounded > 4 * taken[0]
 
 
 # -- item 9: huge integers -------------------------------------------------------------------------

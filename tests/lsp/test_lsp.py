@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import sys
 from pathlib import Path
 
+import pytest
 import pytest_lsp
 from lsprotocol import types as t
 from pygls.uris import from_fs_path
@@ -269,3 +271,126 @@ async def test_a_rename_right_after_an_unsaved_edit_lands_on_the_text_as_it_is_n
     assert len(desk_edits) == text.count(flag)
     for e in desk_edits:
         assert lines[e.range.start.line][e.range.start.character : e.range.end.character] == flag
+
+
+async def test_renaming_any_flag_edits_each_use_once_and_leaves_none_behind(client: LanguageClient):
+    """Every flag of the shipped story, including those written twice in one condition over several lines."""
+    manifest = open_file(client, MANIFEST)
+    from game.engine import load_story
+
+    files = [MANIFEST, *sorted((STORY / "scenes").glob("*.yaml"))]
+    texts = {uri(p): p.read_text() for p in files}
+    for flag in sorted(load_story(STORY).flags):
+        edit = await client.text_document_rename_async(
+            t.RenameParams(
+                text_document=t.TextDocumentIdentifier(uri=uri(MANIFEST)),
+                position=position_of(manifest, f"  - {flag}\n", offset=4),
+                new_name="zz_renamed",
+            )
+        )
+        for file_uri, text in texts.items():
+            edits = sorted(edit.changes.get(file_uri, []), key=lambda e: (e.range.start.line, e.range.start.character))
+            places = [(e.range.start.line, e.range.start.character) for e in edits]
+            assert len(places) == len(set(places)), (flag, file_uri)  # an editor refuses overlapping edits
+            lines = text.split("\n")
+            for e in reversed(edits):
+                line = lines[e.range.start.line]
+                assert line[e.range.start.character : e.range.end.character] == flag
+                lines[e.range.start.line] = line[: e.range.start.character] + e.new_text + line[e.range.end.character :]
+            left = [
+                n + 1
+                for n, line in enumerate(lines)
+                if not line.lstrip().startswith("#") and re.search(rf"(?<![A-Za-z0-9_]){flag}(?![A-Za-z0-9_])", line)
+            ]
+            assert not left, (flag, file_uri, left)
+
+
+@pytest.mark.parametrize(
+    "right, wrong",
+    [
+        ("{chat}", "{caht}"),  # a misspelt word in text
+        ("{^lead}", "{^Lead}"),  # a capitalised insertion written with a capital
+        ('visited("desk")', 'visited("dsek")'),  # a misspelt scene in a condition
+    ],
+)
+async def test_a_did_you_mean_quick_fix_rewrites_only_the_misspelt_name(client: LanguageClient, right, wrong):
+    text = open_file(client, DESK)
+    await diagnostics_for(client, DESK, no_errors)
+    bad = text.replace(right, wrong, 1)
+    replace_all(client, DESK, bad, 2)
+    diags = await diagnostics_for(client, DESK, lambda d: not no_errors(d))
+    [diag] = [d for d in diags if d.severity == t.DiagnosticSeverity.Error]
+    lines = bad.split("\n")
+    start, end = diag.range.start, diag.range.end
+    assert lines[start.line][start.character : end.character] == wrong.removeprefix("visited(").removesuffix(")")
+    actions = await client.text_document_code_action_async(
+        t.CodeActionParams(
+            text_document=t.TextDocumentIdentifier(uri=uri(DESK)),
+            range=diag.range,
+            context=t.CodeActionContext(diagnostics=[diag]),
+        )
+    )
+    [fix] = actions
+    [edit] = fix.edit.changes[uri(DESK)]
+    line = lines[edit.range.start.line]
+    fixed = line[: edit.range.start.character] + edit.new_text + line[edit.range.end.character :]
+    assert fixed == text.split("\n")[edit.range.start.line]
+
+
+async def test_saving_the_glossary_checks_the_story_again(client: LanguageClient, tmp_path):
+    story = tmp_path / "story"
+    shutil.copytree(STORY, story)
+    desk, glossary = story / "scenes" / "desk.yaml", story / "glossary.yaml"
+    open_file(client, desk)
+    await diagnostics_for(client, desk, no_errors)
+    open_file(client, glossary)
+    glossary.write_text("- a list, not a mapping\n")
+    client.text_document_did_save(
+        t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=uri(glossary)))
+    )
+    [diag] = await diagnostics_for(client, glossary, lambda d: not no_errors(d))
+    assert "glossary.yaml must be a mapping with `terms:`" in diag.message
+    assert (diag.range.start.line, diag.range.start.character) == (0, 0)
+    result = await client.text_document_completion_async(
+        t.CompletionParams(text_document=t.TextDocumentIdentifier(uri=uri(glossary)), position=t.Position(1, 0))
+    )
+    assert result is None  # not a scene file: no scene keys offered
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "game", "lsp"]))
+async def watching_client(lsp_client: LanguageClient):
+    """A client that lets the server register for changes on disk, as VS Code and Neovim do."""
+    lsp_client.registrations = []
+
+    @lsp_client.feature(t.CLIENT_REGISTER_CAPABILITY)
+    def register(params: t.RegistrationParams) -> None:
+        lsp_client.registrations.extend(params.registrations)
+
+    capabilities = t.ClientCapabilities(
+        workspace=t.WorkspaceClientCapabilities(
+            did_change_watched_files=t.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)
+        )
+    )
+    await lsp_client.initialize_session(
+        t.InitializeParams(capabilities=capabilities, root_uri=uri(STORY), process_id=None)
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_file_changed_on_disk_is_checked_again(watching_client: LanguageClient, tmp_path):
+    client = watching_client
+    story = tmp_path / "story"
+    shutil.copytree(STORY, story)
+    desk, inbox = story / "scenes" / "desk.yaml", story / "scenes" / "inbox.yaml"
+    open_file(client, desk)
+    await diagnostics_for(client, desk, no_errors)
+    [watch] = [r for r in client.registrations if r.method == t.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+    assert "**/*.yaml" in [w["globPattern"] for w in watch.register_options["watchers"]]
+    # a file the editor does not have open changes on disk (a `git pull`): its new problem is shown
+    inbox.write_text(inbox.read_text().replace("goto: desk", "goto: dsek", 1))
+    client.workspace_did_change_watched_files(
+        t.DidChangeWatchedFilesParams(changes=[t.FileEvent(uri=uri(inbox), type=t.FileChangeType.Changed)])
+    )
+    diags = await diagnostics_for(client, inbox, lambda d: not no_errors(d))
+    assert any("goto 'dsek'" in d.message for d in diags)

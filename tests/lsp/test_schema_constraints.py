@@ -67,32 +67,58 @@ def _manifest(**change):
     return doc
 
 
+RESERVED_ID = "An id is letters, digits and _, starting with a letter, and not a reserved word"
+NO_CONTROL = "A control character (such as ESC or BEL) is in this text"
+AT_AND_INTERRUPT = "A scene has `at` (an appointment) or `interrupt` (an interruption), not both"
+
+
 @pytest.mark.parametrize(
-    "doc, says",
+    "doc, says, editor_says",
     [
-        (_choice(**{"if": "energy > 1 and " + "x" * 400}), "is too long"),
-        (_choice(show_if="e" * 401), "is too long"),
-        (_scene(variants=[{"if": "done or " + "y" * 400, "text": "V"}]), "is too long"),
-        (_choice(id="end"), "should not be valid"),
-        (_choice(id="c" * 65), "is too long"),
-        (_manifest(flags=["done", "back"]), "should not be valid"),
-        (_manifest(categories=["focus", "not"]), "should not be valid"),
-        (_manifest(stats={"visited": {"start": 1}}), "should not be valid"),
-        (_manifest(words={"w" * 65: "x"}), "is too long"),
-        ({"scenes": {"clock": SCENES["scenes"]["a"]}}, "should not be valid"),
-        ({"scenes": {"s" * 65: SCENES["scenes"]["a"]}}, "is too long"),
-        (_manifest(endings=[{"id": "or", "title": "T", "text": "X"}]), "should not be valid"),
-        (_scene(at="10:00", interrupt={"chance": 0.5}), "should not be valid"),
-        (_choice(goto=[]), "should be non-empty"),
-        (_manifest(flags=["done", "done"]), "non-unique"),
-        (_scene(text="Bell \x07 rings"), "does not match"),
-        (_choice(text="\x1b[31mred"), "does not match"),
-        (_manifest(title="T\x9b"), "does not match"),
+        (_choice(**{"if": "energy > 1 and " + "x" * 400}), "is too long", None),
+        (_choice(show_if="e" * 401), "is too long", None),
+        (_scene(variants=[{"if": "done or " + "y" * 400, "text": "V"}]), "is too long", None),
+        (_choice(id="end"), "does not match", RESERVED_ID),
+        (_choice(id="c" * 65), "is too long", None),
+        (_manifest(flags=["done", "back"]), "does not match", RESERVED_ID),
+        (_manifest(categories=["focus", "not"]), "does not match", RESERVED_ID),
+        (_manifest(stats={"visited": {"start": 1}}), "does not match", RESERVED_ID),
+        (_manifest(words={"w" * 65: "x"}), "is too long", None),
+        ({"scenes": {"clock": SCENES["scenes"]["a"]}}, "does not match", RESERVED_ID),
+        ({"scenes": {"s" * 65: SCENES["scenes"]["a"]}}, "is too long", None),
+        (_manifest(endings=[{"id": "or", "title": "T", "text": "X"}]), "does not match", RESERVED_ID),
+        (_scene(at="10:00", interrupt={"chance": 0.5}), "is not of type 'null'", AT_AND_INTERRUPT),
+        (_choice(goto=[]), "should be non-empty", None),
+        (_manifest(flags=["done", "done"]), "non-unique", None),
+        (_scene(text="Bell \x07 rings"), "does not match", NO_CONTROL),
+        (_choice(text="\x1b[31mred"), "does not match", NO_CONTROL),
+        (_manifest(title="T\x9b"), "does not match", NO_CONTROL),
     ],
 )
-def test_each_new_constraint_is_caught(doc, says):
+def test_each_new_constraint_is_caught(doc, says, editor_says):
     for found in messages(doc):
         assert any(says in m for m in found), found
+    if editor_says is not None:  # what yaml-language-server shows instead of "Matches a schema that is not allowed"
+        for validator in VALIDATORS:
+            shown = {e.schema.get("patternErrorMessage") or e.schema.get("errorMessage") for e in _all(validator, doc)}
+            assert any(m and m.startswith(editor_says) for m in shown), shown
+
+
+def _all(validator, doc):
+    stack = list(validator.iter_errors(doc))
+    while stack:
+        e = stack.pop()
+        yield e
+        stack.extend(e.context or ())
+
+
+def test_words_that_merely_start_like_a_reserved_one_are_ids():
+    doc = _manifest(flags=["done", "ending", "nothing", "backlog", "clockwork", "visited_desk", "order"])
+    assert messages(doc) == [[], []]
+
+
+def test_an_appointment_may_say_it_is_no_interruption():
+    assert messages(_scene(at="10:00", interrupt=None)) == [[], []]
 
 
 def test_text_with_tabs_and_newlines_is_still_text():

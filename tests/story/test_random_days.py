@@ -330,6 +330,17 @@ def test_the_next_day_is_mostly_new(read_many):
     assert sum(s > 0.25 for s in shares) / len(shares) <= 0.01, [round(s, 2) for s in shares[-5:]]
 
 
+def test_the_short_day_s_promise_is_true(story, read_short):
+    """A short day's title screen (dayjob --short, a short room) shows the short day's own subtitle, measured
+    as the full day's is; it is not the full day's twelve minutes."""
+    numbers = {"five": 5, "six": 6, "seven": 7, "eight": 8}
+    subtitle = story.subtitle_for(short=True)
+    promised = [n for word, n in numbers.items() if f"about {word} minutes" in subtitle]
+    assert len(promised) == 1 and subtitle != story.subtitle, subtitle
+    median = statistics.median(read_minutes(p) for p, _ in read_short)
+    assert abs(median - promised[0]) <= 1, (median, promised)
+
+
 def test_the_title_s_promise_is_true(story, read_full):
     """The title screen shows the story's subtitle, and the minutes it promises are the median a day reads in."""
     numbers = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13}

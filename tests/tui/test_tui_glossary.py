@@ -5,9 +5,11 @@ from __future__ import annotations
 from textual.widgets import Static
 from tui_helpers import ready, screen_text
 
+from game.engine.glossary import Term
 from game.tui.screens.glossary import GlossaryScreen
 from game.tui.screens.report import ReportScreen
 from game.tui.screens.scene import SceneScreen
+from game.tui.widgets.choice_list import ChoiceList
 
 
 async def to_the_desk(pilot) -> None:
@@ -82,3 +84,40 @@ async def test_a_story_without_a_glossary_marks_nothing_and_g_says_so(build):
         await pilot.press("g")
         await pilot.pause()
         assert "No terms yet today" in screen_text(app)
+
+
+async def test_with_more_terms_than_fit_the_list_scrolls_and_esc_closes_stays_in_sight(build):
+    app = build("jargon")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_the_desk(pilot)
+        glossary = app.game.story.glossary
+        # forty terms met: far more than an 80x24 screen holds
+        many = [
+            Term(f"t{n}", f"term {n}", "A meaning long enough to wrap onto a second line in the box. " * 2)
+            for n in range(40)
+        ]
+        glossary.terms.update({t.id: t for t in many})
+        app.game.state.terms.update({t.id: 1 for t in many})
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, GlossaryScreen)
+        box = app.screen.query_one("#glossary-box").region
+        hint = app.screen.query_one("#glossary-close").region
+        assert hint.height == 1 and box.y < hint.y < box.bottom - 1  # inside the box's border
+        assert "Esc closes" in screen_text(app)
+
+
+async def test_a_term_first_met_in_a_title_or_a_choices_words_is_underlined_there(build):
+    app = build("jargon")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_the_desk(pilot)
+        await pilot.press("1")  # work on the model, into the stand-up: its title and a choice hold terms
+        await pilot.pause()
+        assert app.game.scene_id == "standup"
+        assert underlined(app.screen.query_one("#scene-title", Static)) == ["Stand-up"]
+        prompt = app.screen.query_one(ChoiceList).get_option_at_index(0).prompt
+        words = prompt.body
+        assert [words.plain[s.start : s.end] for s in words.spans if getattr(s.style, "underline", False)] == [
+            "crisp update"
+        ]
+        assert set(app.game.state.terms) == {"converge", "standup", "crisp_update"}

@@ -57,9 +57,11 @@ async def test_report_traces_minutes_to_scenes_and_names_what_moved_each_stat(bu
         await play_whole_day(pilot)
         spent = shown(app, "#minutes-spent").splitlines()
         report = app.game.report()
-        assert len(spent) == sum(1 for rows in report.spent.values() if rows)
-        meetings = next(line for line in spent if line.startswith("Meetings"))
-        assert meetings == "Meetings 15: Stand-up 15"
+        # a line for each category, then one for each scene that spent its minutes, with the choices made there
+        assert len(spent) == sum(1 + len(rows) for rows in report.spent.values() if rows)
+        meetings = spent.index("Meetings 15")
+        (standup,) = report.spent["meetings"]
+        assert spent[meetings + 1].strip() == f"Stand-up 15 \u00b7 {'; '.join(standup.choices)}"
         movers = shown(app, "#stat-movers")
         first = report.movers["morale"][0]
         assert "Morale" in movers and f"{first.delta:+d} {first.choice_text}" in movers

@@ -49,6 +49,19 @@ class TestReportScreen:
     def test_report_scrolled_to_the_minutes(self, snap_compare, build):
         assert snap_compare(build(), run_before=after("enter", *"11111", "pagedown"))
 
+    def test_report_minutes_with_the_shipped_days_long_labels(self, snap_compare, build, editable_story):
+        """At 80 columns a category label as long as the shipped day's (33 characters) shows whole."""
+        story = editable_story()
+        manifest = story / "story.yaml"
+        text = manifest.read_text(encoding="utf-8")
+        for short, long in (
+            ("focus: Focused work", "focus: Focused work (at a screen)"),
+            ("messages: Messages", "messages: Support and helping (at a screen)"),
+        ):
+            text = text.replace(short, long)
+        manifest.write_text(text, encoding="utf-8")
+        assert snap_compare(build(story), run_before=after("enter", *"11111", "pagedown"))
+
 
 class TestHelpScreen:
     def test_help(self, snap_compare, build):

@@ -36,6 +36,9 @@ const [roomUrl, executablePath = "/usr/bin/chromium", shots = ""] = process.argv
     await page.waitForSelector("#players .state-ended", { timeout: 180000 });  // their day is over
     if (shots) await page.screenshot({ path: shots + "/room.png" });
     // the end of the round turns the screen into the debrief's slides
+    await page.click("#start");  // a round: while it runs, Start cannot reset its clock
+    await page.waitForFunction(() => /^\d+:\d\d$/.test(document.getElementById("clock").textContent));
+    out.startWhileRunning = await page.evaluate(() => document.getElementById("start").disabled);
     await page.click("#end");
     await page.waitForSelector("body.-slides .slide.-on", { timeout: 60000 });
     out.slides = await page.evaluate(() => document.querySelectorAll(".slide").length);
@@ -52,6 +55,26 @@ const [roomUrl, executablePath = "/usr/bin/chromium", shots = ""] = process.argv
     });
     if (shots) await page.screenshot({ path: shots + "/minutes.png" });
     out.questions = await page.evaluate(() => [...document.querySelectorAll(".slide h2")].filter(h => /^(Describe|Analyse|Transfer|Apply)$/.test(h.textContent)).length);
+    // on a 1280x720 projector every slide fits the screen (its heading not cut off above, nothing below)
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.keyboard.press("Home");
+    out.at720slides = [];
+    for (let i = 0; i < out.slides; i++) {
+      out.at720slides.push(await page.evaluate(() => {
+        const on = document.querySelector(".slide.-on"), box = on.getBoundingClientRect();
+        const parts = [...on.children].map(c => c.getBoundingClientRect());
+        return {
+          heading: on.querySelector("h3, h2").textContent,
+          inside: parts.every(r => r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.right <= innerWidth),
+          size: parseFloat(getComputedStyle(on).fontSize),
+        };
+      }));
+      if (shots && i === 2) await page.screenshot({ path: shots + "/minutes720.png" });
+      await page.keyboard.press("ArrowRight");
+    }
+    await page.keyboard.press("Escape");  // back to the room: its clock says who ended the round
+    out.clockAfter = await page.textContent("#clock");
+    out.startAfter = await page.evaluate(() => [document.getElementById("start").textContent, document.getElementById("start").disabled]);
     out.ok = true;
   } catch (err) {
     out.error = String(err && err.stack || err);

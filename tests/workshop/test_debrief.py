@@ -122,6 +122,23 @@ def test_minutes_stand_beside_the_survey_figures(room_folder):
     assert d.reference_label == "Surveys"
 
 
+def test_the_html_draws_the_minutes_beside_the_surveys_as_bars(room_folder):
+    """The key chart for Analyse: per kind of work, the room's bar and the surveys' bar on one scale."""
+    d = build_debrief(room_folder, STORY)
+    page = render_html(d)
+    section = page.split("Where the minutes went", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>([^<]+)</td>.*?</tr>", section)
+    assert rows == [m.label for m in d.minutes]
+    top = max(max(m.share, m.reference_share or 0) for m in d.minutes)
+    for m in d.minutes:
+        row = re.search(rf"<tr><td>{re.escape(m.label)}</td>.*?</tr>", section).group(0)
+        widths = [float(w) for w in re.findall(r'<div class="bar[^"]*"><span style="width:([\d.]+)%">', row)]
+        expected = [100 * m.share / top] + ([] if m.reference_share is None else [100 * m.reference_share / top])
+        assert widths == pytest.approx(expected, abs=0.06), m.label
+        assert row.count('class="bar ref"') == (m.reference_share is not None)
+    assert "this room" in page.split("Where the minutes went", 1)[1].split("<table>", 1)[0]  # the legend
+
+
 def test_the_most_divisive_choices_come_first(room_folder):
     d = build_debrief(room_folder, STORY)
     assert [(s.label, s.reached) for s in d.splits] == [
@@ -379,3 +396,26 @@ def test_transfer_asks_one_question_of_each_of_the_three_most_common_endings(roo
     d = build_debrief(room_folder, STORY)
     headed = [(h, qs) for h, qs in d.questions["transfer"] if h]
     assert len(headed) <= 3 and all(len(qs) == 1 for _, qs in headed)
+
+
+def test_the_room_s_ending_question_is_about_days_that_ended(tmp_path):
+    """Days the round stopped have no ending: the Describe question about the most common ending counts
+    the days that finished, even when more were stopped than finished (not '2 of 3 ended with Unfinished')."""
+    folder = tmp_path / "r"
+    folder.mkdir()
+    done = [result("helper", "The helper", 5, 5, [("arrive", "coffee")]), result("shipped", "Shipped", 5, 5, [])]
+    stopped = []
+    for i in range(3):
+        data = dict(result("ordinary", "An ordinary morning", 5, 5, [("arrive", "straight")]), unfinished=True)
+        data["ending"] = {"id": "unfinished", "title": f"Unfinished at 10:4{i}"}
+        stopped.append(data)
+    for i, data in enumerate([*done, *stopped]):
+        (folder / f"{i}.json").write_text(json.dumps(data))
+    d = build_debrief(folder, STORY)
+    assert d.endings[0].id == "unfinished"  # the most common row of the endings chart
+    asked = [q for _, qs in d.questions["describe"] for q in qs]
+    assert "1 of the 2 who finished ended with “The helper”. Who got a different ending" in " ".join(asked)
+    assert not [q for q in asked if "Unfinished" in q]
+    (folder / "1.json").unlink()  # one day finished: nothing to compare it with
+    asked = [q for _, qs in build_debrief(folder, STORY).questions["describe"] for q in qs]
+    assert not [q for q in asked if "ended with" in q]

@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Input, OptionList, Static
 from workshop_serving import ROOM
 
-from game.tui.app import make_app
+from game.tui.app import DAY_IS_IN, make_app
 from game.tui.options import TuiOptions
 from game.tui.screens.help import KEYS, SERVED
 from game.tui.screens.report import ReportScreen
@@ -65,6 +65,15 @@ async def test_no_seed_field_and_the_first_enter_starts_the_rooms_day(served_app
         assert isinstance(app.screen, SceneScreen) and app.game.seed == "ROOMSEED"
 
 
+async def test_a_short_room_shows_the_short_day_s_subtitle(served_app):
+    """A short room's title screen does not promise the full day's length."""
+    for short, subtitle in ((True, "The workshop tests' short day"), (False, "The workshop tests' day")):
+        app = served_app(short=short)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(pilot)
+            assert str(app.screen.query_one("#subtitle", Static).render()) == subtitle
+
+
 async def test_n_replays_the_same_seed_as_the_next_attempt(served_app, tmp_path):
     app = served_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -120,7 +129,7 @@ async def test_the_round_ending_stops_the_day_and_writes_it_as_unfinished(served
         kicker, title = (
             str(app.screen.query_one(f"#{id}", Static).render()) for id in ("report-kicker", "ending-title")
         )
-        assert (kicker, title) == ("Time is up: the round is over", f"The round ended at {clock}")
+        assert (kicker, title) == ("The round is over", f"The round ended at {clock}")
         assert f"\u201cThe round ended at {clock}\u201d" in app.screen.report.share_line
     (result,) = read_results(tmp_path / "results").results
     assert result.unfinished and result.ending_id == "unfinished"
@@ -205,3 +214,57 @@ async def test_the_title_menu_offers_quit_only_once_the_served_day_has_ended(ser
 def test_every_served_key_is_one_help_lists():
     listed = {(where, keys) for where, rows in KEYS for keys, _ in rows}
     assert set(SERVED) <= listed
+
+
+async def test_a_finished_served_day_is_not_undone_into_a_second_result(served_app, tmp_path):
+    """`u` on the report of a served day would reopen it, and finishing it again wrote a second result
+    (a 'replay' row in the CSV) without the player ever asking for another attempt: the day stays as
+    it ended, and only `n` starts the next attempt."""
+    app = served_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await play_to_the_end(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        ended = app.game.report().choices
+        told: list[str] = []
+        app.notify = lambda message, **_: told.append(message)  # type: ignore[method-assign]
+        for key in ("u", "ctrl+z"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, ReportScreen) and app.game.ended, key
+        assert app.game.report().choices == ended
+        assert told == [DAY_IS_IN, DAY_IS_IN]
+        assert not [c for c in app.get_system_commands(app.screen) if "Undo" in c.title]  # nor the palette
+        await play_to_the_end(pilot)  # presses on the report change nothing
+    (result,) = read_results(tmp_path / "results").results
+    assert result.attempt == 1 and not result.unfinished
+
+
+async def test_a_served_day_can_still_be_undone_while_it_is_played(served_app):
+    app = served_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "1")
+        await pilot.pause()
+        assert len(app.game.report().choices) == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.game.report().choices == [] and isinstance(app.screen, SceneScreen)
+
+
+async def test_a_day_the_round_stopped_is_not_undone_either(served_app, tmp_path):
+    app = served_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "1", "1")
+        await pilot.pause()
+        end_round(app)
+        await pilot.pause()
+        taken = app.game.report().choices
+        app.undo()  # the round's end blocks the keys at the server; the app refuses it as well
+        await pilot.pause()
+        assert app.game.report().choices == taken and isinstance(app.screen, ReportScreen)
+    (result,) = read_results(tmp_path / "results").results
+    assert result.unfinished

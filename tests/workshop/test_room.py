@@ -9,8 +9,8 @@ import json
 from collections import Counter
 
 import aiohttp
-from test_serve import WAIT, play_day, policy, until
-from workshop_browser import Tab
+from test_serve import WAIT, at_title_menu, play_day, policy, until
+from workshop_browser import Tab, visible_text
 from workshop_serving import ROOM
 
 from game.engine import Game, load_story
@@ -18,6 +18,7 @@ from game.workshop.debrief import build_debrief
 from game.workshop.results import UNFINISHED, read_results
 
 STORY = load_story(ROOM)
+PROJECTOR_BLACK, DARK_BACKGROUND = "48;2;0;0;0m", "48;2;28;30;34m"  # the two themes' backgrounds (game/tui/themes.py)
 PLAYERS = 20
 
 
@@ -59,15 +60,17 @@ def room_url(served) -> str:
 async def one_choice(tab: Tab, seed: str) -> Game:
     """Start the day and make one choice: a day in the middle when the round ends."""
     mirror = Game(STORY, seed)
-    assert await tab.wait_for(lambda t: "New day" in t.screen, WAIT)
-    await tab.wait_quiet(0.3)
+    assert await at_title_menu(tab)
     await tab.press("\r")
     assert await tab.wait_for(lambda t: mirror.title in t.screen, WAIT)
+    before = mirror.clock_text
     mirror.choose(mirror.available[0])
-    drawn = tab.frames
+    assert mirror.clock_text != before and not mirror.ended
+    mark = len(tab.raw)
     await tab.press("1")
-    assert await tab.wait_for(lambda t, drawn=drawn: t.frames > drawn, WAIT)
-    assert not mirror.ended
+    # the choice is taken once the header shows its new time: any frame would not do (the first scene may
+    # still be drawing, and the round's end reaches the game by another path than its keys)
+    assert await tab.wait_for(lambda t: mirror.clock_text in visible_text(t.raw[mark:]), WAIT)
     return mirror
 
 
@@ -97,9 +100,9 @@ def test_a_round_end_to_end(serve, tmp_path):
 
             # P00 plays the day again: `n` on the report replays the same seed, as a second attempt
             again = Game(STORY, "ROUND")
+            mark = len(finishers[0].raw)
             await finishers[0].press("n")
-            assert await finishers[0].wait_for(lambda t: t.screen.count("New day") >= 2, WAIT)
-            await finishers[0].wait_quiet(0.3)
+            assert await at_title_menu(finishers[0], since=mark)  # the title's menu again, not the report's button
             await finishers[0].press("\r")
             assert await finishers[0].wait_for(lambda t: t.screen.count(again.title) >= 2, WAIT)
             assert await until(lambda: any(p["attempt"] == 2 for p in feed.players()))
@@ -117,7 +120,7 @@ def test_a_round_end_to_end(serve, tmp_path):
                 assert "The day is not over" not in tab.screen
                 rounds = [m[1] for m in tab.texts if m[0] == "dayjob_round"]
                 assert rounds[0]["state"] == "running" and 0 <= rounds[0]["left"] <= 3  # the time left, shown
-                assert rounds[-1]["state"] == "over"
+                assert rounds[-1]["state"] == "over" and rounds[-1]["ended_by"] == "clock"
                 for notice in ("Two minutes left in this round", "Time is up: your day stops here"):
                     assert await tab.wait_for(lambda t, n=notice: n in " ".join(t.screen.split()), WAIT), notice
                 assert not tab.closed.is_set()
@@ -159,6 +162,46 @@ def test_a_round_end_to_end(serve, tmp_path):
             await feed.stop()
             for tab in tabs:
                 await tab.close()
+
+    asyncio.run(main())
+
+
+def test_the_facilitator_ending_the_round_early_is_not_called_time_is_up(serve, tmp_path):
+    """Ended from the room screen before its clock ran out, the round says who ended it: the players'
+    notice and page, the room screen's clock (from the feed), the server's log and the debrief."""
+    results = tmp_path / "results"
+
+    async def main():
+        served = serve("--seed", "EARLY", "--story", str(ROOM), "--results", str(results), "--minutes", "10")
+        room = room_url(served)
+        async with aiohttp.ClientSession() as http:
+            feed = await Feed(http, room + "/events").start()
+            tab = await Tab(http, served.url, name="Mid").open()
+            mirror = await one_choice(tab, "EARLY")
+            async with http.post(room + "/round", json={"action": "start"}) as resp:
+                assert (await resp.json())["state"] == "running"
+            assert await tab.wait_for(lambda t: any(m[0] == "dayjob_round" for m in t.texts), WAIT)
+            async with http.post(room + "/round", json={"action": "start", "minutes": 0.05}) as resp:
+                again = await resp.json()  # pressed twice: the clock is not reset to three seconds
+            assert again["state"] == "running" and again["minutes"] == 10 and again["left"] > 60
+            async with http.post(room + "/round", json={"action": "end"}) as resp:
+                over = await resp.json()
+            assert (over["state"], over["ended_by"]) == ("over", "facilitator")
+            said = "The facilitator has ended the round: your day stops here"
+            assert await tab.wait_for(lambda t: said in " ".join(t.screen.split()), WAIT)
+            assert "Time is up" not in tab.screen
+            rounds = [m[1] for m in tab.texts if m[0] == "dayjob_round"]
+            assert (rounds[-1]["state"], rounds[-1]["ended_by"]) == ("over", "facilitator")  # the page's bar
+            assert await until(lambda: feed.latest.get("round", {}).get("ended_by") == "facilitator")
+            assert await until(lambda: len(read_results(results).results) == 1)
+            (result,) = read_results(results).results
+            assert result.unfinished and list(result.choices) == mirror.report().choices
+            async with http.get(room + "/debrief.json") as resp:
+                slides = await resp.json()
+            assert [e["title"] for e in slides["endings"]] == ["Unfinished (the round ended)"]
+            await feed.stop()
+            await tab.close()
+        assert "You ended the round" in served.output and "Time is up" not in served.output
 
     asyncio.run(main())
 
@@ -217,6 +260,22 @@ def test_serve_takes_the_projector_theme_and_the_rounds_length(serve, tmp_path):
         async with aiohttp.ClientSession() as http, http.get(room_url(served)) as resp:
             page = await resp.text()
         assert '<body class="-projector">' in page  # large, high-contrast colours on the shared screen
+        async with aiohttp.ClientSession() as http:  # and the players' games start in the projector theme
+            tab = await Tab(http, served.url).open()
+            assert await at_title_menu(tab)
+            await tab.close()
+        assert PROJECTOR_BLACK in tab.raw and DARK_BACKGROUND not in tab.raw
         assert 'id="minutes" type="number" min="1" max="180" value="12"' in page
+
+    asyncio.run(main())
+
+
+def test_a_short_room_welcomes_players_with_the_short_day_s_subtitle(serve, tmp_path):
+    async def main():
+        served = serve("--short", "--story", str(ROOM), "--results", str(tmp_path / "r"))
+        async with aiohttp.ClientSession() as http, http.get(served.url + "/") as resp:
+            welcome = await resp.text()
+        assert "The workshop tests&#x27; short day" in welcome
+        assert "The workshop tests&#x27; day" not in welcome  # the full day's line (its length) is not shown
 
     asyncio.run(main())

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import aiohttp
-from workshop_browser import Tab
+from workshop_browser import Tab, visible_text
 from workshop_serving import ROOM, ROOT, alive, free_port
 
 from game.engine import Game, load_story
@@ -29,11 +29,20 @@ def policy(player: int):
     return lambda step, n: (player * 7 + step * 3) % n + 1
 
 
+# The title screen shows this line with its menu, in the step that fills the menu and gives it the keys
+# (TitleScreen.show_session); "New day" alone is no sign: the footer and the report's button say it too.
+TITLE_MENU = "One workday. Your choices spend the clock."
+
+
+async def at_title_menu(tab: Tab, since: int = 0) -> bool:
+    """Wait until the title's menu is up (drawn after the first `since` characters the game sent): Enter plays."""
+    return await tab.wait_for(lambda t: TITLE_MENU in visible_text(t.raw[since:]), WAIT)
+
+
 async def play_day(tab: Tab, seed: str, *, short: bool, pick) -> Game:
     """Start a new day on the title screen and play it to the report, mirroring every key in the engine."""
     mirror = Game(STORY, seed, short=short)
-    assert await tab.wait_for(lambda t: "New day" in t.screen, WAIT), tab.screen[-2000:]
-    await tab.wait_quiet(0.3)
+    assert await at_title_menu(tab), tab.screen[-2000:]
     await tab.press("\r")  # the menu opens on "New day"
     assert await tab.wait_for(lambda t: mirror.title in t.screen, WAIT), tab.screen[-2000:]
     step = 0

@@ -152,6 +152,13 @@ def test_the_room_screen_shows_the_qr_code_and_a_player_live(serve, tmp_path):
     assert outcome["slides"] >= 3 and outcome["moved"] is True
     assert outcome["minutesChart"]["pairs"] > outcome["minutesChart"]["surveys"] > 0
     assert 1 <= outcome["questions"] <= 6
+    # a 1280x720 projector: every slide whole on screen, in type no smaller than the room screen's cards
+    assert len(outcome["at720slides"]) == outcome["slides"]
+    for shown in outcome["at720slides"]:
+        assert shown["inside"] and shown["size"] >= 12, shown
+    assert outcome["clockAfter"] == "Round ended"  # the End button, not the clock, ended it
+    assert outcome["startWhileRunning"] is True  # a second press would have reset the round's clock
+    assert outcome["startAfter"] == ["Start another round", False]
 
 
 @pytest.mark.skipif(not (CHROMIUM and NODE_PATH and NODE), reason="needs chromium, node and playwright-core")

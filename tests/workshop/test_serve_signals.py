@@ -55,11 +55,26 @@ def test_no_game_outlives_the_server(serve, tmp_path, sig):
         # the signal above ends the server: wait for it, for stop() would send a second SIGINT mid-shutdown if
         # the machine is slow (xdist under load: -2, the second Ctrl+C, not the first signal's exit)
         served.proc.wait(60)
-        if sig != signal.SIGKILL:  # the server ends itself: stop() would signal it again mid-way on a busy machine
-            served.proc.wait(60)
         code = served.stop()
         assert code == (-signal.SIGKILL if sig == signal.SIGKILL else 0)
         if sig != signal.SIGKILL:
             assert "Stopped." in served.output and "Traceback" not in served.output
 
     asyncio.run(main())
+
+
+def test_a_second_ctrl_c_as_the_server_winds_down_exits_cleanly(serve, tmp_path):
+    """Once the room has closed (its last line printed), Ctrl+C pressed again while the process ends must not
+    kill it by SIGINT (exit -2) nor print a traceback or a wakeup-fd complaint: it has nothing left to stop."""
+    served = serve("--story", str(ROOM), "--results", str(tmp_path / "r"))
+    served.proc.send_signal(signal.SIGINT)
+    while not any("Next: dayjob debrief" in line for line in served.lines) and served.proc.poll() is None:
+        time.sleep(0.001)
+    for _ in range(2000):  # keep pressing until it has gone (the process ends within tens of milliseconds)
+        if served.proc.poll() is not None:
+            break
+        served.proc.send_signal(signal.SIGINT)
+        time.sleep(0.002)
+    code = served.stop()
+    assert code == 0, "\n".join(served.err_lines)
+    assert not [line for line in served.err_lines if "Traceback" in line or "Exception ignored" in line]

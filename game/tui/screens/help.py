@@ -83,6 +83,7 @@ SERVED: dict[tuple[str, str], str | None] = {
     ("Title", "s"): None,
     ("The report", "s"): "download the report as a Markdown file",
     ("The report", "n"): "play the room's day again",
+    ("The report", "u"): None,
 }
 QUIT_UNSAVED = "quit (this day is not saved)"
 

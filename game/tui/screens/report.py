@@ -10,13 +10,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from game.tui.css import STYLES
 from game.tui.screens import ScreenName
 from game.tui.storytext import literal, paragraphs, prose
 from game.tui.widgets.charts import MinutesChart, StatBars
 from game.tui.widgets.day_header import DayHeader
+from game.tui.widgets.footer import QuietFooter
 from game.tui.widgets.hanging import Hanging, Stack
 
 if TYPE_CHECKING:
@@ -74,17 +75,26 @@ def movers_content(report: Report) -> Visual | None:
     return Stack(rows) if rows else None
 
 
-def spent_content(report: Report) -> Content | None:
-    """Each category's minutes by the scenes that spent them: "Meetings 80: Stand-up 15, Design review 35"."""
-    rows: list[Content] = []
+def spent_content(report: Report) -> Visual | None:
+    """Each category's minutes ("Meetings 80"), and under it the scenes that spent them with the choices
+    made there ("Stand-up 15 · Give a crisp update")."""
+    rows: list[Visual] = []
+    muted = "$foreground-muted"
     for cat, mins in report.minutes.items():
         spent = report.spent.get(cat) or []
         if not spent:
             continue
-        body = Content(", ").join(Content.assemble(literal(row.title), (f" {row.minutes}", "bold")) for row in spent)
         label = literal(report.category_labels.get(cat, cat)).stylize("bold")
-        rows.append(Content.assemble(label, (f" {mins}", "bold $accent"), ": ", body))
-    return Content("\n").join(rows) if rows else None
+        rows.append(Content.assemble(label, (f" {mins}", "bold $accent")))
+        for row in spent:
+            taken = Content("; ").join(
+                Content.assemble(literal(text), (f" \u00d7{n}" if n > 1 else "", muted)) for text, n in row.taken()
+            )
+            parts: list[Content | tuple[str, str]] = [literal(row.title), (f" {row.minutes}", "bold")]
+            if row.choices:
+                parts += [(" \u00b7 ", muted), taken.stylize(muted)]
+            rows.append(Hanging(Content(""), Content.assemble(*parts), 2))
+    return Stack(rows) if rows else None
 
 
 def reference_note(report: Report) -> Content | None:
@@ -129,7 +139,7 @@ class ReportScreen(Screen):
         with VerticalScroll(id="report-scroll"), Vertical(id="report-column"):
             if r.outcome:  # what the last choice did, before the ending it led to
                 yield Static(Content("\n\n").join(prose(p) for p in paragraphs(r.outcome)), id="outcome")
-            kicker = "Time is up: the round is over" if self.stopped else "The end of the day"
+            kicker = "The round is over" if self.stopped else "The end of the day"
             yield Static(Content.styled(kicker, "$foreground-muted"), id="report-kicker")
             yield Static(prose(r.ending_title), id="ending-title")
             yield Static(
@@ -144,7 +154,7 @@ class ReportScreen(Screen):
                 ),
                 id="report-below",
             )
-        yield Footer()
+        yield QuietFooter(at_once=True)
 
     def _details(self):
         """The charts, timeline and questions: mounted after the ending's first frame (they cost the most)."""

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.style import Style
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from game.engine.clock import format_time
 from game.tui.css import STYLES
@@ -18,6 +18,7 @@ from game.tui.screens import ScreenName
 from game.tui.storytext import paragraphs, prose, shown
 from game.tui.widgets.choice_list import ChoiceList
 from game.tui.widgets.day_header import DayHeader
+from game.tui.widgets.footer import QuietFooter
 from game.tui.widgets.reveal_panel import RevealPanel
 
 if TYPE_CHECKING:
@@ -43,25 +44,29 @@ def arrival_banner(game: Game) -> Content | None:
     return None
 
 
+MORE_TEXT = " \u2193 more text (PgDn) "
 TERM_STYLE = Style(underline=True)  # a glossary term met for the first time today
 
 
-def marked_terms(game: Game, texts: list[str]) -> list[Content]:
-    """The paragraphs as prose (literal, code styled), each glossary term met for the first time today
-    underlined where it first appears here; a click on it shows its meaning (g lists them all)."""
-    glossary = game.story.glossary
-    first = set(game.meet_terms())
-    out = []
-    for text in texts:
-        content = prose(text)
-        for start, end, tid in glossary.find(content.plain) if first else ():
-            if tid in first:
-                first.discard(tid)
-                content = content.stylize(
-                    TERM_STYLE + Style.from_meta({"@click": f"screen.explain({tid!r})"}), start, end
-                )
-        out.append(content)
-    return out
+class TermMarks:
+    """Underlines each glossary term met for the first time today where it first appears on the screen,
+    in the order the screen is read: the last choice's reply, the title, the text, then the choices."""
+
+    def __init__(self, game: Game) -> None:
+        self.glossary = game.story.glossary
+        self.first = set(game.meet_terms())
+
+    def mark(self, content: Content, clickable: bool = True) -> Content:
+        """`content` with the first appearance of each term new today underlined; a click on it shows its
+        meaning (not in a choice's words, where a click takes the choice: g lists them there)."""
+        if not self.first:
+            return content
+        for start, end, tid in self.glossary.find(content.plain):
+            if tid in self.first:
+                self.first.discard(tid)
+                explain = Style.from_meta({"@click": f"screen.explain({tid!r})"})
+                content = content.stylize(TERM_STYLE + explain if clickable else TERM_STYLE, start, end)
+        return content
 
 
 class SceneScreen(Screen):
@@ -100,7 +105,7 @@ class SceneScreen(Screen):
                 yield ChoiceList(id="choices")
             if self.app.options.reveal:
                 yield RevealPanel(id="reveal")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self._first_draw()
@@ -137,7 +142,9 @@ class SceneScreen(Screen):
             return
         scroll = self.query_one("#scene-scroll", VerticalScroll)
         more = scroll.max_scroll_y - scroll.scroll_y >= 1
-        self.query_one(ChoiceList).border_title = " \u2193 more text (PgDn) " if more else None
+        choices = self.query_one(ChoiceList)
+        if more != (choices.border_title is not None):  # setting it repaints, changed or not: a frame
+            choices.border_title = MORE_TEXT if more else None
 
     def on_screen_resume(self) -> None:
         game = self.app.game
@@ -151,9 +158,10 @@ class SceneScreen(Screen):
             return  # not mounted yet (a reload right after New day, CI): _first_draw draws the day then
         self._drawn = _drawn_key(game)
         self.query_one(DayHeader).show_game(game, spent=spent)
+        marks = TermMarks(game)
         outcome = self.query_one("#outcome", Static)
         if game.outcome:  # what the last choice did, apart from the scene it led to
-            outcome.update(Content("\n\n").join(prose(p) for p in paragraphs(game.outcome)))
+            outcome.update(Content("\n\n").join(marks.mark(prose(p)) for p in paragraphs(game.outcome)))
         outcome.display = bool(game.outcome)
         banner = arrival_banner(game)
         arrival = self.query_one("#arrival", Static)
@@ -161,11 +169,11 @@ class SceneScreen(Screen):
         if banner is not None:
             arrival.update(banner)
         arrival.display = banner is not None
-        self.query_one("#scene-title", Static).update(prose(game.title))
-        text = Content("\n\n").join(marked_terms(game, paragraphs(game.text)))
+        self.query_one("#scene-title", Static).update(marks.mark(prose(game.title)))
+        text = Content("\n\n").join(marks.mark(prose(p)) for p in paragraphs(game.text))
         self.query_one("#scene-text", Static).update(text)
         self.query_one("#scene-scroll").scroll_home(animate=False)
-        self.query_one(ChoiceList).show_choices(game.choices)
+        self.query_one(ChoiceList).show_choices(game.choices, mark=lambda words: marks.mark(words, clickable=False))
         self.call_after_refresh(self._show_more_hint)
         if self.app.options.reveal:
             self.query_one(RevealPanel).show_game(game)

@@ -115,7 +115,7 @@ class TitleScreen(Screen):
         story = session.story
         self.query_one("#title-loading").display = False
         self.query_one("#title", Static).update(literal(spaced(story.title)))
-        self.query_one("#subtitle", Static).update(literal(story.subtitle))
+        self.query_one("#subtitle", Static).update(literal(story.subtitle_for(session.options.short)))
         seed = self.query_one("#seed", Input)
         if session.options.locked:
             seed.value = session.options.seed or ""
