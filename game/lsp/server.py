@@ -539,7 +539,7 @@ def hover_text(folder: Folder, ref: Ref) -> str:
         lines.append(f"Defined in `{_where(folder, decl) if decl else info.path.name}`")
         leads = ix.leads_to(ref.name)
         if leads:
-            shown = [f"`{r.scene}` → `{r.choice}`" if r.choice else f"`{r.scene or 'story.yaml'}`" for r in leads[:12]]
+            shown = [f"`{r.scene}` → `{r.choice}`" if r.choice else f"`story.yaml` → `{r.value}`" for r in leads[:12]]
             more = f" and {len(leads) - 12} more" if len(leads) > 12 else ""
             lines.append("Led to by: " + ", ".join(shown) + more)
         elif info.kind == "scene":

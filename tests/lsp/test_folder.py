@@ -72,6 +72,13 @@ def test_hover_on_a_scene_shows_the_start_of_a_long_first_line():
     assert first.startswith(quoted[2:-1])
 
 
+def test_hover_on_the_hub_names_the_manifest_key_that_leads_there():
+    folder = Folder(STORY)
+    folder.index = folder.build_index()
+    text = hover_text(folder, folder.index.definition("scene", "desk"))
+    assert "Led to by: `story.yaml` → `hub`, `" in text
+
+
 def test_hover_on_a_flag_says_where_it_is_set():
     folder = Folder(STORY)
     folder.index = folder.build_index()
