@@ -93,7 +93,7 @@ async def test_what_the_first_day_needs_waits_for_the_frame_that_shows_the_title
 
 
 async def test_the_title_footer_follows_the_keys_that_apply(build):
-    """The title's footer is composed again only when its keys change: typing a seed adds Esc, leaving drops it."""
+    """The title's footer follows its keys: typing a seed adds Esc, leaving drops it."""
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)

@@ -10,11 +10,12 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, LoadingIndicator, OptionList, Static
+from textual.widgets import Input, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.tui.screens import ScreenName
 from game.tui.storytext import literal
+from game.tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
     from game.tui.app import DayJobApp
@@ -26,42 +27,6 @@ def spaced(title: str) -> str:
     if len(title) > 24:
         return title
     return " ".join(title.upper()).replace("   ", "    ")
-
-
-class TitleFooter(Footer):
-    """The footer, with its keys in the first frame, composed again only when the keys it shows change.
-
-    Textual's Footer is empty in its first frame and recomposes (removes and mounts every key) on each
-    change of focus or bindings; the title's keys are the same whether the menu has focus or not (its
-    own keys are not shown), so after the first frame it recomposes only when they differ.
-    """
-
-    _keys: tuple[object, ...] | None = None  # what it shows, or will once the recompose it asked for runs
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.set_reactive(Footer._bindings_ready, True)
-
-    def compose(self) -> ComposeResult:
-        self._keys = _shown_keys(self.screen)
-        yield from super().compose()
-
-    def bindings_changed(self, screen: Screen) -> None:
-        keys = _shown_keys(screen)
-        if keys == self._keys and screen is self.screen:
-            return
-        if screen.app.app_focus and self.is_attached and screen is self.screen:  # Footer will recompose
-            self._keys = keys
-        super().bindings_changed(screen)
-
-
-def _shown_keys(screen: Screen) -> tuple[object, ...]:
-    """What a footer shows of a screen's bindings: each shown binding, whether it is enabled, its tooltip."""
-    return tuple(
-        (active.binding, active.enabled, active.tooltip)
-        for key, active in screen.active_bindings.items()
-        if active.binding.show or key == screen.app.COMMAND_PALETTE_BINDING
-    )
 
 
 class TitleScreen(Screen):
@@ -101,7 +66,7 @@ class TitleScreen(Screen):
             yield self._subtitle
             yield self._notice
             yield self._menu_box  # filled when the story is in (show_session), in the same frame as its title
-        yield TitleFooter()
+        yield QuietFooter(at_once=True)  # its keys in the first frame, never rebuilt the same
 
     def on_screen_resume(self) -> None:
         if self.app.session is not None:
