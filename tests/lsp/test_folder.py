@@ -72,6 +72,13 @@ def test_hover_on_a_scene_shows_the_start_of_a_long_first_line():
     assert first.startswith(quoted[2:-1])
 
 
+def test_hover_on_the_hub_names_the_manifest_key_that_leads_there():
+    folder = Folder(STORY)
+    folder.index = folder.build_index()
+    text = hover_text(folder, folder.index.definition("scene", "desk"))
+    assert "Led to by: `story.yaml` → `hub`, `" in text
+
+
 def test_hover_on_a_flag_says_where_it_is_set():
     folder = Folder(STORY)
     folder.index = folder.build_index()
@@ -110,9 +117,13 @@ SCENE = """scenes:
         text: Go
         effects:
           
-        set: {
+        set: {team_startup: true, 
         category: 
         outcome: "{if energy > 2 and 
+      - id: stay
+        if: >-
+          team_startup and
+          
     again: |
       Back. {seq: One. | {if team_startup: Two. | elif 
 """
@@ -124,9 +135,11 @@ SCENE = """scenes:
         (4, len("      Hello {"), {"lead", "team"}, {"energy"}),  # a word in text
         (9, 10, {"energy", "morale"}, {"team_startup", "lead"}),  # a stat under effects
         (10, len("        set: {"), {"team_startup", "lead"}, {"energy"}),  # a flag or word under set
+        (10, len("        set: {team_startup: true, "), {"team_bigco", "lead"}, {"team_startup", "energy"}),
         (11, len("        category: "), {"focus", "meetings"}, {"desk"}),
         (12, len('        outcome: "{if energy > 2 and '), {"energy", "team_startup", 'visited("desk")'}, {"lead"}),
-        (14, len("      Back. {seq: One. | {if team_startup: Two. | elif "), {"morale", "team_bigco"}, {"chat"}),
+        (15, 10, {"energy", "team_bigco", 'visited("desk")'}, {"lead", "title"}),  # a condition over lines
+        (18, len("      Back. {seq: One. | {if team_startup: Two. | elif "), {"morale", "team_bigco"}, {"chat"}),
     ],
 )
 def test_completion_knows_the_place(line, col, expect, refuse):
