@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from lsprotocol import types as t
@@ -421,7 +422,7 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
         return []
     flow = _FLOW_MAP.search(before)
     if flow and ":" not in flow.group(2).rsplit(",", 1)[-1]:
-        return _set_or_effect(ix, flow.group(1))
+        return _set_or_effect(ix, flow.group(1), set(re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*:", flow.group(2))))
     val = _VALUE.search(before)
     if val:
         key = val.group(1)
@@ -440,7 +441,7 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
     # a key, or nothing yet, on this line
     path, indent = _indent_path(lines, line)
     if path and path[-1] in ("effects", "set"):
-        return _set_or_effect(ix, path[-1])
+        return _set_or_effect(ix, path[-1], _siblings(lines, line, indent))
     if path and path[-1] == "[]" and len(path) >= 2 and path[-2] in ("flags", "categories"):
         return []
     model = _model_for(path, manifest)
@@ -468,11 +469,12 @@ def _missing_keys(model, have: set[str]) -> list[t.CompletionItem]:
     return out
 
 
-def _set_or_effect(ix: StoryIndex, key: str) -> list[t.CompletionItem]:
+def _set_or_effect(ix: StoryIndex, key: str, have: AbstractSet[str] = frozenset()) -> list[t.CompletionItem]:
+    """The stats an `effects:` may change, or the flags and words a `set:` may set, less those it already has."""
     if key == "effects":
-        return [_item(s, t.CompletionItemKind.Variable, "stat") for s in ix.stats]
-    return [_item(f, t.CompletionItemKind.Constant, "flag: true or false") for f in ix.flags] + [
-        _item(w, t.CompletionItemKind.Variable, f"word (now {v!r})") for w, v in ix.words.items()
+        return [_item(s, t.CompletionItemKind.Variable, "stat") for s in ix.stats if s not in have]
+    return [_item(f, t.CompletionItemKind.Constant, "flag: true or false") for f in ix.flags if f not in have] + [
+        _item(w, t.CompletionItemKind.Variable, f"word (now {v!r})") for w, v in ix.words.items() if w not in have
     ]
 
 
@@ -659,6 +661,11 @@ def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
         return None
     folder, ref = hit
     why = rename_problem(folder.index, ref, params.new_name)
+    if why is None and folder.stale:
+        # its places are those of its last good parse: edits there would land on other text
+        broken = min(folder.stale)
+        shown = broken.relative_to(folder.root) if broken.is_relative_to(folder.root) else broken
+        why = f"{shown} does not parse now; fix its YAML first, or the rename would miss or misplace its uses"
     if why is not None:
         raise ValueError(f"cannot rename {ref.name!r}: {why}")
     changes: dict[str, list[t.TextEdit]] = {}
