@@ -19,6 +19,9 @@ from game.engine.state import CARRY_ON, Arrival, DayState, Step
 from game.engine.story import Choice, Ending, Scene, Story, TextScope
 
 _MASK = (1 << 64) - 1
+# an enum member read from its class is a descriptor call; `_route` names them at every choice
+_CHOICE, _BACK, _APPOINTMENT = Arrival.CHOICE, Arrival.BACK, Arrival.APPOINTMENT
+_INTERRUPTION, _END = Arrival.INTERRUPTION, Arrival.END
 
 
 def seed_state(seed: str) -> int:
@@ -278,11 +281,11 @@ class Game:
         """The one place where the next scene is decided (rules of a day, in order); the machine moves there."""
         st = self.state
         story = self.story
-        arrival = Arrival.CHOICE
+        arrival = _CHOICE
         if target == "back":
             target = st.held if st.held in story.scenes else story.hub
             st.held = None
-            arrival = Arrival.BACK
+            arrival = _BACK
         if target == "end" or target in story.ending_ids or st.clock >= st.day_end:
             self._finish(target if target in story.ending_ids else None, choice_id)
             return
@@ -302,7 +305,7 @@ class Game:
                 due = appt
                 break
             if due is not None:
-                st.held, target, arrival = target, due.id, Arrival.APPOINTMENT
+                st.held, target, arrival = target, due.id, _APPOINTMENT
             else:
                 for iid, repeat, cond, chance in self._machine.interrupts_open(clock):  # the others cannot start now
                     if iid == target or (not repeat and iid in st.visits):
@@ -314,7 +317,7 @@ class Game:
                     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
                     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
                     if (z ^ (z >> 31)) / 18446744073709551616.0 < chance:
-                        st.held, target, arrival = target, iid, Arrival.INTERRUPTION
+                        st.held, target, arrival = target, iid, _INTERRUPTION
                         break
         self._machine.move(st, target, arrival, choice_id)
         st.visits[target] = st.visits.get(target, 0) + 1
@@ -341,7 +344,7 @@ class Game:
             else:
                 raise AssertionError("the loader makes the last ending unconditional")
         st.held = None
-        self._machine.move(st, ending_id, Arrival.END, choice_id)
+        self._machine.move(st, ending_id, _END, choice_id)
         st.ending = ending_id
 
     def preset(self, values: dict[str, Any]) -> None:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 
 _Interruption = tuple[str, bool, "Callable[[DayState], object] | None", float]  # id, repeat, `if`, chance
+_CHOICE = Arrival.CHOICE  # an enum member read from its class costs a descriptor call; guards run at every move
 
 
 class MoveRefused(RuntimeError):
@@ -216,6 +217,29 @@ class SceneMachine(Machine):
             (self._takes if kind == "take" else self._arrivals)[what] = event  # type: ignore[assignment]
         # only our guards and callbacks read it (check_plain), and they read only the model and these two keys
         self._scratch = _EventData(None, None, self, None, (), {"choice": None, "how": None})
+        # a plain machine's shortest paths, read from its events as built (like `plain`, checked once):
+        # taking a choice whose event has one transition from its scene, guarded by the choice's condition and
+        # followed by its effects, is that guard and those effects, called directly
+        self._direct: dict[tuple[str, str], tuple[_Condition, _Effects]] = {}
+        for cid, event in self._takes.items():
+            for scene, transitions in dict.items(event.sources):
+                if len(transitions) == 1 and not event.sources.rules:
+                    t = transitions[0]
+                    if len(t.conditions) == 1 and len(t.after) == 1 and t.dest is None and t.conditions[0].target:
+                        guard, effects = t.conditions[0].func, t.after[0]
+                        if isinstance(guard, _Condition) and isinstance(effects, _Effects) and guard.cid == cid:
+                            self._direct[scene, cid] = (guard, effects)
+        # whether a move can be allowed is a function of its source, destination, kind and choice alone when every
+        # guard of every arrival is one of ours (they read only those) and no arrival has callbacks: each move
+        # allowed once is then remembered, and taken again without testing the guards (`move`)
+        ours = (_Written, _Arrives, _CarriesOn)
+        self._pure_moves = all(
+            not t.after and all(isinstance(c.func, ours) for c in t.conditions)
+            for event in self._arrivals.values()
+            for transitions in dict.values(event.sources)
+            for t in transitions
+        ) and all(isinstance(guard, ours) for event in self._arrivals.values() for guard, _ in event.sources.rules)
+        self._allowed: set[tuple[str, str, Arrival, str | None]] = set()
 
     def interrupts_open(self, clock: int) -> tuple[_Interruption, ...]:
         """(id, repeat, condition's evaluator, chance) of each interruption whose `if` can hold at `clock` (its
@@ -241,6 +265,14 @@ class SceneMachine(Machine):
 
     def take(self, day: DayState, choice: Choice) -> bool:
         """Take `choice` in the day's scene: False when its guard does not hold; runs its effects when it does."""
+        if self.plain:
+            direct = self._direct.get((day.scene, choice.id))
+            if direct is not None:
+                guard, effects = direct
+                if not guard.holds(day):
+                    return False
+                effects.apply(day)
+                return True
         event = self._takes.get(choice.id)
         try:
             if event is None:
@@ -258,6 +290,11 @@ class SceneMachine(Machine):
 
     def move(self, day: DayState, dest: str, how: Arrival, choice: str | None) -> None:
         """Move the day to `dest`, arriving `how`; raises MoveRefused when the story has no such edge."""
+        known = (day.scene, dest, how, choice)
+        if self.plain and known in self._allowed:  # allowed before: the same guards would allow it again
+            day.scene = dest
+            day.arrival = how
+            return
         event = self._arrivals.get(dest)
         try:
             if event is None:
@@ -275,6 +312,8 @@ class SceneMachine(Machine):
             moved = False
         if not moved:
             raise MoveRefused(f"the story has no move from {day.scene!r} to {dest!r} ({how.value}, choice {choice!r})")
+        if self._pure_moves and self.plain and len(self._allowed) < 100_000:
+            self._allowed.add(known)
         day.arrival = how
 
 
@@ -305,7 +344,7 @@ class _CarriesOn(_Guard):
     __slots__ = ()
 
     def __call__(self, event: EventData) -> bool:
-        return event.kwargs.get("how") is Arrival.CHOICE and event.kwargs.get("choice") is None
+        return event.kwargs.get("how") is _CHOICE and event.kwargs.get("choice") is None
 
 
 class _Written(_Guard):
@@ -317,7 +356,7 @@ class _Written(_Guard):
         self.choices = frozenset(choices)
 
     def __call__(self, event: EventData) -> bool:
-        return event.kwargs.get("how") is Arrival.CHOICE and event.kwargs.get("choice") in self.choices
+        return event.kwargs.get("how") is _CHOICE and event.kwargs.get("choice") in self.choices
 
 
 class _Condition(_Guard):
@@ -370,7 +409,9 @@ class _Effects:
         self.category = choice.category
 
     def __call__(self, event: EventData) -> None:
-        day: DayState = event.model  # type: ignore[assignment]
+        self.apply(event.model)  # type: ignore[arg-type]
+
+    def apply(self, day: DayState) -> None:
         if self.effects:
             values = day.stats
             for name, delta, lo, hi in self.effects:

@@ -39,7 +39,6 @@ MAX_NESTING = 6  # insertions inside alternatives inside insertions...
 SEQUENCES = ("seq", "cycle", "shuffle")
 CLOCK_PHRASES = ("time", "clock", "late")
 _sha256 = hashlib.sha256
-_ENCODED: dict[str, bytes] = {}  # a sequence's source -> NUL, its UTF-8, NUL (TextScope.pick)
 _SPACE = re.compile(r"\s*")
 _NONSPACE = re.compile(r"\S")
 _WORDS_ONLY = re.compile(r"\{(\^?)([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -71,41 +70,62 @@ class TextRules:
 class TextScope:
     """What a text reads when shown: the day (conditions, clock, words), which visit, the seed."""
 
-    __slots__ = ("salt", "seed", "state", "visit")
+    __slots__ = ("base", "salt", "seed", "state", "visit")
 
     def __init__(self, state: Scope, visit: int, salt: str, seed: str):
         self.state = state
         self.visit = visit
         self.salt = salt
         self.seed = seed
+        self.base: int | None = None  # the shuffles' digest of seed and salt, made at the first pick
 
     def pick(self, kind: str, key: str, count: int) -> int:
         """Which alternative a sequence shows on this visit (a shuffle: each once per round, in a
         seeded order, so the same seed gives the same text)."""
-        n = max(self.visit, 1) - 1
+        n = self.visit - 1 if self.visit > 1 else 0
         if kind == "seq":
-            return min(n, count - 1)
-        if kind == "cycle":
+            return n if n < count else count - 1
+        if kind == "cycle" or count < 2:
             return n % count
-        rnd, index = divmod(n, count)
-        # the digest of seed, salt, key and round, separated by NULs; the key (the sequence's source, hundreds of
-        # characters, often not ASCII) is encoded once, not at every pick
-        middle = _ENCODED.get(key)
-        if middle is None:
-            if len(_ENCODED) >= 4096:  # stories edited and reloaded in one session: keep it bounded
-                _ENCODED.clear()
-            middle = _ENCODED[key] = f"\0{key}\0".encode()
-        digest = _sha256(f"{self.seed}\0{self.salt}".encode() + middle + str(rnd).encode()).digest()
-        # the order sorts i by digest[i % 32] * 64 + i; the shortcuts give the same answer without a key function
-        if count == 2:
-            return index if digest[0] <= digest[1] else 1 - index
-        if count <= 32:
-            keys = digest[:count]
-            if index == 0:  # a first visit: the first of the smallest bytes
-                return keys.index(min(keys))
-            return sorted(range(count), key=keys.__getitem__)[index]  # a stable sort: ties in the order of i
-        order = sorted(range(count), key=lambda i: digest[i % 32] * 64 + i)
-        return order[index]
+        # a shuffle: 30-bit digests of the seed, the salt and the sequence's source, each made once and
+        # remembered, set apart by round and mixed by a multiplication (values under 2**30 are Python's
+        # quickest ints); a round's order is then a Fisher-Yates shuffle with a linear congruential stream
+        base = self.base
+        if base is None:
+            base = self.base = _digest30(self.seed) ^ _digest30(self.salt)
+        keyed = _KEYED.get(key)
+        if keyed is None:
+            keyed = _digest30(key)
+        if n < count:  # the first round: most picks
+            z = ((base ^ keyed) * _MULTIPLIER) & _MASK30
+            if n == 0:
+                return (z * count) >> 30
+        else:
+            rnd, n = divmod(n, count)
+            z = ((base ^ keyed ^ (rnd * _ROUND & _MASK30)) * _MULTIPLIER) & _MASK30
+        order = list(range(count))
+        for i in range(n + 1):
+            j = i + ((z * (count - i)) >> 30)
+            order[i], order[j] = order[j], order[i]
+            z = (z * _STEP + _INCREMENT) & _MASK30
+        return order[n]
+
+
+_MASK30 = (1 << 30) - 1
+_MULTIPLIER = 0x2C1B3C6D  # odd: multiplying by it permutes 30-bit values, carrying every bit upwards
+_ROUND = 0x1B873593  # sets each round apart
+_STEP, _INCREMENT = 0x0019660D, 0x3C6EF35F  # a full-period linear congruential stream mod 2**30 (Numerical Recipes)
+_KEYED: dict[str, int] = {}  # a seed, salt or sequence's source -> its digest (TextScope.pick)
+
+
+def _digest30(text: str) -> int:
+    """30 bits of the text's SHA-256, remembered: the same on every platform and Python (unlike `hash`)."""
+    got = _KEYED.get(text)
+    if got is None:
+        if len(_KEYED) >= 8192:  # many seeds in one process, or stories edited and reloaded: keep it bounded
+            _KEYED.clear()
+        got = _KEYED[text] = int.from_bytes(_sha256(text.encode()).digest()[:4], "big") & _MASK30
+    return got
 
 
 class _Parser:

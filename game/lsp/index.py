@@ -41,7 +41,7 @@ class Ref:
     role: str = ""  # "goto", "set", "effect", "cond", "visited", "text", "start", "decl"
     scene: str | None = None  # the scene (or ending) it stands in
     choice: str | None = None  # the choice it stands in
-    value: object = None  # for a `set` or an effect: the value given
+    value: object = None  # for a `set` or an effect: the value given; for a "start": the manifest's key
 
     @property
     def end(self) -> int:
@@ -232,7 +232,7 @@ class StoryIndex:
         assert isinstance(data, YDict)
         for key in ("start", "hub"):
             if isinstance(data.get(key), str):
-                self._name_ref(f, "scene", data[key], data.value_marks[key], role="start")
+                self._name_ref(f, "scene", data[key], data.value_marks[key], role="start", value=key)
         labels = data.get("category_labels")
         if isinstance(labels, YDict):
             for c in labels:
@@ -244,7 +244,9 @@ class StoryIndex:
         short = data.get("short")
         if isinstance(short, YDict):
             if isinstance(short.get("start"), str):
-                self._name_ref(f, "scene", short["start"], short.value_marks["start"], role="start")
+                self._name_ref(
+                    f, "scene", short["start"], short.value_marks["start"], role="start", value="short: start"
+                )
             self._walk(f, short, None, None)
         endings = data.get("endings")
         if isinstance(endings, YList):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from lsprotocol import types as t
@@ -25,6 +26,7 @@ from game.lsp.folder import Folder, find_root
 from game.lsp.index import COND_KEYS, Ref, StoryIndex, word_at
 
 DEBOUNCE = 0.05  # seconds of quiet after an edit before the story is checked again
+HOVER_LINE = 160  # characters of a scene's first line shown on hover
 log = logging.getLogger(__name__)
 
 _SEVERITY = {
@@ -198,11 +200,38 @@ async def did_close(ls: StoryServer, params: t.DidCloseTextDocumentParams) -> No
 
 @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 async def files_changed(ls: StoryServer, params: t.DidChangeWatchedFilesParams) -> None:
+    """A story file changed on disk (a `git pull`, `dayjob schema --write`): check its folder again, if it is open."""
     for change in params.changes:
-        found = ls.folder_of(change.uri)
-        if found is not None:
-            found[0].disk_changed()
-            ls.schedule(found[0])
+        fs = to_fs_path(change.uri)
+        root = find_root(Path(fs)) if fs is not None else None
+        folder = ls.folders.get(root) if root is not None else None
+        if folder is not None:  # a folder nobody opened stays unchecked: no problems for files never shown
+            folder.disk_changed()
+            ls.schedule(folder)
+
+
+@server.feature(t.INITIALIZED)
+async def initialized(ls: StoryServer, params: t.InitializedParams) -> None:
+    """Ask the editor, where it can be asked, to say when YAML files change on disk."""
+    workspace = ls.client_capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace is not None else None
+    if watched is None or not watched.dynamic_registration:
+        return
+    watchers = [t.FileSystemWatcher(glob_pattern=f"**/*.{ext}") for ext in ("yaml", "yml")]
+    try:
+        await ls.client_register_capability_async(
+            t.RegistrationParams(
+                registrations=[
+                    t.Registration(
+                        id="dayjob-story-files",
+                        method=t.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=t.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+                    )
+                ]
+            )
+        )
+    except Exception:  # an editor that refuses: edits and saves still bring new problems
+        log.warning("the editor did not agree to report changed files")
 
 
 # -- completion ---------------------------------------------------------------------------------
@@ -254,11 +283,11 @@ def _indent_path(lines: list[str], line: int) -> tuple[list[str], int]:
     return path[::-1], key_indent
 
 
-_BLOCK_START = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
+_BLOCK_START = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*:\s*[|>][-+0-9]*\s*(#.*)?$")
 
 
-def _in_block_text(lines: list[str], line: int) -> bool:
-    """Whether a line stands inside a `|` or `>` block of text."""
+def _block_key(lines: list[str], line: int) -> str | None:
+    """The key of the `|` or `>` block a line stands inside (`text`, `if`, …), or None."""
     here = lines[line]
     indent = len(here) - len(here.lstrip()) if here.strip() else 10**6
     for i in range(line - 1, -1, -1):
@@ -267,8 +296,9 @@ def _in_block_text(lines: list[str], line: int) -> bool:
             continue
         d = len(lines[i]) - len(lines[i].lstrip())
         if d < indent:
-            return _BLOCK_START.search(lines[i]) is not None
-    return False
+            block = _BLOCK_START.search(lines[i])
+            return block.group(1) if block else None
+    return None
 
 
 def _siblings(lines: list[str], line: int, indent: int) -> set[str]:
@@ -382,14 +412,17 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
         return [_item(s, t.CompletionItemKind.Class, i.title) for s, i in ix.scenes.items() if i.kind != "ending"]
     if _INLINE_IF_OPEN.search(before):
         return _condition_items(ix)
+    block = _block_key(lines, line)
+    if block in COND_KEYS:  # a condition written over several lines (`if: >-`)
+        return _condition_items(ix)
     ins = _INSERTION_OPEN.search(before)
-    if ins and (_in_block_text(lines, line) or not re.search(r"(^|[:\-\[,])\s*$", before[: ins.start()])):
+    if ins and (block is not None or not re.search(r"(^|[:\-\[,])\s*$", before[: ins.start()])):
         return [_item(w, t.CompletionItemKind.Variable, f"word: {value}") for w, value in ix.words.items()]
-    if _in_block_text(lines, line):
+    if block is not None:
         return []
     flow = _FLOW_MAP.search(before)
     if flow and ":" not in flow.group(2).rsplit(",", 1)[-1]:
-        return _set_or_effect(ix, flow.group(1))
+        return _set_or_effect(ix, flow.group(1), set(re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*:", flow.group(2))))
     val = _VALUE.search(before)
     if val:
         key = val.group(1)
@@ -408,13 +441,15 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
     # a key, or nothing yet, on this line
     path, indent = _indent_path(lines, line)
     if path and path[-1] in ("effects", "set"):
-        return _set_or_effect(ix, path[-1])
+        return _set_or_effect(ix, path[-1], _siblings(lines, line, indent))
     if path and path[-1] == "[]" and len(path) >= 2 and path[-2] in ("flags", "categories"):
         return []
     model = _model_for(path, manifest)
-    if model is None:
-        return []
-    have = _siblings(lines, line, indent)
+    return [] if model is None else _missing_keys(model, _siblings(lines, line, indent))
+
+
+def _missing_keys(model, have: set[str]) -> list[t.CompletionItem]:
+    """The keys of a model not yet written, required ones first, each with its description."""
     out = []
     for key, required in _fields(model):
         if key in have:
@@ -434,11 +469,12 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
     return out
 
 
-def _set_or_effect(ix: StoryIndex, key: str) -> list[t.CompletionItem]:
+def _set_or_effect(ix: StoryIndex, key: str, have: AbstractSet[str] = frozenset()) -> list[t.CompletionItem]:
+    """The stats an `effects:` may change, or the flags and words a `set:` may set, less those it already has."""
     if key == "effects":
-        return [_item(s, t.CompletionItemKind.Variable, "stat") for s in ix.stats]
-    return [_item(f, t.CompletionItemKind.Constant, "flag: true or false") for f in ix.flags] + [
-        _item(w, t.CompletionItemKind.Variable, f"word (now {v!r})") for w, v in ix.words.items()
+        return [_item(s, t.CompletionItemKind.Variable, "stat") for s in ix.stats if s not in have]
+    return [_item(f, t.CompletionItemKind.Constant, "flag: true or false") for f in ix.flags if f not in have] + [
+        _item(w, t.CompletionItemKind.Variable, f"word (now {v!r})") for w, v in ix.words.items() if w not in have
     ]
 
 
@@ -500,12 +536,12 @@ def hover_text(folder: Folder, ref: Ref) -> str:
         )
         lines.append(f"**{ref.name}** ({what}): {info.title}")
         first = next((x.strip() for x in info.text.splitlines() if x.strip()), "")
-        if first:
-            lines.append(f"> {first}")
+        if first:  # a line of {shuffle: …} alternatives can run to a page: its start is enough to know the scene
+            lines.append(f"> {first if len(first) <= HOVER_LINE else first[: HOVER_LINE - 1].rstrip() + '…'}")
         lines.append(f"Defined in `{_where(folder, decl) if decl else info.path.name}`")
         leads = ix.leads_to(ref.name)
         if leads:
-            shown = [f"`{r.scene}` → `{r.choice}`" if r.choice else f"`{r.scene or 'story.yaml'}`" for r in leads[:12]]
+            shown = [f"`{r.scene}` → `{r.choice}`" if r.choice else f"`story.yaml` → `{r.value}`" for r in leads[:12]]
             more = f" and {len(leads) - 12} more" if len(leads) > 12 else ""
             lines.append("Led to by: " + ", ".join(shown) + more)
         elif info.kind == "scene":
@@ -625,6 +661,11 @@ def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
         return None
     folder, ref = hit
     why = rename_problem(folder.index, ref, params.new_name)
+    if why is None and folder.stale:
+        # its places are those of its last good parse: edits there would land on other text
+        broken = min(folder.stale)
+        shown = broken.relative_to(folder.root) if broken.is_relative_to(folder.root) else broken
+        why = f"{shown} does not parse now; fix its YAML first, or the rename would miss or misplace its uses"
     if why is not None:
         raise ValueError(f"cannot rename {ref.name!r}: {why}")
     changes: dict[str, list[t.TextEdit]] = {}

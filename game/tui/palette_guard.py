@@ -1,4 +1,5 @@
-"""The one place that patches Textual: races in its option lists and command palette that keys can reach.
+"""The one place that patches Textual: races in its option lists and command palette that keys can reach,
+and a second layout pass after every change of size.
 
 Textual 8.2.8 (a bare Textual app does the same) ends the app on each of these, found by key storms
 with Ctrl+P (a served game runs with --no-save: the day is lost):
@@ -19,6 +20,18 @@ with Ctrl+P (a served game runs with --no-save: the day is lost):
 - Two Ctrl+P within a frame push two palettes with one id (DuplicateIds): Textual's "is one open"
   looks at a class the palette gets only once mounted, and a closing one still holds the id.
 
+And one that costs a frame on nearly every choice (bench/bench_latency.py):
+
+- `Widget._size_updated` hands each widget the virtual size the layout has just worked out, through a
+  reactive that asks for another layout: a scene whose text is longer or shorter than the last one was
+  laid out twice and drawn twice, a frame (~17 ms) apart, the second frame unchanged. The size is
+  stored without asking (as Textual's own scrolling path does); a scroll bar that has to appear or go
+  still asks for its layout, on its own reactive.
+
+Beside these, our own subclasses lean on three private members, pinned by tests/tui/test_tui_frames.py:
+`Widget._refresh_scrollbars` and `OptionList._on_resize` (widgets/choice_list.py), `Footer._bindings_ready`
+(widgets/footer.py).
+
 Applied only to the Textual versions tested (TESTED, matching pyproject.toml's pin);
 tests/hardening/test_palette.py fails loudly when a wrapped member changes or the version leaves it.
 """
@@ -29,7 +42,7 @@ import weakref
 from pathlib import Path
 
 TESTED = ((8, 2), (9, 0))  # textual >= 8.2, < 9 (pyproject.toml)
-WRAPPED = ("OptionList._move_page", "Screen.dismiss", "Screen._dispatch_message")
+WRAPPED = ("OptionList._move_page", "Screen.dismiss", "Screen._dispatch_message", "Widget._size_updated")
 WRAPPED_WORKER = "CommandPalette._gather_commands"
 _MARK = "_dayjob_guarded"
 
@@ -67,7 +80,9 @@ def guard_textual() -> bool:
     from textual.await_complete import AwaitComplete
     from textual.command import CommandList, CommandPalette
     from textual.css.query import NoMatches
+    from textual.geometry import Size
     from textual.screen import Screen
+    from textual.widget import Widget
     from textual.widgets import OptionList
 
     low, high = TESTED
@@ -140,6 +155,12 @@ def guard_textual() -> bool:
         if self.screen_stack:  # empty while the app closes (Quit, with keys still queued): none to take it
             await on_key(self, event)
 
+    size_updated = Widget._size_updated
+
+    def _size_updated(self: Widget, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # the layout computed virtual_size: storing it must not ask for that layout again
+        return size_updated(self, size, virtual_size, container_size, layout=False)
+
     for owner, name, wrapper, original in (
         (App, "_on_key", _on_key, on_key),
         (App, "action_command_palette", action_command_palette, open_palette),
@@ -148,6 +169,7 @@ def guard_textual() -> bool:
         (Screen, "dismiss", dismiss_if_on_top, dismiss),
         (Screen, "_dispatch_message", _dispatch_message, dispatch),
         (CommandPalette, "_gather_commands", _gather_commands, CommandPalette._gather_commands),
+        (Widget, "_size_updated", _size_updated, size_updated),
     ):
         setattr(wrapper, _MARK, True)
         wrapper.__wrapped__ = original  # type: ignore[attr-defined,union-attr]

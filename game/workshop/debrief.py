@@ -697,6 +697,8 @@ h3{font-size:1.2rem;margin:1.4rem 0 .4rem;color:#9fe3ff}.sub{color:#c3ccd4;margi
 table{border-collapse:collapse;width:100%}td,th{padding:.3rem .5rem;text-align:left;vertical-align:middle}
 th{color:#c3ccd4;font-weight:600}.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .bar{background:#24303a;height:1.1rem;border-radius:3px;min-width:8rem}.bar>span{display:block;height:100%;background:#6fd08c;border-radius:3px}
+.bar.ref>span{background:#9fe3ff}.bar+.bar{margin-top:.2rem}.pair{width:40%}
+.legend i{display:inline-block;width:1rem;height:1rem;border-radius:2px;margin:0 .35rem 0 1rem;vertical-align:middle}
 .names{color:#c3ccd4;font-size:.85em}ol.split>li{margin-bottom:1rem}ul{margin:.3rem 0 .8rem}li{margin:.25rem 0}
 .skipped{color:#ffb4a8}
 """
@@ -706,9 +708,9 @@ def _h(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _bar_html(value: float, total: float) -> str:
+def _bar_html(value: float, total: float, cls: str = "") -> str:
     pct = 0 if total <= 0 else max(0.0, min(100.0, 100 * value / total))
-    return f'<div class="bar"><span style="width:{pct:.1f}%"></span></div>'
+    return f'<div class="bar{" " + cls if cls else ""}"><span style="width:{pct:.1f}%"></span></div>'
 
 
 # long: the HTML debrief, section by section in the order it prints
@@ -743,12 +745,19 @@ def render_html(d: Debrief) -> str:
             out.append("</table>")
         if d.minutes:
             ref = any(m.reference_share is not None for m in d.minutes)
+            # the room's share beside the surveys', as bars on one scale: the chart Analyse starts from
+            top = max(max(m.share, m.reference_share or 0.0) for m in d.minutes) or 1.0
+            label = _h(d.reference_label or "surveys")
+            out += ["<h2>Where the minutes went (average per player)</h2>"]
+            if ref:
+                out.append(
+                    f'<p class="legend"><i style="background:#6fd08c"></i>this room<i style="background:#9fe3ff"></i>{label}</p>'
+                )
             out += [
-                "<h2>Where the minutes went (average per player)</h2>",
                 "<table>",
                 "<tr><th></th><th class=n>minutes</th><th class=n>share</th>"
-                + (f"<th class=n>{_h(d.reference_label or 'surveys')}</th>" if ref else "")
-                + "</tr>",
+                + ("<th class=n>surveys</th>" if ref else "")  # the legend above names them
+                + "<th></th></tr>",
             ]
             for m in d.minutes:
                 refcell = (
@@ -756,9 +765,12 @@ def render_html(d: Debrief) -> str:
                     if ref
                     else ""
                 )
+                bars = _bar_html(m.share, top) + (
+                    _bar_html(m.reference_share, top, "ref") if m.reference_share is not None else ""
+                )
                 out.append(
                     f"<tr><td>{_h(m.label)}</td><td class=n>{m.average:.0f}</td>"
-                    f"<td class=n>{round(m.share * 100)}%</td>{refcell}</tr>"
+                    f'<td class=n>{round(m.share * 100)}%</td>{refcell}<td class="pair">{bars}</td></tr>'
                 )
             out.append("</table>")
             if ref and d.reference_source:

@@ -532,7 +532,7 @@ class WorkshopServer:
         record = self.everyone.setdefault(player.id, {"name": player.name, "player": player_id})
         record.update(clean)
         if clean.get("state") in ("ended", "unfinished") and "first_ending" not in record:
-            record["first_ending"] = clean.get("ending_title") or "Unfinished"
+            record["first_ending"] = clean.get("ending_title") or "Unfinished (the round ended)"
         self.changed()
 
     # -- the round ---------------------------------------------------------------------------
@@ -696,6 +696,8 @@ class WorkshopServer:
             body = {}
         action = body.get("action") if isinstance(body, dict) else None
         if action == "start":
+            if self.round.state == "running":  # a second press (or a second tab) must not reset the clock
+                return web.json_response(self.round.as_json())
             minutes = body.get("minutes")
             ok = isinstance(minutes, (int, float)) and not isinstance(minutes, bool) and 0 < minutes <= 600
             self.start_round(float(minutes) if ok else None)

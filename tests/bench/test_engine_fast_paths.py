@@ -197,6 +197,36 @@ def test_the_direct_path_refuses_what_the_library_refuses():
     assert outcomes[0] == outcomes[1] == [story.start] * 4 + [False] * (len(outcomes[0]) - 5) + [dest]
 
 
+def test_a_move_allowed_once_is_remembered_without_allowing_its_neighbours():
+    """The plain machine remembers each (source, destination, arrival, choice) it allowed; the same edge after
+    another choice, arriving another way, or from another scene is still tested, and refused."""
+    from game.engine.machine import MoveRefused
+    from game.engine.state import Arrival
+
+    story = load_story(ROOT / "story")
+    machine = story.machine
+    start = story.scenes[story.start]
+    written = next(ch for ch in start.choices if ch.targets[0] in story.scenes)
+    dest = written.targets[0]
+    other = next(s.id for s in story.scenes.values() if s.at is None and s.interrupt is None and s.id != dest)
+    game = Game(story, "remember")
+    st = game.state
+    for _ in range(2):  # the second time from what the first remembered
+        st.scene = story.start
+        machine.move(st, dest, Arrival.CHOICE, written.id)
+        assert (st.scene, st.arrival) == (dest, Arrival.CHOICE)
+    assert (story.start, dest, Arrival.CHOICE, written.id) in machine._allowed
+    for source, how, choice in [
+        (story.start, Arrival.CHOICE, "no-such-choice"),
+        (story.start, Arrival.INTERRUPTION, written.id),
+        (other, Arrival.CHOICE, written.id),
+    ]:
+        st.scene = source
+        with pytest.raises(MoveRefused):
+            machine.move(st, dest, how, choice)
+        assert st.scene == source
+
+
 def test_a_machine_with_callbacks_takes_the_librarys_path(synthetic):
     story = load_story(ROOT / "story")
     machine = story.machine

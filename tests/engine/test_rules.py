@@ -456,24 +456,90 @@ def test_show_if_is_part_of_when_a_choice_can_be_taken_for_the_writer_tools(tmp_
     assert ask.cond.tree == And((ask.show.tree, Cmp((">=",), (Stat("energy"), Num(3)))))
 
 
-def test_shuffle_picks_are_the_seeded_sort_they_replace():
-    """`TextScope.pick` takes shortcuts to the order it always had: i sorted by digest[i % 32] * 64 + i, where the
-    digest is SHA-256 of seed, salt, key and round; a seeded day shows the same alternatives as before."""
-    import hashlib
+# chi-square's value that a fair spread stays under 999 times in 1,000, by degrees of freedom
+_CHI2_999 = {1: 10.83, 2: 13.82, 3: 16.27, 4: 18.47, 5: 20.52, 6: 22.46, 8: 26.12, 11: 31.26, 15: 37.70, 24: 51.18}
+
+
+def _chi2(counts: dict, cells: list, total: int) -> float:
+    expected = total / len(cells)
+    return sum((counts.get(cell, 0) - expected) ** 2 / expected for cell in cells)
+
+
+def test_shuffle_picks_spread_evenly_over_seeds():
+    """Over many seeds every alternative of a shuffle is as likely, on a first visit and later in any round."""
+    from collections import Counter
+
+    from game.engine.story import TextScope
+
+    n = 6_000
+    for count in (2, 3, 4, 5, 7, 12):
+        for visit in (1, 2, count, count + 1, 2 * count + 2):
+            got = Counter(TextScope(None, visit, "desk", f"day-{i}").pick("shuffle", "a | b", count) for i in range(n))
+            assert _chi2(got, list(range(count)), n) < _CHI2_999[count - 1], (count, visit, got)
+
+
+def test_shuffle_picks_of_different_sequences_salts_and_rounds_are_independent():
+    """Two shuffles of one day, one shuffle under two salts, and two rounds of one shuffle pick independently:
+    each pair of alternatives is as likely as any other."""
+    from collections import Counter
+
+    from game.engine.story import TextScope
+
+    n = 9_000
+    cells = [(a, b) for a in range(3) for b in range(3)]
+
+    def spread(pair) -> float:
+        return _chi2(Counter(pair(f"day-{i}") for i in range(n)), cells, n)
+
+    assert (
+        spread(
+            lambda s: (
+                TextScope(None, 1, "desk", s).pick("shuffle", "one | two | three", 3),
+                TextScope(None, 1, "desk", s).pick("shuffle", "uno | dos | tres", 3),
+            )
+        )
+        < _CHI2_999[8]
+    )
+    assert (
+        spread(
+            lambda s: (
+                TextScope(None, 1, "desk", s).pick("shuffle", "k", 3),
+                TextScope(None, 1, "desk/tea", s).pick("shuffle", "k", 3),
+            )
+        )
+        < _CHI2_999[8]
+    )
+    assert (
+        spread(
+            lambda s: (
+                TextScope(None, 1, "desk", s).pick("shuffle", "k", 3),
+                TextScope(None, 4, "desk", s).pick("shuffle", "k", 3),
+            )
+        )
+        < _CHI2_999[8]
+    )
+
+
+def test_a_shuffle_shows_each_alternative_once_a_round_the_same_for_the_same_seed():
     import random
 
     from game.engine.story import TextScope
 
-    def reference(seed: str, salt: str, key: str, visit: int, count: int) -> int:
-        rnd, index = divmod(max(visit, 1) - 1, count)
-        digest = hashlib.sha256(f"{seed}\0{salt}\0{key}\0{rnd}".encode()).digest()
-        return sorted(range(count), key=lambda i: digest[i % 32] * 64 + i)[index]
-
-    pick = random.Random(17)
-    for _ in range(20_000):
-        count = pick.choice([1, 2, 2, 3, 4, 5, 6, 9, 31, 32, 33, 64, 65, 100])
-        seed, salt = f"seed-{pick.randrange(10**6)}", pick.choice(["desk", "desk/coffee", "hub"])
-        key = pick.choice(["a | b", "Tea — or coffee? | Coffee. | “Neither.”", "x" * 700])
-        visit = pick.randrange(0, 3 * count + 2)
-        got = TextScope(None, visit, salt, seed).pick("shuffle", key, count)
-        assert got == reference(seed, salt, key, visit, count), (seed, salt, key, visit, count)
+    draw = random.Random(17)
+    orders = set()
+    for _ in range(400):
+        count = draw.choice([1, 2, 3, 5, 9, 31, 32, 33, 100])
+        seed, salt = f"seed-{draw.randrange(10**6)}", draw.choice(["desk", "desk/coffee", "hub"])
+        key = draw.choice(["a | b", "Tea — or coffee? | Coffee. | “Neither.”", "x" * 700])
+        for rnd in range(3):
+            order = [
+                TextScope(None, rnd * count + v, salt, seed).pick("shuffle", key, count) for v in range(1, count + 1)
+            ]
+            assert sorted(order) == list(range(count)), (seed, salt, key, count, rnd)
+            again = [
+                TextScope(None, rnd * count + v, salt, seed).pick("shuffle", key, count) for v in range(1, count + 1)
+            ]
+            assert order == again
+            if count == 5:
+                orders.add(tuple(order))
+    assert len(orders) > 50  # many orders, not a few fixed ones

@@ -224,6 +224,30 @@ def test_lint_stops_analysing_once_the_story_budget_is_spent(tmp_path, monkeypat
     assert unbounded > 4 * taken[0]
 
 
+def test_a_generated_story_of_twenty_thousand_scenes_stays_well_under_the_condition_caps(tmp_path, monkeypatch):
+    """bench/make_story.py's stories must load: 1,000 of its scenes, scaled up twenty times (conditions repeat
+    more as a story grows, so the scaling overstates: 235,000 parts where 20,000 scenes have 198,000), use
+    well under each cap on conditions."""
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_story.py"), "1000", str(tmp_path)], check=True)
+    envs, analyzers = [], []
+    compile_uncached, possible = expr._compile_uncached, conditions.Analyzer.possible
+
+    def noting_env(src, env):
+        envs.append(env)
+        return compile_uncached(src, env)
+
+    def noting_analyzer(self, goals):
+        analyzers.append(self)
+        return possible(self, goals)
+
+    monkeypatch.setattr(expr, "_compile_uncached", noting_env)
+    monkeypatch.setattr(conditions.Analyzer, "possible", noting_analyzer)
+    assert not [p for p in lint(load_story(tmp_path)) if p.severity == "error"]
+    assert 0 < 20 * envs[0].spent.parts < 0.6 * MAX_STORY_PARTS
+    for analyzer in set(analyzers):
+        assert 20 * (conditions.STORY_BUDGET - analyzer._left) < 0.6 * conditions.STORY_BUDGET
+
+
 # -- item 9: huge integers -------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import OptionList
 
 from game.tui import palette_guard
@@ -28,6 +29,7 @@ WRAPPED = {
     (App, "_on_key"): ["self", "event"],
     (CommandPalette, "check_action"): ["self", "action", "parameters"],
     (CommandPalette, "_gather_commands"): ["self", "search_value"],
+    (Widget, "_size_updated"): ["self", "size", "virtual_size", "container_size", "layout"],
 }
 
 

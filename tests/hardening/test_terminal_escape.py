@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -13,11 +14,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.engine import Problem
+from game.engine import Problem, load_story
 from game.engine.safetext import SafeStream, terminal_safe
 
 ROOT = Path(__file__).parent.parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
+ROOM = ROOT / "tests" / "workshop" / "fixtures" / "room"
 
 TITLE = "\x1b]0;PWNED\x07"  # sets the terminal's title
 CLEAR = "\x1b[2J"  # clears the screen
@@ -170,3 +172,82 @@ def test_command_line_errors_echo_arguments_escaped(args):
     code, text = run(*args)
     assert code != 0
     assert_harmless(text)
+
+
+@pytest.fixture
+def hostile_results(tmp_path) -> Path:
+    """A workshop's results folder whose every field a debrief shows holds a payload, and a file named with one."""
+    story = load_story(ROOM)
+    folder = tmp_path / "results"
+    folder.mkdir()
+    data = {
+        "result_version": 1,
+        "story_title": story.title,
+        "story_hash": story.hash,
+        "seed": f"S{CLEAR}",
+        "short": False,
+        "ending": {"id": f"helper{OSC52}", "title": f"The helper{RLO}"},
+        "stats": {"morale": 4, "energy": 2},
+        "minutes": {"focus": 90, "data": 60},
+        "choices": [f"coffee{CSI8}", f"data{TITLE}"],
+        "scenes": ["arrive", f"desk{ISOLATE}"],
+        "finished_at": "2025-05-01T10:00:00Z",
+        "nickname": f"Sam{TITLE}{RLO}",
+    }
+    (folder / "a.json").write_text(json.dumps(data), encoding="utf-8")
+    (folder / "foreign.json").write_text(json.dumps(data | {"story_title": f"Room{TITLE}"}), encoding="utf-8")
+    (folder / f"b{CLEAR}{RLO}.json").write_text("{", encoding="utf-8")  # damaged: listed by its name
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "csv"])
+def test_debrief_in_every_format_reaches_the_terminal_escaped(hostile_results, fmt):
+    code, text = run("debrief", str(hostile_results), "--story", str(ROOM), "--format", fmt)
+    assert code == 0, text
+    assert_harmless(text)
+    assert "\\x1b[2J\\u202e.json" in text  # the damaged file's name, shown
+    assert "seed S\\x1b" in text or "S\\x1b[2J,false,helper" in text  # the seed
+    if fmt == "csv":  # a row per day: the ending's id and the choices' ids as the file had them
+        assert "helper\\x1b]52;c;cHduZWQ=\\x07,The helper" in text and "coffee\\x9b2J data\\x1b]0;PWNED" in text
+
+
+def test_the_language_servers_stderr_is_escaped():
+    """What `dayjob lsp` logs (to the editor's log, or a terminal) quotes what an editor sent, escaped."""
+
+    def message(obj: dict) -> bytes:
+        body = json.dumps(obj).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    evil = TITLE + RLO
+    talk = b"".join(
+        message(m)
+        for m in [
+            {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": None, "capabilities": {}}},
+            {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+            {"jsonrpc": "2.0", "id": 2, "method": evil, "params": {}},  # an unknown method: logged with its name
+            {"jsonrpc": "2.0", "method": f"{CLEAR}note", "params": {}},
+            {"jsonrpc": "2.0", "id": 3, "method": "shutdown"},
+            {"jsonrpc": "2.0", "method": "exit"},
+        ]
+    )
+    out = subprocess.run([sys.executable, "-m", "game", "lsp"], input=talk, capture_output=True, timeout=120, cwd=ROOT)
+    err = out.stderr.decode("utf-8", errors="surrogateescape")
+    assert out.returncode == 0, err
+    assert_harmless(err)
+    assert "\\x1b]0;PWNED\\x07\\u202e" in err and "\\x1b[2Jnote" in err  # logged, and visibly
+    assert b"Content-Length" in out.stdout  # the protocol itself is not escaped: its JSON escapes its own way
+
+
+def test_a_crash_in_a_command_reaches_the_terminal_escaped(monkeypatch, capsys):
+    """Never meant to happen; if a bug does raise, its traceback may quote a story and is escaped too."""
+    from game.authoring import check
+    from game.cli import main
+
+    def crash(opts):
+        raise ValueError(f"a story said {TITLE}{RLO}")
+
+    monkeypatch.setattr(check, "run_check", crash)
+    assert main(["check", str(MINI)]) == 1
+    err = capsys.readouterr().err
+    assert "ValueError: a story said \\x1b]0;PWNED\\x07\\u202e" in err
+    assert RAW.search(err) is None

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from game.engine import StoryError, load_story
 from game.lsp.folder import Folder, find_root
-from game.lsp.server import complete, hover_text
+from game.lsp.server import HOVER_LINE, complete, hover_text
 
 ROOT = Path(__file__).resolve().parents[2]
 STORY = ROOT / "story"
@@ -60,6 +60,25 @@ def test_the_index_places_every_name_where_it_is_written():
             assert line[r.col : r.end] == name, (kind, name, r)
 
 
+def test_hover_on_a_scene_shows_the_start_of_a_long_first_line():
+    folder = Folder(STORY)
+    folder.index = folder.build_index()
+    long = max(folder.index.scenes.values(), key=lambda i: len(i.text.split("\n", 1)[0]))
+    first = long.text.split("\n", 1)[0].strip()
+    assert len(first) > HOVER_LINE
+    text = hover_text(folder, folder.index.definition("scene", long.id))
+    [quoted] = [line for line in text.split("\n") if line.startswith("> ")]
+    assert len(quoted) <= len("> ") + HOVER_LINE and quoted.endswith("…")
+    assert first.startswith(quoted[2:-1])
+
+
+def test_hover_on_the_hub_names_the_manifest_key_that_leads_there():
+    folder = Folder(STORY)
+    folder.index = folder.build_index()
+    text = hover_text(folder, folder.index.definition("scene", "desk"))
+    assert "Led to by: `story.yaml` → `hub`, `" in text
+
+
 def test_hover_on_a_flag_says_where_it_is_set():
     folder = Folder(STORY)
     folder.index = folder.build_index()
@@ -98,9 +117,13 @@ SCENE = """scenes:
         text: Go
         effects:
           
-        set: {
+        set: {team_startup: true, 
         category: 
         outcome: "{if energy > 2 and 
+      - id: stay
+        if: >-
+          team_startup and
+          
     again: |
       Back. {seq: One. | {if team_startup: Two. | elif 
 """
@@ -112,9 +135,11 @@ SCENE = """scenes:
         (4, len("      Hello {"), {"lead", "team"}, {"energy"}),  # a word in text
         (9, 10, {"energy", "morale"}, {"team_startup", "lead"}),  # a stat under effects
         (10, len("        set: {"), {"team_startup", "lead"}, {"energy"}),  # a flag or word under set
+        (10, len("        set: {team_startup: true, "), {"team_bigco", "lead"}, {"team_startup", "energy"}),
         (11, len("        category: "), {"focus", "meetings"}, {"desk"}),
         (12, len('        outcome: "{if energy > 2 and '), {"energy", "team_startup", 'visited("desk")'}, {"lead"}),
-        (14, len("      Back. {seq: One. | {if team_startup: Two. | elif "), {"morale", "team_bigco"}, {"chat"}),
+        (15, 10, {"energy", "team_bigco", 'visited("desk")'}, {"lead", "title"}),  # a condition over lines
+        (18, len("      Back. {seq: One. | {if team_startup: Two. | elif "), {"morale", "team_bigco"}, {"chat"}),
     ],
 )
 def test_completion_knows_the_place(line, col, expect, refuse):

@@ -355,3 +355,69 @@ async def test_saving_the_glossary_checks_the_story_again(client: LanguageClient
         t.CompletionParams(text_document=t.TextDocumentIdentifier(uri=uri(glossary)), position=t.Position(1, 0))
     )
     assert result is None  # not a scene file: no scene keys offered
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "game", "lsp"]))
+async def watching_client(lsp_client: LanguageClient):
+    """A client that lets the server register for changes on disk, as VS Code and Neovim do."""
+    lsp_client.registrations = []
+
+    @lsp_client.feature(t.CLIENT_REGISTER_CAPABILITY)
+    def register(params: t.RegistrationParams) -> None:
+        lsp_client.registrations.extend(params.registrations)
+
+    capabilities = t.ClientCapabilities(
+        workspace=t.WorkspaceClientCapabilities(
+            did_change_watched_files=t.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)
+        )
+    )
+    await lsp_client.initialize_session(
+        t.InitializeParams(capabilities=capabilities, root_uri=uri(STORY), process_id=None)
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_file_changed_on_disk_is_checked_again(watching_client: LanguageClient, tmp_path):
+    client = watching_client
+    story = tmp_path / "story"
+    shutil.copytree(STORY, story)
+    desk, inbox = story / "scenes" / "desk.yaml", story / "scenes" / "inbox.yaml"
+    open_file(client, desk)
+    await diagnostics_for(client, desk, no_errors)
+    [watch] = [r for r in client.registrations if r.method == t.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+    assert "**/*.yaml" in [w["globPattern"] for w in watch.register_options["watchers"]]
+    # a file the editor does not have open changes on disk (a `git pull`): its new problem is shown
+    inbox.write_text(inbox.read_text().replace("goto: desk", "goto: dsek", 1))
+    client.workspace_did_change_watched_files(
+        t.DidChangeWatchedFilesParams(changes=[t.FileEvent(uri=uri(inbox), type=t.FileChangeType.Changed)])
+    )
+    diags = await diagnostics_for(client, inbox, lambda d: not no_errors(d))
+    assert any("goto 'dsek'" in d.message for d in diags)
+
+
+async def test_a_rename_while_a_file_does_not_parse_is_refused_not_misplaced(client: LanguageClient):
+    """The broken file's places are from its last good parse: edits there would overwrite other text."""
+    text = open_file(client, DESK)
+    manifest = open_file(client, MANIFEST)
+    await diagnostics_for(client, DESK, no_errors)
+    replace_all(client, DESK, "# a note\n# another\n" + text.replace("choices:", "choices: [", 1), 2)
+    flag = next(f for f in ("team_startup", "day_planned", "page_started") if f in text)
+    with pytest.raises(Exception) as refused:
+        await client.text_document_rename_async(
+            t.RenameParams(
+                text_document=t.TextDocumentIdentifier(uri=uri(MANIFEST)),
+                position=position_of(manifest, f"  - {flag}\n", offset=4),
+                new_name="renamed_flag",
+            )
+        )
+    assert "scenes/desk.yaml does not parse now; fix its YAML first" in str(refused.value)
+    replace_all(client, DESK, text, 3)  # fixed: the rename goes through
+    edit = await client.text_document_rename_async(
+        t.RenameParams(
+            text_document=t.TextDocumentIdentifier(uri=uri(MANIFEST)),
+            position=position_of(manifest, f"  - {flag}\n", offset=4),
+            new_name="renamed_flag",
+        )
+    )
+    assert len(edit.changes[uri(DESK)]) == text.count(flag)

@@ -57,8 +57,8 @@ const WAIT = 120000;
       const before = await page.evaluate(() => window.__frames);
       await page.keyboard.press("1");
       out.presses += 1;
-      await page.waitForFunction((n) => window.__frames > n, before, { timeout: WAIT });
-      await page.waitForTimeout(150);
+      // the game answered; or the report was already arriving (a "1" on it changes nothing and draws nothing)
+      await page.waitForFunction((n) => window.__frames > n || window.__drawn.includes("The end of the day"), before, { timeout: WAIT });
     }
     await page.waitForFunction(() => window.__drawn.includes("The end of the day"), null, { timeout: WAIT });
     if (stay) {

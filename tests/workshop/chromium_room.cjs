@@ -36,10 +36,14 @@ const [roomUrl, executablePath = "/usr/bin/chromium", shots = ""] = process.argv
     await page.waitForSelector("#players .state-ended", { timeout: 180000 });  // their day is over
     if (shots) await page.screenshot({ path: shots + "/room.png" });
     // the end of the round turns the screen into the debrief's slides
+    await page.click("#start");  // a round: while it runs, Start cannot reset its clock
+    await page.waitForFunction(() => /^\d+:\d\d$/.test(document.getElementById("clock").textContent));
+    out.startWhileRunning = await page.evaluate(() => document.getElementById("start").disabled);
     await page.click("#end");
     await page.waitForSelector("body.-slides .slide.-on", { timeout: 60000 });
     out.slides = await page.evaluate(() => document.querySelectorAll(".slide").length);
     const first = await page.textContent(".slide.-on h3");
+    out.firstSlide = await page.textContent(".slide.-on h2");
     await page.keyboard.press("ArrowRight");
     out.moved = (await page.textContent(".slide.-on h3")) !== first;
     for (let i = 0; i < 20; i++) {
@@ -71,6 +75,13 @@ const [roomUrl, executablePath = "/usr/bin/chromium", shots = ""] = process.argv
     }
     await page.keyboard.press("Escape");  // back to the room: its clock says who ended the round
     out.clockAfter = await page.textContent("#clock");
+    out.startAfter = await page.evaluate(() => [document.getElementById("start").textContent, document.getElementById("start").disabled]);
+    // another round, ended too: the slides come back by themselves, with the new results
+    await page.click("#start");
+    await page.waitForFunction(() => document.getElementById("start").disabled);
+    await page.click("#end");
+    await page.waitForSelector("body.-slides .slide.-on", { timeout: 60000 });
+    out.slidesAgain = await page.evaluate(() => document.querySelector(".slide.-on").textContent);
     out.ok = true;
   } catch (err) {
     out.error = String(err && err.stack || err);

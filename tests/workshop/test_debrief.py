@@ -122,6 +122,23 @@ def test_minutes_stand_beside_the_survey_figures(room_folder):
     assert d.reference_label == "Surveys"
 
 
+def test_the_html_draws_the_minutes_beside_the_surveys_as_bars(room_folder):
+    """The key chart for Analyse: per kind of work, the room's bar and the surveys' bar on one scale."""
+    d = build_debrief(room_folder, STORY)
+    page = render_html(d)
+    section = page.split("Where the minutes went", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>([^<]+)</td>.*?</tr>", section)
+    assert rows == [m.label for m in d.minutes]
+    top = max(max(m.share, m.reference_share or 0) for m in d.minutes)
+    for m in d.minutes:
+        row = re.search(rf"<tr><td>{re.escape(m.label)}</td>.*?</tr>", section).group(0)
+        widths = [float(w) for w in re.findall(r'<div class="bar[^"]*"><span style="width:([\d.]+)%">', row)]
+        expected = [100 * m.share / top] + ([] if m.reference_share is None else [100 * m.reference_share / top])
+        assert widths == pytest.approx(expected, abs=0.06), m.label
+        assert row.count('class="bar ref"') == (m.reference_share is not None)
+    assert "this room" in page.split("Where the minutes went", 1)[1].split("<table>", 1)[0]  # the legend
+
+
 def test_the_most_divisive_choices_come_first(room_folder):
     d = build_debrief(room_folder, STORY)
     assert [(s.label, s.reached) for s in d.splits] == [

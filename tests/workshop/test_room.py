@@ -10,7 +10,7 @@ from collections import Counter
 
 import aiohttp
 from test_serve import WAIT, at_title_menu, play_day, policy, until
-from workshop_browser import Tab
+from workshop_browser import Tab, visible_text
 from workshop_serving import ROOM
 
 from game.engine import Game, load_story
@@ -18,6 +18,7 @@ from game.workshop.debrief import build_debrief
 from game.workshop.results import UNFINISHED, read_results
 
 STORY = load_story(ROOM)
+PROJECTOR_BLACK, DARK_BACKGROUND = "48;2;0;0;0m", "48;2;28;30;34m"  # the two themes' backgrounds (game/tui/themes.py)
 PLAYERS = 20
 
 
@@ -62,11 +63,14 @@ async def one_choice(tab: Tab, seed: str) -> Game:
     assert await at_title_menu(tab)
     await tab.press("\r")
     assert await tab.wait_for(lambda t: mirror.title in t.screen, WAIT)
+    before = mirror.clock_text
     mirror.choose(mirror.available[0])
-    drawn = tab.frames
+    assert mirror.clock_text != before and not mirror.ended
+    mark = len(tab.raw)
     await tab.press("1")
-    assert await tab.wait_for(lambda t, drawn=drawn: t.frames > drawn, WAIT)
-    assert not mirror.ended
+    # the choice is taken once the header shows its new time: any frame would not do (the first scene may
+    # still be drawing, and the round's end reaches the game by another path than its keys)
+    assert await tab.wait_for(lambda t: mirror.clock_text in visible_text(t.raw[mark:]), WAIT)
     return mirror
 
 
@@ -177,6 +181,9 @@ def test_the_facilitator_ending_the_round_early_is_not_called_time_is_up(serve, 
             async with http.post(room + "/round", json={"action": "start"}) as resp:
                 assert (await resp.json())["state"] == "running"
             assert await tab.wait_for(lambda t: any(m[0] == "dayjob_round" for m in t.texts), WAIT)
+            async with http.post(room + "/round", json={"action": "start", "minutes": 0.05}) as resp:
+                again = await resp.json()  # pressed twice: the clock is not reset to three seconds
+            assert again["state"] == "running" and again["minutes"] == 10 and again["left"] > 60
             async with http.post(room + "/round", json={"action": "end"}) as resp:
                 over = await resp.json()
             assert (over["state"], over["ended_by"]) == ("over", "facilitator")
@@ -186,6 +193,10 @@ def test_the_facilitator_ending_the_round_early_is_not_called_time_is_up(serve, 
             rounds = [m[1] for m in tab.texts if m[0] == "dayjob_round"]
             assert (rounds[-1]["state"], rounds[-1]["ended_by"]) == ("over", "facilitator")  # the page's bar
             assert await until(lambda: feed.latest.get("round", {}).get("ended_by") == "facilitator")
+            # the room screen's "Endings so far" names it as the slides do
+            assert await until(
+                lambda: feed.latest["endings"] == [{"title": "Unfinished (the round ended)", "count": 1}]
+            )
             assert await until(lambda: len(read_results(results).results) == 1)
             (result,) = read_results(results).results
             assert result.unfinished and list(result.choices) == mirror.report().choices
@@ -253,6 +264,11 @@ def test_serve_takes_the_projector_theme_and_the_rounds_length(serve, tmp_path):
         async with aiohttp.ClientSession() as http, http.get(room_url(served)) as resp:
             page = await resp.text()
         assert '<body class="-projector">' in page  # large, high-contrast colours on the shared screen
+        async with aiohttp.ClientSession() as http:  # and the players' games start in the projector theme
+            tab = await Tab(http, served.url).open()
+            assert await at_title_menu(tab)
+            await tab.close()
+        assert PROJECTOR_BLACK in tab.raw and DARK_BACKGROUND not in tab.raw
         assert 'id="minutes" type="number" min="1" max="180" value="12"' in page
 
     asyncio.run(main())

@@ -10,13 +10,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from game.tui.css import STYLES
 from game.tui.screens import ScreenName
 from game.tui.storytext import literal, paragraphs, prose
 from game.tui.widgets.charts import MinutesChart, StatBars
 from game.tui.widgets.day_header import DayHeader
+from game.tui.widgets.footer import QuietFooter
 from game.tui.widgets.hanging import Hanging, Stack
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ class ReportScreen(Screen):
                 ),
                 id="report-below",
             )
-        yield Footer()
+        yield QuietFooter(at_once=True)
 
     def _details(self):
         """The charts, timeline and questions: mounted after the ending's first frame (they cost the most)."""

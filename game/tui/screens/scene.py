@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.style import Style
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from game.engine.clock import format_time
 from game.tui.css import STYLES
@@ -18,6 +18,7 @@ from game.tui.screens import ScreenName
 from game.tui.storytext import paragraphs, prose, shown
 from game.tui.widgets.choice_list import ChoiceList
 from game.tui.widgets.day_header import DayHeader
+from game.tui.widgets.footer import QuietFooter
 from game.tui.widgets.reveal_panel import RevealPanel
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ def arrival_banner(game: Game) -> Content | None:
     return None
 
 
+MORE_TEXT = " \u2193 more text (PgDn) "
 TERM_STYLE = Style(underline=True)  # a glossary term met for the first time today
 
 
@@ -103,7 +105,7 @@ class SceneScreen(Screen):
                 yield ChoiceList(id="choices")
             if self.app.options.reveal:
                 yield RevealPanel(id="reveal")
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self._first_draw()
@@ -140,7 +142,9 @@ class SceneScreen(Screen):
             return
         scroll = self.query_one("#scene-scroll", VerticalScroll)
         more = scroll.max_scroll_y - scroll.scroll_y >= 1
-        self.query_one(ChoiceList).border_title = " \u2193 more text (PgDn) " if more else None
+        choices = self.query_one(ChoiceList)
+        if more != (choices.border_title is not None):  # setting it repaints, changed or not: a frame
+            choices.border_title = MORE_TEXT if more else None
 
     def on_screen_resume(self) -> None:
         game = self.app.game
@@ -161,8 +165,8 @@ class SceneScreen(Screen):
         outcome.display = bool(game.outcome)
         banner = arrival_banner(game)
         arrival = self.query_one("#arrival", Static)
-        arrival.set_classes(f"-{game.arrival}")
-        if banner is not None:
+        if banner is not None:  # its class styles it only while shown: restyling a hidden one cost ~1 ms a choice
+            arrival.set_classes(f"-{game.arrival}")
             arrival.update(banner)
         arrival.display = banner is not None
         self.query_one("#scene-title", Static).update(marks.mark(prose(game.title)))

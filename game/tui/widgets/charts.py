@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from game.tui.storytext import bar_content, literal, minutes_text
+from game.tui.widgets.hanging import Fitted
 
 if TYPE_CHECKING:
     from game.engine.report import Report, StatLine
@@ -119,8 +120,8 @@ class StatBars(Widget):
         super().__init__(id=id, classes=classes)
         self.stats = stats
 
-    def render(self) -> Content:
-        return stat_bars(self.stats, width=max(20, self.content_size.width or 40))
+    def render(self) -> Fitted:
+        return Fitted(lambda width: stat_bars(self.stats, width=max(20, width)))
 
 
 class MinutesChart(Widget):
@@ -132,5 +133,5 @@ class MinutesChart(Widget):
         super().__init__(id=id, classes=classes)
         self.report = report
 
-    def render(self) -> Content:
-        return minutes_chart(self.report, width=max(30, self.content_size.width or 66))
+    def render(self) -> Fitted:
+        return Fitted(lambda width: minutes_chart(self.report, width=max(30, width)))

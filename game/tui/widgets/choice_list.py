@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -60,6 +61,8 @@ class ChoiceList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.numbered: list[str] = []  # choice ids in the order digits choose them
+        self._filling = False  # new options going in: the list's height is still the last scene's
+        self._wrapped_at = -1  # the width the options' lines were wrapped at
 
     def show_choices(self, views: list[ChoiceView], mark: Mark | None = None) -> None:
         """Replace the list with this scene's choices and highlight the first available one."""
@@ -71,10 +74,37 @@ class ChoiceList(OptionList):
                 options.append(Option(choice_prompt(len(self.numbered), view, mark), id=view.id))
             else:
                 options.append(Option(choice_prompt(None, view, mark), id=f"locked:{view.id}", disabled=True))
-        self.set_options(options)
+        self._filling = True
+        try:
+            self.set_options(options)
+        finally:
+            self._filling = False
+        self._wrapped_at = self.scrollable_content_region.width
         first = next((i for i, o in enumerate(options) if not o.disabled), None)
         self.highlighted = first
         self.scroll_home(animate=False)
+        # the layout decides the scroll bar from the new height; this catches the one case it does not
+        # look (the height did not change) once the new scene is on screen
+        self.call_after_refresh(self._refresh_scrollbars)
+
+    def _refresh_scrollbars(self) -> None:
+        """Textual's scroll bar decision, except while new options go in (game/tui/palette_guard.py).
+
+        Decided then, from the last scene's height, a longer list got a scroll bar for one frame (its
+        minutes cut to "10 m"), and a second layout and frame to take it away again.
+        """
+        if not self._filling:
+            super()._refresh_scrollbars()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Keep the wrapped options when only the height changed (OptionList re-wraps on every resize).
+
+        The list's height follows each scene's choices; re-wrapping then cost a repaint and a frame.
+        """
+        width = self.scrollable_content_region.width
+        if width == self._wrapped_at:
+            event.prevent_default()  # OptionList's own handler would clear the lines and repaint
+        self._wrapped_at = width
 
     def id_for_number(self, number: int) -> str | None:
         """The choice a digit chooses, or None when there is no such number."""

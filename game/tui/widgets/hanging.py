@@ -1,6 +1,8 @@
-"""Text laid out in columns that wrap well: a hanging indent, and a stack of such rows."""
+"""Text laid out in columns that wrap well: a hanging indent, a stack of such rows, text made for its width."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual.content import Content
 from textual.strip import Strip
@@ -88,3 +90,32 @@ class Stack(Visual):
     def get_height(self, rules: RulesMap, width: int) -> int:
         rows = sum(r.get_height(rules, width) for r in self.rows)
         return rows + self.gap * max(0, len(self.rows) - 1)
+
+
+class Fitted(Visual):
+    """Content built for the width it is drawn at (charts whose bars fill the line).
+
+    A widget that reads its own `content_size` in `render` makes Textual look the widget up in a
+    layout it is still working out: on the report, laying the whole screen out again (30-70 ms).
+    """
+
+    def __init__(self, build: Callable[[int], Content]) -> None:
+        self.build = build
+        self._built: tuple[int, Content] | None = None
+
+    def _at(self, width: int) -> Content:
+        if self._built is None or self._built[0] != width:
+            self._built = (width, self.build(width))
+        return self._built[1]
+
+    def __str__(self) -> str:
+        return self._at(80).plain
+
+    def render_strips(self, width: int, height: int | None, style, options: RenderOptions) -> list[Strip]:
+        return self._at(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return container_width
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self._at(width).get_height(rules, width)
