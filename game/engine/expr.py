@@ -80,7 +80,8 @@ class Env:
     words: frozenset[str] = frozenset()  # named only to say they cannot be tested
     # compiled expressions by source, kept per Env: a shared cache keyed on (src, env) compared Envs
     # on every lookup after a reload, i.e. two frozensets of every scene id (quadratic in scenes)
-    cache: dict[str, Compiled] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # (the Expr itself: immutable, so equal conditions share one, made once)
+    cache: dict[str, Expr] = field(default_factory=dict, compare=False, hash=False, repr=False)
     spent: Spent = field(default_factory=Spent, compare=False, hash=False, repr=False)
 
 
@@ -187,10 +188,11 @@ def compile_expr(src: object, env: Env) -> Expr:
     cache = env.cache
     hit = cache.get(src)
     if hit is None:
-        hit = _compile_uncached(src, env)
+        compiled = _compile_uncached(src, env)
+        hit = Expr(src, compiled.tree, compiled.fn, compiled.scenes, compiled)
         if len(cache) < 50_000:
             cache[src] = hit
-    return Expr(src, hit.tree, hit.fn, hit.scenes, hit)
+    return hit
 
 
 def _compile_uncached(src: str, env: Env) -> Compiled:

@@ -834,24 +834,28 @@ class _Compiler:
     def check_back(self, scenes: dict[str, Scene]) -> None:
         """`goto: back` only where an appointment or interruption can have put a destination on hold."""
         reach: set[str] = set()
-        todo = [s.id for s in scenes.values() if s.kind != "scene"]
+        todo = [s.id for s in scenes.values() if s.at is not None or s.interrupt is not None]
         while todo:
             sid = todo.pop()
             if sid in reach or sid not in scenes:
                 continue
             reach.add(sid)
             for ch in scenes[sid].choices:
-                todo.extend(t for t in ch.targets if t in scenes)
+                for _, t in ch.goto:  # (not `ch.targets`: a list a choice, twice a story's choices)
+                    if t not in reach:
+                        todo.append(t)
         for scene in scenes.values():
             if scene.id in reach:
                 continue
             for ch in scene.choices:
-                if "back" in ch.targets:
-                    self.problems.error(
-                        ch.where.path,
-                        (ch.where.line, ch.where.col),
-                        f"choice {ch.id!r} goes `back`, but no appointment or interruption leads to scene {scene.id!r}, so there is nothing to go back to",
-                    )
+                for _, t in ch.goto:
+                    if t == "back":
+                        self.problems.error(
+                            ch.where.path,
+                            (ch.where.line, ch.where.col),
+                            f"choice {ch.id!r} goes `back`, but no appointment or interruption leads to scene {scene.id!r}, so there is nothing to go back to",
+                        )
+                        break
 
 
 def _too_long(problems: Problems, path: str, mark: tuple[int, int] | None, what: str, name: str) -> bool:

@@ -165,8 +165,8 @@ class SceneScreen(Screen):
         outcome.display = bool(game.outcome)
         banner = arrival_banner(game)
         arrival = self.query_one("#arrival", Static)
-        arrival.set_classes(f"-{game.arrival}")
-        if banner is not None:
+        if banner is not None:  # its class styles it only while shown: restyling a hidden one cost ~1 ms a choice
+            arrival.set_classes(f"-{game.arrival}")
             arrival.update(banner)
         arrival.display = banner is not None
         self.query_one("#scene-title", Static).update(marks.mark(prose(game.title)))
