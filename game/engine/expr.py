@@ -42,7 +42,7 @@ MAX_DEPTH = 12
 MAX_NODES = 80
 # parts of all the conditions one story compiles (a condition written twice counts once): bounds what a
 # hostile story's conditions cost `check` and its lint (#14); the 20,000-scene story has 198,000
-MAX_STORY_PARTS = 500_000
+MAX_STORY_PARTS = 400_000
 RESERVED = frozenset({"clock", "true", "false", "visited", "and", "or", "not", "back", "end"})
 
 
