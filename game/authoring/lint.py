@@ -335,10 +335,17 @@ class _Uses:
         self.read.update(node.name for node in walk(cond.tree) if isinstance(node, Flag))
 
     def text(self, tpl: Template | None) -> None:
-        if tpl is not None and tpl.literal is None:
-            self.words.update(tpl.names)
-            for cond in tpl.conditions:  # inline conditions read flags too
-                self.condition(cond)
+        if tpl is None or tpl.literal is not None:
+            return
+        words = self.words
+        for part in tpl.inserts:  # (`names` and `conditions` in one pass, without their lists)
+            kind = part[0]
+            if kind == "w" or kind == "W":
+                words.add(part[1])
+            elif kind == "if":  # inline conditions read flags too
+                for cond, _ in part[1]:
+                    if cond is not None:
+                        self.condition(cond)
 
     def sets(self, sets: tuple[tuple[str, object], ...], where: Where) -> None:
         for name, value in sets:

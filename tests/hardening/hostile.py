@@ -136,9 +136,9 @@ def hard_conditions(root: Path, files: int = MAX_STORY_PARTS // (HARD_PARTS * 1_
     return _story(root, out, HARD_MANIFEST)
 
 
-def bad_conditions(root: Path, files: int = MAX_TOTAL_BYTES // 1_000_000) -> Path:
-    """Just under the story's bytes of conditions that are each an error (an unknown name, looked up for a
-    suggestion), the most problems a story can hold."""
+def bad_conditions(root: Path, files: int = MAX_TOTAL_NODES // 90_000) -> Path:
+    """Just under the story's values, a condition on every choice that is an error (an unknown name, looked
+    up for a suggestion): about the most problems a story can hold (90,000 values a file)."""
     out = {"desk.yaml": DESK}
     for f in range(files):
         lines = ["scenes:"]

@@ -61,9 +61,9 @@ def cases() -> dict[str, Case]:
     return made
 
 
-def run_once(path: Path, command: list[str]) -> tuple[float, float, int, int, str]:
-    """Wall time, CPU time (s), peak memory (KB) and exit code of `dayjob COMMAND`, and its last line."""
-    err = path.parent / f".{path.name}.stderr"
+def run_once(path: Path, command: list[str], err: Path) -> tuple[float, float, int, int, str]:
+    """Wall time, CPU time (s), peak memory (KB) and exit code of `dayjob COMMAND`, and its last line
+    (its stderr goes to `err`)."""
     with open(err, "wb") as fh:
         start = time.monotonic()
         proc = subprocess.Popen(
@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("names", nargs="*", help="only these (default: all)")
     p.add_argument("--rounds", type=int, default=1)
     args = p.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
     made = cases()
     names = args.names or list(made)
     print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
@@ -100,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         make, command = made[name]
         path = args.out / name.replace(": ", "/").replace(" ", "_")
         path = path if path.exists() else make(path)  # made once, kept between runs
-        runs = [run_once(path, command(path)) for _ in range(args.rounds)]
+        err = args.out / f".{path.name}.stderr"  # beside the folders, never in the repository's story
+        runs = [run_once(path, command(path), err) for _ in range(args.rounds)]
         wall, cpu, peak = max(r[0] for r in runs), max(r[1] for r in runs), max(r[2] for r in runs)
         code, last = runs[-1][3], runs[-1][4].strip()[:90].replace("|", "\\|")
         load = os.getloadavg()[0]

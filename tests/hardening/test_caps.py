@@ -14,7 +14,7 @@ import pytest
 
 from game.authoring import conditions
 from game.authoring.lint import lint
-from game.engine import StoryError, expr, load_story, suggest
+from game.engine import StoryError, expr, load_story, loader, suggest
 from game.engine.expr import MAX_STORY_PARTS, Env, compile_expr
 from game.engine.storyfiles import MAX_TOTAL_BYTES, _Unreadable, read_capped
 from game.engine.yamlsafe import MAX_FILE_BYTES, MAX_INT_DIGITS, MAX_NODES, MAX_TOTAL_NODES
@@ -224,9 +224,30 @@ def test_lint_stops_analysing_once_the_story_budget_is_spent(tmp_path, monkeypat
     assert unbounded > 4 * taken[0]
 
 
+def test_a_flood_of_errors_stops_the_checking_after_ten_thousand(tmp_path, monkeypatch):
+    compiled = [0]
+    real = loader.compile_expr
+
+    def counting(src, env):
+        compiled[0] += 1
+        return real(src, env)
+
+    monkeypatch.setattr(loader, "compile_expr", counting)
+    found = problems(hostile.bad_conditions(tmp_path, files=2))  # 16,000 conditions, each an error
+    stop = [p for p in found if "checking stopped" in p]
+    assert len(stop) == 1, found[-3:]
+    # 4 conditions (8 lines) a scene: the scene after the one that makes the 10,000th error is not checked
+    assert stop[0].endswith(
+        f"story.yaml:1:1: more than {loader.MAX_ERRORS:,} errors: checking stopped at scene 'b1_500' "
+        f"({tmp_path / 'scenes' / 'b001.yaml'}:{1 + 8 * 500 + 1}); fix these and check again"
+    )
+    assert compiled[0] == loader.MAX_ERRORS
+    assert any("b000.yaml:" in p and "note: ... and 7,900 more problems" in p for p in found)
+
+
 def test_a_generated_story_of_twenty_thousand_scenes_stays_well_under_the_condition_caps(tmp_path, monkeypatch):
     """bench/make_story.py's stories must load: 1,000 of its scenes, scaled up twenty times (conditions repeat
-    more as a story grows, so the scaling overstates: 235,000 parts where 20,000 scenes have 198,000), use
+    more as a story grows, so the scaling overstates: 235,000 parts where 20,000 scenes have 198,000), stay
     well under each cap on conditions."""
     subprocess.run([sys.executable, str(ROOT / "bench" / "make_story.py"), "1000", str(tmp_path)], check=True)
     envs, analyzers = [], []
@@ -243,9 +264,9 @@ def test_a_generated_story_of_twenty_thousand_scenes_stays_well_under_the_condit
     monkeypatch.setattr(expr, "_compile_uncached", noting_env)
     monkeypatch.setattr(conditions.Analyzer, "possible", noting_analyzer)
     assert not [p for p in lint(load_story(tmp_path)) if p.severity == "error"]
-    assert 0 < 20 * envs[0].spent.parts < 0.6 * MAX_STORY_PARTS
+    assert 0 < 20 * envs[0].spent.parts < 0.7 * MAX_STORY_PARTS
     for analyzer in set(analyzers):
-        assert 20 * (conditions.STORY_BUDGET - analyzer._left) < 0.6 * conditions.STORY_BUDGET
+        assert 20 * (conditions.STORY_BUDGET - analyzer._left) < 0.7 * conditions.STORY_BUDGET
 
 
 # -- item 9: huge integers -------------------------------------------------------------------------

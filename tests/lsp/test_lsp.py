@@ -421,3 +421,20 @@ async def test_a_rename_while_a_file_does_not_parse_is_refused_not_misplaced(cli
         )
     )
     assert len(edit.changes[uri(DESK)]) == text.count(flag)
+
+
+async def test_a_scene_name_in_prose_is_not_a_place_to_rename_it_from(client: LanguageClient):
+    """Hover still says what "desk" is; a rename from the prose would leave that very word as it is."""
+    text = open_file(client, DESK)
+    pos = position_of(text, "{shuffle: Your desk", offset=len("{shuffle: Your "))
+    doc = t.TextDocumentIdentifier(uri=uri(DESK))
+    hover = await client.text_document_hover_async(t.HoverParams(text_document=doc, position=pos))
+    assert hover.contents.value.startswith("**desk** (scene)")
+    assert (
+        await client.text_document_prepare_rename_async(t.PrepareRenameParams(text_document=doc, position=pos)) is None
+    )
+    edit = await client.text_document_rename_async(t.RenameParams(text_document=doc, position=pos, new_name="bench"))
+    assert edit is None
+    at_goto = position_of(text, "goto: desk", offset=len("goto: "))
+    span = await client.text_document_prepare_rename_async(t.PrepareRenameParams(text_document=doc, position=at_goto))
+    assert span is not None and text.split("\n")[span.start.line][span.start.character : span.end.character] == "desk"
