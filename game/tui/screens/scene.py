@@ -20,6 +20,7 @@ from game.tui.widgets.choice_list import ChoiceList
 from game.tui.widgets.day_header import DayHeader
 from game.tui.widgets.footer import QuietFooter
 from game.tui.widgets.reveal_panel import RevealPanel
+from game.tui.widgets.text_scroll import TextScroll
 
 if TYPE_CHECKING:
     from game.engine import Game
@@ -100,7 +101,7 @@ class SceneScreen(Screen):
                 yield Static(id="outcome")
                 yield Static(id="arrival")
                 yield Static(id="scene-title")
-                with VerticalScroll(id="scene-scroll"):
+                with TextScroll(id="scene-scroll"):
                     yield Static(id="scene-text")
                 yield ChoiceList(id="choices")
             if self.app.options.reveal:
