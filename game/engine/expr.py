@@ -42,7 +42,7 @@ MAX_LENGTH = 400
 MAX_DEPTH = 12
 MAX_NODES = 80
 # parts of all the conditions one story compiles (a condition written twice counts once): bounds what a
-# hostile story's conditions cost `check` and its lint (#14); the 5,000-scene story has PARTS5K, the 20,000-scene
+# hostile story's conditions cost `check` and its lint (#14); the 5,000-scene story has 52,000, the 20,000-scene
 # one 198,000 (the larger cap is chosen with DAYJOB_LARGE_STORY=1, game/engine/where.py)
 MAX_STORY_PARTS = 400_000 if LARGE_STORY else 120_000
 RESERVED = frozenset({"clock", "true", "false", "visited", "and", "or", "not", "back", "end"})
