@@ -139,6 +139,7 @@ class DayJobApp(App[int]):
             self._watch_timer = self.set_interval(1.0, self.check_files)
         if self.options.play_from_here:
             collector_settled(freeze=False)  # the day's screens come next: nothing to freeze
+            self._settled = True
             self._start(lambda: session.new_day(self.options.seed))
             return
         if self.screen is self.title_screen:
@@ -198,6 +199,9 @@ class DayJobApp(App[int]):
     def _start(self, begin: Callable[[], Game]) -> None:
         from game.engine import ChoiceError
 
+        if not self._settled:  # a day asked for before the title's frame (a key typed ahead): settle first,
+            self.title_screen.screen_layout_refresh_signal.unsubscribe(self)  # before the day's screens exist
+            self._settle()
         try:
             begin()
         except (ChoiceError, ValueError) as exc:

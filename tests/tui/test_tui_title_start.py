@@ -104,3 +104,23 @@ async def test_the_title_footer_follows_the_keys_that_apply(build):
         await pilot.press("escape")
         await until(pilot, lambda: "Back to the menu" not in screen_text(app).splitlines()[-1])
         assert screen_text(app).splitlines()[-1] == footer
+
+
+async def test_a_day_asked_for_before_the_titles_frame_settles_first(build, monkeypatch):
+    """A key typed ahead may start a day before the title's frame: what _settle does (and the collector
+    turned back on) must not wait for a title frame that the day's screen will never let come."""
+    settled_before_the_day: list[bool] = []
+    start = DayJobApp._start
+
+    def starting(app: DayJobApp, begin) -> None:
+        start(app, begin)
+        settled_before_the_day.append(app._settled)
+
+    monkeypatch.setattr(DayJobApp, "_start", starting)
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.session is not None)
+        app.start_new_day(None)  # at once, in the same turn the story arrived in
+        await until(pilot, lambda: bool(settled_before_the_day))
+        await pilot.pause()
+        assert settled_before_the_day == [True] and app.game is not None
