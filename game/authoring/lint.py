@@ -215,7 +215,8 @@ def _text_features(story: Story, a: StoryAnalysis) -> list[Problem]:
                             scene.where, f"a {{{kind}:}} in scene {sid!r} has one alternative; separate them with ' | '"
                         )
                     )
-            out += _inline(tpl, f"scene {sid!r}", scene.where, a)
+            if tpl.literal is None:  # (the message's words made only for a text with insertions)
+                out += _inline(tpl, f"scene {sid!r}", scene.where, a)
         for ch in scene.choices:
             for i, (cond, tpl) in enumerate(ch.outcome, 1):
                 if cond is not None and not an.can_hold(cond.tree):
@@ -226,7 +227,8 @@ def _text_features(story: Story, a: StoryAnalysis) -> list[Problem]:
                             f"`{cond.src}` never holds{_why(a, cond.tree)}",
                         )
                     )
-                out += _inline(tpl, f"the outcome of choice {ch.id!r} in scene {sid!r}", ch.where, a)
+                if tpl.literal is None:
+                    out += _inline(tpl, f"the outcome of choice {ch.id!r} in scene {sid!r}", ch.where, a)
         if scene.at_if is not None and not an.can_hold(scene.at_if.tree):
             out.append(
                 _warn(
