@@ -15,11 +15,12 @@ MAX_FILES = 2_000
 # read once, here, and every cap (yamlsafe.py, expr.py, game/authoring/conditions.py) follows it.
 LARGE_STORY_VAR = "DAYJOB_LARGE_STORY"
 LARGE_STORY = os.environ.get(LARGE_STORY_VAR, "").strip().lower() in ("1", "yes", "true", "on")
+_WHERE_TOLD = 'docs/security.md, "Caps, and what they cost at worst"'
 # said after every whole-story cap's error: how to opt in, or that the larger caps are already in force
 LARGE_STORY_HINT = (
-    f'this is already the larger cap that {LARGE_STORY_VAR}=1 chose (docs/security.md, "Caps")'
+    f"this is already the larger cap that {LARGE_STORY_VAR}=1 chose ({_WHERE_TOLD})"
     if LARGE_STORY
-    else f'to check a larger story you trust, run the command with {LARGE_STORY_VAR}=1 (docs/security.md, "Caps")'
+    else f"to check a larger story you trust, run the command with {LARGE_STORY_VAR}=1 ({_WHERE_TOLD})"
 )
 MAX_TOTAL_BYTES = 64_000_000 if LARGE_STORY else 16_000_000
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import json
 import os
 import subprocess
@@ -280,6 +281,24 @@ def _generated_costs(tmp_path: Path, monkeypatch) -> dict[str, int]:
         "parts": envs[0].spent.parts,
         "goals": max(conditions.STORY_BUDGET - a._left for a in set(analyzers)),
     }
+
+
+def _bench_common():
+    """bench/_common.py, which decides which generated stories a benchmark reads with the larger caps."""
+    spec = importlib.util.spec_from_file_location("bench_common", ROOT / "bench" / "_common.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmarks_opt_in_exactly_for_stories_over_the_default_caps():
+    common = _bench_common()
+    assert common.LARGE_STORY_VAR == where.LARGE_STORY_VAR
+    assert common.DEFAULT_CAPS_SCENES == 5_000  # the size the next test proves loads under the default caps
+    assert common.story_env(5_000).get(where.LARGE_STORY_VAR) is None
+    assert common.story_env(20_000)[where.LARGE_STORY_VAR] == "1"
+    assert "DAYJOB_LARGE_STORY=1" in common.large_story_note(20_000) and not common.large_story_note(5_000)
 
 
 def test_the_generated_story_of_five_thousand_scenes_loads_under_the_default_caps(tmp_path, monkeypatch):
