@@ -25,6 +25,7 @@ import json
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -67,6 +68,7 @@ async def dayjob_day(seed: str) -> list[dict]:
                 "chosen": t_chosen - t_press,
                 "rendered": frames[0] - t_press,
                 "settled": frames[-1] - t_press,
+                "frames": len(frames),
                 "cpu": cpu,
                 "full_gc": full_collections(runs, t_press, frames[-1]),
             }
@@ -206,6 +208,15 @@ def main(argv=None) -> int:
         + (f" (longest {max(full) * 1e3:.0f} ms)" if full else "")
         + f", the anchor {len(full_anchor)} in {len(res['anchor'])}."
     )
+    drawn = Counter(x["frames"] for x in res["dayjob"] if not x.get("ends"))
+    drawn_end = Counter(x["frames"] for x in res["dayjob"] if x.get("ends"))
+    frames_line = (
+        "Frames drawn from a press to the app going idle: "
+        + ", ".join(f"{n} frame{'s' if n > 1 else ''} in {k} presses" for n, k in sorted(drawn.items()))
+        + " (a day's last press: "
+        + ", ".join(f"{n} frames in {k}" for n, k in sorted(drawn_end.items()))
+        + ")."
+    )
     worst = sorted(res["dayjob"], key=lambda x: -x["settled"])[:5]
     slowest = ", ".join(f"{x['settled'] * 1e3:.0f} ms" + (" (day's end)" if x.get("ends") else "") for x in worst)
     body = [
@@ -230,6 +241,8 @@ def main(argv=None) -> int:
         f"CPU to the last frame, p95: {c95 / c95_anchor:.2f}×.",
         "",
         full_line,
+        "",
+        frames_line,
         "",
         f"{args.days} whole days of the shipped day (seeds `latency-0` …), alternating day by day with the anchor "
         "in separate processes. The real app runs headless under Pilot at 100×36; a press is a digit for a "

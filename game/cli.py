@@ -222,6 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout, sys.stderr = _Escaped(out), _Escaped(err)
     try:
         return _dispatch(argv, out, err)
+    except Exception:  # a bug: its message may quote a story or a file name, so it is escaped like the rest
+        import traceback
+
+        traceback.print_exc(file=_Escaped(err))
+        return 1
     finally:
         if sys.stdout is not None:  # None after a broken pipe: keep it so
             sys.stdout = out

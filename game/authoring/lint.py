@@ -215,7 +215,8 @@ def _text_features(story: Story, a: StoryAnalysis) -> list[Problem]:
                             scene.where, f"a {{{kind}:}} in scene {sid!r} has one alternative; separate them with ' | '"
                         )
                     )
-            out += _inline(tpl, f"scene {sid!r}", scene.where, a)
+            if tpl.literal is None:  # (the message's words made only for a text with insertions)
+                out += _inline(tpl, f"scene {sid!r}", scene.where, a)
         for ch in scene.choices:
             for i, (cond, tpl) in enumerate(ch.outcome, 1):
                 if cond is not None and not an.can_hold(cond.tree):
@@ -226,7 +227,8 @@ def _text_features(story: Story, a: StoryAnalysis) -> list[Problem]:
                             f"`{cond.src}` never holds{_why(a, cond.tree)}",
                         )
                     )
-                out += _inline(tpl, f"the outcome of choice {ch.id!r} in scene {sid!r}", ch.where, a)
+                if tpl.literal is None:
+                    out += _inline(tpl, f"the outcome of choice {ch.id!r} in scene {sid!r}", ch.where, a)
         if scene.at_if is not None and not an.can_hold(scene.at_if.tree):
             out.append(
                 _warn(
@@ -335,10 +337,17 @@ class _Uses:
         self.read.update(node.name for node in walk(cond.tree) if isinstance(node, Flag))
 
     def text(self, tpl: Template | None) -> None:
-        if tpl is not None and tpl.literal is None:
-            self.words.update(tpl.names)
-            for cond in tpl.conditions:  # inline conditions read flags too
-                self.condition(cond)
+        if tpl is None or tpl.literal is not None:
+            return
+        words = self.words
+        for part in tpl.inserts:  # (`names` and `conditions` in one pass, without their lists)
+            kind = part[0]
+            if kind == "w" or kind == "W":
+                words.add(part[1])
+            elif kind == "if":  # inline conditions read flags too
+                for cond, _ in part[1]:
+                    if cond is not None:
+                        self.condition(cond)
 
     def sets(self, sets: tuple[tuple[str, object], ...], where: Where) -> None:
         for name, value in sets:

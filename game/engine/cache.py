@@ -2,8 +2,8 @@
 
 Where: `platformdirs.user_cache_dir("dayjob")/stories` (or `$DAYJOB_CACHE_DIR`; `DAYJOB_CACHE=off` turns
 the cache off). One file per story, named by its key: a SHA-256 of the engine's own source files and
-version, the Python version, the story folder's place (and the working folder, which error places are
-shown relative to), and every story file's name and bytes. Editing any of them gives another key, so a
+version, the Python version, the caps in force (`DAYJOB_LARGE_STORY`), the story folder's place (and the
+working folder, which error places are shown relative to), and every story file's name and bytes. Editing any of them gives another key, so a
 stale cache is never looked at; old files are pruned.
 
 Format, and why: a pickle of the compiled story (conditions are stored as their checked trees and
@@ -23,18 +23,21 @@ from __future__ import annotations
 import gc
 import hashlib
 import hmac
+import io
 import json
 import os
 import pickle
+import re
 import stat
 import sys
 import tempfile
 from dataclasses import fields
 from functools import cache
 from pathlib import Path
+from typing import Any, Literal, overload
 
 from game.engine.story import Story
-from game.engine.where import MAX_TOTAL_BYTES, story_files
+from game.engine.where import LARGE_STORY, MAX_TOTAL_BYTES, story_files
 
 MAGIC = b"dayjob compiled story\n"
 KEEP = 32  # cache files kept; older ones are removed when a new one is written
@@ -70,6 +73,8 @@ def story_key(root: Path) -> str | None:
     from game.engine.glossary import GLOSSARY
 
     h = hashlib.sha256(engine_digest().encode())
+    # a story compiled under the larger caps (DAYJOB_LARGE_STORY=1) is never read back under the default ones
+    h.update(b"large caps\n" if LARGE_STORY else b"default caps\n")
     try:
         h.update(str(root.resolve()).encode("utf-8", "surrogatepass") + b"\n")
         h.update(str(Path.cwd().resolve()).encode("utf-8", "surrogatepass") + b"\n")
@@ -89,8 +94,18 @@ def story_key(root: Path) -> str | None:
     return h.hexdigest()
 
 
-def load_story_cached(root: str | Path | None = None) -> Story:
-    """The story in `root` from the cache when a good one is there, else loaded (raises StoryError) and kept."""
+@overload
+def load_story_cached(root: str | Path | None = None, *, only_cached: Literal[False] = False) -> Story: ...
+@overload
+def load_story_cached(root: str | Path | None = None, *, only_cached: bool) -> Story | None: ...
+
+
+def load_story_cached(root: str | Path | None = None, *, only_cached: bool = False) -> Story | None:
+    """The story in `root` from the cache when a good one is there, else loaded (raises StoryError) and kept.
+
+    With `only_cached`, a miss returns None instead of parsing: the TUI reads a warm cache at once, in
+    its own thread, and parses in a worker only when it must (game/tui/app.py).
+    """
     if root is None:
         from game.engine.where import shipped_story_dir
 
@@ -103,6 +118,8 @@ def load_story_cached(root: str | Path | None = None) -> Story:
         story = _read(where / f"{key}.story", secret)
         if story is not None:
             return story
+    if only_cached:
+        return None
     from game.engine.loader import load_story  # only on a miss: the loader brings pydantic and the parser
 
     story = load_story(folder)
@@ -185,10 +202,12 @@ def _read(path: Path, secret: bytes) -> Story | None:
 def _write(where: Path, key: str, story: Story, secret: bytes) -> None:
     """Keep the story under its key: written to a temporary file, then renamed over (atomic)."""
     state = {f.name: story.__dict__[f.name] for f in fields(Story)}  # not what cached_property added
+    out = io.BytesIO()
     try:
-        signed = MAGIC + _header() + pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
     except Exception:  # noqa: BLE001 - a story that cannot be kept is simply not cached
         return
+    signed = MAGIC + _header() + out.getvalue()
     mac = hmac.new(secret, signed, hashlib.sha256).digest()
     try:
         fd, tmp = tempfile.mkstemp(dir=where, prefix=".tmp-", suffix=".story")
@@ -202,6 +221,34 @@ def _write(where: Path, key: str, story: Story, secret: bytes) -> None:
         _prune(where)
     except OSError:
         return
+
+
+class _Pickler(pickle.Pickler):
+    """Keeps a compiled regular expression (the glossary's matcher) as one compiled when first used."""
+
+    def reducer_override(self, obj: object) -> Any:
+        if isinstance(obj, re.Pattern) and isinstance(obj.pattern, str):
+            return (LazyPattern, (obj.pattern, obj.flags))
+        return NotImplemented
+
+
+class LazyPattern:
+    """A regular expression read from the cache, compiled on first use: the title screen needs none of them
+    (the glossary's matcher alone takes 2-3 ms to compile), the first scene does (DayJobApp._settle)."""
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self._source = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> object:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._source)
+        return getattr(self._compiled, name)
+
+    def __reduce__(self) -> tuple[type[LazyPattern], tuple[str, int]]:
+        return (LazyPattern, self._source)
 
 
 def _prune(where: Path) -> None:

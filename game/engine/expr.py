@@ -7,6 +7,7 @@ into the typed tree of engine/exprtree.py, and that tree into closures (`Evaluat
 from __future__ import annotations
 
 import ast
+import keyword
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -35,13 +36,15 @@ from game.engine.exprtree import (
     Visitor,
 )
 from game.engine.suggest import did_you_mean
+from game.engine.where import LARGE_STORY, LARGE_STORY_HINT
 
 MAX_LENGTH = 400
 MAX_DEPTH = 12
 MAX_NODES = 80
 # parts of all the conditions one story compiles (a condition written twice counts once): bounds what a
-# hostile story's conditions cost `check` and its lint (#14); the 20,000-scene story has 198,000
-MAX_STORY_PARTS = 500_000
+# hostile story's conditions cost `check` and its lint (#14); the 5,000-scene story has 52,000, the 20,000-scene
+# one 198,000 (the larger cap is chosen with DAYJOB_LARGE_STORY=1, game/engine/where.py)
+MAX_STORY_PARTS = 400_000 if LARGE_STORY else 120_000
 RESERVED = frozenset({"clock", "true", "false", "visited", "and", "or", "not", "back", "end"})
 
 
@@ -80,7 +83,8 @@ class Env:
     words: frozenset[str] = frozenset()  # named only to say they cannot be tested
     # compiled expressions by source, kept per Env: a shared cache keyed on (src, env) compared Envs
     # on every lookup after a reload, i.e. two frozensets of every scene id (quadratic in scenes)
-    cache: dict[str, Compiled] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # (the Expr itself: immutable, so equal conditions share one, made once)
+    cache: dict[str, Expr] = field(default_factory=dict, compare=False, hash=False, repr=False)
     spent: Spent = field(default_factory=Spent, compare=False, hash=False, repr=False)
 
 
@@ -187,10 +191,11 @@ def compile_expr(src: object, env: Env) -> Expr:
     cache = env.cache
     hit = cache.get(src)
     if hit is None:
-        hit = _compile_uncached(src, env)
+        compiled = _compile_uncached(src, env)
+        hit = Expr(src, compiled.tree, compiled.fn, compiled.scenes, compiled)
         if len(cache) < 50_000:
             cache[src] = hit
-    return Expr(src, hit.tree, hit.fn, hit.scenes, hit)
+    return hit
 
 
 def _compile_uncached(src: str, env: Env) -> Compiled:
@@ -200,7 +205,7 @@ def _compile_uncached(src: str, env: Env) -> Compiled:
         raise ExprError(
             f"the story's conditions have more than {MAX_STORY_PARTS:,} parts in all (names, numbers and "
             "operators; a condition written twice counts once): set a flag where a long condition is decided "
-            "and test the flag instead, or split the story",
+            f"and test the flag instead, or split the story; {LARGE_STORY_HINT}",
             repeat=told,
         )
     if len(src) > MAX_LENGTH:
@@ -208,6 +213,17 @@ def _compile_uncached(src: str, env: Env) -> Compiled:
     if not src.strip():
         raise ExprError("the condition is empty")
     text = src.strip()
+    fast = _Fast.read(text, env)
+    if fast is not None:  # nearly every condition a story holds; anything else, and every problem, below
+        tree, count, scenes = fast
+        spent.parts += count
+        return Compiled(tree, scenes)
+    return _compile_python(src, text, env)
+
+
+def _compile_python(src: str, text: str, env: Env) -> Compiled:
+    """A condition read by Python's parser and checked node by node (`text`: `src` stripped)."""
+    spent = env.spent
     lead = len(src) - len(src.lstrip())
     try:
         node = ast.parse(text, mode="eval")
@@ -233,6 +249,209 @@ def _compile_uncached(src: str, env: Env) -> Compiled:
     if kind not in ("bool", "int"):
         raise ExprError("the condition must be true or false", lead)
     return Compiled(tree, frozenset(checker.scenes))
+
+
+# -- the usual condition, read without Python's parser ----------------------------------------------
+
+# one token after optional spaces: a whole number (not run into a letter, digit, `_` or `.`), a name, a
+# string in double or single quotes without escapes, or an operator the language has
+_TOKEN = re.compile(
+    r""" *(?:([0-9]+)(?![A-Za-z0-9_.])|([A-Za-z_][A-Za-z0-9_]*)|"([^"\\]*)"|'([^'\\]*)'|(==|!=|<=|>=|[<>+()-]))"""
+)
+_NUM, _NAME, _DQ, _SQ, _OP = 1, 2, 3, 4, 5
+_STR = (_DQ, _SQ)
+_NOT_FAST = frozenset("\n\r\t\f\v\\#")  # whatever Python reads in ways the fast path does not follow
+_PY_KEYWORDS = frozenset(keyword.kwlist)
+_MAX_PARENS = 40  # Python's parser refuses 200 nested; the fast path recurses a few frames a level
+_CMP_OPS: dict[str, CmpOp] = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+FastChecked: TypeAlias = tuple[Node, "Kind", int]  # a part's tree, kind and height (levels of Python's tree)
+
+
+class _NoFast(Exception):
+    """The condition is not one the fast path reads: Python's parser and `_Checker` read it."""
+
+
+class _Fast:
+    """Reads a condition of the usual shape straight into the tree `_Checker` makes of Python's parse of it:
+    the same tree, the same parts counted (Python's nodes) and the same limits. It gives up (None) on
+    anything outside that shape and on anything `_Checker` would refuse, so every problem is found, worded
+    and placed as before; tests/engine/test_exprtree.py compares the two paths."""
+
+    __slots__ = ("count", "env", "i", "scenes", "toks")
+
+    def __init__(self, toks: list[tuple[int, str]], env: Env):
+        self.toks = toks
+        self.i = 0
+        self.env = env
+        self.count = 0
+        self.scenes: set[str] = set()
+
+    @classmethod
+    def read(cls, text: str, env: Env) -> tuple[Node, int, frozenset[str]] | None:
+        """(tree, parts, scenes) of a stripped condition, or None for the full path."""
+        if not text.isascii() or not _NOT_FAST.isdisjoint(text) or text.count("(") > _MAX_PARENS:
+            return None
+        toks = []
+        pos, end, match = 0, len(text), _TOKEN.match
+        while pos < end:
+            m = match(text, pos)
+            if m is None:
+                return None
+            which = m.lastindex
+            assert which is not None
+            toks.append((which, m.group(which)))
+            pos = m.end()
+        reader = cls(toks, env)
+        try:
+            tree, kind, height = reader.or_test()
+        except _NoFast:
+            return None
+        if reader.i != len(toks) or kind == "time" or height > MAX_DEPTH + 1 or reader.count > MAX_NODES:
+            return None
+        return tree, reader.count, frozenset(reader.scenes)
+
+    def peek(self) -> tuple[int, str] | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def is_word(self, word: str) -> bool:
+        tok = self.peek()
+        return tok is not None and tok[0] == _NAME and tok[1] == word
+
+    def is_op(self, *ops: str) -> str | None:
+        tok = self.peek()
+        return tok[1] if tok is not None and tok[0] == _OP and tok[1] in ops else None
+
+    def junction(self, word: str, part: Callable[[], FastChecked], kind: type[And] | type[Or]) -> FastChecked:
+        """`a and b and c` (or `or`): one node of all the parts, as Python's BoolOp; a time is no part."""
+        first = part()
+        if not self.is_word(word):
+            return first
+        parts = [first]
+        while self.is_word(word):
+            self.i += 1
+            parts.append(part())
+        if any(k == "time" for _, k, _ in parts):
+            raise _NoFast
+        self.count += 1
+        return kind(tuple(t for t, _, _ in parts)), "bool", 1 + max(h for _, _, h in parts)
+
+    def or_test(self) -> FastChecked:
+        return self.junction("or", self.and_test, Or)
+
+    def and_test(self) -> FastChecked:
+        return self.junction("and", self.not_test, And)
+
+    def not_test(self) -> FastChecked:
+        if self.is_word("not"):
+            self.i += 1
+            tree, _, height = self.not_test()
+            self.count += 1
+            return Not(tree), "bool", height + 1
+        return self.comparison()
+
+    def comparison(self) -> FastChecked:
+        first = self.arith()
+        op = self.is_op("==", "!=", "<", "<=", ">", ">=")
+        if op is None:
+            return first
+        items = [first]
+        ops: list[CmpOp] = []
+        while op is not None:
+            self.i += 1
+            ops.append(_CMP_OPS[op])
+            items.append(self.arith())
+            op = self.is_op("==", "!=", "<", "<=", ">", ">=")
+        for i, cop in enumerate(ops):
+            ka, kb = items[i][1], items[i + 1][1]
+            if cop in ORDERS and (ka == "bool" or kb == "bool"):
+                raise _NoFast
+            if (ka == "bool") != (kb == "bool") and not ({ka, kb} <= _NUMERIC):
+                raise _NoFast
+        self.count += 1
+        return Cmp(tuple(ops), tuple(t for t, _, _ in items)), "bool", 1 + max(h for _, _, h in items)
+
+    def arith(self) -> FastChecked:
+        left, kl, hl = self.factor()
+        op = self.is_op("+", "-")
+        while op is not None:
+            self.i += 1
+            right, kr, hr = self.factor()
+            if kl == "bool" or kr == "bool":
+                raise _NoFast
+            self.count += 1
+            left, kl, hl = (Add(left, right) if op == "+" else Sub(left, right)), "int", 1 + max(hl, hr)
+            op = self.is_op("+", "-")
+        return left, kl, hl
+
+    def factor(self) -> FastChecked:
+        op = self.is_op("-", "+")
+        if op is None:
+            return self.atom()
+        self.i += 1
+        tree, kind, height = self.factor()
+        self.count += 1
+        if op == "+":
+            return tree, kind, height + 1
+        if kind == "bool":
+            raise _NoFast
+        return (Num(-tree.value) if isinstance(tree, Num) else Neg(tree)), "int", height + 1
+
+    def atom(self) -> FastChecked:
+        tok = self.peek()
+        if tok is None:
+            raise _NoFast
+        self.i += 1
+        which, value = tok
+        if which == _OP:
+            if value != "(":
+                raise _NoFast
+            inner = self.or_test()
+            if self.is_op(")") is None:
+                raise _NoFast
+            self.i += 1
+            return inner
+        self.count += 1
+        if which == _NUM:
+            if (len(value) > 1 and value[0] == "0") or int(value) > 10**9:
+                raise _NoFast
+            return Num(int(value)), "int", 1
+        if which in _STR:
+            minutes = parse_time(value)
+            if minutes is None:
+                raise _NoFast
+            return Num(minutes), "time", 1
+        return self.name(value)
+
+    def name(self, name: str) -> FastChecked:
+        if self.is_op("("):
+            return self.call(name)
+        if name in ("true", "True"):
+            return Bool(True), "bool", 1
+        if name in ("false", "False"):
+            return Bool(False), "bool", 1
+        if name in _PY_KEYWORDS:
+            raise _NoFast
+        if name == "clock":
+            return Clock(), "time", 1
+        env = self.env
+        if name in env.stats:
+            return Stat(name), "int", 1
+        if name in env.flags:
+            return Flag(name), "bool", 1
+        raise _NoFast
+
+    def call(self, name: str) -> FastChecked:
+        """`visited("scene")`: Python's Call node (its name and argument are not counted)."""
+        toks, i = self.toks, self.i
+        if name != "visited" or i + 2 >= len(toks) or toks[i + 1][0] not in _STR or toks[i + 2] != (_OP, ")"):
+            raise _NoFast
+        scene = toks[i + 1][1]
+        scenes = self.env.scenes
+        if scenes is not None and scene not in scenes:
+            raise _NoFast
+        self.i = i + 3
+        self.scenes.add(scene)
+        return Visited(scene), "int", 1
 
 
 # outside quoted text: `=>`, `=<`, or a lone `=` (not part of == != <= >=)

@@ -68,7 +68,16 @@ def load_story(
     del read  # each file's data now lives only as long as its scenes are not compiled (#17: memory)
     if validated.manifest is None:
         raise StoryError(problems.errors, problems.unshown)
-    story = _compile(root, validated, digest, problems)
+    try:
+        story = _compile(root, validated, digest, problems)
+    except _Flood as flood:  # said in story.yaml, where it is listed whatever the scene files hold
+        problems.error(
+            validated.manifest.spot.path,
+            (1, 1),
+            f"more than {MAX_ERRORS:,} errors: checking stopped at scene {flood.scene!r} ({flood.where}); "
+            "fix these and check again",
+        )
+        raise StoryError(problems.errors, problems.unshown) from None
     story.glossary = read_glossary(root, display_path(root / GLOSSARY), problems.error, problems.warn)
     if problems.errors:
         raise StoryError(problems.errors, problems.unshown)
@@ -405,6 +414,20 @@ def _compile(root: Path, validated: _Validated, digest: str, problems: Problems)
     )
 
 
+# errors past which scenes are no longer compiled: a story of a condition error on every choice had
+# 176,000 (14.7 s of `check`, #14), where only 100 a file are ever listed
+MAX_ERRORS = 10_000
+
+
+class _Flood(Exception):
+    """Too many errors to go on checking; the story's problems so far are its StoryError."""
+
+    def __init__(self, scene: str, where: str):
+        super().__init__(scene)
+        self.scene = scene
+        self.where = where
+
+
 def _clock(spot: Spot, clock: m.Clock, problems: Problems) -> tuple[int, int]:
     start, end = _checked_time(clock.start), _checked_time(clock.end)
     if start >= end:
@@ -510,6 +533,9 @@ class _Compiler:
         scenes: dict[str, Scene] = {}
         for sid in list(raw):
             rs = raw.pop(sid)
+            if len(self.problems.errors) >= MAX_ERRORS:
+                mark = rs.spot.at("scenes", sid).mark(key=True)
+                raise _Flood(sid, f"{rs.spot.path}:{mark[0] if mark else 1}")
             scenes[sid] = self.scene(sid, rs)
             path = rs.spot.path
             left[path] -= 1
@@ -808,24 +834,28 @@ class _Compiler:
     def check_back(self, scenes: dict[str, Scene]) -> None:
         """`goto: back` only where an appointment or interruption can have put a destination on hold."""
         reach: set[str] = set()
-        todo = [s.id for s in scenes.values() if s.kind != "scene"]
+        todo = [s.id for s in scenes.values() if s.at is not None or s.interrupt is not None]
         while todo:
             sid = todo.pop()
             if sid in reach or sid not in scenes:
                 continue
             reach.add(sid)
             for ch in scenes[sid].choices:
-                todo.extend(t for t in ch.targets if t in scenes)
+                for _, t in ch.goto:  # (not `ch.targets`: a list a choice, twice a story's choices)
+                    if t not in reach:
+                        todo.append(t)
         for scene in scenes.values():
             if scene.id in reach:
                 continue
             for ch in scene.choices:
-                if "back" in ch.targets:
-                    self.problems.error(
-                        ch.where.path,
-                        (ch.where.line, ch.where.col),
-                        f"choice {ch.id!r} goes `back`, but no appointment or interruption leads to scene {scene.id!r}, so there is nothing to go back to",
-                    )
+                for _, t in ch.goto:
+                    if t == "back":
+                        self.problems.error(
+                            ch.where.path,
+                            (ch.where.line, ch.where.col),
+                            f"choice {ch.id!r} goes `back`, but no appointment or interruption leads to scene {scene.id!r}, so there is nothing to go back to",
+                        )
+                        break
 
 
 def _too_long(problems: Problems, path: str, mark: tuple[int, int] | None, what: str, name: str) -> bool:

@@ -41,6 +41,7 @@ class Spent:
     title: str
     minutes: int
     choices: list[str]  # each choice's words, in the order taken
+    choice_ids: list[str] = field(default_factory=list)  # the same choices by id (results keep ids, not words)
 
     def taken(self) -> list[tuple[str, int]]:
         """The choices made here, each once with how many times it was taken, in the order first taken."""
@@ -222,7 +223,7 @@ EARLIER = "Before the story was edited"  # minutes the history can no longer pla
 
 def minutes_spent(story: Story, state: DayState) -> dict[str, list[Spent]]:
     """Each category's minutes by scene, from the day's history; they always add up to the state's totals."""
-    per: dict[str, dict[str, list[Any]]] = {c: {} for c in state.minutes}  # scene -> [title, minutes, texts]
+    per: dict[str, dict[str, list[Any]]] = {c: {} for c in state.minutes}  # scene -> [title, minutes, texts, ids]
     words = state.words
     for step in state.history:
         scene_id, choice_id = step.scene, step.choice
@@ -238,12 +239,13 @@ def minutes_spent(story: Story, state: DayState) -> dict[str, list[Spent]]:
             minutes, category, text = choice.minutes, choice.category, choice.text.render(words)
         if not minutes:
             continue
-        row = per.setdefault(category, {}).setdefault(scene_id, [scene.title.render(words), 0, []])
+        row = per.setdefault(category, {}).setdefault(scene_id, [scene.title.render(words), 0, [], []])
         row[1] += minutes
         row[2].append(text)
+        row[3].append(choice_id)
     out: dict[str, list[Spent]] = {}
     for cat, rows in per.items():
-        lines = [Spent(sid, title, mins, choices) for sid, (title, mins, choices) in rows.items()]
+        lines = [Spent(sid, title, mins, texts, ids) for sid, (title, mins, texts, ids) in rows.items()]
         unplaced = state.minutes.get(cat, 0) - sum(s.minutes for s in lines)
         if unplaced > 0:
             lines.append(Spent("", EARLIER, unplaced, []))

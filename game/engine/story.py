@@ -39,8 +39,6 @@ MAX_NESTING = 6  # insertions inside alternatives inside insertions...
 SEQUENCES = ("seq", "cycle", "shuffle")
 CLOCK_PHRASES = ("time", "clock", "late")
 _sha256 = hashlib.sha256
-_SPECIAL = re.compile(r"[{}]")
-_SPECIAL_IN_ALT = re.compile(r"[{}|]")
 _SPACE = re.compile(r"\s*")
 _NONSPACE = re.compile(r"\S")
 _WORDS_ONLY = re.compile(r"\{(\^?)([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -157,6 +155,7 @@ class _Parser:
         if self.new_syntax is None:
             self.new_syntax = at
 
+    # long: one loop over a text's literal runs and insertions, its stops found by str.find
     def text(self, pos: int, depth: int, opens: bool = True) -> tuple[list[Part], int, str]:
         """Parts from `pos` up to the end, or (inside alternatives) a `}` or a ` | `; returns
         (parts, position after the stop, what stopped it: "end", "}" or "|"). `opens`: the text
@@ -165,15 +164,32 @@ class _Parser:
         begin = pos
         parts: list[Part] = []
         buf: list[str] = []
-        special = _SPECIAL if depth == 0 else _SPECIAL_IN_ALT
         end = len(s)
+        # the next `{`, `}` and (inside alternatives) `|` at or after `pos`, each found again only once
+        # passed (str.find runs at memchr's speed; a regex character class tests every character)
+        find = s.find
+        next_open = next_close = next_bar = -1
         while True:
-            m = special.search(s, pos)
-            if m is None:
+            if next_open < pos:
+                next_open = find("{", pos)
+                if next_open < 0:
+                    next_open = end
+            if next_close < pos:
+                next_close = find("}", pos)
+                if next_close < 0:
+                    next_close = end
+            at = next_open if next_open < next_close else next_close
+            if depth:
+                if next_bar < pos:
+                    next_bar = find("|", pos)
+                    if next_bar < 0:
+                        next_bar = end
+                if next_bar < at:
+                    at = next_bar
+            if at >= end:
                 buf.append(s[pos:])
                 stop, pos = "end", end
                 break
-            at = m.start()
             buf.append(s[pos:at])
             ch = s[at]
             nxt = s[at + 1 : at + 2]

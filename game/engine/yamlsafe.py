@@ -18,6 +18,7 @@ import yaml
 from yaml import events as ev
 
 from game.engine.errors import MAX_PROBLEMS_PER_FILE, Problem
+from game.engine.where import LARGE_STORY, LARGE_STORY_HINT
 
 try:  # libyaml is about seven times faster than the pure-Python parser
     _BaseLoader = yaml.CSafeLoader
@@ -27,7 +28,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 100_000
-MAX_TOTAL_NODES = 2_000_000  # in all the files of a story together (20,000 generated scenes hold 1.79 million)
+# in all the files of a story together: 5,000 generated scenes hold 0.45 million, 20,000 hold 1.79 million (the
+# larger cap is chosen with DAYJOB_LARGE_STORY=1, game/engine/where.py)
+MAX_TOTAL_NODES = 2_000_000 if LARGE_STORY else 600_000
 MAX_INT_DIGITS = 15  # beyond, no story number means anything (and past 4,300 Python will not read it)
 
 Mark = tuple[int, int]  # 1-based line, column
@@ -170,6 +173,19 @@ class Document:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # In a file's text, where CR (and CRLF) are line breaks the reader turns into "\n".
 _RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The bytes that can start a character _RAW_CONTROL finds in UTF-8 (C1 controls are 0xC2 0x80-0x9F): a file
+# without any (nearly every file) needs no search of its text
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xC2])
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+
+
+def _raw_control(raw: bytes, text: str) -> bool:
+    """Whether a file's text (decoded from `raw`) holds a character _RAW_CONTROL finds."""
+    if not raw.translate(None, _NOT_CONTROL_BYTES):  # one C pass over the bytes, ten times a regex's speed
+        return False
+    return _RAW_CONTROL.search(text) is not None
+
+
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -196,14 +212,16 @@ _STD_TAGS = {
 }
 
 
-# Only a plain scalar starting with one of these can be anything but text (null, bool, number).
-_NOT_ONLY_TEXT = frozenset("0123456789+-.~nNtTfF")
-_MAYBE_NOT_TEXT = _NOT_ONLY_TEXT | {""}  # a value's first character, or "" for an empty one (null)
+# A plain scalar is a number only when it starts with one of these (or "" for an empty one: null); else
+# it is null or a boolean only when it is one of _WORDS (prose starting with "The" or "Finally" is text
+# without a call: a third of a story's values start with t, n or f)
+_NUMBER_START = frozenset("0123456789+-.") | {""}
+_WORDS = frozenset(_NULL | _TRUE | _FALSE) - {""}
 
 
 def resolve_plain(value: str) -> object:
     """Read an unquoted scalar by YAML 1.2's core schema: `yes`, `on` and `12:30` stay text."""
-    if value and value[0] not in _NOT_ONLY_TEXT:  # most story values: prose, ids, names
+    if value[:1] not in _NUMBER_START and value not in _WORDS:  # most story values: prose, ids, names
         return value
     if value in _NULL:
         return None
@@ -287,7 +305,7 @@ def load_document(path: str, raw: bytes, nodes_left: int = MAX_NODES) -> Documen
     # The reader refuses control characters written into the file and reads NEL as a line break,
     # so only a double-quoted escape (such as "\e") can put one into a value: only those values are
     # searched. Should a file hold one anyway (another parser), every value is searched.
-    builder = _Builder(path, every_scalar=_RAW_CONTROL.search(text) is not None, text=text, nodes_left=nodes_left)
+    builder = _Builder(path, every_scalar=_raw_control(raw, text), text=text, nodes_left=nodes_left)
     loader = StrictLoader(text)
     try:
         doc.data = builder.build(loader)
@@ -403,7 +421,7 @@ class _Builder:
             return f"the file has more than {MAX_NODES:,} values; split it into several files"
         return (
             f"the story has more than {MAX_TOTAL_NODES:,} values in all files together (reached here); "
-            "nothing after this was read, so nothing else was checked"
+            f"nothing after this was read, so nothing else was checked; {LARGE_STORY_HINT}"
         )
 
     def problem(self, mark: Mark, message: str) -> None:
@@ -475,7 +493,7 @@ class _Builder:
         max_nodes = self.max_nodes
         scalar_event, mapping_start, sequence_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
         every_scalar = self.every_scalar
-        maybe_not_text = _MAYBE_NOT_TEXT
+        number_start, words = _NUMBER_START, _WORDS
         event = None
         try:
             while True:
@@ -487,7 +505,8 @@ class _Builder:
                     if event.tag is None and event.anchor is None and not every_scalar and event.style != '"':
                         # the usual case; plain prose and ids are text without a call
                         value = event.value
-                        value = resolve_plain(value) if event.implicit[0] and value[:1] in maybe_not_text else value
+                        if event.implicit[0] and (value[:1] in number_start or value in words):
+                            value = resolve_plain(value)
                     else:
                         value = self._scalar(event)
                     is_container = False

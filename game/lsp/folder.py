@@ -32,6 +32,7 @@ class Folder:
         self.manifest = self.root / MANIFEST
         self.buffers: dict[Path, str] = {}  # open documents, by resolved path
         self.files: dict[Path, FileData] = {}  # each file's text and last good parse
+        self.stale: set[Path] = set()  # files that do not parse now (the index has their last good parse)
         self.published: set[Path] = set()  # files that were last sent problems
         self.disk: dict[Path, str] = {}  # files not open, as last read
         self.parses: dict = {}  # the loader's parse of each file, kept while its bytes are the same
@@ -82,6 +83,7 @@ class Folder:
         """The index of every name, from each file's last good parse (a broken file keeps its old one)."""
         texts = texts if texts is not None else {p: self.text(p) for p in self.paths()}
         files = {}
+        stale = set()
         for path, text in texts.items():
             old = self.files.get(path)
             if old is not None and old.text == text:
@@ -92,9 +94,11 @@ class Folder:
                 files[path] = FileData(path, text, doc.data)
             elif old is not None:
                 files[path] = old  # half-typed: the other features go on from the last good parse
+                stale.add(path)
             else:
                 files[path] = FileData(path, text, None)
-        self.files = files
+                stale.add(path)
+        self.files, self.stale = files, stale
         return StoryIndex(list(files.values()), self.manifest)
 
     def check(self, buffers: dict[Path, str]) -> dict[Path, list[Problem]]:

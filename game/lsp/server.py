@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from lsprotocol import types as t
@@ -421,7 +422,7 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
         return []
     flow = _FLOW_MAP.search(before)
     if flow and ":" not in flow.group(2).rsplit(",", 1)[-1]:
-        return _set_or_effect(ix, flow.group(1))
+        return _set_or_effect(ix, flow.group(1), set(re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*:", flow.group(2))))
     val = _VALUE.search(before)
     if val:
         key = val.group(1)
@@ -440,7 +441,7 @@ def complete(ix: StoryIndex, lines: list[str], line: int, col: int, manifest: bo
     # a key, or nothing yet, on this line
     path, indent = _indent_path(lines, line)
     if path and path[-1] in ("effects", "set"):
-        return _set_or_effect(ix, path[-1])
+        return _set_or_effect(ix, path[-1], _siblings(lines, line, indent))
     if path and path[-1] == "[]" and len(path) >= 2 and path[-2] in ("flags", "categories"):
         return []
     model = _model_for(path, manifest)
@@ -468,11 +469,12 @@ def _missing_keys(model, have: set[str]) -> list[t.CompletionItem]:
     return out
 
 
-def _set_or_effect(ix: StoryIndex, key: str) -> list[t.CompletionItem]:
+def _set_or_effect(ix: StoryIndex, key: str, have: AbstractSet[str] = frozenset()) -> list[t.CompletionItem]:
+    """The stats an `effects:` may change, or the flags and words a `set:` may set, less those it already has."""
     if key == "effects":
-        return [_item(s, t.CompletionItemKind.Variable, "stat") for s in ix.stats]
-    return [_item(f, t.CompletionItemKind.Constant, "flag: true or false") for f in ix.flags] + [
-        _item(w, t.CompletionItemKind.Variable, f"word (now {v!r})") for w, v in ix.words.items()
+        return [_item(s, t.CompletionItemKind.Variable, "stat") for s in ix.stats if s not in have]
+    return [_item(f, t.CompletionItemKind.Constant, "flag: true or false") for f in ix.flags if f not in have] + [
+        _item(w, t.CompletionItemKind.Variable, f"word (now {v!r})") for w, v in ix.words.items() if w not in have
     ]
 
 
@@ -493,14 +495,15 @@ def completion(ls: StoryServer, params: t.CompletionParams) -> t.CompletionList 
 # -- hover, definition, references, rename ------------------------------------------------------
 
 
-def _ref_at(ls: StoryServer, uri: str, pos: t.Position) -> tuple[Folder, Ref] | None:
+def _ref_at(ls: StoryServer, uri: str, pos: t.Position, guess: bool = True) -> tuple[Folder, Ref] | None:
+    """The name at a place; with `guess`, also a known name the index did not place there (hover, definition)."""
     found = ls.folder_of(uri)
     if found is None:
         return None
     folder, path = found
     line, col = ls.cursor(folder, path, pos)
     ref = folder.index.at(path, line, col)
-    if ref is None:  # a name the index did not place (a key of `set:` written since): read the word
+    if ref is None and guess:  # a name the index did not place (a key of `set:` written since): read the word
         lines = ls.lines(folder, path)
         hit = word_at(lines[line], col) if line < len(lines) else None
         if hit is None:
@@ -511,7 +514,7 @@ def _ref_at(ls: StoryServer, uri: str, pos: t.Position) -> tuple[Folder, Ref] | 
         if kind is None:
             return None
         ref = Ref(kind, name, path, line, start)
-    return folder, ref
+    return (folder, ref) if ref is not None else None
 
 
 def _where(folder: Folder, ref: Ref) -> str:
@@ -625,9 +628,23 @@ def references(ls: StoryServer, params: t.ReferenceParams) -> list[t.Location] |
 _RENAMEABLE = ("scene", "flag", "stat", "word")
 
 
+def _fresh(ls: StoryServer, uri: str) -> Folder | None:
+    """The folder of a file, its index built from the text as it is now (never places from before a keystroke)."""
+    found = ls.folder_of(uri)
+    if found is None:
+        return None
+    folder = found[0]
+    if folder.indexed != folder.generation:
+        folder.index, folder.indexed = folder.build_index(), folder.generation
+    return folder
+
+
 @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
 def prepare_rename(ls: StoryServer, params: t.PrepareRenameParams) -> t.Range | None:
-    hit = _ref_at(ls, params.text_document.uri, params.position)
+    _fresh(ls, params.text_document.uri)
+    # only a name the index placed: the word "desk" in a scene's prose is not the scene, and a rename
+    # from there would leave it as it is
+    hit = _ref_at(ls, params.text_document.uri, params.position, guess=False)
     if hit is None or hit[1].kind not in _RENAMEABLE:
         return None
     folder, ref = hit
@@ -650,11 +667,16 @@ def rename_problem(ix: StoryIndex, ref: Ref, new: str) -> str | None:
 
 @server.feature(t.TEXT_DOCUMENT_RENAME)
 def rename(ls: StoryServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
-    found = ls.folder_of(params.text_document.uri)
-    if found is not None and found[0].indexed != found[0].generation:
-        # edits land on the text as it is now: never on places from before the last keystroke
-        found[0].index, found[0].indexed = found[0].build_index(), found[0].generation
-    hit = _ref_at(ls, params.text_document.uri, params.position)
+    folder = _fresh(ls, params.text_document.uri)
+    if folder is not None and folder.stale:
+        # its places are those of its last good parse: edits there would land on other text
+        broken = min(folder.stale)
+        shown = broken.relative_to(folder.root) if broken.is_relative_to(folder.root) else broken
+        raise ValueError(
+            f"cannot rename: {shown} does not parse now; fix its YAML first, or the rename would miss or "
+            "misplace its uses"
+        )
+    hit = _ref_at(ls, params.text_document.uri, params.position, guess=False)
     if hit is None:
         return None
     folder, ref = hit

@@ -60,6 +60,7 @@ class DayJobApp(App[int]):
         self._watched: dict[Path, tuple[int, int]] = {}
         self._watch_timer: Timer | None = None
         self._idle_timer: Timer | None = None
+        self._settled = False  # _settle ran: once, after the first story is on the title screen
         for theme in THEMES.values():
             self.register_theme(theme)
         self.theme = PROJECTOR if self.options.projector else DARK
@@ -81,13 +82,27 @@ class DayJobApp(App[int]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._theme_changed(self.current_theme)
-        self.call_after_refresh(self._open_story)  # the first frame never waits for the story
+
+    async def on_ready(self) -> None:
+        """The first frame is on screen (Textual's Ready): now the story; the first frame never waits for it."""
+        await self._open_story()
 
     def _theme_changed(self, theme: Theme) -> None:
         self.set_class(theme.name == PROJECTOR, "-projector")
 
+    async def _open_story(self) -> None:
+        """After the first frame: the story from a warm compiled-story cache at once, here; else parsed in a worker."""
+        from game.tui.session import Session
+
+        session = Session.open_cached(self.options)
+        if session is None:
+            self.title_screen.show_loading()
+            self._parse_story()
+            return
+        await self._story_in(session)
+
     @work(thread=True, exclusive=True, group="story")
-    def _open_story(self) -> None:
+    def _parse_story(self) -> None:
         from game.engine import StoryError
         from game.tui.session import Session
 
@@ -99,7 +114,7 @@ class DayJobApp(App[int]):
         # the screens the day needs are imported by _settle, once the title shows the story
         self.post_message(StoryLoaded(session))
 
-    def on_story_loaded(self, message: StoryLoaded) -> None:
+    async def on_story_loaded(self, message: StoryLoaded) -> None:
         if self.screen.name == ScreenName.PROBLEMS:  # the story reads again: close its problem list
             self.pop_screen()
         session = message.session
@@ -114,21 +129,38 @@ class DayJobApp(App[int]):
                 self.notify(notice, markup=False, severity="warning", timeout=8)
             self.show_game(rebuilt=True)
             return
+        await self._story_in(session)
+
+    async def _story_in(self, session: Session) -> None:
+        """The first story is in: the title shows it (its menu, title and seed in one frame), or --from starts."""
         self.session = session
         self._remember_files()
         if self.options.watch and self._watch_timer is None:
             self._watch_timer = self.set_interval(1.0, self.check_files)
         if self.options.play_from_here:
             collector_settled(freeze=False)  # the day's screens come next: nothing to freeze
+            self._settled = True
             self._start(lambda: session.new_day(self.options.seed))
             return
         if self.screen is self.title_screen:
-            self.title_screen.show_session(session)
+            await self.title_screen.show_first(session)  # its title, menu and seed in one frame
+            # what the first day needs waits for the frame that shows the title: the next layout of the
+            # screen draws it (call_after_refresh can run before that layout when the screen was idle)
+            self.title_screen.screen_layout_refresh_signal.subscribe(self, self._title_drawn, immediate=True)
+        else:
+            self.call_after_refresh(self._settle)
         session.notices = []
-        self.call_after_refresh(self._settle)  # not with --from: that day's screens would be frozen too
+
+    def _title_drawn(self, screen: Screen) -> None:
+        """Called within the screen's refresh, once its frame is out (immediate: once, however many follow)."""
+        screen.screen_layout_refresh_signal.unsubscribe(self)
+        self.call_later(self._settle)  # not within the screen's refresh; not with --from (no title)
 
     def _settle(self) -> None:
         """On the title screen, once the story is in: what the first day needs, then the heap (see _settle_heap)."""
+        if self._settled or self.session is None:
+            return
+        self._settled = True
         from importlib import import_module
 
         from game.tui.css import preload
@@ -138,8 +170,9 @@ class DayJobApp(App[int]):
 
         preload(self, SceneScreen, ReportScreen, HelpScreen)
         import_module("game.engine.game")  # the rules of a day: imported while the player reads, not on a key
-        if self.session is not None:
-            _ = self.session.story.machine  # built while the player reads, not on the first choice
+        story = self.session.story
+        _ = story.machine  # built while the player reads, not on the first choice
+        story.glossary.find("")  # its matcher, compiled on first use when read from the cache (engine/cache.py)
         _settle_heap()
 
     def on_story_failed(self, message: StoryFailed) -> None:
@@ -166,6 +199,9 @@ class DayJobApp(App[int]):
     def _start(self, begin: Callable[[], Game]) -> None:
         from game.engine import ChoiceError
 
+        if not self._settled:  # a day asked for before the title's frame (a key typed ahead): settle first,
+            self.title_screen.screen_layout_refresh_signal.unsubscribe(self)  # before the day's screens exist
+            self._settle()
         try:
             begin()
         except (ChoiceError, ValueError) as exc:

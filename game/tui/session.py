@@ -58,6 +58,18 @@ class Session:
         root = Path(options.story) if options.story is not None else shipped_story_dir()
         with collector_paused():  # a heap of long-lived objects and no garbage (game/startup.py)
             story = load_story(root)  # its state machine is built on the title screen (DayJobApp._settle)
+        return cls._opened(options, story, root)
+
+    @classmethod
+    def open_cached(cls, options: TuiOptions) -> Session | None:
+        """The session, if its story is in the compiled-story cache (game/engine/cache.py); else None, unparsed."""
+        root = Path(options.story) if options.story is not None else shipped_story_dir()
+        with collector_paused():
+            story = load_story(root, only_cached=True)
+        return None if story is None else cls._opened(options, story, root)
+
+    @classmethod
+    def _opened(cls, options: TuiOptions, story: Story, root: Path) -> Session:
         session = cls(options, story, root)
         if options.save and not options.play_from_here:
             session.slot = SaveSlot(options.save_dir or default_save_dir(), save_name(story, root))

@@ -112,11 +112,17 @@ ROUND_OVER = {  # what a player whose day the round stopped is told, by what end
 }
 
 
+NO_DAY_PLAYED = "The round is over before your day began: watch the shared screen, we will talk it through."
+
+
 def end_round(app, by: str = "clock") -> None:
     """The round is over: a day still being played stops where it is, is recorded as unfinished, shows its report."""
     session = getattr(app, "session", None)
     game = getattr(session, "game", None)
-    if session is None or game is None or game.ended:
+    if game is None:  # still on the title screen: no day, no report to stay on (and no new day now)
+        app.notify(NO_DAY_PLAYED, markup=False, timeout=30)
+        return
+    if session is None or game.ended:
         return
     from game.workshop.results import write_result
 

@@ -46,8 +46,13 @@ def result_data(game, nickname: str | None = None, *, player: str | None = None,
         "choices": list(report.choices),
         # where each choice was made, so the debrief can tell choice points apart without replaying
         "scenes": [step.scene for step in game.state.history],
-        # each category's minutes by the scene that spent them ([scene, minutes], first spent first)
-        "spent": {c: [[row.scene, row.minutes] for row in rows] for c, rows in report.spent.items() if rows},
+        # each category's minutes by the scene that spent them, with the choices taken there that spent them
+        # ([scene, minutes, [choice ids in the order taken]], first spent first)
+        "spent": {
+            c: [[row.scene, row.minutes, list(row.choice_ids)] for row in rows]
+            for c, rows in report.spent.items()
+            if rows
+        },
         "terms": [t.id for t in report.terms],  # the glossary terms the day used, in the order met
         "finished_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
     }

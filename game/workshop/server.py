@@ -532,7 +532,7 @@ class WorkshopServer:
         record = self.everyone.setdefault(player.id, {"name": player.name, "player": player_id})
         record.update(clean)
         if clean.get("state") in ("ended", "unfinished") and "first_ending" not in record:
-            record["first_ending"] = clean.get("ending_title") or "Unfinished"
+            record["first_ending"] = clean.get("ending_title") or "Unfinished (the round ended)"
         self.changed()
 
     # -- the round ---------------------------------------------------------------------------

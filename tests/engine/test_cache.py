@@ -56,6 +56,25 @@ def test_a_second_load_reads_the_cache(where, story, no_parse):
     assert again is not first and again.hash == first.hash and list(again.scenes) == list(first.scenes)
 
 
+def test_only_cached_reads_a_good_cache_and_never_parses(where, story, monkeypatch, no_parse):
+    """What the TUI does in its own thread right after its first frame: a miss, a stale, damaged or foreign
+    entry gives None (the app then parses in a worker), never a parse here and never an unchecked read."""
+    with monkeypatch.context() as m:
+        m.setattr("game.engine.loader.load_story", lambda *_a, **_k: pytest.fail("parsed"))
+        assert load_story_cached(story, only_cached=True) is None and not _entry(where, story).exists()
+    good = load_story_cached(story)
+    no_parse()
+    assert load_story_cached(story, only_cached=True).hash == good.hash
+    entry = _entry(where, story)
+    entry.write_bytes(entry.read_bytes()[:-1] + b"x")  # damaged
+    assert load_story_cached(story, only_cached=True) is None
+    (where / "key").write_bytes(os.urandom(32))  # another key: as if written by someone else
+    assert load_story_cached(story, only_cached=True) is None
+    scene = story / "scenes" / "morning.yaml"
+    scene.write_text(scene.read_text() + "\n")  # an edit: another name, nothing there yet
+    assert load_story_cached(story, only_cached=True) is None
+
+
 def test_a_stale_cache_after_an_edit_is_ignored(where, story):
     before = load_story_cached(story)
     old_entry = _entry(where, story)

@@ -119,4 +119,5 @@ def test_markdown_plain_and_results_carry_the_breakdown(mini_story, tmp_path):
         "Energy up 2 from Make coffee [the good one], in Morning.\n" in text
     )
     data = result_data(game)
-    assert data["spent"]["meetings"] == [["standup", 20], ["standup_after", 15]]
+    assert data["spent"]["meetings"] == [["standup", 20, ["ramble"]], ["standup_after", 15, ["stay"]]]
+    assert data["spent"]["focus"] == [["desk", 120, ["work", "work"]]]

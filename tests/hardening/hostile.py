@@ -6,12 +6,14 @@ measures `dayjob check` on each, as docs/security.md gives it.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from game.engine.expr import MAX_STORY_PARTS
+from game.engine.story import Story
 from game.engine.where import MAX_TOTAL_BYTES
 from game.engine.yamlsafe import MAX_TOTAL_NODES
 
@@ -134,9 +136,9 @@ def hard_conditions(root: Path, files: int = MAX_STORY_PARTS // (HARD_PARTS * 1_
     return _story(root, out, HARD_MANIFEST)
 
 
-def bad_conditions(root: Path, files: int = MAX_TOTAL_BYTES // 1_000_000) -> Path:
-    """Just under the story's bytes of conditions that are each an error (an unknown name, looked up for a
-    suggestion), the most problems a story can hold."""
+def bad_conditions(root: Path, files: int = MAX_TOTAL_NODES // 90_000) -> Path:
+    """Just under the story's values, a condition on every choice that is an error (an unknown name, looked
+    up for a suggestion): about the most problems a story can hold (90,000 values a file)."""
     out = {"desk.yaml": DESK}
     for f in range(files):
         lines = ["scenes:"]
@@ -183,6 +185,43 @@ def link_out(root: Path, target: Path) -> Path:
     target.write_text(DESK.replace("desk", "stolen"), encoding="utf-8")
     _story(root, {"desk.yaml": DESK})
     os.symlink(target, root / "scenes" / "stolen.yaml")
+    return root
+
+
+def _result(story_title: str, story_hash: str, player: str, **more: object) -> str:
+    """A workshop result file's JSON (game/workshop/results.py)."""
+    data = {
+        "result_version": 1,
+        "story_title": story_title,
+        "story_hash": story_hash,
+        "seed": "S",
+        "short": False,
+        "ending": {"id": "helper", "title": "The helper"},
+        "stats": {"morale": 4, "energy": 2},
+        "minutes": {"focus": 90},
+        "finished_at": "2025-05-01T10:00:00Z",
+        "player": player,
+    }
+    return json.dumps(data | more)
+
+
+def results_long_ids(root: Path, story: Story, files: int = 70) -> Path:
+    """More than a debrief reads in all (64 MB): files just under the 1 MB cap, each with lists of 10,000
+    ids of 45 characters (the audit: 300 files of 10,000 ids took 20 s and 836 MB)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(files):
+        choices = [f"c{i}_{k:06d}".ljust(45, "x") for k in range(10_000)]
+        scenes = [f"s{k:06d}".ljust(45, "y") for k in range(10_000)]
+        (root / f"r{i:03d}.json").write_text(_result(story.title, story.hash, f"p{i}", choices=choices, scenes=scenes))
+    return root
+
+
+def results_many_files(root: Path, story: Story, files: int = 5_100) -> Path:
+    """More result files than a debrief reads (5,000), each a short day."""
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(files):
+        day = _result(story.title, story.hash, f"p{i}", choices=["coffee", "data"], scenes=["arrive", "desk"])
+        (root / f"r{i:04d}.json").write_text(day)
     return root
 
 

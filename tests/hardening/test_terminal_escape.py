@@ -236,3 +236,18 @@ def test_the_language_servers_stderr_is_escaped():
     assert_harmless(err)
     assert "\\x1b]0;PWNED\\x07\\u202e" in err and "\\x1b[2Jnote" in err  # logged, and visibly
     assert b"Content-Length" in out.stdout  # the protocol itself is not escaped: its JSON escapes its own way
+
+
+def test_a_crash_in_a_command_reaches_the_terminal_escaped(monkeypatch, capsys):
+    """Never meant to happen; if a bug does raise, its traceback may quote a story and is escaped too."""
+    from game.authoring import check
+    from game.cli import main
+
+    def crash(opts):
+        raise ValueError(f"a story said {TITLE}{RLO}")
+
+    monkeypatch.setattr(check, "run_check", crash)
+    assert main(["check", str(MINI)]) == 1
+    err = capsys.readouterr().err
+    assert "ValueError: a story said \\x1b]0;PWNED\\x07\\u202e" in err
+    assert RAW.search(err) is None

@@ -117,7 +117,7 @@ SCENE = """scenes:
         text: Go
         effects:
           
-        set: {
+        set: {team_startup: true, 
         category: 
         outcome: "{if energy > 2 and 
       - id: stay
@@ -135,6 +135,7 @@ SCENE = """scenes:
         (4, len("      Hello {"), {"lead", "team"}, {"energy"}),  # a word in text
         (9, 10, {"energy", "morale"}, {"team_startup", "lead"}),  # a stat under effects
         (10, len("        set: {"), {"team_startup", "lead"}, {"energy"}),  # a flag or word under set
+        (10, len("        set: {team_startup: true, "), {"team_bigco", "lead"}, {"team_startup", "energy"}),
         (11, len("        category: "), {"focus", "meetings"}, {"desk"}),
         (12, len('        outcome: "{if energy > 2 and '), {"energy", "team_startup", 'visited("desk")'}, {"lead"}),
         (15, 10, {"energy", "team_bigco", 'visited("desk")'}, {"lead", "title"}),  # a condition over lines

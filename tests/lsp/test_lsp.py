@@ -394,3 +394,47 @@ async def test_a_file_changed_on_disk_is_checked_again(watching_client: Language
     )
     diags = await diagnostics_for(client, inbox, lambda d: not no_errors(d))
     assert any("goto 'dsek'" in d.message for d in diags)
+
+
+async def test_a_rename_while_a_file_does_not_parse_is_refused_not_misplaced(client: LanguageClient):
+    """The broken file's places are from its last good parse: edits there would overwrite other text."""
+    text = open_file(client, DESK)
+    manifest = open_file(client, MANIFEST)
+    await diagnostics_for(client, DESK, no_errors)
+    replace_all(client, DESK, "# a note\n# another\n" + text.replace("choices:", "choices: [", 1), 2)
+    flag = next(f for f in ("team_startup", "day_planned", "page_started") if f in text)
+    with pytest.raises(Exception) as refused:
+        await client.text_document_rename_async(
+            t.RenameParams(
+                text_document=t.TextDocumentIdentifier(uri=uri(MANIFEST)),
+                position=position_of(manifest, f"  - {flag}\n", offset=4),
+                new_name="renamed_flag",
+            )
+        )
+    assert "scenes/desk.yaml does not parse now; fix its YAML first" in str(refused.value)
+    replace_all(client, DESK, text, 3)  # fixed: the rename goes through
+    edit = await client.text_document_rename_async(
+        t.RenameParams(
+            text_document=t.TextDocumentIdentifier(uri=uri(MANIFEST)),
+            position=position_of(manifest, f"  - {flag}\n", offset=4),
+            new_name="renamed_flag",
+        )
+    )
+    assert len(edit.changes[uri(DESK)]) == text.count(flag)
+
+
+async def test_a_scene_name_in_prose_is_not_a_place_to_rename_it_from(client: LanguageClient):
+    """Hover still says what "desk" is; a rename from the prose would leave that very word as it is."""
+    text = open_file(client, DESK)
+    pos = position_of(text, "{shuffle: Your desk", offset=len("{shuffle: Your "))
+    doc = t.TextDocumentIdentifier(uri=uri(DESK))
+    hover = await client.text_document_hover_async(t.HoverParams(text_document=doc, position=pos))
+    assert hover.contents.value.startswith("**desk** (scene)")
+    assert (
+        await client.text_document_prepare_rename_async(t.PrepareRenameParams(text_document=doc, position=pos)) is None
+    )
+    edit = await client.text_document_rename_async(t.RenameParams(text_document=doc, position=pos, new_name="bench"))
+    assert edit is None
+    at_goto = position_of(text, "goto: desk", offset=len("goto: "))
+    span = await client.text_document_prepare_rename_async(t.PrepareRenameParams(text_document=doc, position=at_goto))
+    assert span is not None and text.split("\n")[span.start.line][span.start.character : span.end.character] == "desk"

@@ -43,6 +43,7 @@ const [roomUrl, executablePath = "/usr/bin/chromium", shots = ""] = process.argv
     await page.waitForSelector("body.-slides .slide.-on", { timeout: 60000 });
     out.slides = await page.evaluate(() => document.querySelectorAll(".slide").length);
     const first = await page.textContent(".slide.-on h3");
+    out.firstSlide = await page.textContent(".slide.-on h2");
     await page.keyboard.press("ArrowRight");
     out.moved = (await page.textContent(".slide.-on h3")) !== first;
     for (let i = 0; i < 20; i++) {
@@ -75,6 +76,12 @@ const [roomUrl, executablePath = "/usr/bin/chromium", shots = ""] = process.argv
     await page.keyboard.press("Escape");  // back to the room: its clock says who ended the round
     out.clockAfter = await page.textContent("#clock");
     out.startAfter = await page.evaluate(() => [document.getElementById("start").textContent, document.getElementById("start").disabled]);
+    // another round, ended too: the slides come back by themselves, with the new results
+    await page.click("#start");
+    await page.waitForFunction(() => document.getElementById("start").disabled);
+    await page.click("#end");
+    await page.waitForSelector("body.-slides .slide.-on", { timeout: 60000 });
+    out.slidesAgain = await page.evaluate(() => document.querySelector(".slide.-on").textContent);
     out.ok = true;
   } catch (err) {
     out.error = String(err && err.stack || err);

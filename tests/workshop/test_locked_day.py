@@ -13,7 +13,7 @@ from game.tui.screens.help import KEYS, SERVED
 from game.tui.screens.report import ReportScreen
 from game.tui.screens.scene import SceneScreen
 from game.tui.screens.title import TitleScreen
-from game.workshop.driver import day_status, end_round
+from game.workshop.driver import NO_DAY_PLAYED, day_status, end_round
 from game.workshop.results import read_results
 
 
@@ -134,6 +134,19 @@ async def test_the_round_ending_stops_the_day_and_writes_it_as_unfinished(served
     (result,) = read_results(tmp_path / "results").results
     assert result.unfinished and result.ending_id == "unfinished"
     assert result.ending_title == f"Unfinished at {clock}" and result.nickname == "Sam"
+
+
+async def test_the_round_ending_before_a_day_began_says_so(served_app, tmp_path):
+    """On the title screen there is no report to stay on: the player is told the round is over, nothing is written."""
+    app = served_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        told: list[str] = []
+        app.notify = lambda message, **_: told.append(message)  # type: ignore[method-assign]
+        end_round(app, "facilitator")
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen) and told == [NO_DAY_PLAYED]
+    assert not (tmp_path / "results").exists() or read_results(tmp_path / "results").results == []
 
 
 async def test_q_does_not_quit_a_served_day_still_being_played(served_app):

@@ -193,6 +193,10 @@ def test_the_facilitator_ending_the_round_early_is_not_called_time_is_up(serve, 
             rounds = [m[1] for m in tab.texts if m[0] == "dayjob_round"]
             assert (rounds[-1]["state"], rounds[-1]["ended_by"]) == ("over", "facilitator")  # the page's bar
             assert await until(lambda: feed.latest.get("round", {}).get("ended_by") == "facilitator")
+            # the room screen's "Endings so far" names it as the slides do
+            assert await until(
+                lambda: feed.latest["endings"] == [{"title": "Unfinished (the round ended)", "count": 1}]
+            )
             assert await until(lambda: len(read_results(results).results) == 1)
             (result,) = read_results(results).results
             assert result.unfinished and list(result.choices) == mirror.report().choices

@@ -159,6 +159,7 @@ def test_the_room_screen_shows_the_qr_code_and_a_player_live(serve, tmp_path):
     assert outcome["clockAfter"] == "Round ended"  # the End button, not the clock, ended it
     assert outcome["startWhileRunning"] is True  # a second press would have reset the round's clock
     assert outcome["startAfter"] == ["Start another round", False]
+    assert outcome["slidesAgain"].startswith(outcome["firstSlide"])  # the second round's end shows the slides again
 
 
 @pytest.mark.skipif(not (CHROMIUM and NODE_PATH and NODE), reason="needs chromium, node and playwright-core")

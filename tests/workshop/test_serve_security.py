@@ -248,6 +248,12 @@ def test_report_downloads_do_not_pile_up_and_names_are_never_options(serve, tmp_
                     await tab.ws.send_json(["stdin", "s" * 4096])
                 await tab.wait_quiet(1.0, timeout=30)
             assert _rss_kb(pid) - before < 40_000
+            before = _rss_kb(pid)
+            for tab in tabs:  # the audit: `c` (copy the share line, with a notice each time) grew it too
+                for _ in range(60):
+                    await tab.ws.send_json(["stdin", "c" * 4096])
+                await tab.wait_quiet(1.0, timeout=30)
+            assert _rss_kb(pid) - before < 40_000
             offers = [m for m in tabs[1].texts if m[0] == "deliver_file_start"]
             assert 1 <= len(offers) <= 6  # a held-down `s` offers a download every 3 s at most
             for tab in tabs:

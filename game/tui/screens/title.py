@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, LoadingIndicator, OptionList, Static
+from textual.widget import Widget
+from textual.widgets import Input, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.tui.screens import ScreenName
 from game.tui.storytext import literal
+from game.tui.widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
     from game.tui.app import DayJobApp
@@ -49,84 +51,93 @@ class TitleScreen(Screen):
     def __init__(self) -> None:
         super().__init__(name=ScreenName.TITLE, id="title-screen")
         self._asked_for_seed = True  # until the first time the menu is shown
+        # the widgets show_session fills in, kept here: the menu's are made only once the story is in
+        self._title = Static(Content.styled("Loading the day\u2026", "$foreground-muted"), id="title")
+        self._subtitle = Static(id="subtitle")
+        self._notice = _hidden(Static(id="title-notice"))
+        self._menu_box = _hidden(Vertical(id="title-menu"))
+        self._loading: LoadingIndicator | None = None
+        self._menu: OptionList | None = None
+        self._seed: Input | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="title-page"):
-            yield Static(id="title")
-            yield Static(id="subtitle")
-            yield Static(id="title-notice")
-            yield LoadingIndicator(id="title-loading")
-            yield Vertical(id="title-menu")  # filled after the first frame: _add_menu
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#title-menu").display = False
-        self.query_one("#title-notice").display = False
-        self.query_one("#title", Static).update(Content.styled("Loading the day\u2026", "$foreground-muted"))
-        if self.app.session is not None:
-            self.show_session(self.app.session)
-        else:  # the menu is hidden until the story is in: the first frame does not wait for it
-            self.call_after_refresh(self._add_menu)
-
-    def _add_menu(self) -> None:
-        """Mount the menu, the seed row and the hints (once)."""
-        menu = self.query_one("#title-menu", Vertical)
-        if menu.children:
-            return
-        menu.mount_all(
-            [
-                Center(OptionList(id="menu")),
-                Center(
-                    Horizontal(
-                        Label("Seed", id="seed-label"),
-                        Input(
-                            id="seed",
-                            max_length=64,
-                            select_on_focus=True,
-                            placeholder="any word",
-                            tooltip="The same seed and choices give the same day",
-                        ),
-                        id="seed-row",
-                    ),
-                    id="seed-center",
-                ),
-                Static(
-                    Content.styled("The same seed gives the same day: share it.", "$foreground-muted"),
-                    id="seed-hint",
-                ),
-                Static(
-                    Content.styled(
-                        "One workday. Your choices spend the clock.",
-                        "$foreground-muted",
-                    ),
-                    id="title-about",
-                ),
-            ]
-        )
+            yield self._title
+            yield self._subtitle
+            yield self._notice
+            yield self._menu_box  # filled when the story is in (show_session), in the same frame as its title
+        yield QuietFooter(at_once=True)  # its keys in the first frame, never rebuilt the same
 
     def on_screen_resume(self) -> None:
         if self.app.session is not None:
             self.show_session(self.app.session)
 
+    def show_loading(self) -> None:
+        """The story is being parsed (no warm compiled-story cache): say so with a spinner until it is in."""
+        if self._loading is None and self._menu is None:
+            self._loading = LoadingIndicator(id="title-loading")
+            self.query_one("#title-page").mount(self._loading, before=self._menu_box)
+
     # -- filling in once the story is there ----------------------------------------------
 
+    async def show_first(self, session: Session) -> None:
+        """The story is in: make and mount the menu (once), then show the session as show_session does."""
+        if self._menu is None:
+            self._menu = OptionList(id="menu")
+            self._seed = Input(
+                id="seed",
+                max_length=64,
+                select_on_focus=True,
+                placeholder="any word",
+                tooltip="The same seed and choices give the same day",
+            )
+            hint = Static(
+                Content.styled("The same seed gives the same day: share it.", "$foreground-muted"), id="seed-hint"
+            )
+            seed_row = Center(Horizontal(Label("Seed", id="seed-label"), self._seed, id="seed-row"), id="seed-center")
+            seed_row.display = hint.display = not session.options.locked  # a served day's seed is the room's
+            about = Static(
+                Content.styled("One workday. Your choices spend the clock.", "$foreground-muted"), id="title-about"
+            )
+            # no frames while the hidden menu mounts: the next one shows it with the story's title
+            with self.app.batch_update():
+                await self._menu_box.mount_all([Center(self._menu), seed_row, hint, about])
+                self.show_session(session)
+            return
+        self.show_session(session)
+
     def show_session(self, session: Session) -> None:
-        self._add_menu()
+        """Show the story's title and the menu; made by show_first, the first time."""
+        menu, seed = self._menu, self._seed
+        if menu is None or seed is None:
+            self.call_later(self.show_first, session)
+            return
         story = session.story
-        self.query_one("#title-loading").display = False
-        self.query_one("#title", Static).update(literal(spaced(story.title)))
-        self.query_one("#subtitle", Static).update(literal(story.subtitle_for(session.options.short)))
-        seed = self.query_one("#seed", Input)
+        if self._loading is not None:
+            self._loading.remove()
+            self._loading = None
+        self._title.update(literal(spaced(story.title)))
+        self._subtitle.update(literal(story.subtitle_for(session.options.short)))
         if session.options.locked:
             seed.value = session.options.seed or ""
             seed.disabled = True
-            self.query_one("#seed-center").display = False
-            self.query_one("#seed-hint").display = False
         if not seed.value:
             from game.engine import new_seed
 
             seed.value = session.options.seed or new_seed()
-        menu = self.query_one("#menu", OptionList)
+        options = self._options(session)
+        menu.set_options(options)
+        menu.highlighted = 0  # Enter continues a saved day, else starts a new one
+        if self._asked_for_seed and session.options.seed:  # `--seed X` asks for that day, not yesterday's
+            menu.highlighted = next(i for i, o in enumerate(options) if o.id == "new")
+        self._asked_for_seed = False
+        self._menu_box.display = True
+        self.show_notices(session.notices)
+        if not isinstance(self.focused, Input):
+            menu.focus()
+
+    def _options(self, session: Session) -> list[Option]:
+        """The menu: Continue or the last day's report when a day is saved, New day, Help, Quit."""
         options = []
         saved = session.saved
         if saved is not None and not saved.ended:
@@ -157,25 +168,17 @@ class TitleScreen(Screen):
         options.append(Option("Help", id="help"))
         if self.app.check_action("quit", ()):  # not while a served day is still the room's (q waits too)
             options.append(Option("Quit", id="quit"))
-        menu.set_options(options)
-        menu.highlighted = 0  # Enter continues a saved day, else starts a new one
-        if self._asked_for_seed and session.options.seed:  # `--seed X` asks for that day, not yesterday's
-            menu.highlighted = next(i for i, o in enumerate(options) if o.id == "new")
-        self._asked_for_seed = False
-        self.query_one("#title-menu").display = True
-        self.show_notices(session.notices)
-        if not isinstance(self.focused, Input):
-            menu.focus()
+        return options
 
     def offer_seed(self, seed: str) -> None:
         """Put a new seed in the seed field (a new day after the report)."""
-        self.query_one("#seed", Input).value = seed
+        if self._seed is not None:
+            self._seed.value = seed
 
     def show_notices(self, notices: list[str]) -> None:
-        notice = self.query_one("#title-notice", Static)
         if notices:
-            notice.update(Content("\n").join(literal(n) for n in notices))
-        notice.display = bool(notices)
+            self._notice.update(Content("\n").join(literal(n) for n in notices))
+        self._notice.display = bool(notices)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -196,9 +199,9 @@ class TitleScreen(Screen):
         self.action_new_day()
 
     def action_new_day(self) -> None:
-        if self.app.session is None:
+        if self.app.session is None or self._seed is None:
             return
-        self.app.start_new_day(self.query_one("#seed", Input).value)
+        self.app.start_new_day(self._seed.value)
 
     def action_continue_day(self) -> None:
         session = self.app.session
@@ -207,9 +210,18 @@ class TitleScreen(Screen):
         self.app.continue_day()
 
     def action_edit_seed(self) -> None:
-        if self.app.session is not None:
-            self.query_one("#seed", Input).focus()
+        if self.app.session is not None and self._seed is not None:
+            self._seed.focus()
 
     def action_leave_seed(self) -> None:
-        if isinstance(self.focused, Input):
-            self.query_one("#menu").focus()
+        if isinstance(self.focused, Input) and self._menu is not None:
+            self._menu.focus()
+
+
+_W = TypeVar("_W", bound=Widget)
+
+
+def _hidden(widget: _W) -> _W:
+    """A widget that starts hidden (set before it mounts: nothing to query once it has)."""
+    widget.display = False
+    return widget
