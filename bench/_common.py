@@ -203,6 +203,29 @@ def wait_quiet(max_wait: float = 20.0, busy_cores: int = 1) -> bool:
     return False
 
 
+# The largest generated story the default whole-story caps admit (docs/security.md; tests/hardening/test_caps.py
+# fails if the generator or the caps drift so that it would not): a bench that reads a larger one opts its
+# children in to the larger caps, as a person running `dayjob check` on it would, and says so.
+DEFAULT_CAPS_SCENES = 5_000
+LARGE_STORY_VAR = "DAYJOB_LARGE_STORY"  # game/engine/where.py
+
+
+def story_env(scenes: int, **extra: str) -> dict[str, str]:
+    """child_env() for a child that reads a generated story of `scenes` scenes: over DEFAULT_CAPS_SCENES, with
+    the larger caps chosen (DAYJOB_LARGE_STORY=1)."""
+    return child_env(**({LARGE_STORY_VAR: "1"} if scenes > DEFAULT_CAPS_SCENES else {}), **extra)
+
+
+def large_story_note(scenes: int) -> str:
+    """The sentence a bench prints (and writes) when it checks a story over the default caps; else empty."""
+    if scenes <= DEFAULT_CAPS_SCENES:
+        return ""
+    return (
+        f"{scenes:,} scenes are over the default caps on a story's size (docs/security.md), so that story is "
+        f"read with `{LARGE_STORY_VAR}=1`, the opt-in to the larger caps."
+    )
+
+
 def child_env(**extra: str) -> dict[str, str]:
     """Environment for a measured child: the repo importable, no user saves touched."""
     env = dict(os.environ)

@@ -83,8 +83,7 @@ def worker(root: Path, rounds: int) -> dict:
     return out
 
 
-def run_cli(root: Path, rounds: int) -> dict:
-    env = c.child_env()
+def run_cli(root: Path, rounds: int, env: dict[str, str]) -> dict:
     sides = {
         "check": [c.PYTHON, "-m", "game", "check", str(root)],
         "yaml": [c.PYTHON, "-c", BARE_SCRIPT, str(root)],
@@ -107,7 +106,7 @@ def run_cli(root: Path, rounds: int) -> dict:
     return out
 
 
-def run_memory(root: Path, rounds: int) -> dict:
+def run_memory(root: Path, rounds: int, env: dict[str, str]) -> dict:
     """Peak resident set in MB of `dayjob check` and of a bare parse keeping every document, alternating."""
     sides = {
         "check": [c.PYTHON, str(c.BENCH / "_peak.py"), "-m", "game", "check", str(root)],
@@ -116,7 +115,7 @@ def run_memory(root: Path, rounds: int) -> dict:
     out: dict[str, list[float]] = {"yaml": [], "check": []}
     for r in range(rounds):
         for side in ("yaml", "check") if r % 2 == 0 else ("check", "yaml"):
-            proc = subprocess.run(sides[side], cwd=c.ROOT, env=c.child_env(), capture_output=True, text=True)
+            proc = subprocess.run(sides[side], cwd=c.ROOT, env=env, capture_output=True, text=True)
             peak = [ln for ln in proc.stderr.splitlines() if ln.startswith("PEAK_KB ")]
             if proc.returncode != 0 or not peak:
                 raise SystemExit(f"{side} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
@@ -185,6 +184,9 @@ def main(argv=None) -> int:
         files = len(list((root / "scenes").glob("*.yaml"))) + 1
         mb = sum(f.stat().st_size for f in root.rglob("*.yaml")) / 1e6
         rounds = args.rounds if n < 20_000 else max(3, args.rounds - 2)
+        env = c.story_env(n)  # every child that reads the story: over the default caps, opted in
+        if c.large_story_note(n):
+            print(f"[check] {c.large_story_note(n)}", file=sys.stderr, flush=True)
         print(
             f"[check] {n} scenes ({files} files, {mb:.1f} MB), {rounds} rounds in-process...",
             file=sys.stderr,
@@ -193,7 +195,7 @@ def main(argv=None) -> int:
         proc = subprocess.run(
             [c.PYTHON, __file__, "--worker", str(root), str(rounds)],
             cwd=c.ROOT,
-            env=c.child_env(),
+            env=env,
             capture_output=True,
             text=True,
         )
@@ -203,11 +205,11 @@ def main(argv=None) -> int:
         cli = None
         if not args.no_cli:
             print(f"[check] {n} scenes, {rounds} rounds on the command line...", file=sys.stderr, flush=True)
-            cli = run_cli(root, rounds)
+            cli = run_cli(root, rounds, env)
         mem = None
         if not args.no_memory:
             print(f"[check] {n} scenes, {rounds} rounds of peak memory...", file=sys.stderr, flush=True)
-            mem = run_memory(root, rounds)
+            mem = run_memory(root, rounds, env)
             print(
                 f"  memory:     yaml {c.median(mem['yaml']):.0f} MB, check {c.median(mem['check']):.0f} MB, "
                 f"ratio median {c.median(ratios(mem)):.2f}",
@@ -312,6 +314,10 @@ def main(argv=None) -> int:
         "duplicate keys and tags), validates it with pydantic, compiles every expression and template, "
         "and lints. Stories come from `bench/make_story.py N DIR` (seed `bench`)."
     )
+    notes = [c.large_story_note(n) for n in sizes if c.large_story_note(n)]
+    if notes:
+        body.append("")
+        body.append(notes[-1])
     text = "\n".join(body)
     print(text)
     if not args.no_doc:

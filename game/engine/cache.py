@@ -2,8 +2,8 @@
 
 Where: `platformdirs.user_cache_dir("dayjob")/stories` (or `$DAYJOB_CACHE_DIR`; `DAYJOB_CACHE=off` turns
 the cache off). One file per story, named by its key: a SHA-256 of the engine's own source files and
-version, the Python version, the story folder's place (and the working folder, which error places are
-shown relative to), and every story file's name and bytes. Editing any of them gives another key, so a
+version, the Python version, the caps in force (`DAYJOB_LARGE_STORY`), the story folder's place (and the
+working folder, which error places are shown relative to), and every story file's name and bytes. Editing any of them gives another key, so a
 stale cache is never looked at; old files are pruned.
 
 Format, and why: a pickle of the compiled story (conditions are stored as their checked trees and
@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 from game.engine.story import Story
-from game.engine.where import MAX_TOTAL_BYTES, story_files
+from game.engine.where import LARGE_STORY, MAX_TOTAL_BYTES, story_files
 
 MAGIC = b"dayjob compiled story\n"
 KEEP = 32  # cache files kept; older ones are removed when a new one is written
@@ -73,6 +73,8 @@ def story_key(root: Path) -> str | None:
     from game.engine.glossary import GLOSSARY
 
     h = hashlib.sha256(engine_digest().encode())
+    # a story compiled under the larger caps (DAYJOB_LARGE_STORY=1) is never read back under the default ones
+    h.update(b"large caps\n" if LARGE_STORY else b"default caps\n")
     try:
         h.update(str(root.resolve()).encode("utf-8", "surrogatepass") + b"\n")
         h.update(str(Path.cwd().resolve()).encode("utf-8", "surrogatepass") + b"\n")

@@ -36,13 +36,15 @@ from game.engine.exprtree import (
     Visitor,
 )
 from game.engine.suggest import did_you_mean
+from game.engine.where import LARGE_STORY, LARGE_STORY_HINT
 
 MAX_LENGTH = 400
 MAX_DEPTH = 12
 MAX_NODES = 80
 # parts of all the conditions one story compiles (a condition written twice counts once): bounds what a
-# hostile story's conditions cost `check` and its lint (#14); the 20,000-scene story has 198,000
-MAX_STORY_PARTS = 400_000
+# hostile story's conditions cost `check` and its lint (#14); the 5,000-scene story has 52,000, the 20,000-scene
+# one 198,000 (the larger cap is chosen with DAYJOB_LARGE_STORY=1, game/engine/where.py)
+MAX_STORY_PARTS = 400_000 if LARGE_STORY else 120_000
 RESERVED = frozenset({"clock", "true", "false", "visited", "and", "or", "not", "back", "end"})
 
 
@@ -203,7 +205,7 @@ def _compile_uncached(src: str, env: Env) -> Compiled:
         raise ExprError(
             f"the story's conditions have more than {MAX_STORY_PARTS:,} parts in all (names, numbers and "
             "operators; a condition written twice counts once): set a flag where a long condition is decided "
-            "and test the flag instead, or split the story",
+            f"and test the flag instead, or split the story; {LARGE_STORY_HINT}",
             repeat=told,
         )
     if len(src) > MAX_LENGTH:

@@ -92,7 +92,10 @@ class TextScope:
         # quickest ints); a round's order is then a Fisher-Yates shuffle with a linear congruential stream
         base = self.base
         if base is None:
-            base = self.base = _digest30(self.seed) ^ _digest30(self.salt)
+            seeded, salted = _KEYED.get(self.seed), _KEYED.get(self.salt)
+            if seeded is None or salted is None:
+                seeded, salted = _digest30(self.seed), _digest30(self.salt)
+            base = self.base = seeded ^ salted
         keyed = _KEYED.get(key)
         if keyed is None:
             keyed = _digest30(key)
@@ -601,42 +604,54 @@ class Template:
 
 
 def _emit(parts: tuple[Part, ...], words: Mapping[str, str], scope: TextScope | None, out: list[str]) -> None:
-    # a game renders text at every step: `__class__ is` is the quickest test of a part, and mypy narrows
-    # a union only on isinstance, so the part is read untyped
+    # a game renders text at every step: `__class__ is` is the quickest test of a part, the tags are tested in
+    # the order of how often the shipped day shows them, and mypy narrows a union only on isinstance, so the
+    # part is read untyped
     p: Any
+    append = out.append
     for p in parts:
         if p.__class__ is str:
-            out.append(p)
+            append(p)
             continue
         tag = p[0]
-        if tag == "w":
-            out.append(words.get(p[1], ""))
+        if tag == "shuffle" or tag == "cycle" or tag == "seq":
+            alts = p[2]
+            tpl = alts[scope.pick(tag, p[1], len(alts)) if scope is not None else 0]
+            if tpl.literal is not None:
+                append(tpl.literal)
+            else:
+                _emit(tpl.parts, words, scope, out)
+        elif tag == "w":
+            append(words.get(p[1], ""))
         elif tag == "W":
-            out.append(capitalise(words.get(p[1], "")))
+            append(capitalise(words.get(p[1], "")))
         elif tag == "if":
             for cond, tpl in p[1]:
                 if cond is None or (scope is not None and cond.fn(scope.state)):
                     if tpl.literal is not None:
-                        out.append(tpl.literal)
+                        append(tpl.literal)
                     else:
                         _emit(tpl.parts, words, scope, out)
                     break
-        elif tag in SEQUENCES:
-            alts = p[2]
-            tpl = alts[scope.pick(tag, p[1], len(alts)) if scope is not None else 0]
-            if tpl.literal is not None:
-                out.append(tpl.literal)
-            else:
-                _emit(tpl.parts, words, scope, out)
-        else:
+        else:  # a clock phrase: said the same way every time at the same minute, so remembered
             clock = scope.state.clock if scope is not None else 0
-            if tag == "time":
-                shown = time_words(clock)
-            elif tag == "clock":
-                shown = format_time(clock)
-            else:  # since
-                shown = number_words(max(clock - p[1], 0))
-            out.append(capitalise(shown) if p[-1] else shown)
+            said = (tag, max(clock - p[1], 0) if tag == "since" else clock, p[-1])
+            shown = _SAID.get(said)
+            if shown is None:
+                if tag == "time":
+                    shown = time_words(clock)
+                elif tag == "clock":
+                    shown = format_time(clock)
+                else:  # since
+                    shown = number_words(said[1])
+                if p[-1]:
+                    shown = capitalise(shown)
+                if len(_SAID) < 20_000:  # minutes of a day (or a few), each said four ways: bounded anyway
+                    _SAID[said] = shown
+            append(shown)
+
+
+_SAID: dict[tuple[str, int, bool], str] = {}  # (clock phrase, minutes, capitalised) -> the words (`_emit`)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from game.engine.errors import Problem
+from game.engine.where import LARGE_STORY_HINT, MAX_FILES, SCENES_DIR, story_files
 from game.engine.where import MANIFEST as MANIFEST  # re-exported: where its readers look for it
-from game.engine.where import MAX_FILES, SCENES_DIR, story_files
 from game.engine.where import MAX_TOTAL_BYTES as MAX_TOTAL_BYTES
 from game.engine.yamlsafe import MAX_FILE_BYTES, MAX_TOTAL_NODES, Document, load_document
 
@@ -126,7 +126,7 @@ def read_story_files(
                     1,
                     1,
                     f"the story is larger than {MAX_TOTAL_BYTES // 1_000_000} MB in all (reached at this file); "
-                    "nothing after it was read, so nothing else was checked",
+                    f"nothing after it was read, so nothing else was checked; {LARGE_STORY_HINT}",
                 )
             )
             out.cut_off = True

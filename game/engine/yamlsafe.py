@@ -18,6 +18,7 @@ import yaml
 from yaml import events as ev
 
 from game.engine.errors import MAX_PROBLEMS_PER_FILE, Problem
+from game.engine.where import LARGE_STORY, LARGE_STORY_HINT
 
 try:  # libyaml is about seven times faster than the pure-Python parser
     _BaseLoader = yaml.CSafeLoader
@@ -27,7 +28,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 40
 MAX_NODES = 100_000
-MAX_TOTAL_NODES = 2_000_000  # in all the files of a story together (20,000 generated scenes hold 1.79 million)
+# in all the files of a story together: 5,000 generated scenes hold 0.45 million, 20,000 hold 1.79 million (the
+# larger cap is chosen with DAYJOB_LARGE_STORY=1, game/engine/where.py)
+MAX_TOTAL_NODES = 2_000_000 if LARGE_STORY else 600_000
 MAX_INT_DIGITS = 15  # beyond, no story number means anything (and past 4,300 Python will not read it)
 
 Mark = tuple[int, int]  # 1-based line, column
@@ -418,7 +421,7 @@ class _Builder:
             return f"the file has more than {MAX_NODES:,} values; split it into several files"
         return (
             f"the story has more than {MAX_TOTAL_NODES:,} values in all files together (reached here); "
-            "nothing after this was read, so nothing else was checked"
+            f"nothing after this was read, so nothing else was checked; {LARGE_STORY_HINT}"
         )
 
     def problem(self, mark: Mark, message: str) -> None:

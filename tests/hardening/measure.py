@@ -3,8 +3,9 @@
     python -m tests.hardening.measure DIR [NAME ...] [--rounds N]
 
 Writes the folders of tests/hardening/hostile.py and the corpus of test_hostile_stories.py under DIR
-(once), with two real stories beside them as anchors: the shipped day and bench/make_story.py's
-20,000 scenes. Each is checked in its own process, `rounds` times (the results folders: `dayjob
+(once), with real stories beside them as anchors: the shipped day and bench/make_story.py's
+5,000 and 20,000 scenes (over the default caps: measure it with DAYJOB_LARGE_STORY=1, which the folders
+written follow too, so give that run its own DIR). Each is checked in its own process, `rounds` times (the results folders: `dayjob
 debrief` on them); the worst CPU time (user + system,
 from wait4) and peak resident memory (VmHWM, bench/_peak.py) are printed as a Markdown table, with the
 load average.
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from game.engine import load_story
+from game.engine.where import LARGE_STORY, LARGE_STORY_VAR
 from tests.hardening import hostile
 from tests.hardening.test_hostile_stories import HOSTILE, write
 
@@ -29,9 +31,12 @@ ROOM = ROOT / "tests" / "workshop" / "fixtures" / "room"
 PEAK = ROOT / "bench" / "_peak.py"  # prints the process's own VmHWM: a child's ru_maxrss carries the parent's
 
 
-def _twenty_thousand(root: Path) -> Path:
-    subprocess.run([sys.executable, str(ROOT / "bench" / "make_story.py"), "20000", str(root)], check=True)
-    return root
+def _generated(scenes: int) -> Callable[[Path], Path]:
+    def make(root: Path) -> Path:
+        subprocess.run([sys.executable, str(ROOT / "bench" / "make_story.py"), str(scenes), str(root)], check=True)
+        return root
+
+    return make
 
 
 Case = tuple[Callable[[Path], Path], Callable[[Path], list[str]]]  # how to make the folder; the command on it
@@ -49,7 +54,8 @@ def cases() -> dict[str, Case]:
     """Every folder to measure, by name, with the command measured on it."""
     made: dict[str, Case] = {
         "shipped day": (lambda _: ROOT / "story", _check),
-        "20,000 scenes (make_story.py)": (_twenty_thousand, _check),
+        "5,000 scenes (make_story.py)": (_generated(5_000), _check),
+        "20,000 scenes (make_story.py)": (_generated(20_000), _check),
     }
     for name, make in hostile.CASES.items():
         made[name] = (make, _check)
@@ -94,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     made = cases()
     names = args.names or list(made)
-    print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
+    print(f"load average before: {os.getloadavg()[0]:.2f}; larger caps ({LARGE_STORY_VAR}): {LARGE_STORY}", flush=True)
     print("| folder | exit | wall | CPU | peak memory | load (1 min) | last line |", flush=True)
     print("|---|---|---|---|---|---|---|", flush=True)
     for name in names:

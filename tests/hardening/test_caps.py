@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import json
 import os
 import subprocess
@@ -14,7 +15,8 @@ import pytest
 
 from game.authoring import conditions
 from game.authoring.lint import lint
-from game.engine import StoryError, expr, load_story, loader, suggest
+from game.engine import StoryError, expr, load_story, loader, storyfiles, suggest, where
+from game.engine.cache import story_key
 from game.engine.expr import MAX_STORY_PARTS, Env, compile_expr
 from game.engine.storyfiles import MAX_TOTAL_BYTES, _Unreadable, read_capped
 from game.engine.yamlsafe import MAX_FILE_BYTES, MAX_INT_DIGITS, MAX_NODES, MAX_TOTAL_NODES
@@ -146,6 +148,7 @@ def test_values_are_capped_across_files_not_only_per_file(tmp_path):
     assert len(errors) == 1
     assert errors[0]["path"].endswith(f"v{over:03d}.yaml") and errors[0]["line"] == 7
     assert f"more than {MAX_TOTAL_NODES:,} values in all files together" in errors[0]["message"]
+    assert f"run the command with {where.LARGE_STORY_VAR}=1 (docs/security.md" in errors[0]["message"]
 
 
 def test_the_audit_value_flood_stops_at_the_story_cap(tmp_path):
@@ -163,6 +166,7 @@ def test_the_size_cut_off_is_one_clear_error_not_false_gotos(tmp_path):
     assert len(errors) == 1, errors
     assert f"larger than {MAX_TOTAL_BYTES // 1_000_000} MB in all" in errors[0]["message"]
     assert "nothing after it was read" in errors[0]["message"]
+    assert f"run the command with {where.LARGE_STORY_VAR}=1 (docs/security.md" in errors[0]["message"]
 
 
 # -- what a story's conditions may cost ------------------------------------------------------------
@@ -180,6 +184,7 @@ def test_conditions_past_the_story_parts_cap_are_one_located_error(tmp_path):
     assert errors[0]["path"].endswith(f"h{(first_over - 1) // 1_000:03d}.yaml")
     assert f"in `energy < -{first_over} and (a or b)" in errors[0]["message"]
     assert f"more than {MAX_STORY_PARTS:,} parts in all" in errors[0]["message"]
+    assert f"run the command with {where.LARGE_STORY_VAR}=1 (docs/security.md" in errors[0]["message"]
 
 
 def test_a_condition_written_many_times_counts_once_and_text_conditions_count_too(tmp_path, monkeypatch):
@@ -200,7 +205,8 @@ def test_a_condition_written_many_times_counts_once_and_text_conditions_count_to
 
 
 def test_lint_stops_analysing_once_the_story_budget_is_spent(tmp_path, monkeypatch):
-    root = hostile.hard_conditions(tmp_path, files=1, per_file=40)  # 40 questions of 6,000 goals each
+    questions = conditions.STORY_BUDGET // 6_000 - 2  # of about 5,200 goals each: all within the story's budget
+    root = hostile.hard_conditions(tmp_path, files=1, per_file=questions)
     (root / "scenes" / "z_late.yaml").write_text(  # asked about after them (files are read in name order)
         "scenes:\n  late:\n    title: T\n    text: x\n    choices:\n"
         "      - {id: never, text: Go, goto: desk, if: energy < -1}\n"
@@ -217,10 +223,10 @@ def test_lint_stops_analysing_once_the_story_budget_is_spent(tmp_path, monkeypat
     never = "choice 'never' in scene 'late' can never be taken"
     assert any(never in p.message for p in lint(story))  # within the budget the impossible one is found
     unbounded = taken[0]
-    monkeypatch.setattr(conditions, "STORY_BUDGET", 60_000)  # ten of the hard questions
+    monkeypatch.setattr(conditions, "STORY_BUDGET", 18_000)  # three of the hard questions
     taken[0] = 0
     assert not any(never in p.message for p in lint(story))  # past it the answer is "possible": sound
-    assert taken[0] <= 2 * (60_000 + 81)  # two analysers (scenes, endings), each may overshoot by one branch
+    assert taken[0] <= 2 * (18_000 + 81)  # two analysers (scenes, endings), each may overshoot by one branch
     assert unbounded > 4 * taken[0]
 
 
@@ -245,13 +251,13 @@ def test_a_flood_of_errors_stops_the_checking_after_ten_thousand(tmp_path, monke
     assert any("b000.yaml:" in p and "note: ... and 7,900 more problems" in p for p in found)
 
 
-def test_a_generated_story_of_twenty_thousand_scenes_stays_well_under_the_condition_caps(tmp_path, monkeypatch):
-    """bench/make_story.py's stories must load: 1,000 of its scenes, scaled up twenty times (conditions repeat
-    more as a story grows, so the scaling overstates: 235,000 parts where 20,000 scenes have 198,000), stay
-    well under each cap on conditions."""
-    subprocess.run([sys.executable, str(ROOT / "bench" / "make_story.py"), "1000", str(tmp_path)], check=True)
-    envs, analyzers = [], []
+def _generated_costs(tmp_path: Path, monkeypatch) -> dict[str, int]:
+    """What bench/make_story.py's story of 1,000 scenes takes of each whole-story cap."""
+    root = tmp_path / "story"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_story.py"), "1000", str(root)], check=True)
+    envs, analyzers, docs = [], [], []
     compile_uncached, possible = expr._compile_uncached, conditions.Analyzer.possible
+    real_load = storyfiles.load_document
 
     def noting_env(src, env):
         envs.append(env)
@@ -261,12 +267,123 @@ def test_a_generated_story_of_twenty_thousand_scenes_stays_well_under_the_condit
         analyzers.append(self)
         return possible(self, goals)
 
+    def noting_document(*args, **kwargs):
+        docs.append(real_load(*args, **kwargs))
+        return docs[-1]
+
     monkeypatch.setattr(expr, "_compile_uncached", noting_env)
     monkeypatch.setattr(conditions.Analyzer, "possible", noting_analyzer)
-    assert not [p for p in lint(load_story(tmp_path)) if p.severity == "error"]
-    assert 0 < 20 * envs[0].spent.parts < 0.7 * MAX_STORY_PARTS
-    for analyzer in set(analyzers):
-        assert 20 * (conditions.STORY_BUDGET - analyzer._left) < 0.7 * conditions.STORY_BUDGET
+    monkeypatch.setattr(storyfiles, "load_document", noting_document)
+    assert not [p for p in lint(load_story(root)) if p.severity == "error"]
+    return {
+        "bytes": sum(p.stat().st_size for p in root.rglob("*.yaml")),
+        "values": sum(d.nodes for d in docs),
+        "parts": envs[0].spent.parts,
+        "goals": max(conditions.STORY_BUDGET - a._left for a in set(analyzers)),
+    }
+
+
+def _bench_common():
+    """bench/_common.py, which decides which generated stories a benchmark reads with the larger caps."""
+    spec = importlib.util.spec_from_file_location("bench_common", ROOT / "bench" / "_common.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmarks_opt_in_exactly_for_stories_over_the_default_caps():
+    common = _bench_common()
+    assert common.LARGE_STORY_VAR == where.LARGE_STORY_VAR
+    assert common.DEFAULT_CAPS_SCENES == 5_000  # the size the next test proves loads under the default caps
+    assert common.story_env(5_000).get(where.LARGE_STORY_VAR) is None
+    assert common.story_env(20_000)[where.LARGE_STORY_VAR] == "1"
+    assert "DAYJOB_LARGE_STORY=1" in common.large_story_note(20_000) and not common.large_story_note(5_000)
+
+
+def test_the_generated_story_of_five_thousand_scenes_loads_under_the_default_caps(tmp_path, monkeypatch):
+    """bench/make_story.py's 5,000 scenes (bench_check, bench_step) must load without the opt-in: 1,000 of its
+    scenes, scaled up five times, stay under each cap (bytes and values grow in step with the scenes, 13.1 MB
+    and 449,000 values at 5,000; conditions repeat more as a story grows, so the scaling overstates them)."""
+    assert not where.LARGE_STORY, "run without DAYJOB_LARGE_STORY: this is about the default caps"
+    costs = _generated_costs(tmp_path, monkeypatch)
+    assert 0 < 5 * costs["bytes"] < 0.9 * MAX_TOTAL_BYTES
+    assert 0 < 5 * costs["values"] < 0.9 * MAX_TOTAL_NODES
+    assert 0 < 5 * costs["parts"] < 0.7 * MAX_STORY_PARTS
+    assert 0 < 5 * costs["goals"] < 0.7 * conditions.STORY_BUDGET
+
+
+def _caps(large: bool) -> dict[str, int]:
+    """Every whole-story cap as a fresh interpreter reads it, with or without DAYJOB_LARGE_STORY=1."""
+    code = (
+        "import json\n"
+        "from game.authoring import conditions\n"
+        "from game.engine import cache, expr, where, yamlsafe\n"
+        "print(json.dumps({'bytes': where.MAX_TOTAL_BYTES, 'values': yamlsafe.MAX_TOTAL_NODES,"
+        " 'parts': expr.MAX_STORY_PARTS, 'goals': conditions.STORY_BUDGET, 'large': where.LARGE_STORY}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != where.LARGE_STORY_VAR}
+    if large:
+        env[where.LARGE_STORY_VAR] = "1"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    return json.loads(out.stdout)
+
+
+def test_the_opt_in_chosen_by_whoever_runs_the_command_admits_twenty_thousand_scenes(tmp_path, monkeypatch):
+    """DAYJOB_LARGE_STORY=1, and only it, raises every whole-story cap together: enough for make_story.py's
+    20,000 scenes (1,000 scaled up twenty times, 52 MB and 1.79 million values at 20,000), which the
+    default caps refuse."""
+    default, large = _caps(False), _caps(True)
+    assert default == {
+        "bytes": MAX_TOTAL_BYTES,
+        "values": MAX_TOTAL_NODES,
+        "parts": MAX_STORY_PARTS,
+        "goals": conditions.STORY_BUDGET,
+        "large": False,
+    }
+    assert large.pop("large") is True
+    costs = _generated_costs(tmp_path, monkeypatch)
+    for cap, cost in costs.items():
+        assert large[cap] > default[cap]
+        assert 20 * cost > default[cap] or cap in ("parts", "goals")  # refused by default: bytes and values
+        assert 20 * cost < (0.9 if cap in ("bytes", "values") else 0.7) * large[cap], cap
+
+
+def test_a_story_over_the_default_caps_is_refused_by_default_and_read_with_the_opt_in(tmp_path):
+    root = hostile.many_values(tmp_path, files=MAX_TOTAL_NODES // 90_000 + 1, per_file=90_000)
+    (root / "scenes" / "desk.yaml").write_text(hostile.DESK)  # the start scene: the story is otherwise sound
+    code, errors, _ = check(root)
+    assert code == 1 and "values in all files together" in errors[-1]["message"]
+    env = {**os.environ, where.LARGE_STORY_VAR: "1"}
+    out = subprocess.run(
+        [sys.executable, "-m", "game", "check", str(root), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert "Traceback" not in out.stderr, out.stderr
+    read = json.loads(out.stdout)["errors"]  # read to the end: each file's own (unknown) key `x` is found
+    assert [e["message"] for e in read] == ["unknown key 'x' in the scene file (a scene file holds `scenes:`)"] * (
+        MAX_TOTAL_NODES // 90_000 + 1
+    )
+
+
+def test_a_story_compiled_under_the_larger_caps_is_never_read_from_the_cache_under_the_default_ones(tmp_path):
+    root = hostile._story(tmp_path, {"desk.yaml": hostile.DESK})
+    code = f"from pathlib import Path\nfrom game.engine.cache import story_key\nprint(story_key(Path({str(root)!r})))\n"
+    keys = []
+    for large in (False, True):
+        env = {k: v for k, v in os.environ.items() if k != where.LARGE_STORY_VAR}
+        env.update({where.LARGE_STORY_VAR: "1"} if large else {})
+        keys.append(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+            ).stdout.strip()
+        )
+    assert keys[0] == story_key(root)
+    assert keys[1] != keys[0] and len(keys[1]) == 64
 
 
 # -- item 9: huge integers -------------------------------------------------------------------------
