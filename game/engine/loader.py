@@ -41,6 +41,8 @@ from game.engine.where import story_files as story_files  # where the TUI's watc
 from game.engine.wording import report_validation, shape
 from game.engine.yamlsafe import Document, Mark, YDict
 
+GOTO_WORDS = frozenset({"back", "end"})  # the goto targets that are words of the format, not ids
+
 Overlay = Mapping[str, str | bytes] | Mapping[Path, str | bytes]
 Parses = dict[str, tuple[bytes, Document]]
 
@@ -357,7 +359,7 @@ class _Context:
     targets: frozenset[str] = field(init=False)  # what a goto may name
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "targets", self.known | self.ending_ids | {"back", "end"})
+        object.__setattr__(self, "targets", self.known | self.ending_ids | GOTO_WORDS)
 
 
 def _compile(root: Path, validated: _Validated, digest: str, problems: Problems) -> Story:
@@ -737,7 +739,7 @@ class _Compiler:
             self.problems.error_at(
                 spot,
                 f"goto {target!r} in scene {sid!r} is not a scene, an ending, `back` or `end`"
-                + did_you_mean(target, ctx.scene_ids, ctx.ending_ids),
+                + did_you_mean(target, ctx.scene_ids, ctx.ending_ids, GOTO_WORDS),
             )
 
     def effects(self, spot: Spot, effects: dict[str, int]) -> tuple[tuple[str, int], ...]:

@@ -127,6 +127,15 @@ def test_unknown_goto_suggests_a_scene(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("ned", "end"), ("bakc", "back")])
+def test_a_misspelt_back_or_end_is_suggested(tmp_path, typed, meant):
+    out = problems(tmp_path, SCENE.replace("goto: end", f"goto: {typed}"))
+    assert out == [
+        f"scenes/a.yaml:8:15: goto '{typed}' in scene 'a' is not a scene, an ending, `back` or `end`; "
+        f"did you mean '{meant}'?"
+    ]
+
+
 def test_unknown_goto_in_a_branch(tmp_path):
     out = problems(tmp_path, SCENE.replace("goto: end", "goto: [{if: done, to: a}, {to: nowhere}]"))
     assert out == ["scenes/a.yaml:8:40: goto 'nowhere' in scene 'a' is not a scene, an ending, `back` or `end`"]
