@@ -220,6 +220,31 @@ def test_a_flood_of_errors_is_counted_in_full_and_listed_in_part(dayjob, tmp_pat
     assert list(data["unlisted"].values()) == [200]
 
 
+def test_a_flood_of_warnings_is_counted_in_full_and_listed_in_part(dayjob, tmp_path):
+    import shutil
+
+    story = tmp_path / "flood"
+    shutil.copytree(fixture("office"), story)
+    scene_file = next((story / "scenes").glob("*.yaml"))
+    scene_file.write_text(
+        scene_file.read_text()
+        + "".join(
+            f"  island_{i}:\n    title: X\n    text: x\n    choices:\n      - {{id: go, text: Go, goto: end}}\n"
+            for i in range(150)
+        )
+    )
+    code, out, err = dayjob("check", str(story))
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 101
+    assert lines[-1].endswith(": note: ... and 50 more warnings in this file after the first 100, not listed")
+    assert "ok: no errors, 150 warning(s)" in err  # the total counts every warning
+    code, out, _ = dayjob("check", str(story), "--format", "json")
+    data = json.loads(out)
+    assert len(data["warnings"]) == 100 and all(w["severity"] == "warning" for w in data["warnings"])
+    assert list(data["unlisted_warnings"].values()) == [50]
+
+
 def test_a_show_if_that_never_holds_is_named_in_the_warning(tmp_path):
     from game.authoring.check import check_story
 
