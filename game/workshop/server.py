@@ -48,6 +48,7 @@ REASON_CLOSED = "The facilitator has closed the room. Your report stays here unt
 REASON_CRASHED = "The game stopped unexpectedly. Press Restart to try again, or tell the facilitator."
 REASON_FULL = "The room is full ({n} players). Ask the facilitator for a seat, then press Restart."
 REASON_OVER = "The round is over. Thanks for playing!"
+_DONE = ("ended", "unfinished")  # a player's day states that count as finished
 REASON_ORIGIN = "Refused: this page is not the workshop's own."
 FULL_TERMINAL = "\r\n\r\n   The room is full ({n} players).\r\n\r\n   Pair up with someone near you, or wait a moment and press Restart.\r\n"
 
@@ -655,10 +656,12 @@ class WorkshopServer:
                 }
             )
         finished = sum(1 for r in records if r.get("state") in ("ended", "unfinished"))
+        # seated and still in a day: a player reading their report after the day or the round is finished
+        playing = sum(1 for seat in self.players if self.everyone.get(seat, {}).get("state") not in _DONE)
         return {
             "round": self.round.as_json(),
             "counts": {
-                "playing": len(self.players),
+                "playing": playing,
                 "finished": finished,
                 "joined": self.joined,
                 "refused": self.refused,

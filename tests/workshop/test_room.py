@@ -95,6 +95,10 @@ def test_a_round_end_to_end(serve, tmp_path):
             )
             midway = await asyncio.gather(*(one_choice(t, "ROUND") for t in middlers))
             assert await until(lambda: len(feed.players("ended")) == 10 and len(feed.players("playing")) == 10)
+            # the ten on their report are finished, not playing, though their tabs are still open
+            assert await until(
+                lambda: (feed.latest["counts"]["playing"], feed.latest["counts"]["finished"]) == (10, 10)
+            )
             playing = feed.players("playing")
             assert all(p["clock"] and p["category_label"] for p in playing)  # game clock and what they are doing
 
@@ -111,6 +115,7 @@ def test_a_round_end_to_end(serve, tmp_path):
             async with http.post(room + "/round", json={"action": "start", "minutes": 0.05}) as resp:
                 assert resp.status == 200 and (await resp.json())["state"] == "running"
             assert await until(lambda: feed.latest["round"]["state"] == "over")
+            assert await until(lambda: feed.latest["counts"]["playing"] == 0)  # every day has stopped
             assert await until(lambda: len(read_results(results).results) == 21)  # 10 + 10 unfinished + P00's 2nd
 
             for (
