@@ -819,8 +819,24 @@ def workspace_symbols(ls: StoryServer, params: t.WorkspaceSymbolParams) -> list[
     return out[:500]
 
 
+class _UnreadableMessages(logging.Filter):
+    """A message from the editor that is not JSON is the editor's mistake, not a bug here: pygls logs it
+    with a traceback of its JSON decoder; this says it in one line (and the server goes on, as pygls does)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if record.name.startswith("pygls") and isinstance(exc, ValueError):  # JSONDecodeError, or not UTF-8
+            record.msg = f"a message from the editor is not JSON ({exc}); it was ignored"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def run_lsp() -> int:
     """Serve over stdin and stdout until the editor says exit."""
     logging.basicConfig(level=logging.WARNING, format="dayjob lsp: %(message)s")
+    for handler in logging.getLogger().handlers:  # on the handler: pygls logs through more than one logger
+        handler.addFilter(_UnreadableMessages())
     server.start_io()
     return 0
