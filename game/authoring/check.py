@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from game.engine import Problem, StoryError, load_story
-from game.engine.errors import MAX_PROBLEMS_PER_FILE, count_errors, in_order
+from game.engine.errors import MAX_PROBLEMS_PER_FILE, count_errors, in_order, listed_per_file
 from game.startup import collector_paused
 
 
@@ -22,37 +22,6 @@ def check_story(root: Path | None) -> tuple[list[Problem], list[Problem]]:
     from game.authoring.lint import lint
 
     return [], in_order(set(story.warnings) | set(lint(story)))
-
-
-def listed_warnings(warnings: list[Problem]) -> tuple[list[Problem], dict[str, int]]:
-    """The warnings to print: at most MAX_PROBLEMS_PER_FILE of a file, then a note counting the rest of
-    that file's; and those counts by file. One mistake repeated by a generator can give a file thousands
-    of warnings, which would bury every other line in a terminal."""
-    seen: dict[str, int] = {}
-    more: dict[str, int] = {}
-    kept: list[Problem] = []
-    for w in warnings:
-        n = seen[w.path] = seen.get(w.path, 0) + 1
-        if n <= MAX_PROBLEMS_PER_FILE:
-            kept.append(w)
-        else:
-            more[w.path] = more.get(w.path, 0) + 1
-    listed: list[Problem] = []
-    for i, w in enumerate(kept):  # in_order: a file's warnings are together, so its note follows its last
-        listed.append(w)
-        if w.path in more and (i + 1 == len(kept) or kept[i + 1].path != w.path):
-            n = more[w.path]
-            listed.append(
-                Problem(
-                    w.path,
-                    w.line,
-                    w.col,
-                    f"... and {n:,} more warnings in this file after the first {MAX_PROBLEMS_PER_FILE}, not listed",
-                    "note",
-                    n,
-                )
-            )
-    return listed, more
 
 
 @dataclass(frozen=True)
@@ -71,7 +40,10 @@ def run_check(opts: CheckOptions) -> int:
         return 2
     with collector_paused():  # one process, one story: no garbage worth collecting until the end
         errors, warnings = check_story(root)
-        shown, unlisted = listed_warnings(warnings)
+        shown, unlisted = listed_per_file(
+            warnings,
+            lambda n: f"... and {n:,} more warnings in this file after the first {MAX_PROBLEMS_PER_FILE}, not listed",
+        )
         # the story lives to the process's end: out of the collector's sight, or the interpreter's last
         # collection at exit walks the whole heap (0.4 s of a 5,000-scene check, bench/bench_check.py)
         gc.freeze()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -52,6 +52,33 @@ def in_order(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=_ORDER)
 
 
+def listed_per_file(
+    problems: Iterable[Problem], note: Callable[[int], str], unshown: dict[str, int] | None = None
+) -> tuple[list[Problem], dict[str, int]]:
+    """Problems (in file order) to list: at most MAX_PROBLEMS_PER_FILE of a file, each file's excess (and its
+    `unshown`, dropped before) counted in a note after its last listed problem, worded by `note(count)`;
+    with those counts by file. One mistake repeated can give a file thousands of the same problem."""
+    per_file: dict[str, int] = {}
+    more = dict(unshown or {})
+    kept: list[Problem] = []
+    for p in problems:
+        n = per_file[p.path] = per_file.get(p.path, 0) + 1
+        if n <= MAX_PROBLEMS_PER_FILE:
+            kept.append(p)
+        else:
+            more[p.path] = more.get(p.path, 0) + 1
+    more = {path: n for path, n in more.items() if n}
+    listed: list[Problem] = []
+    for i, p in enumerate(kept):  # in file order: a file's problems are together, so its note follows its last
+        listed.append(p)
+        if p.path in more and (i + 1 == len(kept) or kept[i + 1].path != p.path):
+            listed.append(Problem(p.path, p.line, p.col, note(more[p.path]), "note", more[p.path]))
+    for path, n in more.items():  # a file whose problems were all dropped before: its note comes last
+        if path not in per_file:
+            listed.append(Problem(path, 1, 1, note(n), "note", n))
+    return listed, more
+
+
 class StoryError(Exception):
     """A story that cannot be played, with its problems in file order: at most MAX_PROBLEMS_PER_FILE
     of one file, then a note counting the rest (`unshown`: those already dropped while parsing).
@@ -59,31 +86,14 @@ class StoryError(Exception):
 
     def __init__(self, problems: list[Problem], unshown: dict[str, int] | None = None):
         ordered = sorted(problems, key=lambda p: (p.path, p.line, p.col, p.message))
-        self.problems: list[Problem] = []
-        per_file: dict[str, int] = {}
-        more = dict(unshown or {})
-        for p in ordered:
-            n = per_file[p.path] = per_file.get(p.path, 0) + 1
-            if n <= MAX_PROBLEMS_PER_FILE:
-                self.problems.append(p)
-            else:
-                more[p.path] = more.get(p.path, 0) + 1
-        for path, n in more.items():
-            if n:
-                last = max((i for i, p in enumerate(self.problems) if p.path == path), default=None)
-                at = self.problems[last] if last is not None else Problem(path, 1, 1, "")
-                self.problems.insert(
-                    len(self.problems) if last is None else last + 1,
-                    Problem(
-                        path,
-                        at.line,
-                        at.col,
-                        f"... and {n:,} more problems in this file after the first "
-                        f"{MAX_PROBLEMS_PER_FILE}, not listed; fix these and check again",
-                        "note",
-                        n,
-                    ),
-                )
+        self.problems, _ = listed_per_file(
+            ordered,
+            lambda n: (
+                f"... and {n:,} more problems in this file after the first "
+                f"{MAX_PROBLEMS_PER_FILE}, not listed; fix these and check again"
+            ),
+            unshown,
+        )
         self.total = count_errors(self.problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 

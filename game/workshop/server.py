@@ -438,7 +438,7 @@ class WorkshopServer:
             await game.stop()
             self.players.pop(seat, None)
             record = self.everyone.get(seat)
-            if record is not None and record.get("state") not in ("ended", "unfinished"):
+            if record is not None and record.get("state") not in _DONE:
                 record["state"] = "left"
             if not ws.closed:
                 if self.closing:
@@ -532,7 +532,7 @@ class WorkshopServer:
         player.status = clean
         record = self.everyone.setdefault(player.id, {"name": player.name, "player": player_id})
         record.update(clean)
-        if clean.get("state") in ("ended", "unfinished") and "first_ending" not in record:
+        if clean.get("state") in _DONE and "first_ending" not in record:
             record["first_ending"] = clean.get("ending_title") or "Unfinished (the round ended)"
         self.changed()
 
@@ -655,7 +655,7 @@ class WorkshopServer:
                     "attempt": attempt,
                 }
             )
-        finished = sum(1 for r in records if r.get("state") in ("ended", "unfinished"))
+        finished = sum(1 for r in records if r.get("state") in _DONE)
         # seated and still in a day: a player reading their report after the day or the round is finished
         playing = sum(1 for seat in self.players if self.everyone.get(seat, {}).get("state") not in _DONE)
         return {
