@@ -275,7 +275,7 @@ class _Reader:
         planned by `_piece`."""
         title = part.title
         again = getattr(part, "again", None)
-        fast = self.story.machine.fast
+        fast = self.story.machine.steps.fast
         variants = tuple((fast(cond), _piece(tpl)) for cond, tpl in part.variants)
         return (
             _words(title.literal) if title.literal is not None else (_Varying(title) if title.plain else title),

@@ -146,9 +146,10 @@ def condition(tree: Node) -> Callable[[Any], Any]:
 
 
 # long: one source line per kind of part, in the order Template documents them
-def _text_source(parts: tuple[Any, ...], literal: str | None, ns: Namespace) -> str:
+def _text_source(parts: tuple[Any, ...], literal: str | None, ns: Namespace, first: bool) -> str:
     """A Python expression over `words`, `scope` and what `template` reads from them first (`ns.uses`), with the
-    text of these parts as `Template.render` shows them with a scope."""
+    text of these parts as `Template.render` shows them with a scope; `first`: for a scope of a first visit,
+    where a shuffle's pick is one multiplication (`TextScope.shuffle`), written out here with the scope's `base`."""
     if literal is not None:
         return ns.name(literal)
     shown = []
@@ -166,7 +167,7 @@ def _text_source(parts: tuple[Any, ...], literal: str | None, ns: Namespace) -> 
         elif tag == "if":
             then = "_empty"
             for cond, tpl in reversed(p[1]):
-                text = _text_source(tpl.parts, tpl.literal, ns)
+                text = _text_source(tpl.parts, tpl.literal, ns, first)
                 if cond is not None:
                     ns.uses.add("s")
                     then = f"({text} if {condition_source(cond.tree, ns)} else {then})"
@@ -176,12 +177,18 @@ def _text_source(parts: tuple[Any, ...], literal: str | None, ns: Namespace) -> 
         elif tag in ("seq", "cycle", "shuffle"):
             alts = p[2]
             count = len(alts)
-            ns.uses.add("shuffle" if tag == "shuffle" and count > 1 else "n")
             if tag == "seq":
+                ns.uses.add("n")
                 which = f"(n if n < {_number(count)} else {_number(count - 1)})"
             elif tag == "cycle" or count < 2:
+                ns.uses.add("n")
                 which = f"(n % {_number(count)})"
+            elif first:  # TextScope.shuffle at n == 0, with the source's digest made now
+                ns.uses.add("base")
+                mixed = f"((base ^ {_number(ns.digest(p[1]))}) * {_number(SHUFFLE[0])}) & {_number(SHUFFLE[1])}"
+                which = f"((({mixed}) * {_number(count)}) >> 30)"
             else:  # the source's digest made now, not at every pick
+                ns.uses.add("shuffle")
                 which = f"shuffle({_number(ns.digest(p[1]))}, {_number(count)})"
             if all(tpl.literal is not None for tpl in alts):
                 shown.append(f"{ns.name(tuple(tpl.literal for tpl in alts))}[{which}]")
@@ -197,27 +204,37 @@ def _text_source(parts: tuple[Any, ...], literal: str | None, ns: Namespace) -> 
     return "_join((" + ", ".join(shown) + "))"
 
 
+SHUFFLE = (0x2C1B3C6D, (1 << 30) - 1)  # TextScope.shuffle's multiplier and mask (story.py checks they agree)
+
+
 def template(
     parts: tuple[Any, ...],
     capitalise: Callable[[str], str],
     said: Callable[[Any, int], str],
     digest: Callable[[str], int],
 ) -> Any:
-    """A text's parts (see `Template`) as one function of (words, scope) that renders them as `TextScope.pick`
-    and `_emit` do with that scope: `said` says a clock phrase, `digest` is a shuffle's digest of its source."""
+    """A text's parts (see `Template`) as one function of (words, scope) that renders them as `_emit` does with
+    that scope: `said` says a clock phrase, `digest` is a shuffle's digest of its source (`TextScope.shuffle`)."""
     ns = Namespace(_empty="", _join="".join, _capitalise=capitalise, _said=said)
     ns.digest = digest
-    body = _text_source(parts, None, ns)
+    later = _text_source(parts, None, ns, False)
     head = ["def _render(words, scope):"]  # only what the body reads
-    for name, line in (
-        ("s", "s = scope.state"),
-        ("get", "get = words.get"),
-        ("n", "n = scope.n"),
-        ("shuffle", "shuffle = scope.shuffle"),
-    ):
+    for name, line in (("s", "s = scope.state"), ("get", "get = words.get"), ("n", "n = scope.n")):
         if name in ns.uses:
             head.append(f"    {line}")
-    return ns.define("\n".join(head) + f"\n    return {body}\n", "_render")
+    if "shuffle" in ns.uses:  # a first visit's picks written out; later visits ask the scope
+        first = _text_source(parts, None, ns, True)
+        if "n" not in ns.uses:
+            head.append("    n = scope.n")
+        head += [
+            "    if n == 0:",
+            "        base = scope.base",
+            "        if base is None:",
+            "            base = scope.seeded()",
+            f"        return {first}",
+            "    shuffle = scope.shuffle",
+        ]
+    return ns.define("\n".join(head) + f"\n    return {later}\n", "_render")
 
 
 def _guard_source(once: object, show: Node | None, cond: Node | None, ns: Namespace) -> str:

@@ -145,7 +145,6 @@ class SceneMachine(Machine):
     event_cls = _StoryEvent
     transition_cls = _StoryTransition
     scene_ids: frozenset[str]
-    plain = False  # see `check_plain`
     resumable: frozenset[str]  # the scenes `back` may return to: written destinations and the hub
     menus: dict[str, tuple[_Condition, ...]]  # scene -> the guards of taking its choices, in story order
 
@@ -161,9 +160,6 @@ class SceneMachine(Machine):
             for s, lo, hi in story.interrupt_plan
             if (it := s.interrupt) is not None
         )
-        self._open: dict[int, tuple[_Interruption, ...]] = {}
-        self._menu_fns: dict[str, Callable[[DayState], list[str]]] = {}
-        self._fast: dict[int, tuple[object, Callable[[DayState], object]]] = {}
         super().__init__(
             model=None,
             states=[*story.scenes, *(e.id for e in story.endings)],
@@ -176,6 +172,7 @@ class SceneMachine(Machine):
         _build(self, story)
         self.plain = self.check_plain()
         self._index()
+        self.steps = Steps(self)
 
     def check_plain(self) -> bool:
         """Whether the machine uses none of the library's features that its direct path (`_StoryEvent.trigger`,
@@ -245,6 +242,74 @@ class SceneMachine(Machine):
             for t in transitions
         ) and all(isinstance(guard, ours) for event in self._arrivals.values() for guard, _ in event.sources.rules)
         self._allowed: set[tuple[str, str, Arrival, str | None]] = set()
+
+    def interrupts_open(self, clock: int) -> tuple[_Interruption, ...]:
+        """See `Steps.interrupts_open`."""
+        return self.steps.interrupts_open(clock)
+
+    def available(self, day: DayState) -> list[str]:
+        """See `Steps.available`."""
+        return self.steps.available(day)
+
+    def fast(self, expr: Expr) -> Callable[[DayState], object]:
+        """See `Steps.fast`."""
+        return self.steps.fast(expr)
+
+    def take(self, day: DayState, choice: Choice) -> bool:
+        """See `Steps.take`."""
+        return self.steps.take(day, choice)
+
+    def move(self, day: DayState, dest: str, how: Arrival, choice: str | None) -> None:
+        """See `Steps.move`."""
+        self.steps.move(day, dest, how, choice)
+
+    @property
+    def plain(self) -> bool:
+        """See `check_plain`; set by tests to compare the direct path with the library's."""
+        return bool(self.__dict__.get("_plain", False))
+
+    @plain.setter
+    def plain(self, value: bool) -> None:
+        self.__dict__["_plain"] = value
+        steps = self.__dict__.get("steps")
+        if steps is not None:
+            steps.plain = value
+
+
+class Steps:
+    """What a day asks its machine at every step: menus, taking a choice, moving, the interruptions open.
+
+    A plain object beside the machine, sharing its tables: `transitions.Machine` answers attribute lookups
+    through its own `__getattr__`, which Python cannot specialise, and these run several times a choice."""
+
+    __slots__ = (
+        "_allowed",
+        "_arrivals",
+        "_direct",
+        "_fast",
+        "_interrupt_plan",
+        "_menu_fns",
+        "_open",
+        "_pure_moves",
+        "_scratch",
+        "_takes",
+        "menus",
+        "plain",
+    )
+
+    def __init__(self, machine: SceneMachine):
+        self.plain = machine.plain
+        self.menus = machine.menus
+        self._interrupt_plan = machine._interrupt_plan
+        self._open: dict[int, tuple[_Interruption, ...]] = {}
+        self._menu_fns: dict[str, Callable[[DayState], list[str]]] = {}
+        self._fast: dict[int, tuple[object, Callable[[DayState], object]]] = {}
+        self._direct = machine._direct
+        self._takes = machine._takes
+        self._arrivals = machine._arrivals
+        self._scratch = machine._scratch
+        self._pure_moves = machine._pure_moves
+        self._allowed = machine._allowed
 
     def interrupts_open(self, clock: int) -> tuple[_Interruption, ...]:
         """(id, repeat, condition's evaluator, chance) of each interruption whose `if` can hold at `clock` (its

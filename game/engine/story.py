@@ -94,6 +94,14 @@ class TextScope:
             keyed = _digest30(key)
         return self.shuffle(keyed, count)
 
+    def seeded(self) -> int:
+        """The shuffles' digest of the seed and the salt (`base`), made at the first pick and kept."""
+        seeded, salted = _KEYED.get(self.seed), _KEYED.get(self.salt)
+        if seeded is None or salted is None:
+            seeded, salted = _digest30(self.seed), _digest30(self.salt)
+        self.base = base = seeded ^ salted
+        return base
+
     def shuffle(self, keyed: int, count: int) -> int:
         """`pick` for a shuffle of `count` alternatives whose source's digest (`_digest30`) is `keyed`."""
         # 30-bit digests of the seed, the salt and the sequence's source, each made once and remembered, set
@@ -101,10 +109,7 @@ class TextScope:
         # round's order is then a Fisher-Yates shuffle with a linear congruential stream
         base = self.base
         if base is None:
-            seeded, salted = _KEYED.get(self.seed), _KEYED.get(self.salt)
-            if seeded is None or salted is None:
-                seeded, salted = _digest30(self.seed), _digest30(self.salt)
-            base = self.base = seeded ^ salted
+            base = self.seeded()
         n = self.n
         if n == 0:  # the first visit: most picks
             return ((((base ^ keyed) * _MULTIPLIER) & _MASK30) * count) >> 30
@@ -128,6 +133,7 @@ _MULTIPLIER = 0x2C1B3C6D  # odd: multiplying by it permutes 30-bit values, carry
 _ROUND = 0x1B873593  # sets each round apart
 _STEP, _INCREMENT = 0x0019660D, 0x3C6EF35F  # a full-period linear congruential stream mod 2**30 (Numerical Recipes)
 _KEYED: dict[str, int] = {}  # a seed, salt or sequence's source -> its digest (TextScope.pick)
+assert codegen.SHUFFLE == (_MULTIPLIER, _MASK30)  # the generated first picks multiply as `shuffle` does
 
 
 def _digest30(text: str) -> int:
