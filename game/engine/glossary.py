@@ -118,16 +118,28 @@ def _key(form: str) -> str:
 Report = Callable[[str, "tuple[int, int] | None", str], None]  # (path, 1-based place or None, message)
 
 
-def read_glossary(root: Path, shown: str, error: Report, warn: Report) -> Glossary:
-    """The glossary in `root` (empty when there is none); every problem reported at its place."""
+def read_glossary(root: Path, shown: str, error: Report, warn: Report, buffer: bytes | None = None) -> Glossary:
+    """The glossary in `root` (empty when there is none), or `buffer` (an editor's unsaved copy of it);
+    every problem reported at its place."""
+    from game.engine.storyfiles import outside_folder, read_capped, unreadable
+
     path = root / GLOSSARY
-    if not path.is_file():
+    if buffer is not None:
+        raw = buffer
+    elif not path.is_file():
         return Glossary()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        error(shown, None, f"cannot read the file: {exc.strerror or exc}")
-        return Glossary()
+    else:
+        # read as a scene file is: within the size cap, and never through a link out of the folder, which
+        # would let a shared story read (and quote in its errors) any file of the player's
+        outside = outside_folder(root, path)
+        if outside is not None:
+            error(shown, (1, 1), outside)
+            return Glossary()
+        try:
+            raw = read_capped(path)
+        except unreadable as exc:
+            error(shown, (1, 1), str(exc))
+            return Glossary()
     from pydantic import ValidationError
 
     from game.engine.yamlsafe import YDict, load_document, mark_of
