@@ -344,6 +344,7 @@ async def test_saving_the_glossary_checks_the_story_again(client: LanguageClient
     open_file(client, desk)
     await diagnostics_for(client, desk, no_errors)
     open_file(client, glossary)
+    replace_all(client, glossary, "- a list, not a mapping\n", 2)  # as an editor saves: the buffer, then the disk
     glossary.write_text("- a list, not a mapping\n")
     client.text_document_did_save(
         t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=uri(glossary)))
