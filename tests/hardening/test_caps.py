@@ -487,3 +487,19 @@ def test_a_huge_glossary_is_refused_before_it_is_read(tmp_path, monkeypatch):
     assert found.endswith(
         "glossary.yaml:1:1: the file is 200.0 MB; a story file may be at most 2 MB — split it into several files under scenes/"
     )
+
+
+def test_the_cache_key_never_reads_a_huge_file_whole(tmp_path, monkeypatch):
+    from game.engine import cache
+
+    cache.engine_digest()  # the engine's own files, read once per process, before the guard goes in
+
+    def whole(path):
+        raise AssertionError(f"{path} read whole, whatever its size")
+
+    monkeypatch.setattr(Path, "read_bytes", whole)
+    root = hostile.link_out(tmp_path / "story", tmp_path / "secret.yaml")
+    (root / "scenes" / "stolen.yaml").unlink()
+    with open(root / "scenes" / "huge.yaml", "wb") as fh:
+        fh.truncate(3_000_000_000)  # sparse: 3 GB on paper, nothing on disk
+    assert cache.story_key(root) is None  # over the story's size: no key, so the loader reads and refuses it
