@@ -127,9 +127,10 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
         reader = _Reader(story)
     reader.begin()
     repeated_in = tally.repeated_in
+    day_state = game.state  # the same object all day: a playtest never undoes or restores
     try:
         reader.read(game, repeated_in)
-        while not game.ended:
+        while day_state.ending is None:  # `game.ended`, without a call a choice
             ids = game.available
             if ids[0] == CARRY_ON:  # only ever alone
                 tally.failures.append(

@@ -365,7 +365,10 @@ class Steps:
             direct = self._direct.get((day.scene, choice.id))
             if direct is not None:
                 guard, effects = direct
-                if not guard.holds(day):
+                holds = guard._holds  # `guard.holds`, without its own call
+                if holds is None:
+                    holds = guard.holds_fn()
+                if not holds(day):
                     return False
                 effects.apply(day)
                 return True
@@ -473,11 +476,18 @@ class _Condition(_Guard):
         self._holds: Callable[[DayState], bool] | None = None
 
     def holds(self, day: DayState) -> bool:
-        """Whether the choice can be taken: one generated function (engine/codegen.py), made when first asked."""
+        """Whether the choice can be taken (`holds_fn`)."""
+        fn = self._holds
+        if fn is None:
+            fn = self.holds_fn()
+        return fn(day)
+
+    def holds_fn(self) -> Callable[[DayState], bool]:
+        """`holds` as one generated function (engine/codegen.py), made when first asked for."""
         fn = self._holds
         if fn is None:
             fn = self._holds = codegen.guard(self.once, self.show_tree, self.cond_tree)
-        return fn(day)
+        return fn
 
     def __call__(self, event: EventData) -> bool:
         if event.kwargs.get("choice") != self.cid:
