@@ -269,13 +269,14 @@ class _Reader:
         self.seen: set[str] = set()  # the paragraphs shown today
         self.words = self.shown = self.repeats = 0
 
-    @staticmethod
-    def _plan(part: Scene | Ending) -> tuple:
+    def _plan(self, part: Scene | Ending) -> tuple:
         """(title, pieces, pieces from the second visit or None): each piece a (condition or None, text) pair,
-        the text first and then the variants, each text planned by `_piece`."""
+        the text first and then the variants (their conditions as the machine generates them), each text
+        planned by `_piece`."""
         title = part.title
         again = getattr(part, "again", None)
-        variants = tuple((cond.fn, _piece(tpl)) for cond, tpl in part.variants)
+        fast = self.story.machine.steps.fast
+        variants = tuple((fast(cond), _piece(tpl)) for cond, tpl in part.variants)
         return (
             _words(title.literal) if title.literal is not None else (_Varying(title) if title.plain else title),
             ((None, _piece(part.text)), *variants),

@@ -83,7 +83,8 @@ def story_key(root: Path) -> str | None:
         if (root / GLOSSARY).is_file():
             paths.append(root / GLOSSARY)
         for path in paths:
-            data = path.read_bytes()
+            with path.open("rb") as fh:  # never more than the story may hold: a huge file is not read whole
+                data = fh.read(MAX_TOTAL_BYTES - total + 1)
             total += len(data)
             if total > MAX_TOTAL_BYTES:  # the loader refuses it anyway
                 return None

@@ -65,6 +65,7 @@ class Game:
         self.short = bool(short and story.short is not None)
         self.keep_undo = keep_undo
         self._machine = story.machine
+        self._steps = self._machine.steps  # what every step asks, on a plain object (machine.py `Steps`)
         self._past: list[tuple[DayState, int]] = []  # undo points: the state without its history, and its length
         self.notices: list[str] = []
         sd = story.short if self.short else None
@@ -224,7 +225,7 @@ class Game:
         st = self.state
         if st.ending is not None:
             return []
-        return self._machine.available(st) or [CARRY_ON]
+        return self._steps.available(st) or [CARRY_ON]
 
     # -- playing ------------------------------------------------------------------------
 
@@ -253,7 +254,7 @@ class Game:
             raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}{did_you_mean(choice_id, ids)}")
         point = self._undo_point() if self.keep_undo else None
         clock, arrival = st.clock, st.arrival  # the history records them as they were before the choice
-        if not self._machine.take(st, chosen):
+        if not self._steps.take(st, chosen):
             raise self._refusal(scene, chosen)
         if point is not None:
             self._past.append(point)
@@ -307,7 +308,7 @@ class Game:
             if due is not None:
                 st.held, target, arrival = target, due.id, _APPOINTMENT
             else:
-                for iid, repeat, cond, chance in self._machine.interrupts_open(clock):  # the others cannot start now
+                for iid, repeat, cond, chance in self._steps.interrupts_open(clock):  # the others cannot start now
                     if iid == target or (not repeat and iid in st.visits):
                         continue
                     if cond is not None and not cond(st):
@@ -319,7 +320,7 @@ class Game:
                     if (z ^ (z >> 31)) / 18446744073709551616.0 < chance:
                         st.held, target, arrival = target, iid, _INTERRUPTION
                         break
-        self._machine.move(st, target, arrival, choice_id)
+        self._steps.move(st, target, arrival, choice_id)
         st.visits[target] = st.visits.get(target, 0) + 1
 
     def _outcome(self, scene: Scene, chosen: Choice) -> str | None:
@@ -344,7 +345,7 @@ class Game:
             else:
                 raise AssertionError("the loader makes the last ending unconditional")
         st.held = None
-        self._machine.move(st, ending_id, _END, choice_id)
+        self._steps.move(st, ending_id, _END, choice_id)
         st.ending = ending_id
 
     def preset(self, values: dict[str, Any]) -> None:

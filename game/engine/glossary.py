@@ -118,15 +118,30 @@ def _key(form: str) -> str:
 Report = Callable[[str, "tuple[int, int] | None", str], None]  # (path, 1-based place or None, message)
 
 
-def read_glossary(root: Path, shown: str, error: Report, warn: Report) -> Glossary:
-    """The glossary in `root` (empty when there is none); every problem reported at its place."""
+def _glossary_bytes(root: Path, shown: str, error: Report) -> bytes | None:
+    """The glossary file's bytes, read as a scene file is: within the size cap, and never through a link out
+    of the folder, which would let a shared story read (and quote in its errors) any file of the player's."""
+    from game.engine.storyfiles import outside_folder, read_capped, unreadable
+
     path = root / GLOSSARY
     if not path.is_file():
-        return Glossary()
+        return None
+    outside = outside_folder(root, path)
+    if outside is not None:
+        error(shown, (1, 1), outside)
+        return None
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        error(shown, None, f"cannot read the file: {exc.strerror or exc}")
+        return read_capped(path)
+    except unreadable as exc:
+        error(shown, (1, 1), str(exc))
+        return None
+
+
+def read_glossary(root: Path, shown: str, error: Report, warn: Report, buffer: bytes | None = None) -> Glossary:
+    """The glossary in `root` (empty when there is none), or `buffer` (an editor's unsaved copy of it);
+    every problem reported at its place."""
+    raw = buffer if buffer is not None else _glossary_bytes(root, shown, error)
+    if raw is None:
         return Glossary()
     from pydantic import ValidationError
 

@@ -82,7 +82,15 @@ def load_story(
             "fix these and check again",
         )
         raise StoryError(problems.errors, problems.unshown) from None
-    story.glossary = read_glossary(root, display_path(root / GLOSSARY), problems.error, problems.warn)
+    glossary = (root / GLOSSARY).resolve()
+    buffer = next((t for p, t in (overlay or {}).items() if Path(p).resolve() == glossary), None)
+    story.glossary = read_glossary(
+        root,
+        display_path(root / GLOSSARY),
+        problems.error,
+        problems.warn,
+        buffer.encode("utf-8", "surrogatepass") if isinstance(buffer, str) else buffer,
+    )
     if problems.errors:
         raise StoryError(problems.errors, problems.unshown)
     story.warnings = in_order(problems.warnings)

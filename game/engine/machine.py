@@ -22,16 +22,19 @@ from typing import TYPE_CHECKING, Any
 from transitions import Event, Machine, MachineError, Transition
 from transitions.core import EventData as _EventData
 
+from game.engine import codegen
 from game.engine.errors import ChoiceError
 from game.engine.state import Arrival, DayState
 
 if TYPE_CHECKING:
     from transitions.core import EventData
 
+    from game.engine.expr import Expr
     from game.engine.story import Choice, Stat, Story
 
 
 _Interruption = tuple[str, bool, "Callable[[DayState], object] | None", float]  # id, repeat, `if`, chance
+_Planned = tuple[str, bool, "Expr | None", float]  # an interruption as planned: its `if` not yet generated
 _CHOICE = Arrival.CHOICE  # an enum member read from its class costs a descriptor call; guards run at every move
 
 
@@ -142,7 +145,6 @@ class SceneMachine(Machine):
     event_cls = _StoryEvent
     transition_cls = _StoryTransition
     scene_ids: frozenset[str]
-    plain = False  # see `check_plain`
     resumable: frozenset[str]  # the scenes `back` may return to: written destinations and the hub
     menus: dict[str, tuple[_Condition, ...]]  # scene -> the guards of taking its choices, in story order
 
@@ -153,12 +155,11 @@ class SceneMachine(Machine):
         self.start_stats = {s.name: s.start for s in story.stats.values()}
         self.start_flags = dict.fromkeys(story.flags, False)
         self.start_minutes = dict.fromkeys(story.categories, 0)
-        self._interrupt_plan = tuple(
-            ((s.id, it.repeat, it.cond.fn if it.cond is not None else None, it.chance), lo, hi)
+        self._interrupt_plan: tuple[tuple[_Planned, int, int], ...] = tuple(
+            ((s.id, it.repeat, it.cond, it.chance), lo, hi)
             for s, lo, hi in story.interrupt_plan
             if (it := s.interrupt) is not None
         )
-        self._open: dict[int, tuple[_Interruption, ...]] = {}
         super().__init__(
             model=None,
             states=[*story.scenes, *(e.id for e in story.endings)],
@@ -171,6 +172,7 @@ class SceneMachine(Machine):
         _build(self, story)
         self.plain = self.check_plain()
         self._index()
+        self.steps = Steps(self)
 
     def check_plain(self) -> bool:
         """Whether the machine uses none of the library's features that its direct path (`_StoryEvent.trigger`,
@@ -242,26 +244,101 @@ class SceneMachine(Machine):
         self._allowed: set[tuple[str, str, Arrival, str | None]] = set()
 
     def interrupts_open(self, clock: int) -> tuple[_Interruption, ...]:
+        """See `Steps.interrupts_open`."""
+        return self.steps.interrupts_open(clock)
+
+    def available(self, day: DayState) -> list[str]:
+        """See `Steps.available`."""
+        return self.steps.available(day)
+
+    def fast(self, expr: Expr) -> Callable[[DayState], object]:
+        """See `Steps.fast`."""
+        return self.steps.fast(expr)
+
+    def take(self, day: DayState, choice: Choice) -> bool:
+        """See `Steps.take`."""
+        return self.steps.take(day, choice)
+
+    def move(self, day: DayState, dest: str, how: Arrival, choice: str | None) -> None:
+        """See `Steps.move`."""
+        self.steps.move(day, dest, how, choice)
+
+    @property
+    def plain(self) -> bool:
+        """See `check_plain`; set by tests to compare the direct path with the library's."""
+        return bool(self.__dict__.get("_plain", False))
+
+    @plain.setter
+    def plain(self, value: bool) -> None:
+        self.__dict__["_plain"] = value
+        steps = self.__dict__.get("steps")
+        if steps is not None:
+            steps.plain = value
+
+
+class Steps:
+    """What a day asks its machine at every step: menus, taking a choice, moving, the interruptions open.
+
+    A plain object beside the machine, sharing its tables: `transitions.Machine` answers attribute lookups
+    through its own `__getattr__`, which Python cannot specialise, and these run several times a choice."""
+
+    __slots__ = (
+        "_allowed",
+        "_arrivals",
+        "_direct",
+        "_fast",
+        "_interrupt_plan",
+        "_menu_fns",
+        "_open",
+        "_pure_moves",
+        "_scratch",
+        "_takes",
+        "menus",
+        "plain",
+    )
+
+    def __init__(self, machine: SceneMachine):
+        self.plain = machine.plain
+        self.menus = machine.menus
+        self._interrupt_plan = machine._interrupt_plan
+        self._open: dict[int, tuple[_Interruption, ...]] = {}
+        self._menu_fns: dict[str, Callable[[DayState], list[str]]] = {}
+        self._fast: dict[int, tuple[object, Callable[[DayState], object]]] = {}
+        self._direct = machine._direct
+        self._takes = machine._takes
+        self._arrivals = machine._arrivals
+        self._scratch = machine._scratch
+        self._pure_moves = machine._pure_moves
+        self._allowed = machine._allowed
+
+    def interrupts_open(self, clock: int) -> tuple[_Interruption, ...]:
         """(id, repeat, condition's evaluator, chance) of each interruption whose `if` can hold at `clock` (its
         clock window, `Story.interrupt_plan`), in the story's order, remembered per minute: `Game._route` rolls
         for them."""
         got = self._open.get(clock)
         if got is None:
-            got = self._open[clock] = tuple(it for it, lo, hi in self._interrupt_plan if lo <= clock < hi)
+            got = self._open[clock] = tuple(
+                (iid, repeat, None if cond is None else self.fast(cond), chance)
+                for (iid, repeat, cond, chance), lo, hi in self._interrupt_plan
+                if lo <= clock < hi
+            )
         return got
 
     def available(self, day: DayState) -> list[str]:
         """The ids of the choices that can be taken now in the day's scene, by the guards of taking them."""
-        out = []
-        taken = day.taken
-        for guard in self.menus[day.scene]:  # `_Condition.holds`, inline: a playtest asks at every step
-            if guard.once is not None and guard.once in taken:
-                continue
-            if guard.show is not None and not guard.show(day):
-                continue
-            if guard.cond is None or guard.cond(day):
-                out.append(guard.cid)
-        return out
+        menu = self._menu_fns.get(day.scene)
+        if menu is None:  # one generated function per scene (engine/codegen.py), made when first asked for
+            guards = self.menus[day.scene]
+            menu = self._menu_fns[day.scene] = codegen.menu([(g.cid, g.once, g.show_tree, g.cond_tree) for g in guards])
+        return menu(day)
+
+    def fast(self, expr: Expr) -> Callable[[DayState], object]:
+        """The condition as one generated function (engine/codegen.py), made when first asked for: what a day
+        evaluates at every step (variants, interruptions) is read through it."""
+        got = self._fast.get(id(expr.compiled))
+        if got is None:  # the compiled condition is kept beside its function, so its id stays its own
+            got = self._fast[id(expr.compiled)] = (expr.compiled, codegen.condition(expr.tree))
+        return got[1]
 
     def take(self, day: DayState, choice: Choice) -> bool:
         """Take `choice` in the day's scene: False when its guard does not hold; runs its effects when it does."""
@@ -365,20 +442,23 @@ class _Condition(_Guard):
     `holds` is also what lists the choices that can be taken (`SceneMachine.available`): one rule, read
     from the choice once (its compiled conditions' evaluators, its `once` key)."""
 
-    __slots__ = ("cid", "cond", "once", "show")
+    __slots__ = ("_holds", "cid", "cond", "cond_tree", "once", "show", "show_tree")
 
     def __init__(self, choice: Choice, scene: str):
         self.cid = choice.id
         self.once = (scene, choice.id) if choice.once else None
         self.show = choice.show.fn if choice.show is not None else None
         self.cond = choice.cond.fn if choice.cond is not None else None
+        self.show_tree = choice.show.tree if choice.show is not None else None
+        self.cond_tree = choice.cond.tree if choice.cond is not None else None
+        self._holds: Callable[[DayState], bool] | None = None
 
     def holds(self, day: DayState) -> bool:
-        if self.once is not None and self.once in day.taken:
-            return False
-        if self.show is not None and not self.show(day):
-            return False
-        return self.cond is None or bool(self.cond(day))
+        """Whether the choice can be taken: one generated function (engine/codegen.py), made when first asked."""
+        fn = self._holds
+        if fn is None:
+            fn = self._holds = codegen.guard(self.once, self.show_tree, self.cond_tree)
+        return fn(day)
 
     def __call__(self, event: EventData) -> bool:
         if event.kwargs.get("choice") != self.cid:

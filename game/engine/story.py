@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from game.engine import codegen
 from game.engine.clock import format_time
 from game.engine.errors import Problem
 from game.engine.expr import Env, Expr, ExprError, Scope, compile_expr
@@ -71,11 +72,12 @@ class TextRules:
 class TextScope:
     """What a text reads when shown: the day (conditions, clock, words), which visit, the seed."""
 
-    __slots__ = ("base", "salt", "seed", "state", "visit")
+    __slots__ = ("base", "n", "salt", "seed", "state", "visit")
 
     def __init__(self, state: Scope, visit: int, salt: str, seed: str):
         self.state = state
         self.visit = visit
+        self.n = visit - 1 if visit > 1 else 0  # the sequences' step: 0 on the first visit
         self.salt = salt
         self.seed = seed
         self.base: int | None = None  # the shuffles' digest of seed and salt, made at the first pick
@@ -83,27 +85,39 @@ class TextScope:
     def pick(self, kind: str, key: str, count: int) -> int:
         """Which alternative a sequence shows on this visit (a shuffle: each once per round, in a
         seeded order, so the same seed gives the same text)."""
-        n = self.visit - 1 if self.visit > 1 else 0
+        n = self.n
         if kind == "seq":
             return n if n < count else count - 1
         if kind == "cycle" or count < 2:
             return n % count
-        # a shuffle: 30-bit digests of the seed, the salt and the sequence's source, each made once and
-        # remembered, set apart by round and mixed by a multiplication (values under 2**30 are Python's
-        # quickest ints); a round's order is then a Fisher-Yates shuffle with a linear congruential stream
-        base = self.base
-        if base is None:
-            seeded, salted = _KEYED.get(self.seed), _KEYED.get(self.salt)
-            if seeded is None or salted is None:
-                seeded, salted = _digest30(self.seed), _digest30(self.salt)
-            base = self.base = seeded ^ salted
         keyed = _KEYED.get(key)
         if keyed is None:
             keyed = _digest30(key)
-        if n < count:  # the first round: most picks
+        return self.shuffle(keyed, count)
+
+    def seeded(self) -> int:
+        """The shuffles' digest of the seed and the salt (`base`), made at the first pick and kept."""
+        seeded, salted = _KEYED.get(self.seed), _KEYED.get(self.salt)
+        if seeded is None or salted is None:
+            seeded, salted = _digest30(self.seed), _digest30(self.salt)
+        self.base = base = seeded ^ salted
+        return base
+
+    def shuffle(self, keyed: int, count: int) -> int:
+        """`pick` for a shuffle of `count` alternatives whose source's digest (`_digest30`) is `keyed`."""
+        # 30-bit digests of the seed, the salt and the sequence's source, each made once and remembered, set
+        # apart by round and mixed by a multiplication (values under 2**30 are Python's quickest ints); a
+        # round's order is then a Fisher-Yates shuffle with a linear congruential stream
+        base = self.base
+        if base is None:
+            base = self.seeded()
+        n = self.n
+        if n == 0:  # the first visit: most picks
+            return ((((base ^ keyed) * _MULTIPLIER) & _MASK30) * count) >> 30
+        if count < 2:
+            return 0
+        if n < count:  # the first round
             z = ((base ^ keyed) * _MULTIPLIER) & _MASK30
-            if n == 0:
-                return (z * count) >> 30
         else:
             rnd, n = divmod(n, count)
             z = ((base ^ keyed ^ (rnd * _ROUND & _MASK30)) * _MULTIPLIER) & _MASK30
@@ -120,6 +134,7 @@ _MULTIPLIER = 0x2C1B3C6D  # odd: multiplying by it permutes 30-bit values, carry
 _ROUND = 0x1B873593  # sets each round apart
 _STEP, _INCREMENT = 0x0019660D, 0x3C6EF35F  # a full-period linear congruential stream mod 2**30 (Numerical Recipes)
 _KEYED: dict[str, int] = {}  # a seed, salt or sequence's source -> its digest (TextScope.pick)
+assert codegen.SHUFFLE == (_MULTIPLIER, _MASK30)  # the generated first picks multiply as `shuffle` does
 
 
 def _digest30(text: str) -> int:
@@ -531,12 +546,17 @@ class Template:
     a sequence kind in SEQUENCES. `literal` is the whole text when it has no insertions (the fast path).
     A plain class with slots: a story has tens of thousands, made at load (`check` time counts)."""
 
-    __slots__ = ("_inserts", "literal", "parts")
+    __slots__ = ("_inserts", "_render", "literal", "parts")
 
     def __init__(self, parts: tuple[Part, ...], literal: str | None = None):
         self.parts = parts
         self.literal = literal
         self._inserts: tuple[Insertion, ...] | None = None
+        self._render: Callable[[Mapping[str, str], TextScope], str] | None = None  # made when first shown
+
+    def __reduce__(self) -> tuple[type[Template], tuple[tuple[Part, ...], str | None]]:
+        """Pickled as its parts (the compiled-story cache): what is worked out from them is made again."""
+        return (Template, (self.parts, self.literal))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Template) and (self.parts, self.literal) == (other.parts, other.literal)
@@ -608,6 +628,11 @@ class Template:
         """The text to show; without a scope, conditions are false and sequences show their first."""
         if self.literal is not None:
             return self.literal
+        if scope is not None:  # what a day shows: one generated function per text (engine/codegen.py)
+            fn = self._render
+            if fn is None:
+                fn = self._render = codegen.template(self.parts, capitalise, _said, _digest30)
+            return fn(words, scope)
         out: list[str] = []
         _emit(self.parts, words, scope, out)
         return "".join(out)
@@ -643,25 +668,30 @@ def _emit(parts: tuple[Part, ...], words: Mapping[str, str], scope: TextScope | 
                     else:
                         _emit(tpl.parts, words, scope, out)
                     break
-        else:  # a clock phrase: said the same way every time at the same minute, so remembered
-            clock = scope.state.clock if scope is not None else 0
-            said = (tag, max(clock - p[1], 0) if tag == "since" else clock, p[-1])
-            shown = _SAID.get(said)
-            if shown is None:
-                if tag == "time":
-                    shown = time_words(clock)
-                elif tag == "clock":
-                    shown = format_time(clock)
-                else:  # since
-                    shown = number_words(said[1])
-                if p[-1]:
-                    shown = capitalise(shown)
-                if len(_SAID) < 20_000:  # minutes of a day (or a few), each said four ways: bounded anyway
-                    _SAID[said] = shown
-            append(shown)
+        else:
+            append(_said(p, scope.state.clock if scope is not None else 0))
 
 
-_SAID: dict[tuple[str, int, bool], str] = {}  # (clock phrase, minutes, capitalised) -> the words (`_emit`)
+def _said(p: Insertion, clock: int) -> str:
+    """A clock phrase at this minute: said the same way every time at the same minute, so remembered."""
+    tag = p[0]
+    said = (tag, max(clock - p[1], 0) if tag == "since" else clock, p[-1])
+    shown = _SAID.get(said)
+    if shown is None:
+        if tag == "time":
+            shown = time_words(clock)
+        elif tag == "clock":
+            shown = format_time(clock)
+        else:  # since
+            shown = number_words(said[1])
+        if p[-1]:
+            shown = capitalise(shown)
+        if len(_SAID) < 20_000:  # minutes of a day (or a few), each said four ways: bounded anyway
+            _SAID[said] = shown
+    return shown
+
+
+_SAID: dict[tuple[str, int, bool], str] = {}  # (clock phrase, minutes, capitalised) -> the words (`_said`)
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from game.engine.yamlsafe import MAX_FILE_BYTES, MAX_TOTAL_NODES, Document, load
 
 
 def display_path(path: Path) -> str:
-    """A path as a writer would type it: relative to the working folder when inside it."""
+    """A path as a writer would type it: relative to the working folder when inside it (a link named as
+    itself, not as the file it points to, which may be anywhere)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
 
@@ -101,19 +102,9 @@ def read_story_files(
     nodes_left = MAX_TOTAL_NODES
     for path in files:
         shown = display_path(path)
-        try:
-            real = path.resolve()
-        except (OSError, RuntimeError):  # a symlink loop
-            real = None
-        if real is None or not real.is_relative_to(inside):
-            # A link out of the folder would let a shared story read (and show) any file the player can
-            problem = Problem(
-                shown,
-                1,
-                1,
-                f"this links to {real if real is not None else 'a link loop'}, outside the story folder; "
-                "story files must be inside it (copy the file in instead of linking it)",
-            )
+        real, outside = _outside(inside, path)
+        if real is None or outside is not None:
+            problem = Problem(shown, 1, 1, outside or "")
             out.problems.append(problem)
             if each is not None:
                 each(shown, Document(shown, problems=[problem]))
@@ -165,6 +156,33 @@ def read_story_files(
     return out
 
 
+def _outside(inside: Path, path: Path) -> tuple[Path | None, str | None]:
+    """The file's real path, and why it may not be read when it links out of the (resolved) story folder."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        real = None
+    if real is not None and real.is_relative_to(inside):
+        return real, None
+    # A link out of the folder would let a shared story read (and show) any file the player can
+    return real, (
+        f"this links to {real if real is not None else 'a link loop'}, outside the story folder; "
+        "story files must be inside it (copy the file in instead of linking it)"
+    )
+
+
+def outside_folder(root: Path, path: Path) -> str | None:
+    """Why `path` may not be read as part of the story in `root`: it links out of the folder (None if not)."""
+    try:
+        inside = root.resolve()
+    except OSError:
+        inside = root
+    return _outside(inside, path)[1]
+
+
+unreadable = _Unreadable  # raised by read_capped, for readers outside this module
+
+
 def _with_overlay(
     root: Path, files: list[Path], overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes] | None
 ) -> tuple[list[Path], dict[Path, bytes]]:
@@ -176,8 +194,8 @@ def _with_overlay(
     }
     scenes = (root / SCENES_DIR).resolve()
     listed = {p.resolve() for p in files}
-    extra = [p for p in buffers if p not in listed and p.parent == scenes and p.suffix in (".yaml", ".yml")]
-    return [files[0], *sorted([*files[1:], *(root / SCENES_DIR / p.name for p in extra)])], buffers
+    extra = [p for p in buffers if p not in listed and p.is_relative_to(scenes) and p.suffix in (".yaml", ".yml")]
+    return [files[0], *sorted([*files[1:], *(root / SCENES_DIR / p.relative_to(scenes) for p in extra)])], buffers
 
 
 def _capped(buffer: bytes) -> bytes:

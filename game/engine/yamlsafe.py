@@ -317,8 +317,19 @@ def load_document(path: str, raw: bytes, nodes_left: int = MAX_NODES) -> Documen
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(s for s in (exc.context, exc.problem) if s)
         quoted = _quoted_start(text, line)
+        unclosed = _unclosed_quote(text, mark) if quoted is None else None
         if quoted is not None:
             line, col, what = line, quoted[0], f"{what}; {quoted[1]}"
+        elif unclosed is not None:
+            line, col, what = unclosed[0], unclosed[1], f"{what} (at line {line}); {unclosed[2]}"
+        elif exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+            opened = exc.context_mark
+            rows = text.splitlines()
+            quote = (
+                "'" if opened.line < len(rows) and rows[opened.line][opened.column : opened.column + 1] == "'" else '"'
+            )
+            line, col = opened.line + 1, opened.column + 1
+            what = f"{what}: the quote opened here is never closed; end the value with {quote}"
         else:
             what += _layout_hint(text, mark, what) or _insertion_hint(text, mark)
         builder.problems.append(Problem(path, line, col, f"YAML syntax: {what}"))
@@ -370,6 +381,34 @@ def _quoted_start(text: str, line: int) -> tuple[int, str] | None:
         f"a value that starts with a quote ends at the closing quote, so YAML cannot read the rest; "
         f"put the whole value in {'single' if other == chr(39) else 'double'} quotes: {other}{fixed}{other}",
     )
+
+
+_OPENS_QUOTE = re.compile(r"""^\s*(?:-\s+)?(?:[\w-]+:\s+)?(["'])""")
+_QUOTE_ENDS = {'"': re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL), "'": re.compile(r"(?:[^']|'')*'(?!')", re.DOTALL)}
+
+
+def _unclosed_quote(text: str, mark: yaml.Mark | None) -> tuple[int, int, str] | None:
+    """For a syntax error just after a quote: the line above whose value opened the quoted text that the
+    quote closed, when that value does not close on its own line (YAML read on to the next quote in the file)."""
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    for row in range(min(mark.line, len(lines)) - 1, max(mark.line - 60, 0) - 1, -1):
+        m = _OPENS_QUOTE.match(lines[row])
+        if m is None:
+            continue
+        quote = m.group(1)
+        rest = "\n".join(lines[row : mark.line + 1])[m.end() :]
+        end = _QUOTE_ENDS[quote].match(rest)
+        if end is None or "\n" not in end.group() or end.group().count("\n") != mark.line - row:
+            return None  # the nearest quoted value above closes on its line, or not where YAML stumbled
+        return (
+            row + 1,
+            m.start(1) + 1,
+            f"the quote opened on line {row + 1} is not closed on its line, so YAML read on to the next "
+            f"quote in the file: end the value with {quote}",
+        )
+    return None
 
 
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")

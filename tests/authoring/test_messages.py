@@ -164,3 +164,40 @@ def test_an_unquoted_outcome_starting_with_a_brace_says_to_quote_it(tmp_path):
     [e] = errors
     assert (e.line, e.col) == (9, 18)
     assert e.message.endswith("; a text starting with '{' must be in quotes (YAML reads it as a mapping)")
+
+
+@pytest.mark.parametrize(
+    ("src", "place", "message"),
+    [
+        (
+            'scenes:\n  a:\n    text: "Get some work done\n    minutes: 5\n    outcome: "Done."\n',
+            (3, 11),
+            "YAML syntax: while parsing a block mapping did not find expected key (at line 5); the quote opened "
+            'on line 3 is not closed on its line, so YAML read on to the next quote in the file: end the value with "',
+        ),
+        (
+            "scenes:\n  a:\n    - text: 'it''s open\n    - text: 'closed'\n",
+            (3, 13),
+            "YAML syntax: while parsing a block mapping did not find expected key (at line 4); the "
+            "quote opened on line 3 is not closed on its line, so YAML read on to the next quote in the file: "
+            "end the value with '",
+        ),
+        (
+            'scenes:\n  a:\n    text: "never closed\n    minutes: 5\n',
+            (3, 11),
+            "YAML syntax: while scanning a quoted scalar found unexpected end of stream: the quote opened here is "
+            'never closed; end the value with "',
+        ),
+    ],
+)
+def test_an_unclosed_quote_is_placed_where_it_opens(src, place, message):
+    doc = load_document("a.yaml", src.encode())
+    [p] = doc.problems
+    assert ((p.line, p.col), p.message) == (place, message)
+
+
+def test_a_quoted_value_over_two_lines_is_not_blamed_for_a_mistake_elsewhere():
+    src = 'scenes:\n  a:\n    text: "one\n      two"\n    minutes: 5\n  b:\n   title: x\n    text: y\n'
+    doc = load_document("a.yaml", src.encode())
+    [p] = doc.problems
+    assert p.line == 8 and "quote" not in p.message

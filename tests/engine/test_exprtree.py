@@ -12,6 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import game.authoring.conditions as conditions
+import game.engine.codegen as codegen
 import game.engine.expr as expr
 import game.engine.exprtree as exprtree
 from game.authoring.conditions import Analyzer, Bounds, distance
@@ -88,14 +89,23 @@ def test_visit_calls_the_method_named_after_the_kind_of_node():
 
 def test_every_visitor_in_the_game_answers_every_kind_of_node():
     found = [v for v in _visitors() if v.__module__.startswith("game.")]
-    # the compiler, the reference evaluator, children, and the analyses' goals, intervals and distances
-    assert {v.__name__ for v in found} >= {"_Compile", "Evaluate", "_Children", "_Goals", "_Interval", "_Distance"}
+    # the compiler, the reference evaluator, children, the analyses' goals, intervals and distances, and the
+    # generated source of the step's hot paths
+    assert {v.__name__ for v in found} >= {
+        "_Compile",
+        "Evaluate",
+        "_Children",
+        "_Goals",
+        "_Interval",
+        "_Distance",
+        "_Source",
+    }
     for visitor in found:
         assert not visitor.__abstractmethods__, visitor
         for kind in NODES:
             method = visitor._methods[kind]
             assert not getattr(method, "__isabstractmethod__", False), (visitor, kind)
-    assert {conditions.__name__, expr.__name__, exprtree.__name__} == {v.__module__ for v in found}
+    assert {conditions.__name__, expr.__name__, exprtree.__name__, codegen.__name__} == {v.__module__ for v in found}
 
 
 def test_a_visitor_that_misses_a_kind_of_node_cannot_be_made():

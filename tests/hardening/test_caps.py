@@ -459,3 +459,47 @@ def test_the_story_yaml_itself_linking_out_is_refused(tmp_path):
     (root / "story.yaml").unlink()
     os.symlink(tmp_path / "outside.yaml", root / "story.yaml")
     assert any("story.yaml:1:1: this links to" in p for p in problems(root))
+
+
+def test_a_glossary_linking_out_of_the_folder_is_refused_and_named_as_itself(tmp_path):
+    root = hostile.link_out(tmp_path / "story", tmp_path / "secret.yaml")
+    (root / "scenes" / "stolen.yaml").unlink()
+    (tmp_path / "secret.yaml").write_text('password: "hunter2"\nmore: [\n', encoding="utf-8")
+    os.symlink(tmp_path / "secret.yaml", root / "glossary.yaml")
+    [found] = problems(root)
+    assert found.endswith(
+        f"glossary.yaml:1:1: this links to {tmp_path.resolve() / 'secret.yaml'}, outside the story folder; "
+        "story files must be inside it (copy the file in instead of linking it)"
+    )
+    assert "hunter2" not in found and "secret.yaml:" not in found
+
+
+def test_a_huge_glossary_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    def whole(path):
+        raise AssertionError(f"{path} read whole, whatever its size")
+
+    monkeypatch.setattr(Path, "read_bytes", whole)
+    root = hostile.link_out(tmp_path / "story", tmp_path / "secret.yaml")
+    (root / "scenes" / "stolen.yaml").unlink()
+    with open(root / "glossary.yaml", "wb") as fh:
+        fh.truncate(200_000_000)  # sparse: 200 MB on paper, nothing on disk
+    [found] = problems(root)
+    assert found.endswith(
+        "glossary.yaml:1:1: the file is 200.0 MB; a story file may be at most 2 MB — split it into several files under scenes/"
+    )
+
+
+def test_the_cache_key_never_reads_a_huge_file_whole(tmp_path, monkeypatch):
+    from game.engine import cache
+
+    cache.engine_digest()  # the engine's own files, read once per process, before the guard goes in
+
+    def whole(path):
+        raise AssertionError(f"{path} read whole, whatever its size")
+
+    monkeypatch.setattr(Path, "read_bytes", whole)
+    root = hostile.link_out(tmp_path / "story", tmp_path / "secret.yaml")
+    (root / "scenes" / "stolen.yaml").unlink()
+    with open(root / "scenes" / "huge.yaml", "wb") as fh:
+        fh.truncate(3_000_000_000)  # sparse: 3 GB on paper, nothing on disk
+    assert cache.story_key(root) is None  # over the story's size: no key, so the loader reads and refuses it

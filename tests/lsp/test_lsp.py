@@ -344,6 +344,7 @@ async def test_saving_the_glossary_checks_the_story_again(client: LanguageClient
     open_file(client, desk)
     await diagnostics_for(client, desk, no_errors)
     open_file(client, glossary)
+    replace_all(client, glossary, "- a list, not a mapping\n", 2)  # as an editor saves: the buffer, then the disk
     glossary.write_text("- a list, not a mapping\n")
     client.text_document_did_save(
         t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=uri(glossary)))
@@ -355,6 +356,35 @@ async def test_saving_the_glossary_checks_the_story_again(client: LanguageClient
         t.CompletionParams(text_document=t.TextDocumentIdentifier(uri=uri(glossary)), position=t.Position(1, 0))
     )
     assert result is None  # not a scene file: no scene keys offered
+
+
+async def test_an_unsaved_glossary_edit_is_checked_as_typed(client: LanguageClient, tmp_path):
+    story = tmp_path / "story"
+    shutil.copytree(STORY, story)
+    desk, glossary = story / "scenes" / "desk.yaml", story / "glossary.yaml"
+    open_file(client, desk)
+    await diagnostics_for(client, desk, no_errors)
+    text = open_file(client, glossary)
+    assert "terms:" in text
+    replace_all(client, glossary, "- a list, not a mapping\n", 2)  # typed, not saved: the disk is unchanged
+    [diag] = await diagnostics_for(client, glossary, lambda d: not no_errors(d))
+    assert "glossary.yaml must be a mapping with `terms:`" in diag.message
+    replace_all(client, glossary, text, 3)
+    await diagnostics_for(client, glossary, no_errors)
+
+
+async def test_an_unsaved_scene_file_in_a_subfolder_is_checked(client: LanguageClient, tmp_path):
+    story = tmp_path / "story"
+    shutil.copytree(STORY, story)
+    new = story / "scenes" / "extra" / "more.yaml"
+    new.parent.mkdir()
+    open_file(
+        client,
+        new,
+        "scenes:\n  more:\n    title: More\n    text: Text.\n    choices:\n      - id: go\n        text: Go\n        goto: dsek\n",
+    )
+    diags = await diagnostics_for(client, new, lambda d: not no_errors(d))
+    assert any("'dsek'" in d.message and d.range.start.line == 7 for d in diags), [d.message for d in diags]
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "game", "lsp"]))

@@ -1,0 +1,263 @@
+"""Conditions and texts made into one Python function each, for the hot paths of a day (`Template.render`, the
+machine's menus): a closure per node (engine/expr.py) costs a call per node, and a playtest evaluates dozens of
+conditions a choice.
+
+The generated source holds only names made here, Python's operators and whole numbers: every string from the
+story (a stat's, flag's or scene's name, a text) reaches the function as a value of its namespace, never as
+source, so no story can put code into it. Each function means exactly what the closures mean
+(tests/engine/test_codegen.py checks it against the reference meaning).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from game.engine.exprtree import (
+    Add,
+    And,
+    Bool,
+    Clock,
+    Cmp,
+    Flag,
+    Neg,
+    Node,
+    Not,
+    Num,
+    Or,
+    Stat,
+    Sub,
+    Visited,
+    Visitor,
+)
+
+
+class Namespace:
+    """The values a generated function reads by name: each value once, under a name made here."""
+
+    __slots__ = ("digest", "names", "uses", "values")
+
+    def __init__(self, **given: Any) -> None:
+        self.values: dict[str, Any] = dict(given)
+        self.names: dict[tuple[type, object], str] = {}
+        self.digest: Callable[[str], int] = hash  # a shuffle's digest of its source (`template` gives it)
+        self.uses: set[str] = set()  # what a text's function reads beside its namespace: "s", "get", "n", "shuffle"
+
+    def name(self, value: object) -> str:
+        """A name the source can use for `value` (strings, tuples and objects alike: never written as source)."""
+        try:
+            key: tuple[type, object] = (type(value), value)
+            hash(key)
+        except TypeError:
+            key = (type(value), id(value))
+        got = self.names.get(key)
+        if got is None:
+            got = self.names[key] = f"_v{len(self.names)}"
+            self.values[got] = value
+        return got
+
+    def define(self, source: str, name: str) -> Callable[..., Any]:
+        """Compile `source` (which defines `name`) in this namespace and return what it defines."""
+        code = compile(source, f"<dayjob {name}>", "exec")
+        exec(code, self.values)  # noqa: S102 - source made here from a checked tree, story strings as values only
+        fn: Callable[..., Any] = self.values[name]
+        return fn
+
+
+def _number(value: int) -> str:
+    """A whole number as source (bools are ints too, and say True or False)."""
+    if type(value) is bool:
+        return "True" if value else "False"
+    if type(value) is not int:  # a checked tree holds nothing else; anything else is never written as source
+        raise TypeError(f"not a whole number: {value!r}")
+    return f"({value})"
+
+
+_SYMBOL = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+class _Source(Visitor[Namespace, str]):
+    """A Python expression over a day `s` with the value of the node's evaluator (engine/expr.py `_Compile`)."""
+
+    __slots__ = ()
+
+    def visit_num(self, node: Num, ns: Namespace) -> str:
+        return _number(node.value)
+
+    def visit_bool(self, node: Bool, ns: Namespace) -> str:
+        return "True" if node.value else "False"
+
+    def visit_stat(self, node: Stat, ns: Namespace) -> str:
+        return f"s.stats[{ns.name(node.name)}]"
+
+    def visit_flag(self, node: Flag, ns: Namespace) -> str:
+        return f"s.flags[{ns.name(node.name)}]"
+
+    def visit_clock(self, node: Clock, ns: Namespace) -> str:
+        return "s.clock"
+
+    def visit_visited(self, node: Visited, ns: Namespace) -> str:
+        return f"s.visits.get({ns.name(node.scene)}, 0)"
+
+    def visit_not(self, node: Not, ns: Namespace) -> str:
+        return f"(not {self.visit(node.operand, ns)})"
+
+    def visit_neg(self, node: Neg, ns: Namespace) -> str:
+        return f"(-{self.visit(node.operand, ns)})"
+
+    def visit_add(self, node: Add, ns: Namespace) -> str:
+        return f"({self.visit(node.left, ns)} + {self.visit(node.right, ns)})"
+
+    def visit_sub(self, node: Sub, ns: Namespace) -> str:
+        return f"({self.visit(node.left, ns)} - {self.visit(node.right, ns)})"
+
+    def visit_and(self, node: And, ns: Namespace) -> str:
+        return "(" + " and ".join(self.truth(p, ns) for p in node.parts) + ")"
+
+    def visit_or(self, node: Or, ns: Namespace) -> str:
+        return "(" + " or ".join(self.truth(p, ns) for p in node.parts) + ")"
+
+    def visit_cmp(self, node: Cmp, ns: Namespace) -> str:
+        # a chain as Python reads one: each operand evaluated once, stopping at the first comparison that fails
+        out = [self.visit(node.operands[0], ns)]
+        for op, operand in zip(node.ops, node.operands[1:]):
+            out += [_SYMBOL[op], self.visit(operand, ns)]
+        return "(" + " ".join(out) + ")"
+
+    def truth(self, node: Node, ns: Namespace) -> str:
+        """The node as a bool, as `and` and `or` combine their parts."""
+        if isinstance(node, (Cmp, Not, And, Or, Bool, Flag)):  # already a bool (a flag's value is always one)
+            return self.visit(node, ns)
+        return f"({self.visit(node, ns)} != 0)"  # a whole number's truth
+
+
+SOURCE = _Source()
+
+
+def condition_source(tree: Node, ns: Namespace) -> str:
+    """The condition as a Python expression over a day named `s`, its names kept in `ns`."""
+    return SOURCE.visit(tree, ns)
+
+
+def condition(tree: Node) -> Callable[[Any], Any]:
+    """The condition as one function of a day, with the value its closure evaluator returns."""
+    ns = Namespace()
+    return ns.define(f"def _condition(s):\n    return {condition_source(tree, ns)}\n", "_condition")
+
+
+# long: one source line per kind of part, in the order Template documents them
+def _text_source(parts: tuple[Any, ...], literal: str | None, ns: Namespace, first: bool) -> str:
+    """A Python expression over `words`, `scope` and what `template` reads from them first (`ns.uses`), with the
+    text of these parts as `Template.render` shows them with a scope; `first`: for a scope of a first visit,
+    where a shuffle's pick is one multiplication (`TextScope.shuffle`), written out here with the scope's `base`."""
+    if literal is not None:
+        return ns.name(literal)
+    shown = []
+    for p in parts:
+        if p.__class__ is str:
+            shown.append(ns.name(p))
+            continue
+        tag = p[0]
+        if tag == "w":
+            ns.uses.add("get")
+            shown.append(f"get({ns.name(p[1])}, _empty)")
+        elif tag == "W":
+            ns.uses.add("get")
+            shown.append(f"_capitalise(get({ns.name(p[1])}, _empty))")
+        elif tag == "if":
+            then = "_empty"
+            for cond, tpl in reversed(p[1]):
+                text = _text_source(tpl.parts, tpl.literal, ns, first)
+                if cond is not None:
+                    ns.uses.add("s")
+                    then = f"({text} if {condition_source(cond.tree, ns)} else {then})"
+                else:
+                    then = text
+            shown.append(then)
+        elif tag in ("seq", "cycle", "shuffle"):
+            alts = p[2]
+            count = len(alts)
+            if tag == "seq":
+                ns.uses.add("n")
+                which = f"(n if n < {_number(count)} else {_number(count - 1)})"
+            elif tag == "cycle" or count < 2:
+                ns.uses.add("n")
+                which = f"(n % {_number(count)})"
+            elif first:  # TextScope.shuffle at n == 0, with the source's digest made now
+                ns.uses.add("base")
+                mixed = f"((base ^ {_number(ns.digest(p[1]))}) * {_number(SHUFFLE[0])}) & {_number(SHUFFLE[1])}"
+                which = f"((({mixed}) * {_number(count)}) >> 30)"
+            else:  # the source's digest made now, not at every pick
+                ns.uses.add("shuffle")
+                which = f"shuffle({_number(ns.digest(p[1]))}, {_number(count)})"
+            if all(tpl.literal is not None for tpl in alts):
+                shown.append(f"{ns.name(tuple(tpl.literal for tpl in alts))}[{which}]")
+            else:  # each alternative renders itself (its own function, made when first shown)
+                shown.append(f"{ns.name(tuple(alts))}[{which}].render(words, scope)")
+        else:  # a clock phrase
+            ns.uses.add("s")
+            shown.append(f"_said({ns.name(p)}, s.clock)")
+    if not shown:
+        return "_empty"
+    if len(shown) == 1:
+        return shown[0]
+    return "_join((" + ", ".join(shown) + "))"
+
+
+SHUFFLE = (0x2C1B3C6D, (1 << 30) - 1)  # TextScope.shuffle's multiplier and mask (story.py checks they agree)
+
+
+def template(
+    parts: tuple[Any, ...],
+    capitalise: Callable[[str], str],
+    said: Callable[[Any, int], str],
+    digest: Callable[[str], int],
+) -> Any:
+    """A text's parts (see `Template`) as one function of (words, scope) that renders them as `_emit` does with
+    that scope: `said` says a clock phrase, `digest` is a shuffle's digest of its source (`TextScope.shuffle`)."""
+    ns = Namespace(_empty="", _join="".join, _capitalise=capitalise, _said=said)
+    ns.digest = digest
+    later = _text_source(parts, None, ns, False)
+    head = ["def _render(words, scope):"]  # only what the body reads
+    for name, line in (("s", "s = scope.state"), ("get", "get = words.get"), ("n", "n = scope.n")):
+        if name in ns.uses:
+            head.append(f"    {line}")
+    if "shuffle" in ns.uses:  # a first visit's picks written out; later visits ask the scope
+        first = _text_source(parts, None, ns, True)
+        if "n" not in ns.uses:
+            head.append("    n = scope.n")
+        head += [
+            "    if n == 0:",
+            "        base = scope.base",
+            "        if base is None:",
+            "            base = scope.seeded()",
+            f"        return {first}",
+            "    shuffle = scope.shuffle",
+        ]
+    return ns.define("\n".join(head) + f"\n    return {later}\n", "_render")
+
+
+def _guard_source(once: object, show: Node | None, cond: Node | None, ns: Namespace) -> str:
+    """Whether a choice can be taken (machine.py `_Condition.holds`): not a spent `once`, listed, its `if`."""
+    tests = []
+    if once is not None:
+        tests.append(f"{ns.name(once)} not in s.taken")
+    tests += [SOURCE.truth(tree, ns) for tree in (show, cond) if tree is not None]
+    return " and ".join(tests) if tests else "True"
+
+
+def guard(once: object, show: Node | None, cond: Node | None) -> Callable[[Any], bool]:
+    """`_Condition.holds` for one choice as one function of a day."""
+    ns = Namespace()
+    return ns.define(f"def _holds(s):\n    return {_guard_source(once, show, cond, ns)}\n", "_holds")
+
+
+def menu(guards: list[tuple[str, object, Node | None, Node | None]]) -> Callable[[Any], list[str]]:
+    """The ids of a scene's choices that can be taken (machine.py `SceneMachine.available`), in the story's
+    order, as one function of a day; `guards` are each choice's (id, once key or None, show_if, if)."""
+    ns = Namespace()
+    lines = ["def _menu(s):", "    out = []"]
+    for cid, once, show, cond in guards:
+        lines += [f"    if {_guard_source(once, show, cond, ns)}:", f"        out.append({ns.name(cid)})"]
+    lines.append("    return out\n")
+    return ns.define("\n".join(lines), "_menu")

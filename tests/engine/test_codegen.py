@@ -1,0 +1,171 @@
+"""The generated functions of engine/codegen.py mean what the closures and the reference mean, and hold no story text."""
+
+from __future__ import annotations
+
+import pickle
+import random
+from pathlib import Path
+from types import SimpleNamespace
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import game.engine.codegen as codegen
+from game.engine import Game, load_story
+from game.engine.exprtree import Add, And, Cmp, Flag, Node, Not, Num, Stat, Visited
+from game.engine.story import _KEYED, _MASK30, _MULTIPLIER, _ROUND, Template, TextScope, _digest30, _emit
+from tests.engine.meaning import meaning
+from tests.engine.test_exprtree import _depth, _states, _truths
+
+STORY = Path(__file__).resolve().parents[2] / "story"
+_numbers = st.one_of(st.integers(0, 10).map(Num), st.sampled_from(["energy", "trust"]).map(Stat))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_truths, st.lists(_states, min_size=1, max_size=4))
+def test_a_generated_condition_has_the_value_of_the_reference(tree, states):
+    assume(_depth(tree) <= 10)
+    fn = codegen.condition(tree)
+    for s in states:
+        got, want = fn(s), meaning(tree, s)
+        assert got == want and type(got) is type(want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_numbers, _numbers, _states)
+def test_a_number_valued_condition_keeps_its_number(a, b, s):
+    # `visited("desk")` alone is a count, and a sum is a number: the generated function returns it as is
+    for tree in (Visited("desk"), Add(a, b)):
+        assert codegen.condition(tree)(s) == meaning(tree, s)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.booleans(),
+    st.one_of(st.none(), _truths),
+    st.one_of(st.none(), _truths, st.sampled_from([Visited("desk"), Stat("energy")])),
+    _states,
+    st.booleans(),
+)
+def test_a_generated_guard_and_menu_decide_as_the_rule_says(once, show, cond, s, spent):
+    """Taken when not a spent `once`, listed (`show_if` true) and its `if` true; a number's truth is not zero."""
+    key = ("desk", "c") if once else None
+    s.taken = [("desk", "c")] if spent else []
+    want = (
+        not (key is not None and key in s.taken)
+        and (show is None or bool(meaning(show, s)))
+        and (cond is None or bool(meaning(cond, s)))
+    )
+    assert codegen.guard(key, show, cond)(s) is want
+    assert codegen.menu([("first", None, None, None), ("c", key, show, cond)])(s) == ["first", "c"][: 1 + want]
+
+
+def test_no_story_text_is_ever_written_into_the_source():
+    """Names with quotes, backslashes, newlines and Python keywords reach the function as values only."""
+    odd = ["x'y", 'a"b', "back\\slash", "new\nline", "None", "import os"]
+    tree: Node = And(tuple(Cmp(("==",), (Visited(name), Num(0))) for name in odd) + (Not(Flag("None")),))
+    ns = codegen.Namespace()
+    source = codegen.condition_source(tree, ns)
+    assert not any(name in source for name in odd)
+    assert "'" not in source and '"' not in source and "\\" not in source
+    s = SimpleNamespace(stats={}, flags={"None": False}, clock=0, visits={"x'y": 1})
+    assert codegen.condition(tree)(s) is False
+    s.visits = {}
+    assert codegen.condition(tree)(s) is True
+
+
+def test_only_whole_numbers_are_written_as_numbers():
+    ns = codegen.Namespace()
+    try:
+        codegen.condition_source(Num("1) or (1"), ns)  # type: ignore[arg-type]  # what a checked tree never holds
+    except TypeError:
+        pass
+    else:
+        raise AssertionError("a number that is not an int was written into the source")
+
+
+def _old_pick(scope: TextScope, kind: str, key: str, count: int) -> int:
+    """`TextScope.pick` as it was before the shuffle got its own method: the reference for the picks."""
+    n = scope.visit - 1 if scope.visit > 1 else 0
+    if kind == "seq":
+        return n if n < count else count - 1
+    if kind == "cycle" or count < 2:
+        return n % count
+    seeded, salted = _digest30(scope.seed), _digest30(scope.salt)
+    base = seeded ^ salted
+    keyed = _digest30(key)
+    if n < count:
+        z = ((base ^ keyed) * _MULTIPLIER) & _MASK30
+        if n == 0:
+            return (z * count) >> 30
+    else:
+        rnd, n = divmod(n, count)
+        z = ((base ^ keyed ^ (rnd * _ROUND & _MASK30)) * _MULTIPLIER) & _MASK30
+    order = list(range(count))
+    for i in range(n + 1):
+        j = i + ((z * (count - i)) >> 30)
+        order[i], order[j] = order[j], order[i]
+        z = (z * 0x0019660D + 0x3C6EF35F) & _MASK30
+    return order[n]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["seq", "cycle", "shuffle"]),
+    st.text(max_size=20),
+    st.integers(1, 7),
+    st.integers(1, 30),
+    st.text(max_size=8),
+    st.text(max_size=8),
+)
+def test_the_picks_are_the_ones_they_were(kind, key, count, visit, seed, salt):
+    scope = TextScope(SimpleNamespace(), visit, salt, seed)
+    assert scope.pick(kind, key, count) == _old_pick(TextScope(SimpleNamespace(), visit, salt, seed), kind, key, count)
+    if kind == "shuffle":
+        assert scope.shuffle(_digest30(key), count) == _old_pick(scope, kind, key, count)
+    assert len(_KEYED) <= 8192
+
+
+def _texts(story) -> list[Template]:
+    out = []
+    for part in (*story.scenes.values(), *story.endings):
+        out += [part.title, part.text, *(tpl for _, tpl in part.variants)]
+        if getattr(part, "again", None) is not None:
+            out.append(part.again)
+        for ch in getattr(part, "choices", ()):
+            out += [tpl for _, tpl in ch.outcome]
+    return [t for t in out if t.literal is None]
+
+
+def test_every_text_of_the_shipped_day_renders_as_the_reference_walk_does():
+    """Along random days, each text at each step: the generated function and `_emit` give the same text."""
+    story = load_story(STORY)
+    texts = _texts(story)
+    assert any(not t.plain for t in texts)  # the day has sequences, conditions and clock phrases to compare
+    compared = 0
+    for day in range(40):
+        game = Game(story, f"codegen-{day}", keep_undo=False)
+        rand = random.Random(day)
+        while not game.ended:
+            st_ = game.state
+            for visit in (1, 2, 5):
+                scope = TextScope(st_, visit, "desk", game.seed)
+                for tpl in texts:
+                    out: list[str] = []
+                    _emit(tpl.parts, st_.words, TextScope(st_, visit, "desk", game.seed), out)
+                    assert tpl.render(st_.words, scope) == "".join(out), tpl
+                    compared += 1
+            ids = game.available
+            game.choose(ids[int(rand.random() * len(ids))])
+    assert compared > 10_000
+
+
+def test_a_template_pickles_without_its_generated_function():
+    story = load_story(STORY)
+    game = Game(story, "pickle", keep_undo=False)
+    scope = TextScope(game.state, 1, "desk", game.seed)
+    for tpl in _texts(story):
+        shown = tpl.render(game.state.words, scope)  # its function is made now
+        again = pickle.loads(pickle.dumps(tpl))
+        # (a condition read back has a new evaluator, so the copy is not `==`: it shows the same text)
+        assert again.parts.__class__ is tuple and again.render(game.state.words, scope) == shown
