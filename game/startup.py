@@ -109,6 +109,7 @@ def load_for_life(root: str | Path | None) -> Story:
 
     with collector_paused():
         story = load_story_cached(root)
+        _ = story.scenes  # read from the cache, they are unpickled on first use: here, to be frozen with the rest
         gc.freeze()
     return story
 

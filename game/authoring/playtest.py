@@ -17,10 +17,11 @@ import shlex
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from game.engine import CARRY_ON, Game, Story
+from game.engine import CARRY_ON, Game, Story, codegen
 from game.engine.clock import format_time
 from game.engine.story import Ending, Scene, Template, TextScope
 from game.startup import collector_paused, lacks_short_day, load_for_life, load_story_or_report
@@ -126,9 +127,10 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
         reader = _Reader(story)
     reader.begin()
     repeated_in = tally.repeated_in
+    day_state = game.state  # the same object all day: a playtest never undoes or restores
     try:
         reader.read(game, repeated_in)
-        while not game.ended:
+        while day_state.ending is None:  # `game.ended`, without a call a choice
             ids = game.available
             if ids[0] == CARRY_ON:  # only ever alone
                 tally.failures.append(
@@ -234,22 +236,6 @@ class _Varying:
         return got
 
 
-class _Scoped:
-    """A template that needs the day to show (inline conditions, sequences, clock phrases): rendered each time."""
-
-    __slots__ = ("tpl", "again")
-
-    def __init__(self, tpl: Template, again: bool = False):
-        self.tpl = tpl
-        self.again = again  # a scene's `again` text counts its returns: its sequences read the visit before
-
-
-def _piece(tpl: Template, again: bool = False) -> tuple[tuple[str, ...], int] | _Varying | _Scoped:
-    if tpl.literal is not None:
-        return _paragraphs(tpl.literal.strip())
-    return _Varying(tpl) if tpl.plain else _Scoped(tpl, again)
-
-
 class _Reader:
     """What each scene and ending shows, planned once per story, and what one day has read so far.
 
@@ -270,17 +256,12 @@ class _Reader:
         self.words = self.shown = self.repeats = 0
 
     def _plan(self, part: Scene | Ending) -> tuple:
-        """(title, pieces, pieces from the second visit or None): each piece a (condition or None, text) pair,
-        the text first and then the variants (their conditions as the machine generates them), each text
-        planned by `_piece`."""
-        title = part.title
+        """(read on a first visit, read from the second or None): each one generated function of (day, words,
+        visit, seed, paragraphs seen today) -> (words, paragraphs shown, of those already seen): see `_read_plan`."""
         again = getattr(part, "again", None)
-        fast = self.story.machine.steps.fast
-        variants = tuple((fast(cond), _piece(tpl)) for cond, tpl in part.variants)
         return (
-            _words(title.literal) if title.literal is not None else (_Varying(title) if title.plain else title),
-            ((None, _piece(part.text)), *variants),
-            ((None, _piece(again, again=True)), *variants) if again is not None else None,
+            _read_plan(part, part.text, False),
+            _read_plan(part, again, True) if again is not None else None,
         )
 
     def _outcome(self, st, repeated_in: Counter) -> None:
@@ -297,7 +278,6 @@ class _Reader:
             self.repeats += again
             repeated_in[f"{last.scene}/{last.choice}"] += again
 
-    # long: one pass over what a scene shows, kept in one frame: it runs once a choice (bench_playtest.py)
     def read(self, game: Game, repeated_in: Counter) -> None:
         """Count what the player reads now: the last choice's outcome, then the title and paragraphs of the
         scene or ending just reached."""
@@ -315,46 +295,67 @@ class _Reader:
             if plan is None:
                 plan = self.ending_plans[sid] = self._plan(self.story.ending(sid))
             visit = 1
-        title, pieces, again_pieces = plan
-        if again_pieces is not None and visit >= 2:
-            pieces = again_pieces
-        words = st.words
-        if type(title) is int:
-            total = title
-        elif type(title) is _Varying:
-            total = title.read(words)[1]
-        else:
-            total = _words(title.render(words))  # as Game.title: without a scope
-        seen = self.seen
-        shown = repeats = 0
-        scope = None
-        for fn, piece in pieces:  # the text, then each variant that holds
-            if fn is not None and not fn(st):
-                continue
-            kind = type(piece)
-            if kind is tuple:
-                parts, n = piece
-            elif kind is _Varying:
-                parts, n = piece.read(words)
-            else:
-                if piece.again:
-                    shown_as = TextScope(st, visit - 1, sid, game.seed)
-                else:
-                    if scope is None:
-                        scope = TextScope(st, visit, sid, game.seed)
-                    shown_as = scope
-                parts, n = _paragraphs(piece.tpl.render(words, shown_as).strip())
-            total += n
-            count = len(parts)
-            shown += count
-            before = len(seen)
-            seen.update(parts)  # one C call for the text, not a test per paragraph
-            repeats += count - (len(seen) - before)
-        self.words += total
+        first, again = plan
+        words, shown, repeats = (again if again is not None and visit >= 2 else first)(
+            st, st.words, visit, game.seed, self.seen
+        )
+        self.words += words
         self.shown += shown
         if repeats:
             self.repeats += repeats
             repeated_in[sid] += repeats
+
+
+# long: one generated function per scene's reading, written line by line
+def _read_plan(part: Scene | Ending, text: Template, again: bool) -> Callable[..., tuple[int, int, int]]:
+    """What `_Reader.read` counts of a scene or ending, as one function made from its texts (engine/codegen.py):
+    the words of its title, then its text (or `again`) and each variant whose condition holds, written out in
+    order. A fixed text is split and counted here, once; a text with words only is read once per set of their
+    values (`_Varying`); a text that needs the day is rendered with the scope `Game.paragraphs` gives it (a
+    scene's `again` reads the visit before). The paragraphs shown are added to those seen today in one go: the
+    number already seen is the same as adding them one by one."""
+    ns = codegen.Namespace(
+        _Scope=TextScope, _memo=_read_memo.get, _para=_paragraphs, _words=_words, _sid=part.id, _empty=()
+    )
+    title = part.title
+    if title.literal is not None:
+        total = ns.name(_words(title.literal))
+    elif title.plain:
+        total = f"{ns.name(_Varying(title))}.read(words)[1]"
+    else:  # as Game.title: without a scope
+        total = f"_words({ns.name(title)}.render(words))"
+    lines = ["def _read(s, words, visit, seed, seen):", f"    total = {total}", "    shown = _empty"]
+    if any(tpl.literal is None and not tpl.plain for tpl in (text, *(tpl for _, tpl in part.variants))):
+        lines.append("    scope = None")
+    pieces = [(None, text, again), *((cond, tpl, False) for cond, tpl in part.variants)]
+    for cond, tpl, before in pieces:
+        indent = "    "
+        if cond is not None:
+            lines.append(f"    if {codegen.condition_source(cond.tree, ns)}:")
+            indent = "        "
+        if tpl.literal is not None:
+            parts, n = _paragraphs(tpl.literal.strip())
+            lines += [f"{indent}shown += {ns.name(parts)}", f"{indent}total += {ns.name(n)}"]
+            continue
+        if tpl.plain:
+            got = f"{ns.name(_Varying(tpl))}.read(words)"
+        else:
+            render = ns.name(tpl.renderer())
+            if before:  # its sequences count returns, from the first
+                got = f"_para({render}(words, _Scope(s, visit - 1, _sid, seed)).strip())"
+            else:
+                lines.append(f"{indent}scope = scope or _Scope(s, visit, _sid, seed)")
+                lines.append(f"{indent}text = {render}(words, scope).strip()")
+                got = "_memo(text) or _para(text)"
+        lines += [f"{indent}got = {got}", f"{indent}shown += got[0]", f"{indent}total += got[1]"]
+    lines += [
+        "    before = len(seen)",
+        "    seen.update(shown)",
+        "    count = len(shown)",
+        "    return total, count, count - (len(seen) - before)",
+        "",
+    ]
+    return ns.define("\n".join(lines), "_read")
 
 
 def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Tally:

@@ -1,19 +1,23 @@
 """The compiled story, kept between runs in the user's cache folder, so a game starts without parsing it.
 
 Where: `platformdirs.user_cache_dir("dayjob")/stories` (or `$DAYJOB_CACHE_DIR`; `DAYJOB_CACHE=off` turns
-the cache off). One file per story, named by its key: a SHA-256 of the engine's own source files and
-version, the Python version, the caps in force (`DAYJOB_LARGE_STORY`), the story folder's place (and the
-working folder, which error places are shown relative to), and every story file's name and bytes. Editing any of them gives another key, so a
-stale cache is never looked at; old files are pruned.
+the cache off). One file per story, named by its key: a SHA-256 of the engine's version and its source
+files' names, sizes and times (`engine_digest`), the Python version, the caps in force
+(`DAYJOB_LARGE_STORY`), the story folder's place (and the working folder, which error places are shown
+relative to), and every story file's name and bytes. Editing any of them gives another key, so a stale
+cache is never looked at; old files are pruned.
 
-Format, and why: a pickle of the compiled story (conditions are stored as their checked trees and
-rebuilt into closures when read). Reading a pickle can run code, so a cache is unpickled only after an
-HMAC-SHA256 over its bytes checks out under a random key that only this user can read (`key`, mode
-0600, in the same folder, which is made 0700). A file another user wrote (on a shared machine, a cache
-folder that is not private), a damaged or cut-off file, or one of another engine or Python fails the
-check or the header and is ignored, then written again. Files are written to a temporary name and
-renamed over (atomic). A JSON or marshal form would avoid pickle altogether but would need the story
-recompiled from data on every start, which is most of what the cache saves.
+Format, and why: a pickle of the compiled story's fields, in which the scenes are a pickle of their own
+(bytes), unpickled the first time they are used (`CachedStory`): the title screen needs the story's title,
+not its scenes. Conditions are stored as their checked trees and rebuilt into closures when read. Reading
+a pickle can run code, so a cache is unpickled only after an HMAC-SHA256 over all of its bytes (the
+scenes' too) checks out under a random key that only this user can read (`key`, mode 0600, in the same
+folder, which is made 0700); the scenes are unpickled later from those checked bytes in memory, never
+read again from disk. A file another user wrote (on a shared machine, a cache folder that is not
+private), a damaged or cut-off file, or one of another engine or Python fails the check or the header and
+is ignored, then written again. Files are written to a temporary name and renamed over (atomic). A JSON or
+marshal form would avoid pickle altogether but would need the story recompiled from data on every start,
+which is most of what the cache saves.
 
 `dayjob check` never reads the cache: it always parses.
 """
@@ -46,13 +50,25 @@ KEY_BYTES = 32
 
 @cache
 def engine_digest() -> str:
-    """The engine's version and the SHA-256 of its source files: a changed engine never reads an old cache."""
+    """The engine's version and each of its source files' name, size and time: a changed engine never reads
+    an old cache.
+
+    Size and modification time (in ns), as Python itself decides that a module's bytecode is stale: hashing
+    the sources took ~2 ms of every start (bench/bench_startup.py). An edit, a checkout or an install changes
+    the time; a changed engine that kept both would also have to fool Python's own bytecode cache.
+    """
     import game
 
-    h = hashlib.sha256(f"{game.__version__}\n{sys.implementation.cache_tag}\n{sys.version}\n".encode())
-    here = Path(__file__).parent
-    for path in sorted(here.glob("*.py")):
-        h.update(path.name.encode() + b"\n" + path.read_bytes())
+    return sources_digest(Path(__file__).parent, f"{game.__version__}\n{sys.implementation.cache_tag}\n{sys.version}")
+
+
+def sources_digest(folder: Path, version: str) -> str:
+    """A SHA-256 of `version` and the name, size and modification time of each `*.py` file in `folder`."""
+    h = hashlib.sha256(f"{version}\n".encode())
+    with os.scandir(folder) as entries:
+        sources = sorted((e.name, e.stat()) for e in entries if e.name.endswith(".py") and e.is_file())
+    for name, st in sources:
+        h.update(f"{name}\n{st.st_size}\n{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
@@ -184,27 +200,64 @@ def _read(path: Path, secret: bytes) -> Story | None:
     head = MAGIC + _header()
     if not signed.startswith(head):
         return None  # another engine or pickle version
-    was = gc.isenabled()
-    gc.disable()  # a heap of long-lived objects and no garbage, as when loading
     try:
-        state = pickle.loads(signed[len(head) :])
-        if not isinstance(state, dict):
+        state = _unpickle(signed[len(head) :])
+        if not isinstance(state, dict) or not isinstance(state.get(_SCENES), bytes):
             return None
-        story = Story.__new__(Story)
+        story = CachedStory.__new__(CachedStory)
         story.__dict__.update(state)
     except Exception:  # noqa: BLE001 - a cache that cannot be read is rebuilt, whatever went wrong
         return None
+    return story
+
+
+def _unpickle(data: bytes) -> Any:
+    """Unpickle bytes whose HMAC has checked out, with the collector off (long-lived objects, no garbage)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
     finally:
         if was:
             gc.enable()
-    return story
+
+
+_SCENES = "_scenes_pickled"  # the scenes' own pickle, inside the story's, until they are first used
+
+
+class _ScenesOnFirstUse:
+    """`CachedStory.scenes`: unpickled from the checked cache file's bytes the first time they are read.
+
+    The scenes are nine tenths of the file; the title screen needs none of them (its title, subtitle and
+    short day are the story's own fields), the first day does (DayJobApp._settle builds the state machine
+    while the player reads the title). A non-data descriptor: once read, the instance's own `scenes` wins.
+    """
+
+    def __get__(self, story: CachedStory | None, owner: type) -> Any:
+        if story is None:
+            return self
+        data = story.__dict__
+        scenes = data.get("scenes")
+        if scenes is None:  # two threads may both get here: one result is kept, both are the same
+            scenes = data.setdefault("scenes", _unpickle(data[_SCENES]))
+        data.pop(_SCENES, None)
+        return scenes
+
+
+class CachedStory(Story):
+    """A story read from the cache: the same fields and behaviour, its scenes unpickled on first use."""
+
+    scenes = _ScenesOnFirstUse()
 
 
 def _write(where: Path, key: str, story: Story, secret: bytes) -> None:
     """Keep the story under its key: written to a temporary file, then renamed over (atomic)."""
-    state = {f.name: story.__dict__[f.name] for f in fields(Story)}  # not what cached_property added
-    out = io.BytesIO()
+    state = {f.name: getattr(story, f.name) for f in fields(Story)}  # not what cached_property added
     try:
+        scenes = io.BytesIO()
+        _Pickler(scenes, protocol=pickle.HIGHEST_PROTOCOL).dump(state.pop("scenes"))
+        state[_SCENES] = scenes.getvalue()
+        out = io.BytesIO()
         _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
     except Exception:  # noqa: BLE001 - a story that cannot be kept is simply not cached
         return
@@ -267,4 +320,4 @@ def _prune(where: Path) -> None:
             continue
 
 
-__all__ = ["cache_dir", "engine_digest", "load_story_cached", "story_key"]
+__all__ = ["CachedStory", "cache_dir", "engine_digest", "load_story_cached", "story_key"]

@@ -18,7 +18,6 @@ from game.engine.seeds import new_seed
 from game.engine.state import CARRY_ON, Arrival, DayState, Step
 from game.engine.story import Choice, Ending, Scene, Story, TextScope
 
-_MASK = (1 << 64) - 1
 # an enum member read from its class is a descriptor call; `_route` names them at every choice
 _CHOICE, _BACK, _APPOINTMENT = Arrival.CHOICE, Arrival.BACK, Arrival.APPOINTMENT
 _INTERRUPTION, _END = Arrival.INTERRUPTION, Arrival.END
@@ -234,8 +233,9 @@ class Game:
         st = self.state
         if st.ending is not None:
             raise ChoiceError("the day is over")
-        scene = self.story.scenes[st.scene]  # until the day ends, the machine only moves between scenes
+        sid = st.scene
         if choice_id == CARRY_ON:
+            scene = self.story.scenes[sid]  # until the day ends, the machine only moves between scenes
             if any(ok for _, ok in self._visible()):
                 raise ChoiceError("there are choices to make here")
             self._record(scene, choice_id)
@@ -244,22 +244,21 @@ class Game:
             st.minutes[scene.category] = st.minutes.get(scene.category, 0) + 5
             self._route("end" if scene.id == self.story.hub else self.story.hub, None)
             return
-        for chosen in scene.choices:
-            if chosen.id == choice_id:
-                break
-        else:
+        steps = self._steps
+        chosen = steps.choice(sid, choice_id)
+        if chosen is None:
             from game.engine.suggest import did_you_mean
 
-            ids = [c.id for c in scene.choices]
-            raise ChoiceError(f"no choice {choice_id!r} in scene {scene.id!r}{did_you_mean(choice_id, ids)}")
+            ids = [c.id for c in self.story.scenes[sid].choices]
+            raise ChoiceError(f"no choice {choice_id!r} in scene {sid!r}{did_you_mean(choice_id, ids)}")
         point = self._undo_point() if self.keep_undo else None
         clock, arrival = st.clock, st.arrival  # the history records them as they were before the choice
-        if not self._steps.take(st, chosen):
-            raise self._refusal(scene, chosen)
+        if not steps.take(st, chosen):
+            raise self._refusal(self.story.scenes[sid], chosen)
         if point is not None:
             self._past.append(point)
-        st.history.append(Step(scene.id, choice_id, clock, arrival))
-        st.outcome = self._outcome(scene, chosen) if chosen.outcome else None
+        st.history.append(Step(sid, choice_id, clock, arrival))
+        st.outcome = self._outcome(sid, chosen) if chosen.outcome else None
         for cond, target in chosen.goto:  # the loader makes the last branch unconditional
             if cond is None or cond.fn(st):
                 break
@@ -281,49 +280,49 @@ class Game:
     def _route(self, target: str, choice_id: str | None) -> None:
         """The one place where the next scene is decided (rules of a day, in order); the machine moves there."""
         st = self.state
-        story = self.story
+        steps = self._steps
         arrival = _CHOICE
         if target == "back":
-            target = st.held if st.held in story.scenes else story.hub
+            target = st.held if st.held in self.story.scenes else self.story.hub
             st.held = None
             arrival = _BACK
-        if target == "end" or target in story.ending_ids or st.clock >= st.day_end:
-            self._finish(target if target in story.ending_ids else None, choice_id)
+        clock = st.clock
+        if target == "end" or target in steps.ending_ids or clock >= st.day_end:
+            self._finish(target if target in steps.ending_ids else None, choice_id)
             return
+        visits = st.visits
         if st.held is None:
-            clock = st.clock
-            due: Scene | None = None
-            for appt in story.appointments:  # in the order of their times
-                at: int = appt.at  # type: ignore[assignment]  # appointments are the scenes with `at`
+            due: str | None = None
+            for at, aid, at_if in steps.appointments:  # in the order of their times
                 if at > clock:
                     break  # none of the later ones is due either
-                if at < st.day_start or appt.id in st.visits or appt.id == target:
+                if at < st.day_start or aid in visits or aid == target:
                     continue
-                if appt.at_if is not None and (appt.id in st.skipped or not appt.at_if.fn(st)):
-                    if appt.id not in st.skipped:  # decided once, when it comes due: off for the day
-                        st.skipped.append(appt.id)
+                if at_if is not None and (aid in st.skipped or not at_if(st)):
+                    if aid not in st.skipped:  # decided once, when it comes due: off for the day
+                        st.skipped.append(aid)
                     continue
-                due = appt
+                due = aid
                 break
             if due is not None:
-                st.held, target, arrival = target, due.id, _APPOINTMENT
+                st.held, target, arrival = target, due, _APPOINTMENT
             else:
-                for iid, repeat, cond, chance in self._steps.interrupts_open(clock):  # the others cannot start now
-                    if iid == target or (not repeat and iid in st.visits):
+                for iid, repeat, cond, chance in steps.interrupts_open(clock):  # the others cannot start now
+                    if iid == target or (not repeat and iid in visits):
                         continue
                     if cond is not None and not cond(st):
                         continue
                     # the day's random number: splitmix64 (tiny state, the same stream on every platform)
-                    st.rng = z = (st.rng + 0x9E3779B97F4A7C15) & _MASK
-                    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-                    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+                    st.rng = z = (st.rng + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+                    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+                    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
                     if (z ^ (z >> 31)) / 18446744073709551616.0 < chance:
                         st.held, target, arrival = target, iid, _INTERRUPTION
                         break
-        self._steps.move(st, target, arrival, choice_id)
-        st.visits[target] = st.visits.get(target, 0) + 1
+        steps.move(st, target, arrival, choice_id)
+        visits[target] = visits.get(target, 0) + 1
 
-    def _outcome(self, scene: Scene, chosen: Choice) -> str | None:
+    def _outcome(self, sid: str, chosen: Choice) -> str | None:
         """The first of a choice's outcomes that holds, rendered now: after its effects and minutes,
         before the next scene is picked (so an appointment that fires next cannot swallow it)."""
         st = self.state
@@ -331,7 +330,7 @@ class Game:
             if cond is None or cond.fn(st):
                 if tpl.literal is not None:  # most outcomes: no scope to make
                     return tpl.literal.strip() or None
-                scope = TextScope(st, st.visits.get(scene.id, 1), f"{scene.id}/{chosen.id}", self.seed)
+                scope = TextScope(st, st.visits.get(sid, 1), f"{sid}/{chosen.id}", self.seed)
                 return tpl.render(st.words, scope).strip() or None
         return None
 

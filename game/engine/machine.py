@@ -172,7 +172,7 @@ class SceneMachine(Machine):
         _build(self, story)
         self.plain = self.check_plain()
         self._index()
-        self.steps = Steps(self)
+        self.steps = Steps(self, story)
 
     def check_plain(self) -> bool:
         """Whether the machine uses none of the library's features that its direct path (`_StoryEvent.trigger`,
@@ -285,6 +285,10 @@ class Steps:
     __slots__ = (
         "_allowed",
         "_arrivals",
+        "_choices",
+        "_scenes",
+        "appointments",
+        "ending_ids",
         "_direct",
         "_fast",
         "_interrupt_plan",
@@ -297,7 +301,14 @@ class Steps:
         "plain",
     )
 
-    def __init__(self, machine: SceneMachine):
+    def __init__(self, machine: SceneMachine, story: Story):
+        # the appointments in the order of their times: (at, id, the closure of its `if` or None) (`Game._route`)
+        self.appointments: tuple[tuple[int, str, Callable[[DayState], object] | None], ...] = tuple(
+            (s.at, s.id, s.at_if.fn if s.at_if is not None else None) for s in story.appointments if s.at is not None
+        )
+        self.ending_ids = story.ending_ids
+        self._scenes = story.scenes
+        self._choices: dict[str, dict[str, Choice]] = {}
         self.plain = machine.plain
         self.menus = machine.menus
         self._interrupt_plan = machine._interrupt_plan
@@ -310,6 +321,14 @@ class Steps:
         self._scratch = machine._scratch
         self._pure_moves = machine._pure_moves
         self._allowed = machine._allowed
+
+    def choice(self, scene: str, cid: str) -> Choice | None:
+        """The choice of that id in the scene (the first, as the story lists them), or None; KeyError for a scene
+        the story does not have. Each scene's choices by id are gathered when first asked for."""
+        by_id = self._choices.get(scene)
+        if by_id is None:
+            by_id = self._choices[scene] = {ch.id: ch for ch in reversed(self._scenes[scene].choices)}
+        return by_id.get(cid)
 
     def interrupts_open(self, clock: int) -> tuple[_Interruption, ...]:
         """(id, repeat, condition's evaluator, chance) of each interruption whose `if` can hold at `clock` (its
@@ -346,7 +365,10 @@ class Steps:
             direct = self._direct.get((day.scene, choice.id))
             if direct is not None:
                 guard, effects = direct
-                if not guard.holds(day):
+                holds = guard._holds  # `guard.holds`, without its own call
+                if holds is None:
+                    holds = guard.holds_fn()
+                if not holds(day):
                     return False
                 effects.apply(day)
                 return True
@@ -454,11 +476,18 @@ class _Condition(_Guard):
         self._holds: Callable[[DayState], bool] | None = None
 
     def holds(self, day: DayState) -> bool:
-        """Whether the choice can be taken: one generated function (engine/codegen.py), made when first asked."""
+        """Whether the choice can be taken (`holds_fn`)."""
+        fn = self._holds
+        if fn is None:
+            fn = self.holds_fn()
+        return fn(day)
+
+    def holds_fn(self) -> Callable[[DayState], bool]:
+        """`holds` as one generated function (engine/codegen.py), made when first asked for."""
         fn = self._holds
         if fn is None:
             fn = self._holds = codegen.guard(self.once, self.show_tree, self.cond_tree)
-        return fn(day)
+        return fn
 
     def __call__(self, event: EventData) -> bool:
         if event.kwargs.get("choice") != self.cid:
@@ -495,7 +524,12 @@ class _Effects:
         if self.effects:
             values = day.stats
             for name, delta, lo, hi in self.effects:
-                values[name] = min(max(values[name] + delta, lo), hi)
+                value = values[name] + delta  # min(max(value, lo), hi), without two calls
+                if value < lo:
+                    value = lo
+                if value > hi:
+                    value = hi
+                values[name] = value
         if self.flags:
             day.flags.update(self.flags)
         if self.words:

@@ -614,6 +614,17 @@ class Template:
         """True when the text needs nothing but words to show (no conditions, sequences or clock)."""
         return all(isinstance(p, str) or p[0] in ("w", "W") for p in self.parts)
 
+    def renderer(self) -> Callable[[Mapping[str, str], TextScope], str]:
+        """`render` with a scope as one generated function of (words, scope) (engine/codegen.py), made once."""
+        fn = self._render
+        if fn is None:
+            if self.literal is not None:
+                literal = self.literal
+                fn = self._render = lambda words, scope: literal
+            else:
+                fn = self._render = codegen.template(self.parts, capitalise, _said, _digest30)
+        return fn
+
     def render(self, words: Mapping[str, str], scope: TextScope | None = None) -> str:
         """The text to show; without a scope, conditions are false and sequences show their first."""
         if self.literal is not None:
@@ -621,7 +632,7 @@ class Template:
         if scope is not None:  # what a day shows: one generated function per text (engine/codegen.py)
             fn = self._render
             if fn is None:
-                fn = self._render = codegen.template(self.parts, capitalise, _said, _digest30)
+                fn = self.renderer()
             return fn(words, scope)
         out: list[str] = []
         _emit(self.parts, words, scope, out)

@@ -113,6 +113,41 @@ def test_a_cache_of_another_engine_version_is_ignored(where, story, monkeypatch)
     assert calls[0] is None and calls[1] is not None  # refused, rebuilt, then read
 
 
+def test_an_engine_file_edited_gives_another_engine_digest(tmp_path):
+    """The engine is known by its files' names, sizes and times, as Python knows stale bytecode."""
+    engine = tmp_path / "engine"
+    engine.mkdir()
+    source = engine / "story.py"
+    source.write_text("A = 1\n")
+    os.utime(source, ns=(1_000_000_000, 1_000_000_000))
+    before = cache.sources_digest(engine, "1.0")
+    assert cache.sources_digest(engine, "1.0") == before
+    assert cache.sources_digest(engine, "1.1") != before  # another version
+    source.write_text("A = 2\n")  # the same size: only its time tells
+    assert cache.sources_digest(engine, "1.0") != before
+    os.utime(source, ns=(1_000_000_000, 1_000_000_000))
+    assert cache.sources_digest(engine, "1.0") == before  # as with Python's bytecode: a time put back hides an edit
+    source.write_text("A = 10\n")
+    os.utime(source, ns=(1_000_000_000, 1_000_000_000))
+    assert cache.sources_digest(engine, "1.0") != before  # another size, the same time
+    (engine / "new.py").write_text("")
+    os.utime(source, ns=(1_000_000_000, 1_000_000_000))
+    assert cache.sources_digest(engine, "1.0") != before
+
+
+def test_the_scenes_read_from_the_cache_are_unpickled_when_first_used(where, story, no_parse):
+    """The title screen reads the story's own fields; its scenes wait until the day needs them."""
+    parsed = load_story_cached(story)
+    no_parse()
+    cached = load_story_cached(story, only_cached=True)
+    assert cached is not None and cached.title == parsed.title and cached.hash == parsed.hash
+    assert "scenes" not in vars(cached)  # still the checked file's bytes
+    assert [(s.id, s.title, [c.id for c in s.choices]) for s in cached.scenes.values()] == [
+        (s.id, s.title, [c.id for c in s.choices]) for s in parsed.scenes.values()
+    ]
+    assert cached.scenes is cached.scenes and cached.machine is not None  # unpickled once; a day can be built
+
+
 def test_a_cache_written_with_another_key_is_ignored(where, story, monkeypatch):
     load_story_cached(story)
     (where / "key").write_bytes(os.urandom(32))  # as if another user's cache, or a forged file

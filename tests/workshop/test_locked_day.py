@@ -57,7 +57,7 @@ async def test_no_seed_field_and_the_first_enter_starts_the_rooms_day(served_app
         title = app.screen
         assert isinstance(title, TitleScreen)
         seed = title.query_one("#seed", Input)
-        assert seed.disabled and not title.query_one("#seed-center").display
+        assert seed.disabled and not title.query_one("#seed-row").display
         await pilot.press("s")  # the title screen's "edit the seed" key does nothing here
         assert not isinstance(app.focused, Input)
         await pilot.press("enter")

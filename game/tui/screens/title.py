@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
@@ -61,12 +61,26 @@ class TitleScreen(Screen):
         self._seed: Input | None = None
 
     def compose(self) -> ComposeResult:
+        self._fold_for_size()
         with Vertical(id="title-page"):
             yield self._title
             yield self._subtitle
             yield self._notice
             yield self._menu_box  # filled when the story is in (show_session), in the same frame as its title
         yield QuietFooter(at_once=True)  # its keys in the first frame, never rebuilt the same
+
+    def _fold_for_size(self) -> None:
+        """The size classes (`-wide`, `-tall`...) Textual adds at its first Resize, after the first frame: set
+        before it, so that frame is drawn folded as it should be and the Resize restyles nothing."""
+        app = self.app
+        size = app.size
+        classes = {name: False for _, name in (*app.HORIZONTAL_BREAKPOINTS, *app.VERTICAL_BREAKPOINTS)}
+        for dimension, points in ((size.width, app.HORIZONTAL_BREAKPOINTS), (size.height, app.VERTICAL_BREAKPOINTS)):
+            # as Textual picks them (Screen._on_resize): the largest breakpoint the dimension reaches
+            name = next((name for at, name in sorted(points, reverse=True) if dimension >= at), None)
+            if name is not None:
+                classes[name] = True
+        self.update_classes(classes, update=False)
 
     def on_screen_resume(self) -> None:
         if self.app.session is not None:
@@ -94,14 +108,14 @@ class TitleScreen(Screen):
             hint = Static(
                 Content.styled("The same seed gives the same day: share it.", "$foreground-muted"), id="seed-hint"
             )
-            seed_row = Center(Horizontal(Label("Seed", id="seed-label"), self._seed, id="seed-row"), id="seed-center")
+            seed_row = Horizontal(Label("Seed", id="seed-label"), self._seed, id="seed-row")
             seed_row.display = hint.display = not session.options.locked  # a served day's seed is the room's
             about = Static(
                 Content.styled("One workday. Your choices spend the clock.", "$foreground-muted"), id="title-about"
             )
             # no frames while the hidden menu mounts: the next one shows it with the story's title
             with self.app.batch_update():
-                await self._menu_box.mount_all([Center(self._menu), seed_row, hint, about])
+                await self._menu_box.mount_all([self._menu, seed_row, hint, about])
                 self.show_session(session)
             return
         self.show_session(session)
