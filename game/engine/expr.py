@@ -86,6 +86,9 @@ class Env:
     # (the Expr itself: immutable, so equal conditions share one, made once)
     cache: dict[str, Expr] = field(default_factory=dict, compare=False, hash=False, repr=False)
     spent: Spent = field(default_factory=Spent, compare=False, hash=False, repr=False)
+    # False: each condition's evaluator is built on its first call, not as it is compiled (`check` calls none:
+    # building them was a twentieth of its time); a day played wants them ready, its steps pay nothing
+    evaluators: bool = field(default=True, compare=False, hash=False, repr=False)
 
 
 class Scope(Protocol):
@@ -113,12 +116,26 @@ class Compiled:
     Pickled as its tree (the compiled-story cache, engine/cache.py): read back, the evaluator is built
     again from the tree, once for all the conditions that share it, without parsing or checking."""
 
-    __slots__ = ("fn", "scenes", "tree")
+    __slots__ = ("_built", "fn", "lazy", "scenes", "tree")
 
-    def __init__(self, tree: Node, scenes: frozenset[str], fn: Evaluator | None = None):
+    def __init__(self, tree: Node, scenes: frozenset[str], fn: Evaluator | None = None, *, lazy: bool = False):
         self.tree = tree
         self.scenes = scenes
-        self.fn = _COMPILE.visit(tree, None) if fn is None else fn
+        self.lazy = lazy and fn is None  # the evaluator is built on its first call
+        self._built: Evaluator | None = None
+        if fn is not None:
+            self.fn = fn
+        elif lazy:
+            self.fn = self._first_use
+        else:
+            self.fn = _COMPILE.visit(tree, None)
+
+    def _first_use(self, state: Scope) -> Value:
+        """The evaluator of a lazily compiled condition: built from the tree on the first call, then kept."""
+        fn = self._built
+        if fn is None:
+            fn = self._built = _COMPILE.visit(self.tree, None)
+        return fn(state)
 
     def __reduce__(self) -> tuple[type[Compiled], tuple[Node, frozenset[str]]]:
         return (Compiled, (self.tree, self.scenes))
@@ -145,10 +162,10 @@ class Expr:
         """`self and other`, from two compiled conditions (each was checked, and placed, on its own)."""
         a, b = self.fn, other.fn
         tree = And((self.tree, other.tree))
-        return _expr(
-            f"({self.src}) and ({other.src})",
-            Compiled(tree, self.scenes | other.scenes, lambda s: bool(a(s)) and bool(b(s))),
-        )
+        src, scenes = f"({self.src}) and ({other.src})", self.scenes | other.scenes
+        if self.compiled.lazy or other.compiled.lazy:  # its tree's evaluator does the same, when first called
+            return _expr(src, Compiled(tree, scenes, lazy=True))
+        return _expr(src, Compiled(tree, scenes, lambda s: bool(a(s)) and bool(b(s))))
 
 
 def _expr(src: str, compiled: Compiled) -> Expr:
@@ -217,7 +234,7 @@ def _compile_uncached(src: str, env: Env) -> Compiled:
     if fast is not None:  # nearly every condition a story holds; anything else, and every problem, below
         tree, count, scenes = fast
         spent.parts += count
-        return Compiled(tree, scenes)
+        return Compiled(tree, scenes, lazy=not env.evaluators)
     return _compile_python(src, text, env)
 
 
@@ -248,7 +265,7 @@ def _compile_python(src: str, text: str, env: Env) -> Compiled:
         spent.parts += checker.count
     if kind not in ("bool", "int"):
         raise ExprError("the condition must be true or false", lead)
-    return Compiled(tree, frozenset(checker.scenes))
+    return Compiled(tree, frozenset(checker.scenes), lazy=not env.evaluators)
 
 
 # -- the usual condition, read without Python's parser ----------------------------------------------
@@ -264,6 +281,10 @@ _NOT_FAST = frozenset("\n\r\t\f\v\\#")  # whatever Python reads in ways the fast
 _PY_KEYWORDS = frozenset(keyword.kwlist)
 _MAX_PARENS = 40  # Python's parser refuses 200 nested; the fast path recurses a few frames a level
 _CMP_OPS: dict[str, CmpOp] = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_CMP_WORDS = frozenset(_CMP_OPS)
+_SIGNS = frozenset("+-")
+_END = (0, "")  # after a condition's last token
+_NO_SCENES: frozenset[str] = frozenset()  # shared by the conditions that name no scene
 FastChecked: TypeAlias = tuple[Node, "Kind", int]  # a part's tree, kind and height (levels of Python's tree)
 
 
@@ -301,35 +322,32 @@ class _Fast:
             assert which is not None
             toks.append((which, m.group(which)))
             pos = m.end()
+        toks.append(_END)  # so that the next token can always be looked at
         reader = cls(toks, env)
         try:
             tree, kind, height = reader.or_test()
         except _NoFast:
             return None
-        if reader.i != len(toks) or kind == "time" or height > MAX_DEPTH + 1 or reader.count > MAX_NODES:
+        if reader.i != len(toks) - 1 or kind == "time" or height > MAX_DEPTH + 1 or reader.count > MAX_NODES:
             return None
-        return tree, reader.count, frozenset(reader.scenes)
+        return tree, reader.count, frozenset(reader.scenes) if reader.scenes else _NO_SCENES
 
-    def peek(self) -> tuple[int, str] | None:
-        return self.toks[self.i] if self.i < len(self.toks) else None
-
-    def is_word(self, word: str) -> bool:
-        tok = self.peek()
-        return tok is not None and tok[0] == _NAME and tok[1] == word
-
-    def is_op(self, *ops: str) -> str | None:
-        tok = self.peek()
-        return tok[1] if tok is not None and tok[0] == _OP and tok[1] in ops else None
+    def is_op(self, ops: frozenset[str]) -> str | None:
+        tok = self.toks[self.i]
+        return tok[1] if tok[0] == _OP and tok[1] in ops else None
 
     def junction(self, word: str, part: Callable[[], FastChecked], kind: type[And] | type[Or]) -> FastChecked:
         """`a and b and c` (or `or`): one node of all the parts, as Python's BoolOp; a time is no part."""
         first = part()
-        if not self.is_word(word):
+        toks = self.toks
+        tok = toks[self.i]
+        if tok[0] != _NAME or tok[1] != word:
             return first
         parts = [first]
-        while self.is_word(word):
+        while tok[0] == _NAME and tok[1] == word:
             self.i += 1
             parts.append(part())
+            tok = toks[self.i]
         if any(k == "time" for _, k, _ in parts):
             raise _NoFast
         self.count += 1
@@ -342,7 +360,8 @@ class _Fast:
         return self.junction("and", self.not_test, And)
 
     def not_test(self) -> FastChecked:
-        if self.is_word("not"):
+        tok = self.toks[self.i]
+        if tok[0] == _NAME and tok[1] == "not":
             self.i += 1
             tree, _, height = self.not_test()
             self.count += 1
@@ -351,7 +370,7 @@ class _Fast:
 
     def comparison(self) -> FastChecked:
         first = self.arith()
-        op = self.is_op("==", "!=", "<", "<=", ">", ">=")
+        op = self.is_op(_CMP_WORDS)
         if op is None:
             return first
         items = [first]
@@ -360,7 +379,7 @@ class _Fast:
             self.i += 1
             ops.append(_CMP_OPS[op])
             items.append(self.arith())
-            op = self.is_op("==", "!=", "<", "<=", ">", ">=")
+            op = self.is_op(_CMP_WORDS)
         for i, cop in enumerate(ops):
             ka, kb = items[i][1], items[i + 1][1]
             if cop in ORDERS and (ka == "bool" or kb == "bool"):
@@ -372,7 +391,7 @@ class _Fast:
 
     def arith(self) -> FastChecked:
         left, kl, hl = self.factor()
-        op = self.is_op("+", "-")
+        op = self.is_op(_SIGNS)
         while op is not None:
             self.i += 1
             right, kr, hr = self.factor()
@@ -380,11 +399,11 @@ class _Fast:
                 raise _NoFast
             self.count += 1
             left, kl, hl = (Add(left, right) if op == "+" else Sub(left, right)), "int", 1 + max(hl, hr)
-            op = self.is_op("+", "-")
+            op = self.is_op(_SIGNS)
         return left, kl, hl
 
     def factor(self) -> FastChecked:
-        op = self.is_op("-", "+")
+        op = self.is_op(_SIGNS)
         if op is None:
             return self.atom()
         self.i += 1
@@ -397,16 +416,15 @@ class _Fast:
         return (Num(-tree.value) if isinstance(tree, Num) else Neg(tree)), "int", height + 1
 
     def atom(self) -> FastChecked:
-        tok = self.peek()
-        if tok is None:
+        which, value = self.toks[self.i]
+        if not which:  # the end
             raise _NoFast
         self.i += 1
-        which, value = tok
         if which == _OP:
             if value != "(":
                 raise _NoFast
             inner = self.or_test()
-            if self.is_op(")") is None:
+            if self.toks[self.i] != (_OP, ")"):
                 raise _NoFast
             self.i += 1
             return inner
@@ -423,7 +441,7 @@ class _Fast:
         return self.name(value)
 
     def name(self, name: str) -> FastChecked:
-        if self.is_op("("):
+        if self.toks[self.i] == (_OP, "("):
             return self.call(name)
         if name in ("true", "True"):
             return Bool(True), "bool", 1

@@ -9,10 +9,10 @@ front). Every problem goes to one `Problems`, placed at a `Spot` of the parsed d
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -34,7 +34,7 @@ from game.engine.story import (
     TextRules,
     Where,
 )
-from game.engine.storyfiles import MANIFEST, StoryFiles, display_path, read_story_files
+from game.engine.storyfiles import MANIFEST, display_path, read_story_files
 from game.engine.suggest import did_you_mean, new_budget
 from game.engine.where import shipped_story_dir
 from game.engine.where import story_files as story_files  # where the TUI's watcher, tests and bench/ look
@@ -52,6 +52,7 @@ def load_story(
     *,
     overlay: Overlay | None = None,
     parses: Parses | None = None,
+    evaluators: bool = True,
 ) -> Story:
     """Read, check and compile the story in `root`; raises StoryError listing every problem.
 
@@ -59,19 +60,20 @@ def load_story(
     unsaved buffers: the language server); a scene file only in the overlay is read too.
     `parses` keeps each file's parse between loads of one folder (the language server checks it
     after every edit): a file whose bytes did not change is not parsed again.
+    `evaluators=False`: each condition's evaluator is built on its first call (`check` plays nothing).
     The garbage collector's policy while loading is the caller's (game/startup.py).
     """
     root = Path(root) if root is not None else shipped_story_dir()
     new_budget()  # of did-you-mean comparisons: bounded per load, however many typos
     problems = Problems()
-    read = _read(root, overlay, parses, problems)
-    digest = read.digest
-    validated = _validate(read, problems, release=parses is None)
-    del read  # each file's data now lives only as long as its scenes are not compiled (#17: memory)
+    # each file is validated as soon as it is read, and its parsed data let go (unless the caller keeps the
+    # parses): only one file's data is alive at a time (#19: `check`'s memory was a third of its cost)
+    validated = _Validated(problems, release=parses is None)
+    digest = _read(root, overlay, parses, problems, validated)
     if validated.manifest is None:
         raise StoryError(problems.errors, problems.unshown)
     try:
-        story = _compile(root, validated, digest, problems)
+        story = _compile(root, validated, digest, problems, evaluators)
     except _Flood as flood:  # said in story.yaml, where it is listed whatever the scene files hold
         problems.error(
             validated.manifest.spot.path,
@@ -98,8 +100,11 @@ def load_story(
 # -- reading ------------------------------------------------------------------------------------
 
 
-def _read(root: Path, overlay: Overlay | None, parses: Parses | None, problems: Problems) -> StoryFiles:
-    """Every story file parsed within the caps; raises StoryError when there is no story or a cap cut it off."""
+def _read(root: Path, overlay: Overlay | None, parses: Parses | None, problems: Problems, validated: _Validated) -> str:
+    """Every story file parsed within the caps and validated as it comes; the story's digest. Raises
+    StoryError when there is no story, or when a cap cut the reading off: then with reading's problems
+    alone, whatever the files read before held (checking part of a story would report every reference
+    into the rest)."""
     manifest_path = root / MANIFEST
     shown_root = display_path(root)
     if not root.is_dir():
@@ -115,18 +120,14 @@ def _read(root: Path, overlay: Overlay | None, parses: Parses | None, problems: 
                 )
             ]
         )
-    read = read_story_files(root, overlay, parses)
+    read = read_story_files(root, overlay, parses, validated.file)
+    if read.cut_off:
+        raise StoryError(read.problems, read.unshown)
     problems.errors.extend(read.problems)
     problems.unshown.update(read.unshown)
-    if read.cut_off:  # checking part of a story would report every reference into the rest
-        raise StoryError(problems.errors, problems.unshown)
-    for shown, doc in read.parsed:
-        if doc.data is not None:  # problems in it are placed on its lines too
-            problems.keep_text(shown, doc.raw)  # valid UTF-8: load_document checked it
-    parsed = read.parsed
-    if not parsed or parsed[0][1].data is None and not parsed[0][1].problems:
+    if validated.files == 0 or validated.manifest_empty:
         problems.error(display_path(manifest_path), None, "story.yaml is empty")
-    return read
+    return read.digest
 
 
 def _in(path: Path, overlay: Overlay) -> bool:
@@ -146,30 +147,35 @@ class _ParsedFile:
     marks: dict[str, tuple[Mark, list[Mark]]] = field(default_factory=dict)
 
 
-@dataclass
 class _Validated:
-    manifest: _ParsedFile | None = None
-    scene_files: list[_ParsedFile] = field(default_factory=list)
-    broken_ids: set[str] = field(default_factory=set)  # scene ids in files that failed validation
-    incomplete: bool = False  # a scene file could not be read at all
+    """The files validated so far, each against its model as it is read; the manifest's problems and
+    each scene's are reported apart."""
 
+    def __init__(self, problems: Problems, release: bool):
+        self.problems = problems
+        self.release = release  # let each scene file's parsed data go once validated (unless the caller keeps it)
+        self.manifest: _ParsedFile | None = None
+        self.scene_files: list[_ParsedFile] = []
+        self.broken_ids: set[str] = set()  # scene ids in files that failed validation
+        self.incomplete = False  # a scene file could not be read at all
+        self.files = 0  # files given so far
+        self.manifest_empty = False  # story.yaml holds nothing, and nothing wrong
 
-def _validate(read: StoryFiles, problems: Problems, release: bool) -> _Validated:
-    """Each file against its model; the manifest's problems and each scene's are reported apart.
-
-    `release`: let each scene file's parsed data go once validated (not when the caller keeps the parses).
-    """
-    out = _Validated()
-    for index, (shown, doc) in enumerate(read.parsed):
+    def file(self, shown: str, doc: Document) -> None:
+        """One file, just read (`read_story_files` gives them in order, the manifest first)."""
+        index = self.files
+        self.files += 1
+        problems = self.problems
         data = doc.data
         if data is None:
-            if (
-                index and doc.problems
-            ):  # an unreadable scene file: its ids are unknown, so don't blame references to them
-                out.incomplete = True
-            elif index:
+            if index == 0:
+                self.manifest_empty = not doc.problems
+            elif doc.problems:  # an unreadable scene file: its ids are unknown, so don't blame references to them
+                self.incomplete = True
+            else:
                 problems.warn(shown, (1, 1), "the file is empty")
-            continue
+            return
+        problems.keep_text(shown, doc.raw)  # problems in it are placed on its lines too (valid UTF-8)
         if not isinstance(data, YDict):
             what = "story.yaml" if index == 0 else "a scene file"
             problems.error(
@@ -177,22 +183,21 @@ def _validate(read: StoryFiles, problems: Problems, release: bool) -> _Validated
                 getattr(data, "mark", None),
                 f"{what} must be a mapping of keys (like `title:`), not {type(data).__name__}",
             )
-            continue
+            return
         spot = Spot(shown, data)
         if index == 0:
             try:
-                out.manifest = _ParsedFile(spot, m.Manifest.model_validate(data))
+                self.manifest = _ParsedFile(spot, m.Manifest.model_validate(data))
             except ValidationError as exc:
                 report_validation(problems, spot, exc, "story")
-            continue
-        scenes = _validate_scenes(spot, data, out.broken_ids, problems)
+            return
+        scenes = _validate_scenes(spot, data, self.broken_ids, problems)
         if scenes is not None:
             tree = Tree(shown, doc.raw, data)
-            out.scene_files.append(_ParsedFile(Spot(shown, tree), scenes, _scene_marks(data, scenes)))
-            if release:
+            self.scene_files.append(_ParsedFile(Spot(shown, tree), scenes, _scene_marks(data, scenes)))
+            if self.release:
                 doc.data = None
                 tree.release()
-    return out
 
 
 def _scene_marks(data: YDict, sf: m.SceneFile) -> dict[str, tuple[Mark, list[Mark]]]:
@@ -226,11 +231,98 @@ def _validate_scenes(spot: Spot, data: YDict, broken: set[str], problems: Proble
     good = {}
     for sid, sdata in scenes.items():
         try:
-            good[sid] = m.SceneDef.model_validate(sdata)
+            good[sid] = _scene_record(m.SceneDef.model_validate(sdata))
         except ValidationError as exc:
             broken.add(sid)
             report_validation(problems, spot.at("scenes", sid), exc, "scenes")
     return m.SceneFile.model_construct(scenes=good, version=version)
+
+
+# A validated scene is kept until it is compiled as these records, not as its models: a choice's model
+# is 1.3 KB, most of it pydantic's own (the fields and the set of those given), and every scene of a
+# story waits for the last file to be read (#19: `check`'s memory).
+
+
+class _Text(NamedTuple):
+    """A variant or an outcome: a text and its condition."""
+
+    if_: str | None
+    text: str
+
+
+class _Branch(NamedTuple):
+    if_: str | None
+    to: str
+
+
+class _At(NamedTuple):
+    time: str
+    if_: str | None
+
+
+class _Interrupt(NamedTuple):
+    chance: float
+    if_: str | None
+    repeat: bool
+
+
+class _Choice(NamedTuple):
+    id: str
+    text: str
+    if_: str | None
+    show_if: str | None
+    locked: str | None
+    minutes: int
+    effects: dict[str, int]
+    set: dict[str, Any]
+    once: bool
+    goto: str | tuple[_Branch, ...]
+    category: str | None
+    outcome: str | tuple[_Text, ...] | None
+
+
+class _Scene(NamedTuple):
+    title: str
+    at: str | _At | None
+    category: str | None
+    text: str
+    again: str | None
+    variants: tuple[_Text, ...]
+    choices: tuple[_Choice, ...]
+    interrupt: _Interrupt | None
+
+
+def _scene_record(sd: m.SceneDef) -> _Scene:
+    """What compiling a validated scene reads of it, every value as validated."""
+    at, it = sd.at, sd.interrupt
+    return _Scene(
+        sd.title,
+        at if at is None or isinstance(at, str) else _At(at.time, at.if_),
+        sd.category,
+        sd.text,
+        sd.again,
+        tuple([_Text(v.if_, v.text) for v in sd.variants]),
+        tuple([_choice_record(cd) for cd in sd.choices]),
+        None if it is None else _Interrupt(it.chance, it.if_, it.repeat),
+    )
+
+
+def _choice_record(cd: m.ChoiceDef) -> _Choice:
+    goto, outcome = cd.goto, cd.outcome
+    return _Choice(
+        cd.id,
+        cd.text,
+        cd.if_,
+        cd.show_if,
+        cd.locked,
+        cd.minutes,
+        cd.effects,
+        cd.set,
+        cd.once,
+        goto if isinstance(goto, str) else tuple([_Branch(b.if_, b.to) for b in goto]),
+        cd.category,
+        outcome if outcome is None or isinstance(outcome, str) else tuple([_Text(o.if_, o.text) for o in outcome]),
+    )
 
 
 # -- what the manifest declares -----------------------------------------------------------------
@@ -314,7 +406,7 @@ class _RawScene:
     """A scene that validated, with the place of its file's data, before it is compiled."""
 
     spot: Spot  # the scene file's root
-    model: m.SceneDef
+    model: _Scene
     mark: Mark  # of its id
     choice_marks: list[Mark]
 
@@ -370,7 +462,7 @@ class _Context:
         object.__setattr__(self, "targets", self.known | self.ending_ids | GOTO_WORDS)
 
 
-def _compile(root: Path, validated: _Validated, digest: str, problems: Problems) -> Story:
+def _compile(root: Path, validated: _Validated, digest: str, problems: Problems, evaluators: bool = True) -> Story:
     """The story, every semantic problem reported; each scene file's data is let go once compiled."""
     assert validated.manifest is not None
     mspot, man = validated.manifest.spot, validated.manifest.model
@@ -387,7 +479,13 @@ def _compile(root: Path, validated: _Validated, digest: str, problems: Problems)
         known=known,
         ending_ids=frozenset(ed.id for ed in man.endings),
         incomplete=validated.incomplete,
-        env=Env(names.stat_names, names.flag_names, None if validated.incomplete else known, names.word_names),
+        env=Env(
+            names.stat_names,
+            names.flag_names,
+            None if validated.incomplete else known,
+            names.word_names,
+            evaluators=evaluators,
+        ),
         appointment_times={
             sid: _checked_time(rs.model.at if isinstance(rs.model.at, str) else rs.model.at.time)
             for sid, rs in raw.items()
@@ -594,7 +692,7 @@ class _Compiler:
             at_if,
         )
 
-    def appointment(self, at_scene: Spot, sdef: m.SceneDef, version: str) -> tuple[int | None, Expr | None]:
+    def appointment(self, at_scene: Spot, sdef: _Scene, version: str) -> tuple[int | None, Expr | None]:
         """A scene's `at` in minutes and its `if`, checked against the day and the file's version."""
         if sdef.at is None:
             return None, None
@@ -607,7 +705,7 @@ class _Compiler:
                 at_scene.at("at") if isinstance(sdef.at, str) else at_scene.at("at", "time"),
                 f"appointment at {when} is outside the day ({format_time(start)}–{format_time(end)})",
             )
-        if isinstance(sdef.at, m.At):
+        if isinstance(sdef.at, _At):
             self.needs_11(at_scene.at("at"), version, "`at` with `time:` and `if:`")
             if sdef.at.if_ is not None:
                 at_if = self.expr(at_scene, ("at", "if"), sdef.at.if_)
@@ -645,7 +743,9 @@ class _Compiler:
         if version == "1.0":
             self.problems.error_at(spot, f'{what} is story format 1.1; add `version: "1.1"` to story.yaml', key=True)
 
-    def variants(self, owner: Spot, defs: list[m.Variant], rules: TextRules) -> tuple[tuple[Expr, Template], ...]:
+    def variants(
+        self, owner: Spot, defs: Sequence[m.Variant | _Text], rules: TextRules
+    ) -> tuple[tuple[Expr, Template], ...]:
         """A scene's or an ending's extra paragraphs, each with its condition."""
         out = []
         for i, v in enumerate(defs):
@@ -661,7 +761,7 @@ class _Compiler:
         self,
         sid: str,
         cspot: Spot,
-        cd: m.ChoiceDef,
+        cd: _Choice,
         scene_category: str,
         mark: tuple[int, int],
         texts: tuple[TextRules, TextRules],
@@ -696,7 +796,7 @@ class _Compiler:
             outcome=self.outcome(cspot, cd, scene_rules),
         )
 
-    def goto(self, sid: str, cspot: Spot, cd: m.ChoiceDef) -> tuple[tuple[Expr | None, str], ...]:
+    def goto(self, sid: str, cspot: Spot, cd: _Choice) -> tuple[tuple[Expr | None, str], ...]:
         """A choice's destination, or its branches, each checked."""
         if isinstance(cd.goto, str):
             self.target(cspot.at("goto"), cd.goto, sid)
@@ -722,7 +822,7 @@ class _Compiler:
                 )
         return tuple(goto)
 
-    def outcome(self, cspot: Spot, cd: m.ChoiceDef, rules: TextRules) -> tuple[tuple[Expr | None, Template], ...]:
+    def outcome(self, cspot: Spot, cd: _Choice, rules: TextRules) -> tuple[tuple[Expr | None, Template], ...]:
         """A choice's outcome: a text, or texts with conditions where the first that holds is shown."""
         if cd.outcome is None:
             return ()

@@ -44,6 +44,7 @@ _SPACE = re.compile(r"\s*")
 _NONSPACE = re.compile(r"\S")
 _WORDS_ONLY = re.compile(r"\{(\^?)([A-Za-z_][A-Za-z0-9_]*)\}")
 _SENTENCE_END = re.compile(r"(?:[.!?][\"'\u201d\u2019)\]]*\s+|\n[ \t]*\n\s*)$")
+_STOPS_AND_CLOSERS = frozenset(".!?\"'\u201d\u2019)]")  # what ends _SENTENCE_END's first kind before its white space
 _HEAD = re.compile(r"\s*(\^?)\s*([A-Za-z_][A-Za-z0-9_]*)")
 _INSERTION_HELP = (
     "an insertion is a word like {lead} or {^lead}, {time}, {clock}, {late}, {since SCENE}, "
@@ -480,7 +481,16 @@ def _opens(s: str, begin: int, at: int, first: bool = True) -> bool:
     sentence starts when `first`)."""
     if _NONSPACE.search(s, begin, at) is None:
         return first
-    return _SENTENCE_END.search(s, max(begin, at - 40), at) is not None
+    # _SENTENCE_END's two endings close with white space after a stop (or closing quote), or after two line
+    # breaks: most insertions ("Then {tool} comes") have neither, told without the regex's search
+    if not s[at - 1].isspace():
+        return False
+    lo = max(begin, at - 40)
+    window = s[lo:at]
+    body = window.rstrip()
+    if body and body[-1] not in _STOPS_AND_CLOSERS and window.count("\n", len(body)) < 2:
+        return False
+    return _SENTENCE_END.search(s, lo, at) is not None
 
 
 def _words_only(text: str, rules: TextRules | None, starts: list[Found] | None) -> Template | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,9 +59,8 @@ def _too_large(size: int | None) -> str:
 
 @dataclass
 class StoryFiles:
-    """Every story file parsed, in order, or the problems that stopped the reading."""
+    """What reading a story's files found: its problems, and whether a cap stopped the reading."""
 
-    parsed: list[tuple[str, Document]] = field(default_factory=list)  # (shown path, document)
     problems: list[Problem] = field(default_factory=list)
     unshown: dict[str, int] = field(default_factory=dict)  # per file: problems the parser only counted
     digest: str = ""
@@ -75,9 +74,13 @@ def read_story_files(
     root: Path,
     overlay: Mapping[str, str | bytes] | Mapping[Path, str | bytes] | None = None,
     parses: dict[str, tuple[bytes, Document]] | None = None,
+    each: Callable[[str, Document], None] | None = None,
 ) -> StoryFiles:
     """Parse the manifest and scene files of `root`, within every cap; never raises for bad input.
 
+    `each` is given every file's (shown path, document) in order as soon as it is parsed, and the
+    document is not kept here: a caller can check a file and let its data go before the next is read.
+    Only reading's problems are in the result (a cut-off story is judged on those alone).
     `overlay`: the contents of some files by path, read instead of the disk (unsaved editor buffers);
     a scene file only in the overlay is read too. `parses`: each file's last (bytes, document), reused
     while its bytes are the same (the parse is never changed by the loader).
@@ -103,7 +106,8 @@ def read_story_files(
         if real is None or outside is not None:
             problem = Problem(shown, 1, 1, outside or "")
             out.problems.append(problem)
-            out.parsed.append((shown, Document(shown, problems=[problem])))
+            if each is not None:
+                each(shown, Document(shown, problems=[problem]))
             continue
         buffer = buffers.get(real) if buffers else None
         try:
@@ -127,7 +131,8 @@ def read_story_files(
         except _Unreadable as exc:
             problem = Problem(shown, 1, 1, str(exc))
             out.problems.append(problem)
-            out.parsed.append((shown, Document(shown, problems=[problem])))
+            if each is not None:
+                each(shown, Document(shown, problems=[problem]))
             continue
         total_bytes += len(raw)
         digest.update(os.fsencode(path.relative_to(root)) + b"\0" + raw + b"\0")
@@ -142,10 +147,11 @@ def read_story_files(
         out.problems.extend(doc.problems)
         if doc.unshown:
             out.unshown[shown] = doc.unshown
-        out.parsed.append((shown, doc))
         if nodes_left < 0:
             out.cut_off = True  # load_document said where
             break
+        if each is not None:
+            each(shown, doc)
     out.digest = digest.hexdigest()[:16]
     return out
 

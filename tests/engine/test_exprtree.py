@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 from types import SimpleNamespace
 from typing import get_args
 
@@ -296,3 +297,39 @@ def test_both_is_the_and_of_two_conditions():
         assert both(s) is (met and energy > visits)
     again = pickle.loads(pickle.dumps(both))
     assert again.tree == both.tree and again(SimpleNamespace(stats={"energy": 2}, flags={"met": True}, visits={}))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_truths, st.lists(_states, min_size=1, max_size=3))
+def test_a_condition_compiled_without_its_evaluator_builds_it_on_first_use_and_agrees(tree, states):
+    """`check` compiles with `evaluators=False`: the tree is the same, the evaluator is built only when
+    first called, and it gives what the evaluator built at once gives."""
+    assume(_depth(tree) <= 10)
+    assume(len(_source(tree)) <= expr.MAX_LENGTH)
+    fresh = Env(ENV.stats, ENV.flags, ENV.scenes, evaluators=False)  # its own cache: nothing evaluated yet
+    lazy = compile_expr(_source(tree), fresh)
+    eager = compile_expr(_source(tree), ENV)
+    assert lazy.tree == eager.tree == tree and lazy.scenes == eager.scenes
+    flipped = compile_expr(_source(Not(tree)), fresh)
+    assert flipped.compiled._built is None  # not built by compiling
+    for s in states:
+        want = meaning(tree, s)
+        assert lazy.fn(s) == want and lazy(s) == eager(s) == want
+        assert type(lazy.fn(s)) is bool
+        assert lazy.both(flipped)(s) is False and lazy.both(lazy)(s) == eager.both(eager)(s) == want
+    assert lazy.compiled._built is not None  # built once, then kept
+
+
+def _conditions(story):
+    out = [ch.cond for sc in story.scenes.values() for ch in sc.choices if ch.cond is not None]
+    return out + [c for sc in story.scenes.values() for ch in sc.choices for c, _ in ch.goto if c is not None]
+
+
+def test_check_builds_no_evaluator():
+    from game.engine import load_story
+
+    day = Path(__file__).resolve().parents[2] / "story"
+    checked = _conditions(load_story(day, evaluators=False))
+    assert checked and all(c.compiled._built is None and c.fn == c.compiled._first_use for c in checked)
+    played = _conditions(load_story(day))  # a day to play has every evaluator ready
+    assert len(played) == len(checked) and all(c.fn != c.compiled._first_use for c in played)

@@ -435,3 +435,71 @@ def test_an_ending_variants_mistakes_are_placed_in_story_yaml(tmp_path):
         "story.yaml:16:9: ending 'last', `variants.1` needs `text`",
         "story.yaml:17:9: unknown key 'when' in ending 'last', `variants.1` (allowed: if, text)",
     ]
+
+
+# -- one file at a time (#19: `check`'s memory) --------------------------------------------------
+
+
+def _story_of(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "s"
+    (root / "scenes").mkdir(parents=True)
+    (root / "story.yaml").write_text(textwrap.dedent(MANIFEST))
+    for name, text in files.items():
+        (root / "scenes" / name).write_text(text)
+    return root
+
+
+def test_each_scene_file_is_validated_and_let_go_before_the_next_is_read(tmp_path, monkeypatch):
+    from game.engine import loader, storyfiles
+
+    trees: list[loader.Tree] = []
+
+    class Kept(loader.Tree):
+        def __init__(self, path: str, raw: bytes, data: object):
+            super().__init__(path, raw, data)
+            trees.append(self)
+
+    released_before_each_read: list[list[bool]] = []
+    real_load = storyfiles.load_document
+
+    def load_document(path, raw, **kwargs):
+        released_before_each_read.append([tree._data is None for tree in trees])
+        return real_load(path, raw, **kwargs)
+
+    monkeypatch.setattr(loader, "Tree", Kept)
+    monkeypatch.setattr(storyfiles, "load_document", load_document)
+    b = SCENE.replace("  a:", "  b:").replace("goto: end", "goto: a")
+    c = SCENE.replace("  a:", "  c:").replace("goto: end", "goto: b")
+    story = load_story(_story_of(tmp_path, {"a.yaml": SCENE, "b.yaml": b, "c.yaml": c}))
+    # story.yaml, then a, b and c: when each is read, every scene file before it is validated and its data gone
+    assert released_before_each_read == [[], [], [True], [True, True]]
+    assert list(story.scenes) == ["a", "b", "c"]  # and the places of a released file are found again
+    assert [str(s.where).split("/s/", 1)[1] for s in story.scenes.values()] == [
+        "scenes/a.yaml:2:3",
+        "scenes/b.yaml:2:3",
+        "scenes/c.yaml:2:3",
+    ]
+
+
+def test_a_cap_reached_after_files_with_mistakes_reports_reading_alone(tmp_path, monkeypatch):
+    """The files before the cut-off were validated as they were read; what that found is not reported, as
+    nothing else is checked (every goto into an unread file would be an error): only the cap, and what
+    reading found, as when nothing was validated before the whole story was read."""
+    from game.engine import storyfiles
+
+    monkeypatch.setattr(storyfiles, "MAX_TOTAL_BYTES", 1_000)
+    filler = "# " + "x" * 60 + "\n"
+    root = _story_of(
+        tmp_path,
+        {
+            "a.yaml": SCENE.replace("title: A", "title: 5").replace("goto: end", "goto: nowhere"),
+            "b.yaml": "scenes:\n  b: [\n",
+            "c.yaml": SCENE.replace("  a:", "  c:") + filler * 20,
+        },
+    )
+    with pytest.raises(StoryError) as exc:
+        load_story(root)
+    shown = [str(p).split("/s/", 1)[1] for p in exc.value.problems]
+    assert len(shown) == 2
+    assert shown[0].startswith("scenes/b.yaml:3:1: YAML syntax: ")
+    assert shown[1].startswith("scenes/c.yaml:1:1: the story is larger than 0 MB in all (reached at this file)")
