@@ -24,7 +24,9 @@ class Summary:
     choices: list = field(default_factory=list)
     dead_ends: int = 0
     stats: dict = field(default_factory=dict)
-    dentist_unsaid: Counter = field(default_factory=Counter)  # short days past the dentist that never say so, by last choice
+    dentist_unsaid: Counter = field(
+        default_factory=Counter
+    )  # short days past the dentist that never say so, by last choice
 
 
 def random_day(story, i: int, short: bool = False) -> Game:
