@@ -8,7 +8,6 @@ that picks among the available choices, so any day can be replayed alone with
 from __future__ import annotations
 
 import json
-import multiprocessing
 import operator
 import os
 import random
@@ -398,6 +397,8 @@ def run_days(story: Story, root: str | None, n: int, seed: str, short: bool, job
     _story, _story_key = story, (root, short)
     step = max(25, min(1_000, n // (jobs * 12)))
     batches = [(seed, short, s, min(n, s + step)) for s in range(0, n, step)]
+    import multiprocessing  # here: a one-process run has no need of it (its import is start-up time)
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     done = 0

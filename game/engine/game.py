@@ -307,18 +307,11 @@ class Game:
             if due is not None:
                 st.held, target, arrival = target, due, _APPOINTMENT
             else:
-                for iid, repeat, cond, chance in steps.interrupts_open(clock):  # the others cannot start now
-                    if iid == target or (not repeat and iid in visits):
-                        continue
-                    if cond is not None and not cond(st):
-                        continue
-                    # the day's random number: splitmix64 (tiny state, the same stream on every platform)
-                    st.rng = z = (st.rng + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
-                    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-                    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-                    if (z ^ (z >> 31)) / 18446744073709551616.0 < chance:
-                        st.held, target, arrival = target, iid, _INTERRUPTION
-                        break
+                rolls = steps.rolls(clock)  # the interruptions open now, each rolled for in turn (codegen.rolls)
+                if rolls is not None:
+                    starts = rolls(st, target, visits)
+                    if starts is not None:
+                        st.held, target, arrival = target, starts, _INTERRUPTION
         steps.move(st, target, arrival, choice_id)
         visits[target] = visits.get(target, 0) + 1
 

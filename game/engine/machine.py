@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from game.engine.story import Choice, Stat, Story
 
 
-_Interruption = tuple[str, bool, "Callable[[DayState], object] | None", float]  # id, repeat, `if`, chance
 _Planned = tuple[str, bool, "Expr | None", float]  # an interruption as planned: its `if` not yet generated
 _CHOICE = Arrival.CHOICE  # an enum member read from its class costs a descriptor call; guards run at every move
 
@@ -243,10 +242,6 @@ class SceneMachine(Machine):
         ) and all(isinstance(guard, ours) for event in self._arrivals.values() for guard, _ in event.sources.rules)
         self._allowed: set[tuple[str, str, Arrival, str | None]] = set()
 
-    def interrupts_open(self, clock: int) -> tuple[_Interruption, ...]:
-        """See `Steps.interrupts_open`."""
-        return self.steps.interrupts_open(clock)
-
     def available(self, day: DayState) -> list[str]:
         """See `Steps.available`."""
         return self.steps.available(day)
@@ -295,6 +290,7 @@ class Steps:
         "_menu_fns",
         "_open",
         "_pure_moves",
+        "_rolls",
         "_scratch",
         "_takes",
         "menus",
@@ -312,7 +308,8 @@ class Steps:
         self.plain = machine.plain
         self.menus = machine.menus
         self._interrupt_plan = machine._interrupt_plan
-        self._open: dict[int, tuple[_Interruption, ...]] = {}
+        self._open: dict[int, Callable[[DayState, str, dict[str, int]], str | None] | None] = {}
+        self._rolls: dict[tuple[str, ...], Callable[[DayState, str, dict[str, int]], str | None]] = {}
         self._menu_fns: dict[str, Callable[[DayState], list[str]]] = {}
         self._fast: dict[int, tuple[object, Callable[[DayState], object]]] = {}
         self._direct = machine._direct
@@ -330,17 +327,23 @@ class Steps:
             by_id = self._choices[scene] = {ch.id: ch for ch in reversed(self._scenes[scene].choices)}
         return by_id.get(cid)
 
-    def interrupts_open(self, clock: int) -> tuple[_Interruption, ...]:
-        """(id, repeat, condition's evaluator, chance) of each interruption whose `if` can hold at `clock` (its
-        clock window, `Story.interrupt_plan`), in the story's order, remembered per minute: `Game._route` rolls
-        for them."""
-        got = self._open.get(clock)
-        if got is None:
-            got = self._open[clock] = tuple(
-                (iid, repeat, None if cond is None else self.fast(cond), chance)
-                for (iid, repeat, cond, chance), lo, hi in self._interrupt_plan
-                if lo <= clock < hi
-            )
+    def rolls(self, clock: int) -> Callable[[DayState, str, dict[str, int]], str | None] | None:
+        """`Game._route`'s rolls for the interruptions whose `if` can hold at `clock` (their clock windows,
+        `Story.interrupt_plan`), in the story's order, as one generated function (engine/codegen.py `rolls`);
+        None when none can. Remembered per minute, and made once for each set of interruptions open together."""
+        try:
+            return self._open[clock]  # a minute seen before (most steps)
+        except KeyError:
+            pass
+        open_now = tuple(planned for planned, lo, hi in self._interrupt_plan if lo <= clock < hi)
+        got = None
+        if open_now:
+            key = tuple(iid for iid, _, _, _ in open_now)
+            got = self._rolls.get(key)
+            if got is None:
+                trees = tuple((i, r, None if c is None else c.tree, chance) for i, r, c, chance in open_now)
+                got = self._rolls[key] = codegen.rolls(trees)
+        self._open[clock] = got
         return got
 
     def available(self, day: DayState) -> list[str]:
