@@ -295,3 +295,48 @@ def rolls(open_now: tuple[tuple[str, bool, Node | None, float], ...]) -> Callabl
         ]
     lines.append("    return None\n")
     return ns.define("\n".join(lines), "_rolls")
+
+
+def _value(value: object, ns: Namespace) -> str:
+    """A whole number written as source; anything else passed as a value of the namespace."""
+    return _number(value) if type(value) is int or type(value) is bool else ns.name(value)
+
+
+def effects(
+    changes: tuple[tuple[str, int, int, int], ...],
+    flags: tuple[tuple[str, bool], ...],
+    words: tuple[tuple[str, Any], ...],
+    once: object,
+    minutes: int,
+    category: str,
+) -> Callable[[Any], None]:
+    """A choice's consequences (machine.py `_Effects.apply`) as one function of a day, in its order: each stat
+    changed and kept within its bounds (`min(max(value, lo), hi)`), flags, words, the `once` key, the minutes."""
+    ns = Namespace()
+    lines = ["def _apply(day):"]
+    if changes:
+        lines.append("    values = day.stats")
+        for name, delta, lo, hi in changes:
+            key = ns.name(name)
+            lines += [
+                f"    value = values[{key}] + {_value(delta, ns)}",
+                f"    if value < {_value(lo, ns)}:",
+                f"        value = {_value(lo, ns)}",
+                f"    if value > {_value(hi, ns)}:",
+                f"        value = {_value(hi, ns)}",
+                f"    values[{key}] = value",
+            ]
+    if flags:
+        lines.append(f"    day.flags.update({ns.name(flags)})")
+    if words:
+        lines.append(f"    day.words.update({ns.name(words)})")
+    if once is not None:
+        lines.append(f"    day.taken.append({ns.name(once)})")
+    spent, where = _value(minutes, ns), ns.name(category)
+    lines += [
+        f"    day.clock += {spent}",
+        "    spent = day.minutes",
+        f"    spent[{where}] = spent.get({where}, 0) + {spent}",
+        "",
+    ]
+    return ns.define("\n".join(lines), "_apply")

@@ -21,6 +21,7 @@ from game.engine.story import Choice, Ending, Scene, Story, TextScope
 # an enum member read from its class is a descriptor call; `_route` names them at every choice
 _CHOICE, _BACK, _APPOINTMENT = Arrival.CHOICE, Arrival.BACK, Arrival.APPOINTMENT
 _INTERRUPTION, _END = Arrival.INTERRUPTION, Arrival.END
+_step = tuple.__new__  # a named tuple made from its fields in one C call (`Step._make` does the same in Python)
 
 
 def seed_state(seed: str) -> int:
@@ -257,7 +258,7 @@ class Game:
             raise self._refusal(self.story.scenes[sid], chosen)
         if point is not None:
             self._past.append(point)
-        st.history.append(Step(sid, choice_id, clock, arrival))
+        st.history.append(_step(Step, (sid, choice_id, clock, arrival)))  # Step(...) without its __new__ in Python
         st.outcome = self._outcome(sid, chosen) if chosen.outcome else None
         for cond, target in chosen.goto:  # the loader makes the last branch unconditional
             if cond is None or cond.fn(st):

@@ -373,7 +373,10 @@ class Steps:
                     holds = guard.holds_fn()
                 if not holds(day):
                     return False
-                effects.apply(day)
+                apply = effects._apply  # `effects.apply`, without its own call
+                if apply is None:
+                    apply = effects.apply_fn()
+                apply(day)
                 return True
         event = self._takes.get(choice.id)
         try:
@@ -508,11 +511,14 @@ class _Effects:
 
     Read from the choice once: each effect with its stat's bounds, flags and words apart."""
 
-    __slots__ = ("category", "effects", "flags", "minutes", "once", "words")
+    __slots__ = ("_apply", "category", "effects", "flags", "minutes", "once", "words")
 
     def __init__(self, choice: Choice, scene: str, stats: dict[str, Stat]):
+        self._apply: Callable[[DayState], None] | None = None
         self.effects = tuple((name, delta, stats[name].min, stats[name].max) for name, delta in choice.effects)
-        self.flags = tuple((name, value) for name, value in choice.sets if isinstance(value, bool))
+        self.flags: tuple[tuple[str, bool], ...] = tuple(
+            (name, value) for name, value in choice.sets if isinstance(value, bool)
+        )
         self.words: tuple[tuple[str, Any], ...] = tuple(  # the loader makes every value but a flag's text
             (name, value) for name, value in choice.sets if not isinstance(value, bool)
         )
@@ -524,23 +530,20 @@ class _Effects:
         self.apply(event.model)  # type: ignore[arg-type]
 
     def apply(self, day: DayState) -> None:
-        if self.effects:
-            values = day.stats
-            for name, delta, lo, hi in self.effects:
-                value = values[name] + delta  # min(max(value, lo), hi), without two calls
-                if value < lo:
-                    value = lo
-                if value > hi:
-                    value = hi
-                values[name] = value
-        if self.flags:
-            day.flags.update(self.flags)
-        if self.words:
-            day.words.update(self.words)
-        if self.once is not None:
-            day.taken.append(self.once)
-        day.clock += self.minutes
-        day.minutes[self.category] = day.minutes.get(self.category, 0) + self.minutes
+        """Run the consequences on the day (`apply_fn`)."""
+        fn = self._apply
+        if fn is None:
+            fn = self.apply_fn()
+        fn(day)
+
+    def apply_fn(self) -> Callable[[DayState], None]:
+        """`apply` as one generated function (engine/codegen.py `effects`), made when first asked for."""
+        fn = self._apply
+        if fn is None:
+            fn = self._apply = codegen.effects(
+                self.effects, self.flags, self.words, self.once, self.minutes, self.category
+            )
+        return fn
 
 
 def apply_effects(day: DayState, stats: dict[str, Stat], effects: Iterable[tuple[str, int]]) -> None:

@@ -209,3 +209,34 @@ def test_the_generated_rolls_start_what_the_loop_started_and_draw_as_many_number
     s.rng = rng
     assert codegen.rolls(tuple(open_now))(s, target, s.visits) == want
     assert s.rng == drawn  # the same random numbers taken: the rest of the day draws the same ones
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["energy", "trust"]), st.integers(-12, 12), st.integers(-3, 8), st.integers(-3, 12))
+    ),
+    st.lists(st.tuples(st.sampled_from(["tired", "shipped"]), st.booleans()), max_size=2),
+    st.lists(st.tuples(st.sampled_from(["lead"]), st.text(max_size=5)), max_size=1),
+    st.booleans(),
+    st.integers(0, 90),
+    _states,
+)
+def test_generated_effects_change_the_day_as_the_loop_did(changes, flags, words, once, minutes, s):
+    """Each stat kept within its bounds as `min(max(value, lo), hi)` (even bounds the wrong way round), then
+    flags, words, the `once` key, the clock and the category's minutes."""
+    s.words, s.taken, s.minutes = {"lead": "Sam"}, [], {"focus": 5}
+    twin = SimpleNamespace(
+        **{k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v) for k, v in vars(s).items()}
+    )
+    key = ("desk", "c") if once else None
+    codegen.effects(tuple(changes), tuple(flags), tuple(words), key, minutes, "focus")(s)
+    for name, delta, lo, hi in changes:
+        twin.stats[name] = min(max(twin.stats[name] + delta, lo), hi)
+    twin.flags.update(flags)
+    twin.words.update(words)
+    if key is not None:
+        twin.taken.append(key)
+    twin.clock += minutes
+    twin.minutes["focus"] = twin.minutes.get("focus", 0) + minutes
+    assert vars(s) == vars(twin)
