@@ -28,7 +28,6 @@ import gc
 import hashlib
 import hmac
 import io
-import json
 import os
 import pickle
 import re
@@ -182,7 +181,8 @@ def _secret(where: Path) -> bytes | None:
 
 
 def _header() -> bytes:
-    return json.dumps({"engine": engine_digest(), "pickle": pickle.HIGHEST_PROTOCOL}).encode() + b"\n"
+    """The line after MAGIC: the engine and the pickle protocol the file was written with."""
+    return f"engine {engine_digest()} pickle {pickle.HIGHEST_PROTOCOL}\n".encode()
 
 
 def _read(path: Path, secret: bytes) -> Story | None:
