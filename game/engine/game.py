@@ -297,7 +297,7 @@ class Game:
             for at, aid, at_if in steps.appointments:  # in the order of their times
                 if at > clock:
                     break  # none of the later ones is due either
-                if at < st.day_start or aid in visits or aid == target:
+                if aid in visits or aid == target or at < st.day_start:  # most often: already held today
                     continue
                 if at_if is not None and (aid in st.skipped or not at_if(st)):
                     if aid not in st.skipped:  # decided once, when it comes due: off for the day
