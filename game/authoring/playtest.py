@@ -350,10 +350,12 @@ def _read_plan(part: Scene | Ending, text: Template, again: bool) -> Callable[..
         else:
             render = ns.name(tpl.renderer())
             if before:  # its sequences count returns, from the first
-                got = f"_para({render}(words, _Scope(s, visit - 1, _sid, seed)).strip())"
+                got = f"_para({render}(words, _Scope(s, visit - 1, _sid, seed)))"
             else:
                 lines.append(f"{indent}scope = scope or _Scope(s, visit, _sid, seed)")
-                lines.append(f"{indent}text = {render}(words, scope).strip()")
+                # not stripped first: a text's paragraphs and words are the same either way (`_paragraphs` strips
+                # each paragraph and drops empty ones), and stripping copied the whole text at every render
+                lines.append(f"{indent}text = {render}(words, scope)")
                 got = "_memo(text) or _para(text)"
         lines += [f"{indent}got = {got}", f"{indent}shown += got[0]", f"{indent}total += got[1]"]
     lines += [

@@ -10,6 +10,8 @@ import shlex
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from game.authoring import playtest
 from game.authoring.playtest import run_days, summarize
@@ -284,3 +286,13 @@ def test_text_report_shows_the_writer_figures(dayjob):
     assert re.search(r"^  focus   0\.\.10: 5, 5, 5; at 0: 0\.0%, at 10: 0\.0%$", out, re.MULTILINE)
     assert re.search(r"^  standup  appointment 09:05  100\.0%  +20$", out, re.MULTILINE)
     assert re.search(r"^  never    interruption         0\.0%  +0$", out, re.MULTILINE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b c", " ", "\t", "\n", "\n\n", "\n \n", "é"]), max_size=30).map("".join))
+def test_a_text_counts_the_same_paragraphs_and_words_stripped_or_not(text):
+    """The reader counts a rendered text without stripping it first: the same paragraphs, the same words."""
+    playtest._read_memo.clear()
+    raw = playtest._paragraphs(text)
+    playtest._read_memo.clear()
+    assert raw == playtest._paragraphs(text.strip())
