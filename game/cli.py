@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    import argparse
+
     from game.plain import PlainOptions
     from game.startup import DayOptions
     from game.tui.run import PlayOptions
@@ -52,6 +53,8 @@ def _play_options(p: argparse.ArgumentParser) -> None:
 
 # long: the whole command line, one option after another, read like --help
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # here: `dayjob` with only on/off options starts without it (_quick_start)
+
     parser = argparse.ArgumentParser(
         prog="dayjob",
         description="Day Job: one workday of a machine learning engineer. With no sub-command, starts the game.",
@@ -374,12 +377,44 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+# `dayjob` with nothing but these (how a player starts the game): the TUI's options, read without argparse
+QUICK_FLAGS = {
+    "--no-save": "no_save",
+    "--projector": "projector",
+    "--watch": "watch",
+    "--short": "short",
+    "--reveal": "reveal",
+}
+
+
+def quick_start(argv: list[str]) -> PlayOptions | None:
+    """The TUI's options for a command line of QUICK_FLAGS only (none at all too), as the parser would give
+    them; None for anything else. Importing argparse and building every sub-command's parser took ~5 ms of
+    the way to the title screen (bench/bench_startup.py); tests/test_cli_quick.py holds the two equal."""
+    if not all(arg in QUICK_FLAGS for arg in argv):
+        return None
+    from game.tui.run import PlayOptions
+
+    on = {QUICK_FLAGS[arg] for arg in argv}
+    return PlayOptions(
+        short="short" in on,
+        reveal="reveal" in on,
+        no_save="no_save" in on,
+        projector="projector" in on,
+        watch="watch" in on,
+    )
+
+
 def _dispatch(argv: list[str] | None, out, err) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)  # its usage errors go to the escaping stderr
-    command = args.command
-    _say_which_story(args, command)
+    quick = quick_start(sys.argv[1:] if argv is None else argv)
+    command = None
     try:
+        if quick is not None:
+            return _run_tui(quick, out, err)
+        parser = build_parser()
+        args = parser.parse_args(argv)  # its usage errors go to the escaping stderr
+        command = args.command
+        _say_which_story(args, command)
         run = COMMANDS.get(command)
         if run is not None:
             return run(args)
@@ -389,10 +424,7 @@ def _dispatch(argv: list[str] | None, out, err) -> int:
             return run_plain(plain_options(args))
         if command == "play" and args.choices is not None:
             parser.error("--choices replays in the plain player: add --plain")
-        from game.tui.run import run_tui
-
-        sys.stdout, sys.stderr = out, err  # Textual writes its own escape codes
-        return run_tui(_tui_options(args))
+        return _run_tui(_tui_options(args), out, err)
     except KeyboardInterrupt:
         return 130 if command in ("playtest", "serve") else 0
     except BrokenPipeError:
@@ -400,6 +432,13 @@ def _dispatch(argv: list[str] | None, out, err) -> int:
             sys.stdout = None  # type: ignore[assignment]
         finally:
             return 0
+
+
+def _run_tui(options: PlayOptions, out, err) -> int:
+    from game.tui.run import run_tui
+
+    sys.stdout, sys.stderr = out, err  # Textual writes its own escape codes
+    return run_tui(options)
 
 
 def _say_which_story(args: argparse.Namespace, command: str | None) -> None:

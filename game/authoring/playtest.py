@@ -8,7 +8,6 @@ that picks among the available choices, so any day can be replayed alone with
 from __future__ import annotations
 
 import json
-import multiprocessing
 import operator
 import os
 import random
@@ -236,6 +235,9 @@ class _Varying:
         return got
 
 
+_PLANS: dict[int, tuple[Story, dict[str, tuple], dict[str, tuple]]] = {}  # id(story) -> (story, plans, endings)
+
+
 class _Reader:
     """What each scene and ending shows, planned once per story, and what one day has read so far.
 
@@ -246,8 +248,14 @@ class _Reader:
 
     def __init__(self, story: Story):
         self.story = story
-        self.plans: dict[str, tuple] = {}
-        self.ending_plans: dict[str, tuple] = {}
+        # the plans are the story's, made once a process: each one is a generated function (a batch of days
+        # making its own took 89 compilations a batch, 20 batches a run of 10,000 days)
+        known = _PLANS.get(id(story))
+        if known is None or known[0] is not story:
+            _PLANS.clear()  # one story a process is the rule; a test that loads many keeps only the last
+            known = _PLANS[id(story)] = (story, {}, {})
+        self.plans: dict[str, tuple] = known[1]
+        self.ending_plans: dict[str, tuple] = known[2]
         self.begin()
 
     def begin(self) -> None:
@@ -398,6 +406,8 @@ def run_days(story: Story, root: str | None, n: int, seed: str, short: bool, job
     _story, _story_key = story, (root, short)
     step = max(25, min(1_000, n // (jobs * 12)))
     batches = [(seed, short, s, min(n, s + step)) for s in range(0, n, step)]
+    import multiprocessing  # here: a one-process run has no need of it (its import is start-up time)
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     done = 0

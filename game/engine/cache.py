@@ -7,17 +7,17 @@ files' names, sizes and times (`engine_digest`), the Python version, the caps in
 relative to), and every story file's name and bytes. Editing any of them gives another key, so a stale
 cache is never looked at; old files are pruned.
 
-Format, and why: a pickle of the compiled story's fields, in which the scenes are a pickle of their own
-(bytes), unpickled the first time they are used (`CachedStory`): the title screen needs the story's title,
-not its scenes. Conditions are stored as their checked trees and rebuilt into closures when read. Reading
-a pickle can run code, so a cache is unpickled only after an HMAC-SHA256 over all of its bytes (the
-scenes' too) checks out under a random key that only this user can read (`key`, mode 0600, in the same
-folder, which is made 0700); the scenes are unpickled later from those checked bytes in memory, never
-read again from disk. A file another user wrote (on a shared machine, a cache folder that is not
-private), a damaged or cut-off file, or one of another engine or Python fails the check or the header and
-is ignored, then written again. Files are written to a temporary name and renamed over (atomic). A JSON or
-marshal form would avoid pickle altogether but would need the story recompiled from data on every start,
-which is most of what the cache saves.
+Format, and why: a pickle of the compiled story's fields, in which the scenes, endings and glossary
+(`LATER`) are a pickle of their own (bytes), unpickled the first time one of them is used (`CachedStory`):
+the title screen needs the story's title, not its scenes. Conditions are stored as their checked trees
+and rebuilt into closures when read. Reading a pickle can run code, so a cache is unpickled only after an
+HMAC-SHA256 over all of its bytes (the LATER fields' too) checks out under a random key that only this
+user can read (`key`, mode 0600, in the same folder, which is made 0700); the LATER fields are unpickled
+later from those checked bytes in memory, never read again from disk. A file another user wrote (on a
+shared machine, a cache folder that is not private), a damaged or cut-off file, or one of another engine
+or Python fails the check or the header and is ignored, then written again. Files are written to a
+temporary name and renamed over (atomic). A JSON or marshal form would avoid pickle altogether but would
+need the story recompiled from data on every start, which is most of what the cache saves.
 
 `dayjob check` never reads the cache: it always parses.
 """
@@ -28,13 +28,13 @@ import gc
 import hashlib
 import hmac
 import io
-import json
 import os
 import pickle
 import re
 import stat
 import sys
 import tempfile
+import threading
 from dataclasses import fields
 from functools import cache
 from pathlib import Path
@@ -181,7 +181,8 @@ def _secret(where: Path) -> bytes | None:
 
 
 def _header() -> bytes:
-    return json.dumps({"engine": engine_digest(), "pickle": pickle.HIGHEST_PROTOCOL}).encode() + b"\n"
+    """The line after MAGIC: the engine and the pickle protocol the file was written with."""
+    return f"engine {engine_digest()} pickle {pickle.HIGHEST_PROTOCOL}\n".encode()
 
 
 def _read(path: Path, secret: bytes) -> Story | None:
@@ -202,7 +203,7 @@ def _read(path: Path, secret: bytes) -> Story | None:
         return None  # another engine or pickle version
     try:
         state = _unpickle(signed[len(head) :])
-        if not isinstance(state, dict) or not isinstance(state.get(_SCENES), bytes):
+        if not isinstance(state, dict) or not isinstance(state.get(_LATER), bytes):
             return None
         story = CachedStory.__new__(CachedStory)
         story.__dict__.update(state)
@@ -222,41 +223,49 @@ def _unpickle(data: bytes) -> Any:
             gc.enable()
 
 
-_SCENES = "_scenes_pickled"  # the scenes' own pickle, inside the story's, until they are first used
+LATER = ("scenes", "endings", "glossary")  # the fields kept as a pickle of their own until first used
+_LATER = "_later_pickled"
+_later_lock = threading.Lock()
 
 
-class _ScenesOnFirstUse:
-    """`CachedStory.scenes`: unpickled from the checked cache file's bytes the first time they are read.
+class _OnFirstUse:
+    """A field of `CachedStory` unpickled, with the other LATER fields, from the checked cache file's bytes
+    the first time any of them is read.
 
-    The scenes are nine tenths of the file; the title screen needs none of them (its title, subtitle and
-    short day are the story's own fields), the first day does (DayJobApp._settle builds the state machine
-    while the player reads the title). A non-data descriptor: once read, the instance's own `scenes` wins.
+    The scenes are nine tenths of the file; the title screen needs none of these fields (its title, subtitle
+    and short day are the story's own), the first day does (DayJobApp._settle builds the state machine
+    while the player reads the title). A non-data descriptor: once read, the instance's own value wins.
     """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
 
     def __get__(self, story: CachedStory | None, owner: type) -> Any:
         if story is None:
             return self
         data = story.__dict__
-        scenes = data.get("scenes")
-        if scenes is None:  # two threads may both get here: one result is kept, both are the same
-            scenes = data.setdefault("scenes", _unpickle(data[_SCENES]))
-        data.pop(_SCENES, None)
-        return scenes
+        with _later_lock:  # one thread unpickles; another asking meanwhile waits and finds them
+            pickled = data.pop(_LATER, None)
+            if pickled is not None:
+                data.update(_unpickle(pickled))
+        return data[self.name]
 
 
 class CachedStory(Story):
-    """A story read from the cache: the same fields and behaviour, its scenes unpickled on first use."""
+    """A story read from the cache: the same fields and behaviour, its LATER fields unpickled on first use."""
 
-    scenes = _ScenesOnFirstUse()
+    scenes = _OnFirstUse()
+    endings = _OnFirstUse()
+    glossary = _OnFirstUse()
 
 
 def _write(where: Path, key: str, story: Story, secret: bytes) -> None:
     """Keep the story under its key: written to a temporary file, then renamed over (atomic)."""
     state = {f.name: getattr(story, f.name) for f in fields(Story)}  # not what cached_property added
     try:
-        scenes = io.BytesIO()
-        _Pickler(scenes, protocol=pickle.HIGHEST_PROTOCOL).dump(state.pop("scenes"))
-        state[_SCENES] = scenes.getvalue()
+        later = io.BytesIO()
+        _Pickler(later, protocol=pickle.HIGHEST_PROTOCOL).dump({name: state.pop(name) for name in LATER})
+        state[_LATER] = later.getvalue()
         out = io.BytesIO()
         _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
     except Exception:  # noqa: BLE001 - a story that cannot be kept is simply not cached

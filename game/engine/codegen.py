@@ -261,3 +261,82 @@ def menu(guards: list[tuple[str, object, Node | None, Node | None]]) -> Callable
         lines += [f"    if {_guard_source(once, show, cond, ns)}:", f"        out.append({ns.name(cid)})"]
     lines.append("    return out\n")
     return ns.define("\n".join(lines), "_menu")
+
+
+SPLITMIX = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB)  # the day's random numbers (`rolls`)
+
+
+def rolls(open_now: tuple[tuple[str, bool, Node | None, float], ...]) -> Callable[[Any, str, Any], str | None]:
+    """`Game._route`'s rolls for the interruptions open at a minute, as one function of (day, destination, visits)
+    that returns the interruption that starts, or None.
+
+    In the story's order, each one that is not the destination, not already visited unless it repeats, and whose
+    `if` holds, takes the day's next random number (splitmix64 over `s.rng`: tiny state, the same stream on every
+    platform) and starts when that number, as a fraction of 2**64, is under its chance."""
+    ns = Namespace()
+    mask = "0xFFFFFFFFFFFFFFFF"
+    lines = ["def _rolls(s, target, visits):"]
+    for iid, repeat, cond, chance in open_now:
+        if type(chance) is not float and type(chance) is not int:  # a checked story has nothing else here
+            raise TypeError(f"not a chance: {chance!r}")
+        name = ns.name(iid)
+        tests = [f"{name} != target"]
+        if not repeat:
+            tests.append(f"{name} not in visits")
+        if cond is not None:
+            tests.append(condition_source(cond, ns))
+        lines += [
+            f"    if {' and '.join(tests)}:",
+            f"        s.rng = z = (s.rng + {SPLITMIX[0]}) & {mask}",
+            f"        z = ((z ^ (z >> 30)) * {SPLITMIX[1]}) & {mask}",
+            f"        z = ((z ^ (z >> 27)) * {SPLITMIX[2]}) & {mask}",
+            f"        if (z ^ (z >> 31)) / 18446744073709551616.0 < {ns.name(chance)}:",
+            f"            return {name}",
+        ]
+    lines.append("    return None\n")
+    return ns.define("\n".join(lines), "_rolls")
+
+
+def _value(value: object, ns: Namespace) -> str:
+    """A whole number written as source; anything else passed as a value of the namespace."""
+    return _number(value) if type(value) is int or type(value) is bool else ns.name(value)
+
+
+def effects(
+    changes: tuple[tuple[str, int, int, int], ...],
+    flags: tuple[tuple[str, bool], ...],
+    words: tuple[tuple[str, Any], ...],
+    once: object,
+    minutes: int,
+    category: str,
+) -> Callable[[Any], None]:
+    """A choice's consequences (machine.py `_Effects.apply`) as one function of a day, in its order: each stat
+    changed and kept within its bounds (`min(max(value, lo), hi)`), flags, words, the `once` key, the minutes."""
+    ns = Namespace()
+    lines = ["def _apply(day):"]
+    if changes:
+        lines.append("    values = day.stats")
+        for name, delta, lo, hi in changes:
+            key = ns.name(name)
+            lines += [
+                f"    value = values[{key}] + {_value(delta, ns)}",
+                f"    if value < {_value(lo, ns)}:",
+                f"        value = {_value(lo, ns)}",
+                f"    if value > {_value(hi, ns)}:",
+                f"        value = {_value(hi, ns)}",
+                f"    values[{key}] = value",
+            ]
+    if flags:
+        lines.append(f"    day.flags.update({ns.name(flags)})")
+    if words:
+        lines.append(f"    day.words.update({ns.name(words)})")
+    if once is not None:
+        lines.append(f"    day.taken.append({ns.name(once)})")
+    spent, where = _value(minutes, ns), ns.name(category)
+    lines += [
+        f"    day.clock += {spent}",
+        "    spent = day.minutes",
+        f"    spent[{where}] = spent.get({where}, 0) + {spent}",
+        "",
+    ]
+    return ns.define("\n".join(lines), "_apply")

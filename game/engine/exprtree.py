@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError
 from typing import Any, ClassVar, Generic, Literal, TypeAlias, TypeVar
 
 CmpOp: TypeAlias = Literal["==", "!=", "<", "<=", ">", ">="]
@@ -22,106 +22,185 @@ NEGATE: dict[CmpOp, CmpOp] = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">":
 
 
 class _Node:
-    """What every node shares: pickled as its class and fields (the compiled-story cache, engine/cache.py)."""
+    """What every node shares: frozen, compared and hashed by its fields, and pickled as its class and fields
+    (the compiled-story cache, engine/cache.py).
+
+    Written out rather than made by `@dataclass(frozen=True, slots=True)`, which behaves the same: making
+    thirteen dataclasses took ~8 ms of every start, on the way to the title screen (bench/bench_startup.py).
+    """
 
     __slots__ = ()
     __match_args__: tuple[str, ...] = ()
 
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__match_args__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())  # as a frozen dataclass hashes
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
+        return f"{type(self).__name__}({shown})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
     def __reduce__(self) -> tuple[type[_Node], tuple[object, ...]]:
         # the class called with its fields is about twice as fast to read back as a dataclass's default
-        return (type(self), tuple(getattr(self, name) for name in self.__match_args__))
+        return (type(self), self._fields())
 
 
-@dataclass(frozen=True, slots=True)
 class Num(_Node):
     """A whole number; a time of day written "10:30" is its minutes since midnight."""
 
+    __slots__ = ("value",)
+    __match_args__ = ("value",)
     value: int
 
+    def __init__(self, value: int) -> None:
+        object.__setattr__(self, "value", value)
 
-@dataclass(frozen=True, slots=True)
+
 class Bool(_Node):
     """`true` or `false`."""
 
+    __slots__ = ("value",)
+    __match_args__ = ("value",)
     value: bool
 
+    def __init__(self, value: bool) -> None:
+        object.__setattr__(self, "value", value)
 
-@dataclass(frozen=True, slots=True)
+
 class Stat(_Node):
     """A declared stat's value."""
 
+    __slots__ = ("name",)
+    __match_args__ = ("name",)
     name: str
 
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "name", name)
 
-@dataclass(frozen=True, slots=True)
+
 class Flag(_Node):
     """A declared flag's value."""
 
+    __slots__ = ("name",)
+    __match_args__ = ("name",)
     name: str
 
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "name", name)
 
-@dataclass(frozen=True, slots=True)
+
 class Clock(_Node):
     """`clock`: the time of day in minutes since midnight."""
 
+    __slots__ = ()
+    __match_args__ = ()
 
-@dataclass(frozen=True, slots=True)
+
 class Visited(_Node):
     """`visited("scene")`: how many times the day has entered a scene."""
 
+    __slots__ = ("scene",)
+    __match_args__ = ("scene",)
     scene: str
 
+    def __init__(self, scene: str) -> None:
+        object.__setattr__(self, "scene", scene)
 
-@dataclass(frozen=True, slots=True)
+
 class Not(_Node):
     """`not x`."""
 
+    __slots__ = ("operand",)
+    __match_args__ = ("operand",)
     operand: Node
 
+    def __init__(self, operand: Node) -> None:
+        object.__setattr__(self, "operand", operand)
 
-@dataclass(frozen=True, slots=True)
+
 class Neg(_Node):
     """`-x` (of anything but a number, which is read as a negative number)."""
 
+    __slots__ = ("operand",)
+    __match_args__ = ("operand",)
     operand: Node
 
+    def __init__(self, operand: Node) -> None:
+        object.__setattr__(self, "operand", operand)
 
-@dataclass(frozen=True, slots=True)
+
 class Add(_Node):
     """`a + b`."""
 
+    __slots__ = ("left", "right")
+    __match_args__ = ("left", "right")
     left: Node
     right: Node
 
+    def __init__(self, left: Node, right: Node) -> None:
+        object.__setattr__(self, "left", left)
+        object.__setattr__(self, "right", right)
 
-@dataclass(frozen=True, slots=True)
+
 class Sub(_Node):
     """`a - b`."""
 
+    __slots__ = ("left", "right")
+    __match_args__ = ("left", "right")
     left: Node
     right: Node
 
+    def __init__(self, left: Node, right: Node) -> None:
+        object.__setattr__(self, "left", left)
+        object.__setattr__(self, "right", right)
 
-@dataclass(frozen=True, slots=True)
+
 class And(_Node):
     """`a and b and ...` (two or more parts)."""
 
+    __slots__ = ("parts",)
+    __match_args__ = ("parts",)
     parts: tuple[Node, ...]
 
+    def __init__(self, parts: tuple[Node, ...]) -> None:
+        object.__setattr__(self, "parts", parts)
 
-@dataclass(frozen=True, slots=True)
+
 class Or(_Node):
     """`a or b or ...` (two or more parts)."""
 
+    __slots__ = ("parts",)
+    __match_args__ = ("parts",)
     parts: tuple[Node, ...]
 
+    def __init__(self, parts: tuple[Node, ...]) -> None:
+        object.__setattr__(self, "parts", parts)
 
-@dataclass(frozen=True, slots=True)
+
 class Cmp(_Node):
     """`a < b` or a chain `a <= b < c`: one operator between each two operands."""
 
+    __slots__ = ("ops", "operands")
+    __match_args__ = ("ops", "operands")
     ops: tuple[CmpOp, ...]
     operands: tuple[Node, ...]
+
+    def __init__(self, ops: tuple[CmpOp, ...], operands: tuple[Node, ...]) -> None:
+        object.__setattr__(self, "ops", ops)
+        object.__setattr__(self, "operands", operands)
 
 
 Node: TypeAlias = Num | Bool | Stat | Flag | Clock | Visited | Not | Neg | Add | Sub | And | Or | Cmp

@@ -21,6 +21,7 @@ from game.engine.story import Choice, Ending, Scene, Story, TextScope
 # an enum member read from its class is a descriptor call; `_route` names them at every choice
 _CHOICE, _BACK, _APPOINTMENT = Arrival.CHOICE, Arrival.BACK, Arrival.APPOINTMENT
 _INTERRUPTION, _END = Arrival.INTERRUPTION, Arrival.END
+_step = tuple.__new__  # a named tuple made from its fields in one C call (`Step._make` does the same in Python)
 
 
 def seed_state(seed: str) -> int:
@@ -257,7 +258,7 @@ class Game:
             raise self._refusal(self.story.scenes[sid], chosen)
         if point is not None:
             self._past.append(point)
-        st.history.append(Step(sid, choice_id, clock, arrival))
+        st.history.append(_step(Step, (sid, choice_id, clock, arrival)))  # Step(...) without its __new__ in Python
         st.outcome = self._outcome(sid, chosen) if chosen.outcome else None
         for cond, target in chosen.goto:  # the loader makes the last branch unconditional
             if cond is None or cond.fn(st):
@@ -296,7 +297,7 @@ class Game:
             for at, aid, at_if in steps.appointments:  # in the order of their times
                 if at > clock:
                     break  # none of the later ones is due either
-                if at < st.day_start or aid in visits or aid == target:
+                if aid in visits or aid == target or at < st.day_start:  # most often: already held today
                     continue
                 if at_if is not None and (aid in st.skipped or not at_if(st)):
                     if aid not in st.skipped:  # decided once, when it comes due: off for the day
@@ -307,18 +308,11 @@ class Game:
             if due is not None:
                 st.held, target, arrival = target, due, _APPOINTMENT
             else:
-                for iid, repeat, cond, chance in steps.interrupts_open(clock):  # the others cannot start now
-                    if iid == target or (not repeat and iid in visits):
-                        continue
-                    if cond is not None and not cond(st):
-                        continue
-                    # the day's random number: splitmix64 (tiny state, the same stream on every platform)
-                    st.rng = z = (st.rng + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
-                    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-                    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-                    if (z ^ (z >> 31)) / 18446744073709551616.0 < chance:
-                        st.held, target, arrival = target, iid, _INTERRUPTION
-                        break
+                rolls = steps.rolls(clock)  # the interruptions open now, each rolled for in turn (codegen.rolls)
+                if rolls is not None:
+                    starts = rolls(st, target, visits)
+                    if starts is not None:
+                        st.held, target, arrival = target, starts, _INTERRUPTION
         steps.move(st, target, arrival, choice_id)
         visits[target] = visits.get(target, 0) + 1
 

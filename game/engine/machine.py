@@ -33,9 +33,14 @@ if TYPE_CHECKING:
     from game.engine.story import Choice, Stat, Story
 
 
-_Interruption = tuple[str, bool, "Callable[[DayState], object] | None", float]  # id, repeat, `if`, chance
 _Planned = tuple[str, bool, "Expr | None", float]  # an interruption as planned: its `if` not yet generated
 _CHOICE = Arrival.CHOICE  # an enum member read from its class costs a descriptor call; guards run at every move
+
+
+# a menu, guard, text or choice's consequences is made into one generated function (engine/codegen.py) at its
+# HOT-th use: generating one costs about as much as 30 uses save, and a story of thousands of scenes (the TUI's
+# first visits, bench/bench_step.py) should not pay that on each scene's first steps
+HOT = 16
 
 
 class MoveRefused(RuntimeError):
@@ -243,10 +248,6 @@ class SceneMachine(Machine):
         ) and all(isinstance(guard, ours) for event in self._arrivals.values() for guard, _ in event.sources.rules)
         self._allowed: set[tuple[str, str, Arrival, str | None]] = set()
 
-    def interrupts_open(self, clock: int) -> tuple[_Interruption, ...]:
-        """See `Steps.interrupts_open`."""
-        return self.steps.interrupts_open(clock)
-
     def available(self, day: DayState) -> list[str]:
         """See `Steps.available`."""
         return self.steps.available(day)
@@ -293,8 +294,10 @@ class Steps:
         "_fast",
         "_interrupt_plan",
         "_menu_fns",
+        "_menu_uses",
         "_open",
         "_pure_moves",
+        "_rolls",
         "_scratch",
         "_takes",
         "menus",
@@ -312,8 +315,10 @@ class Steps:
         self.plain = machine.plain
         self.menus = machine.menus
         self._interrupt_plan = machine._interrupt_plan
-        self._open: dict[int, tuple[_Interruption, ...]] = {}
+        self._open: dict[int, Callable[[DayState, str, dict[str, int]], str | None] | None] = {}
+        self._rolls: dict[tuple[str, ...], Callable[[DayState, str, dict[str, int]], str | None]] = {}
         self._menu_fns: dict[str, Callable[[DayState], list[str]]] = {}
+        self._menu_uses: dict[str, int] = {}
         self._fast: dict[int, tuple[object, Callable[[DayState], object]]] = {}
         self._direct = machine._direct
         self._takes = machine._takes
@@ -330,24 +335,34 @@ class Steps:
             by_id = self._choices[scene] = {ch.id: ch for ch in reversed(self._scenes[scene].choices)}
         return by_id.get(cid)
 
-    def interrupts_open(self, clock: int) -> tuple[_Interruption, ...]:
-        """(id, repeat, condition's evaluator, chance) of each interruption whose `if` can hold at `clock` (its
-        clock window, `Story.interrupt_plan`), in the story's order, remembered per minute: `Game._route` rolls
-        for them."""
-        got = self._open.get(clock)
-        if got is None:
-            got = self._open[clock] = tuple(
-                (iid, repeat, None if cond is None else self.fast(cond), chance)
-                for (iid, repeat, cond, chance), lo, hi in self._interrupt_plan
-                if lo <= clock < hi
-            )
+    def rolls(self, clock: int) -> Callable[[DayState, str, dict[str, int]], str | None] | None:
+        """`Game._route`'s rolls for the interruptions whose `if` can hold at `clock` (their clock windows,
+        `Story.interrupt_plan`), in the story's order, as one generated function (engine/codegen.py `rolls`);
+        None when none can. Remembered per minute, and made once for each set of interruptions open together."""
+        try:
+            return self._open[clock]  # a minute seen before (most steps)
+        except KeyError:
+            pass
+        open_now = tuple(planned for planned, lo, hi in self._interrupt_plan if lo <= clock < hi)
+        got = None
+        if open_now:
+            key = tuple(iid for iid, _, _, _ in open_now)
+            got = self._rolls.get(key)
+            if got is None:
+                trees = tuple((i, r, None if c is None else c.tree, chance) for i, r, c, chance in open_now)
+                got = self._rolls[key] = codegen.rolls(trees)
+        self._open[clock] = got
         return got
 
     def available(self, day: DayState) -> list[str]:
         """The ids of the choices that can be taken now in the day's scene, by the guards of taking them."""
         menu = self._menu_fns.get(day.scene)
-        if menu is None:  # one generated function per scene (engine/codegen.py), made when first asked for
+        if menu is None:
             guards = self.menus[day.scene]
+            uses = self._menu_uses[day.scene] = self._menu_uses.get(day.scene, 0) + 1
+            if uses < HOT:  # a scene seen a few times: its guards, one by one
+                return [g.cid for g in guards if g.holds_slowly(day)]
+            # a scene seen often: one generated function (engine/codegen.py)
             menu = self._menu_fns[day.scene] = codegen.menu([(g.cid, g.once, g.show_tree, g.cond_tree) for g in guards])
         return menu(day)
 
@@ -365,12 +380,14 @@ class Steps:
             direct = self._direct.get((day.scene, choice.id))
             if direct is not None:
                 guard, effects = direct
-                holds = guard._holds  # `guard.holds`, without its own call
-                if holds is None:
-                    holds = guard.holds_fn()
-                if not holds(day):
+                holds = guard._holds  # `guard.holds`, without its own call once it is generated
+                if not (guard.holds(day) if holds is None else holds(day)):
                     return False
-                effects.apply(day)
+                apply = effects._apply  # `effects.apply`, likewise
+                if apply is None:
+                    effects.apply(day)
+                else:
+                    apply(day)
                 return True
         event = self._takes.get(choice.id)
         try:
@@ -464,7 +481,7 @@ class _Condition(_Guard):
     `holds` is also what lists the choices that can be taken (`SceneMachine.available`): one rule, read
     from the choice once (its compiled conditions' evaluators, its `once` key)."""
 
-    __slots__ = ("_holds", "cid", "cond", "cond_tree", "once", "show", "show_tree")
+    __slots__ = ("_holds", "_uses", "cid", "cond", "cond_tree", "once", "show", "show_tree")
 
     def __init__(self, choice: Choice, scene: str):
         self.cid = choice.id
@@ -474,20 +491,26 @@ class _Condition(_Guard):
         self.show_tree = choice.show.tree if choice.show is not None else None
         self.cond_tree = choice.cond.tree if choice.cond is not None else None
         self._holds: Callable[[DayState], bool] | None = None
+        self._uses = 0
 
     def holds(self, day: DayState) -> bool:
-        """Whether the choice can be taken (`holds_fn`)."""
+        """Whether the choice can be taken: by its closures while it is new, by one generated function
+        (engine/codegen.py) from its HOT-th use on."""
         fn = self._holds
         if fn is None:
-            fn = self.holds_fn()
+            self._uses += 1
+            if self._uses < HOT:
+                return self.holds_slowly(day)
+            fn = self._holds = codegen.guard(self.once, self.show_tree, self.cond_tree)
         return fn(day)
 
-    def holds_fn(self) -> Callable[[DayState], bool]:
-        """`holds` as one generated function (engine/codegen.py), made when first asked for."""
-        fn = self._holds
-        if fn is None:
-            fn = self._holds = codegen.guard(self.once, self.show_tree, self.cond_tree)
-        return fn
+    def holds_slowly(self, day: DayState) -> bool:
+        """`holds` by the compiled conditions' closures (engine/expr.py)."""
+        if self.once is not None and self.once in day.taken:
+            return False
+        if self.show is not None and not self.show(day):
+            return False
+        return self.cond is None or bool(self.cond(day))
 
     def __call__(self, event: EventData) -> bool:
         if event.kwargs.get("choice") != self.cid:
@@ -505,11 +528,15 @@ class _Effects:
 
     Read from the choice once: each effect with its stat's bounds, flags and words apart."""
 
-    __slots__ = ("category", "effects", "flags", "minutes", "once", "words")
+    __slots__ = ("_apply", "_uses", "category", "effects", "flags", "minutes", "once", "words")
 
     def __init__(self, choice: Choice, scene: str, stats: dict[str, Stat]):
+        self._apply: Callable[[DayState], None] | None = None
+        self._uses = 0
         self.effects = tuple((name, delta, stats[name].min, stats[name].max) for name, delta in choice.effects)
-        self.flags = tuple((name, value) for name, value in choice.sets if isinstance(value, bool))
+        self.flags: tuple[tuple[str, bool], ...] = tuple(
+            (name, value) for name, value in choice.sets if isinstance(value, bool)
+        )
         self.words: tuple[tuple[str, Any], ...] = tuple(  # the loader makes every value but a flag's text
             (name, value) for name, value in choice.sets if not isinstance(value, bool)
         )
@@ -521,6 +548,20 @@ class _Effects:
         self.apply(event.model)  # type: ignore[arg-type]
 
     def apply(self, day: DayState) -> None:
+        """Run the consequences on the day: by the loop below while the choice is new, by one generated function
+        (engine/codegen.py `effects`) from its HOT-th use on."""
+        fn = self._apply
+        if fn is None:
+            self._uses += 1
+            if self._uses < HOT:
+                self.apply_slowly(day)
+                return
+            fn = self._apply = codegen.effects(
+                self.effects, self.flags, self.words, self.once, self.minutes, self.category
+            )
+        fn(day)
+
+    def apply_slowly(self, day: DayState) -> None:
         if self.effects:
             values = day.stats
             for name, delta, lo, hi in self.effects:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any, TextIO
 
 # C0 controls but tab and newline, DEL, C1 (U+009B is an 8-bit CSI to some terminals), the bidi
 # marks, embeddings, overrides and isolates (they reorder what is shown: "Trojan Source"), line and
 # paragraph separators, and lone surrogates (undecodable bytes in a file name: printing one raises).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_OR_NEWLINE = re.compile(_UNSAFE.pattern[:-1] + "\n]")
+UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
+
+
+@cache
+def _unsafe(one_line: bool) -> re.Pattern[str]:
+    """The pattern of what is escaped, compiled on first use: compiling both took ~2 ms of every start of
+    the TUI, which imports this module with the story (bench/bench_startup.py) and prints nothing."""
+    return re.compile(f"[{UNSAFE}\n]" if one_line else f"[{UNSAFE}]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -21,7 +28,7 @@ def _visible(match: re.Match[str]) -> str:
 def terminal_safe(text: object, *, one_line: bool = False) -> str:
     """`text` with every character that could steer a terminal written as a visible `\\x1b`-style escape."""
     s = text if isinstance(text, str) else str(text)
-    return (_UNSAFE_OR_NEWLINE if one_line else _UNSAFE).sub(_visible, s)
+    return _unsafe(one_line).sub(_visible, s)
 
 
 class SafeStream:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 import time
@@ -78,6 +77,8 @@ class SaveSlot:
         return self.path.exists() or self.backup.exists()
 
     def write(self, data: dict[str, Any]) -> None:
+        import json  # here: the title screen without a save never needs it (bench/bench_startup.py)
+
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
     def read(self) -> tuple[dict[str, Any] | None, str | None]:
@@ -130,6 +131,8 @@ def save_name(root: Path) -> str:
 
 def read_save_file(path: Path) -> dict[str, Any]:
     """A save file's JSON object; SaveError when it cannot be read or is not one."""
+    import json
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:

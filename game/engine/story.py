@@ -561,13 +561,14 @@ class Template:
     a sequence kind in SEQUENCES. `literal` is the whole text when it has no insertions (the fast path).
     A plain class with slots: a story has tens of thousands, made at load (`check` time counts)."""
 
-    __slots__ = ("_inserts", "_render", "literal", "parts")
+    __slots__ = ("_inserts", "_render", "_uses", "literal", "parts")
 
     def __init__(self, parts: tuple[Part, ...], literal: str | None = None):
         self.parts = parts
         self.literal = literal
         self._inserts: tuple[Insertion, ...] | None = None
-        self._render: Callable[[Mapping[str, str], TextScope], str] | None = None  # made when first shown
+        self._render: Callable[[Mapping[str, str], TextScope], str] | None = None  # made once shown _HOT times
+        self._uses = 0
 
     def __reduce__(self) -> tuple[type[Template], tuple[tuple[Part, ...], str | None]]:
         """Pickled as its parts (the compiled-story cache): what is worked out from them is made again."""
@@ -654,9 +655,14 @@ class Template:
         """The text to show; without a scope, conditions are false and sequences show their first."""
         if self.literal is not None:
             return self.literal
-        if scope is not None:  # what a day shows: one generated function per text (engine/codegen.py)
+        if scope is not None:  # what a day shows: one generated function per text once shown often (codegen.py)
             fn = self._render
             if fn is None:
+                self._uses += 1
+                if self._uses < _HOT:
+                    shown: list[str] = []
+                    _emit(self.parts, words, scope, shown)
+                    return "".join(shown)
                 fn = self.renderer()
             return fn(words, scope)
         out: list[str] = []
@@ -717,6 +723,7 @@ def _said(p: Insertion, clock: int) -> str:
     return shown
 
 
+_HOT = 16  # the shows after which a text gets its generated function (machine.py HOT says why)
 _SAID: dict[tuple[str, int, bool], str] = {}  # (clock phrase, minutes, capitalised) -> the words (`_said`)
 
 

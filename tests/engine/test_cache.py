@@ -135,16 +135,18 @@ def test_an_engine_file_edited_gives_another_engine_digest(tmp_path):
     assert cache.sources_digest(engine, "1.0") != before
 
 
-def test_the_scenes_read_from_the_cache_are_unpickled_when_first_used(where, story, no_parse):
+def test_the_scenes_endings_and_glossary_read_from_the_cache_are_unpickled_when_first_used(where, story, no_parse):
     """The title screen reads the story's own fields; its scenes wait until the day needs them."""
     parsed = load_story_cached(story)
     no_parse()
     cached = load_story_cached(story, only_cached=True)
     assert cached is not None and cached.title == parsed.title and cached.hash == parsed.hash
-    assert "scenes" not in vars(cached)  # still the checked file's bytes
+    assert not {"scenes", "endings", "glossary"} & set(vars(cached))  # still the checked file's bytes
     assert [(s.id, s.title, [c.id for c in s.choices]) for s in cached.scenes.values()] == [
         (s.id, s.title, [c.id for c in s.choices]) for s in parsed.scenes.values()
     ]
+    assert [e.id for e in cached.endings] == [e.id for e in parsed.endings]
+    assert sorted(cached.glossary.terms) == sorted(parsed.glossary.terms)
     assert cached.scenes is cached.scenes and cached.machine is not None  # unpickled once; a day can be built
 
 

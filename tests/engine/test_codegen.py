@@ -153,7 +153,8 @@ def test_every_text_of_the_shipped_day_renders_as_the_reference_walk_does():
                 for tpl in texts:
                     out: list[str] = []
                     _emit(tpl.parts, st_.words, TextScope(st_, visit, "desk", game.seed), out)
-                    assert tpl.render(st_.words, scope) == "".join(out), tpl
+                    assert tpl.renderer()(st_.words, scope) == "".join(out), tpl
+                    assert tpl.render(st_.words, scope) == "".join(out), tpl  # either way, once shown often or not
                     compared += 1
             ids = game.available
             game.choose(ids[int(rand.random() * len(ids))])
@@ -169,3 +170,74 @@ def test_a_template_pickles_without_its_generated_function():
         again = pickle.loads(pickle.dumps(tpl))
         # (a condition read back has a new evaluator, so the copy is not `==`: it shows the same text)
         assert again.parts.__class__ is tuple and again.render(game.state.words, scope) == shown
+
+
+def _old_rolls(open_now, s, target, visits):
+    """`Game._route`'s loop over the interruptions open, as it was before it was generated: the reference."""
+    for iid, repeat, cond, chance in open_now:
+        if iid == target or (not repeat and iid in visits):
+            continue
+        if cond is not None and not meaning(cond, s):
+            continue
+        s.rng = z = (s.rng + 0x9E3779B97F4A7C15) & ((1 << 64) - 1)
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & ((1 << 64) - 1)
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & ((1 << 64) - 1)
+        if (z ^ (z >> 31)) / 18446744073709551616.0 < chance:
+            return iid
+    return None
+
+
+_open_sets = st.lists(
+    st.tuples(
+        st.sampled_from(["desk", "lunch", "ping", "drill"]),
+        st.booleans(),
+        st.one_of(st.none(), _truths),
+        st.one_of(st.floats(0, 1), st.sampled_from([0, 1, 0.5])),
+    ),
+    min_size=1,
+    max_size=4,
+    unique_by=lambda it: it[0],
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_open_sets, _states, st.integers(0, 2**64 - 1), st.sampled_from(["desk", "lunch", "ping", "elsewhere"]))
+def test_the_generated_rolls_start_what_the_loop_started_and_draw_as_many_numbers(open_now, s, rng, target):
+    assume(all(cond is None or _depth(cond) <= 8 for _, _, cond, _ in open_now))
+    s.rng = rng
+    want = _old_rolls(open_now, s, target, s.visits)
+    drawn = s.rng
+    s.rng = rng
+    assert codegen.rolls(tuple(open_now))(s, target, s.visits) == want
+    assert s.rng == drawn  # the same random numbers taken: the rest of the day draws the same ones
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["energy", "trust"]), st.integers(-12, 12), st.integers(-3, 8), st.integers(-3, 12))
+    ),
+    st.lists(st.tuples(st.sampled_from(["tired", "shipped"]), st.booleans()), max_size=2),
+    st.lists(st.tuples(st.sampled_from(["lead"]), st.text(max_size=5)), max_size=1),
+    st.booleans(),
+    st.integers(0, 90),
+    _states,
+)
+def test_generated_effects_change_the_day_as_the_loop_did(changes, flags, words, once, minutes, s):
+    """Each stat kept within its bounds as `min(max(value, lo), hi)` (even bounds the wrong way round), then
+    flags, words, the `once` key, the clock and the category's minutes."""
+    s.words, s.taken, s.minutes = {"lead": "Sam"}, [], {"focus": 5}
+    twin = SimpleNamespace(
+        **{k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v) for k, v in vars(s).items()}
+    )
+    key = ("desk", "c") if once else None
+    codegen.effects(tuple(changes), tuple(flags), tuple(words), key, minutes, "focus")(s)
+    for name, delta, lo, hi in changes:
+        twin.stats[name] = min(max(twin.stats[name] + delta, lo), hi)
+    twin.flags.update(flags)
+    twin.words.update(words)
+    if key is not None:
+        twin.taken.append(key)
+    twin.clock += minutes
+    twin.minutes["focus"] = twin.minutes.get("focus", 0) + minutes
+    assert vars(s) == vars(twin)

@@ -24,6 +24,9 @@ class Summary:
     choices: list = field(default_factory=list)
     dead_ends: int = 0
     stats: dict = field(default_factory=dict)
+    dentist_unsaid: Counter = field(
+        default_factory=Counter
+    )  # short days past the dentist that never say so, by last choice
 
 
 def random_day(story, i: int, short: bool = False) -> Game:
@@ -74,6 +77,8 @@ def summarise(story, n: int, short: bool = False, play=random_day) -> Summary:
             s.minutes[c] += m
         s.choices.append(len(st.history))
         s.dead_ends += sum(1 for step in st.history if step.choice == CARRY_ON)
+        if short and not {"dentist", "clock_out"} & st.visits.keys() and "dentist" not in (game.outcome or ""):
+            s.dentist_unsaid[st.history[-1].scene, st.history[-1].choice] += 1
         for k, v in st.stats.items():
             s.stats[k].append(v)
     return s

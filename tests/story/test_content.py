@@ -283,7 +283,7 @@ BRIEF_ROWS = {
         ("standup", "argue about"),
         ("standup", "head of sales"),
         ("standup", "most technical"),
-        ("standup", "three lines"),
+        ("standup_thread", "three lines"),
     ],
     "helping others with infrastructure": [
         ("colleague_env", "AccessDenied"),

@@ -120,7 +120,7 @@ def test_ignoring_people_costs_trust(story):
     prefs = dict(
         SENSIBLE,
         arrive=["async_standup"],
-        standup=["stay_away"],
+        standup_thread=["stay_away"],
         colleague_env=["after_lunch"],
         ping_lead=["ignore_it"],
         unanswered=["defend_focus"],

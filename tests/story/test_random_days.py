@@ -138,6 +138,12 @@ def test_short_day_never_dead_ends(short):
     assert short.dead_ends == 0
 
 
+def test_a_short_day_that_runs_past_the_dentist_says_so(short):
+    # the rules of a day end it at the clock's end before any appointment: a choice that runs past it
+    # skips the dentist at twelve, so its reply for the day's end says so
+    assert short.dentist_unsaid == {}
+
+
 def test_short_day_reaches_several_endings(story, short):
     reached = [e.id for e in story.endings if share(short, e.id) >= 0.01]
     assert len(reached) >= 7, dict(short.endings)
