@@ -147,10 +147,11 @@ def memory_lines(results: dict) -> list[str]:
         c.table(["scenes", "bare parse, every document kept: peak", "`dayjob check`: peak", "ratio"], rows),
         "",
         "Peak resident set (VmHWM) of each process, read by bench/_peak.py as it ends; medians of the rounds, "
-        "the ratio the median of per-round ratios. What `check` holds at its peak (the end of validation): every "
-        "file's located data, each value's place packed into one int (two per mapping key, in one array), the "
-        "validated models and each file's bytes (for placing problems); each scene file's data, models and "
-        "bytes are let go once its scenes are compiled.",
+        "the ratio the median of per-round ratios. What `check` holds at its peak (while compiling): the compiled "
+        "story so far, the scenes validated but not yet compiled (kept as plain records, not pydantic models) and "
+        "the bytes of their files (for placing problems). Each file's located data (each value's place packed into "
+        "one int, two per mapping key, in one array) is let go once the file is validated, before the next file "
+        "is read; its records and bytes once its scenes are compiled.",
     ]
     big = max(measured)
     if big >= 20_000:

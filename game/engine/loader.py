@@ -551,7 +551,7 @@ class _Compiler:
         self.names = ctx.names
         self.problems = problems
         self._rules: dict[tuple[str, int | None, str, bool], TextRules] = {}  # kept: their ids key _templates
-        self._templates: dict[int, dict[str, tuple[Template, list[tuple[int, str]], list[Any] | None]]] = {}
+        self._templates: dict[int, dict[str, Template | tuple[Template, list[tuple[int, str]], list[Any] | None]]] = {}
         words = ctx.names.words
         self._lower_words = frozenset(w for w, v in words.items() if next((c for c in v if c.isalpha()), "").islower())
 
@@ -922,10 +922,13 @@ class _Compiler:
         if found is None:
             starts: list[tuple[int, tuple[Any, ...]]] | None = [] if rules.env is not None else None
             tpl, problems = Template.parse(text, rules, starts)
+            if not problems and not starts:  # nearly every text: kept alone, without its two empty lists
+                parsed[text] = tpl
+                return tpl
             found = parsed[text] = (tpl, problems, starts)
+        elif isinstance(found, Template):
+            return found
         tpl, problems, starts = found
-        if not problems and not starts:
-            return tpl
         spot = owner.at(*parts)
         if problems:
             mark = spot.mark()

@@ -43,6 +43,7 @@ _sha256 = hashlib.sha256
 _SPACE = re.compile(r"\s*")
 _NONSPACE = re.compile(r"\S")
 _WORDS_ONLY = re.compile(r"\{(\^?)([A-Za-z_][A-Za-z0-9_]*)\}")
+_NOT_WORD_BRACE = re.compile(r"\{(?!\^?[A-Za-z_][A-Za-z0-9_]*\})")  # a `{` that _WORDS_ONLY cannot match
 _SENTENCE_END = re.compile(r"(?:[.!?][\"'\u201d\u2019)\]]*\s+|\n[ \t]*\n\s*)$")
 _STOPS_AND_CLOSERS = frozenset(".!?\"'\u201d\u2019)]")  # what ends _SENTENCE_END's first kind before its white space
 _HEAD = re.compile(r"\s*(\^?)\s*([A-Za-z_][A-Za-z0-9_]*)")
@@ -285,7 +286,7 @@ class _Parser:
         if name in rules.words:
             if cap:
                 self.newer(start)
-            return ("W" if cap else "w", name)
+            return _word_part(cap, name)
         if name in CLOCK_PHRASES:
             return self.clock_phrase(start, name, cap)
         if cap and name.lower() in rules.words:
@@ -497,7 +498,7 @@ def _words_only(text: str, rules: TextRules | None, starts: list[Found] | None) 
     """The template of a text whose braces are all declared `{word}`s, `{^word}`s, `{time}` or `{clock}`
     (most text with insertions), without the parser; None when it needs the parser (anything else,
     or a problem to report)."""
-    if rules is None:
+    if rules is None or _NOT_WORD_BRACE.search(text) is not None:  # a `{` opening no {word}: the parser reads it
         return None
     words = rules.words
     clock_ok = rules.env is not None and rules.version_ok
@@ -509,9 +510,9 @@ def _words_only(text: str, rules: TextRules | None, starts: list[Found] | None) 
         if name in words:
             if cap and not rules.version_ok:
                 return None
-            part: Insertion = ("W" if cap else "w", name)
+            part = _word_part(bool(cap), name)
         elif clock_ok and (name == "time" or name == "clock"):
-            part = (name, bool(cap))
+            part = _CLOCK_PARTS[name, bool(cap)]
         else:
             return None
         if at > pos:
@@ -528,6 +529,20 @@ def _words_only(text: str, rules: TextRules | None, starts: list[Found] | None) 
     if pos < len(text):
         parts.append(text[pos:])
     return _tpl(parts)
+
+
+_WORD_PARTS: dict[tuple[bool, str], Insertion] = {}  # ("w", name) or ("W", name), one of each for all texts
+_CLOCK_PARTS = {(name, cap): (name, cap) for name in ("time", "clock") for cap in (False, True)}
+
+
+def _word_part(cap: bool, name: str) -> Insertion:
+    """The part of a `{name}` (`{^name}` when `cap`): one tuple, and one name, shared by every text that has it."""
+    part = _WORD_PARTS.get((cap, name))
+    if part is None:
+        if len(_WORD_PARTS) >= 8192:  # many stories in one process: keep it bounded
+            _WORD_PARTS.clear()
+        part = _WORD_PARTS[cap, name] = ("W" if cap else "w", name)
+    return part
 
 
 def _tpl(parts: list[Part]) -> Template:
