@@ -392,7 +392,8 @@ class _Seek:
         return None
 
 
-_INLINE_IF_HEAD = re.compile(r"(?:\{|\|\s*)(?:if|elif)\s+")
+# a condition may start on the next line of a `|` block: `{if` at a line's end, or `elif` at a line's start
+_INLINE_IF_HEAD = re.compile(r"(?:\{|\|\s*)(?:if|elif)(?:\s+|$)|^\s*elif\s")
 
 
 @lru_cache(maxsize=4096)

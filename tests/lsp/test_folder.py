@@ -284,6 +284,9 @@ REPEATS = """scenes:
     text: |
       {lead} and {lead} again. {if dispute: Yes. | else: No.} Then {if dispute: More. | else: Less.}
       {since sync}, and {since sync} again; {^lead} {if energy > 1 and dispute: up | elif dispute: down}.
+      A condition over lines of the block: {if
+      dispute: over | elif energy > 3: under | else: {if dispute: x |
+      elif dispute: y}}.
     choices:
       - id: call
         text: "Say \\"hi\\" to {lead}, then {lead}."
@@ -323,7 +326,7 @@ def test_a_name_written_twice_in_one_condition_or_text_is_placed_twice(tmp_path)
             assert folder.text(r.path).split("\n")[r.line][r.col : r.end] == r.name, r
     _assert_every_use_is_found_once(folder, ix)
     day = tmp_path / "scenes" / "day.yaml"
-    assert len([p for p in _places(ix, "flag", "dispute") if p[0] == day]) == 13
+    assert len([p for p in _places(ix, "flag", "dispute") if p[0] == day]) == 16
     assert len([p for p in _places(ix, "scene", "sync") if p[0] == day]) == 3  # its id and two {since sync}
 
 
