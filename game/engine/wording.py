@@ -20,7 +20,8 @@ def report_validation(problems: Problems, spot: Spot, exc: ValidationError, kind
 
     `kind`: "story" for story.yaml, "scenes" for a scene file (the words for its places differ).
     """
-    found = [(spot.loc + _model_loc(err), err) for err in exc.errors(include_url=False)]
+    base = _value_at(spot.data, spot.loc)
+    found = [(spot.loc + _model_loc(err, base), err) for err in exc.errors(include_url=False)]
     others = [loc for loc, err in found if err["type"] != "string_type"]
     seen: set[Loc] = set()
     data = spot.data
@@ -40,16 +41,21 @@ def report_validation(problems: Problems, spot: Spot, exc: ValidationError, kind
         _report_one(problems, Spot(spot.path, data, loc), err, kind)
 
 
-def _model_loc(err: ErrorDetails) -> Loc:
-    """The keys and indexes of an error's value, without the names pydantic gives union members."""
-    return tuple(
-        p
-        for p in err["loc"]
-        if not (
+def _model_loc(err: ErrorDetails, data: object) -> Loc:
+    """The keys and indexes of an error's value, without the names pydantic gives union members (a key of
+    the data itself is kept whatever it looks like: a writer's `c[ategories:` is a key, not a member)."""
+    out: list[str | int] = []
+    node = data
+    for p in err["loc"]:
+        if (
             isinstance(p, str)
+            and not (isinstance(node, dict) and p in node)
             and ("[" in p or p.startswith(("constrained-", "function-")) or p in ("str", "list", "At"))
-        )
-    )
+        ):
+            continue
+        out.append(p)
+        node = _value_at(node, (p,))
+    return tuple(out)
 
 
 def _report_one(problems: Problems, spot: Spot, err: ErrorDetails, kind: str) -> None:

@@ -92,6 +92,13 @@ def test_yaml_11_booleans_and_times_stay_text(tmp_path):
     ]
 
 
+def test_a_key_with_a_bracket_is_an_unknown_key_not_a_crash(tmp_path):
+    # pydantic names a union's members with brackets ("list[str]"); a writer's key can have one too
+    out = problems(tmp_path, SCENE.replace("title: A", "ti[tle: A"))
+    assert "scenes/a.yaml:3:5: unknown key 'ti[tle' in scene 'a'; did you mean 'title'?" in out
+    assert "scenes/a.yaml:3:5: scene 'a' needs `title`" in out
+
+
 def test_syntax_error_has_place(tmp_path):
     out = problems(tmp_path, "scenes:\n  a: [unclosed\n")
     assert len(out) == 1 and out[0].startswith("scenes/a.yaml:3:1: YAML syntax:")
