@@ -121,7 +121,7 @@ Report = Callable[[str, "tuple[int, int] | None", str], None]  # (path, 1-based 
 def _glossary_bytes(root: Path, shown: str, error: Report) -> bytes | None:
     """The glossary file's bytes, read as a scene file is: within the size cap, and never through a link out
     of the folder, which would let a shared story read (and quote in its errors) any file of the player's."""
-    from game.engine.storyfiles import outside_folder, read_capped, unreadable
+    from game.engine.storyfiles import Unreadable, outside_folder, read_capped
 
     path = root / GLOSSARY
     if not path.is_file():
@@ -132,7 +132,7 @@ def _glossary_bytes(root: Path, shown: str, error: Report) -> bytes | None:
         return None
     try:
         return read_capped(path)
-    except unreadable as exc:
+    except Unreadable as exc:
         error(shown, (1, 1), str(exc))
         return None
 

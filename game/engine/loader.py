@@ -82,14 +82,8 @@ def load_story(
             "fix these and check again",
         )
         raise StoryError(problems.errors, problems.unshown) from None
-    glossary = (root / GLOSSARY).resolve()
-    buffer = next((t for p, t in (overlay or {}).items() if Path(p).resolve() == glossary), None)
     story.glossary = read_glossary(
-        root,
-        display_path(root / GLOSSARY),
-        problems.error,
-        problems.warn,
-        buffer.encode("utf-8", "surrogatepass") if isinstance(buffer, str) else buffer,
+        root, display_path(root / GLOSSARY), problems.error, problems.warn, _overlaid(root / GLOSSARY, overlay)
     )
     if problems.errors:
         raise StoryError(problems.errors, problems.unshown)
@@ -109,7 +103,7 @@ def _read(root: Path, overlay: Overlay | None, parses: Parses | None, problems: 
     shown_root = display_path(root)
     if not root.is_dir():
         raise StoryError([Problem(shown_root, 1, 1, "no story folder here")])
-    if not manifest_path.is_file() and not (overlay and _in(manifest_path, overlay)):
+    if not manifest_path.is_file() and _overlaid(manifest_path, overlay) is None:
         raise StoryError(
             [
                 Problem(
@@ -130,8 +124,15 @@ def _read(root: Path, overlay: Overlay | None, parses: Parses | None, problems: 
     return read.digest
 
 
-def _in(path: Path, overlay: Overlay) -> bool:
-    return path.resolve() in {Path(p).resolve() for p in overlay}
+def _overlaid(path: Path, overlay: Overlay | None) -> bytes | None:
+    """The editor's unsaved copy of a file, as bytes, if the overlay has one."""
+    if not overlay:
+        return None
+    real = path.resolve()
+    for p, text in overlay.items():
+        if Path(p).resolve() == real:
+            return text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    return None
 
 
 # -- validating ---------------------------------------------------------------------------------

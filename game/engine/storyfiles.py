@@ -25,7 +25,7 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-class _Unreadable(Exception):
+class Unreadable(Exception):
     """A file that is not read, with the reason a writer is shown."""
 
 
@@ -34,19 +34,19 @@ def read_capped(path: Path, cap: int = MAX_FILE_BYTES) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise _Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
+        raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):  # replaced by a FIFO or a device since it was listed
-            raise _Unreadable("not a regular file; a story file is a .yaml text file")
+            raise Unreadable("not a regular file; a story file is a .yaml text file")
         if info.st_size > cap:
-            raise _Unreadable(_too_large(info.st_size))
+            raise Unreadable(_too_large(info.st_size))
         try:
             raw = fh.read(cap + 1)  # a file that grows, or reports no size (/proc), still stops here
         except OSError as exc:
-            raise _Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
+            raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
     if len(raw) > cap:
-        raise _Unreadable(_too_large(None))
+        raise Unreadable(_too_large(None))
     return raw
 
 
@@ -102,9 +102,9 @@ def read_story_files(
     nodes_left = MAX_TOTAL_NODES
     for path in files:
         shown = display_path(path)
-        real, outside = _outside(inside, path)
-        if real is None or outside is not None:
-            problem = Problem(shown, 1, 1, outside or "")
+        real = _inside(inside, path)
+        if isinstance(real, str):  # why it may not be read
+            problem = Problem(shown, 1, 1, real)
             out.problems.append(problem)
             if each is not None:
                 each(shown, Document(shown, problems=[problem]))
@@ -128,7 +128,7 @@ def read_story_files(
             break
         try:
             raw = read_capped(path) if buffer is None else _capped(buffer)
-        except _Unreadable as exc:
+        except Unreadable as exc:
             problem = Problem(shown, 1, 1, str(exc))
             out.problems.append(problem)
             if each is not None:
@@ -156,16 +156,16 @@ def read_story_files(
     return out
 
 
-def _outside(inside: Path, path: Path) -> tuple[Path | None, str | None]:
-    """The file's real path, and why it may not be read when it links out of the (resolved) story folder."""
+def _inside(inside: Path, path: Path) -> Path | str:
+    """The file's real path inside the (resolved) story folder, or why it may not be read: it links out."""
     try:
-        real = path.resolve()
+        real: Path | None = path.resolve()
     except (OSError, RuntimeError):  # a symlink loop
         real = None
     if real is not None and real.is_relative_to(inside):
-        return real, None
+        return real
     # A link out of the folder would let a shared story read (and show) any file the player can
-    return real, (
+    return (
         f"this links to {real if real is not None else 'a link loop'}, outside the story folder; "
         "story files must be inside it (copy the file in instead of linking it)"
     )
@@ -177,10 +177,8 @@ def outside_folder(root: Path, path: Path) -> str | None:
         inside = root.resolve()
     except OSError:
         inside = root
-    return _outside(inside, path)[1]
-
-
-unreadable = _Unreadable  # raised by read_capped, for readers outside this module
+    real = _inside(inside, path)
+    return real if isinstance(real, str) else None
 
 
 def _with_overlay(
@@ -201,5 +199,5 @@ def _with_overlay(
 def _capped(buffer: bytes) -> bytes:
     """An editor's buffer, within the size of a file."""
     if len(buffer) > MAX_FILE_BYTES:
-        raise _Unreadable(_too_large(len(buffer)))
+        raise Unreadable(_too_large(len(buffer)))
     return buffer

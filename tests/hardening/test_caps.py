@@ -18,7 +18,7 @@ from game.authoring.lint import lint
 from game.engine import StoryError, expr, load_story, loader, storyfiles, suggest, where
 from game.engine.cache import story_key
 from game.engine.expr import MAX_STORY_PARTS, Env, compile_expr
-from game.engine.storyfiles import MAX_TOTAL_BYTES, _Unreadable, read_capped
+from game.engine.storyfiles import MAX_TOTAL_BYTES, Unreadable, read_capped
 from game.engine.yamlsafe import MAX_FILE_BYTES, MAX_INT_DIGITS, MAX_NODES, MAX_TOTAL_NODES
 from tests.hardening import hostile
 
@@ -135,7 +135,7 @@ def test_at_most_the_cap_and_one_byte_are_read_whatever_the_size_says(tmp_path, 
     monkeypatch.setattr(os, "fdopen", lambda fd, mode: Spy(real_fdopen(fd, mode)))
     # a file whose size the system does not know (as in /proc) or that grows after stat
     monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 0, *real_fstat(fd)[7:])))
-    with pytest.raises(_Unreadable, match="larger than that"):
+    with pytest.raises(Unreadable, match="larger than that"):
         read_capped(big)
     assert reads == [MAX_FILE_BYTES + 1]
 
