@@ -6,6 +6,7 @@ interruptions are seeded by the day's seed, so every run of this file plays exac
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
 
@@ -316,6 +317,28 @@ def test_a_day_rarely_repeats_a_paragraph(read_full, read_short):
         for paragraphs, _ in days:
             repeats = len(paragraphs) - len(set(paragraphs))
             assert repeats / len(paragraphs) <= 0.03, (repeats, len(paragraphs))
+
+
+def repeated_sentences(paragraphs: list[str]) -> list[str]:
+    """The sentences of five words or more that a day shows more than once, word for word."""
+    seen: set[str] = set()
+    repeats = []
+    for paragraph in paragraphs:
+        for sentence in re.split(r"(?<=[.!?])\s+", paragraph):
+            if len(sentence.split()) < 5:
+                continue
+            if sentence in seen:
+                repeats.append(sentence)
+            seen.add(sentence)
+    return repeats
+
+
+def test_no_sentence_is_shown_twice_in_a_day(read_many, read_short):
+    """Text never repeats itself word for word: over 301 random full days and 40 short ones, no sentence of five
+    words or more comes back in the same day. Hubs and repeatable choices use `again:`, sequences that end on a
+    line holding the time, and variants that stop after a few visits."""
+    repeats = Counter(s for paragraphs, _ in [*read_many, *read_short] for s in repeated_sentences(paragraphs))
+    assert not repeats, repeats.most_common(5)
 
 
 def test_the_next_day_is_mostly_new(read_many):

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.style import Style
+from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
 from game.engine.clock import format_time
@@ -122,9 +123,6 @@ class SceneScreen(Screen):
         self.query_one(ChoiceList).focus()
         self.watch(self.query_one("#scene-scroll"), "scroll_y", self._show_more_hint, init=False)
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._show_more_hint)
-
     def _composed(self) -> bool:
         """True once the nested widgets are mounted: Mount can reach the screen before its containers' children."""
         return bool(self.query(DayHeader)) and bool(self.query("#scene-text")) and bool(self.query(ChoiceList))
@@ -146,6 +144,28 @@ class SceneScreen(Screen):
         choices = self.query_one(ChoiceList)
         if more != (choices.border_title is not None):  # setting it repaints, changed or not: a frame
             choices.border_title = MORE_TEXT if more else None
+
+    def _compositor_refresh(self) -> None:
+        """Textual's frame, with the repaints the layout before it asked for drawn in it, not in a frame of their own.
+
+        A layout that changes the text's length moves its scroll bar's thumb, and the "more text" hint
+        over the choices follows the bar; Textual asks for those repaints while it lays out and drew
+        them a frame later (on a long scene, a second frame: 17 ms or more to the last frame).
+        """
+        if self._ready and self.is_current and not self._taken_down():
+            self._show_more_hint()
+            scroll = self.query_one("#scene-scroll", VerticalScroll)
+            choices = self.query_one(ChoiceList)
+            asked: set[Widget] = {
+                w
+                for w in (scroll.vertical_scrollbar, choices, choices.vertical_scrollbar)
+                if w._repaint_required and w.display
+            }
+            if asked:
+                self._compositor.update_widgets(asked)
+                for widget in asked:
+                    widget._repaint_required = False  # drawn below: no Update message for the next frame
+        super()._compositor_refresh()
 
     def on_screen_resume(self) -> None:
         game = self.app.game
@@ -175,7 +195,6 @@ class SceneScreen(Screen):
         self.query_one("#scene-text", Static).update(text)
         self.query_one("#scene-scroll").scroll_home(animate=False)
         self.query_one(ChoiceList).show_choices(game.choices, mark=lambda words: marks.mark(words, clickable=False))
-        self.call_after_refresh(self._show_more_hint)
         if self.app.options.reveal:
             self.query_one(RevealPanel).show_game(game)
 
