@@ -22,6 +22,8 @@ from game.prose import clean, paragraphs, unticked
 from game.startup import DayOptions
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from game.engine.report import Report, Spent
     from game.engine.saves import SaveSlot
 
@@ -43,12 +45,31 @@ END_OF_INPUT = "End of input. "  # Control D, or the end of a piped script
 INTERRUPTED = "Stopped. "  # Control C
 
 
-@dataclass(frozen=True)
 class PlainOptions(DayOptions):
-    """`dayjob play --plain`: the command line, as given."""
+    """`dayjob play --plain`: the command line, as given (a frozen record, as DayOptions is)."""
 
-    choices: str | None = None  # --choices ID,ID,...: replay them, then stop
-    width: int = 0  # --width: wrap at this many columns, on a terminal only
+    __slots__ = ("choices", "width")
+    __match_args__ = (*DayOptions.__match_args__, "choices", "width")
+    choices: str | None  # --choices ID,ID,...: replay them, then stop
+    width: int  # --width: wrap at this many columns, on a terminal only
+
+    def __init__(
+        self,
+        story: Path | None = None,
+        seed: str | None = None,
+        short: bool = False,
+        from_scene: str | None = None,
+        presets: tuple[str, ...] = (),
+        reveal: bool = False,
+        results: Path | None = None,
+        nickname: str | None = None,
+        no_save: bool = False,
+        choices: str | None = None,
+        width: int = 0,
+    ) -> None:
+        super().__init__(story, seed, short, from_scene, presets, reveal, results, nickname, no_save)
+        object.__setattr__(self, "choices", choices)
+        object.__setattr__(self, "width", width)
 
 
 def _load(options: PlainOptions, err: TextIO):

@@ -11,30 +11,59 @@ import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+
+from game.engine.record import Record
 
 if TYPE_CHECKING:
     from game.engine import Story
 
-# The engine is imported inside the functions: the TUI imports this module (parse_presets) before its
-# first frame, and the story's modules bring pydantic and the YAML parser (bench/bench_startup.py).
+# The engine is imported inside the functions (its `record` alone, a base class, is imported here): the TUI
+# imports this module (parse_presets) before its first frame, and the story's modules bring pydantic and the
+# YAML parser (bench/bench_startup.py).
+_set = object.__setattr__  # how a frozen record's __init__ sets its fields (engine/record.py)
 
 
-@dataclass(frozen=True)
-class DayOptions:
-    """What every player of a day is given (`dayjob`, `dayjob play`, `play --plain`): the command line, as given."""
+class DayOptions(Record):
+    """What every player of a day is given (`dayjob`, `dayjob play`, `play --plain`): the command line, as given.
 
-    story: Path | None = None  # None: the shipped day
-    seed: str | None = None
-    short: bool = False
-    from_scene: str | None = None  # --from
-    presets: tuple[str, ...] = ()  # --set NAME=VALUE
-    reveal: bool = False
-    results: Path | None = None
-    nickname: str | None = None
-    no_save: bool = False
+    A frozen record (game/engine/record.py), not a dataclass: it is made on the way to the title screen.
+    """
+
+    __slots__ = ("from_scene", "nickname", "no_save", "presets", "results", "reveal", "seed", "short", "story")
+    __match_args__ = ("story", "seed", "short", "from_scene", "presets", "reveal", "results", "nickname", "no_save")
+    story: Path | None  # None: the shipped day
+    seed: str | None
+    short: bool
+    from_scene: str | None  # --from
+    presets: tuple[str, ...]  # --set NAME=VALUE
+    reveal: bool
+    results: Path | None
+    nickname: str | None
+    no_save: bool
+
+    def __init__(
+        self,
+        story: Path | None = None,
+        seed: str | None = None,
+        short: bool = False,
+        from_scene: str | None = None,
+        presets: tuple[str, ...] = (),
+        reveal: bool = False,
+        results: Path | None = None,
+        nickname: str | None = None,
+        no_save: bool = False,
+    ) -> None:
+        _set(self, "story", story)
+        _set(self, "seed", seed)
+        _set(self, "short", short)
+        _set(self, "from_scene", from_scene)
+        _set(self, "presets", presets)
+        _set(self, "reveal", reveal)
+        _set(self, "results", results)
+        _set(self, "nickname", nickname)
+        _set(self, "no_save", no_save)
 
 
 @contextmanager

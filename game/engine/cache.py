@@ -35,7 +35,6 @@ import stat
 import sys
 import tempfile
 import threading
-from dataclasses import fields
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -261,7 +260,7 @@ class CachedStory(Story):
 
 def _write(where: Path, key: str, story: Story, secret: bytes) -> None:
     """Keep the story under its key: written to a temporary file, then renamed over (atomic)."""
-    state = {f.name: getattr(story, f.name) for f in fields(Story)}  # not what cached_property added
+    state = {name: getattr(story, name) for name in Story.FIELDS}  # not what cached_property added
     try:
         later = io.BytesIO()
         _Pickler(later, protocol=pickle.HIGHEST_PROTOCOL).dump({name: state.pop(name) for name in LATER})

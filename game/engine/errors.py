@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from operator import attrgetter
 
+from game.engine.record import Record
 from game.engine.safetext import terminal_safe
 
+_set = object.__setattr__  # how a frozen record's __init__ sets its fields (engine/record.py)
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong (or worth a look) at one place in one file."""
 
+class Problem(Record):
+    """One thing wrong (or worth a look) at one place in one file; ordered by its fields, in this order."""
+
+    __slots__ = ("col", "line", "message", "more", "path", "severity")
+    __match_args__ = ("path", "line", "col", "message", "severity", "more")
+    ORDERED = True
     path: str
     line: int
     col: int
     message: str
-    severity: str = "error"  # "error", "warning", or "note" (a line about the others: see StoryError)
-    more: int = 0  # a note's count of problems not listed
+    severity: str  # "error", "warning", or "note" (a line about the others: see StoryError)
+    more: int  # a note's count of problems not listed
+
+    def __init__(self, path: str, line: int, col: int, message: str, severity: str = "error", more: int = 0) -> None:
+        _set(self, "path", path)
+        _set(self, "line", line)
+        _set(self, "col", col)
+        _set(self, "message", message)
+        _set(self, "severity", severity)
+        _set(self, "more", more)
 
     def __str__(self) -> str:
         tag = f"{self.severity}: " if self.severity in ("warning", "note") else ""
@@ -43,7 +55,7 @@ def count_errors(problems: list[Problem]) -> int:
     return sum(1 for p in problems if p.severity == "error") + sum(p.more for p in problems if p.severity == "note")
 
 
-_ORDER = attrgetter("path", "line", "col", "message", "severity", "more")  # the dataclass's own order
+_ORDER = attrgetter(*Problem.__match_args__)  # the order of `<` on problems
 
 
 def in_order(problems: Iterable[Problem]) -> list[Problem]:

@@ -11,7 +11,6 @@ import keyword
 import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal, NoReturn, Protocol, TypeAlias
 
 from game.engine.clock import parse_time
@@ -35,6 +34,7 @@ from game.engine.exprtree import (
     Visited,
     Visitor,
 )
+from game.engine.record import Record
 from game.engine.suggest import did_you_mean
 from game.engine.where import LARGE_STORY, LARGE_STORY_HINT
 
@@ -46,6 +46,7 @@ MAX_NODES = 80
 # one 198,000 (the larger cap is chosen with DAYJOB_LARGE_STORY=1, game/engine/where.py)
 MAX_STORY_PARTS = 400_000 if LARGE_STORY else 120_000
 RESERVED = frozenset({"clock", "true", "false", "visited", "and", "or", "not", "back", "end"})
+_set = object.__setattr__  # how a frozen record's __init__ sets its fields (engine/record.py)
 
 
 class ExprError(Exception):
@@ -73,22 +74,42 @@ class Spent:
         self.told = False
 
 
-@dataclass(frozen=True)
-class Env:
+class Env(Record):
     """The names an expression may use."""
 
+    __slots__ = ("cache", "evaluators", "flags", "scenes", "spent", "stats", "words")
+    __match_args__ = ("stats", "flags", "scenes", "words", "cache", "spent", "evaluators")
+    COMPARED = ("stats", "flags", "scenes", "words")
     stats: frozenset[str]
     flags: frozenset[str]
-    scenes: frozenset[str] | None = None  # None: scene ids are checked elsewhere
-    words: frozenset[str] = frozenset()  # named only to say they cannot be tested
+    scenes: frozenset[str] | None  # None: scene ids are checked elsewhere
+    words: frozenset[str]  # named only to say they cannot be tested
     # compiled expressions by source, kept per Env: a shared cache keyed on (src, env) compared Envs
     # on every lookup after a reload, i.e. two frozensets of every scene id (quadratic in scenes)
     # (the Expr itself: immutable, so equal conditions share one, made once)
-    cache: dict[str, Expr] = field(default_factory=dict, compare=False, hash=False, repr=False)
-    spent: Spent = field(default_factory=Spent, compare=False, hash=False, repr=False)
+    cache: dict[str, Expr]
+    spent: Spent
     # False: each condition's evaluator is built on its first call, not as it is compiled (`check` calls none:
     # building them was a twentieth of its time); a day played wants them ready, its steps pay nothing
-    evaluators: bool = field(default=True, compare=False, hash=False, repr=False)
+    evaluators: bool
+
+    def __init__(
+        self,
+        stats: frozenset[str],
+        flags: frozenset[str],
+        scenes: frozenset[str] | None = None,
+        words: frozenset[str] = frozenset(),
+        cache: dict[str, Expr] | None = None,
+        spent: Spent | None = None,
+        evaluators: bool = True,
+    ) -> None:
+        _set(self, "stats", stats)
+        _set(self, "flags", flags)
+        _set(self, "scenes", scenes)
+        _set(self, "words", words)
+        _set(self, "cache", {} if cache is None else cache)
+        _set(self, "spent", Spent() if spent is None else spent)
+        _set(self, "evaluators", evaluators)
 
 
 class Scope(Protocol):
@@ -141,15 +162,24 @@ class Compiled:
         return (Compiled, (self.tree, self.scenes))
 
 
-@dataclass(frozen=True)
-class Expr:
+class Expr(Record):
     """A compiled condition: its source, its checked tree and its evaluator."""
 
+    __slots__ = ("compiled", "fn", "scenes", "src", "tree")
+    __match_args__ = ("src", "tree", "fn", "scenes", "compiled")
+    COMPARED = ("src", "tree", "fn", "scenes")
     src: str
     tree: Node
     fn: Evaluator
     scenes: frozenset[str]
-    compiled: Compiled = field(compare=False, repr=False)
+    compiled: Compiled
+
+    def __init__(self, src: str, tree: Node, fn: Evaluator, scenes: frozenset[str], compiled: Compiled) -> None:
+        _set(self, "src", src)
+        _set(self, "tree", tree)
+        _set(self, "fn", fn)
+        _set(self, "scenes", scenes)
+        _set(self, "compiled", compiled)
 
     def __call__(self, state: Scope) -> bool:
         return bool(self.fn(state))

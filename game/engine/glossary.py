@@ -12,10 +12,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
+
+from game.engine.record import Record
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 GLOSSARY = "glossary.yaml"
 LONG_MEANING = 320  # characters: about two sentences, read in passing
+_set = object.__setattr__  # how a frozen record's __init__ sets its fields (engine/record.py)
 
 
 @cache
@@ -56,32 +58,66 @@ def _file_model() -> Any:
     return GlossaryFile
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(Record):
     """A term of the job and what it means, with the place it is defined."""
 
+    __slots__ = ("also", "col", "id", "line", "means", "path", "term")
+    __match_args__ = ("id", "term", "means", "also", "path", "line", "col")
     id: str
     term: str
     means: str
-    also: tuple[str, ...] = ()
-    path: str = GLOSSARY
-    line: int = 1
-    col: int = 1
+    also: tuple[str, ...]
+    path: str
+    line: int
+    col: int
+
+    def __init__(
+        self,
+        id: str,
+        term: str,
+        means: str,
+        also: tuple[str, ...] = (),
+        path: str = GLOSSARY,
+        line: int = 1,
+        col: int = 1,
+    ) -> None:
+        _set(self, "id", id)
+        _set(self, "term", term)
+        _set(self, "means", means)
+        _set(self, "also", also)
+        _set(self, "path", path)
+        _set(self, "line", line)
+        _set(self, "col", col)
 
     @property
     def forms(self) -> tuple[str, ...]:
         return (self.term, *self.also)
 
 
-@dataclass
 class Glossary:
-    """The terms of a story and a matcher that finds them in text."""
+    """The terms of a story and a matcher that finds them in text; compared and shown by its three fields."""
 
-    terms: dict[str, Term] = field(default_factory=dict)
-    jargon: tuple[str, ...] = ()  # the writers' additions to the lint's list of jargon
-    path: str | None = None  # where it was read from, if anywhere
+    terms: dict[str, Term]
+    jargon: tuple[str, ...]  # the writers' additions to the lint's list of jargon
+    path: str | None  # where it was read from, if anywhere
 
-    def __post_init__(self) -> None:
+    def __init__(self, terms: dict[str, Term] | None = None, jargon: tuple[str, ...] = (), path: str | None = None):
+        self.terms = {} if terms is None else terms
+        self.jargon = jargon
+        self.path = path
+        self._matcher()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.terms, self.jargon, self.path) == (other.terms, other.jargon, other.path)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value: unhashable
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(terms={self.terms!r}, jargon={self.jargon!r}, path={self.path!r})"
+
+    def _matcher(self) -> None:
         forms = {_key(form): t.id for t in self.terms.values() for form in t.forms}
         self._by_form = forms
         # longest first, so "CrashLoopBackOff" wins over "CrashLoop" where both would match; a space

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -17,20 +16,29 @@ from game.engine.errors import Problem
 from game.engine.expr import Env, Expr, ExprError, Scope, compile_expr
 from game.engine.exprtree import MIRROR, Clock, Cmp, CmpOp, Num, conjuncts
 from game.engine.glossary import Glossary
+from game.engine.record import Record
 from game.engine.suggest import closest, did_you_mean
 from game.engine.text import capitalise, number_words, time_words
 
 if TYPE_CHECKING:
     from game.engine.machine import SceneMachine
 
+_set = object.__setattr__  # how a frozen record's __init__ sets its fields (engine/record.py)
 
-@dataclass(frozen=True)
-class Where:
+
+class Where(Record):
     """The place in a story file a thing was written."""
 
+    __slots__ = ("col", "line", "path")
+    __match_args__ = ("path", "line", "col")
     path: str
     line: int
     col: int
+
+    def __init__(self, path: str, line: int, col: int) -> None:
+        _set(self, "path", path)
+        _set(self, "line", line)
+        _set(self, "col", col)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
@@ -57,17 +65,36 @@ Part: TypeAlias = str | Insertion  # a part of a text: a literal string or an in
 Found: TypeAlias = tuple[int, Insertion]  # where an insertion is in its text, and the insertion
 
 
-@dataclass(frozen=True)
-class TextRules:
+class TextRules(Record):
     """What a text may use where it is written: the loader makes one per kind of text."""
 
-    words: frozenset[str] = frozenset()
-    env: Env | None = None  # None: no inline conditions, sequences or clock phrases here (titles, choices)
-    appointments: Mapping[str, int] = field(default_factory=dict)  # scene id -> its `at`, for {since}
-    at: int | None = None  # the scene's own `at`, for {late}
-    where: str = "here"  # for messages: "a title", "a choice's text"
-    version_ok: bool = True  # False: a 1.0 file; format 1.1 insertions ask for `version: "1.1"`
-    lower: frozenset[str] = frozenset()  # words whose text starts in lower case (for `starts`)
+    __slots__ = ("appointments", "at", "env", "lower", "version_ok", "where", "words")
+    __match_args__ = ("words", "env", "appointments", "at", "where", "version_ok", "lower")
+    words: frozenset[str]
+    env: Env | None  # None: no inline conditions, sequences or clock phrases here (titles, choices)
+    appointments: Mapping[str, int]  # scene id -> its `at`, for {since}
+    at: int | None  # the scene's own `at`, for {late}
+    where: str  # for messages: "a title", "a choice's text"
+    version_ok: bool  # False: a 1.0 file; format 1.1 insertions ask for `version: "1.1"`
+    lower: frozenset[str]  # words whose text starts in lower case (for `starts`)
+
+    def __init__(
+        self,
+        words: frozenset[str] = frozenset(),
+        env: Env | None = None,
+        appointments: Mapping[str, int] | None = None,
+        at: int | None = None,
+        where: str = "here",
+        version_ok: bool = True,
+        lower: frozenset[str] = frozenset(),
+    ) -> None:
+        _set(self, "words", words)
+        _set(self, "env", env)
+        _set(self, "appointments", {} if appointments is None else appointments)
+        _set(self, "at", at)
+        _set(self, "where", where)
+        _set(self, "version_ok", version_ok)
+        _set(self, "lower", lower)
 
 
 class TextScope:
@@ -651,6 +678,16 @@ class Template:
                 fn = self._render = codegen.template(self.parts, capitalise, _said, _digest30)
         return fn
 
+    def pieces(self) -> Callable[[Mapping[str, str], TextScope], str | tuple[Any, ...]]:
+        """A new generated function of (words, scope) giving the pieces `renderer`'s function joins, not joined
+        (engine/codegen.py `template`, keyed): for a reader that looks texts up, not one that shows them."""
+        if self.literal is not None:
+            literal = self.literal
+            return lambda words, scope: literal
+        fn: Callable[[Mapping[str, str], TextScope], str | tuple[Any, ...]]
+        fn = codegen.template(self.parts, capitalise, _said, _digest30, keyed=True)
+        return fn
+
     def render(self, words: Mapping[str, str], scope: TextScope | None = None) -> str:
         """The text to show; without a scope, conditions are false and sequences show their first."""
         if self.literal is not None:
@@ -727,8 +764,39 @@ _HOT = 16  # the shows after which a text gets its generated function (machine.p
 _SAID: dict[tuple[str, int, bool], str] = {}  # (clock phrase, minutes, capitalised) -> the words (`_said`)
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(Record):
+    """A choice in a scene, compiled: its conditions, what it costs and changes, and where it goes."""
+
+    __slots__ = (
+        "category",
+        "cond",
+        "effects",
+        "goto",
+        "id",
+        "locked",
+        "minutes",
+        "once",
+        "outcome",
+        "sets",
+        "show",
+        "text",
+        "where",
+    )
+    __match_args__ = (
+        "id",
+        "text",
+        "cond",
+        "locked",
+        "minutes",
+        "effects",
+        "sets",
+        "once",
+        "goto",
+        "category",
+        "where",
+        "show",
+        "outcome",
+    )
     id: str
     text: Template
     cond: Expr | None
@@ -742,20 +810,58 @@ class Choice:
     where: Where
     # `show_if`: the choice is listed at all only when this holds. `cond` is then `show_if and if`,
     # when the choice can be taken, which is what every analysis of the story needs.
-    show: Expr | None = None
+    show: Expr | None
     # `outcome`: what happened, shown before the next scene; the first whose condition holds (None: always)
-    outcome: tuple[tuple[Expr | None, Template], ...] = ()
+    outcome: tuple[tuple[Expr | None, Template], ...]
+
+    def __init__(
+        self,
+        id: str,
+        text: Template,
+        cond: Expr | None,
+        locked: Template | None,
+        minutes: int,
+        effects: tuple[tuple[str, int], ...],
+        sets: tuple[tuple[str, object], ...],
+        once: bool,
+        goto: tuple[tuple[Expr | None, str], ...],
+        category: str,
+        where: Where,
+        show: Expr | None = None,
+        outcome: tuple[tuple[Expr | None, Template], ...] = (),
+    ) -> None:
+        _set(self, "id", id)
+        _set(self, "text", text)
+        _set(self, "cond", cond)
+        _set(self, "locked", locked)
+        _set(self, "minutes", minutes)
+        _set(self, "effects", effects)
+        _set(self, "sets", sets)
+        _set(self, "once", once)
+        _set(self, "goto", goto)
+        _set(self, "category", category)
+        _set(self, "where", where)
+        _set(self, "show", show)
+        _set(self, "outcome", outcome)
 
     @property
     def targets(self) -> list[str]:
         return [t for _, t in self.goto]
 
 
-@dataclass(frozen=True)
-class Interrupt:
+class Interrupt(Record):
+    """How an interruption breaks into the day: its chance a minute, its condition, whether it comes back."""
+
+    __slots__ = ("chance", "cond", "repeat")
+    __match_args__ = ("chance", "cond", "repeat")
     chance: float
     cond: Expr | None
     repeat: bool
+
+    def __init__(self, chance: float, cond: Expr | None, repeat: bool) -> None:
+        _set(self, "chance", chance)
+        _set(self, "cond", cond)
+        _set(self, "repeat", repeat)
 
 
 class SceneKind(StrEnum):
@@ -766,8 +872,23 @@ class SceneKind(StrEnum):
     INTERRUPTION = "interruption"
 
 
-@dataclass(frozen=True)
-class Scene:
+class Scene(Record):
+    """A scene, compiled: its texts, its choices, and what starts it (a goto, the clock or chance)."""
+
+    __slots__ = ("again", "at", "at_if", "category", "choices", "id", "interrupt", "text", "title", "variants", "where")
+    __match_args__ = (
+        "id",
+        "title",
+        "at",
+        "category",
+        "text",
+        "variants",
+        "choices",
+        "interrupt",
+        "where",
+        "again",
+        "at_if",
+    )
     id: str
     title: Template
     at: int | None
@@ -777,8 +898,34 @@ class Scene:
     choices: tuple[Choice, ...]
     interrupt: Interrupt | None
     where: Where
-    again: Template | None = None  # shown in place of `text` from the second visit on
-    at_if: Expr | None = None  # an appointment with a condition: skipped for the day when false as it comes due
+    again: Template | None  # shown in place of `text` from the second visit on
+    at_if: Expr | None  # an appointment with a condition: skipped for the day when false as it comes due
+
+    def __init__(
+        self,
+        id: str,
+        title: Template,
+        at: int | None,
+        category: str,
+        text: Template,
+        variants: tuple[tuple[Expr, Template], ...],
+        choices: tuple[Choice, ...],
+        interrupt: Interrupt | None,
+        where: Where,
+        again: Template | None = None,
+        at_if: Expr | None = None,
+    ) -> None:
+        _set(self, "id", id)
+        _set(self, "title", title)
+        _set(self, "at", at)
+        _set(self, "category", category)
+        _set(self, "text", text)
+        _set(self, "variants", variants)
+        _set(self, "choices", choices)
+        _set(self, "interrupt", interrupt)
+        _set(self, "where", where)
+        _set(self, "again", again)
+        _set(self, "at_if", at_if)
 
     @property
     def kind(self) -> SceneKind:
@@ -790,40 +937,116 @@ class Scene:
         return SceneKind.SCENE
 
 
-@dataclass(frozen=True)
-class Ending:
+class Ending(Record):
+    """An ending of the day: the first whose condition holds when the day ends is shown."""
+
+    __slots__ = ("cond", "debrief", "id", "text", "title", "variants", "where")
+    __match_args__ = ("id", "cond", "title", "text", "debrief", "where", "variants")
     id: str
     cond: Expr | None
     title: Template
     text: Template
     debrief: tuple[str, ...]
     where: Where
-    variants: tuple[tuple[Expr, Template], ...] = ()  # extra paragraphs, as a scene's
+    variants: tuple[tuple[Expr, Template], ...]  # extra paragraphs, as a scene's
+
+    def __init__(
+        self,
+        id: str,
+        cond: Expr | None,
+        title: Template,
+        text: Template,
+        debrief: tuple[str, ...],
+        where: Where,
+        variants: tuple[tuple[Expr, Template], ...] = (),
+    ) -> None:
+        _set(self, "id", id)
+        _set(self, "cond", cond)
+        _set(self, "title", title)
+        _set(self, "text", text)
+        _set(self, "debrief", debrief)
+        _set(self, "where", where)
+        _set(self, "variants", variants)
 
 
-@dataclass(frozen=True)
-class Stat:
+class Stat(Record):
+    """A hidden stat: where it starts, its bounds, and its name in the report."""
+
+    __slots__ = ("label", "max", "min", "name", "start")
+    __match_args__ = ("name", "start", "min", "max", "label")
     name: str
     start: int
     min: int
     max: int
     label: str
 
+    def __init__(self, name: str, start: int, min: int, max: int, label: str) -> None:
+        _set(self, "name", name)
+        _set(self, "start", start)
+        _set(self, "min", min)
+        _set(self, "max", max)
+        _set(self, "label", label)
 
-@dataclass(frozen=True)
-class ShortDay:
+
+class ShortDay(Record):
+    """The short workshop day: where it starts, its clock, and what it sets first."""
+
+    __slots__ = ("clock_end", "clock_start", "effects", "sets", "start", "subtitle")
+    __match_args__ = ("start", "clock_start", "clock_end", "sets", "effects", "subtitle")
     start: str
     clock_start: int
     clock_end: int
     sets: tuple[tuple[str, object], ...]
     effects: tuple[tuple[str, int], ...]
-    subtitle: str = ""  # the line under the title for the short day (empty: the story's subtitle)
+    subtitle: str  # the line under the title for the short day (empty: the story's subtitle)
+
+    def __init__(
+        self,
+        start: str,
+        clock_start: int,
+        clock_end: int,
+        sets: tuple[tuple[str, object], ...],
+        effects: tuple[tuple[str, int], ...],
+        subtitle: str = "",
+    ) -> None:
+        _set(self, "start", start)
+        _set(self, "clock_start", clock_start)
+        _set(self, "clock_end", clock_end)
+        _set(self, "sets", sets)
+        _set(self, "effects", effects)
+        _set(self, "subtitle", subtitle)
 
 
-@dataclass
 class Story:
-    """Everything a day needs, checked; built by `load_story`."""
+    """Everything a day needs, checked; built by `load_story`.
 
+    A plain class, compared and shown by its fields (`FIELDS`) as the dataclass it was, written out for
+    the start's sake (engine/record.py); not slotted: its derived tables are `cached_property`s.
+    """
+
+    FIELDS = (
+        "root",
+        "title",
+        "subtitle",
+        "start",
+        "hub",
+        "clock_start",
+        "clock_end",
+        "categories",
+        "category_labels",
+        "stats",
+        "flags",
+        "words",
+        "endings",
+        "scenes",
+        "credits",
+        "reference",
+        "short",
+        "hash",
+        "files",
+        "warnings",
+        "glossary",
+    )
     root: Path
     title: str
     subtitle: str
@@ -843,8 +1066,68 @@ class Story:
     short: ShortDay | None
     hash: str
     files: tuple[str, ...]
-    warnings: list[Problem] = field(default_factory=list)
-    glossary: Glossary = field(default_factory=Glossary)  # story/glossary.yaml; empty when there is none
+    warnings: list[Problem]
+    glossary: Glossary  # story/glossary.yaml; empty when there is none
+
+    def __init__(
+        self,
+        root: Path,
+        title: str,
+        subtitle: str,
+        start: str,
+        hub: str,
+        clock_start: int,
+        clock_end: int,
+        categories: tuple[str, ...],
+        category_labels: dict[str, str],
+        stats: dict[str, Stat],
+        flags: tuple[str, ...],
+        words: dict[str, str],
+        endings: tuple[Ending, ...],
+        scenes: dict[str, Scene],
+        credits: str,
+        reference: dict[str, Any] | None,
+        short: ShortDay | None,
+        hash: str,
+        files: tuple[str, ...],
+        warnings: list[Problem] | None = None,
+        glossary: Glossary | None = None,
+    ) -> None:
+        self.root = root
+        self.title = title
+        self.subtitle = subtitle
+        self.start = start
+        self.hub = hub
+        self.clock_start = clock_start
+        self.clock_end = clock_end
+        self.categories = categories
+        self.category_labels = category_labels
+        self.stats = stats
+        self.flags = flags
+        self.words = words
+        self.endings = endings
+        self.scenes = scenes
+        self.credits = credits
+        self.reference = reference
+        self.short = short
+        self.hash = hash
+        self.files = files
+        self.warnings = [] if warnings is None else warnings
+        self.glossary = Glossary() if glossary is None else glossary
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value: unhashable, as the dataclass was
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
+        return f"{type(self).__qualname__}({shown})"
 
     def subtitle_for(self, short: bool) -> str:
         """The line under the title: the short day's own when it has one (its length is not the full day's)."""

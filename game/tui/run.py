@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from pathlib import Path
 
 from game.startup import DayOptions
 
 
-@dataclass(frozen=True)
 class PlayOptions(DayOptions):
     """`dayjob` and `dayjob play` (without --plain): the command line, as given (run_tui reads its --set)."""
 
-    projector: bool = False
-    watch: bool = False
+    __slots__ = ("projector", "watch")
+    __match_args__ = (*DayOptions.__match_args__, "projector", "watch")
+    projector: bool
+    watch: bool
+
+    def __init__(
+        self,
+        story: Path | None = None,
+        seed: str | None = None,
+        short: bool = False,
+        from_scene: str | None = None,
+        presets: tuple[str, ...] = (),
+        reveal: bool = False,
+        results: Path | None = None,
+        nickname: str | None = None,
+        no_save: bool = False,
+        projector: bool = False,
+        watch: bool = False,
+    ) -> None:
+        super().__init__(story, seed, short, from_scene, presets, reveal, results, nickname, no_save)
+        object.__setattr__(self, "projector", projector)
+        object.__setattr__(self, "watch", watch)
 
 
 def run_tui(given: PlayOptions) -> int:

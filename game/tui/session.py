@@ -7,7 +7,7 @@ it is imported only after the first frame, from the loading worker.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,30 +25,36 @@ if TYPE_CHECKING:  # the title screen needs only the story: the rules of a day a
     from game.engine.story import Story
 
 
-@dataclass
 class SavedDay:
     """What the title screen offers to continue."""
 
-    game: Game
-    clock: str
-    title: str
-    ended: bool
+    __slots__ = ("clock", "ended", "game", "title")
+
+    def __init__(self, game: Game, clock: str, title: str, ended: bool) -> None:
+        self.game = game
+        self.clock = clock
+        self.title = title
+        self.ended = ended
 
 
-@dataclass
 class Session:
-    """One story and the day in progress, saved after every change."""
+    """One story and the day in progress, saved after every change.
 
-    options: TuiOptions
-    story: Story
-    root: Path
-    game: Game | None = None
-    slot: SaveSlot | None = None
-    saved: SavedDay | None = None
-    notices: list[str] = field(default_factory=list)  # one-line things to tell the player once
-    save_problem: str | None = None  # why the last autosave failed, until someone shows it
-    attempts: int = 0  # days started in this session: a served player's replay is their next attempt
-    unfinished: bool = False  # the workshop round ended this day before its end
+    Written out rather than made by `@dataclass`: it is made on the way to the title screen, and making a
+    dataclass compiles its methods as the module is imported (engine/record.py says how much that costs).
+    """
+
+    def __init__(self, options: TuiOptions, story: Story, root: Path) -> None:
+        self.options = options
+        self.story = story
+        self.root = root
+        self.game: Game | None = None
+        self.slot: SaveSlot | None = None
+        self.saved: SavedDay | None = None
+        self.notices: list[str] = []  # one-line things to tell the player once
+        self.save_problem: str | None = None  # why the last autosave failed, until someone shows it
+        self.attempts = 0  # days started in this session: a served player's replay is their next attempt
+        self.unfinished = False  # the workshop round ended this day before its end
 
     # -- opening ------------------------------------------------------------------------
 
