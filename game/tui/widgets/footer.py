@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class QuietFooter(Footer):
@@ -26,6 +27,14 @@ class QuietFooter(Footer):
 
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
+        for key in keys:
+            if isinstance(key, FooterKey):
+                # each key's `compact` as it ends up, set before it mounts: otherwise its first watch of `compact`
+                # restyles it on its own (~0.4 ms a key, bench/bench_startup.py). Textual binds every key but the
+                # command palette's to the footer's `compact`; the palette's keeps its own default, True.
+                compact = True if key.has_class("-command-palette") else self.compact
+                key.set_reactive(FooterKey.compact, compact)
+                key.set_class(compact, "-compact", update=False)
         self._shown = self._keys_from() if keys else None
         yield from keys
 
