@@ -219,8 +219,13 @@ class _Escaped:
         return getattr(self.raw, name)
 
 
+_process_command = False  # main() runs the process's own command line, which may end the process when done
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; everything it prints passes through the terminal escape (the TUI draws its own)."""
+    global _process_command
+    _process_command = argv is None  # the command line of this process (`dayjob`, `python -m game`), not a caller's
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Escaped(out), _Escaped(err)
     try:
@@ -240,9 +245,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if _process_command:  # no collections from here to the process's end: see game/authoring/check.py
+        import gc
+
+        gc.disable()
     from game.authoring.check import CheckOptions, run_check
 
-    return run_check(CheckOptions(story=args.dir or args.story, format=args.format))
+    return run_check(CheckOptions(story=args.dir or args.story, format=args.format, process=_process_command))
 
 
 def _playtest(args: argparse.Namespace) -> int:

@@ -193,7 +193,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
         tally.fired_days.update(set(fired))
 
 
-_read_memo: dict[str, tuple[tuple[str, ...], int]] = {}  # text shown -> (its paragraphs, its words)
+_read_memo: dict[object, tuple[tuple[str, ...], int]] = {}  # a text shown, or its pieces -> (its paragraphs, its words)
 _READ_MEMO_KEPT = 50_000
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -203,11 +203,28 @@ def _paragraphs(text: str) -> tuple[tuple[str, ...], int]:
     texts come back all day, every day."""
     memo = _read_memo.get(text)
     if memo is None:
-        if len(_read_memo) >= _READ_MEMO_KEPT:  # text built from words can vary without end
-            _read_memo.clear()
-        parts = tuple(p.strip() for p in _BLANK_LINE.split(text) if p.strip())
-        memo = _read_memo[text] = (parts, len(text.split()))
+        memo = _remember(text, text)
     return memo
+
+
+def _keyed(pieces: str | tuple) -> tuple[tuple[str, ...], int]:
+    """`_paragraphs` of the text that a template's pieces make (`Template.pieces`), remembered under the pieces."""
+    if pieces.__class__ is str:
+        return _paragraphs(pieces)  # type: ignore[arg-type]
+    return _remember(pieces, _joined(pieces))  # type: ignore[arg-type]
+
+
+def _remember(key: object, text: str) -> tuple[tuple[str, ...], int]:
+    if len(_read_memo) >= _READ_MEMO_KEPT:  # text built from words can vary without end
+        _read_memo.clear()
+    parts = tuple(p.strip() for p in _BLANK_LINE.split(text) if p.strip())
+    memo = _read_memo[key] = (parts, len(text.split()))
+    return memo
+
+
+def _joined(pieces: tuple) -> str:
+    """The text of a template's pieces: strings and tuples of pieces, in order."""
+    return "".join([p if p.__class__ is str else _joined(p) for p in pieces])
 
 
 def _words(text: str) -> int:
@@ -323,7 +340,7 @@ def _read_plan(part: Scene | Ending, text: Template, again: bool) -> Callable[..
     scene's `again` reads the visit before). The paragraphs shown are added to those seen today in one go: the
     number already seen is the same as adding them one by one."""
     ns = codegen.Namespace(
-        _Scope=TextScope, _memo=_read_memo.get, _para=_paragraphs, _words=_words, _sid=part.id, _empty=()
+        _Scope=TextScope, _memo=_read_memo.get, _keyed=_keyed, _words=_words, _sid=part.id, _empty=()
     )
     title = part.title
     if title.literal is not None:
@@ -348,15 +365,16 @@ def _read_plan(part: Scene | Ending, text: Template, again: bool) -> Callable[..
         if tpl.plain:
             got = f"{ns.name(_Varying(tpl))}.read(words)"
         else:
-            render = ns.name(tpl.renderer())
+            # the text's pieces, not the text: they are looked up by their own hashes, where a text made anew
+            # would be hashed character by character. Not stripped first: a text's paragraphs and words are the
+            # same either way (`_paragraphs` strips each paragraph and drops empty ones)
+            keyed = ns.name(tpl.pieces())
             if before:  # its sequences count returns, from the first
-                got = f"_para({render}(words, _Scope(s, visit - 1, _sid, seed)))"
+                lines.append(f"{indent}key = {keyed}(words, _Scope(s, visit - 1, _sid, seed))")
             else:
                 lines.append(f"{indent}scope = scope or _Scope(s, visit, _sid, seed)")
-                # not stripped first: a text's paragraphs and words are the same either way (`_paragraphs` strips
-                # each paragraph and drops empty ones), and stripping copied the whole text at every render
-                lines.append(f"{indent}text = {render}(words, scope)")
-                got = "_memo(text) or _para(text)"
+                lines.append(f"{indent}key = {keyed}(words, scope)")
+            got = "_memo(key) or _keyed(key)"
         lines += [f"{indent}got = {got}", f"{indent}shown += got[0]", f"{indent}total += got[1]"]
     lines += [
         "    before = len(seen)",

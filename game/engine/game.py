@@ -293,18 +293,7 @@ class Game:
             return
         visits = st.visits
         if st.held is None:
-            due: str | None = None
-            for at, aid, at_if in steps.appointments:  # in the order of their times
-                if at > clock:
-                    break  # none of the later ones is due either
-                if aid in visits or aid == target or at < st.day_start:  # most often: already held today
-                    continue
-                if at_if is not None and (aid in st.skipped or not at_if(st)):
-                    if aid not in st.skipped:  # decided once, when it comes due: off for the day
-                        st.skipped.append(aid)
-                    continue
-                due = aid
-                break
+            due = steps.due(st, clock, target, visits)  # the appointment that starts now (codegen.appointments)
             if due is not None:
                 st.held, target, arrival = target, due, _APPOINTMENT
             else:

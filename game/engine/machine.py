@@ -288,9 +288,10 @@ class Steps:
         "_arrivals",
         "_choices",
         "_scenes",
-        "appointments",
+        "due",
         "ending_ids",
         "_direct",
+        "_due_plan",
         "_fast",
         "_interrupt_plan",
         "_menu_fns",
@@ -305,10 +306,12 @@ class Steps:
     )
 
     def __init__(self, machine: SceneMachine, story: Story):
-        # the appointments in the order of their times: (at, id, the closure of its `if` or None) (`Game._route`)
-        self.appointments: tuple[tuple[int, str, Callable[[DayState], object] | None], ...] = tuple(
-            (s.at, s.id, s.at_if.fn if s.at_if is not None else None) for s in story.appointments if s.at is not None
+        # the appointments in the order of their times: (at, id, the tree of its `if` or None) (`Game._route`)
+        self._due_plan = tuple(
+            (s.at, s.id, s.at_if.tree if s.at_if is not None else None) for s in story.appointments if s.at is not None
         )
+        # `Game._route` asks it after every choice: generated when first asked (engine/codegen.py `appointments`)
+        self.due: Callable[[DayState, int, str, dict[str, int]], str | None] = self._first_due
         self.ending_ids = story.ending_ids
         self._scenes = story.scenes
         self._choices: dict[str, dict[str, Choice]] = {}
@@ -334,6 +337,11 @@ class Steps:
         if by_id is None:
             by_id = self._choices[scene] = {ch.id: ch for ch in reversed(self._scenes[scene].choices)}
         return by_id.get(cid)
+
+    def _first_due(self, day: DayState, clock: int, target: str, visits: dict[str, int]) -> str | None:
+        """`due` the first time: the story's appointments made into one generated function, which answers from then on."""
+        self.due = codegen.appointments(self._due_plan)
+        return self.due(day, clock, target, visits)
 
     def rolls(self, clock: int) -> Callable[[DayState, str, dict[str, int]], str | None] | None:
         """`Game._route`'s rolls for the interruptions whose `if` can hold at `clock` (their clock windows,

@@ -135,7 +135,10 @@ def read_story_files(
                 each(shown, Document(shown, problems=[problem]))
             continue
         total_bytes += len(raw)
-        digest.update(os.fsencode(path.relative_to(root)) + b"\0" + raw + b"\0")
+        # the same bytes as name + NUL + raw + NUL, without copying the file to join them (13 MB: 13 ms of a check)
+        digest.update(os.fsencode(path.relative_to(root)) + b"\0")
+        digest.update(raw)
+        digest.update(b"\0")
         kept = parses.get(shown) if parses is not None else None
         if kept is not None and kept[0] == raw and kept[1].nodes <= nodes_left:
             doc = kept[1]

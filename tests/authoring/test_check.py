@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -10,7 +13,7 @@ from game.authoring.conditions import Analyzer, Bounds
 from game.engine import load_story
 from game.engine.expr import Env, compile_expr
 
-from .conftest import FIXTURES, fixture
+from .conftest import FIXTURES, ROOT, fixture
 
 LINT = "tests/authoring/fixtures/lint"
 EXPECTED_LINT = [
@@ -86,6 +89,24 @@ def test_json_format_prints_only_json(dayjob):
     code, out, _ = dayjob("check", fixture("broken"), "--format", "json")
     data = json.loads(out)
     assert code == 1 and data["ok"] is False and len(data["errors"]) == 2
+
+
+@pytest.mark.parametrize(("story", "fmt"), [(LINT, "text"), ("broken", "text"), (LINT, "json"), ("broken", "json")])
+def test_the_command_as_a_process_prints_what_it_does_in_process(dayjob, story, fmt):
+    """`dayjob check` typed in a shell ends its process as soon as its output is flushed (game/authoring/
+    check.py): the same lines, the same exit code, nothing lost in a pipe."""
+    path = LINT if story == LINT else str(fixture(story))
+    code, out, err = dayjob("check", path, "--format", fmt)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # output buffered, as in a pipe
+    proc = subprocess.run(
+        [sys.executable, "-m", "game", "check", path, "--format", fmt],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (code, out, err)
+    assert code == (0 if story == LINT else 1) and out.strip()
 
 
 def test_a_folder_that_is_not_there_is_a_usage_error(dayjob, tmp_path):

@@ -36,6 +36,12 @@ class QuietFooter(Footer):
                 key.set_reactive(FooterKey.compact, compact)
                 key.set_class(compact, "-compact", update=False)
         self._shown = self._keys_from() if keys else None
+        for key in keys:
+            if isinstance(key, FooterKey) and "compact" in (key._reactive_connect or {}):
+                # as the footer's `compact` will make the keys bound to it when they mount: the key's own default
+                # is the other, and changing it then restyled each key (~0.5 ms a key)
+                key.set_reactive(FooterKey.compact, self.compact)
+                key.set_class(self.compact, "-compact", update=False)
         yield from keys
 
     async def recompose(self) -> None:
