@@ -27,14 +27,6 @@ class QuietFooter(Footer):
 
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
-        for key in keys:
-            if isinstance(key, FooterKey):
-                # each key's `compact` as it ends up, set before it mounts: otherwise its first watch of `compact`
-                # restyles it on its own (~0.4 ms a key, bench/bench_startup.py). Textual binds every key but the
-                # command palette's to the footer's `compact`; the palette's keeps its own default, True.
-                compact = True if key.has_class("-command-palette") else self.compact
-                key.set_reactive(FooterKey.compact, compact)
-                key.set_class(compact, "-compact", update=False)
         self._shown = self._keys_from() if keys else None
         for key in keys:
             if isinstance(key, FooterKey) and "compact" in (key._reactive_connect or {}):
@@ -42,6 +34,9 @@ class QuietFooter(Footer):
                 # is the other, and changing it then restyled each key (~0.5 ms a key)
                 key.set_reactive(FooterKey.compact, self.compact)
                 key.set_class(self.compact, "-compact", update=False)
+            elif isinstance(key, FooterKey):  # the command palette's key, not bound: its first watch of its own
+                key.set_reactive(FooterKey.compact, True)  # default, True, restyled it alone as it mounted
+                key.set_class(True, "-compact", update=False)
         yield from keys
 
     async def recompose(self) -> None:
