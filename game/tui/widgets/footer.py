@@ -34,6 +34,9 @@ class QuietFooter(Footer):
                 # is the other, and changing it then restyled each key (~0.5 ms a key)
                 key.set_reactive(FooterKey.compact, self.compact)
                 key.set_class(self.compact, "-compact", update=False)
+            elif isinstance(key, FooterKey):  # the command palette's key, not bound: its first watch of its own
+                key.set_reactive(FooterKey.compact, True)  # default, True, restyled it alone as it mounted
+                key.set_class(True, "-compact", update=False)
         yield from keys
 
     async def recompose(self) -> None:
