@@ -368,9 +368,24 @@ def effects(
     """A choice's consequences (machine.py `_Effects.apply`) as one function of a day, in its order: each stat
     changed and kept within its bounds (`min(max(value, lo), hi)`), flags, words, the `once` key, the minutes."""
     ns = Namespace()
-    lines = ["def _apply(day):"]
+    lines = ["def _apply(day):", *_effects_lines(changes, flags, words, once, minutes, category, ns), ""]
+    return ns.define("\n".join(lines), "_apply")
+
+
+def _effects_lines(
+    changes: tuple[tuple[str, int, int, int], ...],
+    flags: tuple[tuple[str, bool], ...],
+    words: tuple[tuple[str, Any], ...],
+    once: object,
+    minutes: int,
+    category: str,
+    ns: Namespace,
+    day: str = "day",
+) -> list[str]:
+    """The statements of `effects`, over a day named `day`."""
+    lines = []
     if changes:
-        lines.append("    values = day.stats")
+        lines.append(f"    values = {day}.stats")
         for name, delta, lo, hi in changes:
             key = ns.name(name)
             lines += [
@@ -382,16 +397,48 @@ def effects(
                 f"    values[{key}] = value",
             ]
     if flags:
-        lines.append(f"    day.flags.update({ns.name(flags)})")
+        lines.append(f"    {day}.flags.update({ns.name(flags)})")
     if words:
-        lines.append(f"    day.words.update({ns.name(words)})")
+        lines.append(f"    {day}.words.update({ns.name(words)})")
     if once is not None:
-        lines.append(f"    day.taken.append({ns.name(once)})")
+        lines.append(f"    {day}.taken.append({ns.name(once)})")
     spent, where = _value(minutes, ns), ns.name(category)
     lines += [
-        f"    day.clock += {spent}",
-        "    spent = day.minutes",
+        f"    {day}.clock += {spent}",
+        f"    spent = {day}.minutes",
         f"    spent[{where}] = spent.get({where}, 0) + {spent}",
-        "",
     ]
-    return ns.define("\n".join(lines), "_apply")
+    return lines
+
+
+# a choice's consequences as `effects` takes them: (stat changes, flags, words, once key, minutes, category)
+Consequences = tuple[
+    tuple[tuple[str, int, int, int], ...], tuple[tuple[str, bool], ...], tuple[tuple[str, Any], ...], object, int, str
+]
+
+
+# long: a choice's guard, consequences and branches, each as the functions above write them
+def step(
+    guard: tuple[object, Node | None, Node | None],
+    consequences: Consequences,
+    goto: tuple[tuple[Node | None, str], ...],
+) -> Callable[[Any], str | None]:
+    """Taking a choice (machine.py `Steps.go`) as one function of a day: None, with nothing done, when its guard
+    (`guard`: once key, show_if, if) does not hold; else its consequences (`effects`), then where it leads: the
+    first of its branches (`goto`: condition or None, destination) whose condition holds after them, or the
+    last (the loader makes the last unconditional)."""
+    if not goto:
+        raise ValueError("a choice leads somewhere: it has one branch at least")
+    ns = Namespace()
+    lines = [
+        "def _go(s):",
+        f"    if not ({_guard_source(*guard, ns)}):",
+        "        return None",
+        *_effects_lines(*consequences, ns, "s"),
+    ]
+    for cond, target in goto:
+        if cond is None:
+            break
+        lines += [f"    if {SOURCE.truth(cond, ns)}:", f"        return {ns.name(target)}"]
+    lines += [f"    return {ns.name(target)}", ""]
+    return ns.define("\n".join(lines), "_go")
