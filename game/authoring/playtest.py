@@ -124,11 +124,11 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
     taken: list[str] = []
     if reader is None:
         reader = _Reader(story)
-    reader.begin()
-    repeated_in = tally.repeated_in
+    reader.begin(tally.repeated_in)
+    read = reader.read
     day_state = game.state  # the same object all day: a playtest never undoes or restores
     try:
-        reader.read(game, repeated_in)
+        read(game)
         while day_state.ending is None:  # `game.ended`, without a call a choice
             ids = game.available
             if ids[0] == CARRY_ON:  # only ever alone
@@ -155,7 +155,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
             choice = ids[int(rand() * len(ids))]
             taken.append(choice)
             game.choose(choice)
-            reader.read(game, repeated_in)
+            read(game)
     except Exception as exc:  # noqa: BLE001 - finding crashes is what a playtest is for
         scene = game.scene_id
         tally.failures.append(Failure(day, seed, "crash", scene, f"{type(exc).__name__}: {exc}", taken))
@@ -193,7 +193,7 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
         tally.fired_days.update(set(fired))
 
 
-_read_memo: dict[str, tuple[tuple[str, ...], int]] = {}  # text shown -> (its paragraphs, its words)
+_read_memo: dict[object, tuple[tuple[str, ...], int]] = {}  # a text shown, or its pieces -> (its paragraphs, its words)
 _READ_MEMO_KEPT = 50_000
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -203,11 +203,28 @@ def _paragraphs(text: str) -> tuple[tuple[str, ...], int]:
     texts come back all day, every day."""
     memo = _read_memo.get(text)
     if memo is None:
-        if len(_read_memo) >= _READ_MEMO_KEPT:  # text built from words can vary without end
-            _read_memo.clear()
-        parts = tuple(p.strip() for p in _BLANK_LINE.split(text) if p.strip())
-        memo = _read_memo[text] = (parts, len(text.split()))
+        memo = _remember(text, text)
     return memo
+
+
+def _keyed(pieces: str | tuple) -> tuple[tuple[str, ...], int]:
+    """`_paragraphs` of the text that a template's pieces make (`Template.pieces`), remembered under the pieces."""
+    if pieces.__class__ is str:
+        return _paragraphs(pieces)  # type: ignore[arg-type]
+    return _remember(pieces, _joined(pieces))  # type: ignore[arg-type]
+
+
+def _remember(key: object, text: str) -> tuple[tuple[str, ...], int]:
+    if len(_read_memo) >= _READ_MEMO_KEPT:  # text built from words can vary without end
+        _read_memo.clear()
+    parts = tuple(p.strip() for p in _BLANK_LINE.split(text) if p.strip())
+    memo = _read_memo[key] = (parts, len(text.split()))
+    return memo
+
+
+def _joined(pieces: tuple) -> str:
+    """The text of a template's pieces: strings and tuples of pieces, in order."""
+    return "".join([p if p.__class__ is str else _joined(p) for p in pieces])
 
 
 def _words(text: str) -> int:
@@ -235,7 +252,7 @@ class _Varying:
         return got
 
 
-_PLANS: dict[int, tuple[Story, dict[str, tuple], dict[str, tuple]]] = {}  # id(story) -> (story, plans, endings)
+_PLANS: dict[int, tuple[Story, dict[str, Callable], dict[str, Callable]]] = {}  # id(story) -> (story, plans, endings)
 
 
 class _Reader:
@@ -254,76 +271,57 @@ class _Reader:
         if known is None or known[0] is not story:
             _PLANS.clear()  # one story a process is the rule; a test that loads many keeps only the last
             known = _PLANS[id(story)] = (story, {}, {})
-        self.plans: dict[str, tuple] = known[1]
-        self.ending_plans: dict[str, tuple] = known[2]
-        self.begin()
+        self.plans: dict[str, Callable] = known[1]
+        self.ending_plans: dict[str, Callable] = known[2]
+        self.begin(Counter())
 
-    def begin(self) -> None:
-        """A new day: nothing read yet."""
+    def begin(self, repeated_in: Counter) -> None:
+        """A new day: nothing read yet; paragraphs shown again are put down to their scenes in `repeated_in`."""
         self.seen: set[str] = set()  # the paragraphs shown today
         self.words = self.shown = self.repeats = 0
+        self.repeated_in = repeated_in
 
-    def _plan(self, part: Scene | Ending) -> tuple:
-        """(read on a first visit, read from the second or None): each one generated function of (day, words,
-        visit, seed, paragraphs seen today) -> (words, paragraphs shown, of those already seen): see `_read_plan`."""
-        again = getattr(part, "again", None)
-        return (
-            _read_plan(part, part.text, False),
-            _read_plan(part, again, True) if again is not None else None,
-        )
-
-    def _outcome(self, st, repeated_in: Counter) -> None:
-        """Count the last choice's outcome (its repeats are put down to `scene/choice`)."""
-        parts, n = _paragraphs(st.outcome)
-        seen = self.seen
-        self.words += n
-        self.shown += len(parts)
-        before = len(seen)
-        seen.update(parts)
-        again = len(parts) - (len(seen) - before)
-        if again:
-            last = st.history[-1]
-            self.repeats += again
-            repeated_in[f"{last.scene}/{last.choice}"] += again
-
-    def read(self, game: Game, repeated_in: Counter) -> None:
+    def read(self, game: Game) -> None:
         """Count what the player reads now: the last choice's outcome, then the title and paragraphs of the
-        scene or ending just reached."""
+        scene or ending just reached (its plan counts them: `_read_plan`)."""
         st = game.state
-        if st.outcome:
-            self._outcome(st, repeated_in)
+        outcome = st.outcome
+        if outcome:  # its repeats are put down to `scene/choice`
+            parts, n = _read_memo.get(outcome) or _paragraphs(outcome)
+            seen = self.seen
+            self.words += n
+            self.shown += len(parts)
+            before = len(seen)
+            seen.update(parts)
+            again = len(parts) - (len(seen) - before)
+            if again:
+                last = st.history[-1]
+                self.repeats += again
+                self.repeated_in[f"{last.scene}/{last.choice}"] += again
         sid = st.scene
         if st.ending is None:
             plan = self.plans.get(sid)
             if plan is None:
-                plan = self.plans[sid] = self._plan(self.story.scenes[sid])
-            visit = st.visits.get(sid, 1)
+                plan = self.plans[sid] = _read_plan(self.story.scenes[sid])
+            plan(self, st, st.visits.get(sid, 1), game.seed)
         else:
             plan = self.ending_plans.get(sid)
             if plan is None:
-                plan = self.ending_plans[sid] = self._plan(self.story.ending(sid))
-            visit = 1
-        first, again = plan
-        words, shown, repeats = (again if again is not None and visit >= 2 else first)(
-            st, st.words, visit, game.seed, self.seen
-        )
-        self.words += words
-        self.shown += shown
-        if repeats:
-            self.repeats += repeats
-            repeated_in[sid] += repeats
+                plan = self.ending_plans[sid] = _read_plan(self.story.ending(sid))
+            plan(self, st, 1, game.seed)
 
 
 # long: one generated function per scene's reading, written line by line
-def _read_plan(part: Scene | Ending, text: Template, again: bool) -> Callable[..., tuple[int, int, int]]:
-    """What `_Reader.read` counts of a scene or ending, as one function made from its texts (engine/codegen.py):
-    the words of its title, then its text (or `again`) and each variant whose condition holds, written out in
-    order. A fixed text is split and counted here, once; a text with words only is read once per set of their
-    values (`_Varying`); a text that needs the day is rendered with the scope `Game.paragraphs` gives it (a
-    scene's `again` reads the visit before). The paragraphs shown are added to those seen today in one go: the
-    number already seen is the same as adding them one by one."""
+def _read_plan(part: Scene | Ending) -> Callable[[_Reader, object, int, str], None]:
+    """What `_Reader.read` counts of a scene or ending, as one function of (reader, day, visit, seed) made from its
+    texts (engine/codegen.py): the words of its title, then its text (`again` from the second visit, when it has
+    one) and each variant whose condition holds, written out in order, added to the reader's counts. A fixed text
+    is split and counted here, once; a text with words only is read once per set of their values (`_Varying`); a
+    text that needs the day is read by its pieces, with the scope `Game.paragraphs` gives it (a scene's `again`
+    reads the visit before). The paragraphs shown are added to those seen today in one go: the number already
+    seen is the same as adding them one by one."""
     ns = codegen.Namespace(
-        _Scope=TextScope, _memo=_read_memo.get, _para=_paragraphs, _words=_words, _sid=part.id, _empty=()
+        _Scope=TextScope, _memo=_read_memo.get, _keyed=_keyed, _words=_words, _sid=part.id, _empty=()
     )
     title = part.title
     if title.literal is not None:
@@ -332,40 +330,55 @@ def _read_plan(part: Scene | Ending, text: Template, again: bool) -> Callable[..
         total = f"{ns.name(_Varying(title))}.read(words)[1]"
     else:  # as Game.title: without a scope
         total = f"_words({ns.name(title)}.render(words))"
-    lines = ["def _read(s, words, visit, seed, seen):", f"    total = {total}", "    shown = _empty"]
-    if any(tpl.literal is None and not tpl.plain for tpl in (text, *(tpl for _, tpl in part.variants))):
+    lines = ["def _read(r, s, visit, seed):", "    words = s.words", f"    total = {total}", "    shown = _empty"]
+    again = getattr(part, "again", None)
+    if any(tpl.literal is None and not tpl.plain for tpl in (part.text, *(tpl for _, tpl in part.variants))):
         lines.append("    scope = None")
-    pieces = [(None, text, again), *((cond, tpl, False) for cond, tpl in part.variants)]
-    for cond, tpl, before in pieces:
-        indent = "    "
-        if cond is not None:
-            lines.append(f"    if {codegen.condition_source(cond.tree, ns)}:")
-            indent = "        "
-        if tpl.literal is not None:
-            parts, n = _paragraphs(tpl.literal.strip())
-            lines += [f"{indent}shown += {ns.name(parts)}", f"{indent}total += {ns.name(n)}"]
-            continue
-        if tpl.plain:
-            got = f"{ns.name(_Varying(tpl))}.read(words)"
-        else:
-            render = ns.name(tpl.renderer())
-            if before:  # its sequences count returns, from the first
-                got = f"_para({render}(words, _Scope(s, visit - 1, _sid, seed)))"
-            else:
-                lines.append(f"{indent}scope = scope or _Scope(s, visit, _sid, seed)")
-                # not stripped first: a text's paragraphs and words are the same either way (`_paragraphs` strips
-                # each paragraph and drops empty ones), and stripping copied the whole text at every render
-                lines.append(f"{indent}text = {render}(words, scope)")
-                got = "_memo(text) or _para(text)"
-        lines += [f"{indent}got = {got}", f"{indent}shown += got[0]", f"{indent}total += got[1]"]
+    if again is None:
+        lines += _read_text(part.text, "    ", False, ns)
+    else:
+        lines += ["    if visit >= 2:", *_read_text(again, "        ", True, ns)]
+        lines += ["    else:", *_read_text(part.text, "        ", False, ns)]
+    for cond, tpl in part.variants:
+        lines.append(f"    if {codegen.condition_source(cond.tree, ns)}:")
+        lines += _read_text(tpl, "        ", False, ns)
     lines += [
+        "    seen = r.seen",
         "    before = len(seen)",
         "    seen.update(shown)",
         "    count = len(shown)",
-        "    return total, count, count - (len(seen) - before)",
+        "    r.words += total",
+        "    r.shown += count",
+        "    count -= len(seen) - before",
+        "    if count:",
+        "        r.repeats += count",
+        "        r.repeated_in[_sid] += count",
         "",
     ]
     return ns.define("\n".join(lines), "_read")
+
+
+def _read_text(tpl: Template, indent: str, before: bool, ns: codegen.Namespace) -> list[str]:
+    """The lines of `_read_plan` that add one text's paragraphs to `shown` and its words to `total`; `before`: a
+    scene's `again`, whose sequences count returns from the first (its scope is the visit before)."""
+    if tpl.literal is not None:
+        parts, n = _paragraphs(tpl.literal.strip())
+        return [f"{indent}shown += {ns.name(parts)}", f"{indent}total += {ns.name(n)}"]
+    lines = []
+    if tpl.plain:
+        got = f"{ns.name(_Varying(tpl))}.read(words)"
+    else:
+        # the text's pieces, not the text: they are looked up by their own hashes, where a text made anew
+        # would be hashed character by character. Not stripped first: a text's paragraphs and words are the
+        # same either way (`_paragraphs` strips each paragraph and drops empty ones)
+        keyed = ns.name(tpl.pieces())
+        if before:
+            lines.append(f"{indent}key = {keyed}(words, _Scope(s, visit - 1, _sid, seed))")
+        else:
+            lines.append(f"{indent}scope = scope or _Scope(s, visit, _sid, seed)")
+            lines.append(f"{indent}key = {keyed}(words, scope)")
+        got = "_memo(key) or _keyed(key)"
+    return [*lines, f"{indent}got = {got}", f"{indent}shown += got[0]", f"{indent}total += got[1]"]
 
 
 def play_days(story: Story, seed: str, short: bool, start: int, stop: int) -> Tally:

@@ -146,10 +146,11 @@ def condition(tree: Node) -> Callable[[Any], Any]:
 
 
 # long: one source line per kind of part, in the order Template documents them
-def _text_source(parts: tuple[Any, ...], literal: str | None, ns: Namespace, first: bool) -> str:
+def _text_source(parts: tuple[Any, ...], literal: str | None, ns: Namespace, first: bool, keyed: bool = False) -> str:
     """A Python expression over `words`, `scope` and what `template` reads from them first (`ns.uses`), with the
     text of these parts as `Template.render` shows them with a scope; `first`: for a scope of a first visit,
-    where a shuffle's pick is one multiplication (`TextScope.shuffle`), written out here with the scope's `base`."""
+    where a shuffle's pick is one multiplication (`TextScope.shuffle`), written out here with the scope's `base`;
+    `keyed`: the pieces of that text as (nested) tuples, not joined (see `template`)."""
     if literal is not None:
         return ns.name(literal)
     shown = []
@@ -167,7 +168,7 @@ def _text_source(parts: tuple[Any, ...], literal: str | None, ns: Namespace, fir
         elif tag == "if":
             then = "_empty"
             for cond, tpl in reversed(p[1]):
-                text = _text_source(tpl.parts, tpl.literal, ns, first)
+                text = _text_source(tpl.parts, tpl.literal, ns, first, keyed)
                 if cond is not None:
                     ns.uses.add("s")
                     then = f"({text} if {condition_source(cond.tree, ns)} else {then})"
@@ -201,6 +202,8 @@ def _text_source(parts: tuple[Any, ...], literal: str | None, ns: Namespace, fir
         return "_empty"
     if len(shown) == 1:
         return shown[0]
+    if keyed:
+        return "(" + ", ".join(shown) + ")"
     return "_join((" + ", ".join(shown) + "))"
 
 
@@ -212,18 +215,24 @@ def template(
     capitalise: Callable[[str], str],
     said: Callable[[Any, int], str],
     digest: Callable[[str], int],
+    keyed: bool = False,
 ) -> Any:
     """A text's parts (see `Template`) as one function of (words, scope) that renders them as `_emit` does with
-    that scope: `said` says a clock phrase, `digest` is a shuffle's digest of its source (`TextScope.shuffle`)."""
+    that scope: `said` says a clock phrase, `digest` is a shuffle's digest of its source (`TextScope.shuffle`).
+
+    `keyed`: the function returns the text's pieces instead, a string or a tuple of pieces (strings and such
+    tuples) that joined in order give the text, without joining them: a tuple of pieces is hashed from its
+    pieces' hashes, which strings keep, where a new text is hashed character by character (the playtest's
+    reader looks up what it read by them)."""
     ns = Namespace(_empty="", _join="".join, _capitalise=capitalise, _said=said)
     ns.digest = digest
-    later = _text_source(parts, None, ns, False)
+    later = _text_source(parts, None, ns, False, keyed)
     head = ["def _render(words, scope):"]  # only what the body reads
     for name, line in (("s", "s = scope.state"), ("get", "get = words.get"), ("n", "n = scope.n")):
         if name in ns.uses:
             head.append(f"    {line}")
     if "shuffle" in ns.uses:  # a first visit's picks written out; later visits ask the scope
-        first = _text_source(parts, None, ns, True)
+        first = _text_source(parts, None, ns, True, keyed)
         if "n" not in ns.uses:
             head.append("    n = scope.n")
         head += [
@@ -263,7 +272,53 @@ def menu(guards: list[tuple[str, object, Node | None, Node | None]]) -> Callable
     return ns.define("\n".join(lines), "_menu")
 
 
+def appointments(due: tuple[tuple[int, str, Node | None], ...]) -> Callable[[Any, int, str, Any], str | None]:
+    """`Game._route`'s appointment that starts now, as one function of (day, clock, destination, visits), or None;
+    `due` is each appointment's (at, id, `if` or None) in the order of their times.
+
+    The first, in that order, that has come due, is not held yet today, is not the destination and is not
+    before the day's start (a short day), and whose `if` holds: an `if` is read once, when it comes due,
+    and an appointment whose `if` is false then is off for the day (`s.skipped`)."""
+    ns = Namespace()
+    lines = ["def _due(s, clock, target, visits):"]
+    for at, aid, cond in due:
+        name, when = ns.name(aid), _number(at)
+        lines += [
+            f"    if clock < {when}:",
+            "        return None",  # none of the later ones has come due either
+            f"    if {name} not in visits and {name} != target and {when} >= s.day_start:",
+        ]
+        if cond is None:
+            lines.append(f"        return {name}")
+        else:
+            lines += [
+                f"        if {name} not in s.skipped:",
+                f"            if {condition_source(cond, ns)}:",
+                f"                return {name}",
+                f"            s.skipped.append({name})",
+            ]
+    lines.append("    return None\n")
+    return ns.define("\n".join(lines), "_due")
+
+
 SPLITMIX = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB)  # the day's random numbers (`rolls`)
+
+
+def below(chance: float) -> int:
+    """The whole number N for which a 64-bit number x is under `chance` as a fraction of 2**64
+    (`x / 18446744073709551616.0 < chance`, the float division) exactly when x < N: a comparison of two
+    ints where the division made a float from a number of three digits of the int type, at every roll.
+
+    The float division is monotone in x (rounding to the nearest float keeps order), so the numbers under
+    `chance` are those below the first that is not, found here by halving [0, 2**64]."""
+    lo, hi = 0, 1 << 64  # the first x that is not under `chance` is in [lo, hi]; 2**64 if none is
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if mid / 18446744073709551616.0 < chance:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def rolls(open_now: tuple[tuple[str, bool, Node | None, float], ...]) -> Callable[[Any, str, Any], str | None]:
@@ -272,7 +327,7 @@ def rolls(open_now: tuple[tuple[str, bool, Node | None, float], ...]) -> Callabl
 
     In the story's order, each one that is not the destination, not already visited unless it repeats, and whose
     `if` holds, takes the day's next random number (splitmix64 over `s.rng`: tiny state, the same stream on every
-    platform) and starts when that number, as a fraction of 2**64, is under its chance."""
+    platform) and starts when that number, as a fraction of 2**64, is under its chance (`below`)."""
     ns = Namespace()
     mask = "0xFFFFFFFFFFFFFFFF"
     lines = ["def _rolls(s, target, visits):"]
@@ -290,7 +345,7 @@ def rolls(open_now: tuple[tuple[str, bool, Node | None, float], ...]) -> Callabl
             f"        s.rng = z = (s.rng + {SPLITMIX[0]}) & {mask}",
             f"        z = ((z ^ (z >> 30)) * {SPLITMIX[1]}) & {mask}",
             f"        z = ((z ^ (z >> 27)) * {SPLITMIX[2]}) & {mask}",
-            f"        if (z ^ (z >> 31)) / 18446744073709551616.0 < {ns.name(chance)}:",
+            f"        if (z ^ (z >> 31)) < {_number(below(chance))}:",
             f"            return {name}",
         ]
     lines.append("    return None\n")
@@ -313,9 +368,24 @@ def effects(
     """A choice's consequences (machine.py `_Effects.apply`) as one function of a day, in its order: each stat
     changed and kept within its bounds (`min(max(value, lo), hi)`), flags, words, the `once` key, the minutes."""
     ns = Namespace()
-    lines = ["def _apply(day):"]
+    lines = ["def _apply(day):", *_effects_lines(changes, flags, words, once, minutes, category, ns), ""]
+    return ns.define("\n".join(lines), "_apply")
+
+
+def _effects_lines(
+    changes: tuple[tuple[str, int, int, int], ...],
+    flags: tuple[tuple[str, bool], ...],
+    words: tuple[tuple[str, Any], ...],
+    once: object,
+    minutes: int,
+    category: str,
+    ns: Namespace,
+    day: str = "day",
+) -> list[str]:
+    """The statements of `effects`, over a day named `day`."""
+    lines = []
     if changes:
-        lines.append("    values = day.stats")
+        lines.append(f"    values = {day}.stats")
         for name, delta, lo, hi in changes:
             key = ns.name(name)
             lines += [
@@ -327,16 +397,48 @@ def effects(
                 f"    values[{key}] = value",
             ]
     if flags:
-        lines.append(f"    day.flags.update({ns.name(flags)})")
+        lines.append(f"    {day}.flags.update({ns.name(flags)})")
     if words:
-        lines.append(f"    day.words.update({ns.name(words)})")
+        lines.append(f"    {day}.words.update({ns.name(words)})")
     if once is not None:
-        lines.append(f"    day.taken.append({ns.name(once)})")
+        lines.append(f"    {day}.taken.append({ns.name(once)})")
     spent, where = _value(minutes, ns), ns.name(category)
     lines += [
-        f"    day.clock += {spent}",
-        "    spent = day.minutes",
+        f"    {day}.clock += {spent}",
+        f"    spent = {day}.minutes",
         f"    spent[{where}] = spent.get({where}, 0) + {spent}",
-        "",
     ]
-    return ns.define("\n".join(lines), "_apply")
+    return lines
+
+
+# a choice's consequences as `effects` takes them: (stat changes, flags, words, once key, minutes, category)
+Consequences = tuple[
+    tuple[tuple[str, int, int, int], ...], tuple[tuple[str, bool], ...], tuple[tuple[str, Any], ...], object, int, str
+]
+
+
+# long: a choice's guard, consequences and branches, each as the functions above write them
+def step(
+    guard: tuple[object, Node | None, Node | None],
+    consequences: Consequences,
+    goto: tuple[tuple[Node | None, str], ...],
+) -> Callable[[Any], str | None]:
+    """Taking a choice (machine.py `Steps.go`) as one function of a day: None, with nothing done, when its guard
+    (`guard`: once key, show_if, if) does not hold; else its consequences (`effects`), then where it leads: the
+    first of its branches (`goto`: condition or None, destination) whose condition holds after them, or the
+    last (the loader makes the last unconditional)."""
+    if not goto:
+        raise ValueError("a choice leads somewhere: it has one branch at least")
+    ns = Namespace()
+    lines = [
+        "def _go(s):",
+        f"    if not ({_guard_source(*guard, ns)}):",
+        "        return None",
+        *_effects_lines(*consequences, ns, "s"),
+    ]
+    for cond, target in goto:
+        if cond is None:
+            break
+        lines += [f"    if {SOURCE.truth(cond, ns)}:", f"        return {ns.name(target)}"]
+    lines += [f"    return {ns.name(target)}", ""]
+    return ns.define("\n".join(lines), "_go")

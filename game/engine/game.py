@@ -246,23 +246,27 @@ class Game:
             self._route("end" if scene.id == self.story.hub else self.story.hub, None)
             return
         steps = self._steps
-        chosen = steps.choice(sid, choice_id)
-        if chosen is None:
-            from game.engine.suggest import did_you_mean
+        often = steps.often.get((sid, choice_id))  # a choice taken often here: it and its generated step
+        if often is not None:
+            chosen, go = often
+        else:
+            found = steps.choice(sid, choice_id)
+            if found is None:
+                from game.engine.suggest import did_you_mean
 
-            ids = [c.id for c in self.story.scenes[sid].choices]
-            raise ChoiceError(f"no choice {choice_id!r} in scene {sid!r}{did_you_mean(choice_id, ids)}")
+                ids = [c.id for c in self.story.scenes[sid].choices]
+                raise ChoiceError(f"no choice {choice_id!r} in scene {sid!r}{did_you_mean(choice_id, ids)}")
+            chosen, go = found, None
         point = self._undo_point() if self.keep_undo else None
         clock, arrival = st.clock, st.arrival  # the history records them as they were before the choice
-        if not steps.take(st, chosen):
+        # the machine checks its guard and runs its consequences; then its branches, read after them
+        target = steps.go(st, chosen) if go is None else go(st)
+        if target is None:
             raise self._refusal(self.story.scenes[sid], chosen)
         if point is not None:
             self._past.append(point)
         st.history.append(_step(Step, (sid, choice_id, clock, arrival)))  # Step(...) without its __new__ in Python
         st.outcome = self._outcome(sid, chosen) if chosen.outcome else None
-        for cond, target in chosen.goto:  # the loader makes the last branch unconditional
-            if cond is None or cond.fn(st):
-                break
         self._route(target, choice_id)
 
     def _record(self, scene: Scene, choice_id: str) -> None:
@@ -293,18 +297,7 @@ class Game:
             return
         visits = st.visits
         if st.held is None:
-            due: str | None = None
-            for at, aid, at_if in steps.appointments:  # in the order of their times
-                if at > clock:
-                    break  # none of the later ones is due either
-                if aid in visits or aid == target or at < st.day_start:  # most often: already held today
-                    continue
-                if at_if is not None and (aid in st.skipped or not at_if(st)):
-                    if aid not in st.skipped:  # decided once, when it comes due: off for the day
-                        st.skipped.append(aid)
-                    continue
-                due = aid
-                break
+            due = steps.due(st, clock, target, visits)  # the appointment that starts now (codegen.appointments)
             if due is not None:
                 st.held, target, arrival = target, due, _APPOINTMENT
             else:

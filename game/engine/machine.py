@@ -275,6 +275,8 @@ class SceneMachine(Machine):
         steps = self.__dict__.get("steps")
         if steps is not None:
             steps.plain = value
+            if not value:  # the library's path from now on: no generated step goes round it
+                steps.often.clear()
 
 
 class Steps:
@@ -288,9 +290,11 @@ class Steps:
         "_arrivals",
         "_choices",
         "_scenes",
-        "appointments",
+        "due",
         "ending_ids",
         "_direct",
+        "_due_plan",
+        "_go_uses",
         "_fast",
         "_interrupt_plan",
         "_menu_fns",
@@ -301,14 +305,17 @@ class Steps:
         "_scratch",
         "_takes",
         "menus",
+        "often",
         "plain",
     )
 
     def __init__(self, machine: SceneMachine, story: Story):
-        # the appointments in the order of their times: (at, id, the closure of its `if` or None) (`Game._route`)
-        self.appointments: tuple[tuple[int, str, Callable[[DayState], object] | None], ...] = tuple(
-            (s.at, s.id, s.at_if.fn if s.at_if is not None else None) for s in story.appointments if s.at is not None
+        # the appointments in the order of their times: (at, id, the tree of its `if` or None) (`Game._route`)
+        self._due_plan = tuple(
+            (s.at, s.id, s.at_if.tree if s.at_if is not None else None) for s in story.appointments if s.at is not None
         )
+        # `Game._route` asks it after every choice: generated when first asked (engine/codegen.py `appointments`)
+        self.due: Callable[[DayState, int, str, dict[str, int]], str | None] = self._first_due
         self.ending_ids = story.ending_ids
         self._scenes = story.scenes
         self._choices: dict[str, dict[str, Choice]] = {}
@@ -321,6 +328,9 @@ class Steps:
         self._menu_uses: dict[str, int] = {}
         self._fast: dict[int, tuple[object, Callable[[DayState], object]]] = {}
         self._direct = machine._direct
+        # choices taken often, by (scene, choice id): the choice and its generated step (`go`, `Game.choose`)
+        self.often: dict[tuple[str, str], tuple[Choice, Callable[[DayState], str | None]]] = {}
+        self._go_uses: dict[tuple[str, str], int] = {}
         self._takes = machine._takes
         self._arrivals = machine._arrivals
         self._scratch = machine._scratch
@@ -334,6 +344,11 @@ class Steps:
         if by_id is None:
             by_id = self._choices[scene] = {ch.id: ch for ch in reversed(self._scenes[scene].choices)}
         return by_id.get(cid)
+
+    def _first_due(self, day: DayState, clock: int, target: str, visits: dict[str, int]) -> str | None:
+        """`due` the first time: the story's appointments made into one generated function, which answers from then on."""
+        self.due = codegen.appointments(self._due_plan)
+        return self.due(day, clock, target, visits)
 
     def rolls(self, clock: int) -> Callable[[DayState, str, dict[str, int]], str | None] | None:
         """`Game._route`'s rolls for the interruptions whose `if` can hold at `clock` (their clock windows,
@@ -403,6 +418,34 @@ class Steps:
             return event.fire(scratch)
         except MachineError:
             raise ChoiceError(f"no choice {choice.id!r} in scene {day.scene!r}") from None
+
+    def go(self, day: DayState, choice: Choice) -> str | None:
+        """Take `choice` in the day's scene (`take`) and say where it leads: the first of its branches whose
+        condition holds after its consequences; None, with nothing done, when its guard does not hold.
+
+        On a plain machine, a choice taken directly (`_direct`) for the HOT-1-th time becomes one generated
+        function (engine/codegen.py `step`) in `often`, which `Game.choose` calls from then on: its guard and
+        consequences then never need functions of their own."""
+        key = (day.scene, choice.id)
+        if not self.take(day, choice):
+            return None
+        for cond, target in choice.goto:  # the loader makes the last branch unconditional
+            if cond is None or cond.fn(day):
+                break
+        direct = self._direct.get(key) if self.plain else None
+        if direct is not None:
+            uses = self._go_uses[key] = self._go_uses.get(key, 0) + 1
+            if uses >= HOT - 1:
+                guard, effects = direct
+                self.often[key] = (
+                    choice,
+                    codegen.step(
+                        (guard.once, guard.show_tree, guard.cond_tree),
+                        effects.consequences(),
+                        tuple((None if cond is None else cond.tree, target) for cond, target in choice.goto),
+                    ),
+                )
+        return target
 
     def move(self, day: DayState, dest: str, how: Arrival, choice: str | None) -> None:
         """Move the day to `dest`, arriving `how`; raises MoveRefused when the story has no such edge."""
@@ -547,6 +590,10 @@ class _Effects:
     def __call__(self, event: EventData) -> None:
         self.apply(event.model)  # type: ignore[arg-type]
 
+    def consequences(self) -> codegen.Consequences:
+        """What `apply` does, as engine/codegen.py's `effects` and `step` take it."""
+        return (self.effects, self.flags, self.words, self.once, self.minutes, self.category)
+
     def apply(self, day: DayState) -> None:
         """Run the consequences on the day: by the loop below while the choice is new, by one generated function
         (engine/codegen.py `effects`) from its HOT-th use on."""
@@ -556,9 +603,7 @@ class _Effects:
             if self._uses < HOT:
                 self.apply_slowly(day)
                 return
-            fn = self._apply = codegen.effects(
-                self.effects, self.flags, self.words, self.once, self.minutes, self.category
-            )
+            fn = self._apply = codegen.effects(*self.consequences())
         fn(day)
 
     def apply_slowly(self, day: DayState) -> None:

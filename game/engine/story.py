@@ -678,6 +678,16 @@ class Template:
                 fn = self._render = codegen.template(self.parts, capitalise, _said, _digest30)
         return fn
 
+    def pieces(self) -> Callable[[Mapping[str, str], TextScope], str | tuple[Any, ...]]:
+        """A new generated function of (words, scope) giving the pieces `renderer`'s function joins, not joined
+        (engine/codegen.py `template`, keyed): for a reader that looks texts up, not one that shows them."""
+        if self.literal is not None:
+            literal = self.literal
+            return lambda words, scope: literal
+        fn: Callable[[Mapping[str, str], TextScope], str | tuple[Any, ...]]
+        fn = codegen.template(self.parts, capitalise, _said, _digest30, keyed=True)
+        return fn
+
     def render(self, words: Mapping[str, str], scope: TextScope | None = None) -> str:
         """The text to show; without a scope, conditions are false and sequences show their first."""
         if self.literal is not None:

@@ -57,9 +57,22 @@ def time_words(minutes: int) -> str:
 
 def capitalise(text: str) -> str:
     """The text with its first letter in capitals (the rest as it is)."""
+    # remembered: a day capitalises the same few words and phrases at every step
+    got = _CAPITALISED.get(text)
+    if got is None:
+        got = _capitalised(text)
+        if len(_CAPITALISED) < 4096:  # words set by choices take a few values each; bounded all the same
+            _CAPITALISED[text] = got
+    return got
+
+
+def _capitalised(text: str) -> str:
     for i, ch in enumerate(text):
         if ch.isalpha():
             return text[:i] + ch.upper() + text[i + 1 :]
         if not ch.isspace() and ch not in "\"'\u201c\u2018(":
             return text
     return text
+
+
+_CAPITALISED: dict[str, str] = {}  # a text -> the same with its first letter in capitals (`capitalise`)

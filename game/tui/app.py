@@ -65,6 +65,15 @@ class DayJobApp(App[int]):
             self.register_theme(theme)
         self.theme = PROJECTOR if self.options.projector else DARK
 
+    def refresh_css(self, animate: bool = True) -> None:
+        """Textual's, except before the first screen: the theme set in __init__ asks for it before any CSS is used."""
+        if not self.screen_stack:
+            # new variables are all the stylesheet needs: Textual's own refresh would parse it here, then
+            # (the variables having emptied its cache) again as the first screen mounts (bench/bench_startup.py)
+            self.stylesheet.set_variables(self.get_css_variables())
+            return
+        super().refresh_css(animate)
+
     @property
     def game(self) -> Game | None:
         return self.session.game if self.session is not None else None

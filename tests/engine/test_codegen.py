@@ -137,12 +137,22 @@ def _texts(story) -> list[Template]:
     return [t for t in out if t.literal is None]
 
 
+def _joined(pieces) -> str:
+    """A text from its pieces (`Template.pieces`), by a walk of its own: strings, and tuples of pieces."""
+    if isinstance(pieces, str):
+        return pieces
+    assert isinstance(pieces, tuple)
+    return "".join(_joined(p) for p in pieces)
+
+
 def test_every_text_of_the_shipped_day_renders_as_the_reference_walk_does():
-    """Along random days, each text at each step: the generated function and `_emit` give the same text."""
+    """Along random days, each text at each step: the generated functions (the text, and its pieces unjoined)
+    and `_emit` give the same text."""
     story = load_story(STORY)
     texts = _texts(story)
     assert any(not t.plain for t in texts)  # the day has sequences, conditions and clock phrases to compare
     compared = 0
+    keyed = {id(tpl): tpl.pieces() for tpl in texts}
     for day in range(40):
         game = Game(story, f"codegen-{day}", keep_undo=False)
         rand = random.Random(day)
@@ -155,6 +165,7 @@ def test_every_text_of_the_shipped_day_renders_as_the_reference_walk_does():
                     _emit(tpl.parts, st_.words, TextScope(st_, visit, "desk", game.seed), out)
                     assert tpl.renderer()(st_.words, scope) == "".join(out), tpl
                     assert tpl.render(st_.words, scope) == "".join(out), tpl  # either way, once shown often or not
+                    assert _joined(keyed[id(tpl)](st_.words, scope)) == "".join(out), tpl  # its pieces, in order
                     compared += 1
             ids = game.available
             game.choose(ids[int(rand.random() * len(ids))])
@@ -185,6 +196,61 @@ def _old_rolls(open_now, s, target, visits):
         if (z ^ (z >> 31)) / 18446744073709551616.0 < chance:
             return iid
     return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(st.floats(0, 1), st.sampled_from([0, 1, 0.5, 1e-300, 5e-324, 1 - 2**-53])),
+    st.integers(0, 2**64 - 1),
+)
+def test_a_roll_is_under_its_chance_exactly_when_the_float_division_says_so(chance, x):
+    edge = codegen.below(chance)
+    # the edges where the answer turns (the float division rounds there), and a number anywhere
+    for n in (edge - 1, edge, edge + 1, x):
+        if 0 <= n < 2**64:
+            assert (n < edge) == (n / 18446744073709551616.0 < chance), (chance, n)
+
+
+def _old_due(due, s, clock, target, visits):
+    """`Game._route`'s loop over the appointments, as it was before it was generated: the reference."""
+    for at, aid, cond in due:
+        if at > clock:
+            break
+        if aid in visits or aid == target or at < s.day_start:
+            continue
+        if cond is not None and (aid in s.skipped or not meaning(cond, s)):
+            if aid not in s.skipped:
+                s.skipped.append(aid)
+            continue
+        return aid
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([480, 540, 600, 750, 900, 1020]),
+            st.sampled_from(["desk", "lunch", "sync", "dentist"]),
+            st.one_of(st.none(), _truths),
+        ),
+        max_size=4,
+        unique_by=lambda a: a[1],
+    ).map(lambda due: tuple(sorted(due, key=lambda a: a[0]))),
+    _states,
+    st.sampled_from(["desk", "lunch", "sync", "elsewhere"]),
+    st.lists(st.sampled_from(["lunch", "sync", "dentist"]), unique=True),
+    st.sampled_from([480, 540, 600, 700]),  # at times an appointment's own (a short day)
+)
+def test_the_generated_appointments_start_what_the_loop_started_and_skip_the_same(due, s, target, skipped, start):
+    assume(all(cond is None or _depth(cond) <= 8 for _, _, cond in due))
+    s.day_start = start
+    s.skipped = list(skipped)
+    want = _old_due(due, s, s.clock, target, s.visits)
+    want_skipped = s.skipped
+    s.skipped = list(skipped)
+    assert codegen.appointments(due)(s, s.clock, target, s.visits) == want
+    assert s.skipped == want_skipped  # an `if` false when due: off for the day, as before
 
 
 _open_sets = st.lists(
@@ -240,4 +306,42 @@ def test_generated_effects_change_the_day_as_the_loop_did(changes, flags, words,
         twin.taken.append(key)
     twin.clock += minutes
     twin.minutes["focus"] = twin.minutes.get("focus", 0) + minutes
+    assert vars(s) == vars(twin)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.booleans(),
+    st.one_of(st.none(), _truths),
+    st.one_of(st.none(), _truths, st.sampled_from([Visited("desk"), Stat("energy")])),
+    st.lists(st.tuples(st.sampled_from(["energy", "trust"]), st.integers(-3, 3), st.just(0), st.just(10)), max_size=2),
+    st.lists(st.tuples(st.one_of(_truths, st.sampled_from([Visited("lunch"), Stat("trust")])), st.text(max_size=4))),
+    st.text(max_size=4),
+    st.integers(0, 60),
+    st.booleans(),
+    _states,
+)
+def test_a_generated_step_refuses_or_takes_a_choice_and_branches_as_the_loop_did(
+    once, show, cond, changes, branches, last, minutes, spent, s
+):
+    """Refused (None, the day untouched) unless not a spent `once`, listed and its `if` true; else its
+    consequences, then the first branch whose condition holds after them, or the last (unconditional) one."""
+    assume(all(_depth(tree) <= 8 for tree in (show, cond, *(c for c, _ in branches)) if tree is not None))
+    key = ("desk", "c") if once else None
+    s.words, s.taken, s.minutes = {}, [("desk", "c")] if spent else [], {}
+    twin = SimpleNamespace(
+        **{k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v) for k, v in vars(s).items()}
+    )
+    goto = (*branches, (None, last))
+    got = codegen.step((key, show, cond), (tuple(changes), (), (), key, minutes, "focus"), goto)(s)
+    holds = (
+        not (key is not None and key in twin.taken)
+        and (show is None or bool(meaning(show, twin)))
+        and (cond is None or bool(meaning(cond, twin)))
+    )
+    want = None
+    if holds:
+        codegen.effects(tuple(changes), (), (), key, minutes, "focus")(twin)  # compared with the loop above
+        want = next(target for tree, target in goto if tree is None or meaning(tree, twin))
+    assert got == want
     assert vars(s) == vars(twin)

@@ -40,6 +40,74 @@ async def test_projector_option_selects_the_large_high_contrast_theme(build):
         assert app.theme == LIGHT
 
 
+async def test_the_stylesheet_is_parsed_once_on_the_way_to_the_title(build, monkeypatch):
+    """The theme set as the app is made asks for a CSS refresh before any CSS is used: it must not parse the
+    whole stylesheet there and again as the title screen mounts (bench/bench_startup.py)."""
+    import textual.css.stylesheet as stylesheet
+
+    parsed: list[str] = []
+    parse = stylesheet.parse
+
+    def counting(scope, css, read_from, **options):
+        parsed.append(str(read_from[0]))
+        return parse(scope, css, read_from, **options)
+
+    monkeypatch.setattr(stylesheet, "parse", counting)
+    before_story: list[str] = []  # what was parsed when the story came in (later, _settle reads the day's CSS)
+    show_first = TitleScreen.show_first
+
+    async def noting(self, session):
+        before_story.extend(parsed)
+        await show_first(self, session)
+
+    monkeypatch.setattr(TitleScreen, "show_first", noting)
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: bool(before_story))
+        assert sum(path.endswith("app.tcss") for path in before_story) == 1
+        assert sum(path.endswith("title.tcss") for path in before_story) == 1
+        assert app.screen.styles.background == app.current_theme.to_color_system().background
+
+
+async def test_a_theme_chosen_later_restyles_the_screen(build):
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        dark = app.screen.styles.background
+        await pilot.press("t")
+        await until(pilot, lambda: app.theme == LIGHT)
+        await pilot.pause()
+        assert app.screen.styles.background != dark
+        assert app.screen.styles.background == app.current_theme.to_color_system().background
+
+
+async def test_the_footer_keys_are_styled_with_the_screen_not_one_by_one(build, monkeypatch):
+    """Each key's `compact` is set before it mounts, as Textual's binding leaves it (the command palette's key
+    keeps its own), so no key is restyled on its own as it mounts (~0.4 ms a key on the way to the title)."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.widgets._footer import FooterKey
+
+    alone: list[str] = []
+    update_nodes = Stylesheet.update_nodes
+
+    def recording(self, nodes, animate=False):
+        nodes = list(nodes)
+        if len(nodes) == 1 and isinstance(nodes[0], FooterKey):
+            alone.append(nodes[0].key)
+        return update_nodes(self, nodes, animate)
+
+    monkeypatch.setattr(Stylesheet, "update_nodes", recording)
+    app = build()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        keys = list(app.screen.query(FooterKey))
+        assert keys and alone == []
+        for key in keys:
+            assert key.compact == (key.has_class("-command-palette") or app.screen.query_one("Footer").compact)
+            assert key.has_class("-compact") == key.compact
+
+
 async def test_command_palette_offers_the_games_commands(build):
     app = build()
     async with app.run_test(size=(80, 24)) as pilot:

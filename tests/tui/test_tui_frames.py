@@ -9,6 +9,8 @@ import inspect
 import random
 
 from textual._compositor import Compositor
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -166,6 +168,72 @@ async def test_the_report_builds_its_footer_keys_with_the_screen_and_only_once(b
         assert rebuilt == []
 
 
+async def play_to_the_report(pilot, app, on_last_press=None) -> None:
+    """Start a day and press "1" until it ends; `on_last_press()` is called before each press, the last one's
+    call being the one that counts; then wait for the report and let it settle."""
+    await ready(pilot)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, SceneScreen) and app.game is not None)
+    while not app.game.ended:
+        if on_last_press is not None:
+            on_last_press()
+        await pilot.press("1")
+        await pilot.pause()
+    await until(pilot, lambda: isinstance(app.screen, ReportScreen))
+    for _ in range(5):
+        await pilot.pause()
+
+
+async def test_the_report_is_whole_in_its_first_frame(build):
+    """Its charts, day and questions were mounted after its first frame: two more layouts and frames (and
+    its scroll bar, decided after the layout that showed them, a fourth) on every day's last press."""
+    app = build(save=False)
+    first: list[tuple[bool, bool]] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        display = app._display
+
+        def watched(screen, renderable) -> None:
+            if renderable is not None and isinstance(screen, ReportScreen) and not first:
+                scroll = screen.query_one("#report-scroll")
+                first.append((bool(screen.query("#report-buttons")), scroll.show_vertical_scrollbar))
+            display(screen, renderable)
+
+        app._display = watched
+        await play_to_the_report(pilot, app)
+    assert first == [(True, True)]
+
+
+async def test_a_report_that_fits_its_window_keeps_no_room_for_a_scroll_bar(build):
+    """The report's bar is decided in its first layout (TextScroll) without a stable gutter: a window tall
+    enough for the whole report centres its column in the full width, as Textual's own decision does."""
+    app = build(save=False)
+    async with app.run_test(size=(81, 200)) as pilot:
+        await play_to_the_report(pilot, app)
+        scroll = app.screen.query_one("#report-scroll")
+        column = app.screen.query_one("#report-column")
+        assert not scroll.show_vertical_scrollbar
+        assert scroll.scrollable_content_region.width == scroll.region.width
+        assert column.region.x == (scroll.region.width - column.region.width) // 2
+
+
+async def test_the_days_last_press_parses_no_stylesheet(build, monkeypatch):
+    """The report's widgets' default CSS is read on the title screen: Textual re-parsed every stylesheet
+    when the first of them mounted, on the press that ended the day."""
+    app = build(save=False)
+    parsed: list[int] = []
+    parse = Stylesheet.parse
+
+    def counted(self: Stylesheet) -> None:
+        parsed.append(1)
+        parse(self)
+
+    monkeypatch.setattr(Stylesheet, "parse", counted)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await play_to_the_report(pilot, app, on_last_press=parsed.clear)
+        assert app.screen.query("#report-buttons")
+    assert parsed == []
+
+
 def test_the_private_textual_members_the_day_screens_lean_on_are_still_the_ones_expected():
     """ChoiceList and QuietFooter override or set these (game/tui/palette_guard.py says why); a change
     in Textual must be looked at, not silently cost a frame or break the list."""
@@ -178,5 +246,13 @@ def test_the_private_textual_members_the_day_screens_lean_on_are_still_the_ones_
     assert "self._compositor_refresh()" in inspect.getsource(Screen._on_timer_update)
     assert "self._repaint_required" in inspect.getsource(Widget._check_refresh)
     assert list(inspect.signature(Compositor.update_widgets).parameters) == ["self", "widgets"]
+    # ReportScreen runs before Textual's handlers of these events, to change what they do
+    assert "event.refresh_styles" in inspect.getsource(Screen._on_screen_resume)
+    assert "self._screen_resized(event.size)" in inspect.getsource(Screen._on_resize)
+    # game/tui/css.py preload reads a widget class's default CSS as Widget._post_register does
+    assert "_get_default_css()" in inspect.getsource(Widget._post_register)
+    assert "self._node_bases" in inspect.getsource(DOMNode._get_default_css)
+    # QuietFooter sets the keys bound to the footer's `compact` as the binding will
+    assert "self._reactive_connect" in inspect.getsource(DOMNode.data_bind)
     assert isinstance(Footer.__dict__["_bindings_ready"], Reactive)
     assert "_bindings_ready" in inspect.getsource(Footer.compose)

@@ -5,20 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from game.tui.css import STYLES
-from game.tui.screens import ScreenName
+from game.tui.screens import ScreenName, fold_for_size
 from game.tui.storytext import literal, paragraphs, prose
 from game.tui.widgets.charts import MinutesChart, StatBars
 from game.tui.widgets.day_header import DayHeader
 from game.tui.widgets.footer import QuietFooter
 from game.tui.widgets.hanging import Hanging, Stack
+from game.tui.widgets.text_scroll import TextScroll
 
 if TYPE_CHECKING:
     from textual.visual import Visual
@@ -128,15 +131,22 @@ class ReportScreen(Screen):
         Binding("escape", "menu", "Menu", show=False),
     ]
 
+    # mounted first here: their default CSS is read on the title screen (game/tui/css.py)
+    PRELOAD_WIDGETS: ClassVar[tuple[type[Widget], ...]] = (Button, StatBars, MinutesChart)
+
+    _resumed = False
+    _resized = False
+
     def __init__(self, report: Report, *, stopped: bool = False) -> None:
         super().__init__(name=ScreenName.REPORT)
         self.report = report
         self.stopped = stopped  # the workshop's round ended the day before the day did
 
     def compose(self) -> ComposeResult:
+        fold_for_size(self)
         r = self.report
         yield DayHeader(id="day-header")
-        with VerticalScroll(id="report-scroll"), Vertical(id="report-column"):
+        with TextScroll(id="report-scroll"), Vertical(id="report-column"):
             if r.outcome:  # what the last choice did, before the ending it led to
                 yield Static(Content("\n\n").join(prose(p) for p in paragraphs(r.outcome)), id="outcome")
             kicker = "The round is over" if self.stopped else "The end of the day"
@@ -154,10 +164,12 @@ class ReportScreen(Screen):
                 ),
                 id="report-below",
             )
+            yield from self._details()
         yield QuietFooter(at_once=True)
 
     def _details(self):
-        """The charts, timeline and questions: mounted after the ending's first frame (they cost the most)."""
+        """The charts, timeline and questions, below the ending (in the same layout and frame: mounted after
+        it, they cost more, in layouts and frames of their own, than they saved)."""
         r = self.report
         yield Static("How you ended the day", classes="section")
         yield Static(
@@ -193,7 +205,9 @@ class ReportScreen(Screen):
         if r.debrief:
             yield Static("To talk about", classes="section")
             yield Static(debrief_content(r.debrief), id="debrief")
-        yield Static(id="report-saved")
+        saved = Static(id="report-saved")
+        saved.display = False  # until a report is saved
+        yield saved
         yield Horizontal(
             Button("Save report", id="save-report", variant="primary"),
             Button("New day", id="new-day"),
@@ -201,19 +215,25 @@ class ReportScreen(Screen):
             id="report-buttons",
         )
 
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Before Textual's own handler: the first time, the screen was styled as it mounted, just now."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False  # restyling all of it again cost ~6 ms before the first frame
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        """Before Textual's own handler, which lays this screen (and the title under it) out again at the
+        size they were just laid out at when the screen's own first layout sends it its first Resize."""
+        if not self._resized and event.size == self._compositor.size:
+            event.prevent_default()  # its size classes were set in compose; a layout asked for meanwhile is
+            event.stop()  # done on the next frame, as always
+        self._resized = True
+
     def on_mount(self) -> None:
-        self.call_after_refresh(self._mount_details)
         game = self.app.game
         if game is not None:
             self.query_one(DayHeader).show_game(game)
         self.query_one("#report-scroll").focus()
-
-    def _mount_details(self) -> None:
-        if self not in self.app.screen_stack or not self.is_attached:  # keys replaced it before this frame
-            return
-        column = self.query_one("#report-column")
-        column.mount_all(list(self._details()))
-        self.query_one("#report-saved").display = False
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -228,7 +248,7 @@ class ReportScreen(Screen):
         if path is None:
             return
         for saved in self.query("#report-saved").results(Static):
-            # the line is mounted after the first frame; the app's notice says it either way. The file's
+            # none yet if the key came before the screen mounted; the app's notice says it either way. The file's
             # name and its folder each start a line, so a long folder never splits the name, and the
             # whole path is on the clipboard to paste
             saved.update(saved_where(path))

@@ -104,6 +104,7 @@ class TitleScreen(Screen):
                 select_on_focus=True,
                 placeholder="any word",
                 tooltip="The same seed and choices give the same day",
+                classes="-valid",  # what its first value's check sets (no validators): not a restyle of its own
             )
             hint = Static(
                 Content.styled("The same seed gives the same day: share it.", "$foreground-muted"), id="seed-hint"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class QuietFooter(Footer):
@@ -27,6 +28,15 @@ class QuietFooter(Footer):
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
         self._shown = self._keys_from() if keys else None
+        for key in keys:
+            if isinstance(key, FooterKey) and "compact" in (key._reactive_connect or {}):
+                # as the footer's `compact` will make the keys bound to it when they mount: the key's own default
+                # is the other, and changing it then restyled each key (~0.5 ms a key)
+                key.set_reactive(FooterKey.compact, self.compact)
+                key.set_class(self.compact, "-compact", update=False)
+            elif isinstance(key, FooterKey):  # the command palette's key, not bound: its first watch of its own
+                key.set_reactive(FooterKey.compact, True)  # default, True, restyled it alone as it mounted
+                key.set_class(True, "-compact", update=False)
         yield from keys
 
     async def recompose(self) -> None:
