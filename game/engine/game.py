@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from game.engine.clock import format_time
+from game.engine.digest import sha256
 from game.engine.errors import ChoiceError, ReplayError, SaveError
 from game.engine.machine import apply_effects, apply_sets
 from game.engine.migrate import SAVE_VERSION
@@ -25,7 +25,7 @@ _step = tuple.__new__  # a named tuple made from its fields in one C call (`Step
 
 
 def seed_state(seed: str) -> int:
-    return int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big")
+    return int.from_bytes(sha256(seed.encode("utf-8")).digest()[:8], "big")
 
 
 class ChoiceKind(Enum):

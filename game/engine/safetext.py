@@ -28,6 +28,8 @@ def _visible(match: re.Match[str]) -> str:
 def terminal_safe(text: object, *, one_line: bool = False) -> str:
     """`text` with every character that could steer a terminal written as a visible `\\x1b`-style escape."""
     s = text if isinstance(text, str) else str(text)
+    if s.isprintable():  # every character escaped, and the line break, is one `isprintable` refuses
+        return s  # most text: no pattern to compile (on the title screen) or run
     return _unsafe(one_line).sub(_visible, s)
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
+import os
 
 SEED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0 or 1: nothing to mistake when read aloud
+assert len(SEED_ALPHABET) == 32  # a random byte's low five bits pick a letter, each as likely as the others
 
 
 def new_seed() -> str:
-    """A short seed people can read aloud and type: six letters and digits."""
-    return "".join(secrets.choice(SEED_ALPHABET) for _ in range(6))
+    """A short seed people can read aloud and type: six letters and digits, from the system's random bytes.
+
+    `os.urandom`, as `secrets` reads it, without importing `secrets` (and `random`) on the title screen.
+    """
+    return "".join(SEED_ALPHABET[b & 31] for b in os.urandom(6))

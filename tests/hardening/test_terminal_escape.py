@@ -55,6 +55,17 @@ def test_terminal_safe_leaves_nothing_that_steers_a_terminal(text):
     assert terminal_safe(shown) == shown  # escaping twice changes nothing
 
 
+def test_text_let_through_unchanged_holds_nothing_the_escape_would_change():
+    """`terminal_safe` returns text that `str.isprintable` passes as it is: every character its pattern escapes
+    (and the line break, for one line) must be one that `isprintable` refuses, over all of Unicode."""
+    from game.engine.safetext import _unsafe
+
+    everything = "".join(map(chr, range(0x110000)))
+    for one_line in (False, True):
+        escaped = _unsafe(one_line).findall(everything)
+        assert escaped and not any(ch.isprintable() for ch in escaped)
+
+
 def test_terminal_safe_shows_each_payload_visibly():
     assert terminal_safe(f"a{TITLE}b") == "a\\x1b]0;PWNED\\x07b"
     assert terminal_safe(CSI8) == "\\x9b2J"

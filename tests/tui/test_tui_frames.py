@@ -203,6 +203,19 @@ async def test_the_report_is_whole_in_its_first_frame(build):
     assert first == [(True, True)]
 
 
+async def test_a_report_that_fits_its_window_keeps_no_room_for_a_scroll_bar(build):
+    """The report's bar is decided in its first layout (TextScroll) without a stable gutter: a window tall
+    enough for the whole report centres its column in the full width, as Textual's own decision does."""
+    app = build(save=False)
+    async with app.run_test(size=(81, 200)) as pilot:
+        await play_to_the_report(pilot, app)
+        scroll = app.screen.query_one("#report-scroll")
+        column = app.screen.query_one("#report-column")
+        assert not scroll.show_vertical_scrollbar
+        assert scroll.scrollable_content_region.width == scroll.region.width
+        assert column.region.x == (scroll.region.width - column.region.width) // 2
+
+
 async def test_the_days_last_press_parses_no_stylesheet(build, monkeypatch):
     """The report's widgets' default CSS is read on the title screen: Textual re-parsed every stylesheet
     when the first of them mounted, on the press that ended the day."""
