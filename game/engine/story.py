@@ -165,6 +165,12 @@ _KEYED: dict[str, int] = {}  # a seed, salt or sequence's source -> its digest (
 assert codegen.SHUFFLE == (_MULTIPLIER, _MASK30)  # the generated first picks multiply as `shuffle` does
 
 
+def shuffle_digest(text: str) -> int:
+    """The 30 bits of a seed, a salt or a sequence's source that shuffles mix (`TextScope.seeded`: a scope's
+    `base` is its seed's digest XOR its salt's), remembered."""
+    return _digest30(text)
+
+
 def _digest30(text: str) -> int:
     """30 bits of the text's SHA-256, remembered: the same on every platform and Python (unlike `hash`)."""
     got = _KEYED.get(text)
