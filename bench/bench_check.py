@@ -312,7 +312,8 @@ def main(argv=None) -> int:
         "The anchor is PyYAML's own `yaml.load(raw, yaml.CSafeLoader)`: libyaml's C parser with PyYAML's "
         "Python constructor, giving plain dicts with no places, no checks and no compiled story. "
         "`check` parses with the same C parser but builds its own located data (refusing aliases, "
-        "duplicate keys and tags), validates it with pydantic, compiles every expression and template, "
+        "duplicate keys and tags), validates it (engine/shapes.py reads a right value at once; anything else "
+        "goes to the pydantic models, which word the errors), compiles every expression and template, "
         "and lints. Stories come from `bench/make_story.py N DIR` (seed `bench`)."
     )
     notes = [c.large_story_note(n) for n in sizes if c.large_story_note(n)]

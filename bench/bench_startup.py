@@ -144,6 +144,38 @@ def first_frame_cpu(which: str, env: dict) -> float:
     return float(out.decode().split()[0])
 
 
+def previous_run() -> str | None:
+    """This benchmark's figures as docs/performance.md has them before this run replaces its section."""
+    try:
+        text = c.DOC.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    section = re.search(r"<!-- bench:startup -->(.*?)<!-- /bench:startup -->", text, re.S)
+    if section is None:
+        return None
+    body = section.group(1)
+    when = re.search(r"Measured (\d{4}-\d\d-\d\d \d\d:\d\d \w+)", body)
+    load = re.search(r"load average before the run (\d+\.\d+)", body)
+    first = re.search(r"first frame within [\d.]+× of the minimal app: ([\d.]+)× wall, ([\d.]+)× CPU", body)
+    ready = re.search(
+        r"title ready, warm cache, within [\d.]+× of the minimal app's first frame: ([\d.]+)× wall, "
+        r"([\d.]+)× CPU",
+        body,
+    )
+    cold = re.search(r"title ready \(story loaded\), cold cache \| [^|]+\|[^|]+\|[^|]+\| ([\d.]+)×", body)
+    if first is None or ready is None:
+        return None
+    out = (
+        f"first frame {first.group(1)}× wall, {first.group(2)}× CPU; title ready (warm cache) {ready.group(1)}× wall, "
+    )
+    out += f"{ready.group(2)}× CPU"
+    if cold is not None:
+        out += f"; cold cache {cold.group(1)}× wall"
+    if when is not None:
+        out += f" ({when.group(1)}" + (f", load {load.group(1)})" if load is not None else ")")
+    return out
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--pairs", type=int, default=15)
@@ -163,6 +195,7 @@ def main(argv=None) -> int:
         "dayjob": ([c.PYTHON, "-m", "game", "--no-save"], title),
         "minimal": ([c.PYTHON, str(c.BENCH / "minimal_app.py")], None),
     }
+    before = previous_run()
     machine = c.machine_line()
     for name, (cmd, ready) in sides.items():  # warm-up: bytecode caches, page cache, the story cache
         first_frame(cmd, env, ready)
@@ -272,6 +305,8 @@ def main(argv=None) -> int:
         f"Target (#17): title ready, warm cache, within {READY_TARGET}× of the minimal app's first frame: "
         f"{ready_ratio:.2f}× wall, {ready_cpu_ratio:.2f}× CPU time — {c.verdict(ready_ratio <= READY_TARGET)} "
         "(judged on wall time).",
+        "",
+        f"Previous run: {before}." if before else "No previous run in docs/performance.md.",
     ]
     text = "\n".join(body)
     print(text)

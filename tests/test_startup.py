@@ -58,6 +58,24 @@ def test_an_idle_collection_runs_only_in_a_game_on_screen(collector_restored, mo
     gc.collect()
 
 
+def test_a_saved_day_is_resumed_without_openssls_hashes(tmp_path):
+    """A player's saved day is read with the rules of a day; those rules hash the seed as the cache does,
+    with CPython's own SHA-256 (the same digests: tests/story/golden), not by loading libcrypto."""
+    code = (
+        "import sys\n"
+        "from game.tui.options import TuiOptions\n"
+        "from game.tui.session import Session\n"
+        "s = Session.open(TuiOptions(save=True))\n"
+        "if s.saved is None:\n"
+        "    s.new_day('seed')\n"
+        "print(s.saved is not None, '_hashlib' in sys.modules)\n"
+    )
+    env = {**_env(), "DAYJOB_CACHE_DIR": str(tmp_path / "cache"), "DAYJOB_DATA": str(tmp_path / "saves")}
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]
+
+
 def test_a_new_seed_is_six_of_its_letters_each_as_likely_and_needs_no_secrets_module():
     from collections import Counter
 
@@ -76,8 +94,18 @@ def test_a_new_seed_is_six_of_its_letters_each_as_likely_and_needs_no_secrets_mo
 def test_the_title_screen_loads_the_story_without_the_rules_of_a_day_or_the_parser(tmp_path):
     """With a warm compiled-story cache, opening the TUI's session (what the title screen waits for) imports
     neither the rules of a day (game, machine, transitions) nor the loader, pydantic or yaml; nor does
-    a save folder with no save in it."""
-    heavy = ("game.engine.game", "game.engine.machine", "game.engine.loader", "transitions", "pydantic", "yaml")
+    a save folder with no save in it. Nor OpenSSL's hashes (`_hashlib`, through hashlib or hmac): loading
+    libcrypto took ~3 ms of CPU for hashing that takes under one (game/engine/digest.py)."""
+    heavy = (
+        "game.engine.game",
+        "game.engine.machine",
+        "game.engine.loader",
+        "transitions",
+        "pydantic",
+        "yaml",
+        "_hashlib",
+        "secrets",
+    )
     code = (
         "import sys\n"
         "from game.tui.options import TuiOptions\n"

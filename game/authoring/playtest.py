@@ -18,18 +18,21 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 
 from game.engine import CARRY_ON, Game, Story, codegen
 from game.engine.clock import format_time
-from game.engine.story import Ending, Scene, Template, TextScope
+from game.engine.story import Ending, Scene, Template, TextScope, shuffle_digest
 from game.startup import collector_paused, lacks_short_day, load_for_life, load_story_or_report
 
 _WHERE_TAKEN = operator.attrgetter("scene", "choice")  # a step -> (scene, choice)
+_SCENE, _ARRIVAL = operator.attrgetter("scene"), operator.attrgetter("arrival")
 MAX_CHOICES = 500  # a day longer than this is stuck in a loop
 WORDS_PER_MINUTE = 230  # reading speed for the read time (as #13 measured the day)
 TOP_REPEATS = 5  # scenes named in the text report for their repeated paragraphs
 EVENT_KINDS = ("appointment", "interruption")
+_IS_EVENT = EVENT_KINDS.__contains__
 MAX_FAILURES_KEPT = 20
 TEXT_FAILURES = 5  # failures shown in the text report
 
@@ -180,14 +183,14 @@ def play_day(story: Story, seed: str, short: bool, tally: Tally, day: int, reade
     tally.lengths[len(taken)] += 1
     tally.clock_out += st.clock
     words, shown, repeats = reader.words, reader.shown, reader.repeats
-    ending = game.ending
-    assert ending is not None  # the day ended
-    tally.words[words + sum(_words(q) for q in ending.debrief)] += 1  # the report asks them: they are read
+    tally.words[words] += 1
     tally.paragraphs += shown
     tally.repeats += repeats
     tally.repeat_shares[round(repeats / shown, 4) if shown else 0.0] += 1
-    # the history records how each scene a choice was made in began: that is when an event fired
-    fired = [step.scene for step in st.history if step.arrival in EVENT_KINDS]
+    # the history records how each scene a choice was made in began: that is when an event fired (picked out by
+    # C calls: a comprehension took ten bytecodes a step)
+    history = st.history
+    fired = list(compress(map(_SCENE, history), map(_IS_EVENT, map(_ARRIVAL, history))))
     if fired:
         tally.fired.update(fired)
         tally.fired_days.update(set(fired))
@@ -280,11 +283,16 @@ class _Reader:
         self.seen: set[str] = set()  # the paragraphs shown today
         self.words = self.shown = self.repeats = 0
         self.repeated_in = repeated_in
+        self.seed: str | None = None  # the day's seed, and its digest that shuffles mix (`_read_text`)
+        self.base = 0
 
     def read(self, game: Game) -> None:
         """Count what the player reads now: the last choice's outcome, then the title and paragraphs of the
         scene or ending just reached (its plan counts them: `_read_plan`)."""
         st = game.state
+        if game.seed is not self.seed:  # a new day's seed: its digest, made once a day, not once a text
+            self.seed = game.seed
+            self.base = shuffle_digest(game.seed)
         outcome = st.outcome
         if outcome:  # its repeats are put down to `scene/choice`
             parts, n = _read_memo.get(outcome) or _paragraphs(outcome)
@@ -314,12 +322,12 @@ class _Reader:
 # long: one generated function per scene's reading, written line by line
 def _read_plan(part: Scene | Ending) -> Callable[[_Reader, object, int, str], None]:
     """What `_Reader.read` counts of a scene or ending, as one function of (reader, day, visit, seed) made from its
-    texts (engine/codegen.py): the words of its title, then its text (`again` from the second visit, when it has
-    one) and each variant whose condition holds, written out in order, added to the reader's counts. A fixed text
-    is split and counted here, once; a text with words only is read once per set of their values (`_Varying`); a
-    text that needs the day is read by its pieces, with the scope `Game.paragraphs` gives it (a scene's `again`
-    reads the visit before). The paragraphs shown are added to those seen today in one go: the number already
-    seen is the same as adding them one by one."""
+    texts (engine/codegen.py): the words of its title (an ending's with its questions'), then its text (`again`
+    from the second visit, when it has one) and each variant whose condition holds, written out in order, added
+    to the reader's counts. A fixed text is split and counted here, once; a text with words only is read once per
+    set of their values (`_Varying`); a text that needs the day is read by its pieces, with the scope
+    `Game.paragraphs` gives it (a scene's `again` reads the visit before). The paragraphs shown are added to
+    those seen today in one go: the number already seen is the same as adding them one by one."""
     ns = codegen.Namespace(
         _Scope=TextScope, _memo=_read_memo.get, _keyed=_keyed, _words=_words, _sid=part.id, _empty=()
     )
@@ -330,6 +338,8 @@ def _read_plan(part: Scene | Ending) -> Callable[[_Reader, object, int, str], No
         total = f"{ns.name(_Varying(title))}.read(words)[1]"
     else:  # as Game.title: without a scope
         total = f"_words({ns.name(title)}.render(words))"
+    if isinstance(part, Ending):  # the report asks its questions: they are read
+        total = f"{total} + {ns.name(sum(_words(q) for q in part.debrief))}"
     lines = ["def _read(r, s, visit, seed):", "    words = s.words", f"    total = {total}", "    shown = _empty"]
     again = getattr(part, "again", None)
     if any(tpl.literal is None and not tpl.plain for tpl in (part.text, *(tpl for _, tpl in part.variants))):
@@ -372,10 +382,18 @@ def _read_text(tpl: Template, indent: str, before: bool, ns: codegen.Namespace) 
         # would be hashed character by character. Not stripped first: a text's paragraphs and words are the
         # same either way (`_paragraphs` strips each paragraph and drops empty ones)
         keyed = ns.name(tpl.pieces())
+        # a text that shuffles gets its scope's digest of seed and salt (`TextScope.seeded`) from the day's, made once
+        based = any(p[0] == "shuffle" for p in tpl.inserts)
+        salted = ns.name(shuffle_digest(ns.values["_sid"]))
         if before:
-            lines.append(f"{indent}key = {keyed}(words, _Scope(s, visit - 1, _sid, seed))")
+            lines.append(f"{indent}again = _Scope(s, visit - 1, _sid, seed)")
+            if based:
+                lines.append(f"{indent}again.base = r.base ^ {salted}")
+            lines.append(f"{indent}key = {keyed}(words, again)")
         else:
-            lines.append(f"{indent}scope = scope or _Scope(s, visit, _sid, seed)")
+            lines += [f"{indent}if scope is None:", f"{indent}    scope = _Scope(s, visit, _sid, seed)"]
+            if based:
+                lines.append(f"{indent}    scope.base = r.base ^ {salted}")
             lines.append(f"{indent}key = {keyed}(words, scope)")
         got = "_memo(key) or _keyed(key)"
     return [*lines, f"{indent}got = {got}", f"{indent}shown += got[0]", f"{indent}total += got[1]"]

@@ -1,7 +1,7 @@
 """The compiled story, kept between runs in the user's cache folder, so a game starts without parsing it.
 
 Where: `platformdirs.user_cache_dir("dayjob")/stories` (or `$DAYJOB_CACHE_DIR`; `DAYJOB_CACHE=off` turns
-the cache off). One file per story, named by its key: a SHA-256 of the engine's version and its source
+the cache off). One file per story, named by its key: a BLAKE2b digest of the engine's version and its source
 files' names, sizes and times (`engine_digest`), the Python version, the caps in force
 (`DAYJOB_LARGE_STORY`), the story folder's place (and the working folder, which error places are shown
 relative to), and every story file's name and bytes. Editing any of them gives another key, so a stale
@@ -10,14 +10,18 @@ cache is never looked at; old files are pruned.
 Format, and why: a pickle of the compiled story's fields, in which the scenes, endings and glossary
 (`LATER`) are a pickle of their own (bytes), unpickled the first time one of them is used (`CachedStory`):
 the title screen needs the story's title, not its scenes. Conditions are stored as their checked trees
-and rebuilt into closures when read. Reading a pickle can run code, so a cache is unpickled only after an
-HMAC-SHA256 over all of its bytes (the LATER fields' too) checks out under a random key that only this
-user can read (`key`, mode 0600, in the same folder, which is made 0700); the LATER fields are unpickled
+and rebuilt into closures when read. Reading a pickle can run code, so a cache is unpickled only after a MAC
+over all of its bytes (the LATER fields' too) checks out under a random key that only this user can read
+(`key`, mode 0600, in the same folder, which is made 0700); the LATER fields are unpickled
 later from those checked bytes in memory, never read again from disk. A file another user wrote (on a
 shared machine, a cache folder that is not private), a damaged or cut-off file, or one of another engine
 or Python fails the check or the header and is ignored, then written again. Files are written to a
 temporary name and renamed over (atomic). A JSON or marshal form would avoid pickle altogether but would
 need the story recompiled from data on every start, which is most of what the cache saves.
+
+The MAC is keyed BLAKE2b (BLAKE2's own MAC mode, as secure a MAC as HMAC-SHA256), and the key a BLAKE2b
+digest, from CPython's own hash module: `hashlib` and `hmac` load OpenSSL's libcrypto, about 3 ms of CPU
+on every start, for hashing that takes under a millisecond (engine/digest.py).
 
 `dayjob check` never reads the cache: it always parses.
 """
@@ -25,8 +29,6 @@ need the story recompiled from data on every start, which is most of what the ca
 from __future__ import annotations
 
 import gc
-import hashlib
-import hmac
 import io
 import os
 import pickle
@@ -35,16 +37,19 @@ import stat
 import sys
 import tempfile
 import threading
+from _operator import _compare_digest as compare_digest  # hmac's, without importing hmac (see engine/digest.py)
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, overload
 
+from game.engine.digest import blake2b
 from game.engine.story import Story
 from game.engine.where import LARGE_STORY, MAX_TOTAL_BYTES, story_files
 
 MAGIC = b"dayjob compiled story\n"
 KEEP = 32  # cache files kept; older ones are removed when a new one is written
 KEY_BYTES = 32
+MAC_BYTES = 32  # the first line of a cache file, before its newline
 
 
 @cache
@@ -62,8 +67,8 @@ def engine_digest() -> str:
 
 
 def sources_digest(folder: Path, version: str) -> str:
-    """A SHA-256 of `version` and the name, size and modification time of each `*.py` file in `folder`."""
-    h = hashlib.sha256(f"{version}\n".encode())
+    """A digest of `version` and the name, size and modification time of each `*.py` file in `folder`."""
+    h = blake2b(f"{version}\n".encode(), digest_size=32)
     with os.scandir(folder) as entries:
         sources = sorted((e.name, e.stat()) for e in entries if e.name.endswith(".py") and e.is_file())
     for name, st in sources:
@@ -87,7 +92,7 @@ def story_key(root: Path) -> str | None:
     """The key of the story in `root` as it is on disk now, or None when its files cannot all be read."""
     from game.engine.glossary import GLOSSARY
 
-    h = hashlib.sha256(engine_digest().encode())
+    h = blake2b(engine_digest().encode(), digest_size=32)
     # a story compiled under the larger caps (DAYJOB_LARGE_STORY=1) is never read back under the default ones
     h.update(b"large caps\n" if LARGE_STORY else b"default caps\n")
     try:
@@ -194,8 +199,8 @@ def _read(path: Path, secret: bytes) -> Story | None:
             blob = f.read()
     except OSError:
         return None
-    mac, sep, signed = blob[:32], blob[32:33], blob[33:]
-    if sep != b"\n" or not hmac.compare_digest(mac, hmac.new(secret, signed, hashlib.sha256).digest()):
+    mac, sep, signed = blob[:MAC_BYTES], blob[MAC_BYTES : MAC_BYTES + 1], blob[MAC_BYTES + 1 :]
+    if sep != b"\n" or not compare_digest(mac, _mac(secret, signed)):
         return None  # damaged, or not written with this user's key: never unpickled
     head = MAGIC + _header()
     if not signed.startswith(head):
@@ -211,8 +216,13 @@ def _read(path: Path, secret: bytes) -> Story | None:
     return story
 
 
+def _mac(secret: bytes, signed: bytes) -> bytes:
+    """The file's MAC: keyed BLAKE2b, 32 bytes (a MAC by design, as HMAC-SHA256 is, without OpenSSL's import)."""
+    return blake2b(signed, key=secret, digest_size=MAC_BYTES).digest()
+
+
 def _unpickle(data: bytes) -> Any:
-    """Unpickle bytes whose HMAC has checked out, with the collector off (long-lived objects, no garbage)."""
+    """Unpickle bytes whose MAC has checked out, with the collector off (long-lived objects, no garbage)."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -270,7 +280,7 @@ def _write(where: Path, key: str, story: Story, secret: bytes) -> None:
     except Exception:  # noqa: BLE001 - a story that cannot be kept is simply not cached
         return
     signed = MAGIC + _header() + out.getvalue()
-    mac = hmac.new(secret, signed, hashlib.sha256).digest()
+    mac = _mac(secret, signed)
     try:
         fd, tmp = tempfile.mkstemp(dir=where, prefix=".tmp-", suffix=".story")
         try:

@@ -35,13 +35,14 @@ from game.engine.exprtree import (
 class Namespace:
     """The values a generated function reads by name: each value once, under a name made here."""
 
-    __slots__ = ("digest", "names", "uses", "values")
+    __slots__ = ("digest", "names", "temps", "uses", "values")
 
     def __init__(self, **given: Any) -> None:
         self.values: dict[str, Any] = dict(given)
         self.names: dict[tuple[type, object], str] = {}
         self.digest: Callable[[str], int] = hash  # a shuffle's digest of its source (`template` gives it)
         self.uses: set[str] = set()  # what a text's function reads beside its namespace: "s", "get", "n", "shuffle"
+        self.temps = 0  # local names made for picks (`temp`)
 
     def name(self, value: object) -> str:
         """A name the source can use for `value` (strings, tuples and objects alike: never written as source)."""
@@ -55,6 +56,11 @@ class Namespace:
             got = self.names[key] = f"_v{len(self.names)}"
             self.values[got] = value
         return got
+
+    def temp(self) -> str:
+        """A new local name for the source to bind a value to."""
+        self.temps += 1
+        return f"_t{self.temps}"
 
     def define(self, source: str, name: str) -> Callable[..., Any]:
         """Compile `source` (which defines `name`) in this namespace and return what it defines."""
@@ -193,8 +199,15 @@ def _text_source(parts: tuple[Any, ...], literal: str | None, ns: Namespace, fir
                 which = f"shuffle({_number(ns.digest(p[1]))}, {_number(count)})"
             if all(tpl.literal is not None for tpl in alts):
                 shown.append(f"{ns.name(tuple(tpl.literal for tpl in alts))}[{which}]")
-            else:  # each alternative renders itself (its own function, made when first shown)
-                shown.append(f"{ns.name(tuple(alts))}[{which}].render(words, scope)")
+            elif count == 1:  # the pick is always the first
+                shown.append(_text_source(alts[0].parts, alts[0].literal, ns, first, keyed))
+            else:  # each alternative written out here, with the same scope, the pick bound once
+                picked = ns.temp()
+                texts = [_text_source(tpl.parts, tpl.literal, ns, first, keyed) for tpl in alts]
+                chain = texts[-1]
+                for i in range(count - 2, 0, -1):
+                    chain = f"{texts[i]} if {picked} == {_number(i)} else {chain}"
+                shown.append(f"({texts[0]} if ({picked} := {which}) == 0 else {chain})")
         else:  # a clock phrase
             ns.uses.add("s")
             shown.append(f"_said({ns.name(p)}, s.clock)")
@@ -417,16 +430,18 @@ Consequences = tuple[
 ]
 
 
-# long: a choice's guard, consequences and branches, each as the functions above write them
+# long: a choice's guard, consequences, outcomes and branches, each as the functions above write them
 def step(
     guard: tuple[object, Node | None, Node | None],
     consequences: Consequences,
+    outcomes: tuple[Node | None, ...],
     goto: tuple[tuple[Node | None, str], ...],
-) -> Callable[[Any], str | None]:
+) -> Callable[[Any], tuple[str, int] | None]:
     """Taking a choice (machine.py `Steps.go`) as one function of a day: None, with nothing done, when its guard
-    (`guard`: once key, show_if, if) does not hold; else its consequences (`effects`), then where it leads: the
-    first of its branches (`goto`: condition or None, destination) whose condition holds after them, or the
-    last (the loader makes the last unconditional)."""
+    (`guard`: once key, show_if, if) does not hold; else its consequences (`effects`), then (where it leads,
+    which outcome is shown), both read after them: the first of its branches (`goto`: condition or None,
+    destination) whose condition holds, or the last (the loader makes the last unconditional); the index of
+    the first of its outcomes' conditions (None always holds) that holds, or -1."""
     if not goto:
         raise ValueError("a choice leads somewhere: it has one branch at least")
     ns = Namespace()
@@ -436,9 +451,20 @@ def step(
         "        return None",
         *_effects_lines(*consequences, ns, "s"),
     ]
+    tests: list[tuple[str, int]] = []
+    for i, cond in enumerate(outcomes):
+        if cond is None:
+            otherwise = _number(i)
+            break
+        tests.append((SOURCE.truth(cond, ns), i))
+    else:
+        otherwise = "(-1)"
+    for k, (test, i) in enumerate(tests):
+        lines += [f"    {'elif' if k else 'if'} {test}:", f"        which = {_number(i)}"]
+    lines += ["    else:", f"        which = {otherwise}"] if tests else [f"    which = {otherwise}"]
     for cond, target in goto:
         if cond is None:
             break
-        lines += [f"    if {SOURCE.truth(cond, ns)}:", f"        return {ns.name(target)}"]
-    lines += [f"    return {ns.name(target)}", ""]
+        lines += [f"    if {SOURCE.truth(cond, ns)}:", f"        return ({ns.name(target)}, which)"]
+    lines += [f"    return ({ns.name(target)}, which)", ""]
     return ns.define("\n".join(lines), "_go")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from game.engine.clock import format_time
+from game.engine.digest import sha256
 from game.engine.errors import ChoiceError, ReplayError, SaveError
 from game.engine.machine import apply_effects, apply_sets
 from game.engine.migrate import SAVE_VERSION
@@ -25,7 +25,7 @@ _step = tuple.__new__  # a named tuple made from its fields in one C call (`Step
 
 
 def seed_state(seed: str) -> int:
-    return int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big")
+    return int.from_bytes(sha256(seed.encode("utf-8")).digest()[:8], "big")
 
 
 class ChoiceKind(Enum):
@@ -260,13 +260,14 @@ class Game:
         point = self._undo_point() if self.keep_undo else None
         clock, arrival = st.clock, st.arrival  # the history records them as they were before the choice
         # the machine checks its guard and runs its consequences; then its branches, read after them
-        target = steps.go(st, chosen) if go is None else go(st)
-        if target is None:
+        taken = steps.go(st, chosen) if go is None else go(st)
+        if taken is None:
             raise self._refusal(self.story.scenes[sid], chosen)
+        target, which = taken
         if point is not None:
             self._past.append(point)
         st.history.append(_step(Step, (sid, choice_id, clock, arrival)))  # Step(...) without its __new__ in Python
-        st.outcome = self._outcome(sid, chosen) if chosen.outcome else None
+        st.outcome = self._outcome(sid, chosen, which) if chosen.outcome else None
         self._route(target, choice_id)
 
     def _record(self, scene: Scene, choice_id: str) -> None:
@@ -309,17 +310,25 @@ class Game:
         steps.move(st, target, arrival, choice_id)
         visits[target] = visits.get(target, 0) + 1
 
-    def _outcome(self, sid: str, chosen: Choice) -> str | None:
+    def _outcome(self, sid: str, chosen: Choice, which: int | None) -> str | None:
         """The first of a choice's outcomes that holds, rendered now: after its effects and minutes,
-        before the next scene is picked (so an appointment that fires next cannot swallow it)."""
+        before the next scene is picked (so an appointment that fires next cannot swallow it). `which`: its
+        index, -1 for none, when the choice's generated step has found it (`Steps.often`)."""
         st = self.state
-        for cond, tpl in chosen.outcome:
-            if cond is None or cond.fn(st):
-                if tpl.literal is not None:  # most outcomes: no scope to make
-                    return tpl.literal.strip() or None
-                scope = TextScope(st, st.visits.get(sid, 1), f"{sid}/{chosen.id}", self.seed)
-                return tpl.render(st.words, scope).strip() or None
-        return None
+        if which is None:
+            for cond, tpl in chosen.outcome:
+                if cond is None or cond.fn(st):
+                    break
+            else:
+                return None
+        elif which < 0:
+            return None
+        else:
+            tpl = chosen.outcome[which][1]
+        if tpl.literal is not None:  # most outcomes: no scope to make
+            return tpl.literal.strip() or None
+        scope = TextScope(st, st.visits.get(sid, 1), f"{sid}/{chosen.id}", self.seed)
+        return tpl.render(st.words, scope).strip() or None
 
     def _finish(self, ending_id: str | None, choice_id: str | None) -> None:
         st = self.state

@@ -12,16 +12,23 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from game.engine import model as m
 from game.engine.clock import format_time, parse_time
 from game.engine.errors import Problem, StoryError, in_order
 from game.engine.expr import RESERVED, Env, Expr, ExprError, compile_expr
 from game.engine.glossary import GLOSSARY, read_glossary
 from game.engine.located import Loc, Problems, Spot, Tree
+from game.engine.shapes import ID_MAX, Clock, EndingDef, Manifest, Reference, SceneFile, read_manifest, read_scene
+from game.engine.shapes import At as _At
+from game.engine.shapes import Branch as _Branch
+from game.engine.shapes import Choice as _Choice
+from game.engine.shapes import Interrupt as _Interrupt
+from game.engine.shapes import Scene as _Scene
+from game.engine.shapes import ShortDay as ShortDayDef
+from game.engine.shapes import StatDef as _StatDef
+from game.engine.shapes import Text as _Text
+from game.engine.shapes import version as _version
 from game.engine.story import (
     Choice,
     Ending,
@@ -38,8 +45,10 @@ from game.engine.storyfiles import MANIFEST, display_path, read_story_files
 from game.engine.suggest import did_you_mean, new_budget
 from game.engine.where import shipped_story_dir
 from game.engine.where import story_files as story_files  # where the TUI's watcher, tests and bench/ look
-from game.engine.wording import report_validation, shape
 from game.engine.yamlsafe import Document, Mark, YDict
+
+if TYPE_CHECKING:  # the models are imported only for a value the records cannot take at once (engine/shapes.py)
+    from game.engine import model as m
 
 GOTO_WORDS = frozenset({"back", "end"})  # the goto targets that are words of the format, not ids
 
@@ -143,7 +152,7 @@ class _ParsedFile:
     """A file whose data validated against its model (a scene file: the scenes that did)."""
 
     spot: Spot  # the file's root (a scene file's data: a Tree, let go once validated)
-    model: Any  # m.Manifest or m.SceneFile
+    model: Any  # Manifest or SceneFile
     # a scene file's scenes: where each scene's id and each of its choices stand (kept for the compiled story)
     marks: dict[str, tuple[Mark, list[Mark]]] = field(default_factory=dict)
 
@@ -187,10 +196,11 @@ class _Validated:
             return
         spot = Spot(shown, data)
         if index == 0:
-            try:
-                self.manifest = _ParsedFile(spot, m.Manifest.model_validate(data))
-            except ValidationError as exc:
-                report_validation(problems, spot, exc, "story")
+            manifest = read_manifest(data)
+            if manifest is None:
+                manifest = _validated_manifest(spot, data, problems)
+            if manifest is not None:
+                self.manifest = _ParsedFile(spot, manifest)
             return
         scenes = _validate_scenes(spot, data, self.broken_ids, problems)
         if scenes is not None:
@@ -201,13 +211,13 @@ class _Validated:
                 tree.release()
 
 
-def _scene_marks(data: YDict, sf: m.SceneFile) -> dict[str, tuple[Mark, list[Mark]]]:
+def _scene_marks(data: YDict, sf: SceneFile) -> dict[str, tuple[Mark, list[Mark]]]:
     """Where each valid scene's id and each of its choices stand (validated: mappings and lists)."""
     scenes = data["scenes"]
     return {sid: (scenes.key_marks[sid], [c.mark for c in scenes[sid]["choices"]]) for sid in sf.scenes}
 
 
-def _validate_scenes(spot: Spot, data: YDict, broken: set[str], problems: Problems) -> m.SceneFile | None:
+def _validate_scenes(spot: Spot, data: YDict, broken: set[str], problems: Problems) -> SceneFile | None:
     """Each scene on its own, so one broken scene does not hide the problems of the others."""
     for key in data:
         if key not in ("version", "scenes"):
@@ -217,6 +227,8 @@ def _validate_scenes(spot: Spot, data: YDict, broken: set[str], problems: Proble
     scenes = data.get("scenes")
     if not isinstance(scenes, YDict):
         if "scenes" in data:
+            from game.engine.wording import shape
+
             problems.error_at(
                 spot.at("scenes"), f"`scenes` must be a mapping of scene id to scene, got {shape(scenes)}"
             )
@@ -226,71 +238,82 @@ def _validate_scenes(spot: Spot, data: YDict, broken: set[str], problems: Proble
     version = None
     if "version" in data:
         try:
-            version = m._version(data["version"])
+            version = _version(data["version"])
         except ValueError as exc:
             problems.error_at(spot.at("version"), f"`version`: {exc}")
     good = {}
     for sid, sdata in scenes.items():
-        try:
-            good[sid] = _scene_record(m.SceneDef.model_validate(sdata))
-        except ValidationError as exc:
+        scene = read_scene(sdata)
+        if scene is None:
+            scene = _validated_scene(spot.at("scenes", sid), sdata, problems)
+        if scene is None:
             broken.add(sid)
-            report_validation(problems, spot.at("scenes", sid), exc, "scenes")
-    return m.SceneFile.model_construct(scenes=good, version=version)
+        else:
+            good[sid] = scene
+    return SceneFile(good, version)
+
+
+def _validated_manifest(spot: Spot, data: YDict, problems: Problems) -> Manifest | None:
+    """story.yaml through its model: its record, or None with every problem reported."""
+    from pydantic import ValidationError
+
+    from game.engine import model as m
+    from game.engine.wording import report_validation
+
+    try:
+        return _manifest_record(m.Manifest.model_validate(data))
+    except ValidationError as exc:
+        report_validation(problems, spot, exc, "story")
+        return None
+
+
+def _validated_scene(spot: Spot, data: object, problems: Problems) -> _Scene | None:
+    """A scene through its model: its record, or None with every problem reported."""
+    from pydantic import ValidationError
+
+    from game.engine import model as m
+    from game.engine.wording import report_validation
+
+    try:
+        return _scene_record(m.SceneDef.model_validate(data))
+    except ValidationError as exc:
+        report_validation(problems, spot, exc, "scenes")
+        return None
+
+
+def _manifest_record(man: m.Manifest) -> Manifest:
+    """What compiling reads of a validated manifest, every value as validated."""
+    clock = Clock(man.clock.start, man.clock.end)
+    ref, sd = man.reference, man.short
+    return Manifest(
+        man.version,
+        man.title,
+        man.subtitle,
+        man.start,
+        man.hub,
+        clock,
+        tuple(man.categories),
+        man.category_labels,
+        {name: _StatDef(s.start, s.min, s.max, s.label) for name, s in man.stats.items()},
+        tuple(man.flags),
+        man.words,
+        tuple(
+            EndingDef(e.id, e.if_, e.title, e.text, tuple([_Text(v.if_, v.text) for v in e.variants]), tuple(e.debrief))
+            for e in man.endings
+        ),
+        man.credits,
+        None if ref is None else Reference(ref.label, ref.source, ref.minutes),
+        None
+        if sd is None
+        else ShortDayDef(
+            sd.start, None if sd.clock is None else Clock(sd.clock.start, sd.clock.end), sd.set, sd.effects, sd.subtitle
+        ),
+    )
 
 
 # A validated scene is kept until it is compiled as these records, not as its models: a choice's model
 # is 1.3 KB, most of it pydantic's own (the fields and the set of those given), and every scene of a
 # story waits for the last file to be read (#19: `check`'s memory).
-
-
-class _Text(NamedTuple):
-    """A variant or an outcome: a text and its condition."""
-
-    if_: str | None
-    text: str
-
-
-class _Branch(NamedTuple):
-    if_: str | None
-    to: str
-
-
-class _At(NamedTuple):
-    time: str
-    if_: str | None
-
-
-class _Interrupt(NamedTuple):
-    chance: float
-    if_: str | None
-    repeat: bool
-
-
-class _Choice(NamedTuple):
-    id: str
-    text: str
-    if_: str | None
-    show_if: str | None
-    locked: str | None
-    minutes: int
-    effects: dict[str, int]
-    set: dict[str, Any]
-    once: bool
-    goto: str | tuple[_Branch, ...]
-    category: str | None
-    outcome: str | tuple[_Text, ...] | None
-
-
-class _Scene(NamedTuple):
-    title: str
-    at: str | _At | None
-    category: str | None
-    text: str
-    again: str | None
-    variants: tuple[_Text, ...]
-    choices: tuple[_Choice, ...]
-    interrupt: _Interrupt | None
 
 
 def _scene_record(sd: m.SceneDef) -> _Scene:
@@ -347,7 +370,7 @@ class _Names:
         object.__setattr__(self, "word_names", frozenset(self.words))
 
 
-def _declare(spot: Spot, man: m.Manifest, problems: Problems) -> _Names:
+def _declare(spot: Spot, man: Manifest, problems: Problems) -> _Names:
     """The manifest's names, each checked at its place (simple, not reserved, not declared twice)."""
     stats = _declare_stats(spot, man, problems)
     flags: list[str] = []
@@ -383,7 +406,7 @@ def _declare(spot: Spot, man: m.Manifest, problems: Problems) -> _Names:
     return _Names(stats, flags, words, categories)
 
 
-def _declare_stats(spot: Spot, man: m.Manifest, problems: Problems) -> dict[str, Stat]:
+def _declare_stats(spot: Spot, man: Manifest, problems: Problems) -> dict[str, Stat]:
     stats: dict[str, Stat] = {}
     for name, sd in man.stats.items():
         at = spot.at("stats", name)
@@ -537,7 +560,7 @@ class _Flood(Exception):
         self.where = where
 
 
-def _clock(spot: Spot, clock: m.Clock, problems: Problems) -> tuple[int, int]:
+def _clock(spot: Spot, clock: Clock, problems: Problems) -> tuple[int, int]:
     start, end = _checked_time(clock.start), _checked_time(clock.end)
     if start >= end:
         problems.error_at(spot.at("clock"), f"the day ends ({clock.end}) before it starts ({clock.start})")
@@ -558,7 +581,7 @@ class _Compiler:
 
     # -- the parts of story.yaml ----------------------------------------------------------------
 
-    def endings(self, mspot: Spot, defs: list[m.EndingDef]) -> tuple[Ending, ...]:
+    def endings(self, mspot: Spot, defs: Sequence[EndingDef]) -> tuple[Ending, ...]:
         endings: list[Ending] = []
         seen: set[str] = set()
         version = self.ctx.version
@@ -595,7 +618,7 @@ class _Compiler:
         if eid in RESERVED:
             self.problems.error_at(where, f"{eid!r} is a reserved word; name the ending differently")
 
-    def story_refs(self, mspot: Spot, man: m.Manifest, scenes: dict[str, Scene]) -> None:
+    def story_refs(self, mspot: Spot, man: Manifest, scenes: dict[str, Scene]) -> None:
         """The start and hub scenes exist, and the day starts in a scene of its own."""
         ctx = self.ctx
         for name, ref in (("start", man.start), ("hub", man.hub)):
@@ -606,7 +629,7 @@ class _Compiler:
                 mspot.at("start"), f"the start scene {man.start!r} is an appointment or interruption"
             )
 
-    def reference(self, mspot: Spot, ref: m.Reference | None) -> dict[str, Any] | None:
+    def reference(self, mspot: Spot, ref: Reference | None) -> dict[str, Any] | None:
         if ref is None:
             return None
         categories = self.names.categories
@@ -615,9 +638,9 @@ class _Compiler:
                 self.problems.error_at(
                     mspot.at("reference", "minutes", c), _unknown("category", c, categories), key=True
                 )
-        return ref.model_dump()
+        return ref.as_dict()
 
-    def short(self, mspot: Spot, sd: m.ShortDay | None, day_start: str) -> ShortDay | None:
+    def short(self, mspot: Spot, sd: ShortDayDef | None, day_start: str) -> ShortDay | None:
         if sd is None:
             return None
         ctx = self.ctx
@@ -744,9 +767,7 @@ class _Compiler:
         if version == "1.0":
             self.problems.error_at(spot, f'{what} is story format 1.1; add `version: "1.1"` to story.yaml', key=True)
 
-    def variants(
-        self, owner: Spot, defs: Sequence[m.Variant | _Text], rules: TextRules
-    ) -> tuple[tuple[Expr, Template], ...]:
+    def variants(self, owner: Spot, defs: Sequence[_Text], rules: TextRules) -> tuple[tuple[Expr, Template], ...]:
         """A scene's or an ending's extra paragraphs, each with its condition."""
         out = []
         for i, v in enumerate(defs):
@@ -974,9 +995,9 @@ class _Compiler:
 
 def _too_long(problems: Problems, path: str, mark: tuple[int, int] | None, what: str, name: str) -> bool:
     """An id past the length every id keeps to (the models' `Id`), reported; True if so."""
-    if len(name) <= m.ID_MAX:
+    if len(name) <= ID_MAX:
         return False
-    problems.error(path, mark, f"{what} {name[:20]!r}... is {len(name)} characters long; ids are at most {m.ID_MAX}")
+    problems.error(path, mark, f"{what} {name[:20]!r}... is {len(name)} characters long; ids are at most {ID_MAX}")
     return True
 
 
@@ -999,7 +1020,7 @@ def _lower_start(part: tuple[Any, ...], words: dict[str, str]) -> str | None:
 
 
 def _checked_time(text: str) -> int:
-    """Minutes for a time the model has already matched against `m.TIME`."""
+    """Minutes for a time already matched against the format's pattern of a time (`clock.TIME`)."""
     minutes = parse_time(text)
     assert minutes is not None, text
     return minutes

@@ -329,7 +329,7 @@ class Steps:
         self._fast: dict[int, tuple[object, Callable[[DayState], object]]] = {}
         self._direct = machine._direct
         # choices taken often, by (scene, choice id): the choice and its generated step (`go`, `Game.choose`)
-        self.often: dict[tuple[str, str], tuple[Choice, Callable[[DayState], str | None]]] = {}
+        self.often: dict[tuple[str, str], tuple[Choice, Callable[[DayState], tuple[str, int] | None]]] = {}
         self._go_uses: dict[tuple[str, str], int] = {}
         self._takes = machine._takes
         self._arrivals = machine._arrivals
@@ -419,9 +419,10 @@ class Steps:
         except MachineError:
             raise ChoiceError(f"no choice {choice.id!r} in scene {day.scene!r}") from None
 
-    def go(self, day: DayState, choice: Choice) -> str | None:
+    def go(self, day: DayState, choice: Choice) -> tuple[str, int | None] | None:
         """Take `choice` in the day's scene (`take`) and say where it leads: the first of its branches whose
-        condition holds after its consequences; None, with nothing done, when its guard does not hold.
+        condition holds after its consequences, and None (its generated step says which outcome is shown
+        there); None, with nothing done, when its guard does not hold.
 
         On a plain machine, a choice taken directly (`_direct`) for the HOT-1-th time becomes one generated
         function (engine/codegen.py `step`) in `often`, which `Game.choose` calls from then on: its guard and
@@ -442,10 +443,11 @@ class Steps:
                     codegen.step(
                         (guard.once, guard.show_tree, guard.cond_tree),
                         effects.consequences(),
+                        tuple(None if cond is None else cond.tree for cond, _ in choice.outcome),
                         tuple((None if cond is None else cond.tree, target) for cond, target in choice.goto),
                     ),
                 )
-        return target
+        return target, None
 
     def move(self, day: DayState, dest: str, how: Arrival, choice: str | None) -> None:
         """Move the day to `dest`, arriving `how`; raises MoveRefused when the story has no such edge."""

@@ -8,29 +8,15 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from game.engine.clock import TIME_PATTERN
+from game.engine.shapes import CONDITION_MAX, ID, ID_MAX, MINUTES_MAX, TEXT_MAX
+from game.engine.shapes import VERSIONS as VERSIONS  # where the schema looks for them
+from game.engine.shapes import version as _version
 
-ID = r"^[A-Za-z][A-Za-z0-9_]*$"
 TIME = TIME_PATTERN
-
-ID_MAX = 64
 Id = Annotated[str, Field(pattern=ID, max_length=ID_MAX)]
 Time = Annotated[str, Field(pattern=TIME)]
-Text = Annotated[str, Field(max_length=20_000)]
-Condition = Annotated[str, Field(max_length=2_000)]
-VERSIONS = ("1.0", "1.1")
-
-
-def _version(value: Any) -> Any:
-    """`version: "1.1"`; 1, 1.0 and "1" (format 1.0 as written before) are read as "1.0"."""
-    if isinstance(value, bool):
-        raise ValueError(f'the story format version is "1.0" or "1.1" in quotes, not {value!r}')
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = {1: "1.0", 1.1: "1.1"}.get(value, str(value))
-    if isinstance(value, str):
-        value = {"1": "1.0"}.get(value.strip(), value.strip())
-        if value in VERSIONS:
-            return value
-    raise ValueError(f'the story format version is "1.0" or "1.1" in quotes, not {value!r}')
+Text = Annotated[str, Field(max_length=TEXT_MAX)]
+Condition = Annotated[str, Field(max_length=CONDITION_MAX)]
 
 
 Version = Annotated[str, BeforeValidator(_version)]
@@ -122,7 +108,7 @@ class ChoiceDef(Strict):
     if_: Condition | None = Field(None, alias="if")
     show_if: Condition | None = None
     locked: Text | None = None
-    minutes: int = Field(0, ge=0, le=24 * 60)
+    minutes: int = Field(0, ge=0, le=MINUTES_MAX)
     effects: dict[str, int] = Field(default_factory=dict)
     set: dict[str, Any] = Field(default_factory=dict)
     once: bool = False

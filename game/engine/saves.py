@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from game.engine.digest import sha1
 from game.engine.errors import SaveError
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def save_name(root: Path) -> str:
         key = str(root.resolve())
     except OSError:
         key = str(root)
-    return f"day-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}.json"
+    return f"day-{sha1(key.encode('utf-8')).hexdigest()[:10]}.json"
 
 
 def read_save_file(path: Path) -> dict[str, Any]:

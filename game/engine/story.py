@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Mapping
 from enum import StrEnum
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from game.engine import codegen
 from game.engine.clock import format_time
+from game.engine.digest import sha256
 from game.engine.errors import Problem
 from game.engine.expr import Env, Expr, ExprError, Scope, compile_expr
 from game.engine.exprtree import MIRROR, Clock, Cmp, CmpOp, Num, conjuncts
@@ -47,7 +47,7 @@ class Where(Record):
 MAX_NESTING = 6  # insertions inside alternatives inside insertions...
 SEQUENCES = ("seq", "cycle", "shuffle")
 CLOCK_PHRASES = ("time", "clock", "late")
-_sha256 = hashlib.sha256
+_sha256 = sha256  # CPython's own: the same digests, without loading OpenSSL (engine/digest.py)
 _SPACE = re.compile(r"\s*")
 _NONSPACE = re.compile(r"\S")
 _WORDS_ONLY = re.compile(r"\{(\^?)([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -163,6 +163,12 @@ _ROUND = 0x1B873593  # sets each round apart
 _STEP, _INCREMENT = 0x0019660D, 0x3C6EF35F  # a full-period linear congruential stream mod 2**30 (Numerical Recipes)
 _KEYED: dict[str, int] = {}  # a seed, salt or sequence's source -> its digest (TextScope.pick)
 assert codegen.SHUFFLE == (_MULTIPLIER, _MASK30)  # the generated first picks multiply as `shuffle` does
+
+
+def shuffle_digest(text: str) -> int:
+    """The 30 bits of a seed, a salt or a sequence's source that shuffles mix (`TextScope.seeded`: a scope's
+    `base` is its seed's digest XOR its salt's), remembered."""
+    return _digest30(text)
 
 
 def _digest30(text: str) -> int:

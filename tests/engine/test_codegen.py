@@ -315,25 +315,28 @@ def test_generated_effects_change_the_day_as_the_loop_did(changes, flags, words,
     st.one_of(st.none(), _truths),
     st.one_of(st.none(), _truths, st.sampled_from([Visited("desk"), Stat("energy")])),
     st.lists(st.tuples(st.sampled_from(["energy", "trust"]), st.integers(-3, 3), st.just(0), st.just(10)), max_size=2),
+    st.lists(st.one_of(st.none(), _truths, st.sampled_from([Visited("desk"), Stat("trust")])), max_size=3),
     st.lists(st.tuples(st.one_of(_truths, st.sampled_from([Visited("lunch"), Stat("trust")])), st.text(max_size=4))),
     st.text(max_size=4),
     st.integers(0, 60),
     st.booleans(),
     _states,
 )
-def test_a_generated_step_refuses_or_takes_a_choice_and_branches_as_the_loop_did(
-    once, show, cond, changes, branches, last, minutes, spent, s
+def test_a_generated_step_refuses_or_takes_a_choice_as_the_loops_did(
+    once, show, cond, changes, outcomes, branches, last, minutes, spent, s
 ):
     """Refused (None, the day untouched) unless not a spent `once`, listed and its `if` true; else its
-    consequences, then the first branch whose condition holds after them, or the last (unconditional) one."""
-    assume(all(_depth(tree) <= 8 for tree in (show, cond, *(c for c, _ in branches)) if tree is not None))
+    consequences, then the first branch whose condition holds after them, or the last (unconditional) one,
+    and the first outcome whose condition holds after them (None always does), or -1."""
+    trees = (show, cond, *outcomes, *(c for c, _ in branches))
+    assume(all(_depth(tree) <= 8 for tree in trees if tree is not None))
     key = ("desk", "c") if once else None
     s.words, s.taken, s.minutes = {}, [("desk", "c")] if spent else [], {}
     twin = SimpleNamespace(
         **{k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v) for k, v in vars(s).items()}
     )
     goto = (*branches, (None, last))
-    got = codegen.step((key, show, cond), (tuple(changes), (), (), key, minutes, "focus"), goto)(s)
+    got = codegen.step((key, show, cond), (tuple(changes), (), (), key, minutes, "focus"), tuple(outcomes), goto)(s)
     holds = (
         not (key is not None and key in twin.taken)
         and (show is None or bool(meaning(show, twin)))
@@ -342,6 +345,8 @@ def test_a_generated_step_refuses_or_takes_a_choice_and_branches_as_the_loop_did
     want = None
     if holds:
         codegen.effects(tuple(changes), (), (), key, minutes, "focus")(twin)  # compared with the loop above
-        want = next(target for tree, target in goto if tree is None or meaning(tree, twin))
+        target = next(target for tree, target in goto if tree is None or meaning(tree, twin))
+        which = next((i for i, tree in enumerate(outcomes) if tree is None or meaning(tree, twin)), -1)
+        want = (target, which)
     assert got == want
     assert vars(s) == vars(twin)

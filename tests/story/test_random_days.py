@@ -13,6 +13,7 @@ from collections import Counter
 import pytest
 
 from game.engine import load_story
+from tests.story.cutoffs import cutoffs
 from tests.story.sim import (
     SENSIBLE,
     SENSIBLE_HUB,
@@ -320,12 +321,12 @@ def test_a_day_rarely_repeats_a_paragraph(read_full, read_short):
 
 
 def repeated_sentences(paragraphs: list[str]) -> list[str]:
-    """The sentences of five words or more that a day shows more than once, word for word."""
+    """The sentences of three words or more that a day shows more than once, word for word."""
     seen: set[str] = set()
     repeats = []
     for paragraph in paragraphs:
         for sentence in re.split(r"(?<=[.!?])\s+", paragraph):
-            if len(sentence.split()) < 5:
+            if len(sentence.split()) < 3:
                 continue
             if sentence in seen:
                 repeats.append(sentence)
@@ -334,11 +335,20 @@ def repeated_sentences(paragraphs: list[str]) -> list[str]:
 
 
 def test_no_sentence_is_shown_twice_in_a_day(read_many, read_short):
-    """Text never repeats itself word for word: over 301 random full days and 40 short ones, no sentence of five
+    """Text never repeats itself word for word: over 301 random full days and 40 short ones, no sentence of three
     words or more comes back in the same day. Hubs and repeatable choices use `again:`, sequences that end on a
-    line holding the time, and variants that stop after a few visits."""
+    line holding the time or on nothing, and variants that stop after a few visits."""
     repeats = Counter(s for paragraphs, _ in [*read_many, *read_short] for s in repeated_sentences(paragraphs))
     assert not repeats, repeats.most_common(5)
+
+
+def test_no_reply_is_cut_off_by_an_appointment(story):
+    """Every choice gets an answer, even when an appointment cuts in: over 1,000 random full days and 1,000 short
+    ones, no choice is followed by the stand-up, review, lunch, dentist or sync without a reply of its own (each such
+    choice has an outcome whose condition holds exactly when the appointment is due)."""
+    for short in (False, True):
+        found = cutoffs(story, 1000, short=short)
+        assert not found, (short, found.most_common(5))
 
 
 def test_the_next_day_is_mostly_new(read_many):

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, Label, LoadingIndicator, OptionList, Static
+from textual.widgets import Input, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
 from game.tui.screens import ScreenName
@@ -109,7 +109,9 @@ class TitleScreen(Screen):
             hint = Static(
                 Content.styled("The same seed gives the same day: share it.", "$foreground-muted"), id="seed-hint"
             )
-            seed_row = Horizontal(Label("Seed", id="seed-label"), self._seed, id="seed-row")
+            # a Static, not a Label: the same look here (#seed-label sets its size), without a stylesheet of its own to
+            # parse as the menu mounts (bench/bench_startup.py)
+            seed_row = Horizontal(Static("Seed", id="seed-label"), self._seed, id="seed-row")
             seed_row.display = hint.display = not session.options.locked  # a served day's seed is the room's
             about = Static(
                 Content.styled("One workday. Your choices spend the clock.", "$foreground-muted"), id="title-about"
