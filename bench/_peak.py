@@ -8,6 +8,7 @@
 exec. VmHWM belongs to the process's own address space, which exec replaces.
 """
 
+import atexit
 import runpy
 import sys
 
@@ -20,7 +21,15 @@ def vmhwm_kb() -> int:
     return -1
 
 
+def report() -> None:
+    sys.stdout.flush()
+    print(f"PEAK_KB {vmhwm_kb()}", file=sys.stderr, flush=True)
+
+
 def main() -> None:
+    # at exit, however the command ends: `dayjob check` ends its process itself once done (os._exit, after
+    # running what is registered here; game/authoring/check.py)
+    atexit.register(report)
     args = sys.argv[1:]
     code = 0
     try:
@@ -35,8 +44,6 @@ def main() -> None:
             runpy.run_path(args[0], run_name="__main__")
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    sys.stdout.flush()
-    print(f"PEAK_KB {vmhwm_kb()}", file=sys.stderr, flush=True)
     raise SystemExit(code)
 
 
