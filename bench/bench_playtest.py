@@ -105,6 +105,31 @@ def run_choicescript(root: Path, n: int) -> dict:
     return {"cpu": cpu, "wall": wall, "choices": len(CS_CHOICE.findall(out)), "runs": len(CS_RUN.findall(out))}
 
 
+def previous_run() -> str | None:
+    """This benchmark's figures as docs/performance.md has them before this run replaces its section."""
+    try:
+        text = c.DOC.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    section = re.search(r"<!-- bench:playtest -->(.*?)<!-- /bench:playtest -->", text, re.S)
+    if section is None:
+        return None
+    body = section.group(1)
+    ratio = re.search(r"per CPU-second \(median of per-round ratios\): \*\*([\d.]+)×\*\*", body)
+    if ratio is None:
+        return None
+    out = f"{ratio.group(1)}× ChoiceScript's choices per CPU-second"
+    ours = re.search(r"\| `dayjob playtest`, 1 process \| [\d,]+ \| [^|]+\| ([\d,]+) \|", body)
+    theirs = re.search(r"\| ChoiceScript randomtest \(anchor\) \| [\d,]+ \| [^|]+\| ([\d,]+) \|", body)
+    if ours is not None and theirs is not None:
+        out += f" ({ours.group(1)} against {theirs.group(1)})"
+    when = re.search(r"Measured (\d{4}-\d\d-\d\d \d\d:\d\d \w+)", body)
+    load = re.search(r"load average before the run (\d+\.\d+)", body)
+    if when is not None:
+        out += f", {when.group(1)}" + (f", load {load.group(1)}" if load is not None else "")
+    return out
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("-n", type=int, default=10_000)
@@ -113,6 +138,7 @@ def main(argv=None) -> int:
     p.add_argument("--choicescript", type=Path, help="a checkout of dfabulich/choicescript")
     p.add_argument("--no-doc", action="store_true")
     args = p.parse_args(argv)
+    before = previous_run()
     machine = c.machine_line()
     story = args.story or c.shipped_story()
     cs_root = find_choicescript(args.choicescript)
@@ -226,6 +252,8 @@ def main(argv=None) -> int:
             "",
             f"Target: at least {TARGET:.0f}× ChoiceScript's choices per CPU-second on one core: {ratio:.1f}× "
             f"— {c.verdict(ratio >= TARGET)}.",
+            "",
+            f"Previous run: {before}." if before else "No previous run in docs/performance.md.",
         ]
     else:
         body.append(
