@@ -50,3 +50,29 @@ def test_the_quick_start_imports_no_argparse():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "True", "False"]
+
+
+def test_the_collector_is_off_while_the_quick_start_imports_and_as_it_was_after_any_command(monkeypatch, capsys):
+    """The quick start's imports (the TUI's options, game.startup) run with the collector off; the TUI then
+    keeps it off to its title (run_tui); every command leaves it as it found it."""
+    import gc
+
+    import game.cli as cli
+    import game.tui.run
+
+    seen: list[bool] = []
+    quick = cli.quick_start
+
+    def watched(argv):
+        seen.append(gc.isenabled())
+        return quick(argv)
+
+    monkeypatch.setattr(cli, "quick_start", watched)
+    monkeypatch.setattr(game.tui.run, "run_tui", lambda options: seen.append(gc.isenabled()) or 0)
+    assert gc.isenabled()
+    assert cli.main(["--no-save"]) == 0
+    assert seen == [False, False] and gc.isenabled()
+    seen.clear()
+    assert cli.main(["schema"]) == 0
+    assert seen == [False] and gc.isenabled()
+    capsys.readouterr()
