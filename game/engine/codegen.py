@@ -285,36 +285,7 @@ def menu(guards: list[tuple[str, object, Node | None, Node | None]]) -> Callable
     return ns.define("\n".join(lines), "_menu")
 
 
-def appointments(due: tuple[tuple[int, str, Node | None], ...]) -> Callable[[Any, int, str, Any], str | None]:
-    """`Game._route`'s appointment that starts now, as one function of (day, clock, destination, visits), or None;
-    `due` is each appointment's (at, id, `if` or None) in the order of their times.
-
-    The first, in that order, that has come due, is not held yet today, is not the destination and is not
-    before the day's start (a short day), and whose `if` holds: an `if` is read once, when it comes due,
-    and an appointment whose `if` is false then is off for the day (`s.skipped`)."""
-    ns = Namespace()
-    lines = ["def _due(s, clock, target, visits):"]
-    for at, aid, cond in due:
-        name, when = ns.name(aid), _number(at)
-        lines += [
-            f"    if clock < {when}:",
-            "        return None",  # none of the later ones has come due either
-            f"    if {name} not in visits and {name} != target and {when} >= s.day_start:",
-        ]
-        if cond is None:
-            lines.append(f"        return {name}")
-        else:
-            lines += [
-                f"        if {name} not in s.skipped:",
-                f"            if {condition_source(cond, ns)}:",
-                f"                return {name}",
-                f"            s.skipped.append({name})",
-            ]
-    lines.append("    return None\n")
-    return ns.define("\n".join(lines), "_due")
-
-
-SPLITMIX = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB)  # the day's random numbers (`rolls`)
+SPLITMIX = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB)  # the day's random numbers (`starts`)
 
 
 def below(chance: float) -> int:
@@ -334,16 +305,46 @@ def below(chance: float) -> int:
     return lo
 
 
-def rolls(open_now: tuple[tuple[str, bool, Node | None, float], ...]) -> Callable[[Any, str, Any], str | None]:
-    """`Game._route`'s rolls for the interruptions open at a minute, as one function of (day, destination, visits)
-    that returns the interruption that starts, or None.
+# long: the appointments, then the interruptions' rolls, one block each
+def starts(
+    due: tuple[tuple[int, str, Node | None], ...],
+    open_now: tuple[tuple[str, bool, Node | None, float], ...],
+    appointment: object,
+    interruption: object,
+) -> Callable[[Any, int, str, Any], tuple[str, Any] | None]:
+    """What starts after a choice (`Game._route`), as one function of (day, clock, destination, visits): (its id,
+    `appointment`) for an appointment, (its id, `interruption`) for an interruption, or None.
 
-    In the story's order, each one that is not the destination, not already visited unless it repeats, and whose
-    `if` holds, takes the day's next random number (splitmix64 over `s.rng`: tiny state, the same stream on every
+    The appointments first, `due` giving each one's (at, id, `if` or None) in the order of their times: the
+    first that has come due (it and every one before it in that order), is not held yet today, is not the
+    destination and is not before the day's start (a short day), and whose `if` holds; an `if` is read once, when
+    it comes due, and an appointment whose `if` is false then is off for the day (`s.skipped`).
+
+    When none starts, the interruptions open at this minute (`open_now`: id, repeats, `if`, chance), in the
+    story's order: each one that is not the destination, not already visited unless it repeats, and whose `if`
+    holds takes the day's next random number (splitmix64 over `s.rng`: tiny state, the same stream on every
     platform) and starts when that number, as a fraction of 2**64, is under its chance (`below`)."""
     ns = Namespace()
+    lines = ["def _starts(s, clock, target, visits):"]
+    latest = None
+    for at, aid, cond in due:
+        latest = at if latest is None else max(latest, at)  # as a loop that stops at the first not yet due
+        name, when = ns.name(aid), _number(at)
+        lines.append(
+            f"    if clock >= {_number(latest)} and {name} not in visits and {name} != target"
+            f" and {when} >= s.day_start:"
+        )
+        started = ns.name((aid, appointment))
+        if cond is None:
+            lines.append(f"        return {started}")
+        else:
+            lines += [
+                f"        if {name} not in s.skipped:",
+                f"            if {condition_source(cond, ns)}:",
+                f"                return {started}",
+                f"            s.skipped.append({name})",
+            ]
     mask = "0xFFFFFFFFFFFFFFFF"
-    lines = ["def _rolls(s, target, visits):"]
     for iid, repeat, cond, chance in open_now:
         if type(chance) is not float and type(chance) is not int:  # a checked story has nothing else here
             raise TypeError(f"not a chance: {chance!r}")
@@ -359,10 +360,10 @@ def rolls(open_now: tuple[tuple[str, bool, Node | None, float], ...]) -> Callabl
             f"        z = ((z ^ (z >> 30)) * {SPLITMIX[1]}) & {mask}",
             f"        z = ((z ^ (z >> 27)) * {SPLITMIX[2]}) & {mask}",
             f"        if (z ^ (z >> 31)) < {_number(below(chance))}:",
-            f"            return {name}",
+            f"            return {ns.name((iid, interruption))}",
         ]
     lines.append("    return None\n")
-    return ns.define("\n".join(lines), "_rolls")
+    return ns.define("\n".join(lines), "_starts")
 
 
 def _value(value: object, ns: Namespace) -> str:

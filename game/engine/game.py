@@ -19,8 +19,7 @@ from game.engine.state import CARRY_ON, Arrival, DayState, Step
 from game.engine.story import Choice, Ending, Scene, Story, TextScope
 
 # an enum member read from its class is a descriptor call; `_route` names them at every choice
-_CHOICE, _BACK, _APPOINTMENT = Arrival.CHOICE, Arrival.BACK, Arrival.APPOINTMENT
-_INTERRUPTION, _END = Arrival.INTERRUPTION, Arrival.END
+_CHOICE, _BACK, _END = Arrival.CHOICE, Arrival.BACK, Arrival.END
 _step = tuple.__new__  # a named tuple made from its fields in one C call (`Step._make` does the same in Python)
 
 
@@ -298,15 +297,14 @@ class Game:
             return
         visits = st.visits
         if st.held is None:
-            due = steps.due(st, clock, target, visits)  # the appointment that starts now (codegen.appointments)
-            if due is not None:
-                st.held, target, arrival = target, due, _APPOINTMENT
-            else:
-                rolls = steps.rolls(clock)  # the interruptions open now, each rolled for in turn (codegen.rolls)
-                if rolls is not None:
-                    starts = rolls(st, target, visits)
-                    if starts is not None:
-                        st.held, target, arrival = target, starts, _INTERRUPTION
+            # an appointment due, else the interruptions open now, each rolled for in turn (codegen.starts)
+            starts = steps.starts_at.get(clock)
+            if starts is None:
+                starts = steps.starts(clock)
+            started = starts(st, clock, target, visits)
+            if started is not None:
+                st.held = target
+                target, arrival = started
         steps.move(st, target, arrival, choice_id)
         visits[target] = visits.get(target, 0) + 1
 

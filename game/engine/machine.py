@@ -290,7 +290,6 @@ class Steps:
         "_arrivals",
         "_choices",
         "_scenes",
-        "due",
         "ending_ids",
         "_direct",
         "_due_plan",
@@ -299,14 +298,14 @@ class Steps:
         "_interrupt_plan",
         "_menu_fns",
         "_menu_uses",
-        "_open",
         "_pure_moves",
-        "_rolls",
         "_scratch",
+        "_starts",
         "_takes",
         "menus",
         "often",
         "plain",
+        "starts_at",
     )
 
     def __init__(self, machine: SceneMachine, story: Story):
@@ -314,16 +313,16 @@ class Steps:
         self._due_plan = tuple(
             (s.at, s.id, s.at_if.tree if s.at_if is not None else None) for s in story.appointments if s.at is not None
         )
-        # `Game._route` asks it after every choice: generated when first asked (engine/codegen.py `appointments`)
-        self.due: Callable[[DayState, int, str, dict[str, int]], str | None] = self._first_due
         self.ending_ids = story.ending_ids
         self._scenes = story.scenes
         self._choices: dict[str, dict[str, Choice]] = {}
         self.plain = machine.plain
         self.menus = machine.menus
         self._interrupt_plan = machine._interrupt_plan
-        self._open: dict[int, Callable[[DayState, str, dict[str, int]], str | None] | None] = {}
-        self._rolls: dict[tuple[str, ...], Callable[[DayState, str, dict[str, int]], str | None]] = {}
+        # what starts after a choice, by minute (`starts`; `Game._route` reads it), and by interruptions open
+        self.starts_at: dict[int, Callable[[DayState, int, str, dict[str, int]], tuple[str, Arrival] | None]] = {}
+        self._starts: dict[tuple[str, ...], Callable[[DayState, int, str, dict[str, int]], tuple[str, Arrival] | None]]
+        self._starts = {}
         self._menu_fns: dict[str, Callable[[DayState], list[str]]] = {}
         self._menu_uses: dict[str, int] = {}
         self._fast: dict[int, tuple[object, Callable[[DayState], object]]] = {}
@@ -345,28 +344,18 @@ class Steps:
             by_id = self._choices[scene] = {ch.id: ch for ch in reversed(self._scenes[scene].choices)}
         return by_id.get(cid)
 
-    def _first_due(self, day: DayState, clock: int, target: str, visits: dict[str, int]) -> str | None:
-        """`due` the first time: the story's appointments made into one generated function, which answers from then on."""
-        self.due = codegen.appointments(self._due_plan)
-        return self.due(day, clock, target, visits)
-
-    def rolls(self, clock: int) -> Callable[[DayState, str, dict[str, int]], str | None] | None:
-        """`Game._route`'s rolls for the interruptions whose `if` can hold at `clock` (their clock windows,
-        `Story.interrupt_plan`), in the story's order, as one generated function (engine/codegen.py `rolls`);
-        None when none can. Remembered per minute, and made once for each set of interruptions open together."""
-        try:
-            return self._open[clock]  # a minute seen before (most steps)
-        except KeyError:
-            pass
+    def starts(self, clock: int) -> Callable[[DayState, int, str, dict[str, int]], tuple[str, Arrival] | None]:
+        """`Game._route`'s function of (day, clock, destination, visits) for what starts after a choice at `clock`:
+        an appointment that is due, else one of the interruptions whose `if` can hold then (their clock windows,
+        `Story.interrupt_plan`) by the day's random numbers (engine/codegen.py `starts`); (id, how it arrives)
+        or None. Remembered per minute (`starts_at`), and made once for each set of interruptions open together."""
         open_now = tuple(planned for planned, lo, hi in self._interrupt_plan if lo <= clock < hi)
-        got = None
-        if open_now:
-            key = tuple(iid for iid, _, _, _ in open_now)
-            got = self._rolls.get(key)
-            if got is None:
-                trees = tuple((i, r, None if c is None else c.tree, chance) for i, r, c, chance in open_now)
-                got = self._rolls[key] = codegen.rolls(trees)
-        self._open[clock] = got
+        key = tuple(iid for iid, _, _, _ in open_now)
+        got = self._starts.get(key)
+        if got is None:
+            trees = tuple((i, r, None if c is None else c.tree, chance) for i, r, c, chance in open_now)
+            got = self._starts[key] = codegen.starts(self._due_plan, trees, Arrival.APPOINTMENT, Arrival.INTERRUPTION)
+        self.starts_at[clock] = got
         return got
 
     def available(self, day: DayState) -> list[str]:

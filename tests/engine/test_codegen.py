@@ -249,7 +249,8 @@ def test_the_generated_appointments_start_what_the_loop_started_and_skip_the_sam
     want = _old_due(due, s, s.clock, target, s.visits)
     want_skipped = s.skipped
     s.skipped = list(skipped)
-    assert codegen.appointments(due)(s, s.clock, target, s.visits) == want
+    got = codegen.starts(due, (), "appointment", "interruption")(s, s.clock, target, s.visits)
+    assert got == (None if want is None else (want, "appointment"))
     assert s.skipped == want_skipped  # an `if` false when due: off for the day, as before
 
 
@@ -274,7 +275,8 @@ def test_the_generated_rolls_start_what_the_loop_started_and_draw_as_many_number
     want = _old_rolls(open_now, s, target, s.visits)
     drawn = s.rng
     s.rng = rng
-    assert codegen.rolls(tuple(open_now))(s, target, s.visits) == want
+    got = codegen.starts((), tuple(open_now), "appointment", "interruption")(s, s.clock, target, s.visits)
+    assert got == (None if want is None else (want, "interruption"))
     assert s.rng == drawn  # the same random numbers taken: the rest of the day draws the same ones
 
 
@@ -350,3 +352,36 @@ def test_a_generated_step_refuses_or_takes_a_choice_as_the_loops_did(
         want = (target, which)
     assert got == want
     assert vars(s) == vars(twin)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([480, 600, 750, 900]), st.sampled_from(["lunch", "sync"]), st.one_of(st.none(), _truths)
+        ),
+        max_size=2,
+        unique_by=lambda a: a[1],
+    ),
+    _open_sets,
+    _states,
+    st.integers(0, 2**64 - 1),
+    st.sampled_from(["desk", "lunch", "ping", "elsewhere"]),
+)
+def test_an_appointment_due_starts_before_any_interruption_is_rolled_for(due, open_now, s, rng, target):
+    """As `Game._route` did: the appointments' loop, and the rolls only when no appointment starts."""
+    assume(all(cond is None or _depth(cond) <= 8 for _, _, cond in due))
+    assume(all(cond is None or _depth(cond) <= 8 for _, _, cond, _ in open_now))
+    s.day_start, s.skipped, s.rng = 480, [], rng
+    want = _old_due(due, s, s.clock, target, s.visits)
+    if want is not None:
+        want = (want, "appointment")
+    else:
+        rolled = _old_rolls(open_now, s, target, s.visits)
+        want = None if rolled is None else (rolled, "interruption")
+    after = (s.rng, list(s.skipped))
+    s.rng, s.skipped = rng, []
+    assert (
+        codegen.starts(tuple(due), tuple(open_now), "appointment", "interruption")(s, s.clock, target, s.visits) == want
+    )
+    assert (s.rng, s.skipped) == after  # as many numbers drawn, the same appointments off for the day

@@ -207,13 +207,21 @@ async def test_a_report_that_fits_its_window_keeps_no_room_for_a_scroll_bar(buil
     """The report's bar is decided in its first layout (TextScroll) without a stable gutter: a window tall
     enough for the whole report centres its column in the full width, as Textual's own decision does."""
     app = build(save=False)
-    async with app.run_test(size=(81, 200)) as pilot:
+    async with app.run_test(size=(82, 200)) as pilot:
         await play_to_the_report(pilot, app)
         scroll = app.screen.query_one("#report-scroll")
         column = app.screen.query_one("#report-column")
         assert not scroll.show_vertical_scrollbar
         assert scroll.scrollable_content_region.width == scroll.region.width
         assert column.region.x == (scroll.region.width - column.region.width) // 2
+        for height, bar in [(24, True), (200, False)]:  # the bar comes and goes with the window
+            await pilot.resize_terminal(82, height)
+            await until(pilot, lambda: scroll.show_vertical_scrollbar == bar)
+            for _ in range(3):
+                await pilot.pause()
+            room = scroll.region.width - (1 if bar else 0)
+            assert scroll.scrollable_content_region.width == room
+            assert column.region.x == (room - column.region.width) // 2
 
 
 async def test_the_days_last_press_parses_no_stylesheet(build, monkeypatch):

@@ -146,12 +146,10 @@ class SceneScreen(Screen):
             choices.border_title = MORE_TEXT if more else None
 
     def _compositor_refresh(self) -> None:
-        """Textual's frame, with the repaints the layout before it asked for drawn in it, not in a frame of their own.
-
-        A layout that changes the text's length moves its scroll bar's thumb, and the "more text" hint
-        over the choices follows the bar; Textual asks for those repaints while it lays out and drew
-        them a frame later (on a long scene, a second frame: 17 ms or more to the last frame).
-        """
+        """Textual's frame, with the repaints the layout before it asked for drawn in it, not in a frame of their own."""
+        # a layout that changes the text's length moves its scroll bar's thumb, and the "more text" hint
+        # over the choices follows the bar; Textual asks for those repaints while it lays out and drew
+        # them a frame later (on a long scene, a second frame: 17 ms or more to the last frame)
         if self._ready and self.is_current and not self._taken_down():
             self._show_more_hint()
             scroll = self.query_one("#scene-scroll", VerticalScroll)
