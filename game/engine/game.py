@@ -65,6 +65,7 @@ class Game:
         self.keep_undo = keep_undo
         self._machine = story.machine
         self._steps = self._machine.steps  # what every step asks, on a plain object (machine.py `Steps`)
+        self._menus = self._steps.menu_fns
         self._past: list[tuple[DayState, int]] = []  # undo points: the state without its history, and its length
         self.notices: list[str] = []
         sd = story.short if self.short else None
@@ -224,7 +225,8 @@ class Game:
         st = self.state
         if st.ending is not None:
             return []
-        return self._steps.available(st) or [CARRY_ON]
+        menu = self._menus.get(st.scene)  # a scene seen often: its generated menu, without `Steps.available`'s call
+        return (self._steps.available(st) if menu is None else menu(st)) or [CARRY_ON]
 
     # -- playing ------------------------------------------------------------------------
 

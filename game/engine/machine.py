@@ -296,12 +296,12 @@ class Steps:
         "_go_uses",
         "_fast",
         "_interrupt_plan",
-        "_menu_fns",
         "_menu_uses",
         "_pure_moves",
         "_scratch",
         "_starts",
         "_takes",
+        "menu_fns",
         "menus",
         "often",
         "plain",
@@ -323,7 +323,8 @@ class Steps:
         self.starts_at: dict[int, Callable[[DayState, int, str, dict[str, int]], tuple[str, Arrival] | None]] = {}
         self._starts: dict[tuple[str, ...], Callable[[DayState, int, str, dict[str, int]], tuple[str, Arrival] | None]]
         self._starts = {}
-        self._menu_fns: dict[str, Callable[[DayState], list[str]]] = {}
+        # the menus of scenes seen often, by scene: one generated function each (`available`; `Game.available`)
+        self.menu_fns: dict[str, Callable[[DayState], list[str]]] = {}
         self._menu_uses: dict[str, int] = {}
         self._fast: dict[int, tuple[object, Callable[[DayState], object]]] = {}
         self._direct = machine._direct
@@ -360,14 +361,14 @@ class Steps:
 
     def available(self, day: DayState) -> list[str]:
         """The ids of the choices that can be taken now in the day's scene, by the guards of taking them."""
-        menu = self._menu_fns.get(day.scene)
+        menu = self.menu_fns.get(day.scene)
         if menu is None:
             guards = self.menus[day.scene]
             uses = self._menu_uses[day.scene] = self._menu_uses.get(day.scene, 0) + 1
             if uses < HOT:  # a scene seen a few times: its guards, one by one
                 return [g.cid for g in guards if g.holds_slowly(day)]
             # a scene seen often: one generated function (engine/codegen.py)
-            menu = self._menu_fns[day.scene] = codegen.menu([(g.cid, g.once, g.show_tree, g.cond_tree) for g in guards])
+            menu = self.menu_fns[day.scene] = codegen.menu([(g.cid, g.once, g.show_tree, g.cond_tree) for g in guards])
         return menu(day)
 
     def fast(self, expr: Expr) -> Callable[[DayState], object]:
