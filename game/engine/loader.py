@@ -959,7 +959,7 @@ class _Compiler:
         elif starts:
             mark = spot.mark()
             for offset, part in starts:
-                warning = _lower_start(part, self.names.words)
+                warning = _text_warning(part, self.names.words)
                 if warning:
                     self.problems.warn(spot.path, self.problems.place(spot.path, mark, text, offset), warning)
         return tpl
@@ -1005,9 +1005,15 @@ def _unknown(what: str, name: str, *known: Any) -> str:
     return f"unknown {what} {name!r}" + did_you_mean(name, *known)
 
 
-def _lower_start(part: tuple[Any, ...], words: dict[str, str]) -> str | None:
-    """Why an insertion at the start of a sentence would show in lower case, or None."""
+def _text_warning(part: tuple[Any, ...], words: dict[str, str]) -> str | None:
+    """Why a place the parser noted in a text is likely a mistake: a `}` that closes nothing, or an insertion at
+    the start of a sentence that would show in lower case; None when it is not."""
     kind = part[0]
+    if kind == "}":
+        return (
+            "this `}` closes no insertion, so the player sees it as written; write `}}` for a brace, "
+            "or look before it for an insertion closed too early (its ` | else:` would show as text too)"
+        )
     if kind == "w":
         value = words.get(part[1], "")
         first = next((c for c in value if c.isalpha()), "")

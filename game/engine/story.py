@@ -257,6 +257,8 @@ class _Parser:
                 if depth:  # inside alternatives a `}` closes them
                     stop, pos = "}", at + 1
                     break
+                if nxt != "}" and self.starts is not None:  # a `}` that closes nothing: likely a mistake (lint)
+                    self.starts.append((at, STRAY_CLOSE))
                 buf.append("}")
                 pos = at + 2 if nxt == "}" else at + 1
             else:  # an insertion
@@ -564,6 +566,7 @@ def _words_only(text: str, rules: TextRules | None, starts: list[Found] | None) 
     return _tpl(parts)
 
 
+STRAY_CLOSE: Insertion = ("}",)  # noted in `starts` for a lone `}` outside any insertion (shown as written)
 _WORD_PARTS: dict[tuple[bool, str], Insertion] = {}  # ("w", name) or ("W", name), one of each for all texts
 _CLOCK_PARTS = {(name, cap): (name, cap) for name in ("time", "clock") for cap in (False, True)}
 

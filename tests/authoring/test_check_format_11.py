@@ -38,6 +38,7 @@ EXPECTED_WARNINGS = [
     f"{LINT11}/scenes/day.yaml:10:7: warning: {{team}} starts a sentence but inserts 'the platform team' in lower case; write {{^team}}",
     f"{LINT11}/scenes/day.yaml:12:9: warning: outcome 1 of choice 'work' in scene 'desk' is never shown: its `if` `energy > 7` never holds (energy is always 5: no effect changes it)",
     f"{LINT11}/scenes/day.yaml:25:3: warning: a {{shuffle:}} in scene 'corridor' has one alternative; separate them with ' | '",
+    f"{LINT11}/scenes/day.yaml:28:63: warning: this `}}` closes no insertion, so the player sees it as written; write `}}}}` for a brace, or look before it for an insertion closed too early (its ` | else:` would show as text too)",
     f"{LINT11}/scenes/day.yaml:32:3: warning: a {{seq:}} or {{cycle:}} in scene 'lobby' steps on each visit, but no day comes back to the scene: only its first alternative is ever shown",
     f"{LINT11}/scenes/day.yaml:32:3: warning: scene 'lobby' has `again:`, but no day comes back to it, so it is never shown",
     f'{LINT11}/scenes/day.yaml:34:23: warning: {{time}} starts a sentence but is said in lower case ("ten past three"); write {{^time}}',

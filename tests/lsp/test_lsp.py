@@ -170,7 +170,8 @@ async def test_definition_and_references_of_a_scene(client: LanguageClient):
         )
     )
     expected = sum(
-        len(re.findall(r"\b(?:goto|to): desk\b|visited\(\"desk\"\)", p.read_text())) for p in STORY.rglob("*.yaml")
+        len(re.findall(r"\b(?:goto|to): desk\b|visited\(\\?\"desk\\?\"\)", p.read_text()))
+        for p in STORY.rglob("*.yaml")
     )
     assert sum(1 for r in refs if r.uri != uri(MANIFEST)) == expected > 10
 
