@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from game.engine import ChoiceError, Game
+from game.engine.clock import format_time
 from game.engine.errors import ReplayError
 from game.prose import clean, paragraphs, unticked
 from game.startup import DayOptions
@@ -127,8 +128,12 @@ def heading(game: Game) -> str:
         scene = game.scene
         at = scene.at if scene is not None and scene.at is not None else game.clock
         late = game.clock - at
-        tail = f" You are {minutes_words(late)} late." if late >= 5 else ""
-        return f"{clock}. {title} is starting.{tail}"
+        # said as the calendar says it, so a title that is not a meeting ("The dentist") reads true too
+        if late >= 5:
+            return (
+                f"{clock}. On your calendar at {format_time(at)}: {sentence(title)} You are {minutes_words(late)} late."
+            )
+        return f"{clock}. On your calendar: {sentence(title)}"
     if arrival == "interruption":
         return f"{clock}. An interruption: {sentence(title)}"
     if arrival == "back":

@@ -884,7 +884,21 @@ class SceneKind(StrEnum):
 class Scene(Record):
     """A scene, compiled: its texts, its choices, and what starts it (a goto, the clock or chance)."""
 
-    __slots__ = ("again", "at", "at_if", "category", "choices", "id", "interrupt", "text", "title", "variants", "where")
+    # __weakref__: a scene may be watched to see that a dropped story is freed (tests/bench/test_engine_fast_paths.py)
+    __slots__ = (
+        "again",
+        "at",
+        "at_if",
+        "category",
+        "choices",
+        "id",
+        "interrupt",
+        "text",
+        "title",
+        "variants",
+        "where",
+        "__weakref__",
+    )
     __match_args__ = (
         "id",
         "title",

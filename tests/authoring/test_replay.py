@@ -9,7 +9,7 @@ import sys
 from .conftest import ROOT, fixture
 
 HEADER = re.compile(
-    r"^(\d\d:\d\d)\. (?!The end: )(?:An interruption: |Back to what you were doing: )?(.*?)(?: is starting\..*|\.)?$",
+    r"^(\d\d:\d\d)\. (?!The end: )(?:An interruption: |Back to what you were doing: |On your calendar(?: at \d\d:\d\d)?: )?(.*?)(?:\. You are .*|\.)?$",
     re.MULTILINE,
 )
 OFFICE = str(fixture("office"))
@@ -20,7 +20,7 @@ def test_choices_replay_then_stop_at_the_scene_they_reach(dayjob):
     assert code == 0
     assert HEADER.findall(out) == [("09:00", "Arriving"), ("09:10", "Your desk"), ("09:55", "Stand-up")]
     assert "Your choice: coffee" in out and "Your choice: write_report" in out
-    assert "09:55. Stand-up is starting." in out
+    assert "09:55. On your calendar at 09:30: Stand-up. You are 25 minutes late." in out
     assert out.rstrip().endswith("2. Ramble about the dashboard. 20 minutes.")  # stops there, asks nothing
 
 

@@ -13,7 +13,7 @@ from game.engine import load_story
 from .conftest import FIXTURES, SHIPPED, fixture
 
 HEADER = re.compile(
-    r"^(\d\d:\d\d)\. (?!The end: )(?:An interruption: |Back to what you were doing: )?(.*?)(?: is starting\..*|\.)?$",
+    r"^(\d\d:\d\d)\. (?!The end: )(?:An interruption: |Back to what you were doing: |On your calendar(?: at \d\d:\d\d)?: )?(.*?)(?:\. You are .*|\.)?$",
     re.MULTILINE,
 )
 

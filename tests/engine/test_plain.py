@@ -92,7 +92,7 @@ def test_headings_are_sentences_and_each_event_is_announced_once():
     assert code == 0
     assert "09:00. Morning." in out
     # one line for an appointment: its time, what starts, how late
-    assert "10:25. Stand-up is starting. You are 55 minutes late." in out
+    assert "10:25. On your calendar at 09:30: Stand-up. You are 55 minutes late." in out
     assert "10:35. An interruption: A ping." in out
     assert out.count("Stand-up") == 1
 

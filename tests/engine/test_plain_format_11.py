@@ -40,7 +40,7 @@ def test_the_golden_shows_each_kind_of_format_11_text():
     # an outcome, right after the choice and before the appointment that fires next
     at = paragraphs.index("It is a shape mismatch in collate_fn. Priya was right.")
     assert paragraphs[at - 1].endswith("You chose 1: Read the stack trace.")
-    assert paragraphs[at + 1] == "09:30. Stand-up is starting."
+    assert paragraphs[at + 1] == "09:30. On your calendar: Stand-up."
     assert "The stand-up started zero minutes ago." in text  # {late}
     # a return visit, with a sequence stepping on each one
     assert "Back at your desk at 09:40. The tabs wait." in paragraphs

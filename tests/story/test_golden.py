@@ -58,7 +58,9 @@ def test_golden_day_is_a_whole_day():
     text = GOLDEN.read_text(encoding="utf-8")
     assert "\n09:00. A day in the life.\n" in text
     for appointment in ("Stand-up", "Design review", "Lunch", "Stakeholder sync"):
-        assert re.search(rf"^\d\d:\d\d\. {appointment} is starting\.", text, re.MULTILINE), appointment
+        assert re.search(rf"^\d\d:\d\d\. On your calendar(?: at \d\d:\d\d)?: {appointment}\.", text, re.MULTILINE), (
+            appointment
+        )
     assert ". An interruption: " in text
     assert ". The end: Shipped, and true.\n" in text
     assert text.count("\nYou chose ") >= 20
