@@ -129,7 +129,7 @@ def test_ignoring_people_costs_trust(story):
         stakeholder_sync=["in_writing"],
         stakeholder_sync_after=["walk_first"],
         coffee=["quick_instant"],
-        support_case=["reassign"],
+        support_case=["reassign", "send_back"],
         staging_storm=["mute_channel"],
         drift_alert=["ack_and_snooze"],
     )

@@ -198,9 +198,9 @@ def test_skipping_lunch_and_pushing_through_burns_you_out(story):
             },
             "firefighter",
         ),
-        (["model", "data", "go_home"], {}, "shipped_it"),
+        (["model", "model_glance", "data", "go_home"], {}, "shipped_it"),
         (
-            ["model", "data", "page", "go_home"],
+            ["model", "read_messages", "data", "page", "go_home"],
             {
                 "model_loss": ["ask_lead", "debug"],
                 "model_debug": ["read_labels"],
@@ -210,7 +210,7 @@ def test_skipping_lunch_and_pushing_through_burns_you_out(story):
             "quietly_dropped",
         ),
         (
-            ["model", "data", "page", "go_home"],
+            ["model", "read_messages", "data", "page", "go_home"],
             {"model_loss": ["baseline"], "model_baseline": ["ship_baseline"]},
             "boring_wins",
         ),
