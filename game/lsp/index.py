@@ -24,7 +24,8 @@ _VISITED = re.compile(r"""visited\(\s*(["'])([A-Za-z_][A-Za-z0-9_]*)\1\s*\)""")
 # in text: {word}, {^word}, {since scene}, and the condition of {if COND: ...} / {elif COND: ...}
 _INSERT = re.compile(r"\{\^?([A-Za-z_][A-Za-z0-9_]*)\}")
 _SINCE = re.compile(r"\{since\s+([A-Za-z_][A-Za-z0-9_]*)\s*\}")
-_INLINE_IF = re.compile(r"(?:\{|\|\s*)(?:if|elif)\s+([^:{}|]+):")
+# a condition runs to its `:`, past any quoted time in it (`clock >= "10:15" and dispute:`)
+_INLINE_IF = re.compile(r"""(?:\{|\|\s*)(?:if|elif)\s+((?:[^:{}|"']|"[^"]*"|'[^']*')+):""")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 

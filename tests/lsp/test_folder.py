@@ -206,7 +206,7 @@ def test_the_index_reads_format_1_1_places(tmp_path):
     (tmp_path / "scenes" / "day.yaml").write_text(
         "scenes:\n"
         "  desk:\n    title: Desk\n    text: |\n      Your desk.\n"
-        "      {if energy < 3: You yawn. | elif dispute: {^lead} waits. | else: Fine.}\n"
+        '      {if energy < 3: You yawn. | elif clock >= "10:15" and dispute: {^lead} waits. | else: Fine.}\n'
         "    choices:\n"
         "      - id: call\n        text: Call\n        set: {dispute: true}\n"
         "        outcome:\n          - {if: dispute, text: Again.}\n          - {text: 'Said {since sync}.'}\n"
