@@ -253,10 +253,10 @@ def main(argv=None) -> int:
             "ours is the CPU time `dayjob playtest` reports for its days (story loaded before), "
             "ChoiceScript's is its run minus a `num=1` run (start-up, compiling the game, coverage).",
             "",
-            f"Ratio, one core, per CPU-second (median of per-round ratios): **{ratio:.1f}×** ChoiceScript's "
-            f"choices; playing only {play_ratio:.1f}×.",
+            f"Ratio, one core, per CPU-second (median of per-round ratios): **{ratio:.2f}×** ChoiceScript's "
+            f"choices; playing only {play_ratio:.2f}×.",
             "",
-            f"Target: at least {TARGET:.0f}× ChoiceScript's choices per CPU-second on one core: {ratio:.1f}× "
+            f"Target: at least {TARGET:.0f}× ChoiceScript's choices per CPU-second on one core: {ratio:.2f}× "
             f"— {c.verdict(ratio >= TARGET)}.",
             "",
             f"Previous run: {before}." if before else "No previous run in docs/performance.md.",
