@@ -9,10 +9,10 @@ front). Every problem goes to one `Problems`, placed at a `Spot` of the parsed d
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from game.engine.clock import format_time, parse_time
 from game.engine.errors import Problem, StoryError, in_order
@@ -253,31 +253,35 @@ def _validate_scenes(spot: Spot, data: YDict, broken: set[str], problems: Proble
     return SceneFile(good, version)
 
 
+R = TypeVar("R")
+
+
 def _validated_manifest(spot: Spot, data: YDict, problems: Problems) -> Manifest | None:
     """story.yaml through its model: its record, or None with every problem reported."""
-    from pydantic import ValidationError
-
     from game.engine import model as m
-    from game.engine.wording import report_validation
 
-    try:
-        return _manifest_record(m.Manifest.model_validate(data))
-    except ValidationError as exc:
-        report_validation(problems, spot, exc, "story")
-        return None
+    return _validated(spot, data, problems, m.Manifest, _manifest_record, "story")
 
 
 def _validated_scene(spot: Spot, data: object, problems: Problems) -> _Scene | None:
     """A scene through its model: its record, or None with every problem reported."""
+    from game.engine import model as m
+
+    return _validated(spot, data, problems, m.SceneDef, _scene_record, "scenes")
+
+
+def _validated(
+    spot: Spot, data: object, problems: Problems, model: Any, record: Callable[[Any], R], section: str
+) -> R | None:
+    """A value through a model (pydantic imported only now: a right story never needs it), then made a record."""
     from pydantic import ValidationError
 
-    from game.engine import model as m
     from game.engine.wording import report_validation
 
     try:
-        return _scene_record(m.SceneDef.model_validate(data))
+        return record(model.model_validate(data))
     except ValidationError as exc:
-        report_validation(problems, spot, exc, "scenes")
+        report_validation(problems, spot, exc, section)
         return None
 
 

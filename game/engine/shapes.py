@@ -225,28 +225,11 @@ def _list(v: object, least: int = 0) -> list[Any]:
     raise _NOT_SURE
 
 
-def _ints(v: object) -> dict[str, int]:
+def _keyed(v: object, kind: type | None = None) -> dict[str, Any]:
+    """A mapping of string keys (and values of exactly `kind`, when given), copied."""
     if isinstance(v, dict):
         for k, x in v.items():
-            if type(k) is not str or type(x) is not int:
-                raise _NOT_SURE
-        return dict(v)
-    raise _NOT_SURE
-
-
-def _strs(v: object) -> dict[str, str]:
-    if isinstance(v, dict):
-        for k, x in v.items():
-            if type(k) is not str or type(x) is not str:
-                raise _NOT_SURE
-        return dict(v)
-    raise _NOT_SURE
-
-
-def _anys(v: object) -> dict[str, Any]:
-    if isinstance(v, dict):
-        for k in v:
-            if type(k) is not str:
+            if type(k) is not str or (kind is not None and type(x) is not kind):
                 raise _NOT_SURE
         return dict(v)
     raise _NOT_SURE
@@ -312,8 +295,8 @@ def _choice(v: object) -> Choice:
         _cond(get("show_if")),
         None if locked is None else _text(locked),
         minutes,
-        _ints(d["effects"]) if "effects" in d else {},
-        _anys(d["set"]) if "set" in d else {},
+        _keyed(d["effects"], int) if "effects" in d else {},
+        _keyed(d["set"]) if "set" in d else {},
         _bool(get("once", False)),
         goto,
         None if category is None else _id(category),
@@ -419,15 +402,15 @@ def _short(v: object) -> ShortDay:
     return ShortDay(
         None if start is None else _id(start),
         None if clock is None else _clock(clock),
-        _anys(d["set"]) if "set" in d else {},
-        _ints(d["effects"]) if "effects" in d else {},
+        _keyed(d["set"]) if "set" in d else {},
+        _keyed(d["effects"], int) if "effects" in d else {},
         _text(d.get("subtitle", "")),
     )
 
 
 def _reference(v: object) -> Reference:
     d = _mapping(v, _REFERENCE_KEYS, _NEEDS_REFERENCE)
-    return Reference(_str(d["label"]), _str(d.get("source", "")), _ints(d["minutes"]))
+    return Reference(_str(d["label"]), _str(d.get("source", "")), _keyed(d["minutes"], int))
 
 
 def read_manifest(v: object) -> Manifest | None:
@@ -448,10 +431,10 @@ def read_manifest(v: object) -> Manifest | None:
             None if hub is None else _id(hub),
             _clock(d["clock"]),
             tuple([_id(c) for c in _list(d["categories"], 1)]),
-            _strs(d["category_labels"]) if "category_labels" in d else {},
+            _keyed(d["category_labels"], str) if "category_labels" in d else {},
             _stats(d["stats"]) if "stats" in d else {},
             tuple([_id(f) for f in _list(d["flags"])]) if "flags" in d else (),
-            _strs(d["words"]) if "words" in d else {},
+            _keyed(d["words"], str) if "words" in d else {},
             tuple([_ending(e) for e in _list(d["endings"], 1)]),
             _text(get("credits", "")),
             None if reference is None else _reference(reference),
